@@ -1,0 +1,174 @@
+"""Solution -> Plan: dated items with UTC offsets, unscheduled hosts with reasons."""
+
+from __future__ import annotations
+
+from .compile import Compiled
+from .explain import explain
+from .load import Loaded
+from .plan import (
+    EndItem,
+    EventItem,
+    LunchItem,
+    Plan,
+    PlanDelegation,
+    PlanTrack,
+    PlanTrip,
+    SolverInfo,
+    StartItem,
+    TravelItem,
+    Unscheduled,
+    VisitItem,
+)
+from .problem import Solution
+from .schedule import layout
+from .solver import SolveParams
+
+
+def assemble(
+    compiled: Compiled, loaded: Loaded, solution: Solution, params: SolveParams | None = None
+) -> Plan:
+    spec = loaded.spec
+    problem = compiled.problem
+    local = compiled.clock.local
+    hosts = {h.id: h for h in spec.hosts}
+    events = {e.id: e for e in spec.events}
+    trip_language = spec.trip.language
+
+    tracks: list[PlanTrack] = []
+    travel_total = 0
+    for route in solution.routes:
+        ref = compiled.tracks[route.track]
+        track = problem.tracks[route.track]
+        start_place = compiled.places[track.start_place]
+        end_place = compiled.places[track.end_place]
+        segments = layout(problem, route)
+        items: list = []
+        for seg in segments:
+            if seg.kind == "travel":
+                a, b = compiled.places[seg.from_place], compiled.places[seg.to_place]
+                travel_total += seg.end - seg.start
+                items.append(
+                    TravelItem(
+                        start=local(seg.start),
+                        end=local(seg.end),
+                        from_=a.key,
+                        to=b.key,
+                        from_name=a.name,
+                        to_name=b.name,
+                        minutes=seg.end - seg.start,
+                    )
+                )
+            elif seg.kind == "break":
+                at = compiled.places[seg.place] if seg.place is not None else None
+                items.append(
+                    LunchItem(
+                        start=local(seg.start),
+                        end=local(seg.end),
+                        at=at.key if at else None,
+                        place=at.name if at else None,
+                        location=at.location if at else None,
+                    )
+                )
+            else:
+                node_ref = compiled.nodes[seg.node]
+                if node_ref.kind == "host":
+                    host = hosts[node_ref.id]
+                    items.append(
+                        VisitItem(
+                            id=host.id,
+                            name=host.name,
+                            address=host.address,
+                            location=host.location,
+                            start=local(seg.start),
+                            end=local(seg.end),
+                            priority=host.priority,
+                            contact=host.contact,
+                            language=host.language or trip_language,
+                            topics=list(host.topics),
+                        )
+                    )
+                else:
+                    event = events[node_ref.id]
+                    items.append(
+                        EventItem(
+                            id=event.id,
+                            name=event.name,
+                            address=event.address,
+                            location=event.location,
+                            start=local(seg.start),
+                            end=local(seg.end),
+                            lunch=event.lunch,
+                            contact=event.contact,
+                        )
+                    )
+        first = min([route.departure] + [s.start for s in segments])
+        if ref.starts_at_arrival:
+            first = min(first, track.earliest_start)
+        last = max([route.departure] + [s.end for s in segments])
+        start_item = StartItem(
+            place=start_place.name,
+            key=start_place.key,
+            location=start_place.location,
+            address=start_place.address,
+            time=local(first),
+        )
+        end_item = EndItem(
+            place=end_place.name,
+            key=end_place.key,
+            location=end_place.location,
+            address=end_place.address,
+            time=local(last),
+        )
+        notes = [ref.lunch_note] if ref.lunch_note else []
+        tracks.append(
+            PlanTrack(
+                date=ref.date, group=ref.group, items=[start_item, *items, end_item], notes=notes
+            )
+        )
+
+    unscheduled = []
+    for n in sorted(solution.dropped, key=lambda i: (compiled.nodes[i].kind != "host", i)):
+        node_ref = compiled.nodes[n]
+        if node_ref.kind == "host":
+            host = hosts[node_ref.id]
+            name, priority = host.name, host.priority
+        else:
+            name, priority = events[node_ref.id].name, None
+        unscheduled.append(
+            Unscheduled(
+                id=node_ref.id,
+                name=name,
+                kind=node_ref.kind,
+                priority=priority,
+                reason=explain(compiled, loaded, n),
+            )
+        )
+
+    params = params or SolveParams()
+    return Plan(
+        trip=PlanTrip(
+            name=spec.trip.name,
+            timezone=spec.trip.timezone,
+            start=spec.trip.start,
+            end=spec.trip.end,
+            language=spec.trip.language,
+        ),
+        delegation=PlanDelegation(
+            name=spec.delegation.name,
+            size=spec.delegation.size,
+            organisation=spec.delegation.organisation,
+            contact=spec.delegation.contact,
+        ),
+        status="complete" if solution.is_complete(problem) else "partial",
+        score=solution.score(problem),
+        max_score=problem.max_score(),
+        travel_minutes=travel_total,
+        tracks=tracks,
+        unscheduled=unscheduled,
+        solver=SolverInfo(
+            solutions=solution.solutions_found,
+            stopped_by=solution.stopped_by,
+            solution_limit=params.solution_limit,
+            time_limit=params.time_limit,
+        ),
+    )

@@ -1,0 +1,324 @@
+"""The plan checker: re-verifies a Plan against the trip, rule by rule, without the solver.
+
+It works on the Plan (dated, aware datetimes) and the spec only — it never imports the solver,
+the compiler or the scheduler — so a bug there cannot hide here. Every plan the tests produce
+and every plan the CLI prints goes through it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .load import Loaded
+from .plan import EndItem, EventItem, LunchItem, Plan, StartItem, TravelItem, VisitItem
+from .spec import ARRIVAL_KEY, DEPARTURE_KEY, VisitSpec, stay_key
+
+
+@dataclass(frozen=True)
+class Violation:
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+_UTC = dt.UTC
+_TIME_FIELDS = ("time", "start", "end")
+
+
+def _local(date: dt.date, minute_of_day: int, tz: ZoneInfo) -> dt.datetime:
+    """A local wall-clock time as a UTC instant (aware datetimes sharing one tzinfo compare by
+    wall clock in Python, which is wrong across a DST change; UTC never is)."""
+    naive = dt.datetime.combine(date, dt.time()) + dt.timedelta(minutes=minute_of_day)
+    return naive.replace(tzinfo=tz).astimezone(_UTC)
+
+
+def _at(naive: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    return naive.replace(tzinfo=tz).astimezone(_UTC)
+
+
+def _in_utc(item: Any) -> Any:
+    update = {f: getattr(item, f).astimezone(_UTC) for f in _TIME_FIELDS if hasattr(item, f)}
+    return item.model_copy(update=update)
+
+
+def _minutes(a: dt.datetime, b: dt.datetime) -> int:
+    return int((b - a).total_seconds() // 60)
+
+
+def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
+    spec = loaded.spec
+    tz = ZoneInfo(spec.trip.timezone)
+    out: list[Violation] = []
+    places = _places(spec)
+
+    def travel(a: str, b: str) -> int:
+        return loaded.travel.minutes(a, places[a], b, places[b])
+
+    dates = spec.trip_dates()
+    if [t.date for t in plan.tracks] != dates:
+        out.append(
+            Violation(
+                "plan", f"tracks cover {[str(t.date) for t in plan.tracks]}, not the trip dates"
+            )
+        )
+
+    hosts = {h.id: h for h in spec.hosts}
+    events = {e.id: e for e in spec.events}
+    visited: dict[str, int] = {}
+    attended: set[str] = set()
+    travel_total = 0
+
+    for track in plan.tracks:
+        where = f"{track.date}/{track.group}"
+        items = track.items
+
+        def hm(t: dt.datetime) -> str:
+            return f"{t.astimezone(tz):%H:%M}"
+
+        def bad(msg: str, where: str = where) -> None:
+            out.append(Violation(where, msg))
+
+        if (
+            len(items) < 2
+            or not isinstance(items[0], StartItem)
+            or not isinstance(items[-1], EndItem)
+        ):
+            bad("a day must begin with a start item and end with an end item")
+            continue
+        if any(isinstance(i, StartItem | EndItem) for i in items[1:-1]):
+            bad("start/end items in the middle of the day")
+
+        # every time is correct local time with its offset, and stays on this date
+        for item in items:
+            for t in _times(item):
+                if t.tzinfo is None or t.utcoffset() != t.astimezone(tz).utcoffset():
+                    bad(f"{t.isoformat()} does not carry the trip time zone's UTC offset")
+        items = [_in_utc(i) for i in items]
+        # chronology
+        clock = items[0].time
+        for item in items[1:-1]:
+            start, end = item.start, item.end  # type: ignore[union-attr]
+            if start < clock:
+                bad(f"{item.type} at {hm(start)} overlaps what comes before (until {hm(clock)})")
+            if end < start:
+                bad(f"{item.type} ends before it starts")
+            clock = max(clock, end)
+        if items[-1].time < clock:
+            bad(f"the day ends at {hm(items[-1].time)}, before its last item ends ({hm(clock)})")
+
+        # day bounds and start/end places
+        first, last = track.date == dates[0], track.date == dates[-1]
+        exp_start, exp_end = _expected_places(spec, track.date, first, last)
+        start_item, end_item = items[0], items[-1]
+        if start_item.key != exp_start:
+            bad(f"starts at {start_item.key}, expected {exp_start}")
+        if end_item.key != exp_end:
+            bad(f"ends at {end_item.key}, expected {exp_end}")
+        day_start, day_end = spec.day_bounds(track.date)
+        earliest = _local(track.date, day_start, tz)
+        latest = _local(track.date, day_end, tz)
+        if first and spec.arrival:
+            earliest = _at(spec.arrival.time, tz)
+        if last and spec.departure:
+            latest = _at(spec.departure.time, tz)
+        direct = (
+            dt.timedelta(minutes=travel(exp_start, exp_end))
+            if exp_start in places and exp_end in places
+            else dt.timedelta()
+        )
+        if latest - earliest < direct:  # the day's own journey must fit: move the free end
+            if last and spec.departure:
+                earliest = latest - direct
+            else:
+                latest = earliest + direct
+        start_item, end_item = items[0], items[-1]
+        if start_item.time < earliest:
+            bad(f"starts at {hm(start_item.time)}, before the day may start ({hm(earliest)})")
+        if end_item.time > latest:
+            bad(f"ends at {hm(end_item.time)}, after the day must end ({hm(latest)})")
+
+        # movement: every change of place is covered by travel of the right length
+        here, heading, done = start_item.key, None, 0
+        for item in items[1:]:
+            if isinstance(item, TravelItem):
+                travel_total += item.minutes
+                if _minutes(item.start, item.end) != item.minutes:
+                    bad(
+                        f"travel {item.from_}→{item.to} lasts {_minutes(item.start, item.end)} min, says {item.minutes}"
+                    )
+                if heading is None:
+                    if item.from_ != here:
+                        bad(f"travel leaves from {item.from_} but the group is at {here}")
+                    heading, done = item.to, 0
+                elif item.to != heading:
+                    bad(f"travel to {item.to} before reaching {heading}")
+                done += item.minutes
+                if done >= travel(here, heading):
+                    if done > travel(here, heading):
+                        bad(
+                            f"travel {here}→{heading} takes {travel(here, heading)} min, plan says {done}"
+                        )
+                    here, heading = heading, None
+                continue
+            if isinstance(item, LunchItem):
+                if item.at is not None and heading is None and item.at in places:
+                    if item.at != here and travel(here, item.at) == 0:
+                        here = item.at  # two names for one spot: no travel item is due
+                if item.at is None and heading is None:
+                    bad("lunch 'on the way' but the group is not travelling")
+                if item.at is not None and (heading is not None or item.at != here):
+                    bad(
+                        f"lunch at {item.at} but the group is at {here if heading is None else 'on the way'}"
+                    )
+                continue
+            key = item.key if isinstance(item, EndItem) else item.id  # type: ignore[union-attr]
+            if key not in places:
+                bad(f"unknown place {key}")
+                continue
+            if heading is not None:
+                bad(f"reaches {key} while still travelling to {heading}")
+                here, heading = heading, None
+            if here != key:
+                need = travel(here, key)
+                if need > 0:
+                    bad(f"no travel from {here} to {key} ({need} min needed)")
+                here = key
+
+        # visits and events
+        for item in items:
+            if isinstance(item, VisitItem):
+                host = hosts.get(item.id)
+                if host is None:
+                    bad(f"visit to unknown host {item.id}")
+                    continue
+                visited[item.id] = visited.get(item.id, 0) + 1
+                if _minutes(item.start, item.end) != host.duration:
+                    bad(
+                        f"visit {item.id} lasts {_minutes(item.start, item.end)} min, not {host.duration}"
+                    )
+                if host.open is not None and not any(
+                    w.applies_to(track.date)
+                    and _local(track.date, w.from_, tz) <= item.start
+                    and item.end <= _local(track.date, w.to, tz)
+                    for w in host.open
+                ):
+                    bad(
+                        f"visit {item.id} {hm(item.start)}–{hm(item.end)} is not inside an open window"
+                    )
+            elif isinstance(item, EventItem):
+                event = events.get(item.id)
+                if event is None:
+                    bad(f"unknown event {item.id}")
+                    continue
+                attended.add(item.id)
+                if (item.start, item.end) != (_at(event.start, tz), _at(event.end, tz)):
+                    bad(f"event {item.id} is not at its fixed time")
+                if event.start.date() != track.date:
+                    bad(f"event {item.id} is on the wrong day")
+
+        # lunch
+        lunches = [i for i in items if isinstance(i, LunchItem)]
+        lunch = spec.trip.lunch
+        if lunch is not None:
+            f, t = _local(track.date, lunch.from_, tz), _local(track.date, lunch.to, tz)
+            for item in lunches:
+                if _minutes(item.start, item.end) != lunch.minutes:
+                    bad(f"lunch lasts {_minutes(item.start, item.end)} min, not {lunch.minutes}")
+                if item.start < f or item.end > t:
+                    bad(f"lunch {hm(item.start)}–{hm(item.end)} is outside {hm(f)}–{hm(t)}")
+            if len(lunches) > 1:
+                bad("more than one lunch")
+            attended_here = [i for i in items if isinstance(i, EventItem)]
+            if not lunches and _lunch_needed(
+                spec, track.date, tz, earliest, latest, exp_start, exp_end, attended_here, travel
+            ):
+                bad("no lunch, though the day has room for it")
+        elif lunches:
+            bad("lunch in a trip without lunch")
+
+    # the whole plan
+    unscheduled = {u.id for u in plan.unscheduled}
+    for host in spec.hosts:
+        count = visited.get(host.id, 0) + (host.id in unscheduled)
+        if count != 1:
+            out.append(
+                Violation("plan", f"host {host.id} is visited/listed {count} times, not once")
+            )
+    for event in spec.events:
+        if (event.id in attended) + (event.id in unscheduled) != 1:
+            out.append(
+                Violation("plan", f"event {event.id} is neither attended nor listed as unscheduled")
+            )
+    missing_required = [h.id for h in spec.hosts if h.must and h.id in unscheduled]
+    missing_required += [e.id for e in spec.events if e.id in unscheduled]
+    status = "partial" if missing_required else "complete"
+    if plan.status != status:
+        out.append(Violation("plan", f"status is {plan.status}, should be {status}"))
+    score = sum(int(hosts[h].priority) for h in visited if h in hosts and not hosts[h].must)
+    if plan.score != score:
+        out.append(Violation("plan", f"score is {plan.score}, visits add up to {score}"))
+    if plan.travel_minutes != travel_total:
+        out.append(
+            Violation(
+                "plan", f"travel_minutes is {plan.travel_minutes}, items add up to {travel_total}"
+            )
+        )
+    return out
+
+
+def _times(item: object) -> list[dt.datetime]:
+    if isinstance(item, StartItem | EndItem):
+        return [item.time]
+    return [item.start, item.end]  # type: ignore[attr-defined]
+
+
+def _places(spec: VisitSpec) -> dict[str, tuple[float, float]]:
+    places = {stay_key(s): s.location for s in spec.stays}
+    places.update({h.id: h.location for h in spec.hosts})
+    places.update({e.id: e.location for e in spec.events})
+    if spec.arrival:
+        places[ARRIVAL_KEY] = spec.arrival.location
+    if spec.departure:
+        places[DEPARTURE_KEY] = spec.departure.location
+    return places
+
+
+def _expected_places(spec: VisitSpec, date: dt.date, first: bool, last: bool) -> tuple[str, str]:
+    def stay_of(night: dt.date) -> str:
+        stay = spec.stay_for_night(night)
+        return stay_key(stay) if stay else "?"
+
+    start = (
+        ARRIVAL_KEY
+        if first and spec.arrival
+        else stay_of(date if first else date - dt.timedelta(days=1))
+    )
+    end = DEPARTURE_KEY if last and spec.departure else stay_of(date)
+    return start, end
+
+
+def _lunch_needed(spec, date, tz, earliest, latest, start_key, end_key, day_events, travel) -> bool:  # type: ignore[no-untyped-def]
+    """Lunch is due on a day whose bounds leave room for it and whose events leave a gap."""
+    lunch = spec.trip.lunch
+    length = dt.timedelta(minutes=lunch.minutes)
+    f = max(_local(date, lunch.from_, tz), earliest)
+    t = min(_local(date, lunch.to, tz), latest)
+    if t - f < length:
+        return False
+    if any(e.lunch for e in spec.events if e.start.date() == date):
+        return False
+    # fixed points of the day: (place, due by, free from)
+    points = [(start_key, earliest, earliest)]
+    points += [(e.id, e.start, e.end) for e in sorted(day_events, key=lambda e: e.start)]
+    points.append((end_key, latest, latest))
+    for (p, _, free), (q, due, _) in zip(points, points[1:]):
+        s = max(free, f)
+        move = dt.timedelta(minutes=travel(p, q))
+        if s + length <= t and max(free + move, s) + length <= due:
+            return True
+    return False

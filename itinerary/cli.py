@@ -1,0 +1,219 @@
+"""The command line: arguments in, library calls, console and progress out, exit codes.
+
+Heavy modules (pydantic models, OR-Tools) are imported inside the commands so `--help` is fast.
+Exit status: 0 plan complete; 1 a plan was made but a must-visit or event is missing;
+2 invalid input or refused output; 3 internal error.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from . import __version__
+from .errors import InputError, InternalError, OutputError
+
+EXIT_OK, EXIT_PARTIAL, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="itinerary",
+    help="Plan a business delegation's multi-day visit programme from a YAML file.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def handles_errors(command: F) -> F:
+    """The one place where domain errors become exit codes."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except InputError as exc:
+            for issue in exc.issues:
+                _err(str(issue))
+            raise typer.Exit(EXIT_INVALID) from None
+        except OutputError as exc:
+            _err(f"error: {exc}")
+            raise typer.Exit(EXIT_INVALID) from None
+        except InternalError as exc:
+            _err(f"internal error: {exc} (please report this with your visit file)")
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"itinerary {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Plan a business delegation's multi-day visit programme from a YAML file."""
+
+
+VisitFile = Annotated[
+    Path, typer.Argument(help="The trip description (visit.yaml).", show_default=False)
+]
+
+
+@app.command()
+@handles_errors
+def plan(
+    visit: VisitFile,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit",
+            min=0.1,
+            help="Search for this many seconds instead of the fixed search budget "
+            "(results may then differ between machines).",
+        ),
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Also write the plan as JSON to this file.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing --json file.")
+    ] = False,
+) -> None:
+    """Plan the trip and print the programme, one table per day."""
+    from rich.console import Console
+
+    from .assemble import assemble
+    from .check import check_plan
+    from .compile import compile_spec
+    from .fsio import write_text
+    from .load import load_spec
+    from .render.terminal import print_plan
+    from .solver import SolveParams, solve
+
+    if json_out is not None and json_out.exists() and not force:
+        raise OutputError(f"{json_out} exists; use --force to overwrite")
+    loaded = load_spec(visit)
+    compiled = compile_spec(loaded)
+    params = (
+        SolveParams(solution_limit=None, patience=None, time_limit=time_limit)
+        if time_limit is not None
+        else SolveParams()
+    )
+    err_console = Console(stderr=True)
+    with _progress(err_console) as observer:
+        solution = solve(compiled.problem, params, observer)
+    result = assemble(compiled, loaded, solution, params)
+    violations = check_plan(result, loaded)
+    if violations:
+        raise InternalError("the plan breaks its own rules: " + "; ".join(map(str, violations[:5])))
+    print_plan(result, Console())
+    if json_out is not None:
+        write_text(json_out, result.to_json(), force=force)
+        _err(f"wrote {json_out}")
+    if result.status != "complete":
+        missing = [u.id for u in result.unscheduled if u.priority == "must" or u.kind == "event"]
+        _err(f"incomplete plan: {', '.join(missing)} could not be placed (see reasons above)")
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+class _progress:
+    """A live status line with the best score so far, drawn only on a terminal."""
+
+    def __init__(self, console: Any) -> None:
+        self.console = console
+        self.status: Any = None
+
+    def __enter__(self) -> Callable[[Any], None]:
+        if self.console.is_terminal:
+            self.status = self.console.status("planning…")
+            self.status.start()
+        return self.update
+
+    def update(self, progress: Any) -> None:
+        if self.status is not None:
+            missing = (
+                f" · {progress.missing_required} must-visits missing"
+                if progress.missing_required
+                else ""
+            )
+            self.status.update(
+                f"planning… {progress.solutions} solutions · best score "
+                f"{progress.score} of {progress.max_score} · travel {progress.travel_minutes} min{missing}"
+            )
+
+    def __exit__(self, *exc: object) -> None:
+        if self.status is not None:
+            self.status.stop()
+
+
+@app.command()
+@handles_errors
+def validate(visit: VisitFile) -> None:
+    """Check a visit file without planning."""
+    from .load import load_spec
+
+    loaded = load_spec(visit)
+    spec = loaded.spec
+    typer.echo(
+        f"{visit}: valid — {len(spec.hosts)} hosts, {len(spec.events)} events, "
+        f"{len(spec.trip_dates())} days ({spec.trip.start} to {spec.trip.end})"
+    )
+
+
+@app.command()
+@handles_errors
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the starter file.")] = Path(
+        "visit.yaml"
+    ),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented starter visit.yaml that validates and plans."""
+    from importlib.resources import files
+
+    from .fsio import write_text
+
+    text = files("itinerary").joinpath("starter.yaml").read_text(encoding="utf-8")
+    write_text(path, text, force=force)
+    typer.echo(f"wrote {path}; next: itinerary plan {path}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of visit.yaml (for editors that check YAML)."""
+    import json
+
+    from .spec import VisitSpec
+
+    typer.echo(json.dumps(VisitSpec.model_json_schema(by_alias=True), indent=2, ensure_ascii=False))
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        _err("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,242 @@
+"""spec -> Problem: all unit conversion happens here; the result is integers only.
+
+Tracks are (day, group) pairs; this version has one group, "all". Ordering is deterministic
+(days in date order, hosts and events in file order), so the same file gives the same problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from .load import Loaded
+from .problem import Break, Node, Problem, Track
+from .schedule import earliest_starts
+from .spec import ARRIVAL_KEY, DEPARTURE_KEY, Event, Host, VisitSpec, format_time_of_day, stay_key
+from .timeline import Clock
+from .travel import TravelModel
+
+GROUP_ALL = "all"
+
+
+@dataclass(frozen=True)
+class Place:
+    key: str
+    name: str
+    location: tuple[float, float]
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class TrackRef:
+    date: dt.date
+    group: str
+    starts_at_arrival: bool
+    lunch_note: str | None = None  # why a day that could have lunch has none
+
+
+@dataclass(frozen=True)
+class NodeRef:
+    kind: str  # "host" | "event"
+    id: str
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """The problem and the index that maps its integers back to the trip."""
+
+    problem: Problem
+    places: tuple[Place, ...]
+    nodes: tuple[NodeRef, ...]
+    tracks: tuple[TrackRef, ...]
+    clock: Clock
+
+    def place_index(self, key: str) -> int:
+        return next(i for i, p in enumerate(self.places) if p.key == key)
+
+
+def day_frames(
+    spec: VisitSpec,
+) -> list[tuple[dt.date, Place, Place, dt.datetime | None, dt.datetime | None]]:
+    """Per date: start place, end place, and the arrival/departure time if that day has one."""
+    dates = spec.trip_dates()
+    frames = []
+    for date in dates:
+        first, last = date == dates[0], date == dates[-1]
+        if first and spec.arrival:
+            start = Place(
+                ARRIVAL_KEY, spec.arrival.place, spec.arrival.location, spec.arrival.address
+            )
+        else:
+            start = _stay_place(spec, date if first else date - dt.timedelta(days=1))
+        if last and spec.departure:
+            end = Place(
+                DEPARTURE_KEY, spec.departure.place, spec.departure.location, spec.departure.address
+            )
+        else:
+            end = _stay_place(spec, date)
+        frames.append(
+            (
+                date,
+                start,
+                end,
+                spec.arrival.time if first and spec.arrival else None,
+                spec.departure.time if last and spec.departure else None,
+            )
+        )
+    return frames
+
+
+def _stay_place(spec: VisitSpec, night: dt.date) -> Place:
+    stay = spec.stay_for_night(night)
+    if stay is None:  # load.semantic_issues reports this before we get here
+        raise ValueError(f"no stay covers the night of {night}")
+    return Place(stay_key(stay), stay.name, stay.location, stay.address)
+
+
+def compile_spec(loaded: Loaded) -> Compiled:
+    spec = loaded.spec
+    clock = Clock(spec.trip.timezone, spec.trip.start)
+    frames = day_frames(spec)
+
+    places: dict[str, Place] = {}
+    for _, start, end, _, _ in frames:
+        places.setdefault(start.key, start)
+        places.setdefault(end.key, end)
+    for host in spec.hosts:
+        places[host.id] = Place(host.id, host.name, host.location, host.address)
+    for event in spec.events:
+        places[event.id] = Place(event.id, event.name, event.location, event.address)
+    place_list = tuple(places.values())
+    index = {p.key: i for i, p in enumerate(place_list)}
+    travel = _travel_matrix(loaded.travel, place_list)
+
+    tracks: list[Track] = []
+    track_refs: list[TrackRef] = []
+    for date, start, end, arrival, departure in frames:
+        day_start, day_end = spec.day_bounds(date)
+        earliest = clock.minutes(arrival) if arrival else clock.at(date, day_start)
+        latest = clock.minutes(departure) if departure else clock.at(date, day_end)
+        s, e = index[start.key], index[end.key]
+        earliest, latest = fit_direct_journey(earliest, latest, travel[s][e], departure is not None)
+        tracks.append(Track(s, e, earliest, latest))
+        track_refs.append(TrackRef(date, GROUP_ALL, arrival is not None))
+
+    nodes: list[Node] = []
+    node_refs: list[NodeRef] = []
+    for host in spec.hosts:
+        nodes.append(_host_node(host, spec, clock, tracks, track_refs, index[host.id]))
+        node_refs.append(NodeRef("host", host.id))
+    for event in spec.events:
+        nodes.append(_event_node(event, clock, track_refs, index[event.id]))
+        node_refs.append(NodeRef("event", event.id))
+
+    for t, ref in enumerate(track_refs):
+        tracks[t], track_refs[t] = _with_lunch(
+            spec, clock, travel, nodes, node_refs, tracks, t, ref
+        )
+    problem = Problem.build(travel, nodes, tracks)
+    return Compiled(problem, place_list, tuple(node_refs), tuple(track_refs), clock)
+
+
+def fit_direct_journey(earliest: int, latest: int, direct: int, fixed_end: bool) -> tuple[int, int]:
+    """Make room for at least the direct journey: an evening arrival ends the day later; an
+    early train or flight (fixed end) starts it earlier."""
+    if latest - earliest >= direct:
+        return earliest, latest
+    if fixed_end:
+        return latest - direct, latest
+    return earliest, earliest + direct
+
+
+def _travel_matrix(model: TravelModel, places: tuple[Place, ...]) -> list[list[int]]:
+    return model.matrix_of([(p.key, p.location) for p in places])
+
+
+def host_windows_on(host: Host, date: dt.date) -> list[tuple[int, int]]:
+    """The host's open windows on a date as local minutes of the day, sorted."""
+    if host.open is None:
+        return [(0, 24 * 60)]
+    # Not merged: a visit must lie wholly inside ONE window (09–12 and 12–15 are two visits' worth).
+    return sorted({(w.from_, w.to) for w in host.open if w.applies_to(date)})
+
+
+def _host_node(
+    host: Host,
+    spec: VisitSpec,
+    clock: Clock,
+    tracks: list[Track],
+    refs: list[TrackRef],
+    place: int,
+) -> Node:
+    windows: list[tuple[int, int]] = []
+    allowed: list[int] = []
+    for t, (track, ref) in enumerate(zip(tracks, refs)):
+        found = False
+        for a, b in host_windows_on(host, ref.date):
+            start = max(clock.at(ref.date, a), track.earliest_start)
+            end = min(clock.at(ref.date, b), track.latest_end)
+            if end - start >= host.duration:
+                windows.append((start, end - host.duration))
+                found = True
+        if found:
+            allowed.append(t)
+    windows.sort()
+    return Node(
+        place=place,
+        duration=host.duration,
+        windows=tuple(windows),
+        score=0 if host.must else int(host.priority),
+        required=host.must,
+        tracks=tuple(allowed),
+    )
+
+
+def _event_node(event: Event, clock: Clock, refs: list[TrackRef], place: int) -> Node:
+    start, end = clock.minutes(event.start), clock.minutes(event.end)
+    allowed = tuple(t for t, ref in enumerate(refs) if ref.date == event.start.date())
+    return Node(
+        place=place, duration=end - start, windows=((start, start),), required=True, tracks=allowed
+    )
+
+
+def _with_lunch(
+    spec: VisitSpec,
+    clock: Clock,
+    travel: list[list[int]],
+    nodes: list[Node],
+    node_refs: list[NodeRef],
+    tracks: list[Track],
+    t: int,
+    ref: TrackRef,
+) -> tuple[Track, TrackRef]:
+    """Give a day its lunch break when its bounds leave room and its events leave a gap."""
+    lunch = spec.trip.lunch
+    track = tracks[t]
+    if lunch is None:
+        return track, ref
+    day_events = [e for e in spec.events if e.start.date() == ref.date]
+    if any(e.lunch for e in day_events):
+        return track, ref
+    f = max(clock.at(ref.date, lunch.from_), track.earliest_start)
+    to = min(clock.at(ref.date, lunch.to), track.latest_end)
+    if to - f < lunch.minutes:
+        return track, ref
+    with_lunch = replace(track, breaks=(Break(f, to, lunch.minutes),))
+    trial = Problem.build(travel, nodes, [*tracks[:t], with_lunch, *tracks[t + 1 :]])
+    if earliest_starts(trial, t, []) is None:
+        return track, ref  # the day's own journey leaves no room for lunch
+    events = sorted(
+        (i for i, r in enumerate(node_refs) if r.kind == "event" and t in (nodes[i].tracks or ())),
+        key=lambda i: nodes[i].windows[0][0],
+    )
+    if earliest_starts(trial, t, events) is not None:
+        return with_lunch, ref
+    if earliest_starts(trial, t, events, with_breaks=False) is None:
+        return with_lunch, ref  # the events clash among themselves; lunch is not the cause
+    note = (
+        f"no lunch on {ref.date}: the events ({', '.join(node_refs[i].id for i in events)}) leave no "
+        f"{lunch.minutes}-minute gap between {format_time_of_day(lunch.from_)} and "
+        f"{format_time_of_day(lunch.to)}; mark an event `lunch: true` if it includes lunch"
+    )
+    return track, replace(ref, lunch_note=note)

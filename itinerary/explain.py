@@ -1,0 +1,115 @@
+"""Why each unscheduled host or event is unscheduled, in words an organiser can act on.
+
+Pure checks, from the most basic cause to the least: closed, window too short, outside the
+day's hours, too far, no room for lunch, clashing with an event, crowded out by the others.
+"""
+
+from __future__ import annotations
+
+from .compile import Compiled, host_windows_on
+from .load import Loaded
+from .problem import Problem
+from .schedule import earliest_starts
+from .spec import Host, format_time_of_day
+from .timeline import format_duration
+
+
+def explain(compiled: Compiled, loaded: Loaded, node_index: int) -> str:
+    ref = compiled.nodes[node_index]
+    if ref.kind == "event":
+        return _explain_event(compiled, node_index)
+    host = next(h for h in loaded.spec.hosts if h.id == ref.id)
+    return _explain_host(compiled, loaded, host, node_index)
+
+
+def _explain_event(compiled: Compiled, n: int) -> str:
+    problem = compiled.problem
+    for t in problem.allowed_tracks(n):
+        if earliest_starts(problem, t, [n], with_breaks=False) is not None:
+            return "does not fit together with the must-visits and other events of that day"
+    return "cannot be reached from the day's start place and back within the day's hours"
+
+
+def _explain_host(compiled: Compiled, loaded: Loaded, host: Host, n: int) -> str:
+    problem = compiled.problem
+    node = problem.nodes[n]
+    dates = [ref.date for ref in compiled.tracks]
+    raw = [(d, w) for d in dates for w in host_windows_on(host, d)]
+    if not raw:
+        return "closed on every trip day"
+    longest = max(raw, key=lambda dw: dw[1][1] - dw[1][0])[1]
+    if longest[1] - longest[0] < host.duration:
+        return (
+            f"open window {format_time_of_day(longest[0])}–{format_time_of_day(longest[1])} "
+            f"is shorter than the {host.duration}-minute visit"
+        )
+    if not node.windows:
+        return (
+            f"its open hours leave no {host.duration} minutes within the day's hours "
+            "on any trip day"
+        )
+    tracks = node.tracks if node.tracks is not None else tuple(range(len(problem.tracks)))
+    alone = [t for t in tracks if earliest_starts(problem, t, [n], with_breaks=False) is not None]
+    if not alone:
+        return _too_far(compiled, n, tracks)
+    if not any(earliest_starts(problem, t, [n]) is not None for t in alone):
+        return "leaves no room for lunch on any day it is open"
+    with_events = [t for t in alone if _fits_between_events(problem, t, n, compiled)]
+    if not with_events:
+        clashes = []
+        for t in alone:
+            for e in _events_on(compiled, t):
+                label = f"{compiled.nodes[e].id} on {compiled.tracks[t].date}"
+                if label not in clashes:
+                    clashes.append(label)
+        return (
+            "conflicts with event " + " and ".join(clashes)
+            if clashes
+            else ("does not fit around the day's events")
+        )
+    if node.required:
+        return "does not fit together with the other must-visits and events"
+    return f"left out for higher-priority visits (priority {node.score})"
+
+
+def _too_far(compiled: Compiled, n: int, tracks: tuple[int, ...]) -> str:
+    problem = compiled.problem
+    node = problem.nodes[n]
+    best = min(
+        tracks,
+        key=lambda t: (
+            problem.travel[problem.tracks[t].start_place][node.place]
+            + problem.travel[node.place][problem.tracks[t].end_place]
+        ),
+    )
+    track = problem.tracks[best]
+    there = problem.travel[track.start_place][node.place]
+    back = problem.travel[node.place][track.end_place]
+    start_name = compiled.places[track.start_place].name
+    if there + node.duration + back > track.latest_end - track.earliest_start:
+        return (
+            f"cannot be reached from {start_name} and back within the day "
+            f"(needs {format_duration(there + back)} travel)"
+        )
+    return (
+        f"cannot be reached from {start_name} within its open hours "
+        f"({format_duration(there)} travel each way)"
+    )
+
+
+def _events_on(compiled: Compiled, t: int) -> list[int]:
+    problem = compiled.problem
+    events = [
+        i
+        for i, ref in enumerate(compiled.nodes)
+        if ref.kind == "event" and t in problem.allowed_tracks(i)
+    ]
+    return sorted(events, key=lambda i: problem.nodes[i].windows[0][0])
+
+
+def _fits_between_events(problem: Problem, t: int, n: int, compiled: Compiled) -> bool:
+    events = _events_on(compiled, t)
+    return any(
+        earliest_starts(problem, t, events[:k] + [n] + events[k:], with_breaks=False) is not None
+        for k in range(len(events) + 1)
+    )

@@ -1,0 +1,112 @@
+"""File output that never destroys a user's work by accident.
+
+Why: outputs (programmes, calendars, letters) are written next to files people edit
+by hand.  So we refuse to overwrite without ``force``, and we write through a temporary
+file plus ``os.replace`` so that a crash, a full disk or Ctrl-C leaves either the old
+file or the complete new one, never a truncated mix.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from itinerary.errors import OutputError
+
+__all__ = ["safe_filename", "write_bytes", "write_text", "ensure_empty_dir"]
+
+MAX_FILENAME = 100
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_DASHES = re.compile(r"-{2,}")
+# Device names Windows reserves in every folder, whatever the extension ("con.txt").
+_RESERVED = re.compile(r"^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\..*)?$", re.IGNORECASE)
+
+
+def safe_filename(name: str) -> str:
+    """A file name derived from user text (a host's name, say) that cannot leave its folder.
+
+    Keeps ``[A-Za-z0-9._-]``, turns every other run of characters into one ``-``, drops
+    leading dots/dashes (no hidden files, no ``..``, no option-like names) and trailing dots
+    (Windows ignores them), avoids Windows device names and caps the length.  Different
+    names may map to the same result; callers that need uniqueness must check.
+    """
+    cleaned = _DASHES.sub("-", _UNSAFE.sub("-", name))
+    cleaned = cleaned.lstrip(".-")[:MAX_FILENAME].rstrip(".")
+    if not cleaned:
+        return "unnamed"
+    if _RESERVED.match(cleaned):
+        cleaned = ("_" + cleaned)[:MAX_FILENAME].rstrip(".")
+    return cleaned
+
+
+def _describe(error: OSError) -> str:
+    """One line for an OSError, without errno noise or repeated paths."""
+    return (error.strerror or error.__class__.__name__).lower()
+
+
+def _current_umask() -> int:
+    # mkstemp creates 0600 files; give the result the permissions a normal open() would.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> Path:
+    """Write ``data`` to ``path`` atomically; never replace an existing file unless ``force``."""
+    target = Path(path)
+    shown = str(path)
+    if target.is_dir():
+        raise OutputError(f"{shown} is a folder, not a file")
+    if (target.exists() or target.is_symlink()) and not force:
+        raise OutputError(f"{shown} exists; use --force to overwrite")
+    parent = target.parent
+    if not parent.is_dir():
+        raise OutputError(f"folder {parent} does not exist")
+
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=parent, prefix="." + target.name + ".", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(f"cannot write {shown}: {_describe(exc)}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), 0o666 & ~_current_umask())
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, target)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp_name)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write {shown}: {_describe(exc)}") from None
+        raise
+    return target
+
+
+def write_text(path: str | os.PathLike[str], text: str, *, force: bool = False) -> Path:
+    """Write ``text`` as UTF-8 with the newlines exactly as given (no ``\\r\\n`` on Windows)."""
+    return write_bytes(path, text.encode("utf-8"), force=force)
+
+
+def ensure_empty_dir(path: str | os.PathLike[str], *, force: bool) -> Path:
+    """Make sure ``path`` is a folder we may fill: created if missing (with its parents),
+    refused if it already holds something unless ``force``.  Nothing is ever deleted."""
+    folder = Path(path)
+    shown = str(path)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{shown} is a file, not a folder")
+    try:
+        if folder.is_dir():
+            if not force and any(folder.iterdir()):
+                raise OutputError(f"{shown} is not empty; use --force to write into it anyway")
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot use folder {shown}: {_describe(exc)}") from None
+    return folder

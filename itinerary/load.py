@@ -1,0 +1,427 @@
+"""visit.yaml -> validated VisitSpec, with every problem reported as `file:line: message`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import types
+import typing
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import InputError, Issue
+from .spec import (
+    ARRIVAL_KEY,
+    DEPARTURE_KEY,
+    VisitSpec,
+    format_time_of_day,
+    stay_key,
+)
+from .travel import TravelModel, read_matrix_csv
+from .yamlsrc import YamlDoc, load_yaml, read_yaml_file
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A valid trip and what is needed to report on it."""
+
+    spec: VisitSpec
+    source: str
+    travel: TravelModel
+
+
+def load_spec(path: str | Path) -> Loaded:
+    doc = read_yaml_file(path)
+    return _load(doc, str(path), Path(path).parent)
+
+
+def load_spec_text(text: str, filename: str = "visit.yaml", base_dir: Path | None = None) -> Loaded:
+    return _load(load_yaml(text, filename), filename, base_dir or Path.cwd())
+
+
+def _load(doc: YamlDoc, filename: str, base_dir: Path) -> Loaded:
+    try:
+        spec = VisitSpec.model_validate(doc.data)
+    except ValidationError as exc:
+        raise InputError(_issues_from_validation(exc, doc, filename)) from None
+    problems = semantic_issues(spec, doc.line_of)
+    if problems:
+        raise InputError([Issue(filename, doc.line_of(p), _one_line(m)) for p, m in problems])
+    return Loaded(spec=spec, source=filename, travel=_travel_model(spec, doc, filename, base_dir))
+
+
+def _travel_model(spec: VisitSpec, doc: YamlDoc, filename: str, base_dir: Path) -> TravelModel:
+    t = spec.trip.travel
+    matrix = None
+    if t.matrix is not None:
+        matrix_path = Path(t.matrix)
+        if not matrix_path.is_absolute():
+            matrix_path = base_dir / matrix_path
+        if not matrix_path.is_file():
+            line = doc.line_of(("trip", "travel", "matrix"))
+            message = f"travel matrix file {t.matrix!r} not found (looked for {matrix_path})"
+            raise InputError(Issue(filename, line, message))
+        matrix = read_matrix_csv(matrix_path, str(matrix_path), place_keys(spec))
+    return TravelModel(t.speed_kmh, t.detour, t.buffer_minutes, matrix)
+
+
+def place_keys(spec: VisitSpec) -> list[str]:
+    keys = [h.id for h in spec.hosts] + [e.id for e in spec.events]
+    keys += sorted({stay_key(s) for s in spec.stays})
+    keys += [ARRIVAL_KEY] if spec.arrival else []
+    keys += [DEPARTURE_KEY] if spec.departure else []
+    return keys
+
+
+# --- pydantic errors -> located, human messages -------------------------------------------------
+
+
+def _issues_from_validation(exc: ValidationError, doc: YamlDoc, filename: str) -> list[Issue]:
+    errors = exc.errors(include_url=False)
+    # A misspelt key shows up twice: as an unknown key and as the required key it was meant
+    # to be. The "did you mean" line says it all, so the "missing" line is dropped.
+    meant: set[Path_] = set()
+    for err in errors:
+        loc = tuple(err["loc"])
+        if err["type"] == "extra_forbidden":
+            near = _suggestion(str(loc[-1]), loc[:-1])
+            if near is not None:
+                meant.add(loc[:-1] + (near,))
+    issues = []
+    for err in errors:
+        loc = tuple(err["loc"])
+        if err["type"] == "missing" and loc in meant:
+            continue
+        data_path = _existing_path(doc.data, loc)
+        message = _one_line(_message(err, loc, doc, data_path))
+        issues.append(Issue(filename, doc.line_of(data_path), message))
+    return issues
+
+
+def _existing_path(data: Any, loc: Sequence[str | int]) -> Path_:
+    """The part of a pydantic location that exists in the data (drops union branch names)."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            continue
+        path.append(part)
+    return tuple(path)
+
+
+def _value_at(data: Any, path: Path_) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _suggestion(key: str, parent: Sequence[str | int]) -> str | None:
+    allowed = _allowed_keys(VisitSpec, parent)
+    near = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    if not near:
+        lowered = {k.lower(): k for k in allowed}
+        near = difflib.get_close_matches(key.lower(), list(lowered), n=1, cutoff=0.6)
+        near = [lowered[n] for n in near]
+    return near[0] if near else None
+
+
+def _show(value: Any) -> str:
+    """A value the way it appears in the file, short."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 40 else repr(value[:40]) + "…"
+    return str(value)
+
+
+_LIST_HINT = "a list (items starting with '- ', or [a, b])"
+_MAPPING_HINT = "a mapping (indented 'key: value' lines, or {key: value})"
+_DATE_HINT = "a date like 2016-05-23"
+
+# What each kind of pydantic error expects, in the words of someone editing the file.
+_EXPECTED = {
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "string_type": "text",
+    "list_type": _LIST_HINT,
+    "tuple_type": _LIST_HINT,
+    "dict_type": _MAPPING_HINT,
+    "model_type": _MAPPING_HINT,
+    "model_attributes_type": _MAPPING_HINT,
+    "date_type": _DATE_HINT,
+    "date_parsing": _DATE_HINT,
+    "date_from_datetime_parsing": _DATE_HINT,
+    "date_from_datetime_inexact": _DATE_HINT + " (no time of day)",
+}
+
+_BOUNDS = {
+    "greater_than_equal": ("ge", "at least"),
+    "greater_than": ("gt", "more than"),
+    "less_than_equal": ("le", "at most"),
+    "less_than": ("lt", "less than"),
+}
+
+
+def _message(err: Any, loc: Path_, doc: YamlDoc, data_path: Path_) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    given = err.get("input")
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        near = _suggestion(key, loc[:-1])
+        if near is not None:
+            return f"unknown key '{key}' — did you mean '{near}'?"
+        allowed = _allowed_keys(VisitSpec, loc[:-1])
+        return f"unknown key '{key}' (expected one of: {', '.join(allowed)})"
+
+    # The key the problem is about: the last name in the path, or the mapping whose *key*
+    # (e.g. a date under trip.days) is wrong.
+    names = [p for p in data_path if isinstance(p, str)]
+    field = names[-2] if loc and loc[-1] == "[key]" and len(names) > 1 else None
+    field = field or (names[-1] if names else None)
+    if kind == "missing":
+        if isinstance(loc[-1], int):  # a [lat, lon] pair with one number
+            value = _value_at(doc.data, data_path)
+            count = len(value) if isinstance(value, list) else 1
+            got = "only 1 number" if count == 1 else f"{count} numbers"
+            return f"{field}: expected [latitude, longitude], got {got}"
+        return f"missing required key '{loc[-1]}'"
+
+    if kind in ("value_error", "assertion_error"):
+        message = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        if isinstance(_value_at(doc.data, data_path), dict):  # a check of a whole section
+            return message
+    elif field == "location" and kind in ("tuple_type", "too_long", "too_short"):
+        message = f"expected [latitude, longitude], got {_show(given)}"
+        if isinstance(given, list):
+            message = f"expected [latitude, longitude], got {len(given)} numbers"
+    elif kind in _EXPECTED:
+        message = f"expected {_EXPECTED[kind]}, got {_show(given)}"
+        reason = str(ctx.get("error", ""))
+        if kind.startswith("date_") and "outside expected range" in reason:
+            message += f" (there is no such {reason.split()[0]})"  # "day value is outside …"
+        if kind == "string_type" and isinstance(given, int | float):
+            message += " (put it in quotes to use it as text)"
+    elif kind in _BOUNDS:
+        key, words = _BOUNDS[kind]
+        limit = ctx.get(key)
+        if isinstance(limit, float) and limit.is_integer():
+            limit = int(limit)
+        message = f"must be {words} {limit}, got {_show(given)}"
+    elif kind == "literal_error":
+        message = f"expected {ctx.get('expected')}, got {_show(given)}"
+    else:
+        message = str(err["msg"])
+        message = message[:1].lower() + message[1:]
+        message = message.replace("input should be", "expected", 1)
+        message += f", got {_show(given)}"
+    return f"{field}: {message}" if field is not None else message
+
+
+def _allowed_keys(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
+    node: Any = model
+    for part in loc:
+        node = _unwrap(node)
+        if isinstance(node, type) and issubclass(node, BaseModel):
+            field = next(
+                (f for name, f in node.model_fields.items() if part in (name, f.alias)), None
+            )
+            if field is None:
+                return []
+            node = field.annotation
+        else:
+            args = typing.get_args(node)
+            node = args[-1] if args else None
+    node = _unwrap(node)
+    if isinstance(node, type) and issubclass(node, BaseModel):
+        return [f.alias or name for name, f in node.model_fields.items()]
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Annotated[...] and Optional[...] down to the model, list or dict inside."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            options = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = options[0]
+        else:
+            return annotation
+
+
+# --- checks across sections --------------------------------------------------------------------
+
+
+def semantic_issues(
+    spec: VisitSpec, line_of: Callable[[Path_], int] | None = None
+) -> list[tuple[Path_, str]]:
+    """Problems no single field shows: coverage of nights, ids, dates outside the trip.
+
+    `line_of` (path -> source line) lets messages refer to the other place involved by line.
+    """
+    out: list[tuple[Path_, str]] = []
+    trip = spec.trip
+    dates = spec.trip_dates()
+    first, last = trip.start, trip.end
+
+    def where(path: Path_) -> str:
+        return f"line {line_of(path)}" if line_of is not None else f"{path[0]}[{path[1]}]"
+
+    for date in trip.days:
+        if not first <= date <= last:
+            out.append(
+                (
+                    ("trip", "days", date.isoformat()),
+                    f"days: {date} is outside the trip dates ({first} to {last})",
+                )
+            )
+
+    seen: dict[str, Path_] = {}
+    named: list[tuple[str, Path_]] = [(h.id, ("hosts", i, "id")) for i, h in enumerate(spec.hosts)]
+    named += [(e.id, ("events", i, "id")) for i, e in enumerate(spec.events)]
+    named += [(s.id, ("stays", i, "id")) for i, s in enumerate(spec.stays) if s.id]
+    for ident, path in named:
+        if ident in (ARRIVAL_KEY, DEPARTURE_KEY):
+            out.append((path, f"id '{ident}' is reserved for the arrival/departure place"))
+        elif ident in seen:
+            out.append((path, f"duplicate id '{ident}' (first used at {where(seen[ident])})"))
+        else:
+            seen[ident] = path
+
+    for i, stay in enumerate(spec.stays):
+        for j, other in enumerate(spec.stays[:i]):
+            if stay.from_ <= other.to and other.from_ <= stay.to:
+                out.append(
+                    (
+                        ("stays", i),
+                        f"stay '{stay.name}' (nights {stay.from_} to {stay.to}) overlaps stay "
+                        f"'{other.name}' (nights {other.from_} to {other.to}, "
+                        f"{where(('stays', j))})",
+                    )
+                )
+    nights = set(dates[:-1])
+    if spec.arrival is None:
+        nights.add(first)
+    if spec.departure is None:
+        nights.add(last)
+    uncovered = [night for night in sorted(nights) if spec.stay_for_night(night) is None]
+    for run_first, run_last in _runs(uncovered):
+        what = (
+            f"the night of {run_first}"
+            if run_first == run_last
+            else f"the nights of {run_first} to {run_last}"
+        )
+        hint = ""
+        if run_last == last and spec.departure is None:
+            hint = " (with no departure given, the last night needs a stay too)"
+        if not spec.stays:
+            hint += "; add hotels under stays:"
+        out.append((("stays",) if spec.stays else (), f"no stay covers {what}{hint}"))
+
+    for key, endpoint, date in (
+        ("arrival", spec.arrival, first),
+        ("departure", spec.departure, last),
+    ):
+        if endpoint is not None and endpoint.time.date() != date:
+            out.append(
+                (
+                    (key, "time"),
+                    f"{key} is on {endpoint.time.date()}, not the trip's {key_day(key)} {date}",
+                )
+            )
+    if spec.arrival and spec.departure and spec.departure.time <= spec.arrival.time:
+        out.append((("departure", "time"), "departure is not after arrival"))
+
+    events = sorted(enumerate(spec.events), key=lambda ie: ie[1].start)
+    for i, event in events:
+        date = event.start.date()
+        if not first <= date <= last:
+            out.append(
+                (
+                    ("events", i, "start"),
+                    f"event '{event.id}' on {date} is outside the trip dates ({first} to {last})",
+                )
+            )
+            continue
+        day_start, day_end = spec.day_bounds(date)
+        start_m = event.start.hour * 60 + event.start.minute
+        end_m = start_m + int((event.end - event.start).total_seconds() // 60)
+        if start_m < day_start or end_m > day_end:
+            early = start_m < day_start
+            fix = (
+                f'start: "{format_time_of_day(start_m)}"'
+                if early
+                else f'end: "{format_time_of_day(min(end_m, 1440))}"'
+            )
+            out.append(
+                (
+                    ("events", i, "start" if early else "end"),
+                    f"event '{event.id}' ({_span(event.start, event.end)}) is outside the day's"
+                    f" hours {format_time_of_day(day_start)}–{format_time_of_day(day_end)}"
+                    f" on {date}; to allow it, set trip.days for {date} to {{{fix}}}",
+                )
+            )
+    # Compare each event with the latest-ending one before it, so that an event inside a long
+    # one is caught even when a short event lies between them.
+    latest: tuple[int, Any] | None = None
+    for j, b in events:
+        if latest is not None and b.start < latest[1].end:
+            i, a = latest
+            out.append(
+                (
+                    ("events", j, "start"),
+                    f"event '{b.id}' ({_span(b.start, b.end)}) overlaps event '{a.id}'"
+                    f" ({_span(a.start, a.end)}, {where(('events', i))})",
+                )
+            )
+        if latest is None or b.end > latest[1].end:
+            latest = (j, b)
+    return out
+
+
+def _span(start: dt.datetime, end: dt.datetime) -> str:
+    """'14:00–15:00', or with the end's date when it is another day (events ending at 24:00)."""
+    end_text = "24:00" if end.date() != start.date() else f"{end:%H:%M}"
+    return f"{start:%H:%M}–{end_text}"
+
+
+def _runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Sorted dates -> (first, last) of each run of consecutive dates."""
+    runs: list[tuple[dt.date, dt.date]] = []
+    for day in days:
+        if runs and (day - runs[-1][1]).days == 1:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def key_day(key: str) -> str:
+    return "first day" if key == "arrival" else "last day"

@@ -1,0 +1,153 @@
+"""The Plan: dated items per track, unscheduled hosts with reasons; JSON form `itinerary-plan/1`.
+
+A Plan is what gets reviewed and exported; exports read it back and never solve again, so it
+carries what they need (addresses, contacts, languages, the delegation).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .spec import Contact, Language
+
+FORMAT = "itinerary-plan/1"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+Location = tuple[float, float]
+
+
+class StartItem(_Model):
+    type: Literal["start"] = "start"
+    place: str
+    key: str
+    location: Location
+    address: str | None = None
+    time: dt.datetime
+
+
+class EndItem(_Model):
+    type: Literal["end"] = "end"
+    place: str
+    key: str
+    location: Location
+    address: str | None = None
+    time: dt.datetime
+
+
+class TravelItem(_Model):
+    type: Literal["travel"] = "travel"
+    start: dt.datetime
+    end: dt.datetime
+    from_: str = Field(alias="from")
+    to: str
+    from_name: str
+    to_name: str
+    minutes: int
+
+
+class VisitItem(_Model):
+    type: Literal["visit"] = "visit"
+    id: str
+    name: str
+    address: str | None = None
+    location: Location
+    start: dt.datetime
+    end: dt.datetime
+    priority: int | Literal["must"]
+    contact: Contact | None = None
+    language: Language
+    topics: list[str] = Field(default_factory=list)
+
+
+class LunchItem(_Model):
+    type: Literal["lunch"] = "lunch"
+    start: dt.datetime
+    end: dt.datetime
+    at: str | None = None  # place key; None = on the way
+    place: str | None = None
+    location: Location | None = None
+
+
+class EventItem(_Model):
+    type: Literal["event"] = "event"
+    id: str
+    name: str
+    address: str | None = None
+    location: Location
+    start: dt.datetime
+    end: dt.datetime
+    lunch: bool = False
+    contact: Contact | None = None
+
+
+Item = Annotated[
+    StartItem | TravelItem | VisitItem | LunchItem | EventItem | EndItem,
+    Field(discriminator="type"),
+]
+
+
+class PlanTrack(_Model):
+    date: dt.date
+    group: str
+    items: list[Item]
+    notes: list[str] = Field(default_factory=list)
+
+
+class Unscheduled(_Model):
+    id: str
+    name: str
+    kind: Literal["host", "event"] = "host"
+    priority: int | Literal["must"] | None = None
+    reason: str
+
+
+class PlanTrip(_Model):
+    name: str
+    timezone: str
+    start: dt.date
+    end: dt.date
+    language: Language
+
+
+class PlanDelegation(_Model):
+    name: str
+    size: int
+    organisation: str | None = None
+    contact: Contact | None = None
+
+
+class SolverInfo(_Model):
+    solutions: int
+    stopped_by: str
+    solution_limit: int | None = None
+    time_limit: float | None = None
+
+
+class Plan(_Model):
+    format: Literal["itinerary-plan/1"] = FORMAT
+    trip: PlanTrip
+    delegation: PlanDelegation
+    status: Literal["complete", "partial"]
+    score: int
+    max_score: int
+    travel_minutes: int
+    tracks: list[PlanTrack]
+    unscheduled: list[Unscheduled]
+    solver: SolverInfo | None = None
+
+    def to_json(self) -> str:
+        return self.model_dump_json(by_alias=True, indent=2, exclude_none=True) + "\n"
+
+    @staticmethod
+    def from_json(text: str | bytes) -> Plan:
+        return Plan.model_validate_json(text)
+
+    def visits(self) -> list[VisitItem]:
+        return [i for t in self.tracks for i in t.items if isinstance(i, VisitItem)]

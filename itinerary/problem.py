@@ -1,0 +1,138 @@
+"""The solver's neutral input and output: integers only, no dates, names or YAML.
+
+Time is in minutes on one absolute axis. A *track* is one (day, group) pair: it leaves its start
+place no earlier than `earliest_start` and is back at its end place by `latest_end`. A *node* is
+something to do at a place for `duration` minutes; it may start inside any of its `windows`
+(earliest start, latest start). Breaks (lunch) are taken inside a track where no node is served.
+Benchmarks build this type directly, so the CLI and the benchmarks run the very same solver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Break:
+    """`duration` minutes wholly inside [earliest_start, latest_end], not during a visit."""
+
+    earliest_start: int
+    latest_end: int
+    duration: int
+
+    def __post_init__(self) -> None:
+        if self.duration <= 0 or self.latest_end - self.earliest_start < self.duration:
+            raise ValueError(f"break {self} does not fit its window")
+
+
+@dataclass(frozen=True)
+class Track:
+    start_place: int
+    end_place: int
+    earliest_start: int
+    latest_end: int
+    breaks: tuple[Break, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.latest_end < self.earliest_start:
+            raise ValueError(f"track {self} ends before it starts")
+        if len(self.breaks) > 1:
+            raise ValueError("at most one break per track is supported")
+
+
+@dataclass(frozen=True)
+class Node:
+    place: int
+    duration: int
+    windows: tuple[tuple[int, int], ...]  # (earliest start, latest start), sorted; may overlap
+    score: int = 0
+    required: bool = False
+    tracks: tuple[int, ...] | None = None  # tracks that may serve it; None: any
+
+    def __post_init__(self) -> None:
+        if self.duration < 0 or self.score < 0:
+            raise ValueError(f"node {self} has a negative duration or score")
+        if any(a > b for a, b in self.windows):
+            raise ValueError(f"node {self} has an empty window")
+        if list(self.windows) != sorted(self.windows):
+            raise ValueError(f"node {self} has unsorted windows")
+
+
+@dataclass(frozen=True)
+class Problem:
+    travel: tuple[tuple[int, ...], ...]  # minutes, place x place
+    nodes: tuple[Node, ...]
+    tracks: tuple[Track, ...]
+
+    def __post_init__(self) -> None:
+        n = len(self.travel)
+        if any(len(row) != n for row in self.travel):
+            raise ValueError("the travel matrix is not square")
+        if any(v < 0 for row in self.travel for v in row):
+            raise ValueError("negative travel time")
+        places = [nd.place for nd in self.nodes]
+        places += [p for t in self.tracks for p in (t.start_place, t.end_place)]
+        if any(not 0 <= p < n for p in places):
+            raise ValueError("a node or track refers to an unknown place")
+        for node in self.nodes:
+            if node.tracks is not None and any(not 0 <= t < len(self.tracks) for t in node.tracks):
+                raise ValueError(f"node {node} refers to an unknown track")
+
+    @staticmethod
+    def build(
+        travel: Sequence[Sequence[int]], nodes: Sequence[Node], tracks: Sequence[Track]
+    ) -> Problem:
+        return Problem(
+            tuple(tuple(int(v) for v in row) for row in travel), tuple(nodes), tuple(tracks)
+        )
+
+    def allowed_tracks(self, node_index: int) -> tuple[int, ...]:
+        node = self.nodes[node_index]
+        return tuple(range(len(self.tracks))) if node.tracks is None else node.tracks
+
+    def max_score(self) -> int:
+        return sum(n.score for n in self.nodes)
+
+
+@dataclass(frozen=True)
+class Stop:
+    node: int
+    start: int
+
+
+@dataclass(frozen=True)
+class Route:
+    """What one track does: leave at `departure`, serve `stops`, arrive back at `arrival`."""
+
+    track: int
+    departure: int
+    arrival: int
+    stops: tuple[Stop, ...] = ()
+
+
+@dataclass(frozen=True)
+class Solution:
+    routes: tuple[Route, ...]
+    dropped: tuple[int, ...]
+    solutions_found: int = 0
+    stopped_by: str = ""
+    stats: dict[str, int] = field(default_factory=dict, compare=False)
+
+    def score(self, problem: Problem) -> int:
+        return sum(problem.nodes[s.node].score for r in self.routes for s in r.stops)
+
+    def travel_minutes(self, problem: Problem) -> int:
+        total = 0
+        for route in self.routes:
+            track = problem.tracks[route.track]
+            places = [track.start_place] + [problem.nodes[s.node].place for s in route.stops]
+            places.append(track.end_place)
+            total += sum(problem.travel[a][b] for a, b in zip(places, places[1:]))
+        return total
+
+    def missing_required(self, problem: Problem) -> list[int]:
+        return [n for n in self.dropped if problem.nodes[n].required]
+
+    def is_complete(self, problem: Problem) -> bool:
+        return not self.missing_required(problem)

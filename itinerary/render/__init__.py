@@ -1,0 +1,1 @@
+"""Renderers: pure functions Plan -> text. They never solve."""

@@ -1,0 +1,507 @@
+"""The visit.yaml contract: frozen, closed pydantic models.
+
+The field descriptions become the JSON Schema (`itinerary schema`), so they are written for the
+person editing the file. Values are kept in people's words (local dates, "09:00" times); turning
+them into minutes is `compile`'s job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+_ID_RE = re.compile(ID_PATTERN)
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_WORDS = {
+    **{d: i for i, d in enumerate(WEEKDAYS)},
+    **{
+        name: i
+        for i, name in enumerate(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        )
+    },
+}
+
+
+class Closed(BaseModel):
+    """Base of every section: immutable, and unknown keys are errors (typos must not vanish)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+# --- scalar types in people's words -------------------------------------------------------------
+
+
+def _parse_time_of_day(value: Any) -> int:
+    """'09:00' -> 540. Accepts 'H:MM', 'HH:MM' and '24:00' (end of day)."""
+    if isinstance(value, bool) or not isinstance(value, str):
+        shown = (
+            {True: "true", False: "false"}[value]
+            if isinstance(value, bool)
+            else "nothing"
+            if value is None
+            else "a list"
+            if isinstance(value, list)
+            else "a mapping"
+            if isinstance(value, dict)
+            else repr(value)
+        )
+        raise ValueError(f'expected a time of day like "09:30", got {shown}')
+    m = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", value)
+    if not m:
+        raise ValueError(f'"{value}" is not a time of day like "09:30"')
+    hours, minutes = int(m.group(1)), int(m.group(2))
+    if minutes > 59 or hours > 24 or (hours == 24 and minutes):
+        raise ValueError(f'"{value}" is not a valid time of day (00:00 to 24:00)')
+    return hours * 60 + minutes
+
+
+def format_time_of_day(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+TimeOfDay = Annotated[
+    int,
+    BeforeValidator(_parse_time_of_day),
+    PlainSerializer(format_time_of_day, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{1,2}:\d{2}$", "examples": ["09:30"]}),
+]
+
+
+def _parse_duration(value: Any) -> int:
+    """90, "90", "90min", "1h30", "1h 30m", "2h" -> minutes."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError("expected minutes (90) or hours and minutes (1h30)")
+    if isinstance(value, int):
+        minutes = value
+    elif isinstance(value, float) and value.is_integer():
+        minutes = int(value)
+    elif isinstance(value, str):
+        text = value.strip().lower().replace(" ", "")
+        m = re.fullmatch(r"(-?)(?:(\d+)h)?(?:(\d+)(?:m|min)?)?", text)
+        if not text or not m or (m.group(2) is None and m.group(3) is None):
+            raise ValueError(f'"{value}" is not a duration like 90, "90min" or "1h30"')
+        minutes = int(m.group(2) or 0) * 60 + int(m.group(3) or 0)
+        if m.group(1):
+            minutes = -minutes
+    else:
+        raise ValueError(f"expected minutes (90) or hours and minutes (1h30), got {value!r}")
+    if minutes <= 0:
+        raise ValueError(f"must be more than 0 minutes, got {value!r}")
+    if minutes > 24 * 60:
+        raise ValueError(f"{minutes} minutes is longer than a day")
+    return minutes
+
+
+Minutes = Annotated[
+    int,
+    BeforeValidator(_parse_duration),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1},
+                {"type": "string", "pattern": r"^\s*(\d+\s*h)?\s*(\d+\s*(m|min)?)?\s*$"},
+            ],
+            "examples": [90, "1h30"],
+        }
+    ),
+]
+
+
+def _parse_local_datetime(value: Any) -> dt.datetime:
+    """'2016-05-23 10:30' (local to the trip's time zone) -> naive datetime."""
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, str):
+        m = re.fullmatch(r"\s*(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})\s*", value)
+        if not m:
+            raise ValueError(f'"{value}" is not a local date and time like "2016-05-23 10:30"')
+        try:
+            day = dt.date.fromisoformat(m.group(1))
+        except ValueError:
+            raise ValueError(f'"{value}" has an invalid date') from None
+        minutes = _parse_time_of_day(m.group(2))
+        parsed = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minutes)
+    else:
+        raise ValueError('expected a local date and time like "2016-05-23 10:30"')
+    if parsed.tzinfo is not None:
+        raise ValueError("give local time without a UTC offset; trip.timezone applies")
+    return parsed
+
+
+LocalDateTime = Annotated[
+    dt.datetime,
+    BeforeValidator(_parse_local_datetime),
+    PlainSerializer(lambda v: v.strftime("%Y-%m-%d %H:%M"), return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}$",
+            "examples": ["2016-05-23 10:30"],
+        }
+    ),
+]
+
+
+def _parse_weekday(value: Any) -> str:
+    if isinstance(value, str) and value.strip().lower() in _WEEKDAY_WORDS:
+        return WEEKDAYS[_WEEKDAY_WORDS[value.strip().lower()]]
+    raise ValueError(f"{value!r} is not a weekday; use mon, tue, wed, thu, fri, sat or sun")
+
+
+Weekday = Annotated[
+    str,
+    BeforeValidator(_parse_weekday),
+    WithJsonSchema({"type": "string", "enum": list(WEEKDAYS)}),
+]
+
+
+def _check_id(value: str) -> str:
+    if not _ID_RE.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a simple name: use letters, digits, '-', '_' and '.', "
+            "starting with a letter or digit (at most 64 characters)"
+        )
+    return value
+
+
+Id = Annotated[
+    str,
+    AfterValidator(_check_id),
+    WithJsonSchema({"type": "string", "pattern": ID_PATTERN}),
+]
+
+
+def _check_location(value: tuple[float, float]) -> tuple[float, float]:
+    lat, lon = value
+    if not -90 <= lat <= 90:
+        raise ValueError(f"latitude {lat} is out of range (-90 to 90); write [lat, lon]")
+    if not -180 <= lon <= 180:
+        raise ValueError(f"longitude {lon} is out of range (-180 to 180); write [lat, lon]")
+    return value
+
+
+Location = Annotated[
+    tuple[float, float],
+    AfterValidator(_check_location),
+    Field(description="[latitude, longitude] in decimal degrees, e.g. [51.7310, 8.7360]"),
+]
+
+
+def _check_timezone(value: str) -> str:
+    import difflib
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+    try:
+        if not value or value != value.strip() or value.startswith(("/", ".")):
+            raise ValueError
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        names = {name.lower(): name for name in available_timezones()}
+        near = difflib.get_close_matches(value.strip().lower(), list(names), n=1, cutoff=0.8)
+        hint = (
+            f"did you mean {names[near[0]]}?" if near else "use an IANA name such as Europe/Berlin"
+        )
+        raise ValueError(f"unknown time zone {value!r}; {hint}") from None
+    return value
+
+
+Language = Literal["en", "de", "fr"]
+
+# --- sections -------------------------------------------------------------------------------------
+
+
+class Contact(Closed):
+    name: str | None = Field(None, description="Person to call")
+    email: str | None = Field(None, description="E-mail address")
+    phone: str | None = Field(None, description="Phone number, ideally international (+49 …)")
+    role: str | None = Field(None, description="Role or function, e.g. 'Head of R&D'")
+
+
+class DayBounds(Closed):
+    # validate_default: the defaults are written as people write them and must be parsed too.
+    start: TimeOfDay = Field(
+        "08:30",
+        validate_default=True,
+        description="Time the group leaves the start place (hotel) each day",
+    )
+    end: TimeOfDay = Field(
+        "18:30", validate_default=True, description="Time the group is back at the end place"
+    )
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: int, info: ValidationInfo) -> int:
+        start = info.data.get("start")
+        if start is not None and end <= start:
+            raise ValueError(
+                f"day end {format_time_of_day(end)} is not after its start "
+                f"{format_time_of_day(start)}"
+            )
+        return end
+
+
+class DayOverride(Closed):
+    start: TimeOfDay | None = Field(None, description="Start of this date instead of day.start")
+    end: TimeOfDay | None = Field(None, description="End of this date instead of day.end")
+
+
+class Lunch(Closed):
+    from_: TimeOfDay = Field(alias="from", description="Earliest lunch start")
+    to: TimeOfDay = Field(description="Latest lunch end")
+    minutes: Minutes = Field(60, description="Length of the lunch break")
+
+    @model_validator(mode="after")
+    def _fits(self) -> Lunch:
+        if self.to - self.from_ < self.minutes:
+            raise ValueError(
+                f"the lunch window {format_time_of_day(self.from_)}–{format_time_of_day(self.to)}"
+                f" is shorter than the {self.minutes}-minute lunch"
+            )
+        return self
+
+
+class Travel(Closed):
+    speed_kmh: float = Field(50, gt=0, le=300, description="Average door-to-door speed")
+    detour: float = Field(
+        1.3, ge=1, le=5, description="Road distance divided by straight-line distance"
+    )
+    buffer_minutes: int = Field(
+        10, ge=0, le=240, description="Added to every move between two different places"
+    )
+    matrix: str | None = Field(
+        None,
+        description=(
+            "CSV file of travel minutes by place id (relative to this file), replacing the "
+            "speed model; buffer_minutes is still added"
+        ),
+    )
+
+
+class Trip(Closed):
+    name: str = Field(description="Title of the trip, printed on the programme")
+    start: dt.date = Field(description="First day of the trip")
+    end: dt.date = Field(description="Last day of the trip (inclusive)")
+    timezone: Annotated[str, AfterValidator(_check_timezone)] = Field(
+        description="IANA time zone of all dates and times in this file, e.g. Europe/Berlin"
+    )
+    language: Language = Field("en", description="Language of printed programmes")
+    day: DayBounds = Field(default_factory=DayBounds, description="Daily start and end")
+    days: dict[dt.date, DayOverride] = Field(
+        default_factory=dict, description="Per-date overrides of `day`"
+    )
+    lunch: Lunch | None = Field(None, description="Daily lunch break; omit for none")
+    travel: Travel = Field(default_factory=Travel, description="How travel time is computed")
+
+    # On the field, not the model, so that the error points at the `end:` line.
+    @field_validator("end")
+    @classmethod
+    def _ordered(cls, end: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start")
+        if start is None:
+            return end
+        if end < start:
+            raise ValueError(f"trip end {end} is before its start {start}")
+        if (end - start).days > 30:
+            raise ValueError(f"a trip may last at most 31 days; {start} to {end} is longer")
+        return end
+
+
+class Delegation(Closed):
+    name: str = Field(description="Name of the visiting group")
+    size: int = Field(1, ge=1, le=10_000, description="Number of people")
+    contact: Contact | None = Field(None, description="Who hosts should call about the group")
+    organisation: str | None = Field(None, description="Organising body, e.g. ACCIÓ")
+
+
+class Endpoint(Closed):
+    place: str = Field(description="Name of the place, e.g. an airport or station")
+    location: Location
+    time: LocalDateTime = Field(description='Local date and time, e.g. "2016-05-23 10:30"')
+    address: str | None = Field(None, description="Street address")
+
+
+class Stay(Closed):
+    id: Id | None = Field(None, description="Short name used in a travel matrix")
+    name: str = Field(description="Hotel name")
+    address: str | None = Field(None, description="Street address")
+    location: Location
+    from_: dt.date = Field(alias="from", description="First night spent here")
+    to: dt.date = Field(description="Last night spent here (inclusive)")
+
+    @field_validator("to")
+    @classmethod
+    def _ordered(cls, to: dt.date, info: ValidationInfo) -> dt.date:
+        from_ = info.data.get("from_")
+        if from_ is not None and to < from_:
+            raise ValueError(f"the stay's last night {to} is before its first night {from_}")
+        return to
+
+
+class OpenWindow(Closed):
+    days: list[Weekday] | None = Field(None, description="Weekdays this window applies to")
+    dates: list[dt.date] | None = Field(None, description="Explicit dates it applies to")
+    from_: TimeOfDay = Field(alias="from", description="Opening time")
+    to: TimeOfDay = Field(description="Closing time")
+
+    @field_validator("to")
+    @classmethod
+    def _ordered(cls, to: int, info: ValidationInfo) -> int:
+        from_ = info.data.get("from_")
+        if from_ is not None and to <= from_:
+            raise ValueError(
+                f"window end {format_time_of_day(to)} is not after its start "
+                f"{format_time_of_day(from_)}"
+            )
+        return to
+
+    @model_validator(mode="after")
+    def _valid(self) -> OpenWindow:
+        if self.days is None and self.dates is None:
+            raise ValueError("give `days` (weekdays) or `dates` for an open window")
+        return self
+
+    def applies_to(self, date: dt.date) -> bool:
+        if self.days is not None and WEEKDAYS[date.weekday()] in self.days:
+            return True
+        return self.dates is not None and date in self.dates
+
+
+def _parse_priority(value: Any) -> int | Literal["must"]:
+    """`must`, or a whole number 1..100; one clean message instead of a union's two."""
+    if isinstance(value, str) and value.strip().lower() == "must":
+        return "must"
+    number = value
+    if isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    if isinstance(number, float) and number.is_integer():
+        number = int(number)
+    if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 100:
+        raise ValueError(f"expected 'must' or a whole number from 1 to 100, got {value!r}")
+    return number
+
+
+Priority = Annotated[
+    int | Literal["must"],
+    PlainValidator(_parse_priority),
+    WithJsonSchema(
+        {"anyOf": [{"const": "must"}, {"type": "integer", "minimum": 1, "maximum": 100}]}
+    ),
+]
+
+
+class Host(Closed):
+    id: Id = Field(description="Short unique name: letters, digits, '-', '_', '.'")
+    name: str = Field(description="Organisation name")
+    address: str | None = Field(None, description="Street address")
+    location: Location
+    duration: Minutes = Field(description='Length of the visit: minutes, or "1h30"')
+    priority: Priority = Field(
+        10, description="`must`, or a number 1..100 (higher is more important)"
+    )
+    open: list[OpenWindow] | None = Field(
+        None, description="When the host can receive the group; omit for 'whenever the day runs'"
+    )
+    contact: Contact | None = None
+    language: Language | None = Field(None, description="Language of the visit (en, de, fr)")
+    topics: list[str] = Field(default_factory=list, description="Topics of interest")
+    notes: str | None = Field(None, description="Free text for the organiser")
+
+    @property
+    def must(self) -> bool:
+        return self.priority == "must"
+
+
+class Event(Closed):
+    id: Id = Field(description="Short unique name")
+    name: str = Field(description="Title of the event")
+    address: str | None = Field(None, description="Street address")
+    location: Location
+    start: LocalDateTime = Field(description='Local start, e.g. "2016-05-25 14:00"')
+    end: LocalDateTime = Field(description="Local end, same date")
+    lunch: bool = Field(False, description="True when the event includes lunch that day")
+    contact: Contact | None = None
+
+    @field_validator("end")
+    @classmethod
+    def _ordered(cls, end: dt.datetime, info: ValidationInfo) -> dt.datetime:
+        start = info.data.get("start")
+        if start is None:
+            return end
+        if end <= start:
+            raise ValueError(
+                f"event end {end:%Y-%m-%d %H:%M} is not after its start {start:%Y-%m-%d %H:%M}"
+            )
+        midnight = dt.datetime.combine(start.date() + dt.timedelta(days=1), dt.time())
+        if end.date() != start.date() and end != midnight:
+            raise ValueError(
+                f"an event must start and end on the same date ({start:%Y-%m-%d} here;"
+                f' "{midnight:%Y-%m-%d} 00:00" is the latest end)'
+            )
+        return end
+
+
+class VisitSpec(Closed):
+    """A delegation's trip: everything `itinerary plan` needs."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        populate_by_name=True,
+        title="itinerary visit.yaml",
+    )
+
+    trip: Trip
+    delegation: Delegation
+    arrival: Endpoint | None = Field(None, description="Where and when the first day starts")
+    departure: Endpoint | None = Field(None, description="Where and by when the last day ends")
+    stays: list[Stay] = Field(default_factory=list, description="Hotels, by nights")
+    hosts: list[Host] = Field(default_factory=list, description="Organisations to visit")
+    events: list[Event] = Field(default_factory=list, description="Fixed appointments")
+
+    def trip_dates(self) -> list[dt.date]:
+        n = (self.trip.end - self.trip.start).days + 1
+        return [self.trip.start + dt.timedelta(days=i) for i in range(n)]
+
+    def day_bounds(self, date: dt.date) -> tuple[int, int]:
+        """Local minutes-of-day (start, end) for a date, before arrival/departure apply."""
+        override = self.trip.days.get(date)
+        start = override.start if override and override.start is not None else self.trip.day.start
+        end = override.end if override and override.end is not None else self.trip.day.end
+        return start, end
+
+    def stay_for_night(self, date: dt.date) -> Stay | None:
+        for stay in self.stays:
+            if stay.from_ <= date <= stay.to:
+                return stay
+        return None
+
+
+def slug(text: str) -> str:
+    """A stay's matrix key when it has no id: 'Welcome Hotel' -> 'welcome-hotel'."""
+    out = re.sub(r"[^A-Za-z0-9._-]+", "-", text.strip().lower()).strip("-.")
+    return out[:64] or "stay"
+
+
+def stay_key(stay: Stay) -> str:
+    return stay.id or slug(stay.name)
+
+
+ARRIVAL_KEY = "arrival"
+DEPARTURE_KEY = "departure"

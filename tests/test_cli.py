@@ -1,0 +1,197 @@
+"""The command line through typer's CliRunner: exit codes, stdout, stderr, files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from itinerary.check import check_plan
+from itinerary.cli import app
+from itinerary.load import load_spec
+from itinerary.plan import Plan
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+runner = CliRunner()
+
+
+def test_help_lists_the_commands() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("plan", "validate", "init", "schema"):
+        assert command in result.stdout
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.startswith("itinerary ")
+
+
+def test_help_does_not_import_ortools() -> None:
+    code = "import sys, itinerary.cli as c; c.app(['--help'], standalone_mode=False); print('ortools' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().endswith("False")
+
+
+def test_validate_does_not_import_ortools() -> None:
+    code = (
+        "import sys, itinerary.cli as c\n"
+        f"try: c.app(['validate', {str(EXAMPLES / 'its-owl-week.yaml')!r}])\n"
+        "except SystemExit: pass\n"
+        "print('ortools' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().endswith("False")
+
+
+def test_validate_ok() -> None:
+    result = runner.invoke(app, ["validate", str(EXAMPLES / "its-owl-week.yaml")])
+    assert result.exit_code == 0
+    assert "valid — 10 hosts, 2 events, 5 days" in result.stdout
+
+
+def test_validate_bad_file_is_one_line_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "visit.yaml"
+    text = (EXAMPLES / "limoges-symposium.yaml").read_text(encoding="utf-8")
+    bad.write_text(text.replace("duration:", "duraton:", 1), encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert any("unknown key 'duraton' — did you mean 'duration'?" in line for line in lines)
+    assert all(line.startswith(f"{bad}:") for line in lines)
+    assert "Traceback" not in result.output
+
+
+def test_missing_file_exit_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["plan", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+    assert "nope.yaml:1:" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["its-owl-week.yaml", "limoges-symposium.yaml"])
+def test_examples_plan_with_exit_0_and_pass_the_checker(name: str, tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    result = runner.invoke(app, ["plan", str(EXAMPLES / name), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Summary" in result.stdout
+    plan = Plan.from_json(out.read_bytes())
+    assert plan.status == "complete"
+    assert check_plan(plan, load_spec(EXAMPLES / name)) == []
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["format"] == "itinerary-plan/1"
+    assert {"trip", "status", "score", "travel_minutes", "tracks", "unscheduled"} <= data.keys()
+    first = data["tracks"][0]["items"][0]
+    assert first["type"] == "start" and first["time"][-6] in "+-"
+
+
+def test_json_is_not_overwritten_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    out.write_text("keep me", encoding="utf-8")
+    visit = str(EXAMPLES / "limoges-symposium.yaml")
+    result = runner.invoke(app, ["plan", visit, "--json", str(out)])
+    assert result.exit_code == 2
+    assert "--force" in result.stderr
+    assert out.read_text(encoding="utf-8") == "keep me"
+    result = runner.invoke(app, ["plan", visit, "--json", str(out), "--force"])
+    assert result.exit_code == 0
+    assert Plan.from_json(out.read_bytes()).status == "complete"
+
+
+def test_same_input_same_plan(tmp_path: Path) -> None:
+    visit = str(EXAMPLES / "its-owl-week.yaml")
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    assert runner.invoke(app, ["plan", visit, "--json", str(a)]).exit_code == 0
+    assert runner.invoke(app, ["plan", visit, "--json", str(b)]).exit_code == 0
+    assert a.read_text(encoding="utf-8") == b.read_text(encoding="utf-8")
+
+
+def test_time_limit_option(tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    visit = str(EXAMPLES / "limoges-symposium.yaml")
+    result = runner.invoke(app, ["plan", visit, "--time-limit", "1", "--json", str(out)])
+    assert result.exit_code == 0
+    plan = Plan.from_json(out.read_bytes())
+    assert plan.solver is not None and plan.solver.time_limit == 1.0
+    assert check_plan(plan, load_spec(visit)) == []
+
+
+def test_init_writes_a_starter_that_plans(tmp_path: Path) -> None:
+    path = tmp_path / "visit.yaml"
+    result = runner.invoke(app, ["init", str(path)])
+    assert result.exit_code == 0 and path.exists()
+    assert runner.invoke(app, ["validate", str(path)]).exit_code == 0
+    out = tmp_path / "plan.json"
+    result = runner.invoke(app, ["plan", str(path), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert check_plan(Plan.from_json(out.read_bytes()), load_spec(path)) == []
+
+
+def test_init_never_overwrites_without_force(tmp_path: Path) -> None:
+    path = tmp_path / "visit.yaml"
+    path.write_text("mine", encoding="utf-8")
+    result = runner.invoke(app, ["init", str(path)])
+    assert result.exit_code == 2 and "--force" in result.stderr
+    assert path.read_text(encoding="utf-8") == "mine"
+    assert runner.invoke(app, ["init", str(path), "--force"]).exit_code == 0
+    assert path.read_text(encoding="utf-8").startswith("# itinerary starter trip")
+
+
+def test_schema_is_json_schema_with_people_words() -> None:
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert {"trip", "hosts", "events", "stays"} <= schema["properties"].keys()
+    assert "from" in json.dumps(schema) and "from_" not in json.dumps(schema)
+
+
+IMPOSSIBLE = """
+trip:
+  name: Test
+  start: 2016-05-23
+  end: 2016-05-24
+  timezone: Europe/Berlin
+  lunch: {from: "12:00", to: "14:00", minutes: 60}
+delegation: {name: Group, size: 5}
+stays:
+  - {id: hotel, name: Hotel, location: [51.7155, 8.7630], from: 2016-05-23, to: 2016-05-24}
+hosts:
+  - {id: munich, name: Far Away AG, location: [48.1372, 11.5756], duration: 120, priority: must}
+  - {id: short, name: Short Window, location: [51.72, 8.75], duration: 120, priority: 50,
+     open: [{days: [mon, tue], from: "10:00", to: "11:00"}]}
+  - {id: weekend, name: Weekend Only, location: [51.72, 8.75], duration: 60, priority: 50,
+     open: [{days: [sat, sun], from: "10:00", to: "16:00"}]}
+  - {id: clash, name: Clash GmbH, location: [51.72, 8.75], duration: 60, priority: 50,
+     open: [{dates: [2016-05-24], from: "14:00", to: "16:00"}]}
+  - {id: near, name: Near KG, location: [51.7160, 8.7630], duration: 480, priority: 20}
+  - {id: nearer, name: Nearer KG, location: [51.7160, 8.7630], duration: 480, priority: 30}
+  - {id: nearest, name: Nearest KG, location: [51.7160, 8.7630], duration: 480, priority: 40}
+events:
+  - {id: matchmaking, name: Matchmaking, location: [51.7310, 8.7360],
+     start: "2016-05-24 13:00", end: "2016-05-24 17:00", lunch: true}
+"""
+
+
+def test_impossible_must_visit_exit_1_with_reasons(tmp_path: Path) -> None:
+    visit = tmp_path / "visit.yaml"
+    visit.write_text(IMPOSSIBLE, encoding="utf-8")
+    out = tmp_path / "plan.json"
+    result = runner.invoke(app, ["plan", str(visit), "--json", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "munich" in result.stderr
+    plan = Plan.from_json(out.read_bytes())
+    assert plan.status == "partial"
+    assert check_plan(plan, load_spec(visit)) == []
+    reasons = {u.id: u.reason for u in plan.unscheduled}
+    assert reasons["munich"].startswith(
+        "cannot be reached from Hotel and back within the day (needs "
+    )
+    assert reasons["short"] == "open window 10:00–11:00 is shorter than the 120-minute visit"
+    assert reasons["weekend"] == "closed on every trip day"
+    assert reasons["clash"] == "conflicts with event matchmaking on 2016-05-24"
+    # Two of the three 8-hour visits fit (one a day); the lowest priority one is left out.
+    assert reasons["near"] == "left out for higher-priority visits (priority 20)"
