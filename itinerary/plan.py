@@ -23,22 +23,22 @@ class _Model(BaseModel):
 Location = tuple[float, float]
 
 
-class StartItem(_Model):
+class _AtPlace(_Model):
+    """Where and when a day begins or ends; `key` is the place id (stay id, arrival, …)."""
+
+    place: str
+    key: str
+    location: Location
+    address: str | None = None
+    time: dt.datetime
+
+
+class StartItem(_AtPlace):
     type: Literal["start"] = "start"
-    place: str
-    key: str
-    location: Location
-    address: str | None = None
-    time: dt.datetime
 
 
-class EndItem(_Model):
+class EndItem(_AtPlace):
     type: Literal["end"] = "end"
-    place: str
-    key: str
-    location: Location
-    address: str | None = None
-    time: dt.datetime
 
 
 class TravelItem(_Model):

@@ -89,7 +89,9 @@ def read_matrix_csv(path: Path, shown_name: str, keys: Sequence[str]) -> dict[tu
             try:
                 value = float(cell)
             except ValueError:
-                raise fail(line_no, f"{cell!r} ({origin} → {dest}) is not a number of minutes")
+                raise fail(
+                    line_no, f"{cell!r} ({origin} → {dest}) is not a number of minutes"
+                ) from None
             if not math.isfinite(value) or value < 0 or value > 24 * 60:
                 raise fail(line_no, f"{cell!r} ({origin} → {dest}) is not 0..1440 minutes")
             matrix[(origin, dest)] = math.ceil(value)

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from itinerary.assemble import assemble
 from itinerary.check import check_plan
 from itinerary.compile import compile_spec
-from itinerary.errors import InputError, InternalError
+from itinerary.errors import InputError
 from itinerary.load import Loaded, load_spec_text
 from itinerary.plan import Plan
 from itinerary.solver import SolveParams, solve
