@@ -8,6 +8,8 @@ and every plan the CLI prints goes through it.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -302,9 +304,20 @@ def _expected_places(spec: VisitSpec, date: dt.date, first: bool, last: bool) ->
     return start, end
 
 
-def _lunch_needed(spec, date, tz, earliest, latest, start_key, end_key, day_events, travel) -> bool:  # type: ignore[no-untyped-def]
+def _lunch_needed(
+    spec: VisitSpec,
+    date: dt.date,
+    tz: ZoneInfo,
+    earliest: dt.datetime,
+    latest: dt.datetime,
+    start_key: str,
+    end_key: str,
+    day_events: list[EventItem],
+    travel: Callable[[str, str], int],
+) -> bool:
     """Lunch is due on a day whose bounds leave room for it and whose events leave a gap."""
     lunch = spec.trip.lunch
+    assert lunch is not None
     length = dt.timedelta(minutes=lunch.minutes)
     f = max(_local(date, lunch.from_, tz), earliest)
     t = min(_local(date, lunch.to, tz), latest)
@@ -316,7 +329,7 @@ def _lunch_needed(spec, date, tz, earliest, latest, start_key, end_key, day_even
     points = [(start_key, earliest, earliest)]
     points += [(e.id, e.start, e.end) for e in sorted(day_events, key=lambda e: e.start)]
     points.append((end_key, latest, latest))
-    for (p, _, free), (q, due, _) in zip(points, points[1:]):
+    for (p, _, free), (q, due, _) in itertools.pairwise(points):
         s = max(free, f)
         move = dt.timedelta(minutes=travel(p, q))
         if s + length <= t and max(free + move, s) + length <= due:

@@ -101,41 +101,43 @@ def plan(
     """Plan the trip and print the programme, one table per day."""
     from rich.console import Console
 
-    from .assemble import assemble
-    from .check import check_plan
-    from .compile import compile_spec
-    from .fsio import write_text
+    from .fsio import refuse_overwrite, write_text
     from .load import load_spec
+    from .planner import make_plan
     from .render.terminal import print_plan
-    from .solver import SolveParams, solve
+    from .solver import SolveParams
 
-    if json_out is not None and json_out.exists() and not force:
-        raise OutputError(f"{json_out} exists; use --force to overwrite")
+    if json_out is not None:
+        refuse_overwrite(json_out, force=force)
     loaded = load_spec(visit)
-    compiled = compile_spec(loaded)
-    params = (
-        SolveParams(solution_limit=None, patience=None, time_limit=time_limit)
-        if time_limit is not None
-        else SolveParams()
-    )
-    err_console = Console(stderr=True)
-    with _progress(err_console) as observer:
-        solution = solve(compiled.problem, params, observer)
-    result = assemble(compiled, loaded, solution, params)
-    violations = check_plan(result, loaded)
-    if violations:
-        raise InternalError("the plan breaks its own rules: " + "; ".join(map(str, violations[:5])))
+    params = SolveParams() if time_limit is None else SolveParams.for_seconds(time_limit)
+    with LiveProgress(Console(stderr=True)) as observer:
+        result = make_plan(loaded, params, observer)
     print_plan(result, Console())
     if json_out is not None:
         write_text(json_out, result.to_json(), force=force)
         _err(f"wrote {json_out}")
-    if result.status != "complete":
-        missing = [u.id for u in result.unscheduled if u.priority == "must" or u.kind == "event"]
-        _err(f"incomplete plan: {', '.join(missing)} could not be placed (see reasons above)")
+    missing = result.missing_required()
+    if missing:
+        names = ", ".join(u.id for u in missing)
+        _err(f"incomplete plan: {names} could not be placed (see reasons above)")
         raise typer.Exit(EXIT_PARTIAL)
 
 
-class _progress:
+def describe_progress(progress: Any) -> str:
+    """One status line for the best solution so far."""
+    missing = (
+        f" · {progress.missing_required} must-visits or events missing"
+        if progress.missing_required
+        else ""
+    )
+    return (
+        f"planning… {progress.solutions} solutions · best score {progress.score} of "
+        f"{progress.max_score} · travel {progress.travel_minutes} min{missing}"
+    )
+
+
+class LiveProgress:
     """A live status line with the best score so far, drawn only on a terminal."""
 
     def __init__(self, console: Any) -> None:
@@ -150,15 +152,7 @@ class _progress:
 
     def update(self, progress: Any) -> None:
         if self.status is not None:
-            missing = (
-                f" · {progress.missing_required} must-visits missing"
-                if progress.missing_required
-                else ""
-            )
-            self.status.update(
-                f"planning… {progress.solutions} solutions · best score "
-                f"{progress.score} of {progress.max_score} · travel {progress.travel_minutes} min{missing}"
-            )
+            self.status.update(describe_progress(progress))
 
     def __exit__(self, *exc: object) -> None:
         if self.status is not None:

@@ -7,6 +7,7 @@ Tracks are (day, group) pairs; this version has one group, "all". Ordering is de
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from .load import Loaded
@@ -14,7 +15,6 @@ from .problem import Break, Node, Problem, Track
 from .schedule import earliest_starts
 from .spec import ARRIVAL_KEY, DEPARTURE_KEY, Event, Host, VisitSpec, format_time_of_day, stay_key
 from .timeline import Clock
-from .travel import TravelModel
 
 GROUP_ALL = "all"
 
@@ -50,9 +50,6 @@ class Compiled:
     nodes: tuple[NodeRef, ...]
     tracks: tuple[TrackRef, ...]
     clock: Clock
-
-    def place_index(self, key: str) -> int:
-        return next(i for i, p in enumerate(self.places) if p.key == key)
 
 
 def day_frames(
@@ -109,7 +106,7 @@ def compile_spec(loaded: Loaded) -> Compiled:
         places[event.id] = Place(event.id, event.name, event.location, event.address)
     place_list = tuple(places.values())
     index = {p.key: i for i, p in enumerate(place_list)}
-    travel = _travel_matrix(loaded.travel, place_list)
+    travel = loaded.travel.matrix_of([(p.key, p.location) for p in place_list])
 
     tracks: list[Track] = []
     track_refs: list[TrackRef] = []
@@ -149,10 +146,6 @@ def fit_direct_journey(earliest: int, latest: int, direct: int, fixed_end: bool)
     return earliest, earliest + direct
 
 
-def _travel_matrix(model: TravelModel, places: tuple[Place, ...]) -> list[list[int]]:
-    return model.matrix_of([(p.key, p.location) for p in places])
-
-
 def host_windows_on(host: Host, date: dt.date) -> list[tuple[int, int]]:
     """The host's open windows on a date as local minutes of the day, sorted."""
     if host.open is None:
@@ -171,7 +164,7 @@ def _host_node(
 ) -> Node:
     windows: list[tuple[int, int]] = []
     allowed: list[int] = []
-    for t, (track, ref) in enumerate(zip(tracks, refs)):
+    for t, (track, ref) in enumerate(zip(tracks, refs, strict=True)):
         found = False
         for a, b in host_windows_on(host, ref.date):
             start = max(clock.at(ref.date, a), track.earliest_start)
@@ -200,6 +193,14 @@ def _event_node(event: Event, clock: Clock, refs: list[TrackRef], place: int) ->
     )
 
 
+def event_nodes_on(nodes: Sequence[Node], node_refs: Sequence[NodeRef], t: int) -> list[int]:
+    """The event nodes a track must attend, in time order."""
+    events = [
+        i for i, ref in enumerate(node_refs) if ref.kind == "event" and t in (nodes[i].tracks or ())
+    ]
+    return sorted(events, key=lambda i: nodes[i].windows[0][0])
+
+
 def _with_lunch(
     spec: VisitSpec,
     clock: Clock,
@@ -226,10 +227,7 @@ def _with_lunch(
     trial = Problem.build(travel, nodes, [*tracks[:t], with_lunch, *tracks[t + 1 :]])
     if earliest_starts(trial, t, []) is None:
         return track, ref  # the day's own journey leaves no room for lunch
-    events = sorted(
-        (i for i, r in enumerate(node_refs) if r.kind == "event" and t in (nodes[i].tracks or ())),
-        key=lambda i: nodes[i].windows[0][0],
-    )
+    events = event_nodes_on(nodes, node_refs, t)
     if earliest_starts(trial, t, events) is not None:
         return with_lunch, ref
     if earliest_starts(trial, t, events, with_breaks=False) is None:

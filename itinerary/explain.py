@@ -6,7 +6,7 @@ day's hours, too far, no room for lunch, clashing with an event, crowded out by 
 
 from __future__ import annotations
 
-from .compile import Compiled, host_windows_on
+from .compile import Compiled, event_nodes_on, host_windows_on
 from .load import Loaded
 from .problem import Problem
 from .schedule import earliest_starts
@@ -58,7 +58,7 @@ def _explain_host(compiled: Compiled, loaded: Loaded, host: Host, n: int) -> str
     if not with_events:
         clashes = []
         for t in alone:
-            for e in _events_on(compiled, t):
+            for e in event_nodes_on(compiled.problem.nodes, compiled.nodes, t):
                 label = f"{compiled.nodes[e].id} on {compiled.tracks[t].date}"
                 if label not in clashes:
                     clashes.append(label)
@@ -97,18 +97,8 @@ def _too_far(compiled: Compiled, n: int, tracks: tuple[int, ...]) -> str:
     )
 
 
-def _events_on(compiled: Compiled, t: int) -> list[int]:
-    problem = compiled.problem
-    events = [
-        i
-        for i, ref in enumerate(compiled.nodes)
-        if ref.kind == "event" and t in problem.allowed_tracks(i)
-    ]
-    return sorted(events, key=lambda i: problem.nodes[i].windows[0][0])
-
-
 def _fits_between_events(problem: Problem, t: int, n: int, compiled: Compiled) -> bool:
-    events = _events_on(compiled, t)
+    events = event_nodes_on(compiled.problem.nodes, compiled.nodes, t)
     return any(
         earliest_starts(problem, t, events[:k] + [n] + events[k:], with_breaks=False) is not None
         for k in range(len(events) + 1)

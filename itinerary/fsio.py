@@ -54,14 +54,24 @@ def _current_umask() -> int:
     return mask
 
 
+def refuse_overwrite(path: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Raise OutputError if writing ``path`` would replace something it must not.
+
+    Callers that do long work before writing (planning) call this first, so a refused
+    output is reported before the work, not after it.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise OutputError(f"{path} is a folder, not a file")
+    if (target.exists() or target.is_symlink()) and not force:
+        raise OutputError(f"{path} exists; use --force to overwrite")
+    return target
+
+
 def write_bytes(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> Path:
     """Write ``data`` to ``path`` atomically; never replace an existing file unless ``force``."""
-    target = Path(path)
+    target = refuse_overwrite(path, force=force)
     shown = str(path)
-    if target.is_dir():
-        raise OutputError(f"{shown} is a folder, not a file")
-    if (target.exists() or target.is_symlink()) and not force:
-        raise OutputError(f"{shown} exists; use --force to overwrite")
     parent = target.parent
     if not parent.is_dir():
         raise OutputError(f"folder {parent} does not exist")

@@ -107,6 +107,11 @@ class Unscheduled(_Model):
     priority: int | Literal["must"] | None = None
     reason: str
 
+    @property
+    def required(self) -> bool:
+        """A must-visit or an event: the plan is partial without it."""
+        return self.kind == "event" or self.priority == "must"
+
 
 class PlanTrip(_Model):
     name: str
@@ -148,6 +153,9 @@ class Plan(_Model):
     @staticmethod
     def from_json(text: str | bytes) -> Plan:
         return Plan.model_validate_json(text)
+
+    def missing_required(self) -> list[Unscheduled]:
+        return [u for u in self.unscheduled if u.required]
 
     def visits(self) -> list[VisitItem]:
         return [i for t in self.tracks for i in t.items if isinstance(i, VisitItem)]

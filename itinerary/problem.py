@@ -9,8 +9,9 @@ Benchmarks build this type directly, so the CLI and the benchmarks run the very 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,6 @@ class Solution:
     dropped: tuple[int, ...]
     solutions_found: int = 0
     stopped_by: str = ""
-    stats: dict[str, int] = field(default_factory=dict, compare=False)
 
     def score(self, problem: Problem) -> int:
         return sum(problem.nodes[s.node].score for r in self.routes for s in r.stops)
@@ -128,7 +128,7 @@ class Solution:
             track = problem.tracks[route.track]
             places = [track.start_place] + [problem.nodes[s.node].place for s in route.stops]
             places.append(track.end_place)
-            total += sum(problem.travel[a][b] for a, b in zip(places, places[1:]))
+            total += sum(problem.travel[a][b] for a, b in itertools.pairwise(places))
         return total
 
     def missing_required(self, problem: Problem) -> list[int]:

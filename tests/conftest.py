@@ -4,12 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from itinerary.assemble import assemble
 from itinerary.check import check_plan
-from itinerary.compile import compile_spec
 from itinerary.load import Loaded, load_spec, load_spec_text
 from itinerary.plan import Plan
-from itinerary.solver import SolveParams, solve
+from itinerary.planner import make_plan
+from itinerary.solver import SolveParams
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -18,9 +17,7 @@ FAST = SolveParams(solution_limit=2000, patience=300)
 
 def plan_checked(loaded: Loaded, params: SolveParams = FAST) -> Plan:
     """Plan a trip and re-check the plan against every rule; fail the test on any violation."""
-    compiled = compile_spec(loaded)
-    solution = solve(compiled.problem, params)
-    plan = assemble(compiled, loaded, solution, params)
+    plan = make_plan(loaded, params)
     violations = check_plan(plan, loaded)
     assert violations == [], "\n".join(map(str, violations))
     return plan

@@ -15,12 +15,11 @@ from typing import Any
 
 import pytest
 
-from itinerary.assemble import assemble
 from itinerary.check import Violation, check_plan
-from itinerary.compile import compile_spec
 from itinerary.load import Loaded, load_spec
 from itinerary.plan import Plan
-from itinerary.solver import SolveParams, solve
+from itinerary.planner import make_plan
+from itinerary.solver import SolveParams
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "limoges-symposium.yaml"
 PARAMS = SolveParams(solution_limit=500, patience=200)
@@ -35,9 +34,7 @@ def loaded() -> Loaded:
 
 @pytest.fixture(scope="module")
 def plan(loaded: Loaded) -> Plan:
-    compiled = compile_spec(loaded)
-    solution = solve(compiled.problem, PARAMS)
-    return assemble(compiled, loaded, solution, PARAMS)
+    return make_plan(loaded, PARAMS)
 
 
 # --- helpers --------------------------------------------------------------------------------------

@@ -195,3 +195,101 @@ def test_impossible_must_visit_exit_1_with_reasons(tmp_path: Path) -> None:
     assert reasons["clash"] == "conflicts with event matchmaking on 2016-05-24"
     # Two of the three 8-hour visits fit (one a day); the lowest priority one is left out.
     assert reasons["near"] == "left out for higher-priority visits (priority 20)"
+
+
+def test_json_into_a_missing_folder_is_a_clean_error(tmp_path: Path) -> None:
+    visit = str(EXAMPLES / "limoges-symposium.yaml")
+    result = runner.invoke(app, ["plan", visit, "--json", str(tmp_path / "no" / "plan.json")])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [f"error: folder {tmp_path / 'no'} does not exist"]
+
+
+def test_json_onto_a_folder_is_refused_before_planning(tmp_path: Path) -> None:
+    visit = str(EXAMPLES / "limoges-symposium.yaml")
+    result = runner.invoke(app, ["plan", visit, "--json", str(tmp_path), "--force"])
+    assert result.exit_code == 2
+    assert "is a folder, not a file" in result.stderr
+    assert result.stdout == ""  # refused before any planning was printed
+
+
+def test_progress_line_names_the_best_score_and_missing_stops() -> None:
+    from itinerary.cli import describe_progress
+    from itinerary.solver import Progress
+
+    line = describe_progress(Progress(12, 240, 330, 0, 150))
+    assert line == "planning… 12 solutions · best score 240 of 330 · travel 150 min"
+    line = describe_progress(Progress(3, 10, 20, 2, 45))
+    assert line.endswith("· 2 must-visits or events missing")
+
+
+def test_progress_is_drawn_only_on_a_terminal() -> None:
+    import io
+
+    from rich.console import Console
+
+    from itinerary.cli import LiveProgress
+    from itinerary.solver import Progress
+
+    quiet = Console(file=io.StringIO(), force_terminal=False)
+    with LiveProgress(quiet) as update:
+        update(Progress(1, 5, 10, 0, 30))
+    assert quiet.file.getvalue() == ""
+    live = LiveProgress(Console(file=io.StringIO(), force_terminal=True))
+    with live as update:
+        update(Progress(7, 9, 10, 0, 30))
+        assert "7 solutions" in str(live.status.status)
+
+
+MATRIX_TRIP = """
+trip:
+  name: Matrix
+  start: 2016-05-24
+  end: 2016-05-24
+  timezone: Europe/Berlin
+  travel: {matrix: times.csv, buffer_minutes: 5}
+delegation: {name: Group}
+stays:
+  - {id: hotel, name: Hotel, location: [51.7155, 8.7630], from: 2016-05-24, to: 2016-05-24}
+hosts:
+  - {id: acme, name: Acme, location: [51.72, 8.75], duration: 60, priority: 50}
+"""
+
+
+def test_travel_matrix_minutes_plus_buffer_are_used(tmp_path: Path) -> None:
+    (tmp_path / "visit.yaml").write_text(MATRIX_TRIP, encoding="utf-8")
+    (tmp_path / "times.csv").write_text(
+        "from/to,hotel,acme\nhotel,,37\nacme,41,\n", encoding="utf-8"
+    )
+    out = tmp_path / "plan.json"
+    result = runner.invoke(app, ["plan", str(tmp_path / "visit.yaml"), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    plan = Plan.from_json(out.read_bytes())
+    assert check_plan(plan, load_spec(tmp_path / "visit.yaml")) == []
+    legs = [i for i in plan.tracks[0].items if i.type == "travel"]
+    assert [(leg.from_, leg.to, leg.minutes) for leg in legs] == [
+        ("hotel", "acme", 42),
+        ("acme", "hotel", 46),
+    ]
+    assert plan.travel_minutes == 88
+
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def test_terminal_tables_match_the_golden_file() -> None:
+    """Review a diff here like code; regenerate with UPDATE_GOLDEN=1 when it is intended."""
+    import io
+    import os
+
+    from rich.console import Console
+
+    from itinerary.render.terminal import print_plan
+
+    plan = Plan.from_json((GOLDEN / "limoges-plan.json").read_bytes())
+    console = Console(file=io.StringIO(), width=100, force_terminal=False, color_system=None)
+    print_plan(plan, console)
+    text = console.file.getvalue()
+    golden = GOLDEN / "limoges-plan.txt"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")

@@ -20,13 +20,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from itinerary.assemble import assemble
 from itinerary.check import check_plan
 from itinerary.compile import compile_spec
 from itinerary.errors import InputError
 from itinerary.load import Loaded, load_spec_text
 from itinerary.plan import Plan
-from itinerary.solver import SolveParams, solve
+from itinerary.planner import make_plan
+from itinerary.solver import SolveParams
 from itinerary.spec import WEEKDAYS
 from itinerary.travel import TravelModel
 from itinerary.yamlsrc import load_yaml
@@ -261,9 +261,7 @@ def dump(spec: dict[str, Any]) -> str:
 
 
 def plan_of(loaded: Loaded) -> Plan:
-    compiled = compile_spec(loaded)
-    solution = solve(compiled.problem, PARAMS)
-    return assemble(compiled, loaded, solution, PARAMS)
+    return make_plan(loaded, PARAMS)
 
 
 # --- random valid trips -> plans the checker accepts -------------------------------------------

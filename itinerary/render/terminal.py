@@ -73,13 +73,12 @@ def plan_renderable(plan: Plan) -> Group:
         left.add_column("Priority")
         left.add_column("Reason")
         for u in plan.unscheduled:
-            must = u.priority == "must" or u.kind == "event"
             left.add_row(
                 u.id,
                 u.name,
                 "event" if u.kind == "event" else str(u.priority),
                 u.reason,
-                style="bold red" if must else None,
+                style="bold red" if u.required else None,
             )
         parts.append(left)
     return Group(*parts)

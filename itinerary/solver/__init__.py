@@ -23,6 +23,11 @@ class SolveParams:
     first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
 
+    @staticmethod
+    def for_seconds(seconds: float) -> SolveParams:
+        """Search for a wall-clock time instead of the fixed work budget."""
+        return SolveParams(solution_limit=None, patience=None, time_limit=seconds)
+
 
 @dataclass(frozen=True)
 class Progress:

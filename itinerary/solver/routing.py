@@ -95,7 +95,7 @@ def solve_routing(problem: Problem, params: SolveParams, observer: Observer | No
     routing.AddDimension(time_cb, horizon, horizon, False, "time")
     time = routing.GetDimensionOrDie("time")
 
-    for c, (n, a, b) in enumerate(copies):
+    for c, (_, a, b) in enumerate(copies):
         index = manager.NodeToIndex(c)
         time.CumulVar(index).SetRange(a, b)
         if len(copy_tracks[c]) < n_tracks:  # -1: the copy may stay unperformed
@@ -169,17 +169,18 @@ def solve_routing(problem: Problem, params: SolveParams, observer: Observer | No
 
     routing.AddAtSolutionCallback(on_solution)
 
-    def out_of_budget() -> bool:
+    def stale() -> bool:
         # Work is counted in solutions and in the search's own limit checks, never in
         # seconds, so the stop is the same on every machine. Checks also bound searches
         # that stop finding solutions at all (guided local search never ends by itself).
-        state["checks"] += 1
-        if params.patience is None:
-            return False
-        return (
+        return params.patience is not None and (
             state["solutions"] - state["best_at"] >= params.patience
             or state["checks"] - state["best_check"] >= CHECKS_PER_SOLUTION * params.patience
         )
+
+    def out_of_budget() -> bool:
+        state["checks"] += 1
+        return stale()
 
     routing.AddSearchMonitor(routing.solver().CustomLimit(out_of_budget))
     assignment = routing.SolveWithParameters(search)
@@ -201,10 +202,7 @@ def solve_routing(problem: Problem, params: SolveParams, observer: Observer | No
         arrival = assignment.Value(time.CumulVar(index))
         routes.append(Route(t, departure, arrival, tuple(stops)))
     dropped = tuple(n for n in range(len(problem.nodes)) if n not in served)
-    if params.patience is not None and (
-        state["solutions"] - state["best_at"] >= params.patience
-        or state["checks"] - state["best_check"] >= CHECKS_PER_SOLUTION * params.patience
-    ):
+    if stale():
         stopped_by = f"no improvement within the search budget (patience {params.patience})"
     elif params.solution_limit is not None and state["solutions"] >= params.solution_limit:
         stopped_by = f"solution limit ({params.solution_limit})"
