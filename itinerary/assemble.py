@@ -20,13 +20,20 @@ from .plan import (
     VisitItem,
 )
 from .problem import Solution
+from .reasons import word_cause
 from .schedule import layout
 from .solver import SolveParams
 
 
 def assemble(
-    compiled: Compiled, loaded: Loaded, solution: Solution, params: SolveParams | None = None
+    compiled: Compiled,
+    loaded: Loaded,
+    solution: Solution,
+    params: SolveParams | None = None,
+    bound: int | None = None,
 ) -> Plan:
+    """The plan of `solution`; `bound`, when given, is a proven upper bound on its score (see
+    `solver/cpsat.py`) and makes the plan say whether it is optimal."""
     spec = loaded.spec
     problem = compiled.problem
     local = compiled.clock.local
@@ -134,13 +141,15 @@ def assemble(
             name, priority = host.name, host.priority
         else:
             name, priority = events[node_ref.id].name, None
+        cause = explain(compiled, loaded, n)
         unscheduled.append(
             Unscheduled(
                 id=node_ref.id,
                 name=name,
                 kind=node_ref.kind,
                 priority=priority,
-                reason=explain(compiled, loaded, n),
+                reason=word_cause(cause),
+                cause=cause,
             )
         )
 
@@ -162,6 +171,8 @@ def assemble(
         status="complete" if solution.is_complete(problem) else "partial",
         score=solution.score(problem),
         max_score=problem.max_score(),
+        bound=bound,
+        optimal=None if bound is None else solution.score(problem) == bound,
         travel_minutes=travel_total,
         tracks=tracks,
         unscheduled=unscheduled,

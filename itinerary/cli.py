@@ -76,6 +76,40 @@ def main_options(
 VisitFile = Annotated[
     Path, typer.Argument(help="The trip description (visit.yaml).", show_default=False)
 ]
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of labels and dates: en, de or fr (default: the trip's language).",
+        show_default=False,
+    ),
+]
+AudienceOption = Annotated[
+    str,
+    typer.Option(
+        "--for",
+        help="organiser: also list left-out hosts with reasons; delegation: the programme only.",
+    ),
+]
+
+
+def _render_options(lang: str | None, audience: str) -> Any:
+    from .render import RenderOptions
+    from .render.i18n import LANGUAGES
+
+    if lang is not None and lang not in LANGUAGES:
+        raise OutputError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    if audience not in ("organiser", "delegation"):
+        raise OutputError(f"--for must be organiser or delegation, not {audience!r}")
+    return RenderOptions(lang=lang, audience=audience)  # type: ignore[arg-type]
+
+
+def _check_formats(formats: list[str]) -> None:
+    from .render import FORMATS
+
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise OutputError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
 
 
 @app.command()
@@ -94,34 +128,121 @@ def plan(
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Also write the plan as JSON to this file.")
     ] = None,
+    export: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--export",
+            help="Also export the plan in this format (repeatable): ics, hosts, html, md, csv, "
+            "xlsx, json. Written beside the visit file (visit.html, visit-hosts/, …).",
+            show_default=False,
+        ),
+    ] = None,
+    lang: LangOption = None,
+    audience: AudienceOption = "organiser",
+    prove: Annotated[
+        bool,
+        typer.Option(
+            "--bound/--no-bound",
+            help="Prove how good the plan is (an upper bound on the score, 'optimal' when met) "
+            "on trip-sized problems; --no-bound skips the proof.",
+        ),
+    ] = True,
     force: Annotated[
-        bool, typer.Option("--force", help="Overwrite an existing --json file.")
+        bool, typer.Option("--force", help="Overwrite existing output files.")
     ] = False,
 ) -> None:
     """Plan the trip and print the programme, one table per day."""
     from rich.console import Console
 
+    from dataclasses import replace
+
+    from .export import check_destination, default_destination, export_plan
     from .fsio import refuse_overwrite, write_text
     from .load import load_spec
-    from .planner import make_plan
+    from .planner import DEFAULT_BOUND, make_plan
     from .render.terminal import print_plan
     from .solver import SolveParams
 
+    formats = list(dict.fromkeys(export or []))
+    _check_formats(formats)
+    options = _render_options(lang, audience)
     if json_out is not None:
         refuse_overwrite(json_out, force=force)
+    for fmt in formats:
+        check_destination(fmt, default_destination(visit, fmt), force=force)
     loaded = load_spec(visit)
     params = SolveParams() if time_limit is None else SolveParams.for_seconds(time_limit)
+    bound = None
+    if prove:
+        # A wall-clock budget for the search caps the proof's wall clock too.
+        bound = replace(DEFAULT_BOUND, time_limit=time_limit)
     with LiveProgress(Console(stderr=True)) as observer:
-        result = make_plan(loaded, params, observer)
-    print_plan(result, Console())
+        result = make_plan(loaded, params, observer, bound)
+    print_plan(result, Console(), options.language(result))
     if json_out is not None:
         write_text(json_out, result.to_json(), force=force)
         _err(f"wrote {json_out}")
+    for fmt in formats:
+        written = export_plan(result, fmt, default_destination(visit, fmt), options, force=force)
+        _err(_describe_written(written))
     missing = result.missing_required()
     if missing:
         names = ", ".join(u.id for u in missing)
         _err(f"incomplete plan: {names} could not be placed (see reasons above)")
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def _describe_written(written: Any) -> str:
+    if written.files != 1:
+        return f"wrote {written.path}/ ({written.files} files)"
+    return f"wrote {written.path}"
+
+
+@app.command("export")
+@handles_errors
+def export_command(
+    plan_file: Annotated[
+        Path,
+        typer.Argument(help="A plan saved with: itinerary plan visit.yaml --json plan.json"),
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="ics, hosts (a folder: a note and a calendar per host), html, md, csv, xlsx "
+            "or json.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="File (or folder for hosts) to write; '-' for standard output. "
+            "Default: beside the plan (plan.html, plan-hosts/, …).",
+            show_default=False,
+        ),
+    ] = None,
+    lang: LangOption = None,
+    audience: AudienceOption = "organiser",
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing file or non-empty folder.")
+    ] = False,
+) -> None:
+    """Export a saved plan without planning again: calendars, host notes, printable pages."""
+    from .export import default_destination, export_plan, read_plan
+
+    _check_formats([fmt])
+    options = _render_options(lang, audience)
+    destination: Path | str = out if out is not None else default_destination(plan_file, fmt)
+    if fmt == "json" and out is None:
+        raise OutputError("give --out for json (the default would be the plan file itself)")
+    saved = read_plan(plan_file)
+    written = export_plan(saved, fmt, destination, options, force=force)
+    if written.path != "-":
+        _err(_describe_written(written))
 
 
 def describe_progress(progress: Any) -> str:

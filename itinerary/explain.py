@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from .compile import Compiled, event_nodes_on, host_windows_on
 from .load import Loaded
+from .plan import Cause
 from .problem import Problem
 from .schedule import earliest_starts
 from .spec import Host, format_time_of_day
 from .timeline import format_duration
 
 
-def explain(compiled: Compiled, loaded: Loaded, node_index: int) -> str:
+def explain(compiled: Compiled, loaded: Loaded, node_index: int) -> Cause:
+    """The cause as a code with its values; `render.i18n` words it in en, de or fr."""
     ref = compiled.nodes[node_index]
     if ref.kind == "event":
         return _explain_event(compiled, node_index)
@@ -26,8 +28,8 @@ def _explain_event(compiled: Compiled, n: int) -> str:
     problem = compiled.problem
     for t in problem.allowed_tracks(n):
         if earliest_starts(problem, t, [n], with_breaks=False) is not None:
-            return "does not fit together with the must-visits and other events of that day"
-    return "cannot be reached from the day's start place and back within the day's hours"
+            return Cause(code="event_crowded")
+    return Cause(code="event_unreachable")
 
 
 def _explain_host(compiled: Compiled, loaded: Loaded, host: Host, n: int) -> str:
@@ -36,43 +38,36 @@ def _explain_host(compiled: Compiled, loaded: Loaded, host: Host, n: int) -> str
     dates = [ref.date for ref in compiled.tracks]
     raw = [(d, w) for d in dates for w in host_windows_on(host, d)]
     if not raw:
-        return "closed on every trip day"
+        return Cause(code="closed")
     longest = max(raw, key=lambda dw: dw[1][1] - dw[1][0])[1]
     if longest[1] - longest[0] < host.duration:
-        return (
-            f"open window {format_time_of_day(longest[0])}–{format_time_of_day(longest[1])} "
-            f"is shorter than the {host.duration}-minute visit"
-        )
+        window = f"{format_time_of_day(longest[0])}–{format_time_of_day(longest[1])}"
+        return Cause(code="window_too_short", args={"window": window, "minutes": host.duration})
     if not node.windows:
-        return (
-            f"its open hours leave no {host.duration} minutes within the day's hours "
-            "on any trip day"
-        )
+        return Cause(code="outside_day", args={"minutes": host.duration})
     tracks = node.tracks if node.tracks is not None else tuple(range(len(problem.tracks)))
     alone = [t for t in tracks if earliest_starts(problem, t, [n], with_breaks=False) is not None]
     if not alone:
         return _too_far(compiled, n, tracks)
     if not any(earliest_starts(problem, t, [n]) is not None for t in alone):
-        return "leaves no room for lunch on any day it is open"
+        return Cause(code="no_lunch_room")
     with_events = [t for t in alone if _fits_between_events(problem, t, n, compiled)]
     if not with_events:
-        clashes = []
+        clashes: list[list[str]] = []
         for t in alone:
             for e in event_nodes_on(compiled.problem.nodes, compiled.nodes, t):
-                label = f"{compiled.nodes[e].id} on {compiled.tracks[t].date}"
-                if label not in clashes:
-                    clashes.append(label)
-        return (
-            "conflicts with event " + " and ".join(clashes)
-            if clashes
-            else ("does not fit around the day's events")
-        )
+                clash = [compiled.nodes[e].id, compiled.tracks[t].date.isoformat()]
+                if clash not in clashes:
+                    clashes.append(clash)
+        if clashes:
+            return Cause(code="event_conflict", args={"events": clashes})
+        return Cause(code="around_events")
     if node.required:
-        return "does not fit together with the other must-visits and events"
-    return f"left out for higher-priority visits (priority {node.score})"
+        return Cause(code="must_crowded")
+    return Cause(code="crowded_out", args={"priority": node.score})
 
 
-def _too_far(compiled: Compiled, n: int, tracks: tuple[int, ...]) -> str:
+def _too_far(compiled: Compiled, n: int, tracks: tuple[int, ...]) -> Cause:
     problem = compiled.problem
     node = problem.nodes[n]
     best = min(
@@ -87,14 +82,10 @@ def _too_far(compiled: Compiled, n: int, tracks: tuple[int, ...]) -> str:
     back = problem.travel[node.place][track.end_place]
     start_name = compiled.places[track.start_place].name
     if there + node.duration + back > track.latest_end - track.earliest_start:
-        return (
-            f"cannot be reached from {start_name} and back within the day "
-            f"(needs {format_duration(there + back)} travel)"
-        )
-    return (
-        f"cannot be reached from {start_name} within its open hours "
-        f"({format_duration(there)} travel each way)"
-    )
+        args = {"place": start_name, "travel": format_duration(there + back)}
+        return Cause(code="too_far_for_day", args=args)
+    args = {"place": start_name, "travel": format_duration(there)}
+    return Cause(code="too_far_for_window", args=args)
 
 
 def _fits_between_events(problem: Problem, t: int, n: int, compiled: Compiled) -> bool:

@@ -10,12 +10,21 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from itinerary.errors import OutputError
 
-__all__ = ["safe_filename", "write_bytes", "write_text", "ensure_empty_dir"]
+__all__ = [
+    "ensure_empty_dir",
+    "refuse_overwrite",
+    "safe_filename",
+    "write_bytes",
+    "write_folder",
+    "write_text",
+]
 
 MAX_FILENAME = 100
 
@@ -120,3 +129,58 @@ def ensure_empty_dir(path: str | os.PathLike[str], *, force: bool) -> Path:
     except OSError as exc:
         raise OutputError(f"cannot use folder {shown}: {_describe(exc)}") from None
     return folder
+
+
+def write_folder(
+    path: str | os.PathLike[str], files: Mapping[str, bytes], *, force: bool = False
+) -> Path:
+    """Write ``files`` (name -> content) as the folder ``path``, all or nothing.
+
+    The folder is filled under a temporary name beside ``path`` and renamed into place, so an
+    interrupted export leaves the old folder (or none), never half of a new one. An existing
+    non-empty folder is replaced only with ``force`` (stale files from an earlier export, say a
+    host no longer in the plan, must not linger); it is removed only after the new one is in
+    place. Every name is passed through :func:`safe_filename`, so none can leave the folder.
+    """
+    target = Path(path)
+    shown = str(path)
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise OutputError(f"{shown} is not a folder")
+    if target.is_dir() and any(target.iterdir()) and not force:
+        raise OutputError(f"{shown} is not empty; use --force to replace it")
+    parent = target.parent
+    if not parent.is_dir():
+        raise OutputError(f"folder {parent} does not exist")
+
+    names: dict[str, bytes] = {}
+    for name, data in files.items():
+        safe = safe_filename(name)
+        if safe.lower() in {n.lower() for n in names}:
+            raise OutputError(f"two files in {shown} would both be named {safe}")
+        names[safe] = data
+
+    try:
+        staging = Path(tempfile.mkdtemp(dir=parent, prefix="." + target.name + ".", suffix=".tmp"))
+    except OSError as exc:
+        raise OutputError(f"cannot write {shown}: {_describe(exc)}") from None
+    old: Path | None = None
+    try:
+        os.chmod(staging, 0o777 & ~_current_umask())
+        for name, data in names.items():
+            write_bytes(staging / name, data)
+        if target.is_dir():
+            old = Path(tempfile.mkdtemp(dir=parent, prefix="." + target.name + ".", suffix=".old"))
+            os.replace(target, old / "previous")
+        os.replace(staging, target)
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if old is not None and (old / "previous").is_dir() and not target.exists():
+            os.replace(old / "previous", target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write {shown}: {_describe(exc)}") from None
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return target

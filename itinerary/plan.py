@@ -100,12 +100,21 @@ class PlanTrack(_Model):
     notes: list[str] = Field(default_factory=list)
 
 
+class Cause(_Model):
+    """Why something is unscheduled, as a code and its values, so every export can word it in
+    its own language (`itinerary.reasons`); `Unscheduled.reason` holds the English words."""
+
+    code: str
+    args: dict[str, str | int | list[list[str]]] = Field(default_factory=dict)
+
+
 class Unscheduled(_Model):
     id: str
     name: str
     kind: Literal["host", "event"] = "host"
     priority: int | Literal["must"] | None = None
     reason: str
+    cause: Cause | None = None  # absent in plans written before causes were recorded
 
     @property
     def required(self) -> bool:
@@ -143,6 +152,10 @@ class Plan(_Model):
     score: int
     max_score: int
     travel_minutes: int
+    # A proven upper bound on `score` (CP-SAT) and whether the plan meets it; absent when no
+    # bound was computed (the problem is too large, or bounds were switched off).
+    bound: int | None = None
+    optimal: bool | None = None
     tracks: list[PlanTrack]
     unscheduled: list[Unscheduled]
     solver: SolverInfo | None = None

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -27,9 +28,26 @@ def plan_text(text: str, params: SolveParams = FAST) -> Plan:
     return plan_checked(load_spec_text(text, "visit.yaml"), params)
 
 
+@functools.cache
+def example_plan(name: str) -> Plan:
+    """A bundled example ("its-owl-week" or "its-owl-week.yaml"), planned and checked once per
+    test session; plans are frozen, so tests can share them."""
+    return plan_checked(load_spec(EXAMPLES / f"{name.removesuffix('.yaml')}.yaml"))
+
+
 @pytest.fixture
 def examples() -> Path:
     return EXAMPLES
 
 
-__all__ = ["EXAMPLES", "FAST", "load_spec", "plan_checked", "plan_text"]
+@pytest.fixture
+def owl() -> Plan:
+    return example_plan("its-owl-week")
+
+
+@pytest.fixture
+def limoges() -> Plan:
+    return example_plan("limoges-symposium")
+
+
+__all__ = ["EXAMPLES", "FAST", "example_plan", "load_spec", "plan_checked", "plan_text"]

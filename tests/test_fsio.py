@@ -248,3 +248,95 @@ def test_safe_filename_stays_inside(tmp_path_factory: pytest.TempPathFactory, na
     resolved = (base / safe_filename(name)).resolve()
     assert resolved.parent == base
     assert resolved.is_relative_to(base)
+
+
+# --- write_folder: a whole folder, all or nothing ------------------------------------------------
+
+
+def test_write_folder_creates_the_folder_with_every_file(tmp_path: Path) -> None:
+    from itinerary.fsio import write_folder
+
+    target = write_folder(tmp_path / "hosts", {"a.md": b"A", "b.ics": b"B"})
+    assert sorted(p.name for p in target.iterdir()) == ["a.md", "b.ics"]
+    assert (target / "a.md").read_bytes() == b"A"
+    assert [p.name for p in tmp_path.iterdir()] == ["hosts"]
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["../../x", "/etc/passwd", "a/b", "..", ".", "con", "NUL.md", "x\x00y", "\n", "..\\..\\w"],
+)
+def test_write_folder_keeps_every_name_inside(tmp_path: Path, hostile: str) -> None:
+    from itinerary.fsio import write_folder
+
+    target = write_folder(tmp_path / "out", {hostile: b"data"})
+    files = list(target.iterdir())
+    assert len(files) == 1
+    assert files[0].parent == target and files[0].read_bytes() == b"data"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_write_folder_refuses_names_that_clean_to_the_same_file(tmp_path: Path) -> None:
+    from itinerary.fsio import write_folder
+
+    with pytest.raises(OutputError, match="would both be named"):
+        write_folder(tmp_path / "out", {"a/b": b"1", "a-b": b"2"})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_folder_refuses_a_non_empty_folder_without_force(tmp_path: Path) -> None:
+    from itinerary.fsio import write_folder
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "keep.md").write_bytes(b"mine")
+    with pytest.raises(OutputError, match="not empty; use --force"):
+        write_folder(folder, {"new.md": b"x"})
+    assert [p.name for p in folder.iterdir()] == ["keep.md"]
+    write_folder(folder, {"new.md": b"x"}, force=True)
+    assert [p.name for p in folder.iterdir()] == ["new.md"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_write_folder_refuses_a_file_or_a_symlink(tmp_path: Path) -> None:
+    from itinerary.fsio import write_folder
+
+    (tmp_path / "file").write_bytes(b"x")
+    with pytest.raises(OutputError, match="is not a folder"):
+        write_folder(tmp_path / "file", {"a": b"1"}, force=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "link").symlink_to(elsewhere)
+    with pytest.raises(OutputError, match="is not a folder"):
+        write_folder(tmp_path / "link", {"a": b"1"}, force=True)
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_an_interrupted_write_folder_leaves_the_old_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import itinerary.fsio as fsio
+
+    folder = tmp_path / "out"
+    fsio.write_folder(folder, {"old.md": b"old"})
+    real = fsio.write_bytes
+    calls = []
+
+    def failing(path, data, *, force=False):  # type: ignore[no-untyped-def]
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(path, data, force=force)
+
+    monkeypatch.setattr(fsio, "write_bytes", failing)
+    with pytest.raises(KeyboardInterrupt):
+        fsio.write_folder(folder, {"a.md": b"1", "b.md": b"2"}, force=True)
+    assert [p.name for p in folder.iterdir()] == ["old.md"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left behind
+
+
+def test_write_folder_into_a_missing_parent_is_one_clean_error(tmp_path: Path) -> None:
+    from itinerary.fsio import write_folder
+
+    with pytest.raises(OutputError, match="does not exist"):
+        write_folder(tmp_path / "no" / "out", {"a": b"1"})

@@ -7,82 +7,109 @@ from rich.table import Table
 from rich.text import Text
 
 from ..plan import EndItem, EventItem, LunchItem, Plan, StartItem, TravelItem, VisitItem
+from ..spec import Language
 from ..timeline import format_duration
+from .i18n import Words, clock, clock_range
 
 
-def _activity(item: object) -> tuple[str, str, str, str]:
+def _activity(item: object, w: Words) -> tuple[str, str, str, str]:
     """(time, activity, place, travel minutes) of one item."""
     if isinstance(item, StartItem):
-        return f"{item.time:%H:%M}", "Start", item.place, ""
+        return clock(item.time), w["start"], item.place, ""
     if isinstance(item, EndItem):
-        return f"{item.time:%H:%M}", "End of day", item.place, ""
+        return clock(item.time), w["end"], item.place, ""
     if isinstance(item, TravelItem):
         return (
-            f"{item.start:%H:%M}–{item.end:%H:%M}",
-            "Travel",
+            clock_range(item.start, item.end),
+            w["travel"],
             f"{item.from_name} → {item.to_name}",
             str(item.minutes),
         )
     if isinstance(item, VisitItem):
-        label = "Visit" + (" (must)" if item.priority == "must" else "")
+        label = w["visit"] + (f" ({w['must']})" if item.priority == "must" else "")
         return (
-            f"{item.start:%H:%M}–{item.end:%H:%M}",
-            f"{label}: {item.name}",
+            clock_range(item.start, item.end),
+            f"{label}{w['colon']}{item.name}",
             item.address or "",
             "",
         )
     if isinstance(item, EventItem):
-        return f"{item.start:%H:%M}–{item.end:%H:%M}", f"Event: {item.name}", item.address or "", ""
+        return (
+            clock_range(item.start, item.end),
+            f"{w['event']}{w['colon']}{item.name}",
+            item.address or "",
+            "",
+        )
     if isinstance(item, LunchItem):
-        return f"{item.start:%H:%M}–{item.end:%H:%M}", "Lunch", item.place or "on the way", ""
+        return (
+            clock_range(item.start, item.end),
+            w["lunch"],
+            item.place or w["lunch_on_the_way"],
+            "",
+        )
     raise TypeError(item)
 
 
-def plan_renderable(plan: Plan) -> Group:
+def score_line(plan: Plan, w: Words) -> str:
+    """'300 (optimal; all hosts together would be 330)', '260 of at most 280', or '260 of 330'
+    when no bound was proven."""
+    if plan.optimal:
+        # Not "300 of 330 (optimal)": that reads as if 330 were reachable.
+        return w.fmt("score_optimal", score=plan.score, max_score=plan.max_score)
+    if plan.bound is not None:
+        return w.fmt("score_at_most", score=plan.score, bound=plan.bound)
+    return w.fmt("score_of", score=plan.score, max_score=plan.max_score)
+
+
+def plan_renderable(plan: Plan, lang: Language | None = None) -> Group:
+    w = Words(lang or plan.trip.language)
     parts: list = []
     for track in plan.tracks:
-        title = f"{track.date:%A %d %B %Y}" + (f" — {track.group}" if track.group != "all" else "")
-        table = Table(title=title, title_justify="left", expand=False)
-        table.add_column("Time", no_wrap=True)
-        table.add_column("Activity")
-        table.add_column("Place")
-        table.add_column("Travel min", justify="right")
+        group = f" — {track.group}" if track.group != "all" else ""
+        table = Table(title=w.long_date(track.date) + group, title_justify="left", expand=False)
+        table.add_column(w["time"], no_wrap=True)
+        table.add_column(w["what"])
+        table.add_column(w["where"])
+        table.add_column(w["travel_min"], justify="right")
         for item in track.items:
             style = "bold" if isinstance(item, VisitItem | EventItem) else None
-            table.add_row(*_activity(item), style=style)
+            table.add_row(*_activity(item, w), style=style)
         parts.append(table)
         for note in track.notes:
-            parts.append(Text(f"  note: {note}", style="yellow"))
+            parts.append(Text(f"  {w['note']}{w['colon']}{note}", style="yellow"))
 
-    summary = Table(title="Summary", title_justify="left", show_header=False)
+    summary = Table(title=w["summary"], title_justify="left", show_header=False)
     summary.add_column("", style="bold")
     summary.add_column("")
     visits = plan.visits()
-    summary.add_row("Status", plan.status)
-    summary.add_row("Hosts scheduled", str(len(visits)))
-    summary.add_row("Hosts unscheduled", str(sum(1 for u in plan.unscheduled if u.kind == "host")))
-    summary.add_row("Score", f"{plan.score} of {plan.max_score}")
+    summary.add_row(w["status"], w[plan.status])
+    summary.add_row(w["hosts_scheduled"], str(len(visits)))
     summary.add_row(
-        "Total travel", f"{format_duration(plan.travel_minutes)} ({plan.travel_minutes} min)"
+        w["hosts_unscheduled"], str(sum(1 for u in plan.unscheduled if u.kind == "host"))
+    )
+    summary.add_row(w["score"], score_line(plan, w))
+    summary.add_row(
+        w["total_travel"],
+        f"{format_duration(plan.travel_minutes)} ({plan.travel_minutes} {w['minutes']})",
     )
     parts.append(summary)
     if plan.unscheduled:
-        left = Table(title="Not in the plan", title_justify="left")
-        left.add_column("Id", no_wrap=True)
-        left.add_column("Name")
-        left.add_column("Priority")
-        left.add_column("Reason")
+        left = Table(title=w["unscheduled"], title_justify="left")
+        left.add_column(w["id"], no_wrap=True)
+        left.add_column(w["name"])
+        left.add_column(w["priority"])
+        left.add_column(w["reason"])
         for u in plan.unscheduled:
             left.add_row(
                 u.id,
                 u.name,
-                "event" if u.kind == "event" else str(u.priority),
-                u.reason,
+                w["event"] if u.kind == "event" else str(u.priority),
+                w.reason(u),
                 style="bold red" if u.required else None,
             )
         parts.append(left)
     return Group(*parts)
 
 
-def print_plan(plan: Plan, console: Console) -> None:
-    console.print(plan_renderable(plan))
+def print_plan(plan: Plan, console: Console, lang: Language | None = None) -> None:
+    console.print(plan_renderable(plan, lang))

@@ -1,0 +1,96 @@
+"""Why a host or event is not in the plan, worded in en, de and fr.
+
+`explain` finds the cause as a code with values (`plan.Cause`); this module turns it into a
+sentence. The English sentence is also stored in the plan as `reason`, so a plan stays readable
+without this module.
+"""
+
+from __future__ import annotations
+
+from .plan import Cause, Unscheduled
+from .spec import Language
+
+TEMPLATES: dict[str, dict[str, str]] = {
+    "en": {
+        "closed": "closed on every trip day",
+        "window_too_short": "open window {window} is shorter than the {minutes}-minute visit",
+        "outside_day": (
+            "its open hours leave no {minutes} minutes within the day's hours on any trip day"
+        ),
+        "too_far_for_day": "cannot be reached from {place} and back within the day "
+        "(needs {travel} travel)",
+        "too_far_for_window": "cannot be reached from {place} within its open hours "
+        "({travel} travel each way)",
+        "no_lunch_room": "leaves no room for lunch on any day it is open",
+        "event_conflict": "conflicts with event {events}",
+        "around_events": "does not fit around the day's events",
+        "must_crowded": "does not fit together with the other must-visits and events",
+        "crowded_out": "left out for higher-priority visits (priority {priority})",
+        "event_crowded": "does not fit together with the must-visits and other events of that day",
+        "event_unreachable": (
+            "cannot be reached from the day's start place and back within the day's hours"
+        ),
+        "event_on": "{id} on {date}",
+        "and": " and ",
+    },
+    "de": {
+        "closed": "an keinem Reisetag geöffnet",
+        "window_too_short": "Öffnungszeit {window} ist kürzer als der {minutes}-minütige Besuch",
+        "outside_day": "die Öffnungszeiten lassen an keinem Reisetag {minutes} Minuten innerhalb "
+        "der Tageszeiten frei",
+        "too_far_for_day": "von {place} aus nicht hin und zurück innerhalb des Tages erreichbar "
+        "({travel} Fahrzeit nötig)",
+        "too_far_for_window": "von {place} aus nicht innerhalb der Öffnungszeiten erreichbar "
+        "({travel} Fahrzeit je Richtung)",
+        "no_lunch_room": "lässt an keinem Öffnungstag Zeit für das Mittagessen",
+        "event_conflict": "überschneidet sich mit dem Termin {events}",
+        "around_events": "passt nicht zwischen die Termine des Tages",
+        "must_crowded": "passt nicht mit den anderen Pflichtbesuchen und Terminen zusammen",
+        "crowded_out": "zugunsten wichtigerer Besuche ausgelassen (Priorität {priority})",
+        "event_crowded": "passt nicht mit den Pflichtbesuchen und anderen Terminen des Tages "
+        "zusammen",
+        "event_unreachable": "vom Startort des Tages aus nicht hin und zurück innerhalb der "
+        "Tageszeiten erreichbar",
+        "event_on": "{id} am {date}",
+        "and": " und ",
+    },
+    "fr": {
+        "closed": "fermé tous les jours du voyage",
+        "window_too_short": "le créneau d'ouverture {window} est plus court que la visite de "
+        "{minutes} minutes",
+        "outside_day": "ses heures d'ouverture ne laissent jamais {minutes} minutes libres dans "
+        "les horaires de la journée",
+        "too_far_for_day": "inaccessible depuis {place} aller-retour dans la journée "
+        "({travel} de trajet nécessaires)",
+        "too_far_for_window": "inaccessible depuis {place} pendant ses heures d'ouverture "
+        "({travel} de trajet dans chaque sens)",
+        "no_lunch_room": "ne laisse pas le temps de déjeuner les jours où il est ouvert",
+        "event_conflict": "en conflit avec le rendez-vous {events}",
+        "around_events": "ne s'insère pas entre les rendez-vous de la journée",
+        "must_crowded": "incompatible avec les autres visites incontournables et rendez-vous",
+        "crowded_out": "écarté au profit de visites plus prioritaires (priorité {priority})",
+        "event_crowded": "incompatible avec les visites incontournables et les autres "
+        "rendez-vous de la journée",
+        "event_unreachable": "inaccessible aller-retour depuis le point de départ de la journée "
+        "dans les horaires de la journée",
+        "event_on": "{id} le {date}",
+        "and": " et ",
+    },
+}
+
+
+def word_cause(cause: Cause, lang: Language = "en") -> str:
+    words = TEMPLATES[lang]
+    values: dict[str, object] = {}
+    for key, value in cause.args.items():
+        if isinstance(value, list):
+            value = words["and"].join(words["event_on"].format(id=i, date=d) for i, d in value)
+        values[key] = value
+    return words[cause.code].format(**values)
+
+
+def reason_in(unscheduled: Unscheduled, lang: Language) -> str:
+    """The reason in `lang`; plans without a recorded cause keep their English reason."""
+    if unscheduled.cause is None or unscheduled.cause.code not in TEMPLATES[lang]:
+        return unscheduled.reason
+    return word_cause(unscheduled.cause, lang)

@@ -1,0 +1,198 @@
+"""One note and one calendar file per scheduled host, for the organiser to send on.
+
+`<host>.md` is a short letter to paste into an e-mail: when the group comes and leaves, who
+they are, whom to call, what they want to see, where they come from and go on to, and a request
+to confirm. `<host>.ics` holds the same visit for the host's calendar. Each host learns only
+about their own visit: the places before and after it are named, never another host's time,
+and nothing about priorities, scores or hosts left out. Both are written in the language of the
+visit unless the export asks for one language for all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from ..fsio import MAX_FILENAME, safe_filename
+from ..plan import EndItem, EventItem, Plan, StartItem, VisitItem
+from . import RenderOptions
+from .i18n import Words, clock
+from .ics_export import (
+    Entry,
+    Slot,
+    calendar_for,
+    contact_text,
+    description,
+    joined,
+    one_line,
+    place_name,
+    slots,
+)
+
+TEXTS = {
+    "en": {
+        "greeting_named": "Dear {name},",
+        "greeting": "Dear Sir or Madam,",
+        "intro": "Here are the details of the planned visit of our delegation:",
+        "arrival": "Arrival",
+        "departure": "Departure",
+        "coming_from": "Arriving from",
+        "going_to": "Continuing to",
+        "delegation_contact": "Delegation contact",
+        "topics_of_interest": "Topics of interest",
+        "visit_language": "Language of the visit",
+        "confirm": "Could you please confirm this visit, or let us know if anything should change?",
+        "regards": "Kind regards,",
+    },
+    "de": {
+        "greeting_named": "Guten Tag {name},",
+        "greeting": "Sehr geehrte Damen und Herren,",
+        "intro": "hier finden Sie die Einzelheiten zum geplanten Besuch unserer Delegation:",
+        "arrival": "Ankunft",
+        "departure": "Abfahrt",
+        "coming_from": "Anreise von",
+        "going_to": "Weiterfahrt zu",
+        "delegation_contact": "Ansprechpartner der Delegation",
+        "topics_of_interest": "Themenwünsche",
+        "visit_language": "Sprache des Besuchs",
+        "confirm": (
+            "Könnten Sie uns diesen Besuch bitte bestätigen oder uns mitteilen, "
+            "falls sich etwas ändern sollte?"
+        ),
+        "regards": "Mit freundlichen Grüßen",
+    },
+    "fr": {
+        "greeting_named": "Bonjour {name},",
+        "greeting": "Madame, Monsieur,",
+        "intro": "Voici les détails de la visite prévue de notre délégation\u202f:",
+        "arrival": "Arrivée",
+        "departure": "Départ",
+        "coming_from": "En provenance de",
+        "going_to": "Ensuite vers",
+        "delegation_contact": "Interlocuteur de la délégation",
+        "topics_of_interest": "Thèmes d'intérêt",
+        "visit_language": "Langue de la visite",
+        "confirm": (
+            "Pourriez-vous nous confirmer cette visite, ou nous signaler "
+            "tout changement nécessaire\u202f?"
+        ),
+        "regards": "Bien cordialement,",
+    },
+}
+
+# Room for "-<n>" and ".ics" within the file-name limit the writer enforces.
+_MAX_STEM = MAX_FILENAME - 10
+
+# Characters that start emphasis, links, HTML, code, headings, tables or strike-through, and
+# `&` before what would read as an entity ("&amp;"); escaped with a backslash (CommonMark).
+_MARKDOWN_ACTIVE = re.compile(r"[\\`*_\[\]<>#|~]|&(?=#?\w+;)")
+
+
+def md(text: str) -> str:
+    """User text as inert Markdown on one line: a name cannot start a heading or a list, nor
+    make a link, emphasis or HTML."""
+    return _MARKDOWN_ACTIVE.sub(lambda m: "\\" + m.group(), one_line(text))
+
+
+def file_stems(host_ids: Iterable[str]) -> dict[str, str]:
+    """A distinct file name stem per host id, in order: `a/b` -> `a-b`, a second `a?b` ->
+    `a-b-2`. Compared without case, as the file systems of Windows and macOS do."""
+    stems: dict[str, str] = {}
+    taken: set[str] = set()
+    for host_id in host_ids:
+        base = safe_filename(safe_filename(host_id)[:_MAX_STEM])
+        stem, n = base, 1
+        while stem.lower() in taken:
+            n += 1
+            stem = f"{base}-{n}"
+        stems[host_id] = stem
+        taken.add(stem.lower())
+    return stems
+
+
+def _visit(slot: Slot) -> VisitItem:
+    item = slot.item
+    assert isinstance(item, VisitItem)
+    return item
+
+
+def _neighbours(slot: Slot) -> tuple[str, str]:
+    """The places the group comes from and goes on to: names only, never their times."""
+    places = (StartItem, VisitItem, EventItem, EndItem)
+    before = [i for i in slot.track.items[: slot.index] if isinstance(i, places)]
+    after = [i for i in slot.track.items[slot.index + 1 :] if isinstance(i, places)]
+    return (
+        place_name(before[-1]) if before else "",
+        place_name(after[0]) if after else "",
+    )
+
+
+def _route_facts(slot: Slot, w: Words) -> list[tuple[str, str]]:
+    coming_from, going_to = _neighbours(slot)
+    subgroup = "" if slot.track.group == "all" else slot.track.group
+    return [(w["group"], subgroup), (w["coming_from"], coming_from), (w["going_to"], going_to)]
+
+
+def _group_facts(plan: Plan, visit: VisitItem, w: Words) -> list[tuple[str, str]]:
+    group = plan.delegation
+    return [
+        (w["delegation"], f"{group.name}, {group.size} {w['people']}"),
+        (w["organisation"], group.organisation or ""),
+        (w["delegation_contact"], contact_text(group.contact)),
+        (w["topics_of_interest"], ", ".join(visit.topics)),
+        (w["visit_language"], w.language_name(visit.language)),
+    ]
+
+
+def _bullets(facts: Iterable[tuple[str, str]], w: Words) -> list[str]:
+    return [f"- **{label}**{w['colon']}{md(value)}" for label, value in facts if value]
+
+
+def note(plan: Plan, visits: list[Slot], w: Words) -> str:
+    """The letter to one host about their visit(s)."""
+    zone = ZoneInfo(plan.trip.timezone)
+    first = _visit(visits[0])
+    name = first.contact and first.contact.name
+    lines = [w.fmt("greeting_named", name=md(name)) if name else w["greeting"], "", w["intro"]]
+    for slot in visits:
+        visit = _visit(slot)
+        times = [
+            (w["date"], w.long_date(slot.track.date)),
+            (w["arrival"], clock(visit.start.astimezone(zone))),
+            (w["departure"], clock(visit.end.astimezone(zone))),
+            (w["address"], visit.address or ""),
+        ]
+        lines += ["", *_bullets(times + _route_facts(slot, w), w)]
+    lines += ["", *_bullets(_group_facts(plan, first, w), w), "", w["confirm"], "", w["regards"]]
+    return "\n".join(lines) + "\n"
+
+
+def host_entry(plan: Plan, slot: Slot, w: Words) -> Entry:
+    """The host's view of their visit: who comes, whom to call, where they come from."""
+    visit = _visit(slot)
+    facts = _route_facts(slot, w) + _group_facts(plan, visit, w)
+    return Entry(
+        key=f"host-visit-{visit.id}",
+        summary=w["visit"] + w["colon"] + plan.delegation.name,
+        start=visit.start,
+        end=visit.end,
+        location=joined(visit.name, visit.address),
+        geo=visit.location,
+        description=description(facts, w),
+        category=w["visit"],
+    )
+
+
+def render(plan: Plan, options: RenderOptions) -> dict[str, bytes]:
+    by_host: dict[str, list[Slot]] = {}
+    for slot in slots(plan, VisitItem):
+        by_host.setdefault(_visit(slot).id, []).append(slot)
+    files: dict[str, bytes] = {}
+    for host_id, stem in file_stems(by_host).items():
+        visits = by_host[host_id]
+        w = Words(options.lang or _visit(visits[0]).language, TEXTS)
+        entries = [host_entry(plan, slot, w) for slot in visits]
+        files[f"{stem}.ics"] = calendar_for(plan, entries, None)
+        files[f"{stem}.md"] = note(plan, visits, w).encode("utf-8")
+    return files

@@ -1,0 +1,266 @@
+"""Words and dates in the three languages the programme is printed in (en, de, fr).
+
+Every label a renderer prints comes from a catalogue here or in the renderer's own module
+(`TEXTS` there, same shape); `tests/test_i18n.py` checks that all languages have the same keys
+and that German and French outputs carry no English label. Dates go through Babel so weekday
+and month names and their order are right ("Dienstag, 24. Mai 2016", "mardi 24 mai 2016").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from babel.dates import format_date
+
+from ..plan import Unscheduled
+from ..reasons import reason_in
+from ..spec import Language
+
+LANGUAGES: tuple[Language, ...] = ("en", "de", "fr")
+
+# British English: day before month, 24-hour clock, as a European host expects.
+_LOCALES: dict[str, str] = {"en": "en_GB", "de": "de_DE", "fr": "fr_FR"}
+
+Catalogue = Mapping[str, Mapping[str, str]]
+
+LABELS: Catalogue = {
+    "en": {
+        "programme": "Programme",
+        "day": "Day",
+        "time": "Time",
+        "what": "What",
+        "where": "Where",
+        "address": "Address",
+        "contact": "Contact",
+        "travel": "Travel",
+        "travel_min": "Travel (min)",
+        "visit": "Visit",
+        "must": "must",
+        "event": "Event",
+        "lunch": "Lunch",
+        "lunch_on_the_way": "on the way",
+        "start": "Start",
+        "end": "End of day",
+        "from": "From",
+        "to": "To",
+        "minutes": "min",
+        "trip": "Trip",
+        "delegation": "Delegation",
+        "organisation": "Organisation",
+        "people": "people",
+        "group_size": "Group size",
+        "dates": "Dates",
+        "status": "Status",
+        "complete": "complete",
+        "partial": "incomplete",
+        "optimal": "optimal",
+        "score": "Score",
+        "score_of": "{score} of {max_score}",
+        "score_at_most": "{score} of at most {bound}",
+        "score_optimal": "{score} (optimal; all hosts together would be {max_score})",
+        "hosts_scheduled": "Hosts scheduled",
+        "hosts_unscheduled": "Hosts not scheduled",
+        "total_travel": "Total travel",
+        "unscheduled": "Not in the programme",
+        "id": "Id",
+        "name": "Name",
+        "priority": "Priority",
+        "reason": "Reason",
+        "note": "Note",
+        "topics": "Topics",
+        "language": "Language",
+        "group": "Group",
+        "summary": "Summary",
+        "overview": "Overview",
+        "type": "Type",
+        "date": "Date",
+        "end_time": "End",
+        "start_time": "Start",
+        "phone": "Phone",
+        "email": "E-mail",
+        "timezone": "Time zone",
+        "map": "Map",
+        "timeline": "Timeline",
+        "lang_en": "English",
+        "lang_de": "German",
+        "lang_fr": "French",
+        "colon": ": ",
+    },
+    "de": {
+        "programme": "Programm",
+        "day": "Tag",
+        "time": "Uhrzeit",
+        "what": "Programmpunkt",
+        "where": "Ort",
+        "address": "Adresse",
+        "contact": "Ansprechpartner",
+        "travel": "Fahrt",
+        "travel_min": "Fahrt (Min.)",
+        "visit": "Besuch",
+        "must": "Pflicht",
+        "event": "Termin",
+        "lunch": "Mittagessen",
+        "lunch_on_the_way": "unterwegs",
+        "start": "Abfahrt",
+        "end": "Tagesende",
+        "from": "Von",
+        "to": "Nach",
+        "minutes": "Min.",
+        "trip": "Reise",
+        "delegation": "Delegation",
+        "organisation": "Organisation",
+        "people": "Personen",
+        "group_size": "Gruppengröße",
+        "dates": "Zeitraum",
+        "status": "Stand",
+        "complete": "vollständig",
+        "partial": "unvollständig",
+        "optimal": "optimal",
+        "score": "Punktzahl",
+        "score_of": "{score} von {max_score}",
+        "score_at_most": "{score} von höchstens {bound}",
+        "score_optimal": "{score} (optimal; alle Gastgeber zusammen wären {max_score})",
+        "hosts_scheduled": "Eingeplante Gastgeber",
+        "hosts_unscheduled": "Nicht eingeplante Gastgeber",
+        "total_travel": "Fahrzeit gesamt",
+        "unscheduled": "Nicht im Programm",
+        "id": "Kennung",
+        "name": "Name",
+        "priority": "Priorität",
+        "reason": "Grund",
+        "note": "Hinweis",
+        "topics": "Themen",
+        "language": "Sprache",
+        "group": "Gruppe",
+        "summary": "Übersicht",
+        "overview": "Gesamtübersicht",
+        "type": "Art",
+        "date": "Datum",
+        "end_time": "Ende",
+        "start_time": "Beginn",
+        "phone": "Telefon",
+        "email": "E-Mail",
+        "timezone": "Zeitzone",
+        "map": "Karte",
+        "timeline": "Zeitleiste",
+        "lang_en": "Englisch",
+        "lang_de": "Deutsch",
+        "lang_fr": "Französisch",
+        "colon": ": ",
+    },
+    "fr": {
+        "programme": "Programme",
+        "day": "Jour",
+        "time": "Heure",
+        "what": "Activité",
+        "where": "Lieu",
+        "address": "Adresse",
+        "contact": "Interlocuteur",
+        "travel": "Trajet",
+        "travel_min": "Trajet (min)",
+        "visit": "Visite",
+        "must": "incontournable",
+        "event": "Rendez-vous",
+        "lunch": "Déjeuner",
+        "lunch_on_the_way": "en route",
+        "start": "Départ",
+        "end": "Fin de journée",
+        "from": "De",
+        "to": "À",
+        "minutes": "min",
+        "trip": "Voyage",
+        "delegation": "Délégation",
+        "organisation": "Organisme",
+        "people": "personnes",
+        "group_size": "Effectif",
+        "dates": "Dates",
+        "status": "État",
+        "complete": "complet",
+        "partial": "incomplet",
+        "optimal": "optimal",
+        "score": "Score",
+        "score_of": "{score} sur {max_score}",
+        "score_at_most": "{score} sur au plus {bound}",
+        "score_optimal": "{score} (optimal\u202f; tous les hôtes réunis feraient {max_score})",
+        "hosts_scheduled": "Hôtes programmés",
+        "hosts_unscheduled": "Hôtes non programmés",
+        "total_travel": "Trajets au total",
+        "unscheduled": "Hors programme",
+        "id": "Identifiant",
+        "name": "Nom",
+        "priority": "Priorité",
+        "reason": "Motif",
+        "note": "Remarque",
+        "topics": "Thèmes",
+        "language": "Langue",
+        "group": "Groupe",
+        "summary": "Synthèse",
+        "overview": "Vue d'ensemble",
+        "type": "Type",
+        "date": "Date",
+        "end_time": "Fin",
+        "start_time": "Début",
+        "phone": "Téléphone",
+        "email": "Courriel",
+        "timezone": "Fuseau horaire",
+        "map": "Carte",
+        "timeline": "Chronologie",
+        "lang_en": "anglais",
+        "lang_de": "allemand",
+        "lang_fr": "français",
+        # French typography puts a (narrow) no-break space before a colon.
+        "colon": "\u202f: ",
+    },
+}
+
+
+class Words:
+    """The labels of one language: `words["lunch"]`, `words.fmt("score_of", score=…)`."""
+
+    def __init__(self, lang: Language, *catalogues: Catalogue) -> None:
+        if lang not in LANGUAGES:
+            raise ValueError(f"unsupported language {lang!r}")
+        self.lang = lang
+        merged: dict[str, str] = {}
+        for catalogue in (LABELS, *catalogues):
+            merged.update(catalogue[lang])
+        self._words = merged
+
+    def __getitem__(self, key: str) -> str:
+        return self._words[key]
+
+    def fmt(self, key: str, **values: object) -> str:
+        return self._words[key].format(**values)
+
+    def reason(self, unscheduled: Unscheduled) -> str:
+        """Why a host or event is not in the plan, in this language."""
+        return reason_in(unscheduled, self.lang)
+
+    def language_name(self, lang: str) -> str:
+        return self._words[f"lang_{lang}"]
+
+    def long_date(self, date: dt.date) -> str:
+        """'Tuesday, 24 May 2016', 'Dienstag, 24. Mai 2016', 'mardi 24 mai 2016'."""
+        return format_date(date, format="full", locale=_LOCALES[self.lang])
+
+    def medium_date(self, date: dt.date) -> str:
+        """'24 May 2016', '24.05.2016', '24 mai 2016'."""
+        return format_date(date, format="medium", locale=_LOCALES[self.lang])
+
+    def weekday(self, date: dt.date) -> str:
+        return format_date(date, format="EEEE", locale=_LOCALES[self.lang])
+
+    def date_range(self, start: dt.date, end: dt.date) -> str:
+        if start == end:
+            return self.long_date(start)
+        return f"{self.long_date(start)} – {self.long_date(end)}"
+
+
+def clock(moment: dt.datetime | dt.time) -> str:
+    """24-hour local time, the same in all three languages: '09:05'."""
+    return f"{moment.hour:02d}:{moment.minute:02d}"
+
+
+def clock_range(start: dt.datetime, end: dt.datetime) -> str:
+    return f"{clock(start)}–{clock(end)}"

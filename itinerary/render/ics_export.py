@@ -1,0 +1,256 @@
+"""The delegation's calendar (iCalendar, RFC 5545): one VEVENT per visit, event and lunch.
+
+Times are written in the trip's time zone with a VTIMEZONE, so a calendar shows the planned
+wall-clock times on both sides of a daylight-saving change. UIDs name what an entry is (host,
+event, lunch of a day) and never when, so importing the calendar of a re-planned trip moves the
+entries instead of adding copies. Travel is not an entry of its own: each entry says what comes
+next and how long the way there takes. `calendar_for` also builds each host's own calendar
+(`hosts_export`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from types import UnionType
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, vText
+
+from ..plan import (
+    EndItem,
+    EventItem,
+    Location,
+    LunchItem,
+    Plan,
+    PlanTrack,
+    StartItem,
+    TravelItem,
+    VisitItem,
+)
+from ..spec import Contact, slug
+from . import RenderOptions
+from .i18n import Words, clock
+
+PRODID = "-//itinerary//itinerary export//EN"
+
+TEXTS = {
+    "en": {
+        "ics_next_travel": "Next: {minutes} min travel to {place}",
+        "ics_next_at": "Next: {what} at {time}",
+    },
+    "de": {
+        "ics_next_travel": "Danach: {minutes} Min. Fahrt zu {place}",
+        "ics_next_at": "Danach: {what} um {time}",
+    },
+    "fr": {
+        "ics_next_travel": "Ensuite\u202f: {minutes} min de trajet vers {place}",
+        "ics_next_at": "Ensuite\u202f: {what} à {time}",
+    },
+}
+
+CalendarItem = VisitItem | EventItem | LunchItem
+
+# Control characters other than tab and newline: RFC 5545 text must not contain them (and a
+# mail client shows them as garbage), but icalendar writes them as they come.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """An item in its day: what comes before and after it matters to every entry."""
+
+    track: PlanTrack
+    index: int
+
+    @property
+    def item(self) -> CalendarItem:
+        item = self.track.items[self.index]
+        assert isinstance(item, CalendarItem)
+        return item
+
+
+@dataclass(frozen=True)
+class Entry:
+    """The content of one VEVENT. `key` says what the entry is, e.g. `visit-claas`; the UID adds
+    the trip to it so two trips with the same host never overwrite each other's entries."""
+
+    key: str
+    summary: str
+    start: dt.datetime
+    end: dt.datetime
+    location: str
+    geo: Location | None
+    description: str
+    category: str
+
+
+def slots(plan: Plan, kind: type | UnionType = CalendarItem) -> list[Slot]:
+    return [
+        Slot(track, index)
+        for track in plan.tracks
+        for index, item in enumerate(track.items)
+        if isinstance(item, kind)
+    ]
+
+
+def place_name(item: object) -> str:
+    """What a person calls the place of an item: a host, an event, a hotel, a station."""
+    if isinstance(item, StartItem | EndItem):
+        return item.place
+    if isinstance(item, VisitItem | EventItem):
+        return item.name
+    raise TypeError(item)
+
+
+def joined(*parts: str | None, sep: str = ", ") -> str:
+    """The parts that are there: joined("Claas", None) == "Claas"."""
+    return sep.join(part for part in parts if part)
+
+
+def contact_text(contact: Contact | None) -> str:
+    """'Katrin Brandt (Head of R&D), +49 5251 000 210, k.brandt@iem.example.org'."""
+    if contact is None:
+        return ""
+    who = joined(contact.name, contact.role and f"({contact.role})", sep=" ")
+    return joined(who, contact.phone, contact.email)
+
+
+def description(facts: Iterable[tuple[str, str]], w: Words) -> str:
+    """One `label: value` line per fact that has a value."""
+    return "\n".join(f"{label}{w['colon']}{value}" for label, value in facts if value)
+
+
+def printable(text: str) -> str:
+    return _CONTROLS.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """Printable text on one line: line breaks and runs of white space become one space."""
+    return printable(" ".join(text.split()))
+
+
+def calendar_for(plan: Plan, entries: Iterable[Entry], name: str | None) -> bytes:
+    """An iCalendar file of `entries`. `name` titles a calendar meant to be subscribed to or
+    imported as a calendar of its own; a file with one host's visit has none, so that it goes
+    into the host's own calendar."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    if name is not None:
+        # icalendar treats NAME and X-WR-CALNAME as unknown properties and would not escape a
+        # plain str; both are TEXT (RFC 7986, and what clients expect), so pass vText.
+        cal.add("name", vText(one_line(name)))
+        cal.add("x-wr-calname", vText(one_line(name)))
+        cal.add("x-wr-timezone", plan.trip.timezone)
+    zone = ZoneInfo(plan.trip.timezone)
+    trip_key = f"{plan.trip.start.isoformat()}-{slug(plan.trip.name)}"
+    # DTSTAMP is required. Without METHOD it means "last modified" (RFC 5545 3.8.7.2), which a
+    # plan does not record; the clock would make every export differ, so take a value fixed by
+    # the plan (midnight UTC of the trip's first day): the same plan always gives the same
+    # bytes. Updates then rest on the UID, which is what clients match on when a calendar is
+    # imported again or subscribed to; no SEQUENCE is sent, because nothing here could count
+    # revisions reliably.
+    stamp = dt.datetime.combine(plan.trip.start, dt.time(), dt.UTC)
+    used: set[str] = set()
+    for entry in entries:
+        # A second entry with the same identity (a host visited twice) gets its own UID.
+        base = printable(entry.key)
+        key, n = base, 1
+        while key in used:
+            n += 1
+            key = f"{base}#{n}"
+        used.add(key)
+        event = Event()
+        event.add("uid", f"{key}-{trip_key}@itinerary")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", entry.start.astimezone(zone))
+        event.add("dtend", entry.end.astimezone(zone))
+        event.add("summary", printable(entry.summary))
+        if entry.location:
+            event.add("location", printable(entry.location))
+        if entry.geo is not None:
+            event.add("geo", entry.geo)
+        if entry.description:
+            event.add("description", printable(entry.description))
+        event.add("categories", [entry.category])
+        event.add("status", "CONFIRMED")
+        cal.add_component(event)
+    # Whole years around the trip: the offsets stay right for an entry moved within the year.
+    cal.add_missing_timezones(
+        first_date=dt.date(plan.trip.start.year, 1, 1),
+        last_date=dt.date(plan.trip.end.year + 1, 1, 1),
+    )
+    for timezone in cal.timezones:
+        timezone.pop("COMMENT", None)  # icalendar's English note on the years covered
+    return cal.to_ical()
+
+
+def _address_of(track: PlanTrack, key: str | None) -> str | None:
+    """The address of the place `key` (a lunch's `at`), as its visit, event or stay gives it."""
+    for item in track.items:
+        if isinstance(item, VisitItem | EventItem) and item.id == key:
+            return item.address
+        if isinstance(item, StartItem | EndItem) and item.key == key:
+            return item.address
+    return None
+
+
+def _next_line(slot: Slot, zone: ZoneInfo, w: Words) -> str:
+    """'Next: 25 min travel to X' or, at the same place, 'Next: Lunch at 12:00'."""
+    following = slot.track.items[slot.index + 1 : slot.index + 2]
+    if not following:
+        return ""
+    (item,) = following
+    if isinstance(item, TravelItem):
+        return w.fmt("ics_next_travel", minutes=item.minutes, place=item.to_name)
+    if isinstance(item, LunchItem):
+        return w.fmt("ics_next_at", what=w["lunch"], time=clock(item.start.astimezone(zone)))
+    moment = item.time if isinstance(item, StartItem | EndItem) else item.start
+    return w.fmt("ics_next_at", what=place_name(item), time=clock(moment.astimezone(zone)))
+
+
+def delegation_entry(plan: Plan, slot: Slot, w: Words) -> Entry:
+    """The delegation's view of an item: whom they meet, where, and what comes next."""
+    item, track = slot.item, slot.track
+    if isinstance(item, VisitItem):
+        key, summary, category = f"visit-{item.id}", w["visit"] + w["colon"] + item.name, "visit"
+        location = joined(item.name, item.address)
+        facts = [
+            (w["contact"], contact_text(item.contact)),
+            (w["topics"], ", ".join(item.topics)),
+            (w["language"], w.language_name(item.language)),
+        ]
+    elif isinstance(item, EventItem):
+        key, summary, category = f"event-{item.id}", item.name, "event"
+        location = joined(item.name, item.address)
+        facts = [(w["contact"], contact_text(item.contact))]
+    else:
+        key, summary, category = (
+            f"lunch-{track.date}-{track.group}",
+            w["lunch"],
+            "lunch",
+        )
+        location = joined(item.place, _address_of(track, item.at)) or w["lunch_on_the_way"]
+        facts = []
+    return Entry(
+        key=key,
+        summary=summary + ("" if track.group == "all" else f" ({track.group})"),
+        start=item.start,
+        end=item.end,
+        location=location,
+        geo=item.location,
+        description=joined(
+            description(facts, w), _next_line(slot, ZoneInfo(plan.trip.timezone), w), sep="\n"
+        ),
+        category=w[category],
+    )
+
+
+def render(plan: Plan, options: RenderOptions) -> bytes:
+    w = Words(options.language(plan), TEXTS)
+    entries = [delegation_entry(plan, slot, w) for slot in slots(plan)]
+    return calendar_for(plan, entries, plan.trip.name)

@@ -1,0 +1,354 @@
+"""The programme as the printed formats show it, computed once from a Plan.
+
+`html` and `md` both render this view, so they always say the same thing: the cover facts, one
+`Day` per track with its table rows, its map stops and its path, a summary, and the hosts left
+out (for the organiser only). Everything here is data: strings stay unescaped user text, and
+each renderer escapes for its own syntax.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+from ..plan import (
+    EndItem,
+    EventItem,
+    LunchItem,
+    Plan,
+    PlanTrack,
+    StartItem,
+    TravelItem,
+    VisitItem,
+)
+from ..spec import Contact
+from . import RenderOptions
+from .i18n import Words, clock, clock_range
+from .terminal import score_line
+
+Kind = Literal["start", "travel", "visit", "lunch", "event", "end"]
+StopKind = Literal["base", "visit", "event"]
+
+TEXTS = {
+    "en": {
+        # A label and its value; French puts a (no-break) space before the colon.
+        "fact": "{label}: {value}",
+        "copy_organiser": "Organiser's copy, with the hosts not in the programme",
+        "copy_delegation": "Copy for the delegation",
+        "map_caption": (
+            "Straight lines between the stops in visit order; the travel times in the table "
+            "allow for detours."
+        ),
+        "day_travel": "{duration} of travel",
+    },
+    "de": {
+        "fact": "{label}: {value}",
+        "copy_organiser": "Exemplar für die Organisatoren, mit den nicht eingeplanten Gastgebern",
+        "copy_delegation": "Exemplar für die Delegation",
+        "map_caption": (
+            "Luftlinien zwischen den Stationen in Besuchsreihenfolge; die Fahrzeiten in der "
+            "Tabelle berücksichtigen Umwege."
+        ),
+        "day_travel": "{duration} Fahrzeit",
+    },
+    "fr": {
+        "fact": "{label}\u00a0: {value}",
+        "copy_organiser": "Exemplaire des organisateurs, avec les hôtes hors programme",
+        "copy_delegation": "Exemplaire de la délégation",
+        "map_caption": (
+            "Lignes droites entre les étapes dans l'ordre des visites ; les temps de trajet du "
+            "tableau tiennent compte des détours."
+        ),
+        "day_travel": "{duration} de trajet",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a day's table. `title` is the host or event name (empty for the other kinds);
+    `place` and `address` say where; `marker` is the stop's number on the map ("" if none)."""
+
+    kind: Kind
+    start: dt.datetime
+    end: dt.datetime
+    time: str
+    label: str
+    title: str = ""
+    place: str = ""
+    address: str = ""
+    contact: Contact | None = None
+    travel_minutes: int | None = None
+    must: bool = False
+    marker: str = ""
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A place on the day's map: the start or end place ("base") or a numbered visit or event."""
+
+    kind: StopKind
+    marker: str
+    name: str
+    location: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Day:
+    number: int
+    date: dt.date
+    heading: str  # "Day 2 — Tuesday, 24 May 2016" (+ " — group" when the track is a subgroup)
+    long_date: str
+    start: dt.datetime
+    end: dt.datetime
+    rows: tuple[Row, ...]
+    stops: tuple[Stop, ...]
+    path: tuple[int, ...]  # indices into `stops`, in the order the day goes
+    notes: tuple[str, ...]
+    travel_minutes: int
+
+    def bars(self) -> tuple[Row, ...]:
+        """The rows that take time: what the timeline draws."""
+        return tuple(r for r in self.rows if r.kind not in ("start", "end"))
+
+    def visit_titles(self) -> tuple[str, ...]:
+        return tuple(r.title for r in self.rows if r.kind in ("visit", "event"))
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    name: str
+    priority: str
+    reason: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class Programme:
+    words: Words
+    lang: str
+    title: str
+    dates: str
+    timezone: str
+    copy_note: str
+    delegation: tuple[Fact, ...]
+    contact: Contact | None
+    days: tuple[Day, ...]
+    summary: tuple[Fact, ...]
+    unscheduled: tuple[LeftOut, ...] | None  # None: not shown to this audience
+
+
+def build(plan: Plan, options: RenderOptions) -> Programme:
+    lang = options.language(plan)
+    w = Words(lang, TEXTS)
+    organiser = options.audience == "organiser"
+    d = plan.delegation
+    delegation = [Fact(w["delegation"], d.name)]
+    if d.organisation:
+        delegation.append(Fact(w["organisation"], d.organisation))
+    delegation.append(Fact(w["group_size"], f"{d.size} {w['people']}"))
+    return Programme(
+        words=w,
+        lang=lang,
+        title=plan.trip.name,
+        dates=w.date_range(plan.trip.start, plan.trip.end),
+        timezone=plan.trip.timezone,
+        copy_note=w["copy_organiser"] if organiser else w["copy_delegation"],
+        delegation=tuple(delegation),
+        contact=d.contact,
+        days=tuple(_day(n, track, w, organiser) for n, track in enumerate(plan.tracks, 1)),
+        summary=_summary(plan, w, organiser),
+        unscheduled=tuple(_left_out(plan, w)) if organiser else None,
+    )
+
+
+_LINE_BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x85": "\n"})
+
+
+def printable(text: str) -> str:
+    """User text without control characters (they are invalid in HTML and garble a terminal);
+    every kind of line break becomes "\\n", which each format then renders its own way."""
+    text = text.replace("\r\n", "\n").translate(_LINE_BREAKS).replace("\t", " ")
+    return "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cc")
+
+
+def duration(minutes: int, w: Words) -> str:
+    """'45 min', '11 h 31' — the same shape in the three languages, the unit from the labels."""
+    if minutes < 60:
+        return f"{minutes} {w['minutes']}"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest:02d}"
+
+
+def priority_text(priority: int | str | None, w: Words) -> str:
+    if priority == "must":
+        return w["must"]
+    return "" if priority is None else str(priority)
+
+
+def contact_name(contact: Contact) -> str:
+    """'Katrin Brandt, Head of R&D': name and role, whichever are given."""
+    return ", ".join(p for p in (contact.name, contact.role) if p)
+
+
+def contact_parts(contact: Contact | None) -> tuple[str, ...]:
+    """Name (and role), phone, e-mail: the non-empty ones, in that order."""
+    if contact is None:
+        return ()
+    return tuple(p for p in (contact_name(contact), contact.phone, contact.email) if p)
+
+
+def _summary(plan: Plan, w: Words, organiser: bool) -> tuple[Fact, ...]:
+    travel = f"{duration(plan.travel_minutes, w)} ({plan.travel_minutes} {w['minutes']})"
+    visits = Fact(w["hosts_scheduled"], str(len(plan.visits())))
+    if not organiser:
+        # The delegation sees its own programme, not how it compares with what was asked for.
+        return (visits, Fact(w["total_travel"], travel))
+    left = sum(1 for u in plan.unscheduled if u.kind == "host")
+    return (
+        Fact(w["status"], w[plan.status]),
+        visits,
+        Fact(w["hosts_unscheduled"], str(left)),
+        Fact(w["score"], score_line(plan, w)),
+        Fact(w["total_travel"], travel),
+    )
+
+
+def _left_out(plan: Plan, w: Words) -> list[LeftOut]:
+    return [
+        LeftOut(
+            name=u.name,
+            priority=w["event"] if u.kind == "event" else priority_text(u.priority, w),
+            reason=w.reason(u),
+            required=u.required,
+        )
+        for u in plan.unscheduled
+    ]
+
+
+def _day(number: int, track: PlanTrack, w: Words, organiser: bool) -> Day:
+    rows: list[Row] = []
+    stops: list[Stop] = []
+    path: list[int] = []
+    # A lunch names its place by key; the address is on the item at that place.
+    addresses: dict[str, str | None] = {}
+    for i in track.items:
+        if isinstance(i, VisitItem | EventItem):
+            addresses[i.id] = i.address
+        elif isinstance(i, StartItem | EndItem):
+            addresses[i.key] = i.address
+
+    def visit_stop(kind: StopKind, name: str, location: tuple[float, float]) -> str:
+        marker = str(sum(1 for s in stops if s.kind != "base") + 1)
+        stops.append(Stop(kind, marker, name, location))
+        path.append(len(stops) - 1)
+        return marker
+
+    def base_stop(name: str, location: tuple[float, float]) -> None:
+        # The day often ends where it began (the hotel): one marker for both.
+        for index, stop in enumerate(stops):
+            if stop.kind == "base" and stop.location == location and stop.name == name:
+                path.append(index)
+                return
+        stops.append(Stop("base", "", name, location))
+        path.append(len(stops) - 1)
+
+    for item in track.items:
+        if isinstance(item, StartItem | EndItem):
+            base_stop(item.place, item.location)
+            rows.append(
+                Row(
+                    kind=item.type,
+                    start=item.time,
+                    end=item.time,
+                    time=clock(item.time),
+                    label=w["start"] if isinstance(item, StartItem) else w["end"],
+                    place=item.place,
+                    address=item.address or "",
+                )
+            )
+        elif isinstance(item, TravelItem):
+            rows.append(
+                Row(
+                    kind="travel",
+                    start=item.start,
+                    end=item.end,
+                    time=clock_range(item.start, item.end),
+                    label=w["travel"],
+                    place=f"{item.from_name} → {item.to_name}",
+                    travel_minutes=item.minutes,
+                )
+            )
+        elif isinstance(item, VisitItem | EventItem):
+            kind: StopKind = "visit" if isinstance(item, VisitItem) else "event"
+            rows.append(
+                Row(
+                    kind=kind,
+                    start=item.start,
+                    end=item.end,
+                    time=clock_range(item.start, item.end),
+                    label=w[kind],
+                    title=item.name,
+                    address=item.address or "",
+                    contact=item.contact,
+                    # Priorities are the organiser's business, not the delegation's.
+                    must=organiser and isinstance(item, VisitItem) and item.priority == "must",
+                    marker=visit_stop(kind, item.name, item.location),
+                )
+            )
+        elif isinstance(item, LunchItem):
+            rows.append(
+                Row(
+                    kind="lunch",
+                    start=item.start,
+                    end=item.end,
+                    time=clock_range(item.start, item.end),
+                    label=w["lunch"],
+                    place=item.place if item.place is not None else w["lunch_on_the_way"],
+                    address=addresses.get(item.at or "") or "",
+                )
+            )
+    long_date = w.long_date(track.date)
+    group = track.group if track.group != "all" else None
+    heading = f"{w['day']} {number} — {long_date}" + (f" — {group}" if group else "")
+    travel = sum(r.travel_minutes or 0 for r in rows)
+    # A planned day always has a start and an end; a hand-edited plan may not, and still prints.
+    start = rows[0].start if rows else dt.datetime.combine(track.date, dt.time())
+    return Day(
+        number=number,
+        date=track.date,
+        heading=heading,
+        long_date=long_date,
+        start=start,
+        end=rows[-1].end if rows else start,
+        rows=tuple(rows),
+        stops=tuple(stops),
+        path=tuple(path),
+        notes=tuple(track.notes),
+        travel_minutes=travel,
+    )
+
+
+__all__ = [
+    "TEXTS",
+    "Day",
+    "Fact",
+    "LeftOut",
+    "Programme",
+    "Row",
+    "Stop",
+    "build",
+    "contact_name",
+    "contact_parts",
+    "duration",
+    "printable",
+    "priority_text",
+]

@@ -1,0 +1,485 @@
+"""Inline SVG pictures of one programme day: a timeline on an hour axis and a schematic map.
+
+Both are plain strings of SVG built from the `program.Day` view, with every piece of text
+escaped, no ids (several pictures share one HTML page), no scripts and no external references.
+Coordinates are rounded to one decimal so the output is byte-for-byte reproducible.
+
+Colours differ in lightness as well as hue (dark navy, orange, pale amber, and a thin grey bar
+for travel), so the kinds stay apart on a greyscale printer too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from html import escape
+
+from .i18n import Words, clock
+from .program import Day, Row, Stop, printable
+
+# kind -> (fill, text colour)
+PALETTE: dict[str, tuple[str, str]] = {
+    "visit": ("#1f4e79", "#ffffff"),
+    "event": ("#e07b24", "#1b1b1b"),
+    "lunch": ("#f6d58e", "#1b1b1b"),
+    "travel": ("#8c96a3", "#3d4550"),
+    "base": ("#2b2b2b", "#ffffff"),
+}
+INK = "#1b1b1b"
+MUTED = "#5b6573"
+HAIRLINE = "#d5dae0"
+
+# Average advance of a character in a sans-serif font, in ems. The layout only needs to know
+# whether a label fits; erring wide truncates a little early rather than overflowing.
+_CHAR_EM = 0.58
+
+
+def one_line(text: str) -> str:
+    return printable(text).replace("\n", " ")
+
+
+def _t(text: str) -> str:
+    """Text for an SVG text node or attribute: one line, escaped."""
+    return escape(one_line(text))
+
+
+def text_width(text: str, size: float) -> float:
+    return len(text) * size * _CHAR_EM
+
+
+def fit_text(text: str, width: float, size: float) -> str:
+    """`text` on one line, cut with an ellipsis to fit `width`; "" when nothing fits."""
+    text = one_line(text)
+    if text_width(text, size) <= width:
+        return text
+    keep = int(width / (size * _CHAR_EM)) - 1
+    return text[:keep].rstrip() + "…" if keep >= 1 else ""
+
+
+def _n(value: float) -> str:
+    text = f"{value:.1f}"
+    return "0.0" if text == "-0.0" else text
+
+
+def _svg_open(css_class: str, width: float, height: float, label: str) -> str:
+    return (
+        # No xmlns: inline in HTML the parser puts <svg> in the SVG namespace by itself.
+        f'<svg class="{css_class}" '
+        f'viewBox="0 0 {_n(width)} {_n(height)}" role="img" aria-label="{_t(label)}">'
+        f"<title>{_t(label)}</title>"
+    )
+
+
+# --- timeline ---------------------------------------------------------------------------------
+
+TIMELINE_WIDTH = 1000.0
+_PAD = 20.0
+_BAR_TOP, _BAR_HEIGHT = 26.0, 40.0
+_TRAVEL_HEIGHT = 8.0
+_LEGEND_Y = 96.0
+TIMELINE_HEIGHT = 108.0
+
+
+def _hours(start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The whole hours around [start, end], at least four of them so short days stay legible."""
+    first = start.replace(minute=0, second=0, microsecond=0)
+    last = end.replace(minute=0, second=0, microsecond=0)
+    if last < end:
+        last += dt.timedelta(hours=1)
+    return first, max(last, first + dt.timedelta(hours=4))
+
+
+def timeline_svg(day: Day, w: Words) -> str:
+    axis_start, axis_end = _hours(day.start, day.end)
+    span = (axis_end - axis_start).total_seconds()
+    inner = TIMELINE_WIDTH - 2 * _PAD
+
+    def x(moment: dt.datetime) -> float:
+        return _PAD + inner * (moment - axis_start).total_seconds() / span
+
+    hour_px = inner * 3600 / span
+    step = 1 if hour_px >= 42 else 2 if hour_px >= 21 else 3
+    parts = [
+        _svg_open("timeline", TIMELINE_WIDTH, TIMELINE_HEIGHT, f"{w['timeline']} — {day.long_date}")
+    ]
+    tick = axis_start
+    index = 0
+    while tick <= axis_end:
+        tx = x(tick)
+        parts.append(
+            f'<line x1="{_n(tx)}" y1="18" x2="{_n(tx)}" y2="{_n(_BAR_TOP + _BAR_HEIGHT + 6)}" '
+            f'stroke="{HAIRLINE}" stroke-width="1"/>'
+        )
+        if index % step == 0:
+            parts.append(
+                f'<text x="{_n(tx)}" y="13" font-size="11" text-anchor="middle" '
+                f'fill="{MUTED}">{clock(tick)}</text>'
+            )
+        tick += dt.timedelta(hours=1)
+        index += 1
+    baseline = _BAR_TOP + _BAR_HEIGHT + 6
+    parts.append(
+        f'<line x1="{_n(_PAD)}" y1="{_n(baseline)}" x2="{_n(TIMELINE_WIDTH - _PAD)}" '
+        f'y2="{_n(baseline)}" stroke="{MUTED}" stroke-width="1"/>'
+    )
+    for row in day.bars():
+        parts.append(_bar(row, x(row.start), x(row.end), w))
+    parts.append(_legend(sorted({r.kind for r in day.bars()}, key=list(PALETTE).index), w))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _bar(row: Row, x0: float, x1: float, w: Words) -> str:
+    fill, ink = PALETTE[row.kind]
+    width = max(x1 - x0, 1.5)
+    tooltip = f"<title>{_t(row.time)} {_t(_bar_name(row))}</title>"
+    if row.kind == "travel":
+        top = _BAR_TOP + (_BAR_HEIGHT - _TRAVEL_HEIGHT) / 2
+        minutes = f"{row.travel_minutes} {w['minutes']}"
+        label = minutes if text_width(minutes, 10) <= width else ""
+        text = (
+            f'<text x="{_n(x0 + width / 2)}" y="{_n(top - 4)}" font-size="10" '
+            f'text-anchor="middle" fill="{ink}">{_t(label)}</text>'
+            if label
+            else ""
+        )
+        return (
+            f'<g><rect x="{_n(x0)}" y="{_n(top)}" width="{_n(width)}" '
+            f'height="{_n(_TRAVEL_HEIGHT)}" rx="2" fill="{fill}"/>{text}{tooltip}</g>'
+        )
+    outline = ' stroke="#b8892b" stroke-width="1"' if row.kind == "lunch" else ""
+    wanted = f"{row.marker} {row.title}" if row.marker else row.label
+    label = fit_text(wanted, width - 10, 12)
+    if row.marker and not label:
+        label = fit_text(row.marker, width - 4, 12)
+    weight = ' font-weight="600"' if row.kind in ("visit", "event") else ""
+    text = (
+        f'<text x="{_n(x0 + 5)}" y="{_n(_BAR_TOP + _BAR_HEIGHT / 2 + 4)}" font-size="12"'
+        f'{weight} fill="{ink}">{_t(label)}</text>'
+        if label
+        else ""
+    )
+    return (
+        f'<g><rect x="{_n(x0)}" y="{_n(_BAR_TOP)}" width="{_n(width)}" '
+        f'height="{_n(_BAR_HEIGHT)}" rx="3" fill="{fill}"{outline}/>{text}{tooltip}</g>'
+    )
+
+
+def _bar_name(row: Row) -> str:
+    return " ".join(p for p in (row.label, row.title, row.place) if p)
+
+
+def _legend(kinds: list[str], w: Words) -> str:
+    parts = []
+    lx = _PAD
+    for kind in kinds:
+        fill, _ = PALETTE[kind]
+        height = _TRAVEL_HEIGHT if kind == "travel" else 12.0
+        parts.append(
+            f'<rect x="{_n(lx)}" y="{_n(_LEGEND_Y - 5 - height / 2)}" width="22" '
+            f'height="{_n(height)}" rx="2" fill="{fill}"'
+            + (' stroke="#b8892b" stroke-width="1"' if kind == "lunch" else "")
+            + "/>"
+        )
+        label = w[kind]
+        parts.append(
+            f'<text x="{_n(lx + 28)}" y="{_n(_LEGEND_Y)}" font-size="11" '
+            f'fill="{INK}">{_t(label)}</text>'
+        )
+        lx += 28 + text_width(label, 11) + 22
+    return f'<g class="legend">{"".join(parts)}</g>'
+
+
+# --- map --------------------------------------------------------------------------------------
+
+MAP_WIDTH, MAP_HEIGHT = 600.0, 360.0
+_MARGIN_X, _MARGIN_Y = 70.0, 46.0
+_RADIUS = 10.0
+_LABEL_SIZE = 11.0
+_LABEL_CHARS = 34
+_KM_PER_DEGREE = 6371.0 * math.pi / 180  # the great-circle model's Earth radius
+_NICE_KM = (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000)
+
+
+@dataclass(frozen=True)
+class _Box:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def overlap(self, other: _Box) -> float:
+        dx = min(self.x1, other.x1) - max(self.x0, other.x0)
+        dy = min(self.y1, other.y1) - max(self.y0, other.y0)
+        return dx * dy if dx > 0 and dy > 0 else 0.0
+
+    def overlaps(self, others: list[_Box]) -> float:
+        return sum(self.overlap(other) for other in others)
+
+    def outside(self) -> float:
+        """How far the box pokes out of the map, summed over its four sides."""
+        return (
+            max(0.0, 4 - self.x0)
+            + max(0.0, self.x1 - (MAP_WIDTH - 4))
+            + max(0.0, 4 - self.y0)
+            + max(0.0, self.y1 - (MAP_HEIGHT - 4))
+        )
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Equirectangular around the stops' middle latitude (x scaled by its cosine), fitted to
+    the map with margins, north up; `px_per_km` drives the scale bar."""
+
+    lat0: float
+    lon0: float
+    cos_lat: float
+    px_per_km: float
+    cx: float
+    cy: float
+
+    @staticmethod
+    def fit(locations: list[tuple[float, float]]) -> Projection:
+        lats = [lat for lat, _ in locations]
+        lons = [lon for _, lon in locations]
+        lat0 = (min(lats) + max(lats)) / 2
+        lon0 = (min(lons) + max(lons)) / 2
+        cos_lat = math.cos(math.radians(lat0))
+        # A day at one place still gets a map of its surroundings (about 2 km across).
+        span_x = max((max(lons) - min(lons)) * cos_lat * _KM_PER_DEGREE, 2.0)
+        span_y = max((max(lats) - min(lats)) * _KM_PER_DEGREE, 2.0)
+        scale = min(
+            (MAP_WIDTH - 2 * _MARGIN_X) / span_x, (MAP_HEIGHT - 2 * _MARGIN_Y - 20) / span_y
+        )
+        return Projection(lat0, lon0, cos_lat, scale, MAP_WIDTH / 2, (MAP_HEIGHT - 20) / 2)
+
+    def __call__(self, location: tuple[float, float]) -> tuple[float, float]:
+        lat, lon = location
+        x_km = (lon - self.lon0) * self.cos_lat * _KM_PER_DEGREE
+        y_km = (lat - self.lat0) * _KM_PER_DEGREE
+        return self.cx + x_km * self.px_per_km, self.cy - y_km * self.px_per_km
+
+
+def map_svg(day: Day, w: Words) -> str:
+    parts = [_svg_open("map", MAP_WIDTH, MAP_HEIGHT, f"{w['map']} — {day.long_date}")]
+    parts.append(
+        f'<rect x="0.5" y="0.5" width="{_n(MAP_WIDTH - 1)}" height="{_n(MAP_HEIGHT - 1)}" '
+        f'fill="#f5f7f9" stroke="{HAIRLINE}"/>'
+    )
+    if not day.stops:
+        parts.append("</svg>")
+        return "".join(parts)
+    project = Projection.fit([s.location for s in day.stops])
+    scale_km = _scale_km(project.px_per_km)
+    parts.append(_grid(scale_km * project.px_per_km))
+    points = _spread([project(s.location) for s in day.stops])
+    segments = _leg_segments(day.path, points)
+    parts.extend(_leg(segment) for segment in segments)
+    parts.extend(_marker(stop, point) for stop, point in zip(day.stops, points, strict=True))
+    lines = [box for segment in segments for box in _segment_boxes(segment)]
+    parts.extend(_labels(day.stops, points, lines + _FURNITURE))
+    parts.append(_scale_bar(scale_km, project.px_per_km))
+    parts.append(_north())
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _scale_km(px_per_km: float) -> float:
+    """The longest round distance whose bar is at most a fifth of the map's width."""
+    fitting = [km for km in _NICE_KM if km * px_per_km <= MAP_WIDTH / 5]
+    return fitting[-1] if fitting else _NICE_KM[0]
+
+
+def _grid(step: float) -> str:
+    """Faint lines a scale-bar length apart, so distances can be judged anywhere on the map."""
+    if step < 12:
+        return ""
+    lines = []
+    gx = MAP_WIDTH / 2 % step
+    while gx < MAP_WIDTH:
+        lines.append(f"M{_n(gx)} 0V{_n(MAP_HEIGHT)}")
+        gx += step
+    gy = MAP_HEIGHT / 2 % step
+    while gy < MAP_HEIGHT:
+        lines.append(f"M0 {_n(gy)}H{_n(MAP_WIDTH)}")
+        gy += step
+    return f'<path d="{"".join(lines)}" stroke="#e4e8ec" stroke-width="1" fill="none"/>'
+
+
+def _spread(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Markers of stops a few metres apart would hide each other: move each later one to the
+    first free spot around its place, so every number stays readable."""
+    placed: list[tuple[float, float]] = []
+    gap = 2 * _RADIUS + 3
+    for px, py in points:
+        candidates = [(px, py)] + [
+            (px + ring * gap * math.cos(a), py - ring * gap * math.sin(a))
+            for ring in (1, 2, 3)
+            for a in (0.0, math.pi, math.pi / 2, -math.pi / 2, math.pi / 4, 3 * math.pi / 4)
+        ]
+        for cx, cy in candidates:
+            if all(math.dist((cx, cy), q) >= gap - 0.5 for q in placed):
+                placed.append((cx, cy))
+                break
+        else:
+            placed.append((px, py))
+    return placed
+
+
+Segment = tuple[float, float, float, float]
+
+
+def _leg_segments(path: tuple[int, ...], points: list[tuple[float, float]]) -> list[Segment]:
+    """A line per leg from rim to rim of the markers, nudged a little to its right-hand side so
+    the way out and the way back stay two lines; legs between touching markers are left out."""
+    segments = []
+    for a, b in zip(path, path[1:], strict=False):
+        (x0, y0), (x1, y1) = points[a], points[b]
+        length = math.dist((x0, y0), (x1, y1))
+        if a == b or length <= 2 * _RADIUS + 2:
+            continue
+        ux, uy = (x1 - x0) / length, (y1 - y0) / length
+        nx, ny = -uy * 3, ux * 3
+        segments.append(
+            (
+                x0 + ux * _RADIUS + nx,
+                y0 + uy * _RADIUS + ny,
+                x1 - ux * _RADIUS + nx,
+                y1 - uy * _RADIUS + ny,
+            )
+        )
+    return segments
+
+
+def _leg(segment: Segment) -> str:
+    """The line, with an arrowhead half-way when there is room for one."""
+    sx, sy, ex, ey = segment
+    line = (
+        f'<line x1="{_n(sx)}" y1="{_n(sy)}" x2="{_n(ex)}" y2="{_n(ey)}" '
+        f'stroke="{MUTED}" stroke-width="2" stroke-linecap="round"/>'
+    )
+    length = math.dist((sx, sy), (ex, ey))
+    if length <= 20:
+        return line
+    ux, uy = (ex - sx) / length, (ey - sy) / length
+    mx, my = (sx + ex) / 2 + ux * 5, (sy + ey) / 2 + uy * 5
+    corners = (
+        (mx, my),
+        (mx - ux * 10 - uy * 5, my - uy * 10 + ux * 5),
+        (mx - ux * 10 + uy * 5, my - uy * 10 - ux * 5),
+    )
+    arrow = " ".join(f"{_n(px)},{_n(py)}" for px, py in corners)
+    return f'{line}<polygon points="{arrow}" fill="{MUTED}"/>'
+
+
+def _segment_boxes(segment: Segment) -> list[_Box]:
+    """Small boxes along a leg, so that labels can keep off the lines too."""
+    sx, sy, ex, ey = segment
+    steps = max(1, int(math.dist((sx, sy), (ex, ey)) // 6))
+    boxes = []
+    for i in range(steps + 1):
+        x, y = sx + (ex - sx) * i / steps, sy + (ey - sy) * i / steps
+        boxes.append(_Box(x - 2, y - 2, x + 2, y + 2))
+    return boxes
+
+
+def _marker(stop: Stop, point: tuple[float, float]) -> str:
+    x, y = point
+    fill, ink = PALETTE[stop.kind]
+    tooltip = f"<title>{_t(stop.name)}</title>"
+    if stop.kind == "base":
+        side = 2 * _RADIUS - 4
+        return (
+            f'<g><rect x="{_n(x - side / 2)}" y="{_n(y - side / 2)}" width="{_n(side)}" '
+            f'height="{_n(side)}" fill="{fill}" stroke="#ffffff" stroke-width="2"/>{tooltip}</g>'
+        )
+    return (
+        f'<g><circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(_RADIUS)}" fill="{fill}" '
+        f'stroke="#ffffff" stroke-width="2"/><text x="{_n(x)}" y="{_n(y + 4)}" font-size="11" '
+        f'font-weight="700" text-anchor="middle" fill="{ink}">{_t(stop.marker)}</text>'
+        f"{tooltip}</g>"
+    )
+
+
+def _labels(
+    stops: tuple[Stop, ...], points: list[tuple[float, float]], obstacles: list[_Box]
+) -> list[str]:
+    """Each stop's name beside its marker: the first of sixteen positions that stays inside the
+    map and clear of markers, earlier labels and `obstacles` (legs, scale bar, north arrow);
+    else the least bad one, pushed inside."""
+    size = _LABEL_SIZE
+    taken = [_Box(x - _RADIUS, y - _RADIUS, x + _RADIUS, y + _RADIUS) for x, y in points]
+    taken += obstacles
+    parts = []
+    for stop, (x, y) in zip(stops, points, strict=True):
+        text = fit_text(stop.name, _LABEL_CHARS * size * _CHAR_EM, size)
+        width, height = text_width(text, size), size * 1.25
+        off = _RADIUS + 4
+        candidates = [  # (left edge, top edge) of the label box
+            (x + off, y - height / 2),
+            (x - off - width, y - height / 2),
+            (x - width / 2, y + off),
+            (x - width / 2, y - off - height),
+            (x + off * 0.7, y + off * 0.7),
+            (x - off * 0.7 - width, y + off * 0.7),
+            (x + off * 0.7, y - off * 0.7 - height),
+            (x - off * 0.7 - width, y - off * 0.7 - height),
+            # Farther out, still close enough to read as this marker's label.
+            (x + off, y - height * 1.5 - 2),
+            (x + off, y + height * 0.5 + 2),
+            (x - off - width, y - height * 1.5 - 2),
+            (x - off - width, y + height * 0.5 + 2),
+            (x - _RADIUS, y + off),
+            (x + _RADIUS - width, y + off),
+            (x - _RADIUS, y - off - height),
+            (x + _RADIUS - width, y - off - height),
+        ]
+
+        boxes = [_Box(cx, cy, cx + width, cy + height) for cx, cy in candidates]
+        best = min(boxes, key=lambda box: box.outside() * 1000 + box.overlaps(taken))
+        left, top = best.x0, best.y0
+        left = min(max(left, 4.0), MAP_WIDTH - 4 - width)
+        top = min(max(top, 4.0), MAP_HEIGHT - 4 - height)
+        taken.append(_Box(left, top, left + width, top + height))
+        weight = ' font-weight="600"' if stop.kind == "base" else ""
+        parts.append(
+            f'<text x="{_n(left)}" y="{_n(top + size)}" font-size="{_n(size)}"{weight} '
+            f'fill="{INK}" stroke="#f5f7f9" stroke-width="3" paint-order="stroke">'
+            f"{_t(text)}</text>"
+        )
+    return parts
+
+
+# Where the scale bar (bottom left, with its label) and the north arrow (top right) are drawn.
+_FURNITURE = [
+    _Box(12, MAP_HEIGHT - 30, 12 + MAP_WIDTH / 5 + 60, MAP_HEIGHT - 8),
+    _Box(MAP_WIDTH - 34, 10, MAP_WIDTH - 10, 52),
+]
+
+
+def _scale_bar(km: float, px_per_km: float) -> str:
+    length = km * px_per_km
+    x0, y = 16.0, MAP_HEIGHT - 18
+    half = length / 2
+    label = f"{km:g} km"
+    return (
+        f'<g><rect x="{_n(x0)}" y="{_n(y)}" width="{_n(half)}" height="5" fill="{INK}"/>'
+        f'<rect x="{_n(x0 + half)}" y="{_n(y)}" width="{_n(half)}" height="5" fill="#ffffff" '
+        f'stroke="{INK}" stroke-width="1"/>'
+        f'<text x="{_n(x0 + length + 6)}" y="{_n(y + 6)}" font-size="11" fill="{INK}">'
+        f"{_t(label)}</text></g>"
+    )
+
+
+def _north() -> str:
+    x, y = MAP_WIDTH - 22, 16.0
+    return (
+        f'<g><polygon points="{_n(x)},{_n(y)} {_n(x - 6)},{_n(y + 16)} {_n(x)},{_n(y + 12)} '
+        f'{_n(x + 6)},{_n(y + 16)}" fill="{INK}"/>'
+        f'<text x="{_n(x)}" y="{_n(y + 30)}" font-size="11" font-weight="700" '
+        f'text-anchor="middle" fill="{INK}">N</text></g>'
+    )
+
+
+__all__ = ["PALETTE", "Projection", "fit_text", "map_svg", "text_width", "timeline_svg"]

@@ -1,0 +1,189 @@
+"""`xlsx`: an Excel workbook: an overview sheet, one sheet per day (and group), and for the
+organiser a sheet of what was left out of the programme.
+
+Cells are typed: dates and local times are real Excel dates and times, travel minutes integers.
+Text goes in as plain strings (never formulas) and also gets the leading `'` the `csv` export
+gives it, so the two exports show the same text. Two exports of one plan are the same bytes:
+the workbook and zip timestamps are taken from the trip's first day, not from the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from ..plan import Plan, Unscheduled
+from . import RenderOptions
+from .i18n import Words
+from .rows import Cell, headers, neutralise_formula, plan_rows, track_rows
+from .terminal import score_line
+
+BOLD = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+MAX_WIDTH = 60
+
+# Excel refuses sheet names over 31 characters, with any of []:*?/\ or starting or ending with an
+# apostrophe; control characters are replaced too. "History" is reserved by Excel.
+_BAD_IN_TITLE = re.compile(r"[\x00-\x1f\x7f\[\]:*?/\\]")
+_RESERVED_TITLES = {"history"}
+
+
+def sheet_title(wanted: str, taken: set[str]) -> str:
+    """A valid sheet name for `wanted`, made unique among `taken` (casefolded, updated here)
+    with " (2)", " (3)", … as Excel compares sheet names without regard to case."""
+    base = _BAD_IN_TITLE.sub("_", wanted)
+    title, n = _fit(base, ""), 1
+    while title.casefold() in taken:
+        n += 1
+        title = _fit(base, f" ({n})")
+    taken.add(title.casefold())
+    return title
+
+
+def _fit(base: str, suffix: str) -> str:
+    return (base[: 31 - len(suffix)].strip("'") or "_") + suffix
+
+
+def _value(cell: Cell) -> Cell:
+    if isinstance(cell, str):
+        # Control characters are not allowed in the file's XML; show where one was. Line breaks
+        # in a cell are LF in Excel, and XML reads a bare CR back as LF anyway.
+        text = neutralise_formula(ILLEGAL_CHARACTERS_RE.sub("\ufffd", cell))
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    return cell
+
+
+def _put(ws: Worksheet, row: int, column: int, value: Cell, number_format: str | None = None):
+    cell = ws.cell(row, column, _value(value))
+    if number_format:
+        cell.number_format = number_format
+    elif isinstance(value, dt.time):
+        cell.number_format = "hh:mm"
+    elif isinstance(value, dt.date):
+        cell.number_format = "yyyy-mm-dd"
+    return cell
+
+
+def _table(ws: Worksheet, top: int, header: list[str], rows: list[tuple[Cell, ...]]) -> None:
+    """A header row at `top` (bold, filled, frozen, with filters) and the rows below it."""
+    for column, title in enumerate(header, 1):
+        cell = _put(ws, top, column, title)
+        cell.font, cell.fill = BOLD, HEADER_FILL
+    for offset, cells in enumerate(rows, 1):
+        for column, value in enumerate(cells, 1):
+            _put(ws, top + offset, column, value)
+    ws.freeze_panes = ws.cell(top + 1, 1)
+    ws.auto_filter.ref = f"A{top}:{get_column_letter(len(header))}{top + len(rows)}"
+
+
+def _fit_widths(ws: Worksheet) -> None:
+    for column in ws.iter_cols():
+        width = max(_shown_length(cell.value) for cell in column)
+        ws.column_dimensions[column[0].column_letter].width = min(width + 2, MAX_WIDTH)
+
+
+def _shown_length(value: object) -> int:
+    if isinstance(value, dt.time):
+        return 5  # hh:mm
+    if isinstance(value, dt.date):
+        return 10  # yyyy-mm-dd
+    return max((len(line) for line in str(value or "").splitlines()), default=0)
+
+
+def _overview(ws: Worksheet, plan: Plan, w: Words) -> None:
+    delegation = plan.delegation
+    facts: list[tuple[str, Cell, str | None]] = [
+        (w["trip"], plan.trip.name, None),
+        (w["delegation"], f"{delegation.name} ({delegation.size} {w['people']})", None),
+        (w["dates"], w.date_range(plan.trip.start, plan.trip.end), None),
+        (w["score"], score_line(plan, w), None),
+        (w["status"], w[plan.status], None),
+        (w["total_travel"], plan.travel_minutes, f'0 "{w["minutes"]}"'),
+    ]
+    for line, (label, value, number_format) in enumerate(facts, 1):
+        _put(ws, line, 1, label).font = BOLD
+        _put(ws, line, 2, value, number_format)
+    _table(ws, len(facts) + 2, headers(w), [row.cells() for row in plan_rows(plan, w)])
+
+
+def _unscheduled_cells(left: Unscheduled, w: Words) -> tuple[Cell, ...]:
+    if left.kind == "event":
+        priority: Cell = w["event"]
+    else:
+        priority = w["must"] if left.priority == "must" else left.priority
+    return (left.id, left.name, priority, w.reason(left))
+
+
+def render(plan: Plan, options: RenderOptions) -> bytes:
+    w = Words(options.language(plan))
+    book = Workbook()
+    taken = set(_RESERVED_TITLES)
+    overview = book.active
+    overview.title = sheet_title(w["overview"], taken)
+    _overview(overview, plan, w)
+    for track in plan.tracks:
+        name = track.date.isoformat() + ("" if track.group == "all" else f" {track.group}")
+        ws = book.create_sheet(sheet_title(name, taken))
+        rows = track_rows(plan, track, w)
+        _table(ws, 1, headers(w), [row.cells() for row in rows])
+        for line, note in enumerate(track.notes, len(rows) + 3):
+            _put(ws, line, 1, w["note"]).font = BOLD
+            _put(ws, line, 2, note)
+    if options.audience == "organiser":
+        ws = book.create_sheet(sheet_title(w["unscheduled"], taken))
+        header = [w["id"], w["name"], w["priority"], w["reason"]]
+        _table(ws, 1, header, [_unscheduled_cells(left, w) for left in plan.unscheduled])
+    for ws in book.worksheets:
+        _fit_widths(ws)
+    return _save(book, dt.datetime.combine(plan.trip.start, dt.time()))
+
+
+class _StampedZip(zipfile.ZipFile):
+    """A zip whose members all carry one timestamp instead of the time of writing."""
+
+    def __init__(self, file: io.BytesIO, stamp: dt.datetime) -> None:
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED)
+        self.stamp = max(stamp, dt.datetime(1980, 1, 1)).timetuple()[:6]  # zip time starts 1980
+
+    def writestr(self, name, data, *args, **kwargs) -> None:  # type: ignore[override]
+        if isinstance(name, str):
+            name = zipfile.ZipInfo(name, date_time=self.stamp)
+            name.compress_type = zipfile.ZIP_DEFLATED
+            name.external_attr = 0o600 << 16  # what ZipFile.writestr gives a bare name
+        super().writestr(name, data, *args, **kwargs)
+
+
+class _InMemoryExcelWriter(ExcelWriter):
+    """openpyxl's writer, except that worksheets are serialised in memory: upstream writes each
+    one to a temporary file first, and a renderer must not touch the file system."""
+
+    def write_worksheet(self, ws: Worksheet) -> None:
+        # As upstream (openpyxl 3.1 ExcelWriter.write_worksheet, not write-only): the workbook
+        # writer expects each sheet's drawing and relationships; these sheets have no images.
+        ws._drawing = SpreadsheetDrawing()
+        writer = WorksheetWriter(ws, out=io.BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.read())
+        self.manifest.append(ws)
+
+
+def _save(book: Workbook, stamp: dt.datetime) -> bytes:
+    # `Workbook.save` would set `modified` to now and stamp the zip members with the clock.
+    book.properties.creator = "itinerary"
+    book.properties.created = book.properties.modified = stamp
+    buffer = io.BytesIO()
+    with _StampedZip(buffer, stamp) as archive:
+        _InMemoryExcelWriter(book, archive).write_data()
+    return buffer.getvalue()

@@ -1,0 +1,429 @@
+"""The CP-SAT score bound: never below a feasible score, tight where it claims optimality, and what
+`itinerary plan` reports with it.
+
+The reference is exhaustive search over tiny random problems (breaks, several windows, required
+nodes, identical tracks, a travel matrix that breaks the triangle inequality), judged by
+`schedule.earliest_starts`, which shares no code with either CP-SAT model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import math
+import os
+import random
+import time
+from functools import cache
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, FAST, plan_checked
+
+from itinerary.compile import compile_spec
+from itinerary.load import load_spec, load_spec_text
+from itinerary.planner import _prove, make_plan
+from itinerary.problem import Break, Node, Problem, Route, Solution, Track
+from itinerary.render.i18n import Words
+from itinerary.render.terminal import score_line
+from itinerary.schedule import earliest_starts
+from itinerary.solver import SolveParams, solve
+from itinerary.solver.cpsat import BoundParams, ScoreBound, prove_bound, required_served
+from itinerary.verify import verify_solution
+
+ROUTES = BoundParams()
+CIRCUIT = BoundParams(max_labels=0, max_circuit_copies=1000)  # the circuit model alone
+MODELS = {"routes": ROUTES, "circuit": CIRCUIT}
+
+
+# --- tiny random problems and exhaustive search ----------------------------------------------
+
+
+def tiny_problem(rng: random.Random) -> Problem:
+    n_nodes = rng.randint(2, 5)
+    pts = [(rng.uniform(0, 40), rng.uniform(0, 40)) for _ in range(n_nodes + 1)]
+    travel = [
+        [0 if i == j else int(math.dist(a, b)) + 5 for j, b in enumerate(pts)]
+        for i, a in enumerate(pts)
+    ]
+    if rng.random() < 0.3:  # a shortcut: one detour is quicker than the direct move
+        i, j = rng.sample(range(n_nodes + 1), 2)
+        travel[i][j] += 60
+    same_day = rng.random() < 0.25  # two identical tracks without a break (one lane)
+    n_tracks = 2 if same_day else rng.randint(1, 2)
+    tracks = []
+    for t in range(n_tracks):
+        base = 0 if same_day else 1440 * t
+        lunch = not same_day and rng.random() < 0.7
+        breaks = (Break(base + 720, base + 840, rng.choice([30, 45, 60])),) if lunch else ()
+        tracks.append(Track(0, 0, base + 480, base + rng.choice([900, 1020]), breaks))
+    nodes = []
+    for i in range(n_nodes):
+        windows = set()
+        for t in range(n_tracks):
+            base = 0 if same_day else 1440 * t
+            for _ in range(rng.choice([0, 1, 1, 2, 3])):
+                a = base + rng.randrange(480, 960, 30)
+                windows.add((a, a + rng.choice([0, 30, 60, 180])))
+        required = rng.random() < 0.2
+        allowed = None
+        if n_tracks == 2 and not same_day and rng.random() < 0.3:
+            allowed = (rng.randrange(2),)
+        nodes.append(
+            Node(
+                i + 1,
+                rng.choice([30, 60, 90, 120]),
+                tuple(sorted(windows)),
+                score=rng.choice([0, rng.randint(1, 50)]) if required else rng.randint(1, 50),
+                required=required,
+                tracks=allowed,
+            )
+        )
+    return Problem.build(travel, nodes, tracks)
+
+
+def best_by_required(problem: Problem) -> dict[int, int]:
+    """For each r: the best score of any feasible schedule serving at least r required nodes."""
+    n, n_tracks = len(problem.nodes), len(problem.tracks)
+
+    @cache
+    def feasible(t: int, members: frozenset[int]) -> bool:
+        return any(
+            earliest_starts(problem, t, order) is not None
+            for order in itertools.permutations(sorted(members))
+        )
+
+    best_exactly: dict[int, int] = {}
+    for assignment in itertools.product(range(-1, n_tracks), repeat=n):
+        if all(
+            feasible(t, frozenset(i for i in range(n) if assignment[i] == t))
+            for t in range(n_tracks)
+        ):
+            served = [i for i in range(n) if assignment[i] >= 0]
+            r = sum(problem.nodes[i].required for i in served)
+            score = sum(problem.nodes[i].score for i in served)
+            best_exactly[r] = max(best_exactly.get(r, -1), score)
+    return {
+        r: max(s for rr, s in best_exactly.items() if rr >= r) for r in range(max(best_exactly) + 1)
+    }
+
+
+def assert_bound_holds(problem: Problem, proof: ScoreBound) -> None:
+    best = best_by_required(problem)
+    top_required = max(best)
+    for r, score in best.items():
+        if r >= proof.required_floor:
+            assert proof.score_bound(r) >= score, (r, score, proof)
+    if proof.best is not None:
+        assert verify_solution(problem, proof.best) == []
+    if proof.proven:
+        assert proof.best is not None
+        assert required_served(problem, proof.best) == top_required
+        assert proof.best.score(problem) == best[top_required]
+        assert proof.score_bound(top_required) == best[top_required]
+
+
+@pytest.mark.parametrize("model", sorted(MODELS))
+@pytest.mark.parametrize("seed", range(40))
+def test_bound_is_never_below_a_feasible_score(model: str, seed: int) -> None:
+    problem = tiny_problem(random.Random(seed))
+    proof = prove_bound(problem, MODELS[model])
+    assert proof is not None
+    assert proof.method == model
+    assert proof.proven, "tiny problems are proven optimal well within the budget"
+    assert_bound_holds(problem, proof)
+
+
+@pytest.mark.parametrize("seed", range(40, 52))
+def test_hinted_bound_covers_schedules_with_as_many_required_nodes(seed: int) -> None:
+    # The hint sets the floor: the bound then speaks of schedules serving at least as many
+    # required nodes as the hint does.
+    problem = tiny_problem(random.Random(seed))
+    hint = solve(problem, FAST)
+    for params in MODELS.values():
+        proof = prove_bound(problem, params, hint=hint)
+        assert proof is not None
+        assert proof.required_floor == required_served(problem, hint)
+        assert proof.score_bound(proof.required_floor) >= hint.score(problem)
+        assert_bound_holds(problem, proof)
+
+
+# Places 0 hotel, 1 A, 2 B: the direct move between the hotel and A takes 300 minutes, the detour
+# via B 20. Visiting A at 16:00 works only if B comes after it; at 08:20 only if B comes before.
+DETOUR = [[0, 300, 10], [300, 0, 10], [10, 10, 0]]
+LATE_A = [Node(1, 30, ((960, 960),), score=10), Node(2, 10, ((480, 1000),), score=1)]
+EARLY_A = [Node(1, 30, ((500, 500),), score=10), Node(2, 0, ((480, 1000),), score=1)]
+
+
+@pytest.mark.parametrize("model", sorted(MODELS))
+@pytest.mark.parametrize("nodes", [LATE_A, EARLY_A], ids=["late", "early"])
+def test_a_detour_quicker_than_the_direct_move_counts(model: str, nodes: list[Node]) -> None:
+    problem = Problem.build(DETOUR, nodes, [Track(0, 0, 480, 1020)])
+    proof = prove_bound(problem, MODELS[model])
+    assert proof is not None and proof.proven
+    assert proof.score_bound(0) == 11
+    assert_bound_holds(problem, proof)
+
+
+# Lunch: 60 minutes inside 12:00-14:00. Two visits at A that each fit with lunch but not both:
+# after V0 (07:30, 150 min), V1 (09:20-10:20 start, 185 min) ends at 13:05 at the earliest and
+# lunch fits nowhere. The same in mirror image (lunch has to come before both) is the second case.
+CROWDED = (
+    [Node(1, 150, ((450, 450),), score=5), Node(1, 185, ((560, 620),), score=5)],
+    Track(0, 0, 400, 1020, (Break(720, 840, 60),)),
+)
+CROWDED_MIRROR = (
+    [Node(1, 185, ((755, 815),), score=5), Node(1, 150, ((960, 960),), score=5)],
+    Track(0, 0, 540, 1160, (Break(720, 840, 60),)),
+)
+
+
+@pytest.mark.parametrize("model", sorted(MODELS))
+@pytest.mark.parametrize("case", [CROWDED, CROWDED_MIRROR], ids=["after", "before"])
+def test_lunch_crowds_out_visits_that_leave_it_no_room(
+    model: str, case: tuple[list[Node], Track]
+) -> None:
+    nodes, track = case
+    problem = Problem.build([[0, 20], [20, 0]], nodes, [track])
+    for alone in ([nodes[0]], [nodes[1]]):
+        one = prove_bound(Problem.build([[0, 20], [20, 0]], alone, [track]), MODELS[model])
+        assert one is not None and one.score_bound(0) == 5
+    proof = prove_bound(problem, MODELS[model])
+    assert proof is not None and proof.proven
+    assert proof.score_bound(0) == 5
+    assert_bound_holds(problem, proof)
+
+
+def test_both_models_agree_on_small_random_problems() -> None:
+    for seed in range(60, 75):
+        problem = tiny_problem(random.Random(seed))
+        by_routes = prove_bound(problem, ROUTES)
+        by_circuit = prove_bound(problem, CIRCUIT)
+        assert by_routes is not None and by_circuit is not None
+        assert by_routes.objective_bound == by_circuit.objective_bound
+
+
+def test_a_poor_hint_is_improved_and_the_plan_takes_the_better_schedule() -> None:
+    problem = tiny_problem(random.Random(5))
+    nothing = Solution(
+        tuple(
+            Route(t, tr.earliest_start, tr.earliest_start) for t, tr in enumerate(problem.tracks)
+        ),
+        tuple(range(len(problem.nodes))),
+        solutions_found=1,
+        stopped_by="test",
+    )
+    assert verify_solution(problem, nothing) == []
+    solution, bound = _prove(problem, nothing, ROUTES)
+    best = best_by_required(problem)
+    assert bound == best[required_served(problem, solution)]
+    assert solution.score(problem) == bound > 0
+    assert "CP-SAT" in solution.stopped_by
+    assert verify_solution(problem, solution) == []
+
+
+def test_the_bound_for_fewer_required_nodes_than_proven_is_refused() -> None:
+    nodes = [Node(1, 60, ((480, 900),), required=True), Node(2, 60, ((480, 900),), score=7)]
+    problem = Problem.build(DETOUR, nodes, [Track(0, 0, 480, 1020)])
+    hint = solve(problem, FAST)
+    proof = prove_bound(problem, ROUTES, hint=hint)
+    assert proof is not None and proof.required_floor == 1
+    assert proof.score_bound(1) == 7
+    with pytest.raises(ValueError, match="required"):
+        proof.score_bound(0)
+
+
+def test_same_problem_same_bound_and_schedule() -> None:
+    problem = trip_problem(random.Random(1), hosts=8, days=2)
+    for params in MODELS.values():
+        first, again = prove_bound(problem, params), prove_bound(problem, params)
+        assert first is not None and again is not None
+        assert (first.objective_bound, first.best, first.deterministic_time) == (
+            again.objective_bound,
+            again.best,
+            again.deterministic_time,
+        )
+
+
+def test_too_large_problems_get_no_bound_quickly() -> None:
+    problem = trip_problem(random.Random(2))
+    began = time.perf_counter()
+    assert prove_bound(problem, BoundParams(max_copies=10)) is None
+    assert time.perf_counter() - began < 0.5
+
+
+# --- trips: the bundled examples and generated 15 hosts x 3 days ------------------------------
+
+
+@pytest.mark.parametrize("name", ["its-owl-week.yaml", "limoges-symposium.yaml"])
+def test_bundled_examples_are_proven_optimal(name: str) -> None:
+    loaded = load_spec(EXAMPLES / name)
+    proof = prove_bound(compile_spec(loaded).problem, ROUTES)
+    assert proof is not None and proof.proven and proof.wall_seconds < 10
+    print(f"\n{name}: {proof.method} ({proof.size}), {proof.wall_seconds:.2f} s")
+    plan = plan_checked(loaded, FAST)
+    assert plan.optimal is True
+    assert plan.bound == plan.score
+    data = json.loads(plan.to_json())
+    assert data["bound"] == plan.score and data["optimal"] is True
+
+
+@pytest.mark.parametrize("name", ["its-owl-week.yaml", "limoges-symposium.yaml"])
+def test_a_plan_takes_cp_sats_schedule_when_the_routing_search_stops_early(name: str) -> None:
+    first_solution_only = SolveParams(solution_limit=1, patience=None)
+    plan = plan_checked(load_spec(EXAMPLES / name), first_solution_only)
+    assert plan.solver is not None and "CP-SAT found a higher score" in plan.solver.stopped_by
+    assert plan.optimal is True and plan.bound == plan.score
+
+
+def test_a_bound_not_reached_within_the_budget_reads_at_most() -> None:
+    # Almost no work allowed: CP-SAT stops before proving anything, and the plan still gets a
+    # valid bound (every host scheduled), never CP-SAT's unset 0.
+    tiny_budget = BoundParams(max_labels=0, deterministic_time=0.0001)
+    plan = make_plan(load_spec(EXAMPLES / "limoges-symposium.yaml"), FAST, bound=tiny_budget)
+    assert plan.bound == plan.max_score > plan.score
+    assert plan.optimal is False
+    assert score_line(plan, Words("en")) == f"{plan.score} of at most {plan.max_score}"
+    data = json.loads(plan.to_json())
+    assert data["bound"] == plan.max_score and data["optimal"] is False
+
+
+def test_without_a_bound_the_plan_says_nothing_about_optimality() -> None:
+    plan = make_plan(load_spec(EXAMPLES / "limoges-symposium.yaml"), FAST, bound=None)
+    assert plan.bound is None and plan.optimal is None
+    data = json.loads(plan.to_json())
+    assert "bound" not in data and "optimal" not in data
+
+
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
+
+
+def trip_yaml(rng: random.Random, hosts: int, days: int) -> str:
+    """A delegation around a hotel in the middle of a region ~100 km across: hosts with 1-3
+    opening windows on some weekdays, priorities (a few must-visits), lunch, one event a day."""
+    hotel = (52.0, 8.5)
+    km = 1 / 111.0
+
+    def spot() -> str:
+        r, a = 50 * math.sqrt(rng.random()), rng.uniform(0, 2 * math.pi)
+        lat = hotel[0] + r * math.sin(a) * km
+        lon = hotel[1] + r * math.cos(a) * km / math.cos(math.radians(hotel[0]))
+        return f"[{lat:.4f}, {lon:.4f}]"
+
+    start = dt.date(2026, 5, 4)  # a Monday
+    lines = [
+        "trip:",
+        "  name: Generated trip",
+        f"  start: {start}",
+        f"  end: {start + dt.timedelta(days=days - 1)}",
+        "  timezone: Europe/Berlin",
+        '  day: {start: "08:30", end: "18:00"}',
+        '  lunch: {from: "12:00", to: "14:00", minutes: 60}',
+        "delegation: {name: Test delegation, size: 12}",
+        "stays:",
+        f"  - {{id: hotel, name: Hotel, location: [{hotel[0]}, {hotel[1]}], from: {start}, "
+        f"to: {start + dt.timedelta(days=days - 1)}}}",
+        "hosts:",
+    ]
+    shapes = [("09:00", "17:00"), ("09:00", "12:00"), ("13:00", "17:00"), ("10:00", "16:00")]
+    for h in range(hosts):
+        must = h < 2
+        open_lines = []
+        for _ in range(rng.randint(1, 3)):
+            on = sorted(rng.sample(WEEKDAYS, rng.randint(1, 4)), key=WEEKDAYS.index)
+            frm, to = rng.choice(shapes)
+            open_lines.append(f'      - {{days: [{", ".join(on)}], from: "{frm}", to: "{to}"}}')
+        lines += [
+            f"  - id: host-{h}",
+            f"    name: Host {h}",
+            f"    location: {spot()}",
+            f"    duration: {rng.choice([45, 60, 60, 90, 120])}",
+            f"    priority: {'must' if must else rng.randint(1, 100)}",
+            "    open:",
+            *open_lines,
+        ]
+    lines.append("events:")
+    for d in range(days):
+        date = start + dt.timedelta(days=d)
+        begin = rng.choice(["10:00", "14:00", "15:00", "16:00"])
+        end = {"10:00": "11:00", "14:00": "16:00", "15:00": "16:30", "16:00": "17:30"}[begin]
+        lines.append(
+            f'  - {{id: event-{d}, name: Event {d}, location: {spot()}, start: "{date} {begin}", '
+            f'end: "{date} {end}"}}'
+        )
+    return "\n".join(lines) + "\n"
+
+
+def trip_problem(rng: random.Random, hosts: int = 15, days: int = 3) -> Problem:
+    return compile_spec(load_spec_text(trip_yaml(rng, hosts, days), "visit.yaml")).problem
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_generated_trips_of_15_hosts_over_3_days_are_proven_optimal(seed: int) -> None:
+    loaded = load_spec_text(trip_yaml(random.Random(seed), 15, 3), "visit.yaml")
+    problem = compile_spec(loaded).problem
+    proof = prove_bound(problem, ROUTES)
+    assert proof is not None and proof.proven and proof.wall_seconds < 10
+    assert proof.best is not None and verify_solution(problem, proof.best) == []
+    print(f"\n15x3 seed {seed}: {proof.method} ({proof.size}), {proof.wall_seconds:.2f} s")
+    plan = plan_checked(loaded, FAST)
+    assert plan.optimal is True and plan.bound == plan.score
+    if plan.status == "complete":  # then the plan is also the best of all schedules
+        assert plan.score == proof.best.score(problem)
+
+
+def test_circuit_model_proves_a_generated_trip_too() -> None:
+    problem = trip_problem(random.Random(0), hosts=8, days=2)
+    by_routes = prove_bound(problem, ROUTES)
+    by_circuit = prove_bound(problem, CIRCUIT)
+    assert by_routes is not None and by_circuit is not None
+    assert by_circuit.method == "circuit" and by_circuit.proven
+    assert by_circuit.objective_bound == by_routes.objective_bound
+    assert by_circuit.best is not None and verify_solution(problem, by_circuit.best) == []
+
+
+# --- TOPTW (the literature's benchmark), on demand --------------------------------------------
+
+TOPTW = Path("/work/shared/benchmarks/toptw/instances/solomon_100")
+
+
+def toptw_problem(path: Path, m: int) -> Problem:
+    """Solomon TOPTW file -> Problem: travel floor(10 * euclid), all times x 10 (exact)."""
+    rows = [line.split() for line in path.read_text().splitlines() if line.strip()]
+    count = int(rows[0][2])
+    vertices = rows[2 : 3 + count]
+    points = [(float(v[1]), float(v[2])) for v in vertices]
+    travel = [[math.floor(10 * math.dist(a, b) + 1e-9) for b in points] for a in points]
+
+    def tenths(text: str) -> int:
+        return round(float(text) * 10)
+
+    nodes = [
+        Node(i, tenths(v[3]), ((tenths(v[-2]), tenths(v[-1])),), score=round(float(v[4])))
+        for i, v in enumerate(vertices)
+        if i > 0
+    ]
+    depot = vertices[0]
+    return Problem.build(travel, nodes, [Track(0, 0, tenths(depot[-2]), tenths(depot[-1]))] * m)
+
+
+@pytest.mark.skipif(
+    not os.environ.get("ITINERARY_TOPTW") or not TOPTW.is_dir(),
+    reason="set ITINERARY_TOPTW=1 to prove TOPTW instances (about 25 s in all)",
+)
+@pytest.mark.parametrize(
+    ("name", "m", "optimum"),
+    [("c101", 1, 320), ("c101", 2, 590), ("r101", 1, 198), ("r101", 2, 349), ("r101", 4, 611)],
+)
+def test_toptw_instances_are_proven_optimal(name: str, m: int, optimum: int) -> None:
+    problem = toptw_problem(TOPTW / f"{name}.txt", m)
+    params = BoundParams(deterministic_time=20, max_copies=1000, max_circuit_copies=1000)
+    proof = prove_bound(problem, params)
+    assert proof is not None
+    print(
+        f"\n{name} m={m}: {proof.method}, {proof.status}, bound {proof.score_bound(0)}, "
+        f"{proof.wall_seconds:.1f} s, deterministic time {proof.deterministic_time:.1f}"
+    )
+    assert proof.proven and proof.score_bound(0) == optimum
+    assert proof.best is not None and verify_solution(problem, proof.best) == []
