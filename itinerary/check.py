@@ -151,7 +151,8 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                 travel_total += item.minutes
                 if _minutes(item.start, item.end) != item.minutes:
                     bad(
-                        f"travel {item.from_}→{item.to} lasts {_minutes(item.start, item.end)} min, says {item.minutes}"
+                        f"travel {item.from_}→{item.to} lasts "
+                        f"{_minutes(item.start, item.end)} min, says {item.minutes}"
                     )
                 if heading is None:
                     if item.from_ != here:
@@ -163,7 +164,8 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                 if done >= travel(here, heading):
                     if done > travel(here, heading):
                         bad(
-                            f"travel {here}→{heading} takes {travel(here, heading)} min, plan says {done}"
+                            f"travel {here}→{heading} takes {travel(here, heading)} min, "
+                            f"plan says {done}"
                         )
                     here, heading = heading, None
                 continue
@@ -175,7 +177,8 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                     bad("lunch 'on the way' but the group is not travelling")
                 if item.at is not None and (heading is not None or item.at != here):
                     bad(
-                        f"lunch at {item.at} but the group is at {here if heading is None else 'on the way'}"
+                        f"lunch at {item.at} but the group is at "
+                        f"{here if heading is None else 'on the way'}"
                     )
                 continue
             key = item.key if isinstance(item, EndItem) else item.id  # type: ignore[union-attr]
@@ -201,7 +204,8 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                 visited[item.id] = visited.get(item.id, 0) + 1
                 if _minutes(item.start, item.end) != host.duration:
                     bad(
-                        f"visit {item.id} lasts {_minutes(item.start, item.end)} min, not {host.duration}"
+                        f"visit {item.id} lasts {_minutes(item.start, item.end)} min, "
+                        f"not {host.duration}"
                     )
                 if host.open is not None and not any(
                     w.applies_to(track.date)
@@ -210,7 +214,8 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                     for w in host.open
                 ):
                     bad(
-                        f"visit {item.id} {hm(item.start)}–{hm(item.end)} is not inside an open window"
+                        f"visit {item.id} {hm(item.start)}–{hm(item.end)} is not inside "
+                        "an open window"
                     )
             elif isinstance(item, EventItem):
                 event = events.get(item.id)

@@ -152,9 +152,9 @@ def plan(
     ] = False,
 ) -> None:
     """Plan the trip and print the programme, one table per day."""
-    from rich.console import Console
-
     from dataclasses import replace
+
+    from rich.console import Console
 
     from .export import check_destination, default_destination, export_plan
     from .fsio import refuse_overwrite, write_text

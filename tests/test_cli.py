@@ -33,7 +33,10 @@ def test_version() -> None:
 
 
 def test_help_does_not_import_ortools() -> None:
-    code = "import sys, itinerary.cli as c; c.app(['--help'], standalone_mode=False); print('ortools' in sys.modules)"
+    code = (
+        "import sys, itinerary.cli as c; c.app(['--help'], standalone_mode=False); "
+        "print('ortools' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().endswith("False")
 

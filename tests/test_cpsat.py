@@ -385,7 +385,9 @@ def test_circuit_model_proves_a_generated_trip_too() -> None:
 
 # --- TOPTW (the literature's benchmark), on demand --------------------------------------------
 
-TOPTW = Path("/work/shared/benchmarks/toptw/instances/solomon_100")
+# The shared benchmark data sits beside the repository (../shared), never inside it.
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+TOPTW = SHARED / "benchmarks" / "toptw" / "instances" / "solomon_100"
 
 
 def toptw_problem(path: Path, m: int) -> Problem:

@@ -433,7 +433,7 @@ def test_mutated_trips_give_input_error_or_loaded(spec: dict[str, Any]) -> None:
         compile_spec(loaded)  # whatever loads must also compile
 
 
-# --- regression: the checker measures wall-clock time across a DST change --------------------------
+# --- regression: the checker measures wall-clock time across a DST change -----------------------
 
 
 DST_NIGHT = """\

@@ -51,8 +51,10 @@ def _activity(item: object, w: Words) -> tuple[str, str, str, str]:
 
 
 def score_line(plan: Plan, w: Words) -> str:
-    """'300 (optimal; all hosts together would be 330)', '260 of at most 280', or '260 of 330'
-    when no bound was proven."""
+    """'455 of 455 (optimal)', '300 (optimal; all hosts together would be 330)',
+    '260 of at most 280', or '260 of 330' when no bound was proven."""
+    if plan.optimal and plan.score == plan.max_score:
+        return f"{w.fmt('score_of', score=plan.score, max_score=plan.max_score)} ({w['optimal']})"
     if plan.optimal:
         # Not "300 of 330 (optimal)": that reads as if 330 were reachable.
         return w.fmt("score_optimal", score=plan.score, max_score=plan.max_score)

@@ -14,14 +14,25 @@ from ..problem import Problem, Solution
 
 @dataclass(frozen=True)
 class SolveParams:
-    """How long to search. The default stops after a fixed amount of search work (so the same
-    input gives the same plan on any machine); a time limit trades that for a wall-clock bound."""
+    """How long and how to search. The default stops after a fixed amount of search work (so the
+    same input gives the same plan on any machine); a time limit trades that for a wall-clock
+    bound. The other fields tune the iterated local search (see `routing.py`); the defaults were
+    chosen on the TOPTW benchmark (benchmarks/README.md)."""
 
     solution_limit: int | None = 20_000
     patience: int | None = 500  # stop after this much work (in solutions) without improvement
     time_limit: float | None = None  # seconds; results then depend on the machine's speed
     first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
-    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    metaheuristic: str = "GREEDY_DESCENT"  # the local search inside each iteration
+    score_weight: float = 0.3  # while searching, a score point is worth this many mean legs
+    ruin_strength: float = 0.3  # the longest run of visits cut out of a route, as a share of it
+    recreate_attempts: int = 5  # nodes not served tried for insertion after each ruin
+    restart_after: int = 20  # iterations without improvement before going back to the best
+    seed: int = 1  # of the ruin-and-recreate choices; fixed, so runs are reproducible
+
+    def __post_init__(self) -> None:
+        if self.restart_after < 1 or self.recreate_attempts < 0 or not 0 < self.ruin_strength <= 1:
+            raise ValueError(f"invalid search parameters: {self}")
 
     @staticmethod
     def for_seconds(seconds: float) -> SolveParams:

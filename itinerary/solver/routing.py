@@ -7,220 +7,462 @@ Model:
   each copy may only be served by the tracks its window overlaps;
 - a time dimension whose transit is duration(i) + travel(i, j), with waiting allowed (slack);
 - breaks (lunch) as vehicle breaks, which may not overlap a visit and lengthen the move they
-  interrupt, so a break is never taken while travelling or visiting;
-- a lexicographic objective packed into one integer: first serve every required node, then
-  maximise the score, then minimise travel, then minimise the time spent on the road (waiting).
+  interrupt, so a break is never taken while travelling or visiting.
+
+Objective. What we want is lexicographic: first serve every required node, then maximise the
+score, then minimise travel, then waiting. The search, however, is steered by a *guiding* cost
+in which a score point is worth only a fraction of a mean leg (`SolveParams.score_weight`), so
+the local search may trade a visit for travel on its way and reach other regions; with
+lexicographic weights it could only ever add visits and stalls on the first plateau. The
+guiding cost only steers: every solution the search passes through is ranked by the true
+lexicographic order and the best one is returned, so the low weight never costs score.
+Required nodes keep a penalty above everything else, so the search never trades them.
+
+Search: iterated local search. A first solution (`SolveParams.first_solution`) is improved by
+OR-Tools' local search to a local optimum; then, until the budget is spent, part of the current
+routes is ruined (a run of consecutive visits, or the visits nearest to a random one), a few
+nodes not served are inserted where they fit (checked with `schedule.earliest_starts`), and the
+local search rebuilds from there. The walk moves to every new local optimum and goes back to the
+best one after `restart_after` iterations without improvement. Randomness comes from a seeded
+generator and the default budget counts work, not seconds, so a plan is reproducible.
 """
 
 from __future__ import annotations
 
+import itertools
+import random
+import time
 from dataclasses import dataclass
 
-from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_parameters_pb2
 
 from ..errors import InternalError
 from ..problem import Problem, Route, Solution, Stop
+from ..schedule import earliest_starts
 from . import Observer, Progress, SolveParams
 
 _MAX_COST = 2**62
 CHECKS_PER_SOLUTION = 1000  # limit checks that count as much work as one solution
+# The most visits one ruin removes from a route (or around one visit): on long routes a larger
+# ruin costs a longer local search per iteration without leading further.
+MAX_RUIN = 10
 
 
 @dataclass(frozen=True)
 class Weights:
-    """Objective weights; each level dominates everything below it."""
+    """Guiding objective weights: `required` dominates everything below it; a score point costs
+    `score` travel minutes (scaled by `travel`), a trade the search may make on its way."""
 
     travel: int  # per travel minute
     score: int  # per score point left out
     required: int  # per required node left out
 
     @staticmethod
-    def for_problem(problem: Problem) -> Weights:
+    def for_problem(problem: Problem, score_minutes: float) -> Weights:
+        """`score_minutes`: the travel minutes one score point is worth while searching."""
         span = sum(t.latest_end - t.earliest_start for t in problem.tracks) + 1
+        travel = 4  # resolution for fractional score_minutes
+        score = max(1, round(score_minutes * travel))
+        # A required node left out must outweigh every score point and all travel.
+        required = score * (problem.max_score() + 1) + travel * (span + 1) * (
+            len(problem.tracks) + len(problem.nodes) + 1
+        )
         n_required = sum(1 for n in problem.nodes if n.required) + 1
-        travel = span + 1  # total waiting < span, so one travel minute outweighs all waiting
-        score = travel * span + span + 1  # > any travel+waiting cost
-        required = score * (problem.max_score() + 1)
-        if required * n_required >= _MAX_COST:
-            # Too large to keep waiting as a tie-break: drop that level.
-            travel = 1
-            score = 2 * span + 1
-            required = score * (problem.max_score() + 1)
         if required * n_required >= _MAX_COST:
             raise InternalError("problem too large for the objective's integer range")
         return Weights(travel, score, required)
 
 
-def solve_routing(problem: Problem, params: SolveParams, observer: Observer | None) -> Solution:
-    weights = Weights.for_problem(problem)
-    copies: list[tuple[int, int, int]] = []  # (node, window start, window end)
-    copy_tracks: list[list[int]] = []
-    for n, node in enumerate(problem.nodes):
-        for a, b in node.windows:
-            allowed = [
-                t
-                for t in problem.allowed_tracks(n)
-                if a <= problem.tracks[t].latest_end and b >= problem.tracks[t].earliest_start
-            ]
-            if allowed:
-                copies.append((n, a, b))
-                copy_tracks.append(allowed)
-    served_somewhere = {n for n, _, _ in copies}
+@dataclass(frozen=True)
+class _Rank:
+    """The true order of solutions: fewer required left out, then more score, then less travel."""
 
-    n_tracks = len(problem.tracks)
-    n_copies = len(copies)
-    starts = [n_copies + 2 * t for t in range(n_tracks)]
-    ends = [n_copies + 2 * t + 1 for t in range(n_tracks)]
-    place = [problem.nodes[n].place for n, _, _ in copies]
-    duration = [problem.nodes[n].duration for n, _, _ in copies]
-    for track in problem.tracks:
-        place += [track.start_place, track.end_place]
-        duration += [0, 0]
+    missing_required: int
+    lost_score: int
+    travel: int
 
-    manager = pywrapcp.RoutingIndexManager(n_copies + 2 * n_tracks, n_tracks, starts, ends)
-    routing = pywrapcp.RoutingModel(manager)
-    travel = problem.travel
-    n_all = len(place)
-    time_matrix = [
-        [duration[i] + travel[place[i]][place[j]] for j in range(n_all)] for i in range(n_all)
-    ]
-    cost_matrix = [
-        [weights.travel * travel[place[i]][place[j]] for j in range(n_all)] for i in range(n_all)
-    ]
-    time_cb = routing.RegisterTransitMatrix(time_matrix)
-    cost_cb = routing.RegisterTransitMatrix(cost_matrix)
-    routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
+    def key(self) -> tuple[int, int, int]:
+        return (self.missing_required, self.lost_score, self.travel)
 
-    horizon = max([t.latest_end for t in problem.tracks] + [b for _, _, b in copies] + [0])
-    routing.AddDimension(time_cb, horizon, horizon, False, "time")
-    time = routing.GetDimensionOrDie("time")
 
-    for c, (_, a, b) in enumerate(copies):
-        index = manager.NodeToIndex(c)
-        time.CumulVar(index).SetRange(a, b)
-        if len(copy_tracks[c]) < n_tracks:  # -1: the copy may stay unperformed
-            routing.VehicleVar(index).SetValues([-1, *copy_tracks[c]])
-    by_node: dict[int, list[int]] = {}
-    for c, (n, _, _) in enumerate(copies):
-        by_node.setdefault(n, []).append(manager.NodeToIndex(c))
-    for n, indices in sorted(by_node.items()):
-        node = problem.nodes[n]
-        penalty = weights.required if node.required else node.score * weights.score
-        routing.AddDisjunction(indices, penalty, 1)
+class _Model:
+    """The routing model of one Problem, plus the maps between its indices and ours."""
 
-    visit_transits = [0] * routing.Size()
-    for index in range(routing.Size()):
-        if not routing.IsStart(index):
-            visit_transits[index] = duration[manager.IndexToNode(index)]
-    solver = routing.solver()
-    for t, track in enumerate(problem.tracks):
-        start, end = routing.Start(t), routing.End(t)
-        time.CumulVar(start).SetRange(track.earliest_start, track.latest_end)
-        time.CumulVar(end).SetRange(track.earliest_start, track.latest_end)
-        # Waiting is minimised for the chosen sequence only: leave as late and come back as
-        # early as the schedule allows. A span cost would rank sequences by waiting too, but
-        # with breaks it makes OR-Tools solve a scheduling MIP per move (~25x slower).
-        routing.AddVariableMinimizedByFinalizer(time.CumulVar(end))
-        routing.AddVariableMaximizedByFinalizer(time.CumulVar(start))
-        if track.breaks:
-            intervals = [
-                solver.FixedDurationIntervalVar(
-                    b.earliest_start, b.latest_end - b.duration, b.duration, False, f"break{t}.{k}"
-                )
-                for k, b in enumerate(track.breaks)
-            ]
-            time.SetBreakIntervalsOfVehicle(intervals, t, visit_transits)
+    def __init__(self, problem: Problem, weights: Weights) -> None:
+        self.problem = problem
+        self.weights = weights
+        copies: list[tuple[int, int, int]] = []  # (node, window start, window end)
+        copy_tracks: list[list[int]] = []
+        for n, node in enumerate(problem.nodes):
+            for a, b in node.windows:
+                allowed = [
+                    t
+                    for t in problem.allowed_tracks(n)
+                    if a <= problem.tracks[t].latest_end and b >= problem.tracks[t].earliest_start
+                ]
+                if allowed:
+                    copies.append((n, a, b))
+                    copy_tracks.append(allowed)
+        self.copies = copies
+        self.copy_tracks = copy_tracks
+        self.copies_of: dict[int, list[int]] = {}
+        for c, (n, _, _) in enumerate(copies):
+            self.copies_of.setdefault(n, []).append(c)
 
-    search = pywrapcp.DefaultRoutingSearchParameters()
-    search.first_solution_strategy = getattr(
-        routing_enums_pb2.FirstSolutionStrategy, params.first_solution
-    )
-    search.local_search_metaheuristic = getattr(
-        routing_enums_pb2.LocalSearchMetaheuristic, params.metaheuristic
-    )
-    if params.solution_limit is not None:
-        search.solution_limit = params.solution_limit
-    if params.time_limit is not None:
-        search.time_limit.FromMilliseconds(int(params.time_limit * 1000))
+        n_tracks = len(problem.tracks)
+        n_copies = len(copies)
+        starts = [n_copies + 2 * t for t in range(n_tracks)]
+        ends = [n_copies + 2 * t + 1 for t in range(n_tracks)]
+        place = [problem.nodes[n].place for n, _, _ in copies]
+        duration = [problem.nodes[n].duration for n, _, _ in copies]
+        for track in problem.tracks:
+            place += [track.start_place, track.end_place]
+            duration += [0, 0]
+        self.place = place
 
-    max_score = problem.max_score()
-    state = {"solutions": 0, "best": None, "best_at": 0, "checks": 0, "best_check": 0}
+        manager = pywrapcp.RoutingIndexManager(n_copies + 2 * n_tracks, n_tracks, starts, ends)
+        routing = pywrapcp.RoutingModel(manager)
+        self.manager, self.routing = manager, routing
+        time_matrix, cost_matrix = _transit_rows(problem.travel, place, duration, weights)
+        time_cb = routing.RegisterTransitMatrix(time_matrix)
+        cost_cb = routing.RegisterTransitMatrix(cost_matrix)
+        routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
 
-    def on_solution() -> None:
-        state["solutions"] += 1
-        cost = routing.CostVar().Value()
-        if state["best"] is not None and cost >= state["best"]:
+        horizon = max([t.latest_end for t in problem.tracks] + [b for _, _, b in copies] + [0])
+        routing.AddDimension(time_cb, horizon, horizon, False, "time")
+        time = routing.GetDimensionOrDie("time")
+        self.time = time
+
+        for c, (_, a, b) in enumerate(copies):
+            index = manager.NodeToIndex(c)
+            time.CumulVar(index).SetRange(a, b)
+            if len(copy_tracks[c]) < n_tracks:  # -1: the copy may stay unperformed
+                routing.VehicleVar(index).SetValues([-1, *copy_tracks[c]])
+        by_node: dict[int, list[int]] = {}
+        for c, (n, _, _) in enumerate(copies):
+            by_node.setdefault(n, []).append(manager.NodeToIndex(c))
+        for n, indices in sorted(by_node.items()):
+            node = problem.nodes[n]
+            penalty = weights.required if node.required else node.score * weights.score
+            routing.AddDisjunction(indices, penalty, 1)
+
+        visit_transits = [0] * routing.Size()
+        for index in range(routing.Size()):
+            if not routing.IsStart(index):
+                visit_transits[index] = duration[manager.IndexToNode(index)]
+        solver = routing.solver()
+        for t, track in enumerate(problem.tracks):
+            start, end = routing.Start(t), routing.End(t)
+            time.CumulVar(start).SetRange(track.earliest_start, track.latest_end)
+            time.CumulVar(end).SetRange(track.earliest_start, track.latest_end)
+            # Waiting is minimised for the chosen sequence only: leave as late and come back as
+            # early as the schedule allows. A span cost would rank sequences by waiting too, but
+            # with breaks it makes OR-Tools solve a scheduling MIP per move (~25x slower).
+            routing.AddVariableMinimizedByFinalizer(time.CumulVar(end))
+            routing.AddVariableMaximizedByFinalizer(time.CumulVar(start))
+            if track.breaks:
+                intervals = [
+                    solver.FixedDurationIntervalVar(
+                        b.earliest_start,
+                        b.latest_end - b.duration,
+                        b.duration,
+                        False,
+                        f"break{t}.{k}",
+                    )
+                    for k, b in enumerate(track.breaks)
+                ]
+                time.SetBreakIntervalsOfVehicle(intervals, t, visit_transits)
+
+    def new_snapshot(self) -> pywrapcp.Assignment:
+        """An assignment of every next and time variable, to hold one solution. Create it
+        outside a search: one created inside lives in the search's reversible memory and is
+        overwritten when the search backtracks."""
+        routing = self.routing
+        snapshot = routing.solver().Assignment()
+        for index in range(routing.Size()):
+            snapshot.Add(routing.NextVar(index))
+        for index in range(routing.Size() + len(self.problem.tracks)):
+            if index < routing.Size() or routing.IsEnd(index):
+                snapshot.Add(self.time.CumulVar(index))
+        return snapshot
+
+    def routes(self, assignment: pywrapcp.Assignment | None = None) -> list[list[int]]:
+        """The routes (copy indices per track) of an assignment, or, without one, of the
+        solution the search is at right now (inside a solution callback)."""
+        routing, manager = self.routing, self.manager
+
+        def value(var: pywrapcp.IntVar) -> int:
+            return var.Value() if assignment is None else assignment.Value(var)
+
+        routes = []
+        for t in range(len(self.problem.tracks)):
+            index = value(routing.NextVar(routing.Start(t)))
+            route = []
+            while not routing.IsEnd(index):
+                route.append(manager.IndexToNode(index))
+                index = value(routing.NextVar(index))
+            routes.append(route)
+        return routes
+
+    def rank(self, routes: list[list[int]]) -> _Rank:
+        problem, copies, place = self.problem, self.copies, self.place
+        served = {copies[c][0] for route in routes for c in route}
+        missing = sum(1 for i, n in enumerate(problem.nodes) if n.required and i not in served)
+        lost = problem.max_score() - sum(problem.nodes[n].score for n in served)
+        travel = 0
+        for t, route in enumerate(routes):
+            track = problem.tracks[t]
+            stops = [track.start_place] + [place[c] for c in route] + [track.end_place]
+            travel += sum(problem.travel[a][b] for a, b in itertools.pairwise(stops))
+        return _Rank(missing, lost, travel)
+
+    def solution(
+        self, assignment: pywrapcp.Assignment, solutions: int, stopped_by: str
+    ) -> Solution:
+        routing, manager, time = self.routing, self.manager, self.time
+        routes = []
+        served: set[int] = set()
+        for t in range(len(self.problem.tracks)):
+            index = routing.Start(t)
+            departure = assignment.Value(time.CumulVar(index))
+            stops = []
+            index = assignment.Value(routing.NextVar(index))
+            while not routing.IsEnd(index):
+                n = self.copies[manager.IndexToNode(index)][0]
+                stops.append(Stop(n, assignment.Value(time.CumulVar(index))))
+                served.add(n)
+                index = assignment.Value(routing.NextVar(index))
+            arrival = assignment.Value(time.CumulVar(index))
+            routes.append(Route(t, departure, arrival, tuple(stops)))
+        dropped = tuple(n for n in range(len(self.problem.nodes)) if n not in served)
+        return Solution(
+            routes=tuple(routes), dropped=dropped, solutions_found=solutions, stopped_by=stopped_by
+        )
+
+
+def _mean_travel(problem: Problem) -> float:
+    values = [v for row in problem.travel for v in row if v > 0]
+    return sum(values) / len(values) if values else 1.0
+
+
+class _Search:
+    """The search state shared by every OR-Tools solve of one `solve_routing` call: counts the
+    work, keeps the best solution by its true rank, and decides when the budget is spent."""
+
+    def __init__(self, model: _Model, params: SolveParams, observer: Observer | None) -> None:
+        self.model, self.params, self.observer = model, params, observer
+        self.deadline = None if params.time_limit is None else time.monotonic() + params.time_limit
+        self.solutions = 0  # every solution any solve passed through
+        self.checks = 0  # limit checks: work done between solutions
+        self.best: _Rank | None = None
+        self.best_routes: list[list[int]] | None = None
+        self.best_solution = model.new_snapshot()  # holds the best solution once there is one
+        self.best_at = 0
+        self.best_check = 0
+
+    def on_solution(self) -> None:
+        self.solutions += 1
+        routes = self.model.routes()
+        rank = self.model.rank(routes)
+        if self.best is not None and rank.key() >= self.best.key():
             return
-        state["best"] = cost
-        state["best_at"] = state["solutions"]
-        state["best_check"] = state["checks"]
-        if observer is not None:
-            missing, rest = divmod(cost, weights.required)
-            lost, rest = divmod(rest, weights.score)
-            observer(
+        self.best, self.best_routes = rank, routes
+        # The times are final here (the finalizer has run): store them as they are.
+        self.best_solution.Store()
+        self.best_at, self.best_check = self.solutions, self.checks
+        if self.observer is not None:
+            max_score = self.model.problem.max_score()
+            self.observer(
                 Progress(
-                    solutions=state["solutions"],
-                    score=max_score - lost - _unreachable_score(problem, served_somewhere),
+                    solutions=self.solutions,
+                    score=max_score - rank.lost_score,
                     max_score=max_score,
-                    missing_required=missing + _unreachable_required(problem, served_somewhere),
-                    travel_minutes=rest // weights.travel,
+                    missing_required=rank.missing_required,
+                    travel_minutes=rank.travel,
                 )
             )
 
-    routing.AddAtSolutionCallback(on_solution)
-
-    def stale() -> bool:
+    def stale(self) -> bool:
         # Work is counted in solutions and in the search's own limit checks, never in
         # seconds, so the stop is the same on every machine. Checks also bound searches
-        # that stop finding solutions at all (guided local search never ends by itself).
-        return params.patience is not None and (
-            state["solutions"] - state["best_at"] >= params.patience
-            or state["checks"] - state["best_check"] >= CHECKS_PER_SOLUTION * params.patience
+        # that stop finding solutions at all (a metaheuristic such as guided local search,
+        # if chosen for `SolveParams.metaheuristic`, never ends by itself).
+        patience = self.params.patience
+        return patience is not None and (
+            self.solutions - self.best_at >= patience
+            or self.checks - self.best_check >= CHECKS_PER_SOLUTION * patience
         )
 
-    def out_of_budget() -> bool:
-        state["checks"] += 1
-        return stale()
+    def out_of_solutions(self) -> bool:
+        limit = self.params.solution_limit
+        return limit is not None and self.solutions >= limit
 
-    routing.AddSearchMonitor(routing.solver().CustomLimit(out_of_budget))
-    assignment = routing.SolveWithParameters(search)
-    if assignment is None:
+    def out_of_time(self) -> bool:
+        return self.deadline is not None and time.monotonic() >= self.deadline
+
+    def spent(self) -> bool:
+        return self.stale() or self.out_of_solutions() or self.out_of_time()
+
+    def limit_check(self) -> bool:
+        """The custom limit of every OR-Tools solve: True stops that solve."""
+        self.checks += 1
+        return self.stale() or self.out_of_solutions()
+
+    def search_parameters(
+        self, first_solution: str | None = None
+    ) -> routing_parameters_pb2.RoutingSearchParameters:
+        """One OR-Tools solve's parameters: with `first_solution` the first solve, without it
+        a local search from a given assignment; either way within what is left of the time."""
+        search = pywrapcp.DefaultRoutingSearchParameters()
+        if first_solution is not None:
+            search.first_solution_strategy = getattr(
+                routing_enums_pb2.FirstSolutionStrategy, first_solution
+            )
+        search.local_search_metaheuristic = getattr(
+            routing_enums_pb2.LocalSearchMetaheuristic, self.params.metaheuristic
+        )
+        if self.deadline is not None:
+            remaining = max(0.001, self.deadline - time.monotonic())
+            search.time_limit.FromMilliseconds(max(1, int(remaining * 1000)))
+        return search
+
+    def stopped_by(self) -> str:
+        if self.stale():
+            return f"no improvement within the search budget (patience {self.params.patience})"
+        if self.out_of_solutions():
+            return f"solution limit ({self.params.solution_limit})"
+        if self.deadline is not None:
+            return f"time limit ({self.params.time_limit:g} s)"
+        return "search exhausted"
+
+
+def _perturbed(
+    model: _Model, routes: list[list[int]], rng: random.Random, strength: float
+) -> list[list[int]]:
+    """Ruin part of the routes, so that the local search which follows has room to rebuild them
+    differently (it inserts what was left out, in its own order). Two kinds, taken at random:
+    cut one run of consecutive visits out of most routes (reorders within a day), or remove the
+    visits nearest to a random one, whichever route they are on (reassigns between days)."""
+    served = [c for route in routes for c in route]
+    if not served:
+        return routes
+    if rng.random() < 0.5:
+        ruined = []
+        for route in routes:
+            if route and rng.random() < 0.7:
+                length = rng.randint(1, max(1, min(MAX_RUIN, int(len(route) * strength))))
+                at = rng.randrange(0, len(route) - length + 1)
+                route = route[:at] + route[at + length :]
+            ruined.append(route)
+        return ruined
+    travel, place = model.problem.travel, model.place
+    seed = place[rng.choice(served)]
+    count = rng.randint(1, max(1, min(MAX_RUIN, int(len(served) * strength / 2))))
+    nearest = sorted(served, key=lambda c: (travel[seed][place[c]], c))[:count]
+    removed = set(nearest)
+    return [[c for c in route if c not in removed] for route in routes]
+
+
+def _recreated(
+    model: _Model, routes: list[list[int]], rng: random.Random, attempts: int
+) -> list[list[int]]:
+    """Recreate: insert up to `attempts` nodes that are not served, taken in random order, each
+    where it adds the least travel and the route stays feasible. The local search alone would
+    mostly put back what the ruin removed; starting it from other nodes leads elsewhere."""
+    problem, copies, place = model.problem, model.copies, model.place
+    served = {copies[c][0] for route in routes for c in route}
+    candidates = [n for n in model.copies_of if n not in served]
+    rng.shuffle(candidates)
+    routes = [list(route) for route in routes]
+    for n in candidates[:attempts]:
+        best: tuple[int, int, int, int] | None = None  # (added travel, track, position, copy)
+        for t, route in enumerate(routes):
+            if not any(t in model.copy_tracks[c] for c in model.copies_of[n]):
+                continue
+            track = problem.tracks[t]
+            stops = [track.start_place] + [place[c] for c in route] + [track.end_place]
+            sequence = [copies[c][0] for c in route]
+            for at in range(len(route) + 1):
+                a, b = stops[at], stops[at + 1]
+                node_place = problem.nodes[n].place
+                added = problem.travel[a][node_place] + problem.travel[node_place][b]
+                added -= problem.travel[a][b]
+                if best is not None and added >= best[0]:
+                    continue
+                starts = earliest_starts(problem, t, sequence[:at] + [n] + sequence[at:])
+                if starts is None:
+                    continue
+                copy = next(
+                    (
+                        c
+                        for c in model.copies_of[n]
+                        if copies[c][1] <= starts[at] <= copies[c][2] and t in model.copy_tracks[c]
+                    ),
+                    None,
+                )
+                if copy is not None:
+                    best = (added, t, at, copy)
+        if best is not None:
+            _, t, at, copy = best
+            routes[t].insert(at, copy)
+    return routes
+
+
+def _transit_rows(
+    travel: tuple[tuple[int, ...], ...], place: list[int], duration: list[int], weights: Weights
+) -> tuple[list[list[int]], list[list[int]]]:
+    """Rows of the time (duration + travel) and cost matrices, one per routing node.
+
+    A row depends only on the node's place (and duration), and a host has one routing node per
+    window and day, so each distinct row is built once (400 hosts x 10 days: 3,600 nodes, 410
+    places; model build 1.8 s -> 0.6 s). OR-Tools still gets its own list per node: handing it
+    one shared list for several nodes made its first solution about ten times slower.
+    """
+    travel_from = {p: [travel[p][q] for q in place] for p in set(place)}
+    time_rows: dict[tuple[int, int], list[int]] = {}
+    cost_rows: dict[int, list[int]] = {}
+    time_matrix, cost_matrix = [], []
+    for p, d in zip(place, duration, strict=True):
+        if (p, d) not in time_rows:
+            time_rows[p, d] = [d + minutes for minutes in travel_from[p]]
+        if p not in cost_rows:
+            cost_rows[p] = [weights.travel * minutes for minutes in travel_from[p]]
+        time_matrix.append(time_rows[p, d][:])
+        cost_matrix.append(cost_rows[p][:])
+    return time_matrix, cost_matrix
+
+
+def solve_routing(problem: Problem, params: SolveParams, observer: Observer | None) -> Solution:
+    """Iterated local search: a first solution improved by OR-Tools' local search, then, until
+    the budget is spent, ruin part of the current routes and let the local search rebuild them.
+    The walk moves to every new local optimum and returns to the best one after a run of
+    iterations without improvement."""
+    weights = Weights.for_problem(problem, params.score_weight * _mean_travel(problem))
+    model = _Model(problem, weights)
+    routing = model.routing
+    search = _Search(model, params, observer)
+    routing.AddAtSolutionCallback(search.on_solution)
+    routing.AddSearchMonitor(routing.solver().CustomLimit(search.limit_check))
+
+    first = routing.SolveWithParameters(search.search_parameters(params.first_solution))
+    if first is None or search.best_routes is None:
         raise InternalError(f"the routing solver found no solution (status {routing.status()})")
+    # Made once, outside any search (see `new_snapshot`); each iteration overwrites it.
+    partial = routing.solver().Assignment(first)
+    current = model.routes(first)
+    rng = random.Random(params.seed)
+    since_best = 0
+    while not search.spent():
+        before = search.best
+        ruined = _perturbed(model, current, rng, params.ruin_strength)
+        ruined = _recreated(model, ruined, rng, params.recreate_attempts)
+        if routing.RoutesToAssignment(ruined, True, True, partial):
+            rebuilt = routing.SolveFromAssignmentWithParameters(partial, search.search_parameters())
+            if rebuilt is not None:
+                current = model.routes(rebuilt)
+        since_best = 0 if search.best is not before else since_best + 1
+        if since_best and since_best % params.restart_after == 0:
+            assert search.best_routes is not None
+            current = search.best_routes
 
-    routes = []
-    served: set[int] = set()
-    for t in range(n_tracks):
-        index = routing.Start(t)
-        departure = assignment.Value(time.CumulVar(index))
-        stops = []
-        index = assignment.Value(routing.NextVar(index))
-        while not routing.IsEnd(index):
-            n = copies[manager.IndexToNode(index)][0]
-            stops.append(Stop(n, assignment.Value(time.CumulVar(index))))
-            served.add(n)
-            index = assignment.Value(routing.NextVar(index))
-        arrival = assignment.Value(time.CumulVar(index))
-        routes.append(Route(t, departure, arrival, tuple(stops)))
-    dropped = tuple(n for n in range(len(problem.nodes)) if n not in served)
-    if stale():
-        stopped_by = f"no improvement within the search budget (patience {params.patience})"
-    elif params.solution_limit is not None and state["solutions"] >= params.solution_limit:
-        stopped_by = f"solution limit ({params.solution_limit})"
-    elif params.time_limit is not None:
-        stopped_by = f"time limit ({params.time_limit:g} s) or search exhausted"
-    else:
-        stopped_by = "search exhausted"
-    return Solution(
-        routes=tuple(routes),
-        dropped=dropped,
-        solutions_found=state["solutions"],
-        stopped_by=stopped_by,
-    )
-
-
-def _unreachable_score(problem: Problem, served_somewhere: set[int]) -> int:
-    return sum(n.score for i, n in enumerate(problem.nodes) if i not in served_somewhere)
-
-
-def _unreachable_required(problem: Problem, served_somewhere: set[int]) -> int:
-    return sum(1 for i, n in enumerate(problem.nodes) if n.required and i not in served_somewhere)
+    return model.solution(search.best_solution, search.solutions, search.stopped_by())

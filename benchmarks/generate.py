@@ -1,0 +1,410 @@
+"""A realistic, reproducible trip generator for scaling runs: N hosts over D days around Bielefeld.
+
+The trips look like the delegations the planner is made for, only larger: a region about 90 km
+across in OstWestfalenLippe, hosts in its towns (jittered around the town centre), one hotel in
+the middle for every night, an arrival on the first day and a departure on the last, a daily
+lunch window and one fixed event per day (matchmaking, cluster meeting, dinner, ...) at varying
+places. Hosts keep business hours: 1-3 opening windows on some weekdays (full days, split days,
+morning-only or afternoon-only), and every host is closed at weekends, so a 10-day trip has two
+days with events but no visits. A few hosts are `must`; the rest have priorities 1..100.
+
+The output is visit.yaml exactly as README.md documents it; the same (hosts, days, seed, start)
+always gives the same text. Use it as a library (`trip_data`, `trip_yaml`) or as a script:
+
+    python benchmarks/generate.py --hosts 100 --days 5 --seed 1 --out /tmp/visit.yaml
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import random
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MIN_HOSTS, MAX_HOSTS = 1, 2000
+MIN_DAYS, MAX_DAYS = 1, 31  # a trip may last at most 31 days (spec.Trip)
+REGION_RADIUS_KM = 50.0  # the region is about 100 km across
+KM_PER_DEGREE_LAT = 111.2
+
+# (town, [lat, lon], postcode, weight): towns in and around OWL within 50 km of Bielefeld (the
+# region spans ~85 km west-east and ~80 km north-south); the weight is roughly how many
+# businesses a delegation would visit there.
+TOWNS: tuple[tuple[str, tuple[float, float], str, int], ...] = (
+    ("Bielefeld", (52.0213, 8.5347), "33602", 10),
+    ("Paderborn", (51.7189, 8.7575), "33098", 7),
+    ("Gütersloh", (51.9069, 8.3785), "33330", 6),
+    ("Herford", (52.1146, 8.6734), "32052", 4),
+    ("Detmold", (51.9387, 8.8793), "32756", 4),
+    ("Lemgo", (52.0276, 8.9011), "32657", 3),
+    ("Bad Salzuflen", (52.0864, 8.7504), "32105", 2),
+    ("Bad Oeynhausen", (52.2048, 8.8028), "32545", 2),
+    ("Bünde", (52.2004, 8.5792), "32257", 2),
+    ("Lübbecke", (52.3072, 8.6146), "32312", 1),
+    ("Rheda-Wiedenbrück", (51.8419, 8.3001), "33378", 2),
+    ("Harsewinkel", (51.9624, 8.2284), "33428", 1),
+    ("Verl", (51.8833, 8.5167), "33415", 2),
+    ("Schloß Holte-Stukenbrock", (51.8833, 8.6167), "33758", 1),
+    ("Blomberg", (51.9425, 9.0917), "32825", 1),
+    ("Lage", (51.9911, 8.7923), "32791", 1),
+    ("Halle (Westf.)", (52.0603, 8.3606), "33790", 1),
+    ("Delbrück", (51.7667, 8.5667), "33129", 1),
+    ("Rietberg", (51.8000, 8.4333), "33397", 1),
+    ("Minden", (52.2894, 8.9170), "32423", 2),
+    ("Lippstadt", (51.6733, 8.3447), "59555", 2),
+    ("Warendorf", (51.9536, 7.9897), "48231", 1),
+    ("Espelkamp", (52.3772, 8.6219), "32339", 1),
+    ("Bad Driburg", (51.7333, 9.0167), "33014", 1),
+    ("Bad Pyrmont", (51.9867, 9.2536), "31812", 1),
+)
+CENTRE = TOWNS[0]
+HOTEL = ("Hotel am Bahnhof Bielefeld", (52.0286, 8.5329), "Am Bahnhof 3, 33602 Bielefeld")
+# (key, name, [lat, lon]): where the delegation may arrive and leave.
+GATEWAYS = (
+    ("pad", "Paderborn/Lippstadt Airport", (51.6141, 8.6163)),
+    ("bielefeld-hbf", "Bielefeld Hauptbahnhof", (52.0291, 8.5326)),
+    ("paderborn-hbf", "Paderborn Hauptbahnhof", (51.7130, 8.7413)),
+)
+
+SECTORS = (
+    ("Maschinenbau", ["machine tools", "automation", "Industrie 4.0"]),
+    ("Elektrotechnik", ["connection technology", "electrification", "sensors"]),
+    ("Automotive", ["lightweight design", "chassis", "e-mobility"]),
+    ("Lebensmittel", ["food processing", "packaging", "supply chain"]),
+    ("Möbel", ["furniture", "interior design", "wood processing"]),
+    ("Software", ["cloud services", "ERP", "machine learning"]),
+    ("Logistik", ["intralogistics", "warehousing", "fleet telematics"]),
+    ("Kunststoff", ["plastics", "injection moulding", "recycling"]),
+    ("Medizintechnik", ["medical devices", "hospital IT", "diagnostics"]),
+    ("Hausgeräte", ["domestic appliances", "connected products", "production quality"]),
+)
+INSTITUTIONS = (
+    ("Hochschule", ["research transfer", "engineering education"]),
+    ("Institut", ["applied research", "systems engineering"]),
+    ("Technologiezentrum", ["start-ups", "prototyping"]),
+)
+SURNAMES = (
+    "Becker Brandt Fischer Hoffmann Krüger Meyer Richter Schmidt Schmitz Schulte Wagner Weber "
+    "Wolf Neumann Kaiser Vogel Lange Hartmann Krause Lehmann Köhler Brinkmann Niemann Oetker "
+    "Strothmann Kleine Tiemann Heitmann Mertens Gerdes"
+).split()
+FIRST_NAMES = (
+    "Anna Katrin Julia Lena Sabine Claudia Miriam Eva Jonas Stefan Thomas Martin Andreas Lukas "
+    "Felix Tobias Jan Michael Sven Nils"
+).split()
+STREETS = (
+    "Industriestraße",
+    "Gewerbepark",
+    "Am Stadtholz",
+    "Hansastraße",
+    "Technologiepark",
+    "Carl-Zeiss-Straße",
+    "Zur Alten Brauerei",
+    "Herforder Straße",
+    "Detmolder Straße",
+    "Mindener Straße",
+    "Otto-Hahn-Straße",
+    "Fürstenallee",
+    "Ringstraße",
+    "Zukunftsmeile",
+)
+LEGAL_FORMS = ("GmbH", "GmbH & Co. KG", "AG", "KG", "SE")
+
+# Opening patterns in local business hours: (windows as (from, to) minutes). A host uses one
+# pattern on its open weekdays, sometimes a second one (e.g. Friday mornings only).
+FULL_DAY = ((9 * 60, 17 * 60),)
+EARLY_FULL_DAY = ((8 * 60, 16 * 60),)
+SPLIT_DAY = ((9 * 60, 12 * 60), (13 * 60, 16 * 60 + 30))
+MORNING_ONLY = ((8 * 60 + 30, 12 * 60 + 30),)
+AFTERNOON_ONLY = ((13 * 60, 17 * 60),)
+THREE_SLOTS = ((8 * 60, 10 * 60 + 30), (11 * 60, 13 * 60), (14 * 60, 16 * 60 + 30))
+PATTERNS = (
+    (FULL_DAY, 30),
+    (EARLY_FULL_DAY, 10),
+    (SPLIT_DAY, 25),
+    (MORNING_ONLY, 15),
+    (AFTERNOON_ONLY, 12),
+    (THREE_SLOTS, 8),
+)
+WORKDAYS = ("mon", "tue", "wed", "thu", "fri")
+DURATIONS = (45, 60, 60, 75, 90, 90, 120)
+
+DAY_START, DAY_END, LATE_END = "08:30", "18:30", "22:30"
+LUNCH = {"from": "12:00", "to": "14:00", "minutes": 60}
+# Events by kind: (id stem, name, start, end, lunch included).
+DAYTIME_EVENTS = (
+    ("matchmaking", "B2B matchmaking (World Café)", "14:00", "17:00", False),
+    ("cluster-meeting", "Cluster meeting with lunch", "11:30", "13:30", True),
+    ("workshop", "Joint workshop on technology transfer", "15:00", "16:30", False),
+    ("pitch", "Start-up pitch session", "10:00", "11:00", False),
+)
+DINNER = ("dinner", "Networking dinner", "19:00", "21:30", False)
+WEEKEND_EVENT = ("culture", "Cultural programme (guided city tour)", "10:00", "13:00", False)
+ARRIVAL_TIME, DEPARTURE_TIME = "10:30", "16:00"
+ONE_DAY_ARRIVAL, ONE_DAY_DEPARTURE = "08:30", "18:30"
+
+
+def trip_data(hosts: int, days: int, seed: int = 0, start: dt.date | None = None) -> dict[str, Any]:
+    """The visit file as plain data (dates as `datetime.date`, times as "HH:MM" text).
+
+    Without `start` the trip begins on a Monday chosen by the seed (in 2026, outside the
+    daylight-saving changes), so a trip of up to 5 days has weekdays only.
+    """
+    if not MIN_HOSTS <= hosts <= MAX_HOSTS:
+        raise ValueError(f"hosts must be {MIN_HOSTS}..{MAX_HOSTS}, got {hosts}")
+    if not MIN_DAYS <= days <= MAX_DAYS:
+        raise ValueError(f"days must be {MIN_DAYS}..{MAX_DAYS}, got {days}")
+    rng = random.Random(f"itinerary-trip/{hosts}/{days}/{seed}")
+    if start is None:
+        start = dt.date(2026, 4, 6) + dt.timedelta(weeks=rng.randrange(20))  # Mondays
+    dates = [start + dt.timedelta(days=i) for i in range(days)]
+    arrival_gate, departure_gate = rng.choice(GATEWAYS), rng.choice(GATEWAYS)
+    arrival_time, departure_time = (
+        (ONE_DAY_ARRIVAL, ONE_DAY_DEPARTURE) if days == 1 else (ARRIVAL_TIME, DEPARTURE_TIME)
+    )
+    events = [_event(rng, i, date, dates) for i, date in enumerate(dates)]
+    late_dates = {date: {"end": LATE_END} for date, e in zip(dates, events, strict=True) if e[1]}
+    data: dict[str, Any] = {
+        "trip": {
+            "name": f"Generated delegation: {hosts} hosts over {days} days (seed {seed})",
+            "start": dates[0],
+            "end": dates[-1],
+            "timezone": "Europe/Berlin",
+            "language": "en",
+            "day": {"start": DAY_START, "end": DAY_END},
+            **({"days": late_dates} if late_dates else {}),
+            "lunch": dict(LUNCH),
+            "travel": {"speed_kmh": 50, "detour": 1.3, "buffer_minutes": 10},
+        },
+        "delegation": {
+            "name": "Generated industry delegation",
+            "size": rng.randint(5, 25),
+            "organisation": "Enterprise Europe Network",
+            "contact": _contact(rng, "delegation.example.org"),
+        },
+        "arrival": _endpoint(arrival_gate, dates[0], arrival_time),
+        "departure": _endpoint(departure_gate, dates[-1], departure_time),
+    }
+    if days > 1:  # nights 1..D-1; the last day ends at the departure place
+        data["stays"] = [
+            {
+                "id": "hotel",
+                "name": HOTEL[0],
+                "address": HOTEL[2],
+                "location": list(HOTEL[1]),
+                "from": dates[0],
+                "to": dates[-2],
+            }
+        ]
+    # One must-visit per working day, up to five: all of them fit (they are open all week).
+    working_days = sum(1 for date in dates if date.weekday() < 5)
+    must_count = min(max(1, hosts // 40), working_days, 5, hosts)
+    data["hosts"] = [_host(rng, i, i < must_count) for i in range(hosts)]
+    data["events"] = [event for event, _ in events]
+    return data
+
+
+def trip_yaml(hosts: int, days: int, seed: int = 0, start: dt.date | None = None) -> str:
+    """The visit file as YAML text, ready for `itinerary plan`."""
+    data = trip_data(hosts, days, seed, start)
+    header = (
+        f"# Generated by benchmarks/generate.py --hosts {hosts} --days {days} --seed {seed}"
+        + (f" --start {start.isoformat()}" if start else "")
+        + "\n# Invented hosts around Bielefeld (OstWestfalenLippe); contacts are example.org.\n\n"
+    )
+    return header + yaml.dump(
+        data,
+        Dumper=_PlainDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=None,
+        width=100,
+    )
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """No anchors or aliases (the planner's YAML reader refuses them, on purpose), and times
+    in double quotes as README.md writes them, so other YAML 1.1 readers keep them as text."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+_TIME_LIKE = re.compile(r"^(\d{4}-\d{2}-\d{2} )?\d{2}:\d{2}$")
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = '"' if _TIME_LIKE.match(text) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_PlainDumper.add_representer(str, _represent_str)
+
+
+def _endpoint(gate: tuple[str, str, tuple[float, float]], date: dt.date, time: str) -> dict:
+    return {"place": gate[1], "location": list(gate[2]), "time": f"{date.isoformat()} {time}"}
+
+
+def _event(
+    rng: random.Random, index: int, date: dt.date, dates: list[dt.date]
+) -> tuple[dict[str, Any], bool]:
+    """One fixed event for a date, and whether it makes that day end late."""
+    first, last = date == dates[0], date == dates[-1]
+    if len(dates) == 1:
+        kind = DAYTIME_EVENTS[2]  # the afternoon workshop fits between arrival and departure
+    elif last:
+        kind = DAYTIME_EVENTS[3]  # a morning session before the delegation leaves at 16:00
+    elif first:
+        kind = rng.choice((DAYTIME_EVENTS[0], DAYTIME_EVENTS[2], DINNER))  # after the arrival
+    elif date.weekday() >= 5:
+        kind = WEEKEND_EVENT
+    else:
+        kind = rng.choice((*DAYTIME_EVENTS, DINNER))
+    stem, name, start, end, lunch = kind
+    # Evening events are near the hotel; daytime ones anywhere within ~30 km of the centre.
+    town = CENTRE if kind is DINNER else _weighted_town(rng, max_km=30.0)
+    location = _jitter(rng, town[1], 1.5)
+    event = {
+        "id": f"{stem}-{index + 1}",
+        "name": f"{name}, {town[0]}",
+        "address": f"{rng.choice(STREETS)} {rng.randint(1, 80)}, {town[2]} {town[0]}",
+        "location": location,
+        "start": f"{date.isoformat()} {start}",
+        "end": f"{date.isoformat()} {end}",
+        "lunch": lunch,
+    }
+    if rng.random() < 0.5:
+        event["contact"] = _contact(rng, "events.example.org")
+    return event, kind is DINNER
+
+
+def _host(rng: random.Random, index: int, must: bool) -> dict[str, Any]:
+    town = _weighted_town(rng, max_km=20.0 if must else REGION_RADIUS_KM)
+    surname = rng.choice(SURNAMES)
+    if rng.random() < 0.15:
+        kind, topics = rng.choice(INSTITUTIONS)
+        name = f"{kind} {town[0]} – {rng.choice(SECTORS)[0]}"
+    else:
+        sector, topics = rng.choice(SECTORS)
+        name = f"{surname} {sector} {rng.choice(LEGAL_FORMS)}"
+    host: dict[str, Any] = {
+        "id": f"h{index + 1:03d}-{_slug(surname if 'Hochschule' not in name else town[0])}",
+        "name": name,
+        "address": f"{rng.choice(STREETS)} {rng.randint(1, 200)}, {town[2]} {town[0]}",
+        "location": _jitter(rng, town[1], 3.0),
+        "duration": rng.choice(DURATIONS),
+        "priority": "must" if must else _priority(rng),
+        "open": _full_week() if must else _opening(rng),
+        "contact": _contact(rng, f"{_slug(surname)}.example.org"),
+        "language": rng.choices(("de", "en", "fr"), weights=(70, 25, 5))[0],
+        "topics": rng.sample(topics, k=rng.randint(1, len(topics))),
+    }
+    if rng.random() < 0.1:
+        host["notes"] = "Safety shoes required for the shop-floor tour."
+    return host
+
+
+def _full_week() -> list[dict[str, Any]]:
+    """Must-hosts receive visitors all working week, near the centre, so they always fit."""
+    return [{"days": list(WORKDAYS), "from": "09:00", "to": "17:00"}]
+
+
+def _opening(rng: random.Random) -> list[dict[str, Any]]:
+    """1-3 windows on some weekdays; some hosts open differently on some days."""
+    pattern = _weighted(rng, PATTERNS)
+    open_days = sorted(
+        rng.sample(WORKDAYS, k=rng.choices((5, 4, 3, 2), weights=(45, 25, 20, 10))[0]),
+        key=WORKDAYS.index,
+    )
+    if len(pattern) == 1 and len(open_days) > 2 and rng.random() < 0.3:
+        # e.g. a full-day host that only receives visitors in the morning on its last open day
+        (a, b), short_day = pattern[0], open_days.pop()
+        return [
+            {"days": open_days, "from": _hhmm(a), "to": _hhmm(b)},
+            {"days": [short_day], "from": "09:00", "to": "12:00"},
+        ]
+    return [{"days": list(open_days), "from": _hhmm(a), "to": _hhmm(b)} for a, b in pattern]
+
+
+def _priority(rng: random.Random) -> int:
+    # Most hosts are of middling interest, a few are highly wanted.
+    return max(1, min(100, round(rng.triangular(1, 100, 35))))
+
+
+def _contact(rng: random.Random, domain: str) -> dict[str, str]:
+    first, last = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
+    return {
+        "name": f"{first} {last}",
+        "email": f"{_slug(first)}.{_slug(last)}@{domain}",
+        "phone": f"+49 5{rng.randint(200, 299)} {rng.randint(100000, 999999)}",
+    }
+
+
+def _weighted_town(rng: random.Random, max_km: float) -> tuple[str, tuple[float, float], str, int]:
+    towns = [t for t in TOWNS if _km(CENTRE[1], t[1]) <= max_km]
+    return rng.choices(towns, weights=[t[3] for t in towns])[0]
+
+
+def _weighted(rng: random.Random, options: tuple[tuple[Any, int], ...]) -> Any:
+    return rng.choices([o for o, _ in options], weights=[w for _, w in options])[0]
+
+
+def _jitter(rng: random.Random, centre: tuple[float, float], sigma_km: float) -> list[float]:
+    """A point a few km (normally distributed) around a town centre, to 4 decimals (~10 m)."""
+    lat = centre[0] + rng.gauss(0, sigma_km) / KM_PER_DEGREE_LAT
+    lon = centre[1] + rng.gauss(0, sigma_km) / (KM_PER_DEGREE_LAT * math.cos(math.radians(lat)))
+    return [round(lat, 4), round(lon, 4)]
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    dlat = (a[0] - b[0]) * KM_PER_DEGREE_LAT
+    dlon = (a[1] - b[1]) * KM_PER_DEGREE_LAT * math.cos(math.radians((a[0] + b[0]) / 2))
+    return math.hypot(dlat, dlon)
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _slug(text: str) -> str:
+    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+    return "".join(c if c.isalnum() else "-" for c in text.lower().translate(table)).strip("-")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Write a realistic generated visit.yaml: N hosts over D days around "
+        "Bielefeld (OWL), deterministic for a seed."
+    )
+    parser.add_argument("--hosts", type=int, required=True, help="number of hosts (e.g. 10..400)")
+    parser.add_argument("--days", type=int, required=True, help="number of trip days (1..31)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument(
+        "--start",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="first day YYYY-MM-DD (default: a Monday in 2026 chosen by the seed)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="file to write (default: standard output)"
+    )
+    args = parser.parse_args(argv)
+    try:
+        text = trip_yaml(args.hosts, args.days, args.seed, args.start)
+    except ValueError as exc:
+        parser.error(str(exc))
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

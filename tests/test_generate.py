@@ -1,0 +1,159 @@
+"""benchmarks/generate.py: generated trips are valid, realistic as documented, and plannable."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import importlib.util
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, plan_checked
+
+from itinerary.compile import compile_spec
+from itinerary.load import load_spec, load_spec_text
+from itinerary.spec import WEEKDAYS
+
+GENERATE_PY = ROOT / "benchmarks" / "generate.py"
+_module_spec = importlib.util.spec_from_file_location("bench_generate", GENERATE_PY)
+assert _module_spec is not None and _module_spec.loader is not None
+generate = importlib.util.module_from_spec(_module_spec)
+_module_spec.loader.exec_module(generate)
+
+SIZES = [(1, 1), (10, 1), (10, 10), (15, 3), (25, 5), (50, 7), (100, 3), (200, 10), (400, 10)]
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def test_same_seed_same_text_and_other_seed_other_text() -> None:
+    assert generate.trip_yaml(40, 3, seed=7) == generate.trip_yaml(40, 3, seed=7)
+    assert generate.trip_yaml(40, 3, seed=7) != generate.trip_yaml(40, 3, seed=8)
+
+
+@pytest.mark.parametrize(("hosts", "days"), SIZES)
+def test_generated_trip_loads_and_has_the_documented_shape(hosts: int, days: int) -> None:
+    loaded = load_spec_text(generate.trip_yaml(hosts, days, seed=3), "generated.yaml")
+    spec = loaded.spec
+    dates = spec.trip_dates()
+    assert len(spec.hosts) == hosts and len(dates) == days
+    assert spec.arrival is not None and spec.arrival.time.date() == dates[0]
+    assert spec.departure is not None and spec.departure.time.date() == dates[-1]
+    assert sorted(e.start.date() for e in spec.events) == dates  # one event a day
+    assert spec.trip.lunch is not None
+    assert all(spec.stay_for_night(night) is not None for night in dates[:-1])
+    musts = [h for h in spec.hosts if h.must]
+    assert 1 <= len(musts) <= min(days, 5)
+    centre = generate.CENTRE[1]
+    for host in spec.hosts:
+        assert _km(centre, host.location) < 65  # a region ~100 km across, plus town jitter
+        assert 45 <= host.duration <= 120
+        assert host.must or 1 <= host.priority <= 100
+        assert host.open is not None and 1 <= len(host.open) <= 3
+        for window in host.open:
+            assert window.days and not {"sat", "sun"} & set(window.days)  # closed at weekends
+            assert 8 * 60 <= window.from_ < window.to <= 17 * 60  # business hours
+        assert host.contact is not None and host.contact.email and host.language
+        assert host.topics
+
+
+@pytest.mark.parametrize("days", range(1, 11))
+@pytest.mark.parametrize("seed", [0, 1])
+def test_every_trip_length_from_one_to_ten_days_compiles(days: int, seed: int) -> None:
+    compiled = compile_spec(load_spec_text(generate.trip_yaml(12, days, seed)))
+    assert len(compiled.tracks) == days
+    assert sum(1 for ref in compiled.nodes if ref.kind == "event") == days
+
+
+def test_generated_hosts_vary_like_real_ones() -> None:
+    spec = load_spec_text(generate.trip_yaml(200, 5, seed=1)).spec
+    window_counts = {len({(w.from_, w.to) for w in h.open or []}) for h in spec.hosts}
+    assert window_counts == {1, 2, 3}
+    morning_only = [h for h in spec.hosts if all(w.to <= 13 * 60 for w in h.open or [])]
+    afternoon_only = [h for h in spec.hosts if all(w.from_ >= 13 * 60 for w in h.open or [])]
+    part_week = [h for h in spec.hosts if any(len(w.days or []) < 5 for w in h.open or [])]
+    assert morning_only and afternoon_only and part_week
+    assert len({h.duration for h in spec.hosts}) >= 4
+    assert len({h.language for h in spec.hosts}) >= 2
+    assert len({e.location for e in spec.events}) == len(spec.events)  # events move around
+
+
+def test_ten_day_trip_has_weekend_days_with_an_event_but_no_host_open() -> None:
+    loaded = load_spec_text(generate.trip_yaml(60, 10, seed=2))
+    compiled = compile_spec(loaded)
+    weekend = [t for t, ref in enumerate(compiled.tracks) if ref.date.weekday() >= 5]
+    assert len(weekend) == 2
+    for n, ref in enumerate(compiled.nodes):
+        allowed = compiled.problem.nodes[n].tracks or ()
+        if ref.kind == "host":
+            assert not set(weekend) & set(allowed)
+        elif compiled.tracks[allowed[0]].date.weekday() >= 5:
+            assert ref.id.startswith("culture-")
+
+
+def test_a_weekend_trip_has_no_must_visit_it_could_not_make() -> None:
+    saturday = dt.date(2026, 9, 5)
+    loaded = load_spec_text(generate.trip_yaml(10, 2, seed=0, start=saturday))
+    assert loaded.spec.trip.start == saturday
+    assert WEEKDAYS[loaded.spec.trip.start.weekday()] == "sat"
+    assert not any(host.must for host in loaded.spec.hosts)
+    plan = plan_checked(loaded)
+    assert plan.status == "complete" and plan.visits() == []
+
+
+@pytest.mark.parametrize(("hosts", "days"), [(0, 3), (10, 0), (10, 32)])
+def test_out_of_range_sizes_are_refused(hosts: int, days: int) -> None:
+    with pytest.raises(ValueError):
+        generate.trip_yaml(hosts, days)
+
+
+def test_fifteen_hosts_three_days_plans_completely_and_passes_the_checker() -> None:
+    plan = plan_checked(load_spec_text(generate.trip_yaml(15, 3, seed=0)))
+    assert plan.status == "complete"
+    assert len(plan.tracks) == 3
+    assert plan.visits() and plan.travel_minutes > 0
+    events = [i for t in plan.tracks for i in t.items if i.type == "event"]
+    assert len(events) == 3
+
+
+@pytest.mark.parametrize(("hosts", "days", "seed"), [(10, 1, 0), (12, 10, 4), (20, 5, 9)])
+def test_small_generated_trips_plan_and_pass_the_checker(hosts: int, days: int, seed: int) -> None:
+    plan = plan_checked(load_spec_text(generate.trip_yaml(hosts, days, seed)))
+    assert plan.status == "complete"
+    assert len(plan.tracks) == days
+
+
+def test_script_writes_the_same_file_as_the_library(tmp_path: Path) -> None:
+    out = tmp_path / "visit.yaml"
+    command = [sys.executable, str(GENERATE_PY), "--hosts", "12", "--days", "4", "--seed", "5"]
+    subprocess.run([*command, "--out", str(out)], check=True, capture_output=True)
+    assert out.read_text(encoding="utf-8") == generate.trip_yaml(12, 4, seed=5)
+    assert len(load_spec(out).spec.hosts) == 12
+    shown = subprocess.run(
+        [sys.executable, str(GENERATE_PY), "--help"], check=True, capture_output=True, text=True
+    )
+    assert "--hosts" in shown.stdout and "--seed" in shown.stdout
+
+
+def test_scaling_script_measures_a_case_end_to_end(tmp_path: Path) -> None:
+    csv_out, png_out = tmp_path / "scaling.csv", tmp_path / "scaling.png"
+    command = [sys.executable, str(ROOT / "benchmarks" / "scaling.py"), "--hosts", "10"]
+    command += ["--days", "2", "--time-limit", "1", "--out", str(csv_out), "--png", str(png_out)]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    with csv_out.open(encoding="utf-8") as f:
+        (row,) = list(csv.DictReader(f))
+    assert row["feasible"] == "True" and row["error"] == ""
+    assert (row["hosts"], row["days"], row["nodes"]) == ("10", "2", "12")  # 10 hosts, 2 events
+    assert 0 < float(row["load_s"]) <= float(row["first_plan_s"]) < float(row["plan_s"])
+    assert 0 < int(row["score"]) <= int(row["max_score"]) and float(row["peak_mb"]) > 0
+    assert png_out.read_bytes().startswith(b"\x89PNG")
+    assert "| 10 | 2 | 1 |" in done.stdout  # the README table row
