@@ -316,9 +316,15 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(row)
                 print(_progress_line(row), file=sys.stderr, flush=True)
                 write_csv(rows, args.out)  # keep what is done if the run is interrupted
-    plot(rows, args.png)
+    try:
+        plot(rows, args.png)
+        written = f"{args.out} and {args.png}"
+    except ModuleNotFoundError:
+        # The chart needs the bench extra; the measurements and the table do not.
+        print("matplotlib is not installed (pip install -e '.[bench]'): no chart", file=sys.stderr)
+        written = str(args.out)
     print(markdown_table(rows))
-    print(f"\nwrote {args.out} and {args.png} (cpus: {os.cpu_count()})", file=sys.stderr)
+    print(f"\nwrote {written} (cpus: {os.cpu_count()})", file=sys.stderr)
     return 0
 
 
