@@ -308,3 +308,59 @@ def test_layout_splits_travel_around_lunch_only_when_needed() -> None:
     segs = layout(problem2, route2)
     assert [s.kind for s in segs][2:5] == ["travel", "break", "travel"]
     assert segs[3].place is None
+
+
+def test_insertion_plan_is_reported_before_the_search_and_feasible() -> None:
+    # With no solution allowed to OR-Tools, what comes back is the Python insertion plan: it
+    # must pass the independent verifier, serve the required nodes, and be the first report.
+    for seed in range(6):
+        problem = random_problem(random.Random(seed), n_nodes=7, n_tracks=2)
+        seen: list[Progress] = []
+        solution = solve(problem, SolveParams(solution_limit=0), seen.append)
+        assert verify_solution(problem, solution) == []
+        assert solution.is_complete(problem)
+        assert seen[0].solutions == 0
+        assert (seen[0].score, seen[0].travel_minutes) == (
+            solution.score(problem),
+            solution.travel_minutes(problem),
+        )
+        assert solution.score(problem) > 0
+
+
+def test_insertion_places_the_event_and_the_must_visit_before_higher_scores() -> None:
+    # A fixed event at C 660-780, a must-visit at A (score 0) that fits before it (arrival 510,
+    # back at C by 630), and a visit at B worth 50 that would take 520-760 alone. The
+    # insertion takes the event first, then the must-visit, and leaves the score out rather
+    # than a required node.
+    nodes = [
+        Node(2, 240, ((520, 520),), score=50),
+        Node(3, 120, ((660, 660),), required=True),
+        Node(1, 60, ((500, 540),), required=True),
+    ]
+    problem = Problem.build(TRAVEL, nodes, [day()])
+    solution = solve(problem, SolveParams(solution_limit=0))
+    assert verify_solution(problem, solution) == []
+    assert solution.routes[0].stops == (Stop(2, 510), Stop(1, 660))
+    assert solution.dropped == (0,)
+
+
+def test_lunch_is_respected_by_the_insertion_plan() -> None:
+    lunch = (Break(720, 840, 60),)
+    nodes = [Node(p, 90, ((480, 900),), score=10) for p in (1, 2, 3)]
+    problem = Problem.build(TRAVEL, nodes, [day(lunch), day(lunch)])
+    solution = solve(problem, SolveParams(solution_limit=0))
+    assert verify_solution(problem, solution) == []
+    for route in solution.routes:
+        check_route_timing(problem, route)
+    assert solution.score(problem) == 30
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_search_result_never_ranks_below_the_insertion_plan(seed: int) -> None:
+    problem = crowded_problem(seed)
+    inserted = solve(problem, SolveParams(solution_limit=0))
+    searched = solve(problem, PARAMS)
+    assert verify_solution(problem, searched) == []
+    assert searched.score(problem) >= inserted.score(problem)
+    if searched.score(problem) == inserted.score(problem):
+        assert searched.travel_minutes(problem) <= inserted.travel_minutes(problem)
