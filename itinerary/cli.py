@@ -74,7 +74,8 @@ def main_options(
 
 
 VisitFile = Annotated[
-    Path, typer.Argument(help="The trip description (visit.yaml).", show_default=False)
+    Path,
+    typer.Argument(help="The trip description (visit.yaml).", show_default=False, metavar="VISIT"),
 ]
 LangOption = Annotated[
     str | None,
@@ -203,7 +204,9 @@ def _describe_written(written: Any) -> str:
 def export_command(
     plan_file: Annotated[
         Path,
-        typer.Argument(help="A plan saved with: itinerary plan visit.yaml --json plan.json"),
+        typer.Argument(
+            help="A plan saved with: itinerary plan visit.yaml --json plan.json", metavar="PLAN"
+        ),
     ],
     fmt: Annotated[
         str,

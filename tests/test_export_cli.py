@@ -306,3 +306,17 @@ def test_plan_proves_the_examples_optimal_and_no_bound_skips_it(tmp_path: Path) 
     assert "bound" not in data and "optimal" not in data
     assert "optimal" not in result.stdout
     assert f"{plan.score} of {plan.max_score}" in result.stdout
+
+
+def test_plan_export_for_the_delegation_in_german(tmp_path: Path) -> None:
+    visit = tmp_path / "limoges.yaml"
+    visit.write_bytes((EXAMPLES / "limoges-symposium.yaml").read_bytes())
+    out = tmp_path / "plan.json"
+    args = ["plan", str(visit), "--export", "md", "--for", "delegation", "--lang", "de"]
+    result = runner.invoke(app, [*args, "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    programme = (tmp_path / "limoges.md").read_text(encoding="utf-8")
+    assert "Mittwoch, 9. April 2008" in programme
+    plan = Plan.from_json(out.read_bytes())
+    assert plan.unscheduled and not any(u.id in programme for u in plan.unscheduled)
+    assert "Übersicht" in result.stdout  # the tables follow --lang too
