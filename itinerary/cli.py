@@ -105,14 +105,6 @@ def _render_options(lang: str | None, audience: str) -> Any:
     return RenderOptions(lang=lang, audience=audience)  # type: ignore[arg-type]
 
 
-def _check_formats(formats: list[str]) -> None:
-    from .render import FORMATS
-
-    for fmt in formats:
-        if fmt not in FORMATS:
-            raise OutputError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
-
-
 @app.command()
 @handles_errors
 def plan(
@@ -157,7 +149,7 @@ def plan(
 
     from rich.console import Console
 
-    from .export import check_destination, default_destination, export_plan
+    from .export import check_destination, check_format, default_destination, export_plan
     from .fsio import refuse_overwrite, write_text
     from .load import load_spec
     from .planner import DEFAULT_BOUND, make_plan
@@ -165,7 +157,8 @@ def plan(
     from .solver import SolveParams
 
     formats = list(dict.fromkeys(export or []))
-    _check_formats(formats)
+    for fmt in formats:
+        check_format(fmt)
     options = _render_options(lang, audience)
     if json_out is not None:
         refuse_overwrite(json_out, force=force)
@@ -235,13 +228,11 @@ def export_command(
     ] = False,
 ) -> None:
     """Export a saved plan without planning again: calendars, host notes, printable pages."""
-    from .export import default_destination, export_plan, read_plan
+    from .export import check_format, default_destination, export_plan, read_plan
 
-    _check_formats([fmt])
+    check_format(fmt)
     options = _render_options(lang, audience)
     destination: Path | str = out if out is not None else default_destination(plan_file, fmt)
-    if fmt == "json" and out is None:
-        raise OutputError("give --out for json (the default would be the plan file itself)")
     saved = read_plan(plan_file)
     written = export_plan(saved, fmt, destination, options, force=force)
     if written.path != "-":

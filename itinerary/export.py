@@ -106,11 +106,19 @@ class Written:
     files: int
 
 
+def check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise OutputError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+
+
 def default_destination(source: Path, fmt: str) -> Path:
     """Beside the plan or visit file: plan.json -> plan.html, plan-hosts/, …"""
     spec = FORMATS[fmt]
     stem = source.name.removesuffix(".json").removesuffix(".yaml").removesuffix(".yml")
-    return source.with_name(stem + spec.extension)
+    destination = source.with_name(stem + spec.extension)
+    if destination == source:  # `export plan.json --format json`
+        raise OutputError(f"give --out for {fmt} (the default would be {source} itself)")
+    return destination
 
 
 def check_destination(fmt: str, out: Path | str, *, force: bool) -> None:
@@ -141,8 +149,7 @@ def export_plan(
     force: bool = False,
 ) -> Written:
     """Render `plan` as `fmt` and write it to `out` ("-": standard output)."""
-    if fmt not in FORMATS:
-        raise OutputError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    check_format(fmt)
     check_destination(fmt, out, force=force)
     content = render(plan, fmt, options or RenderOptions())
     if str(out) == "-":

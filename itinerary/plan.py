@@ -99,6 +99,15 @@ class PlanTrack(_Model):
     items: list[Item]
     notes: list[str] = Field(default_factory=list)
 
+    def address_of(self, key: str | None) -> str | None:
+        """The address of place `key` (a lunch's `at`), as the day's visit, event or stay has it."""
+        for item in self.items:
+            if isinstance(item, VisitItem | EventItem) and item.id == key:
+                return item.address
+            if isinstance(item, StartItem | EndItem) and item.key == key:
+                return item.address
+        return None
+
 
 class Cause(_Model):
     """Why something is unscheduled, as a code and its values, so every export can word it in

@@ -28,6 +28,21 @@ def plan_text(text: str, params: SolveParams = FAST) -> Plan:
     return plan_checked(load_spec_text(text, "visit.yaml"), params)
 
 
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def assert_golden(name: str, content: bytes | str) -> None:
+    """Compare with tests/golden/NAME; review a diff there like code, and regenerate with
+    UPDATE_GOLDEN=1 when the change is intended."""
+    import os
+
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    golden = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_bytes(data)
+    assert data == golden.read_bytes(), f"{name} differs; UPDATE_GOLDEN=1 if intended"
+
+
 @functools.cache
 def example_plan(name: str) -> Plan:
     """A bundled example ("its-owl-week" or "its-owl-week.yaml"), planned and checked once per
@@ -50,4 +65,13 @@ def limoges() -> Plan:
     return example_plan("limoges-symposium")
 
 
-__all__ = ["EXAMPLES", "FAST", "example_plan", "load_spec", "plan_checked", "plan_text"]
+__all__ = [
+    "EXAMPLES",
+    "FAST",
+    "GOLDEN",
+    "assert_golden",
+    "example_plan",
+    "load_spec",
+    "plan_checked",
+    "plan_text",
+]

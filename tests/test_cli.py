@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import GOLDEN, assert_golden
 from typer.testing import CliRunner
 
 from itinerary.check import check_plan
@@ -277,9 +278,6 @@ def test_travel_matrix_minutes_plus_buffer_are_used(tmp_path: Path) -> None:
     assert plan.travel_minutes == 88
 
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
-
-
 @pytest.mark.parametrize(
     ("lang", "golden_name"),
     [("en", "limoges-plan.txt"), (None, "limoges-plan.fr.txt"), ("de", "limoges-plan.de.txt")],
@@ -288,7 +286,6 @@ def test_terminal_tables_match_the_golden_file(lang: str | None, golden_name: st
     """Review a diff here like code; regenerate with UPDATE_GOLDEN=1 when it is intended.
     Without a language the tables follow the trip's (French for Limoges)."""
     import io
-    import os
 
     from rich.console import Console
 
@@ -297,8 +294,4 @@ def test_terminal_tables_match_the_golden_file(lang: str | None, golden_name: st
     plan = Plan.from_json((GOLDEN / "limoges-plan.json").read_bytes())
     console = Console(file=io.StringIO(), width=100, force_terminal=False, color_system=None)
     print_plan(plan, console, lang)  # type: ignore[arg-type]
-    text = console.file.getvalue()
-    golden = GOLDEN / golden_name
-    if os.environ.get("UPDATE_GOLDEN"):
-        golden.write_text(text, encoding="utf-8")
-    assert text == golden.read_text(encoding="utf-8")
+    assert_golden(golden_name, console.file.getvalue())

@@ -320,3 +320,14 @@ def test_plan_export_for_the_delegation_in_german(tmp_path: Path) -> None:
     plan = Plan.from_json(out.read_bytes())
     assert plan.unscheduled and not any(u.id in programme for u in plan.unscheduled)
     assert "Übersicht" in result.stdout  # the tables follow --lang too
+
+
+def test_a_lunch_place_is_found_by_its_key_in_the_days_items() -> None:
+    plan = read_plan(SAVED)
+    track, lunch = next(
+        (t, i) for t in plan.tracks for i in t.items if i.type == "lunch" and i.at is not None
+    )
+    visits = {i.id: i.address for i in track.items if i.type == "visit"}
+    stays = {i.key: i.address for i in track.items if i.type in ("start", "end")}
+    assert track.address_of(lunch.at) == {**stays, **visits}[lunch.at]
+    assert track.address_of("no-such-place") is None and track.address_of(None) is None

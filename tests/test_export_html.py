@@ -18,6 +18,7 @@ from itertools import accumulate
 from pathlib import Path
 
 import pytest
+from conftest import GOLDEN, assert_golden
 
 from itinerary.plan import Plan, VisitItem
 from itinerary.render import RenderOptions, render
@@ -26,7 +27,6 @@ from itinerary.render.program import TEXTS, build
 from itinerary.render.svg import MAP_HEIGHT, MAP_WIDTH, PALETTE, Projection, map_svg, text_width
 from itinerary.render.terminal import score_line
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
 VOID = {"meta", "br", "wbr", "col", "img", "input", "link", "hr", "source"}
 
 
@@ -216,10 +216,7 @@ def test_output_is_deterministic_and_matches_the_golden_file() -> None:
     plan = Plan.from_json((GOLDEN / "limoges-plan.json").read_bytes())
     content = render(plan, "html", RenderOptions())
     assert content == render(plan, "html", RenderOptions())
-    golden = GOLDEN / "limoges-programme.html"
-    if os.environ.get("UPDATE_GOLDEN"):
-        golden.write_bytes(content)  # type: ignore[arg-type]
-    assert content == golden.read_bytes()
+    assert_golden("limoges-programme.html", content)  # type: ignore[arg-type]
 
 
 # --- the pictures -------------------------------------------------------------------------------

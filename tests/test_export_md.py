@@ -6,19 +6,16 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-from pathlib import Path
 
 import pytest
+from conftest import GOLDEN, assert_golden
 from markdown_it import MarkdownIt
 
 from itinerary.plan import Plan
 from itinerary.render import RenderOptions, render
 from itinerary.render.i18n import LABELS, Words
 from itinerary.render.md_export import md
-
-GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
 def md_of(plan: Plan, **options: str) -> str:
@@ -146,7 +143,4 @@ def test_output_is_deterministic_and_matches_the_golden_file() -> None:
     plan = Plan.from_json((GOLDEN / "limoges-plan.json").read_bytes())
     content = render(plan, "md", RenderOptions())
     assert content == render(plan, "md", RenderOptions())
-    golden = GOLDEN / "limoges-programme.md"
-    if os.environ.get("UPDATE_GOLDEN"):
-        golden.write_bytes(content)  # type: ignore[arg-type]
-    assert content == golden.read_bytes()
+    assert_golden("limoges-programme.md", content)  # type: ignore[arg-type]

@@ -24,11 +24,10 @@ from .ics_export import (
     calendar_for,
     contact_text,
     description,
-    joined,
-    one_line,
     place_name,
     slots,
 )
+from .text import joined, one_line
 
 TEXTS = {
     "en": {

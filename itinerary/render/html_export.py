@@ -25,9 +25,9 @@ from .program import (
     build,
     contact_name,
     duration,
-    printable,
 )
 from .svg import PALETTE, map_svg, timeline_svg
+from .text import printable
 
 _VISIT, _VISIT_INK = PALETTE["visit"]
 _EVENT, _EVENT_INK = PALETTE["event"]

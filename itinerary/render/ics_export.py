@@ -11,7 +11,6 @@ next and how long the way there takes. `calendar_for` also builds each host's ow
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from types import UnionType
@@ -33,6 +32,7 @@ from ..plan import (
 from ..spec import Contact, slug
 from . import RenderOptions
 from .i18n import Words, clock
+from .text import joined, one_line, printable
 
 PRODID = "-//itinerary//itinerary export//EN"
 
@@ -55,7 +55,6 @@ CalendarItem = VisitItem | EventItem | LunchItem
 
 # Control characters other than tab and newline: RFC 5545 text must not contain them (and a
 # mail client shows them as garbage), but icalendar writes them as they come.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -105,11 +104,6 @@ def place_name(item: object) -> str:
     raise TypeError(item)
 
 
-def joined(*parts: str | None, sep: str = ", ") -> str:
-    """The parts that are there: joined("Claas", None) == "Claas"."""
-    return sep.join(part for part in parts if part)
-
-
 def contact_text(contact: Contact | None) -> str:
     """'Katrin Brandt (Head of R&D), +49 5251 000 210, k.brandt@iem.example.org'."""
     if contact is None:
@@ -121,15 +115,6 @@ def contact_text(contact: Contact | None) -> str:
 def description(facts: Iterable[tuple[str, str]], w: Words) -> str:
     """One `label: value` line per fact that has a value."""
     return "\n".join(f"{label}{w['colon']}{value}" for label, value in facts if value)
-
-
-def printable(text: str) -> str:
-    return _CONTROLS.sub("", text)
-
-
-def one_line(text: str) -> str:
-    """Printable text on one line: line breaks and runs of white space become one space."""
-    return printable(" ".join(text.split()))
 
 
 def calendar_for(plan: Plan, entries: Iterable[Entry], name: str | None) -> bytes:
@@ -189,16 +174,6 @@ def calendar_for(plan: Plan, entries: Iterable[Entry], name: str | None) -> byte
     return cal.to_ical()
 
 
-def _address_of(track: PlanTrack, key: str | None) -> str | None:
-    """The address of the place `key` (a lunch's `at`), as its visit, event or stay gives it."""
-    for item in track.items:
-        if isinstance(item, VisitItem | EventItem) and item.id == key:
-            return item.address
-        if isinstance(item, StartItem | EndItem) and item.key == key:
-            return item.address
-    return None
-
-
 def _next_line(slot: Slot, zone: ZoneInfo, w: Words) -> str:
     """'Next: 25 min travel to X' or, at the same place, 'Next: Lunch at 12:00'."""
     following = slot.track.items[slot.index + 1 : slot.index + 2]
@@ -234,7 +209,7 @@ def delegation_entry(plan: Plan, slot: Slot, w: Words) -> Entry:
             w["lunch"],
             "lunch",
         )
-        location = joined(item.place, _address_of(track, item.at)) or w["lunch_on_the_way"]
+        location = joined(item.place, track.address_of(item.at)) or w["lunch_on_the_way"]
         facts = []
     return Entry(
         key=key,

@@ -15,7 +15,8 @@ import re
 from ..plan import Plan
 from . import RenderOptions
 from .i18n import Words
-from .program import TEXTS, Day, Programme, Row, build, contact_parts, duration, printable
+from .program import TEXTS, Day, Programme, Row, build, contact_parts, duration
+from .text import printable
 
 # Emphasis, links and images, code, tables, headings, HTML, strikethrough and math ($).
 _ACTIVE = re.compile(r"([\\`*_\[\]<>|~#$])")

@@ -9,7 +9,6 @@ each renderer escapes for its own syntax.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -170,16 +169,6 @@ def build(plan: Plan, options: RenderOptions) -> Programme:
     )
 
 
-_LINE_BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x85": "\n"})
-
-
-def printable(text: str) -> str:
-    """User text without control characters (they are invalid in HTML and garble a terminal);
-    every kind of line break becomes "\\n", which each format then renders its own way."""
-    text = text.replace("\r\n", "\n").translate(_LINE_BREAKS).replace("\t", " ")
-    return "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cc")
-
-
 def duration(minutes: int, w: Words) -> str:
     """'45 min', '11 h 31' — the same shape in the three languages, the unit from the labels."""
     if minutes < 60:
@@ -238,13 +227,6 @@ def _day(number: int, track: PlanTrack, w: Words, organiser: bool) -> Day:
     rows: list[Row] = []
     stops: list[Stop] = []
     path: list[int] = []
-    # A lunch names its place by key; the address is on the item at that place.
-    addresses: dict[str, str | None] = {}
-    for i in track.items:
-        if isinstance(i, VisitItem | EventItem):
-            addresses[i.id] = i.address
-        elif isinstance(i, StartItem | EndItem):
-            addresses[i.key] = i.address
 
     def visit_stop(kind: StopKind, name: str, location: tuple[float, float]) -> str:
         marker = str(sum(1 for s in stops if s.kind != "base") + 1)
@@ -313,7 +295,7 @@ def _day(number: int, track: PlanTrack, w: Words, organiser: bool) -> Day:
                     time=clock_range(item.start, item.end),
                     label=w["lunch"],
                     place=item.place if item.place is not None else w["lunch_on_the_way"],
-                    address=addresses.get(item.at or "") or "",
+                    address=track.address_of(item.at) or "",
                 )
             )
     long_date = w.long_date(track.date)
@@ -349,6 +331,5 @@ __all__ = [
     "contact_name",
     "contact_parts",
     "duration",
-    "printable",
     "priority_text",
 ]

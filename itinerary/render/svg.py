@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from html import escape
 
 from .i18n import Words, clock
-from .program import Day, Row, Stop, printable
+from .program import Day, Row, Stop
+from .text import one_line
 
 # kind -> (fill, text colour)
 PALETTE: dict[str, tuple[str, str]] = {
@@ -33,10 +34,6 @@ HAIRLINE = "#d5dae0"
 # Average advance of a character in a sans-serif font, in ems. The layout only needs to know
 # whether a label fits; erring wide truncates a little early rather than overflowing.
 _CHAR_EM = 0.58
-
-
-def one_line(text: str) -> str:
-    return printable(text).replace("\n", " ")
 
 
 def _t(text: str) -> str:
