@@ -19,10 +19,11 @@ class SolveParams:
     bound. The other fields tune the iterated local search (see `routing.py`); the defaults were
     chosen on the TOPTW benchmark (benchmarks/README.md)."""
 
-    solution_limit: int | None = 20_000
-    patience: int | None = 500  # stop after this much work (in solutions) without improvement
+    iterations: int | None = 4000  # of ruin and recreate (lns.py); 0: the insertion plan alone
+    solution_limit: int | None = 2000  # solutions of the OR-Tools polish; 0: none
+    patience: int | None = 300  # stop the polish after this much work (in solutions) without gain
     time_limit: float | None = None  # seconds; results then depend on the machine's speed
-    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
+    polish_share: float = 0.1  # of a time limit, left to the OR-Tools polish
     metaheuristic: str = "GREEDY_DESCENT"  # the local search inside each iteration
     score_weight: float = 0.3  # while searching, a score point is worth this many mean legs
     ruin_strength: float = 0.3  # the longest run of visits cut out of a route, as a share of it
@@ -31,13 +32,19 @@ class SolveParams:
     seed: int = 1  # of the ruin-and-recreate choices; fixed, so runs are reproducible
 
     def __post_init__(self) -> None:
-        if self.restart_after < 1 or self.recreate_attempts < 0 or not 0 < self.ruin_strength <= 1:
+        if (
+            self.restart_after < 1
+            or self.recreate_attempts < 0
+            or not 0 < self.ruin_strength <= 1
+            or not 0 <= self.polish_share <= 1
+            or (self.iterations is None and self.time_limit is None)
+        ):
             raise ValueError(f"invalid search parameters: {self}")
 
     @staticmethod
     def for_seconds(seconds: float) -> SolveParams:
         """Search for a wall-clock time instead of the fixed work budget."""
-        return SolveParams(solution_limit=None, patience=None, time_limit=seconds)
+        return SolveParams(iterations=None, solution_limit=None, patience=None, time_limit=seconds)
 
 
 @dataclass(frozen=True)

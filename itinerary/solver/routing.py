@@ -42,7 +42,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_param
 from ..errors import InternalError
 from ..problem import Problem, Route, Solution, Stop
 from ..schedule import earliest_starts, layout
-from . import Observer, Progress, SolveParams
+from . import Observer, Progress, SolveParams, lns
 
 _MAX_COST = 2**62
 CHECKS_PER_SOLUTION = 1000  # limit checks that count as much work as one solution
@@ -286,10 +286,12 @@ class _Search:
         params: SolveParams,
         observer: Observer | None,
         reported: _Rank | None = None,
+        time_limit: float | None = None,
     ) -> None:
-        """`reported`: the best plan the observer has already been told about, if any."""
+        """`reported`: the best plan the observer has already been told about, if any;
+        `time_limit`: the seconds this search may take."""
         self.model, self.params, self.observer = model, params, observer
-        self.deadline = None if params.time_limit is None else time.monotonic() + params.time_limit
+        self.deadline = None if time_limit is None else time.monotonic() + time_limit
         self.solutions = 0  # every solution any solve passed through
         self.checks = 0  # limit checks: work done between solutions
         self.best: _Rank | None = None
@@ -346,16 +348,9 @@ class _Search:
         self.checks += 1
         return self.stale() or self.out_of_solutions()
 
-    def search_parameters(
-        self, first_solution: str | None = None
-    ) -> routing_parameters_pb2.RoutingSearchParameters:
-        """One OR-Tools solve's parameters: with `first_solution` the first solve, without it
-        a local search from a given assignment; either way within what is left of the time."""
+    def search_parameters(self) -> routing_parameters_pb2.RoutingSearchParameters:
+        """One local search's parameters, within what is left of the time."""
         search = pywrapcp.DefaultRoutingSearchParameters()
-        if first_solution is not None:
-            search.first_solution_strategy = getattr(
-                routing_enums_pb2.FirstSolutionStrategy, first_solution
-            )
         search.local_search_metaheuristic = getattr(
             routing_enums_pb2.LocalSearchMetaheuristic, self.params.metaheuristic
         )
@@ -571,63 +566,114 @@ def _transit_rows(
 
 
 def solve_routing(problem: Problem, params: SolveParams, observer: Observer | None) -> Solution:
-    """Iterated local search: a first solution improved by OR-Tools' local search, then, until
-    the budget is spent, ruin part of the current routes and let the local search rebuild them.
-    The walk moves to every new local optimum and returns to the best one after a run of
-    iterations without improvement."""
-    # The insertion plan comes first, before the model is built, so the observer sees a plan
-    # within about a second even where OR-Tools' own first solution takes several.
-    inserted = _inserted_solution(problem)
-    inserted_rank = _Rank(
-        len(inserted.missing_required(problem)),
-        problem.max_score() - inserted.score(problem),
-        inserted.travel_minutes(problem),
-    )
+    """Cheapest insertion, then ruin and recreate (`lns.improve`), then OR-Tools' local search
+    from the best plan found: an iterated local search whose iterations ruin part of the routes
+    and let OR-Tools rebuild them, which also reorders visits within a day (2-opt, relocation,
+    exchange) where ruin and recreate only moves whole visits."""
+    # The insertion plan comes first, before anything is built, so the observer sees a plan
+    # within about a second even on the largest trips.
+    began = time.monotonic()
+    sequences = _insertion_sequences(problem)
+    inserted = _sequence_solution(problem, sequences)
+    best_rank = _solution_rank(problem, inserted)
     if observer is not None:
-        observer(_progress(problem, 0, inserted_rank))
+        observer(_progress(problem, 0, best_rank))
+    iterations = 0
+    best = sequences
+
+    def on_best(found: list[list[int]], rank: tuple[int, int, int]) -> None:
+        nonlocal best, best_rank
+        if rank < best_rank.key():
+            best, best_rank = found, _Rank(*rank)
+            if observer is not None:
+                observer(_progress(problem, iterations, best_rank))
+
+    lns_stop = ""
+    if params.iterations != 0 and problem.nodes and problem.tracks:
+        lns_deadline = (
+            None
+            if params.time_limit is None
+            else began + params.time_limit * (1.0 - params.polish_share)
+        )
+        last_best = 0
+
+        def progress() -> float:
+            nonlocal iterations, last_best, lns_stop
+            iterations += 1
+            if lns_deadline is not None:
+                spent = (time.monotonic() - began) / (lns_deadline - began)
+                if spent >= 1.0:
+                    lns_stop = f"time limit ({params.time_limit:g} s)"
+                return spent
+            assert params.iterations is not None
+            if iterations >= params.iterations:
+                lns_stop = f"iteration limit ({params.iterations})"
+                return 1.0
+            return iterations / params.iterations
+
+        lns.improve(problem, sequences, random.Random(params.seed), progress, on_best)
+    found = _sequence_solution(problem, best)
+    if params.solution_limit == 0 or (
+        params.time_limit is not None and time.monotonic() - began >= params.time_limit
+    ):
+        return _finished(found, iterations, lns_stop or "solution limit (0)")
+    return _polished(problem, params, observer, found, best_rank, iterations, began)
+
+
+def _polished(
+    problem: Problem,
+    params: SolveParams,
+    observer: Observer | None,
+    start: Solution,
+    start_rank: _Rank,
+    iterations: int,
+    began: float,
+) -> Solution:
+    """OR-Tools' local search from `start`, then iterated: ruin part of the routes, insert a few
+    nodes not served, let the local search rebuild; back to the best after a run without gain."""
     weights = Weights.for_problem(problem, params.score_weight * _mean_travel(problem))
     model = _Model(problem, weights)
     routing = model.routing
-    search = _Search(model, params, observer, reported=inserted_rank)
+    remaining = None if params.time_limit is None else params.time_limit - (time.monotonic() - began)
+    search = _Search(model, params, observer, reported=start_rank, time_limit=remaining)
     routing.AddAtSolutionCallback(search.on_solution)
     routing.AddSearchMonitor(routing.solver().CustomLimit(search.limit_check))
-
-    # OR-Tools still builds its own first solution: seeding its local search with the insertion
-    # plan instead ended lower within the same time (400 hosts x 10 days, 8 s: the insertion plan
-    # of 1,433 was never improved, against OR-Tools' 1,741), as its first solution is the better
-    # start there. Where the insertion plan is the better one, the walk starts from it instead.
-    first = routing.SolveWithParameters(search.search_parameters(params.first_solution))
-    if first is None or search.best is None:  # out of time before OR-Tools' first solution
-        return _finished(inserted, search.solutions, search.stopped_by())
+    routing.CloseModelWithParameters(search.search_parameters())
     # Made once, outside any search (see `new_snapshot`); each iteration overwrites it.
-    partial = routing.solver().Assignment(first)
-    current = model.routes(first)
-    if inserted_rank.key() < search.best.key():  # the better start for the walk
-        current = model.copy_routes(inserted)
+    partial = routing.solver().Assignment()
+    current = model.copy_routes(start)
     rng = random.Random(params.seed)
     since_best = 0
+    ruined = current
     while not search.spent():
         before = search.best
+        if not routing.RoutesToAssignment(ruined, True, True, partial):
+            raise InternalError("a feasible plan could not be handed to OR-Tools")
+        rebuilt = routing.SolveFromAssignmentWithParameters(partial, search.search_parameters())
+        if rebuilt is not None:
+            current = model.routes(rebuilt)
+        since_best = 0 if search.best is not before else since_best + 1
+        if since_best and since_best % params.restart_after == 0 and search.best_routes:
+            current = search.best_routes
         ruined = _perturbed(model, current, rng, params.ruin_strength)
         ruined = _recreated(model, ruined, rng, params.recreate_attempts)
-        if routing.RoutesToAssignment(ruined, True, True, partial):
-            rebuilt = routing.SolveFromAssignmentWithParameters(partial, search.search_parameters())
-            if rebuilt is not None:
-                current = model.routes(rebuilt)
-        since_best = 0 if search.best is not before else since_best + 1
-        if since_best and since_best % params.restart_after == 0:
-            assert search.best_routes is not None
-            current = search.best_routes
 
-    if inserted_rank.key() < search.best.key():  # the search never reached the insertion plan
-        return _finished(inserted, search.solutions, search.stopped_by())
-    return model.solution(search.best_solution, search.solutions, search.stopped_by())
+    solutions = iterations + search.solutions
+    if search.best is None or start_rank.key() <= search.best.key():
+        return _finished(start, solutions, search.stopped_by())
+    return model.solution(search.best_solution, solutions, search.stopped_by())
 
 
-def _inserted_solution(problem: Problem) -> Solution:
-    """The cheapest-insertion plan as a Solution (complete whenever insertion found room for
-    every required node)."""
-    sequences = _insertion_sequences(problem)
+def _solution_rank(problem: Problem, solution: Solution) -> _Rank:
+    return _Rank(
+        len(solution.missing_required(problem)),
+        problem.max_score() - solution.score(problem),
+        solution.travel_minutes(problem),
+    )
+
+
+def _sequence_solution(problem: Problem, sequences: list[list[int]]) -> Solution:
+    """Feasible node sequences per track as a timed Solution."""
     served = {n for sequence in sequences for n in sequence}
     return Solution(
         routes=tuple(_timed_route(problem, t, seq) for t, seq in enumerate(sequences)),

@@ -1,0 +1,512 @@
+"""Ruin and recreate in numpy: the fast half of the search.
+
+One OR-Tools local search per iteration costs 0.05-0.3 s on a 250-node problem, so 10 s allow only
+a few dozen iterations there. This module does the cheap part of the walk itself, thousands of
+times per second's worth of OR-Tools work: ruin a few visits (strings of consecutive visits near a
+random one, as in SISR, or visits at random), then refill the routes by greedy insertion, and
+accept the result by simulated annealing. OR-Tools' local search then polishes what it finds
+(`routing.py`).
+
+Feasibility is checked in O(1) per insertion with the classic forward/backward pair per route:
+`free[i]`, the earliest time the group is free after the first i items, and `latest[i]`, the
+latest time it may be ready at item i (the end place for i = len) and still finish the route.
+Every constraint is a release time or a deadline, so inserting j between items i-1 and i is
+feasible exactly when j's window admits its earliest start and the group is then ready at item i
+no later than `latest[i]`. A node may have several windows: its earliest start is the first
+window point at or after it is ready, its latest the last one at or before its deadline.
+
+The break (lunch) sits on one leg of each route ("gap"), where it is taken as early as the leg
+allows, on the way if need be (the rule of `schedule.earliest_starts`). After each change the
+break moves to the leg that leaves the most slack. An insertion into the break's own leg is tried
+with the break before and after the new visit.
+
+The search never sees a date or a name; it returns node sequences per track, which
+`routing.py` times and hands on.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..problem import Problem
+
+_NEG = -(2**40)  # "infeasible" for a latest time
+_INF = 2**40
+
+
+@dataclass(frozen=True)
+class LnsParams:
+    """How the walk is steered; the defaults were chosen on the TOPTW benchmark."""
+
+    travel_weight: float = 0.01  # score points one mean leg of travel costs in the acceptance
+    start_temperature: float = 0.2  # as a share of the mean score of a node
+    end_temperature: float = 0.005
+    ruin_min: int = 2
+    ruin_max: int = 20  # visits one ruin removes at most
+    max_string: int = 12  # longest run of consecutive visits one string removal cuts
+    noise: float = 0.25  # random spread of the insertion priority, as a share of it
+    route_noise: float = 1.0  # a route's time may look up to this share dearer in one round
+    restart_after: int = 2000  # iterations without a new best before a kick from the best
+    kick_share: float = 0.3  # of the visits the kick removes
+
+
+class _Data:
+    """The problem as arrays: one column per (node, window) copy, as candidates to insert."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.travel = np.array(problem.travel, dtype=np.int64)
+        tracks = problem.tracks
+        node_of, opens, closes = [], [], []
+        for n, node in enumerate(problem.nodes):
+            for a, b in node.windows:
+                node_of.append(n)
+                opens.append(a)
+                closes.append(b)
+        self.copy_node = np.array(node_of, dtype=np.int64)
+        nodes = problem.nodes
+        self.copy_place = np.array([nodes[n].place for n in node_of], dtype=np.int64)
+        self.copy_duration = np.array([nodes[n].duration for n in node_of], dtype=np.int64)
+        self.copy_open = np.array(opens, dtype=np.int64)
+        self.copy_close = np.array(closes, dtype=np.int64)
+        self.copy_score = np.array([nodes[n].score for n in node_of], dtype=np.float64)
+        self.copy_required = np.array([nodes[n].required for n in node_of], dtype=bool)
+        # allowed[t, c]: track t may serve copy c (the node allows it and the window meets the day)
+        allowed = np.zeros((len(tracks), len(node_of)), dtype=bool)
+        for c, n in enumerate(node_of):
+            for t in problem.allowed_tracks(n):
+                track = tracks[t]
+                if opens[c] <= track.latest_end and closes[c] >= track.earliest_start:
+                    allowed[t, c] = True
+        self.allowed = allowed
+        # Fixed-time events stay where they are; a must-visit may move to another time or day.
+        self.movable = [
+            len(nd.windows) > 1 or (bool(nd.windows) and nd.windows[0][0] < nd.windows[0][1])
+            for nd in nodes
+        ]
+        self.travel_rows = problem.travel
+        self.place = [nd.place for nd in nodes]
+        self.duration = [nd.duration for nd in nodes]
+        self.windows = [nd.windows for nd in nodes]
+        self.single_window = [nd.windows[0] if len(nd.windows) == 1 else None for nd in nodes]
+        self.score = [nd.score for nd in nodes]
+        self.required = [nd.required for nd in nodes]
+        self.n_required = sum(self.required)
+        self.max_score = problem.max_score()
+        self.copies_of: list[list[int]] = [[] for _ in nodes]
+        for c, n in enumerate(node_of):
+            self.copies_of[n].append(c)
+        places = sorted({nd.place for nd in nodes})
+        # The nodes nearest to each node, for string removal around a seed.
+        self.neighbours: list[list[int]] = []
+        for node in nodes:
+            row = self.travel[node.place]
+            order = sorted(range(len(nodes)), key=lambda m: (int(row[nodes[m].place]), m))
+            self.neighbours.append(order[:64])
+        legs = self.travel[np.ix_(places, places)]
+        self.mean_leg = float(legs[legs > 0].mean()) if (legs > 0).any() else 1.0
+        scores = [nd.score for nd in nodes if nd.score > 0]
+        self.mean_score = sum(scores) / len(scores) if scores else 1.0
+
+
+class _Route:
+    """One track's sequence of nodes with its forward and backward times."""
+
+    __slots__ = ("data", "t", "items", "gap", "free", "latest", "ready", "legs", "score", "required")
+
+    def __init__(self, data: _Data, t: int, items: list[int]) -> None:
+        self.data, self.t, self.items = data, t, items
+        self.gap = -1  # the leg (into item gap; len = into the end) that holds the break
+        self.free: list[int] = []
+        self.latest: list[int] = []
+        self.ready: list[int] = []  # when the group is ready at each item / the end
+        self.legs = self.score = self.required = 0  # travel minutes, score, must-visits served
+        if not self.update():
+            raise ValueError(f"infeasible sequence {items} on track {t}")
+
+    def places(self) -> list[int]:
+        track = self.data.problem.tracks[self.t]
+        place = self.data.place
+        return [track.start_place] + [place[n] for n in self.items] + [track.end_place]
+
+    def snapshot(self) -> tuple:
+        # update() makes new lists, so keeping the old ones is enough to undo.
+        return (self.items, self.gap, self.free, self.latest, self.ready, self.legs,
+                self.score, self.required)
+
+    def restore(self, snapshot: tuple) -> None:
+        (self.items, self.gap, self.free, self.latest, self.ready, self.legs,
+         self.score, self.required) = snapshot
+
+    def update(self) -> bool:
+        """Recompute the times; False if the sequence cannot be done (then nothing is kept)."""
+        data = self.data
+        track = data.problem.tracks[self.t]
+        brk = track.breaks[0] if track.breaks else None
+        travel, windows, duration = data.travel_rows, data.windows, data.duration
+        single = data.single_window
+        places = self.places()
+        items = self.items
+        count = len(items)
+        # Forward without the break, then backward without it; the break then goes to the leg
+        # where, taken as early as it may be, it leaves the most slack.
+        f = track.earliest_start
+        free = [f]
+        ready = []
+        legs = 0
+        for i, n in enumerate(items):
+            leg = travel[places[i]][places[i + 1]]
+            legs += leg
+            r = f + leg
+            window = single[n]
+            if window is not None:
+                if r > window[1]:
+                    return False
+                start = window[0] if window[0] > r else r
+            else:
+                start = _earliest(windows[n], r)
+                if start is None:
+                    return False
+            ready.append(r)
+            f = start + duration[n]
+            free.append(f)
+        leg = travel[places[count]][places[count + 1]]
+        legs += leg
+        ready.append(f + leg)
+        if ready[count] > track.latest_end:
+            return False
+        latest = [0] * (count + 1)
+        x = latest[count] = track.latest_end
+        for i in range(count - 1, -1, -1):
+            n = items[i]
+            bound = x - travel[places[i + 1]][places[i + 2]] - duration[n]
+            window = single[n]
+            if window is not None:
+                x = window[1] if window[1] < bound else bound
+                if x < window[0]:
+                    x = _NEG
+            else:
+                x = _latest(windows[n], bound)
+            latest[i] = x
+        gap = -1
+        if brk is not None:
+            best_slack = None
+            for g in range(count + 1):
+                x = free[g]
+                s = max(x, brk.earliest_start)
+                if s + brk.duration > brk.latest_end:
+                    break  # later legs only start later
+                r = max(x + travel[places[g]][places[g + 1]], s) + brk.duration
+                slack = latest[g] - r
+                if slack >= 0 and (best_slack is None or slack > best_slack):
+                    best_slack, gap = slack, g
+            if gap < 0:
+                return False
+            # Times with the break on its leg: forward from the gap, backward up to it.
+            x = free[gap]
+            s = max(x, brk.earliest_start)
+            r = max(x + travel[places[gap]][places[gap + 1]], s) + brk.duration
+            ready[gap] = r
+            for i in range(gap, count):
+                start = _earliest(windows[items[i]], ready[i])
+                assert start is not None
+                free[i + 1] = start + duration[items[i]]
+                ready[i + 1] = free[i + 1] + travel[places[i + 1]][places[i + 2]]
+            bound_at_gap = min(latest[gap] - travel[places[gap]][places[gap + 1]], brk.latest_end)
+            bound_at_gap -= brk.duration
+            if brk.earliest_start + brk.duration > min(latest[gap], brk.latest_end):
+                bound_at_gap = _NEG
+            for i in range(gap - 1, -1, -1):
+                n = items[i]
+                bound = (
+                    bound_at_gap
+                    if i == gap - 1
+                    else latest[i + 1] - travel[places[i + 1]][places[i + 2]]
+                )
+                latest[i] = _latest(windows[n], bound - duration[n])
+        self.gap, self.free, self.latest, self.ready = gap, free, latest, ready
+        self.legs = legs
+        self.score = sum(data.score[n] for n in items)
+        self.required = sum(1 for n in items if data.required[n])
+        return True
+
+
+def _earliest(windows: tuple[tuple[int, int], ...], ready: int) -> int | None:
+    for a, b in windows:
+        if b >= ready:
+            return max(a, ready)
+    return None
+
+
+def _latest(windows: tuple[tuple[int, int], ...], bound: int) -> int:
+    best = _NEG
+    for a, b in windows:
+        if a <= bound:
+            best = max(best, min(b, bound))
+    return best
+
+
+@dataclass(frozen=True)
+class _Round:
+    """The random choices of one recreate: a spread per copy, a bias per route, and whether the
+    must-visits go in first (or after the scored visits, into the room these leave)."""
+
+    spread: np.ndarray
+    bias: np.ndarray
+    required_first: bool
+
+
+def _insertions(
+    data: _Data,
+    route: _Route,
+    open_copies: np.ndarray,
+    round_: _Round,
+    priority_row: np.ndarray,
+    position_row: np.ndarray,
+) -> None:
+    """Fill `priority_row` (per copy: how much it should go in next, -inf where it cannot go
+    into this route) and `position_row` (the gap where it would go)."""
+    problem = data.problem
+    track = problem.tracks[route.t]
+    brk = track.breaks[0] if track.breaks else None
+    places = route.places()
+    count = len(route.items)
+    gaps = list(range(count + 1))
+    # rows: one per gap, two for the break's gap (visit before / after the break)
+    row_gap = gaps[:]
+    row_brk_in = [False] * len(gaps)
+    row_brk_out = [False] * len(gaps)
+    if brk is not None and route.gap >= 0:
+        row_brk_in[route.gap] = True  # break on the way in, then the visit
+        row_gap.append(route.gap)
+        row_brk_in.append(False)
+        row_brk_out.append(True)  # the visit, then the break on the way out
+    gap_arr = np.array(row_gap, dtype=np.int64)
+    places_arr = np.array(places, dtype=np.int64)
+    prev_place = places_arr[gap_arr]
+    next_place = places_arr[gap_arr + 1]
+    prev_free = np.array(route.free, dtype=np.int64)[gap_arr]
+    latest_next = np.array(route.latest, dtype=np.int64)[gap_arr]
+    old_ready = np.array(route.ready, dtype=np.int64)[gap_arr]
+
+    cols = np.flatnonzero(open_copies & data.allowed[route.t])
+    priority_row.fill(-np.inf)
+    if cols.size == 0:
+        return
+    travel = data.travel
+    cplace = data.copy_place[cols]
+    t_in = travel[prev_place[:, None], cplace[None, :]]
+    t_out = travel[cplace[None, :], next_place[:, None]]
+    ready = prev_free[:, None] + t_in
+    brk_in = np.array(row_brk_in)
+    brk_out = np.array(row_brk_out)
+    if brk is not None and brk_in.any():
+        s = np.maximum(prev_free, brk.earliest_start)[:, None]
+        ready = np.where(brk_in[:, None], np.maximum(ready, s) + brk.duration, ready)
+    start = np.maximum(ready, data.copy_open[cols][None, :])
+    ok = start <= data.copy_close[cols][None, :]
+    free = start + data.copy_duration[cols][None, :]
+    arrive = free + t_out
+    if brk is not None and brk_out.any():
+        s = np.maximum(free, brk.earliest_start)
+        with_break = np.maximum(arrive, s) + brk.duration
+        ok &= ~brk_out[:, None] | (s + brk.duration <= brk.latest_end)
+        arrive = np.where(brk_out[:, None], with_break, arrive)
+    ok &= arrive <= latest_next[:, None]
+    # The time the visit takes from the day: the detour, the wait for its window and the visit
+    # itself (Vansteenwegen's "shift"). How much later the group reaches the next item would
+    # be blind to slack that later visits could have used: a visit before lunch would look free.
+    direct = travel[prev_place, next_place]
+    shift = (t_in + t_out - direct[:, None] + (start - ready) + data.copy_duration[cols][None, :])
+    shift = shift.astype(np.float64)
+    shift = np.where(ok, shift, np.inf)
+    best_row = np.argmin(shift, axis=0)
+    best_shift = shift[best_row, np.arange(cols.size)]
+    feasible = np.isfinite(best_shift)
+    score = data.copy_score[cols]
+    priority = (score + 1e-3) / (np.maximum(best_shift, 0.0) * round_.bias[route.t] + 1.0)
+    priority *= 1.0 + round_.spread[cols]
+    required = data.copy_required[cols]
+    if round_.required_first:
+        priority = np.where(required, priority + 1e12, priority)
+    feasible &= required | (score > 0)  # a visit worth nothing only costs time
+    priority_row[cols] = np.where(feasible, priority, -np.inf)
+    position_row[cols] = gap_arr[best_row]
+
+
+class _State:
+    """Routes plus which nodes they serve."""
+
+    def __init__(
+        self, data: _Data, sequences: list[list[int]], noise: np.random.Generator
+    ) -> None:
+        self.data, self.noise = data, noise
+        self.routes = [_Route(data, t, list(seq)) for t, seq in enumerate(sequences)]
+        self.served = np.zeros(len(data.problem.nodes), dtype=bool)
+        for seq in sequences:
+            self.served[seq] = True
+
+    def sequences(self) -> list[list[int]]:
+        return [list(r.items) for r in self.routes]
+
+    def rank(self) -> tuple[int, int, int]:
+        """(must-visits missing, score left out, travel minutes): smaller is better."""
+        data = self.data
+        routes = self.routes
+        return (
+            data.n_required - sum(r.required for r in routes),
+            data.max_score - sum(r.score for r in routes),
+            sum(r.legs for r in routes),
+        )
+
+    def snapshot(self) -> tuple:
+        return [r.snapshot() for r in self.routes], self.served.copy()
+
+    def restore(self, snapshot: tuple) -> None:
+        routes, served = snapshot
+        for route, saved in zip(self.routes, routes, strict=True):
+            route.restore(saved)
+        self.served = served
+
+    def remove(self, to_remove: set[int]) -> None:
+        for route in self.routes:
+            if any(n in to_remove for n in route.items):
+                previous = route.items
+                route.items = [n for n in previous if n not in to_remove]
+                if route.update():
+                    self.served[[n for n in previous if n in to_remove]] = False
+                else:
+                    # Travel times need not obey the triangle inequality: without a visit, the
+                    # direct leg may be longer. The route then stays as it was.
+                    route.items = previous
+                    route.update()
+
+    def recreate(self, noise: float, route_noise: float) -> None:
+        data = self.data
+        open_copies = ~self.served[data.copy_node] & data.allowed.any(axis=0)
+        # Per route, how dear its time is this round: without it, a visit always goes where it
+        # costs least, and a must-visit that blocks a day's best visits never moves elsewhere.
+        round_ = _Round(
+            spread=self.noise.uniform(-noise, noise, len(data.copy_node)),
+            bias=self.noise.uniform(1.0, 1.0 + route_noise, len(self.routes)),
+            required_first=not noise or self.noise.random() < 0.5,
+        )
+        priorities = np.empty((len(self.routes), len(data.copy_node)))
+        positions = np.zeros((len(self.routes), len(data.copy_node)), dtype=np.int64)
+        for r in self.routes:
+            _insertions(data, r, open_copies, round_, priorities[r.t], positions[r.t])
+        while priorities.size:
+            flat = int(np.argmax(priorities))
+            t, c = divmod(flat, priorities.shape[1])
+            if not np.isfinite(priorities[t, c]):
+                return
+            route = self.routes[t]
+            node = int(data.copy_node[c])
+            at = int(positions[t, c])
+            previous = route.items
+            route.items = previous[:at] + [node] + previous[at:]
+            if not route.update():
+                # The break had to stay put for the check; this insertion would need it moved.
+                route.items = previous
+                route.update()
+                priorities[t, c] = -np.inf
+                continue
+            self.served[node] = True
+            copies = data.copies_of[node]
+            open_copies[copies] = False
+            priorities[:, copies] = -np.inf
+            _insertions(data, route, open_copies, round_, priorities[t], positions[t])
+
+
+def _ruin(state: _State, rng: random.Random, params: LnsParams) -> set[int]:
+    data = state.data
+    served = [n for n in np.flatnonzero(state.served).tolist() if data.movable[n]]
+    if not served:
+        return set()
+    count = min(len(served), rng.randint(params.ruin_min, params.ruin_max))
+    if rng.random() < 0.2:
+        return set(rng.sample(served, count))
+    # Strings: around a random seed, cut a run of consecutive visits from each route that holds
+    # one of the seed's neighbours, until enough are removed.
+    route_of = {n: r for r in state.routes for n in r.items}
+    seed = rng.choice(served)
+    removed: set[int] = set()
+    touched: set[int] = set()
+    for n in data.neighbours[seed]:
+        if len(removed) >= count:
+            break
+        route = route_of.get(n)
+        if route is None or route.t in touched:
+            continue
+        touched.add(route.t)
+        items = route.items
+        length = rng.randint(1, min(params.max_string, len(items), count - len(removed)))
+        at = items.index(n)
+        first = rng.randint(max(0, at - length + 1), min(at, len(items) - length))
+        removed.update(m for m in items[first : first + length] if data.movable[m])
+    return removed
+
+
+def improve(
+    problem: Problem,
+    sequences: list[list[int]],
+    rng: random.Random,
+    progress: Callable[[], float],
+    on_best: Callable[[list[list[int]], tuple[int, int, int]], None],
+    params: LnsParams = LnsParams(),
+) -> list[list[int]]:
+    """Ruin and recreate from `sequences` (feasible node sequences per track) until `progress()`,
+    the share of the budget spent, reaches 1. Calls `on_best` at every new best (ranked: fewer
+    required nodes missing, then more score, then less travel) and returns the best."""
+    data = _Data(problem)
+    noise = np.random.default_rng(rng.getrandbits(64))
+    state = _State(data, sequences, noise)
+    state.recreate(0.0, 0.0)
+    best_rank = state.rank()
+    best = state.sequences()
+    on_best(best, best_rank)
+    current_rank = best_rank
+    weight = params.travel_weight / data.mean_leg
+    t0 = params.start_temperature * data.mean_score
+    t1 = params.end_temperature * data.mean_score
+    since_best = 0
+
+    def cost(rank: tuple[int, int, int]) -> float:
+        return rank[0] * 1e9 + rank[1] + weight * rank[2]
+
+    while True:
+        done = progress()
+        if done >= 1.0:
+            break
+        temperature = t0 * (t1 / t0) ** done
+        before = state.snapshot()
+        removed = _ruin(state, rng, params)
+        state.remove(removed)
+        state.recreate(params.noise, params.route_noise)
+        rank = state.rank()
+        if rank < best_rank:
+            best_rank, best = rank, state.sequences()
+            on_best(best, best_rank)
+            since_best = 0
+        else:
+            since_best += 1
+        threshold = cost(current_rank) - temperature * math.log(rng.random() or 1e-12)
+        if cost(rank) <= threshold:
+            current_rank = rank
+        else:
+            state.restore(before)
+        if since_best >= params.restart_after:
+            # Stuck: from the best, ruin a large share at random and go on from what comes back,
+            # whatever it is worth, so the walk leaves the best one's basin.
+            state, since_best = _State(data, best, noise), 0
+            movable = [n for r in state.routes for n in r.items if data.movable[n]]
+            count = int(len(movable) * params.kick_share)
+            state.remove(set(rng.sample(movable, count)))
+            state.recreate(params.noise, params.route_noise)
+            current_rank = state.rank()
+    return best
