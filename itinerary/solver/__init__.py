@@ -16,8 +16,9 @@ from ..problem import Problem, Solution
 class SolveParams:
     """How long and how to search. The default stops after a fixed amount of search work (so the
     same input gives the same plan on any machine); a time limit trades that for a wall-clock
-    bound. The other fields tune the iterated local search (see `routing.py`); the defaults were
-    chosen on the TOPTW benchmark (benchmarks/README.md)."""
+    bound. The other fields tune the OR-Tools polish (see `routing.py`; ruin and recreate has its
+    own `lns.LnsParams`); the defaults were chosen on the TOPTW benchmark (benchmarks/README.md).
+    """
 
     iterations: int | None = 4000  # of ruin and recreate (lns.py); 0: the insertion plan alone
     solution_limit: int | None = 2000  # solutions of the OR-Tools polish; 0: none

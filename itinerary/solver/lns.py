@@ -271,72 +271,61 @@ def _insertions(
 ) -> None:
     """Fill `priority_row` (per copy: how much it should go in next, -inf where it cannot go
     into this route) and `position_row` (the gap where it would go)."""
-    problem = data.problem
-    track = problem.tracks[route.t]
-    brk = track.breaks[0] if track.breaks else None
-    places = route.places()
-    count = len(route.items)
-    gaps = list(range(count + 1))
-    # rows: one per gap, two for the break's gap (visit before / after the break)
-    row_gap = gaps[:]
-    row_brk_in = [False] * len(gaps)
-    row_brk_out = [False] * len(gaps)
-    if brk is not None and route.gap >= 0:
-        row_brk_in[route.gap] = True  # break on the way in, then the visit
-        row_gap.append(route.gap)
-        row_brk_in.append(False)
-        row_brk_out.append(True)  # the visit, then the break on the way out
-    gap_arr = np.array(row_gap, dtype=np.int64)
-    places_arr = np.array(places, dtype=np.int64)
-    prev_place = places_arr[gap_arr]
-    next_place = places_arr[gap_arr + 1]
-    prev_free = np.array(route.free, dtype=np.int64)[gap_arr]
-    latest_next = np.array(route.latest, dtype=np.int64)[gap_arr]
-    old_ready = np.array(route.ready, dtype=np.int64)[gap_arr]
-
-    cols = np.flatnonzero(open_copies & data.allowed[route.t])
+    track = data.problem.tracks[route.t]
+    brk = track.breaks[0] if track.breaks and route.gap >= 0 else None
     priority_row.fill(-np.inf)
+    cols = np.flatnonzero(open_copies & data.allowed[route.t])
     if cols.size == 0:
         return
+    # One row per gap (before item i; the last before the end place), and for the break's gap
+    # a second one: the first has the break on the way in, the second on the way out.
+    places = np.array(route.places(), dtype=np.int64)
+    prev_place, next_place = places[:-1], places[1:]
+    prev_free = np.array(route.free, dtype=np.int64)
+    latest_next = np.array(route.latest, dtype=np.int64)
+    row_gap = np.arange(len(prev_free))
+    if brk is not None:
+        g = route.gap
+        prev_place = np.append(prev_place, prev_place[g])
+        next_place = np.append(next_place, next_place[g])
+        prev_free = np.append(prev_free, prev_free[g])
+        latest_next = np.append(latest_next, latest_next[g])
+        row_gap = np.append(row_gap, g)
     travel = data.travel
     cplace = data.copy_place[cols]
-    t_in = travel[prev_place[:, None], cplace[None, :]]
-    t_out = travel[cplace[None, :], next_place[:, None]]
+    duration = data.copy_duration[cols]
+    t_in = travel[prev_place[:, None], cplace]
+    t_out = travel[cplace, next_place[:, None]]
     ready = prev_free[:, None] + t_in
-    brk_in = np.array(row_brk_in)
-    brk_out = np.array(row_brk_out)
-    if brk is not None and brk_in.any():
-        s = np.maximum(prev_free, brk.earliest_start)[:, None]
-        ready = np.where(brk_in[:, None], np.maximum(ready, s) + brk.duration, ready)
-    start = np.maximum(ready, data.copy_open[cols][None, :])
-    ok = start <= data.copy_close[cols][None, :]
-    free = start + data.copy_duration[cols][None, :]
+    if brk is not None:
+        g = route.gap
+        ready[g] = np.maximum(ready[g], max(prev_free[g], brk.earliest_start)) + brk.duration
+    start = np.maximum(ready, data.copy_open[cols])
+    ok = start <= data.copy_close[cols]
+    free = start + duration
     arrive = free + t_out
-    if brk is not None and brk_out.any():
-        s = np.maximum(free, brk.earliest_start)
-        with_break = np.maximum(arrive, s) + brk.duration
-        ok &= ~brk_out[:, None] | (s + brk.duration <= brk.latest_end)
-        arrive = np.where(brk_out[:, None], with_break, arrive)
-    ok &= arrive <= latest_next[:, None]
     # The time the visit takes from the day: the detour, the wait for its window and the visit
     # itself (Vansteenwegen's "shift"). How much later the group reaches the next item would
     # be blind to slack that later visits could have used: a visit before lunch would look free.
-    direct = travel[prev_place, next_place]
-    shift = (t_in + t_out - direct[:, None] + (start - ready) + data.copy_duration[cols][None, :])
-    shift = shift.astype(np.float64)
-    shift = np.where(ok, shift, np.inf)
+    shift = arrive - ready + t_in - travel[prev_place, next_place][:, None]
+    if brk is not None:
+        last = len(row_gap) - 1
+        s = np.maximum(free[last], brk.earliest_start)
+        ok[last] &= s + brk.duration <= brk.latest_end
+        arrive[last] = np.maximum(arrive[last], s) + brk.duration
+    ok &= arrive <= latest_next[:, None]
+    shift[~ok] = _INF
     best_row = np.argmin(shift, axis=0)
     best_shift = shift[best_row, np.arange(cols.size)]
-    feasible = np.isfinite(best_shift)
     score = data.copy_score[cols]
-    priority = (score + 1e-3) / (np.maximum(best_shift, 0.0) * round_.bias[route.t] + 1.0)
-    priority *= 1.0 + round_.spread[cols]
     required = data.copy_required[cols]
+    feasible = (best_shift < _INF) & (required | (score > 0))  # a visit worth 0 only costs time
+    priority = (score + 1e-3) / (np.maximum(best_shift, 0) * round_.bias[route.t] + 1.0)
+    priority *= 1.0 + round_.spread[cols]
     if round_.required_first:
-        priority = np.where(required, priority + 1e12, priority)
-    feasible &= required | (score > 0)  # a visit worth nothing only costs time
+        priority[required] += 1e12
     priority_row[cols] = np.where(feasible, priority, -np.inf)
-    position_row[cols] = gap_arr[best_row]
+    position_row[cols] = row_gap[best_row]
 
 
 class _State:

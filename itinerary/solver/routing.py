@@ -18,16 +18,18 @@ guiding cost only steers: every solution the search passes through is ranked by 
 lexicographic order and the best one is returned, so the low weight never costs score.
 Required nodes keep a penalty above everything else, so the search never trades them.
 
-Search: iterated local search. Before the model is built, a cheapest insertion in Python gives a
-plan within a fraction of a second; it is reported at once, starts the walk where it beats OR-Tools'
-own first solution, and is returned if nothing better is found. A first solution
-(`SolveParams.first_solution`) is improved by OR-Tools' local search to a local optimum; then, until
-the budget is spent, part of the current routes is ruined (a run of consecutive visits, or the
-visits nearest to a random one), a few nodes not served are inserted where they fit (checked with
-`schedule.earliest_starts`), and the local search rebuilds from there. The walk moves to every new
-local optimum and goes back to the best one after `restart_after` iterations without improvement.
-Randomness comes from a seeded generator and the default budget counts work, not seconds, so a plan
-is reproducible.
+Search, in three steps:
+1. a cheapest insertion in Python gives a plan within a fraction of a second, reported at once;
+2. ruin and recreate with simulated annealing (`lns.py`), in Python and numpy, takes most of the
+   budget: thousands of iterations where one OR-Tools local search per iteration allowed a few
+   dozen on a 250-node problem (TOPTW pr05, m = 2, 10 s: 991 -> 1,088; benchmarks/README.md);
+3. OR-Tools' local search polishes the best plan (2-opt, relocation, exchange: moves that
+   shorten a day, which ruin and recreate only finds by chance), iterated: part of the routes is
+   ruined (a run of consecutive visits, or the visits nearest to a random one), a few nodes not
+   served are inserted where they fit, and the local search rebuilds; back to the best after
+   `restart_after` iterations without improvement.
+The best plan by the true rank is returned, whichever step found it. Randomness comes from a
+seeded generator and the default budget counts work, not seconds, so a plan is reproducible.
 """
 
 from __future__ import annotations
@@ -589,26 +591,24 @@ def solve_routing(problem: Problem, params: SolveParams, observer: Observer | No
                 observer(_progress(problem, iterations, best_rank))
 
     lns_stop = ""
-    if params.iterations != 0 and problem.nodes and problem.tracks:
-        lns_deadline = (
-            None
-            if params.time_limit is None
-            else began + params.time_limit * (1.0 - params.polish_share)
-        )
-        last_best = 0
+    lns_seconds = None if params.time_limit is None else params.time_limit * (1 - params.polish_share)
+    if params.iterations != 0 and lns_seconds != 0 and problem.nodes and problem.tracks:
 
         def progress() -> float:
-            nonlocal iterations, last_best, lns_stop
-            iterations += 1
-            if lns_deadline is not None:
-                spent = (time.monotonic() - began) / (lns_deadline - began)
+            """The share of the ruin-and-recreate budget spent, counted once per iteration."""
+            nonlocal iterations, lns_stop
+            if lns_seconds is not None:
+                spent = (time.monotonic() - began) / lns_seconds
                 if spent >= 1.0:
                     lns_stop = f"time limit ({params.time_limit:g} s)"
+                else:
+                    iterations += 1
                 return spent
             assert params.iterations is not None
             if iterations >= params.iterations:
                 lns_stop = f"iteration limit ({params.iterations})"
                 return 1.0
+            iterations += 1
             return iterations / params.iterations
 
         lns.improve(problem, sequences, random.Random(params.seed), progress, on_best)

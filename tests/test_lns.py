@@ -1,0 +1,178 @@
+"""Ruin and recreate (`itinerary/solver/lns.py`): its O(1) feasibility checks agree with the
+schedule's own rule, and its walk only ever hands on plans that pass the independent verifier."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from itinerary.problem import Break, Node, Problem, Track
+from itinerary.schedule import earliest_starts
+from itinerary.solver import SolveParams, lns, solve
+from itinerary.solver.routing import _insertion_sequences, _sequence_solution
+from itinerary.verify import verify_solution
+from test_solver import random_problem
+
+
+def non_metric(problem: Problem, rng: random.Random) -> Problem:
+    """The same problem with some legs made much longer than a detour would be."""
+    travel = [list(row) for row in problem.travel]
+    for _ in range(len(travel)):
+        a, b = rng.randrange(len(travel)), rng.randrange(len(travel))
+        if a != b:
+            travel[a][b] += rng.randint(20, 200)
+    return Problem.build(travel, problem.nodes, problem.tracks)
+
+
+def feasible_in_lns(data: lns._Data, t: int, sequence: list[int]) -> bool:
+    try:
+        lns._Route(data, t, sequence)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_route_feasibility_agrees_with_earliest_starts(seed: int) -> None:
+    # Random sequences on days with and without lunch, several windows per node, and travel
+    # that breaks the triangle inequality: the forward/backward times must say "feasible"
+    # exactly when the schedule's own rule does.
+    rng = random.Random(seed)
+    problem = random_problem(rng, n_nodes=7, n_tracks=2)
+    if seed % 2:
+        problem = non_metric(problem, rng)
+    data = lns._Data(problem)
+    agreed = feasible = 0
+    for _ in range(60):
+        t = rng.randrange(len(problem.tracks))
+        sequence = rng.sample(range(len(problem.nodes)), rng.randint(0, 4))
+        expected = earliest_starts(problem, t, sequence) is not None
+        assert feasible_in_lns(data, t, sequence) == expected, (t, sequence)
+        agreed += 1
+        feasible += expected
+    assert agreed == 60 and feasible > 0
+
+
+def _insertion_rows(
+    data: lns._Data, state: lns._State
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    open_copies = ~state.served[data.copy_node] & data.allowed.any(axis=0)
+    size = (len(state.routes), len(data.copy_node))
+    priorities, positions = np.empty(size), np.zeros(size, dtype=np.int64)
+    round_ = lns._Round(
+        spread=np.zeros(size[1]), bias=np.ones(size[0]), required_first=True
+    )
+    for route in state.routes:
+        lns._insertions(data, route, open_copies, round_, priorities[route.t], positions[route.t])
+    return open_copies, priorities, positions
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_every_insertion_offered_is_feasible_and_none_is_missed_without_lunch(seed: int) -> None:
+    rng = random.Random(seed)
+    problem = random_problem(rng, n_nodes=8, n_tracks=2, lunch=seed % 3 != 0)
+    if seed % 2:
+        problem = non_metric(problem, rng)
+    data = lns._Data(problem)
+    state = lns._State(data, _insertion_sequences(problem), np.random.default_rng(seed))
+    # Take a few visits out so there is something to put back.
+    served = [n for r in state.routes for n in r.items]
+    state.remove(set(rng.sample(served, min(3, len(served)))))
+    open_copies, priorities, positions = _insertion_rows(data, state)
+    for route in state.routes:
+        track = problem.tracks[route.t]
+        for c in np.flatnonzero(open_copies):
+            node = int(data.copy_node[c])
+            if problem.nodes[node].score == 0 and not problem.nodes[node].required:
+                continue
+            if np.isfinite(priorities[route.t, c]):
+                at = int(positions[route.t, c])
+                trial = route.items[:at] + [node] + route.items[at:]
+                starts = earliest_starts(problem, route.t, trial)
+                assert starts is not None, (route.t, trial)
+            elif not track.breaks and data.allowed[route.t, c]:
+                a, b = int(data.copy_open[c]), int(data.copy_close[c])
+                for at in range(len(route.items) + 1):
+                    trial = route.items[:at] + [node] + route.items[at:]
+                    starts = earliest_starts(problem, route.t, trial)
+                    assert starts is None or not a <= starts[at] <= b, (route.t, trial, c)
+
+
+def _walk(problem: Problem, seed: int, iterations: int) -> tuple[list[list[int]], list]:
+    bests: list[tuple[int, int, int]] = []
+    done = [0]
+
+    def progress() -> float:
+        done[0] += 1
+        return done[0] / iterations
+
+    found = lns.improve(
+        problem,
+        _insertion_sequences(problem),
+        random.Random(seed),
+        progress,
+        lambda _sequences, rank: bests.append(rank),
+    )
+    return found, bests
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_walk_returns_verified_plans_that_only_get_better(seed: int) -> None:
+    rng = random.Random(seed)
+    problem = random_problem(rng, n_nodes=10, n_tracks=3)
+    if seed % 2:
+        problem = non_metric(problem, rng)
+    found, bests = _walk(problem, seed, 300)
+    solution = _sequence_solution(problem, found)
+    assert verify_solution(problem, solution) == []
+    assert bests == sorted(bests, reverse=True)  # each new best ranks before the last
+    last = bests[-1]
+    assert last == (
+        len(solution.missing_required(problem)),
+        problem.max_score() - solution.score(problem),
+        solution.travel_minutes(problem),
+    )
+    inserted = _sequence_solution(problem, _insertion_sequences(problem))
+    assert solution.score(problem) >= inserted.score(problem)
+
+
+def test_the_walk_is_reproducible_for_a_seed() -> None:
+    problem = random_problem(random.Random(5), n_nodes=12, n_tracks=3)
+    assert _walk(problem, 7, 200) == _walk(problem, 7, 200)
+
+
+def test_a_must_visit_moves_to_another_day_to_make_room() -> None:
+    # Day 1 has room for either the must-visit (any day) or the two visits that only open on
+    # day 1; day 2 is free. The insertion puts the must-visit on day 1 first (its earliest
+    # window); the walk must move it to day 2 to serve both scored visits.
+    travel = [[0, 10, 10, 10], [10, 0, 10, 10], [10, 10, 0, 10], [10, 10, 10, 0]]
+    day1, day2 = Track(0, 0, 480, 720), Track(0, 0, 1920, 2160)
+    nodes = [
+        Node(1, 100, ((490, 600), (1930, 2040)), required=True),
+        Node(2, 100, ((490, 600),), score=40),
+        Node(3, 100, ((490, 600),), score=30),
+    ]
+    problem = Problem.build(travel, nodes, [day1, day2])
+    solution = solve(problem, SolveParams(solution_limit=0, iterations=300))
+    assert verify_solution(problem, solution) == []
+    assert solution.is_complete(problem)
+    assert solution.score(problem) == 70
+    assert [s.node for s in solution.routes[1].stops] == [0]
+
+
+def test_lunch_moves_to_the_leg_that_leaves_room() -> None:
+    # Two fixed visits, 11:00-12:00 and 13:00-14:00 at the same place: lunch (12:00-13:00
+    # window, 60 min) only fits between them, not at the start or the end of the day.
+    travel = [[0, 15], [15, 0]]
+    brk = Break(720, 780, 60)
+    nodes = [Node(1, 60, ((660, 660),), required=True), Node(1, 60, ((780, 780),), required=True)]
+    problem = Problem.build(travel, nodes, [Track(0, 0, 480, 1080, (brk,))])
+    data = lns._Data(problem)
+    route = lns._Route(data, 0, [0, 1])
+    assert route.gap == 1
+    assert lns._Route(data, 0, [0]).gap in (0, 1)
+    with pytest.raises(ValueError):
+        lns._Route(data, 0, [1, 0])
+    assert verify_solution(problem, _sequence_solution(problem, [[0, 1]])) == []
