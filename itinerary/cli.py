@@ -246,8 +246,9 @@ def describe_progress(progress: Any) -> str:
         if progress.missing_required
         else ""
     )
+    doing = "proving how good it is…" if progress.proving else "planning…"
     return (
-        f"planning… {progress.solutions} solutions · best score {progress.score} of "
+        f"{doing} {progress.solutions} solutions · best score {progress.score} of "
         f"{progress.max_score} · travel {progress.travel_minutes} min{missing}"
     )
 

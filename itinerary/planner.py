@@ -19,7 +19,7 @@ from .errors import InternalError
 from .load import Loaded
 from .plan import Plan
 from .problem import Problem, Solution
-from .solver import Observer, SolveParams, solve
+from .solver import Observer, Progress, SolveParams, solve
 from .solver.cpsat import BoundParams, better, prove_bound, required_served
 
 DEFAULT_BOUND = BoundParams()  # prove a bound on trip-sized problems; larger ones are skipped
@@ -37,6 +37,8 @@ def make_plan(
     solution = solve(compiled.problem, params, observer)
     score_bound = None
     if bound is not None:
+        if observer is not None:
+            observer(_proving(compiled.problem, solution))
         solution, score_bound = _prove(compiled.problem, solution, bound)
     plan = assemble(compiled, loaded, solution, params, bound=score_bound)
     violations = check_plan(plan, loaded)
@@ -44,6 +46,17 @@ def make_plan(
         shown = "; ".join(map(str, violations[:5]))
         raise InternalError(f"the plan breaks its own rules: {shown}")
     return plan
+
+
+def _proving(problem: Problem, solution: Solution) -> Progress:
+    return Progress(
+        solutions=solution.solutions_found,
+        score=solution.score(problem),
+        max_score=problem.max_score(),
+        missing_required=len(solution.missing_required(problem)),
+        travel_minutes=solution.travel_minutes(problem),
+        proving=True,
+    )
 
 
 def _prove(problem: Problem, solution: Solution, bound: BoundParams) -> tuple[Solution, int | None]:

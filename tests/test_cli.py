@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import GOLDEN, assert_golden
+from conftest import FAST, GOLDEN, assert_golden
 from typer.testing import CliRunner
 
 from itinerary.check import check_plan
@@ -225,6 +225,23 @@ def test_progress_line_names_the_best_score_and_missing_stops() -> None:
     assert line == "planning… 12 solutions · best score 240 of 330 · travel 150 min"
     line = describe_progress(Progress(3, 10, 20, 2, 45))
     assert line.endswith("· 2 must-visits or events missing")
+    line = describe_progress(Progress(12, 240, 330, 0, 150, proving=True))
+    assert line == "proving how good it is… 12 solutions · best score 240 of 330 · travel 150 min"
+
+
+@pytest.mark.parametrize("prove", [True, False])
+def test_the_status_line_says_when_the_proof_runs(prove: bool) -> None:
+    # The CP-SAT proof can take seconds after the search: the last report says so, with the
+    # search's best plan; without a proof no report says it.
+    from itinerary.planner import DEFAULT_BOUND, make_plan
+    from itinerary.solver import Progress
+
+    seen: list[Progress] = []
+    loaded = load_spec(EXAMPLES / "limoges-symposium.yaml")
+    plan = make_plan(loaded, FAST, seen.append, bound=DEFAULT_BOUND if prove else None)
+    assert check_plan(plan, loaded) == []
+    assert [p.proving for p in seen] == [False] * (len(seen) - prove) + [True] * prove
+    assert seen[-1].score <= plan.score
 
 
 def test_progress_is_drawn_only_on_a_terminal() -> None:

@@ -57,6 +57,7 @@ class Progress:
     max_score: int
     missing_required: int
     travel_minutes: int
+    proving: bool = False  # the search is done; CP-SAT is proving how good its plan is
 
 
 Observer = Callable[[Progress], None]
