@@ -51,6 +51,12 @@ class Node:
     required: bool = False
     tracks: tuple[int, ...] | None = None  # tracks that may serve it; None: any
 
+    @property
+    def fixed(self) -> bool:
+        """A required node at one fixed time (an event): never traded for must-visits, as the
+        day's lunch and journeys were decided around it."""
+        return self.required and len(self.windows) == 1 and self.windows[0][0] == self.windows[0][1]
+
     def __post_init__(self) -> None:
         if self.duration < 0 or self.score < 0:
             raise ValueError(f"node {self} has a negative duration or score")

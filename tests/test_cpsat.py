@@ -429,3 +429,58 @@ def test_toptw_instances_are_proven_optimal(name: str, m: int, optimum: int) -> 
     )
     assert proof.proven and proof.score_bound(0) == optimum
     assert proof.best is not None and verify_solution(problem, proof.best) == []
+
+
+EVENT_OR_MUST = """
+trip:
+  name: Random delegation trip
+  start: 2016-03-26
+  end: 2016-03-26
+  timezone: Europe/Berlin
+  day: {start: "09:53", end: "15:53"}
+  lunch: {from: "10:30", to: "11:00", minutes: 30}
+delegation: {name: Delegation, size: 5}
+stays:
+  - {name: Hotel Am Markt, location: [0.0, 0.0], from: 2016-03-26, to: 2016-03-26}
+hosts:
+  - id: h0
+    name: Host 0
+    location: [0.0, 0.0]
+    duration: 115
+    priority: must
+    open:
+      - {from: "09:21", to: "15:24", dates: [2016-03-26]}
+      - {from: "15:25", to: "15:55", dates: [2016-03-26]}
+  - id: h1
+    name: Host 1
+    location: [0.0, -0.3507]
+    duration: 30
+    priority: must
+    open:
+      - {from: "08:37", to: "12:03", dates: [2016-03-26]}
+      - {from: "12:04", to: "12:34", dates: [2016-03-26]}
+  - {id: h2, name: Host 2, location: [0.0, 0.0], duration: 30, priority: must, open: []}
+  - {id: h3, name: Host 3, location: [0.0, 0.0], duration: 30, priority: must, open: []}
+  - id: h4
+    name: Host 4
+    location: [0.0, 0.0]
+    duration: 30
+    priority: must
+    open: [{from: "05:31", to: "06:01", dates: [2016-03-26]}]
+events:
+  - {id: e0, name: Event 0, location: [0.0, 0.0], start: "2016-03-26 10:32", end: "2016-03-26 13:57", lunch: false}
+"""
+
+
+def test_the_proof_never_trades_the_event_for_a_must_visit() -> None:
+    # Found by the property test in CI: the event leaves no room for lunch, so the day has none;
+    # a schedule without the event serves as many required nodes (h0 and h1 instead of the event
+    # and h1) and would have room for lunch it does not take. CP-SAT must keep the event the
+    # plan attends, and the plan passes the checker, with the same words as the proof.
+    loaded = load_spec_text(EVENT_OR_MUST, "visit.yaml")
+    for params in (FAST, SolveParams(iterations=0, solution_limit=1, patience=None)):
+        plan = plan_checked(loaded, params)
+        assert plan.status == "partial"
+        attended = {i.id for t in plan.tracks for i in t.items if getattr(i, "type", "") == "event"}
+        assert attended == {"e0"}
+        assert plan.optimal is True and plan.bound == plan.score

@@ -40,7 +40,9 @@ Two exact models; the first that fits its budget is used:
    measured and left out: it made proofs slower, 68 vs 59 units over 12 test problems.)
 
 Both maximise W * (required nodes served) + score with W = total score + 1, subject to serving at
-least `required_floor` required nodes (the count of the plan being judged).
+least `required_floor` required nodes (the count of the plan being judged) and every fixed-time
+event that plan attends (an event is never traded for a must-visit: the day's lunch was decided
+around it).
 
 The search is reproducible: one worker, a fixed seed, and a limit in CP-SAT's deterministic time
 (a count of work, not seconds), so the same problem gives the same bound on every machine. The
@@ -115,10 +117,14 @@ def required_served(problem: Problem, solution: Solution) -> int:
     return sum(1 for r in solution.routes for s in r.stops if problem.nodes[s.node].required)
 
 
+def _fixed_served(problem: Problem, solution: Solution) -> int:
+    return sum(1 for r in solution.routes for s in r.stops if problem.nodes[s.node].fixed)
+
+
 def better(problem: Problem, a: Solution, b: Solution) -> bool:
-    """Whether `a` ranks above `b` on the first two criteria: required served, then score."""
-    key_a = (required_served(problem, a), a.score(problem))
-    key_b = (required_served(problem, b), b.score(problem))
+    """Whether `a` ranks above `b`: fixed-time events served, then required nodes, then score."""
+    key_a = (_fixed_served(problem, a), required_served(problem, a), a.score(problem))
+    key_b = (_fixed_served(problem, b), required_served(problem, b), b.score(problem))
     return key_a > key_b
 
 
@@ -137,16 +143,23 @@ def prove_bound(
         return None
     least = _LeastTravel.of(problem)
     floor = required_served(problem, hint) if hint is not None else 0
+    # Events the plan attends stay in every schedule considered: the day's lunch and journeys
+    # were decided around them, so one is never traded for a must-visit.
+    keep = (
+        frozenset(s.node for r in hint.routes for s in r.stops if problem.nodes[s.node].fixed)
+        if hint is not None
+        else frozenset()
+    )
     families = _route_families(problem, least, lanes, params.max_labels)
     built: _Built
     if families is not None:
-        built = _RouteModel(problem, lanes, families, floor)
+        built = _RouteModel(problem, lanes, families, floor, keep)
         method, size = "routes", sum(len(f) for f in families)
     else:
         copies = _copies(problem, least, lanes)
         if len(copies) > params.max_circuit_copies:
             return None
-        built = _CircuitModel(problem, lanes, copies, floor)
+        built = _CircuitModel(problem, lanes, copies, floor, keep)
         method, size = "circuit", len(copies)
     if hint is not None:
         built.add_hint(hint)
@@ -405,6 +418,7 @@ class _RouteModel:
         lanes: list[tuple[int, ...]],
         families: list[dict[int, tuple[int, ...]]],
         required_floor: int,
+        keep: frozenset[int] = frozenset(),
     ) -> None:
         self.problem = problem
         self.lanes = lanes
@@ -441,8 +455,11 @@ class _RouteModel:
                 m.Add(routes == len(lanes[k]))
             lane_values.append(sum(values))
             objective += values
-        for lits in by_node.values():
-            m.AddAtMostOne(lits)
+        for n, lits in by_node.items():
+            if n in keep:
+                m.AddExactlyOne(lits)
+            else:
+                m.AddAtMostOne(lits)
         if required_floor:
             m.Add(sum(required) >= required_floor)
         for k in range(len(lanes) - 1):
@@ -527,6 +544,7 @@ class _CircuitModel:
         lanes: list[tuple[int, ...]],
         copies: list[_Copy],
         required_floor: int,
+        keep: frozenset[int] = frozenset(),
     ) -> None:
         self.problem = problem
         self.lanes = lanes
@@ -544,7 +562,10 @@ class _CircuitModel:
         for n, cs in by_node.items():
             windows = [[copies[c].earliest, copies[c].latest] for c in cs]
             self.start[n] = m.NewIntVarFromDomain(cp_model.Domain.FromIntervals(windows), f"s{n}")
-            m.AddAtMostOne(self.visit[c] for c in cs)
+            if n in keep:
+                m.AddExactlyOne(self.visit[c] for c in cs)
+            else:
+                m.AddAtMostOne(self.visit[c] for c in cs)
             for c in cs:
                 m.Add(self.start[n] >= copies[c].earliest).OnlyEnforceIf(self.visit[c])
                 m.Add(self.start[n] <= copies[c].latest).OnlyEnforceIf(self.visit[c])

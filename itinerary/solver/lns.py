@@ -76,6 +76,7 @@ class _Data:
         self.copy_close = np.array(closes, dtype=np.int64)
         self.copy_score = np.array([nodes[n].score for n in node_of], dtype=np.float64)
         self.copy_required = np.array([nodes[n].required for n in node_of], dtype=bool)
+        self.copy_fixed = np.array([nodes[n].fixed for n in node_of], dtype=bool)
         # allowed[t, c]: track t may serve copy c (the node allows it and the window meets the day)
         allowed = np.zeros((len(tracks), len(node_of)), dtype=bool)
         for c, n in enumerate(node_of):
@@ -96,7 +97,9 @@ class _Data:
         self.single_window = [nd.windows[0] if len(nd.windows) == 1 else None for nd in nodes]
         self.score = [nd.score for nd in nodes]
         self.required = [nd.required for nd in nodes]
+        self.fixed = [nd.fixed for nd in nodes]
         self.n_required = sum(self.required)
+        self.n_fixed = sum(self.fixed)
         self.max_score = problem.max_score()
         self.copies_of: list[list[int]] = [[] for _ in nodes]
         for c, n in enumerate(node_of):
@@ -117,7 +120,9 @@ class _Data:
 class _Route:
     """One track's sequence of nodes with its forward and backward times."""
 
-    __slots__ = ("data", "t", "items", "gap", "free", "latest", "ready", "legs", "score", "required")
+    __slots__ = (
+        "data", "t", "items", "gap", "free", "latest", "ready", "legs", "score", "required", "fixed"
+    )
 
     def __init__(self, data: _Data, t: int, items: list[int]) -> None:
         self.data, self.t, self.items = data, t, items
@@ -125,7 +130,8 @@ class _Route:
         self.free: list[int] = []
         self.latest: list[int] = []
         self.ready: list[int] = []  # when the group is ready at each item / the end
-        self.legs = self.score = self.required = 0  # travel minutes, score, must-visits served
+        # travel minutes, score, required nodes and fixed events served
+        self.legs = self.score = self.required = self.fixed = 0
         if not self.update():
             raise ValueError(f"infeasible sequence {items} on track {t}")
 
@@ -137,11 +143,11 @@ class _Route:
     def snapshot(self) -> tuple:
         # update() makes new lists, so keeping the old ones is enough to undo.
         return (self.items, self.gap, self.free, self.latest, self.ready, self.legs,
-                self.score, self.required)
+                self.score, self.required, self.fixed)
 
     def restore(self, snapshot: tuple) -> None:
         (self.items, self.gap, self.free, self.latest, self.ready, self.legs,
-         self.score, self.required) = snapshot
+         self.score, self.required, self.fixed) = snapshot
 
     def update(self) -> bool:
         """Recompute the times; False if the sequence cannot be done (then nothing is kept)."""
@@ -233,6 +239,7 @@ class _Route:
         self.legs = legs
         self.score = sum(data.score[n] for n in items)
         self.required = sum(1 for n in items if data.required[n])
+        self.fixed = sum(1 for n in items if data.fixed[n])
         return True
 
 
@@ -324,6 +331,7 @@ def _insertions(
     priority *= 1.0 + round_.spread[cols]
     if round_.required_first:
         priority[required] += 1e12
+    priority[data.copy_fixed[cols]] += 2e12  # events first, always
     priority_row[cols] = np.where(feasible, priority, -np.inf)
     position_row[cols] = row_gap[best_row]
 
@@ -343,12 +351,15 @@ class _State:
     def sequences(self) -> list[list[int]]:
         return [list(r.items) for r in self.routes]
 
-    def rank(self) -> tuple[int, int, int]:
-        """(must-visits missing, score left out, travel minutes): smaller is better."""
+    def rank(self) -> tuple[int, int, int, int]:
+        """(fixed events missing, other must-visits missing, score left out, travel minutes):
+        smaller is better."""
         data = self.data
         routes = self.routes
+        fixed = data.n_fixed - sum(r.fixed for r in routes)
         return (
-            data.n_required - sum(r.required for r in routes),
+            fixed,
+            data.n_required - sum(r.required for r in routes) - fixed,
             data.max_score - sum(r.score for r in routes),
             sum(r.legs for r in routes),
         )
@@ -446,7 +457,7 @@ def improve(
     sequences: list[list[int]],
     rng: random.Random,
     progress: Callable[[], float],
-    on_best: Callable[[list[list[int]], tuple[int, int, int]], None],
+    on_best: Callable[[list[list[int]], tuple[int, int, int, int]], None],
     params: LnsParams = LnsParams(),
 ) -> list[list[int]]:
     """Ruin and recreate from `sequences` (feasible node sequences per track) until `progress()`,
@@ -465,8 +476,8 @@ def improve(
     t1 = params.end_temperature * data.mean_score
     since_best = 0
 
-    def cost(rank: tuple[int, int, int]) -> float:
-        return rank[0] * 1e9 + rank[1] + weight * rank[2]
+    def cost(rank: tuple[int, int, int, int]) -> float:
+        return rank[0] * 1e12 + rank[1] * 1e9 + rank[2] + weight * rank[3]
 
     while True:
         done = progress()

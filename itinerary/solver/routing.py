@@ -61,6 +61,7 @@ class Weights:
     travel: int  # per travel minute
     score: int  # per score point left out
     required: int  # per required node left out
+    fixed: int  # per fixed-time event left out: more than all other required nodes together
 
     @staticmethod
     def for_problem(problem: Problem, score_minutes: float) -> Weights:
@@ -73,21 +74,23 @@ class Weights:
             len(problem.tracks) + len(problem.nodes) + 1
         )
         n_required = sum(1 for n in problem.nodes if n.required) + 1
-        if required * n_required >= _MAX_COST:
+        fixed = required * n_required
+        if fixed * n_required >= _MAX_COST:
             raise InternalError("problem too large for the objective's integer range")
-        return Weights(travel, score, required)
+        return Weights(travel, score, required, fixed)
 
 
 @dataclass(frozen=True)
 class _Rank:
     """The true order of solutions: fewer required left out, then more score, then less travel."""
 
-    missing_required: int
+    missing_fixed: int  # fixed-time events left out: worse than any number of must-visits
+    missing_required: int  # other required nodes left out
     lost_score: int
     travel: int
 
-    def key(self) -> tuple[int, int, int]:
-        return (self.missing_required, self.lost_score, self.travel)
+    def key(self) -> tuple[int, int, int, int]:
+        return (self.missing_fixed, self.missing_required, self.lost_score, self.travel)
 
 
 class _Model:
@@ -148,7 +151,9 @@ class _Model:
             by_node.setdefault(n, []).append(manager.NodeToIndex(c))
         for n, indices in sorted(by_node.items()):
             node = problem.nodes[n]
-            penalty = weights.required if node.required else node.score * weights.score
+            penalty = node.score * weights.score
+            if node.required:
+                penalty = weights.fixed if node.fixed else weights.required
             routing.AddDisjunction(indices, penalty, 1)
 
         visit_transits = [0] * routing.Size()
@@ -229,14 +234,15 @@ class _Model:
     def rank(self, routes: list[list[int]]) -> _Rank:
         problem, copies, place = self.problem, self.copies, self.place
         served = {copies[c][0] for route in routes for c in route}
-        missing = sum(1 for i, n in enumerate(problem.nodes) if n.required and i not in served)
+        missing = [n for i, n in enumerate(problem.nodes) if n.required and i not in served]
+        fixed = sum(1 for n in missing if n.fixed)
         lost = problem.max_score() - sum(problem.nodes[n].score for n in served)
         travel = 0
         for t, route in enumerate(routes):
             track = problem.tracks[t]
             stops = [track.start_place] + [place[c] for c in route] + [track.end_place]
             travel += sum(problem.travel[a][b] for a, b in itertools.pairwise(stops))
-        return _Rank(missing, lost, travel)
+        return _Rank(fixed, len(missing) - fixed, lost, travel)
 
     def solution(
         self, assignment: pywrapcp.Assignment, solutions: int, stopped_by: str
@@ -268,7 +274,7 @@ def _progress(problem: Problem, solutions: int, rank: _Rank) -> Progress:
         solutions=solutions,
         score=max_score - rank.lost_score,
         max_score=max_score,
-        missing_required=rank.missing_required,
+        missing_required=rank.missing_fixed + rank.missing_required,
         travel_minutes=rank.travel,
     )
 
@@ -583,7 +589,7 @@ def solve_routing(problem: Problem, params: SolveParams, observer: Observer | No
     iterations = 0
     best = sequences
 
-    def on_best(found: list[list[int]], rank: tuple[int, int, int]) -> None:
+    def on_best(found: list[list[int]], rank: tuple[int, int, int, int]) -> None:
         nonlocal best, best_rank
         if rank < best_rank.key():
             best, best_rank = found, _Rank(*rank)
@@ -665,8 +671,11 @@ def _polished(
 
 
 def _solution_rank(problem: Problem, solution: Solution) -> _Rank:
+    missing = solution.missing_required(problem)
+    fixed = sum(1 for n in missing if problem.nodes[n].fixed)
     return _Rank(
-        len(solution.missing_required(problem)),
+        fixed,
+        len(missing) - fixed,
         problem.max_score() - solution.score(problem),
         solution.travel_minutes(problem),
     )
