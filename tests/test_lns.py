@@ -198,3 +198,28 @@ def test_an_event_is_never_traded_for_a_must_visit() -> None:
         solution = solve(problem, params)
         assert verify_solution(problem, solution) == []
         assert solution.dropped == (0,)
+
+
+def test_must_visits_are_repacked_when_one_is_left_out() -> None:
+    # Two days with room for one long visit each. X may go on either day, Y only on day 1.
+    # The insertion takes X first (its window opens first) onto day 1 and has no room left
+    # for Y; ruin and recreate must clear the days and put the must-visit with fewer options
+    # (Y) in first (found at 400 hosts x 5 days, where one must-visit fits only if two
+    # others swap days).
+    travel = [[0, 10], [10, 0]]
+    days = [Track(0, 0, 480, 720), Track(0, 0, 1920, 2160)]
+    nodes = [
+        Node(1, 200, ((490, 500), (1930, 1940)), required=True),  # X
+        Node(1, 200, ((495, 500),), required=True),  # Y
+        Node(1, 30, ((490, 2100),), score=10),
+    ]
+    problem = Problem.build(travel, nodes, days)
+    inserted = solve(problem, SolveParams(iterations=0, solution_limit=0))
+    assert inserted.missing_required(problem) == [1]  # the case this test is about
+    walked = solve(problem, SolveParams(solution_limit=0, iterations=200))
+    assert verify_solution(problem, walked) == []
+    assert walked.is_complete(problem)
+    assert [[s.node for s in r.stops if problem.nodes[s.node].required] for r in walked.routes] == [
+        [1],
+        [0],
+    ]

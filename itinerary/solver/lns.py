@@ -99,6 +99,7 @@ class _Data:
         self.required = [nd.required for nd in nodes]
         self.fixed = [nd.fixed for nd in nodes]
         self.n_required = sum(self.required)
+        self.required_nodes = [n for n, nd in enumerate(nodes) if nd.required and self.movable[n]]
         self.n_fixed = sum(self.fixed)
         self.max_score = problem.max_score()
         self.copies_of: list[list[int]] = [[] for _ in nodes]
@@ -405,6 +406,19 @@ class _State:
             t, c = divmod(flat, priorities.shape[1])
             if not np.isfinite(priorities[t, c]):
                 return
+            if priorities[t, c] >= 1e12 and not data.copy_fixed[c]:
+                # Must-visits first: of those, the one with the fewest days it still fits on,
+                # so that a flexible one does not take the only room another has.
+                urgent = (priorities >= 1e12) & ~data.copy_fixed
+                per_node = np.bincount(
+                    data.copy_node, weights=urgent.sum(axis=0), minlength=len(data.movable)
+                )
+                per_node[per_node == 0] = np.inf
+                node = int(np.argmin(per_node))
+                copies = data.copies_of[node]
+                best = np.where(urgent[:, copies], priorities[:, copies], -np.inf)
+                t, k = divmod(int(np.argmax(best)), len(copies))
+                c = copies[k]
             route = self.routes[t]
             node = int(data.copy_node[c])
             at = int(positions[t, c])
@@ -428,6 +442,15 @@ def _ruin(state: _State, rng: random.Random, params: LnsParams) -> set[int]:
     served = [n for n in np.flatnonzero(state.served).tolist() if data.movable[n]]
     if not served:
         return set()
+    missing = [n for n in data.required_nodes if not state.served[n]]
+    if missing and rng.random() < 0.5:
+        # A must-visit is left out: clear two of the days it could go on of everything that
+        # may move, so that recreate can pack the must-visits afresh (400 hosts x 5 days: one
+        # must-visit fits only if two others swap days at the same time).
+        node = rng.choice(missing)
+        days = sorted({t for c in data.copies_of[node] for t in np.flatnonzero(data.allowed[:, c])})
+        cleared = rng.sample(days, min(2, len(days)))
+        return {n for t in cleared for n in state.routes[t].items if data.movable[n]}
     count = min(len(served), rng.randint(params.ruin_min, params.ruin_max))
     if rng.random() < 0.2:
         return set(rng.sample(served, count))
