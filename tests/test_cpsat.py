@@ -468,7 +468,12 @@ hosts:
     priority: must
     open: [{from: "05:31", to: "06:01", dates: [2016-03-26]}]
 events:
-  - {id: e0, name: Event 0, location: [0.0, 0.0], start: "2016-03-26 10:32", end: "2016-03-26 13:57", lunch: false}
+  - id: e0
+    name: Event 0
+    location: [0.0, 0.0]
+    start: "2016-03-26 10:32"
+    end: "2016-03-26 13:57"
+    lunch: false
 """
 
 

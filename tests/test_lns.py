@@ -7,13 +7,13 @@ import random
 
 import numpy as np
 import pytest
+from test_solver import random_problem
 
 from itinerary.problem import Break, Node, Problem, Track
 from itinerary.schedule import earliest_starts
 from itinerary.solver import SolveParams, lns, solve
 from itinerary.solver.routing import _insertion_sequences, _sequence_solution
 from itinerary.verify import verify_solution
-from test_solver import random_problem
 
 
 def non_metric(problem: Problem, rng: random.Random) -> Problem:
@@ -61,9 +61,7 @@ def _insertion_rows(
     open_copies = ~state.served[data.copy_node] & data.allowed.any(axis=0)
     size = (len(state.routes), len(data.copy_node))
     priorities, positions = np.empty(size), np.zeros(size, dtype=np.int64)
-    round_ = lns._Round(
-        spread=np.zeros(size[1]), bias=np.ones(size[0]), required_first=True
-    )
+    round_ = lns._Round(spread=np.zeros(size[1]), bias=np.ones(size[0]), required_first=True)
     for route in state.routes:
         lns._insertions(data, route, open_copies, round_, priorities[route.t], positions[route.t])
     return open_copies, priorities, positions

@@ -122,7 +122,17 @@ class _Route:
     """One track's sequence of nodes with its forward and backward times."""
 
     __slots__ = (
-        "data", "t", "items", "gap", "free", "latest", "ready", "legs", "score", "required", "fixed"
+        "data",
+        "t",
+        "items",
+        "gap",
+        "free",
+        "latest",
+        "ready",
+        "legs",
+        "score",
+        "required",
+        "fixed",
     )
 
     def __init__(self, data: _Data, t: int, items: list[int]) -> None:
@@ -143,12 +153,30 @@ class _Route:
 
     def snapshot(self) -> tuple:
         # update() makes new lists, so keeping the old ones is enough to undo.
-        return (self.items, self.gap, self.free, self.latest, self.ready, self.legs,
-                self.score, self.required, self.fixed)
+        return (
+            self.items,
+            self.gap,
+            self.free,
+            self.latest,
+            self.ready,
+            self.legs,
+            self.score,
+            self.required,
+            self.fixed,
+        )
 
     def restore(self, snapshot: tuple) -> None:
-        (self.items, self.gap, self.free, self.latest, self.ready, self.legs,
-         self.score, self.required, self.fixed) = snapshot
+        (
+            self.items,
+            self.gap,
+            self.free,
+            self.latest,
+            self.ready,
+            self.legs,
+            self.score,
+            self.required,
+            self.fixed,
+        ) = snapshot
 
     def update(self) -> bool:
         """Recompute the times; False if the sequence cannot be done (then nothing is kept)."""
@@ -340,9 +368,7 @@ def _insertions(
 class _State:
     """Routes plus which nodes they serve."""
 
-    def __init__(
-        self, data: _Data, sequences: list[list[int]], noise: np.random.Generator
-    ) -> None:
+    def __init__(self, data: _Data, sequences: list[list[int]], noise: np.random.Generator) -> None:
         self.data, self.noise = data, noise
         self.routes = [_Route(data, t, list(seq)) for t, seq in enumerate(sequences)]
         self.served = np.zeros(len(data.problem.nodes), dtype=bool)

@@ -597,7 +597,9 @@ def solve_routing(problem: Problem, params: SolveParams, observer: Observer | No
                 observer(_progress(problem, iterations, best_rank))
 
     lns_stop = ""
-    lns_seconds = None if params.time_limit is None else params.time_limit * (1 - params.polish_share)
+    lns_seconds = (
+        None if params.time_limit is None else params.time_limit * (1 - params.polish_share)
+    )
     if params.iterations != 0 and lns_seconds != 0 and problem.nodes and problem.tracks:
 
         def progress() -> float:
@@ -640,7 +642,9 @@ def _polished(
     weights = Weights.for_problem(problem, params.score_weight * _mean_travel(problem))
     model = _Model(problem, weights)
     routing = model.routing
-    remaining = None if params.time_limit is None else params.time_limit - (time.monotonic() - began)
+    remaining = (
+        None if params.time_limit is None else params.time_limit - (time.monotonic() - began)
+    )
     search = _Search(model, params, observer, reported=start_rank, time_limit=remaining)
     routing.AddAtSolutionCallback(search.on_solution)
     routing.AddSearchMonitor(routing.solver().CustomLimit(search.limit_check))
