@@ -221,3 +221,16 @@ def test_must_visits_are_repacked_when_one_is_left_out() -> None:
         [1],
         [0],
     ]
+
+
+def test_only_fixed_events_stay_out_of_the_ruin() -> None:
+    # A scored visit at one fixed time may be removed and put back elsewhere like any other;
+    # only a required node at a fixed time (an event) is never ruined.
+    nodes = [
+        Node(1, 30, ((500, 500),), score=10),
+        Node(1, 30, ((600, 600),), required=True),
+        Node(1, 30, ((500, 700),), required=True),
+        Node(1, 30, ((500, 510), (900, 910)), score=5),
+    ]
+    problem = Problem.build([[0, 10], [10, 0]], nodes, [Track(0, 0, 480, 1080)])
+    assert lns._Data(problem).movable == [True, False, True, True]

@@ -86,10 +86,7 @@ class _Data:
                     allowed[t, c] = True
         self.allowed = allowed
         # Fixed-time events stay where they are; a must-visit may move to another time or day.
-        self.movable = [
-            len(nd.windows) > 1 or (bool(nd.windows) and nd.windows[0][0] < nd.windows[0][1])
-            for nd in nodes
-        ]
+        self.movable = [not nd.fixed for nd in nodes]
         self.travel_rows = problem.travel
         self.place = [nd.place for nd in nodes]
         self.duration = [nd.duration for nd in nodes]
@@ -121,6 +118,7 @@ class _Data:
 class _Route:
     """One track's sequence of nodes with its forward and backward times."""
 
+    # After `data` and `t`, everything is the route's state, which `snapshot` saves whole.
     __slots__ = (
         "data",
         "t",
@@ -153,30 +151,11 @@ class _Route:
 
     def snapshot(self) -> tuple:
         # update() makes new lists, so keeping the old ones is enough to undo.
-        return (
-            self.items,
-            self.gap,
-            self.free,
-            self.latest,
-            self.ready,
-            self.legs,
-            self.score,
-            self.required,
-            self.fixed,
-        )
+        return tuple(getattr(self, name) for name in _Route.__slots__[2:])
 
     def restore(self, snapshot: tuple) -> None:
-        (
-            self.items,
-            self.gap,
-            self.free,
-            self.latest,
-            self.ready,
-            self.legs,
-            self.score,
-            self.required,
-            self.fixed,
-        ) = snapshot
+        for name, value in zip(_Route.__slots__[2:], snapshot, strict=True):
+            setattr(self, name, value)
 
     def update(self) -> bool:
         """Recompute the times; False if the sequence cannot be done (then nothing is kept)."""

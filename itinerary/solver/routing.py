@@ -92,6 +92,13 @@ class _Rank:
     def key(self) -> tuple[int, int, int, int]:
         return (self.missing_fixed, self.missing_required, self.lost_score, self.travel)
 
+    @staticmethod
+    def of(problem: Problem, served: set[int], travel: int) -> _Rank:
+        missing = [n for i, n in enumerate(problem.nodes) if n.required and i not in served]
+        fixed = sum(1 for n in missing if n.fixed)
+        lost = problem.max_score() - sum(problem.nodes[n].score for n in served)
+        return _Rank(fixed, len(missing) - fixed, lost, travel)
+
 
 class _Model:
     """The routing model of one Problem, plus the maps between its indices and ours."""
@@ -234,15 +241,12 @@ class _Model:
     def rank(self, routes: list[list[int]]) -> _Rank:
         problem, copies, place = self.problem, self.copies, self.place
         served = {copies[c][0] for route in routes for c in route}
-        missing = [n for i, n in enumerate(problem.nodes) if n.required and i not in served]
-        fixed = sum(1 for n in missing if n.fixed)
-        lost = problem.max_score() - sum(problem.nodes[n].score for n in served)
         travel = 0
         for t, route in enumerate(routes):
             track = problem.tracks[t]
             stops = [track.start_place] + [place[c] for c in route] + [track.end_place]
             travel += sum(problem.travel[a][b] for a, b in itertools.pairwise(stops))
-        return _Rank(fixed, len(missing) - fixed, lost, travel)
+        return _Rank.of(problem, served, travel)
 
     def solution(
         self, assignment: pywrapcp.Assignment, solutions: int, stopped_by: str
@@ -675,14 +679,8 @@ def _polished(
 
 
 def _solution_rank(problem: Problem, solution: Solution) -> _Rank:
-    missing = solution.missing_required(problem)
-    fixed = sum(1 for n in missing if problem.nodes[n].fixed)
-    return _Rank(
-        fixed,
-        len(missing) - fixed,
-        problem.max_score() - solution.score(problem),
-        solution.travel_minutes(problem),
-    )
+    served = {stop.node for route in solution.routes for stop in route.stops}
+    return _Rank.of(problem, served, solution.travel_minutes(problem))
 
 
 def _sequence_solution(problem: Problem, sequences: list[list[int]]) -> Solution:
