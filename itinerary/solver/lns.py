@@ -3,8 +3,11 @@
 One OR-Tools local search per iteration costs 0.05-0.3 s on a 250-node problem, so 10 s allow only
 a few dozen iterations there. This module does the cheap part of the walk itself, thousands of
 times per second's worth of OR-Tools work: ruin a few visits (strings of consecutive visits near a
-random one, as in SISR, or visits at random), then refill the routes by greedy insertion, and
-accept the result by simulated annealing. OR-Tools' local search then polishes what it finds
+random one, as in SISR, or visits at random), then refill the routes by greedy insertion, shorten
+the changed routes' travel (or-opt and 2-opt) and refill what that frees, and accept the result
+by simulated annealing. A walk that has not bettered its own best for a while starts afresh, with
+the best so far kept apart: on TOPTW single walks settle in different basins within a second,
+and more starts beat a longer stay. OR-Tools' local search then polishes what it finds
 (`routing.py`).
 
 Feasibility is checked in O(1) per insertion with the classic forward/backward pair per route:
@@ -49,10 +52,10 @@ class LnsParams:
     ruin_min: int = 2
     ruin_max: int = 20  # visits one ruin removes at most
     max_string: int = 12  # longest run of consecutive visits one string removal cuts
-    noise: float = 0.25  # random spread of the insertion priority, as a share of it
+    noise: float = 0.6  # random spread of the insertion priority, as a share of it
     route_noise: float = 1.0  # a route's time may look up to this share dearer in one round
-    restart_after: int = 2000  # iterations without a new best before a kick from the best
-    kick_share: float = 0.3  # of the visits the kick removes
+    restart_after: int = 1000  # iterations without a new best of the walk before a new walk
+    tighten: bool = True  # shorten the changed routes' travel after each recreate
 
 
 class _Data:
@@ -279,17 +282,17 @@ class _Round:
 def _insertions(
     data: _Data,
     route: _Route,
-    open_copies: np.ndarray,
+    candidates: np.ndarray,
     round_: _Round,
     priority_row: np.ndarray,
     position_row: np.ndarray,
 ) -> None:
     """Fill `priority_row` (per copy: how much it should go in next, -inf where it cannot go
-    into this route) and `position_row` (the gap where it would go)."""
+    into this route or is not a candidate) and `position_row` (the gap where it would go)."""
     track = data.problem.tracks[route.t]
     brk = track.breaks[0] if track.breaks and route.gap >= 0 else None
     priority_row.fill(-np.inf)
-    cols = np.flatnonzero(open_copies & data.allowed[route.t])
+    cols = np.flatnonzero(candidates & data.allowed[route.t])
     if cols.size == 0:
         return
     # One row per gap (before item i; the last before the end place), and for the break's gap
@@ -439,7 +442,72 @@ class _State:
             copies = data.copies_of[node]
             open_copies[copies] = False
             priorities[:, copies] = -np.inf
-            _insertions(data, route, open_copies, round_, priorities[t], positions[t])
+            # A visit only takes time from a route, so a copy that did not fit before it does not
+            # fit after: only the copies that fitted are looked at again. (The break may move to
+            # a leg with more slack and make room; the next round finds that.)
+            fitted = open_copies & np.isfinite(priorities[t])
+            _insertions(data, route, fitted, round_, priorities[t], positions[t])
+
+
+def _tighten(route: _Route, max_moves: int = 50) -> bool:
+    """Shorten the route's travel by moving runs of 1-3 visits (or-opt) and reversing runs
+    (2-opt), first improvement among the best few moves by travel; True if it changed."""
+    travel = route.data.travel
+    changed = False
+    for _ in range(max_moves):
+        items = route.items
+        n = len(items)
+        if n < 2:
+            break
+        places = np.array(route.places(), dtype=np.int64)
+        here, after = places[:-1], places[1:]
+        edge = travel[here, after]  # edge g: from places[g] to places[g + 1]
+        moves: list[tuple[int, int, int, int]] = []  # (delta, kind, a, b)
+        gaps = np.arange(n + 1)
+        for length in (1, 2, 3):
+            if length > n:
+                break
+            i = np.arange(n - length + 1)
+            first, last = places[i + 1], places[i + length]
+            saved = edge[i] + edge[i + length] - travel[places[i], places[i + length + 1]]
+            added = travel[here[None, :], first[:, None]] + travel[last[:, None], after[None, :]]
+            delta = added - edge[None, :] - saved[:, None]
+            inside = (gaps[None, :] >= i[:, None]) & (gaps[None, :] <= i[:, None] + length)
+            delta[inside] = 0
+            for a, g in zip(*np.nonzero(delta < 0), strict=True):
+                moves.append((int(delta[a, g]), length, int(a), int(g)))
+        # Reverse items a..k-1 (2-opt): legs a and k become here[a] -> here[k] and after[a] ->
+        # after[k]. Exact for symmetric travel; update() has the final word either way.
+        delta = (
+            travel[here[:, None], here[None, :]]
+            + travel[after[:, None], after[None, :]]
+            - edge[:, None]
+            - edge[None, :]
+        )
+        delta = np.where(gaps[None, :] > gaps[:, None] + 1, delta, 0)
+        for a, k in zip(*np.nonzero(delta < 0), strict=True):
+            moves.append((int(delta[a, k]), 0, int(a), int(k)))
+        if not moves:
+            break
+        moves.sort()
+        previous, legs = items, route.legs
+        for _delta, kind, a, b in moves[:8]:
+            if kind == 0:
+                candidate = items[:a] + items[a:b][::-1] + items[b:]
+            else:
+                segment = items[a : a + kind]
+                rest = items[:a] + items[a + kind :]
+                at = b if b < a else b - kind
+                candidate = rest[:at] + segment + rest[at:]
+            route.items = candidate
+            if route.update() and route.legs < legs:
+                changed = True
+                break
+            route.items = previous
+            route.update()
+        else:
+            break
+    return changed
 
 
 def _ruin(state: _State, rng: random.Random, params: LnsParams) -> set[int]:
@@ -502,7 +570,8 @@ def improve(
     weight = params.travel_weight / data.mean_leg
     t0 = params.start_temperature * data.mean_score
     t1 = params.end_temperature * data.mean_score
-    since_best = 0
+    since_best = 0  # iterations since the walk's own best
+    walk_best = best_rank
 
     def cost(rank: tuple[int, int, int, int]) -> float:
         return rank[0] * 1e12 + rank[1] * 1e9 + rank[2] + weight * rank[3]
@@ -513,14 +582,24 @@ def improve(
             break
         temperature = t0 * (t1 / t0) ** done
         before = state.snapshot()
-        removed = _ruin(state, rng, params)
-        state.remove(removed)
+        before_items = [r.items for r in state.routes]
+        state.remove(_ruin(state, rng, params))
         state.recreate(params.noise, params.route_noise)
+        if params.tighten:
+            # Less travel leaves room: refill what the shorter routes free at once.
+            changed = [
+                r
+                for r, items in zip(state.routes, before_items, strict=True)
+                if r.items is not items
+            ]
+            if any([_tighten(r) for r in changed]):
+                state.recreate(params.noise, params.route_noise)
         rank = state.rank()
         if rank < best_rank:
             best_rank, best = rank, state.sequences()
             on_best(best, best_rank)
-            since_best = 0
+        if rank < walk_best:
+            walk_best, since_best = rank, 0
         else:
             since_best += 1
         threshold = cost(current_rank) - temperature * math.log(rng.random() or 1e-12)
@@ -529,12 +608,12 @@ def improve(
         else:
             state.restore(before)
         if since_best >= params.restart_after:
-            # Stuck: from the best, ruin a large share at random and go on from what comes back,
-            # whatever it is worth, so the walk leaves the best one's basin.
+            # This walk is stuck in its basin (TOPTW: often within the first second, while
+            # another start finds a better one). Start a new walk from scratch: only the fixed
+            # events stay, everything else is recreated with this walk's noise. The best so
+            # far is kept apart.
             state, since_best = _State(data, best, noise), 0
-            movable = [n for r in state.routes for n in r.items if data.movable[n]]
-            count = int(len(movable) * params.kick_share)
-            state.remove(set(rng.sample(movable, count)))
+            state.remove({n for r in state.routes for n in r.items if data.movable[n]})
             state.recreate(params.noise, params.route_noise)
-            current_rank = state.rank()
+            current_rank = walk_best = state.rank()
     return best
