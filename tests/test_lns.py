@@ -98,7 +98,47 @@ def test_every_insertion_offered_is_feasible_and_none_is_missed_without_lunch(se
                     assert starts is None or not a <= starts[at] <= b, (route.t, trial, c)
 
 
-def _walk(problem: Problem, seed: int, iterations: int) -> tuple[list[list[int]], list]:
+@pytest.mark.parametrize("seed", range(30))
+def test_tighten_keeps_the_visits_feasible_and_never_adds_travel(seed: int) -> None:
+    # Random feasible orders on days with and without lunch, travel with and without the
+    # triangle inequality (where the 2-opt estimate is wrong): the route may only get shorter,
+    # keeps its visits, and the schedule's own rule still accepts it.
+    rng = random.Random(seed)
+    problem = random_problem(rng, n_nodes=9, n_tracks=1, lunch=seed % 3 != 0)
+    if seed % 2:
+        problem = non_metric(problem, rng)
+    data = lns._Data(problem)
+    visits = _insertion_sequences(problem)[0]
+    orders = [visits] + [rng.sample(visits, len(visits)) for _ in range(200)]
+    orders = [o for o in orders if earliest_starts(problem, 0, o) is not None]
+    for order in orders[-5:]:
+        route = lns._Route(data, 0, list(order))
+        before = route.legs
+        changed = lns._tighten(route)
+        assert sorted(route.items) == sorted(order)
+        assert earliest_starts(problem, 0, route.items) is not None
+        places = route.places()
+        legs = sum(problem.travel[a][b] for a, b in zip(places, places[1:], strict=False))
+        assert route.legs == legs
+        assert (route.legs < before) if changed else (route.items == list(order))
+
+
+def test_tighten_unwinds_a_crossed_route() -> None:
+    # Six hosts on a line, open all day: visited out of order, the route crosses itself; the
+    # or-opt and 2-opt moves must bring it down to the length of one sweep out and back.
+    xs = [0, 10, 20, 30, 40, 50, 60]  # hotel at 0
+    travel = [[abs(a - b) for b in xs] for a in xs]
+    nodes = [Node(p, 10, ((0, 1000),), score=1) for p in range(1, 7)]
+    problem = Problem.build(travel, nodes, [Track(0, 0, 0, 1000)])
+    route = lns._Route(lns._Data(problem), 0, [2, 0, 4, 1, 5, 3])
+    assert route.legs > 120
+    assert lns._tighten(route)
+    assert route.legs == 120  # the shortest: any order that sweeps out and comes back
+
+
+def _walk(
+    problem: Problem, seed: int, iterations: int, params: lns.LnsParams | None = None
+) -> tuple[list[list[int]], list]:
     bests: list[tuple[int, int, int]] = []
     done = [0]
 
@@ -112,17 +152,23 @@ def _walk(problem: Problem, seed: int, iterations: int) -> tuple[list[list[int]]
         random.Random(seed),
         progress,
         lambda _sequences, rank: bests.append(rank),
+        params or lns.LnsParams(),
     )
     return found, bests
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_the_walk_returns_verified_plans_that_only_get_better(seed: int) -> None:
+@pytest.mark.parametrize("restart_after", [1000, 3])
+def test_the_walk_returns_verified_plans_that_only_get_better(
+    seed: int, restart_after: int
+) -> None:
+    # With restart_after=3 the walk starts afresh every few iterations: the best found before
+    # must survive every new start.
     rng = random.Random(seed)
     problem = random_problem(rng, n_nodes=10, n_tracks=3)
     if seed % 2:
         problem = non_metric(problem, rng)
-    found, bests = _walk(problem, seed, 300)
+    found, bests = _walk(problem, seed, 300, lns.LnsParams(restart_after=restart_after))
     solution = _sequence_solution(problem, found)
     assert verify_solution(problem, solution) == []
     assert bests == sorted(bests, reverse=True)  # each new best ranks before the last
