@@ -500,11 +500,14 @@ def _tighten(route: _Route, max_moves: int = 50) -> bool:
                 at = b if b < a else b - kind
                 candidate = rest[:at] + segment + rest[at:]
             route.items = candidate
-            if route.update() and route.legs < legs:
+            if not route.update():  # refused: the times are still the previous order's
+                route.items = previous
+            elif route.legs < legs:
                 changed = True
                 break
-            route.items = previous
-            route.update()
+            else:
+                route.items = previous
+                route.update()
         else:
             break
     return changed
