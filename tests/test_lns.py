@@ -26,6 +26,16 @@ def non_metric(problem: Problem, rng: random.Random) -> Problem:
     return Problem.build(travel, problem.nodes, problem.tracks)
 
 
+def random_case(seed: int, **shape: object) -> tuple[random.Random, Problem]:
+    """A random problem for `seed` and the generator to go on with; odd seeds get travel that
+    breaks the triangle inequality."""
+    rng = random.Random(seed)
+    problem = random_problem(rng, **shape)
+    if seed % 2:
+        problem = non_metric(problem, rng)
+    return rng, problem
+
+
 def feasible_in_lns(data: lns._Data, t: int, sequence: list[int]) -> bool:
     try:
         lns._Route(data, t, sequence)
@@ -39,10 +49,7 @@ def test_route_feasibility_agrees_with_earliest_starts(seed: int) -> None:
     # Random sequences on days with and without lunch, several windows per node, and travel
     # that breaks the triangle inequality: the forward/backward times must say "feasible"
     # exactly when the schedule's own rule does.
-    rng = random.Random(seed)
-    problem = random_problem(rng, n_nodes=7, n_tracks=2)
-    if seed % 2:
-        problem = non_metric(problem, rng)
+    rng, problem = random_case(seed, n_nodes=7, n_tracks=2)
     data = lns._Data(problem)
     agreed = feasible = 0
     for _ in range(60):
@@ -69,10 +76,7 @@ def _insertion_rows(
 
 @pytest.mark.parametrize("seed", range(30))
 def test_every_insertion_offered_is_feasible_and_none_is_missed_without_lunch(seed: int) -> None:
-    rng = random.Random(seed)
-    problem = random_problem(rng, n_nodes=8, n_tracks=2, lunch=seed % 3 != 0)
-    if seed % 2:
-        problem = non_metric(problem, rng)
+    rng, problem = random_case(seed, n_nodes=8, n_tracks=2, lunch=seed % 3 != 0)
     data = lns._Data(problem)
     state = lns._State(data, _insertion_sequences(problem), np.random.default_rng(seed))
     # Take a few visits out so there is something to put back.
@@ -103,10 +107,7 @@ def test_tighten_keeps_the_visits_feasible_and_never_adds_travel(seed: int) -> N
     # Random feasible orders on days with and without lunch, travel with and without the
     # triangle inequality (where the 2-opt estimate is wrong): the route may only get shorter,
     # keeps its visits, and the schedule's own rule still accepts it.
-    rng = random.Random(seed)
-    problem = random_problem(rng, n_nodes=9, n_tracks=1, lunch=seed % 3 != 0)
-    if seed % 2:
-        problem = non_metric(problem, rng)
+    rng, problem = random_case(seed, n_nodes=9, n_tracks=1, lunch=seed % 3 != 0)
     data = lns._Data(problem)
     visits = _insertion_sequences(problem)[0]
     orders = [visits] + [rng.sample(visits, len(visits)) for _ in range(200)]
@@ -164,10 +165,7 @@ def test_the_walk_returns_verified_plans_that_only_get_better(
 ) -> None:
     # With restart_after=3 the walk starts afresh every few iterations: the best found before
     # must survive every new start.
-    rng = random.Random(seed)
-    problem = random_problem(rng, n_nodes=10, n_tracks=3)
-    if seed % 2:
-        problem = non_metric(problem, rng)
+    rng, problem = random_case(seed, n_nodes=10, n_tracks=3)
     found, bests = _walk(problem, seed, 300, lns.LnsParams(restart_after=restart_after))
     solution = _sequence_solution(problem, found)
     assert verify_solution(problem, solution) == []
