@@ -117,14 +117,17 @@ def required_served(problem: Problem, solution: Solution) -> int:
     return sum(1 for r in solution.routes for s in r.stops if problem.nodes[s.node].required)
 
 
-def _fixed_served(problem: Problem, solution: Solution) -> int:
-    return sum(1 for r in solution.routes for s in r.stops if problem.nodes[s.node].fixed)
+def _events_attended(problem: Problem, solution: Solution) -> frozenset[int]:
+    """The fixed-time events the plan attends."""
+    return frozenset(
+        s.node for r in solution.routes for s in r.stops if problem.nodes[s.node].fixed
+    )
 
 
 def better(problem: Problem, a: Solution, b: Solution) -> bool:
     """Whether `a` ranks above `b`: fixed-time events served, then required nodes, then score."""
-    key_a = (_fixed_served(problem, a), required_served(problem, a), a.score(problem))
-    key_b = (_fixed_served(problem, b), required_served(problem, b), b.score(problem))
+    key_a = (len(_events_attended(problem, a)), required_served(problem, a), a.score(problem))
+    key_b = (len(_events_attended(problem, b)), required_served(problem, b), b.score(problem))
     return key_a > key_b
 
 
@@ -145,11 +148,7 @@ def prove_bound(
     floor = required_served(problem, hint) if hint is not None else 0
     # Events the plan attends stay in every schedule considered: the day's lunch and journeys
     # were decided around them, so one is never traded for a must-visit.
-    keep = (
-        frozenset(s.node for r in hint.routes for s in r.stops if problem.nodes[s.node].fixed)
-        if hint is not None
-        else frozenset()
-    )
+    keep = _events_attended(problem, hint) if hint is not None else frozenset()
     families = _route_families(problem, least, lanes, params.max_labels)
     built: _Built
     if families is not None:

@@ -160,6 +160,14 @@ class _Route:
         for name, value in zip(_Route.__slots__[2:], snapshot, strict=True):
             setattr(self, name, value)
 
+    def change(self, items: list[int]) -> bool:
+        """Take `items` as the sequence if it can be done; else keep the route as it was."""
+        previous, self.items = self.items, items
+        if self.update():
+            return True
+        self.items = previous  # update() kept nothing else, so the times are still right
+        return False
+
     def update(self) -> bool:
         """Recompute the times; False if the sequence cannot be done (then nothing is kept)."""
         data = self.data
@@ -385,15 +393,11 @@ class _State:
     def remove(self, to_remove: set[int]) -> None:
         for route in self.routes:
             if any(n in to_remove for n in route.items):
-                previous = route.items
-                route.items = [n for n in previous if n not in to_remove]
-                if route.update():
-                    self.served[[n for n in previous if n in to_remove]] = False
-                else:
-                    # Travel times need not obey the triangle inequality: without a visit, the
-                    # direct leg may be longer. The route then stays as it was.
-                    route.items = previous
-                    route.update()
+                # Travel times need not obey the triangle inequality: without a visit, the
+                # direct leg may be longer. The route then stays as it was.
+                removed = [n for n in route.items if n in to_remove]
+                if route.change([n for n in route.items if n not in to_remove]):
+                    self.served[removed] = False
 
     def recreate(self, noise: float, route_noise: float) -> None:
         data = self.data
@@ -430,12 +434,8 @@ class _State:
             route = self.routes[t]
             node = int(data.copy_node[c])
             at = int(positions[t, c])
-            previous = route.items
-            route.items = previous[:at] + [node] + previous[at:]
-            if not route.update():
+            if not route.change(route.items[:at] + [node] + route.items[at:]):
                 # The break had to stay put for the check; this insertion would need it moved.
-                route.items = previous
-                route.update()
                 priorities[t, c] = -np.inf
                 continue
             self.served[node] = True
@@ -490,7 +490,7 @@ def _tighten(route: _Route, max_moves: int = 50) -> bool:
         if not moves:
             break
         moves.sort()
-        previous, legs = items, route.legs
+        saved, legs = route.snapshot(), route.legs
         for _delta, kind, a, b in moves[:8]:
             if kind == 0:
                 candidate = items[:a] + items[a:b][::-1] + items[b:]
@@ -499,15 +499,11 @@ def _tighten(route: _Route, max_moves: int = 50) -> bool:
                 rest = items[:a] + items[a + kind :]
                 at = b if b < a else b - kind
                 candidate = rest[:at] + segment + rest[at:]
-            route.items = candidate
-            if not route.update():  # refused: the times are still the previous order's
-                route.items = previous
-            elif route.legs < legs:
-                changed = True
-                break
-            else:
-                route.items = previous
-                route.update()
+            if route.change(candidate):
+                if route.legs < legs:
+                    changed = True
+                    break
+                route.restore(saved)
         else:
             break
     return changed
@@ -561,7 +557,8 @@ def improve(
 ) -> list[list[int]]:
     """Ruin and recreate from `sequences` (feasible node sequences per track) until `progress()`,
     the share of the budget spent, reaches 1. Calls `on_best` at every new best (ranked: fewer
-    required nodes missing, then more score, then less travel) and returns the best."""
+    fixed events missing, then fewer other required nodes missing, then more score, then less
+    travel) and returns the best."""
     data = _Data(problem)
     noise = np.random.default_rng(rng.getrandbits(64))
     state = _State(data, sequences, noise)
