@@ -137,6 +137,93 @@ def test_tighten_unwinds_a_crossed_route() -> None:
     assert route.legs == 120  # the shortest: any order that sweeps out and comes back
 
 
+def random_routes(problem: Problem, rng: random.Random) -> list[list[int]]:
+    """Feasible routes built from the nodes in random order, each added at the end if it fits:
+    poorer than the greedy's, so that there is something to swap."""
+    routes: list[list[int]] = [[] for _ in problem.tracks]
+    nodes = list(range(len(problem.nodes)))
+    rng.shuffle(nodes)
+    for n in nodes:
+        for t in rng.sample(range(len(routes)), len(routes)):
+            if t in problem.allowed_tracks(n) and earliest_starts(problem, t, routes[t] + [n]):
+                routes[t].append(n)
+                break
+    return routes
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_replace_only_trades_up_and_keeps_the_plan_feasible(seed: int) -> None:
+    # Random routes on days with and without lunch, travel with and without the triangle
+    # inequality: every swap gains must-visits or score, keeps the must-visits in, and leaves
+    # a plan the verifier passes.
+    rng, problem = random_case(seed, n_nodes=12, n_tracks=2, lunch=seed % 3 != 0)
+    if seed % 4 == 1:  # some must-visits, which must stay where they are
+        nodes = [
+            Node(nd.place, nd.duration, nd.windows, nd.score, required=i % 3 == 0)
+            for i, nd in enumerate(problem.nodes)
+        ]
+        problem = Problem.build(problem.travel, nodes, problem.tracks)
+    data = lns._Data(problem)
+    routes = random_routes(problem, rng)
+    state = lns._State(data, routes, np.random.default_rng(seed))
+    swapped = 0
+    for route, before in zip(state.routes, routes, strict=True):
+        worth = (route.required, route.score)
+        changed = state.replace(route)
+        swapped += changed
+        # A missing must-visit may come in for scored visits; otherwise the score must rise.
+        assert ((route.required, route.score) > worth) if changed else (route.items == before)
+        assert {n for n in before if problem.nodes[n].required} <= set(route.items)
+        assert earliest_starts(problem, route.t, route.items) is not None
+    served = sorted(n for r in state.routes for n in r.items)
+    assert served == np.flatnonzero(state.served).tolist()
+    assert len(served) == len(set(served))
+    assert verify_solution(problem, _sequence_solution(problem, state.sequences())) == []
+    if seed == 0:
+        assert swapped  # the test exercises swaps, not only the refusal
+
+
+def _one_day(nodes: list[Node]) -> lns._State:
+    # The hotel and three hosts, 10 minutes apart; the day is 0-100, full with one 80-minute visit.
+    travel = [[0 if a == b else 10 for b in range(4)] for a in range(4)]
+    problem = Problem.build(travel, nodes, [Track(0, 0, 0, 100)])
+    return lns._State(lns._Data(problem), [[0]], np.random.default_rng(0))
+
+
+def test_replace_swaps_a_visit_for_a_better_one_that_cannot_be_added() -> None:
+    state = _one_day([Node(1, 80, ((10, 10),), score=1), Node(2, 80, ((10, 10),), score=10)])
+    assert state.replace(state.routes[0])
+    assert state.routes[0].items == [1]
+    assert state.served.tolist() == [False, True]
+
+
+def test_replace_swaps_two_visits_for_one_worth_more_than_both() -> None:
+    state = _one_day(
+        [
+            Node(1, 35, ((10, 10),), score=3),
+            Node(2, 35, ((55, 55),), score=4),
+            Node(3, 80, ((10, 10),), score=8),
+        ]
+    )
+    state.routes[0].change([0, 1])
+    state.served[:] = [True, True, False]
+    assert state.replace(state.routes[0])
+    assert state.routes[0].items == [2]
+
+
+def test_replace_keeps_a_must_visit_and_takes_a_missing_one_for_a_scored_visit() -> None:
+    kept = _one_day(
+        [Node(1, 80, ((10, 10),), score=1, required=True), Node(2, 80, ((10, 10),), score=10)]
+    )
+    assert not kept.replace(kept.routes[0])
+    assert kept.routes[0].items == [0]
+    taken = _one_day(
+        [Node(1, 80, ((10, 10),), score=10), Node(2, 80, ((10, 10),), score=0, required=True)]
+    )
+    assert taken.replace(taken.routes[0])
+    assert taken.routes[0].items == [1]
+
+
 def _walk(
     problem: Problem, seed: int, iterations: int, params: lns.LnsParams | None = None
 ) -> tuple[list[list[int]], list]:
@@ -278,3 +365,21 @@ def test_only_fixed_events_stay_out_of_the_ruin() -> None:
     ]
     problem = Problem.build([[0, 10], [10, 0]], nodes, [Track(0, 0, 480, 1080)])
     assert lns._Data(problem).movable == [True, False, True, True]
+
+
+def test_the_walk_stops_once_it_finds_nothing_better_for_walk_patience_iterations() -> None:
+    # Counted in iterations, so the same trip still gives the same plan on any machine; a time
+    # limit ignores it.
+    _, problem = random_case(4, n_nodes=8, n_tracks=2)
+    patient = solve(problem, SolveParams(solution_limit=0, iterations=5000, walk_patience=40))
+    assert patient.stopped_by == "no better plan in 40 iterations"
+    assert patient.solutions_found < 5000
+    assert verify_solution(problem, patient) == []
+    again = solve(problem, SolveParams(solution_limit=0, iterations=5000, walk_patience=40))
+    assert again == patient
+    whole = solve(problem, SolveParams(solution_limit=0, iterations=300, walk_patience=None))
+    assert whole.solutions_found == 300 and "no better plan" not in whole.stopped_by
+    assert verify_solution(problem, whole) == []
+    assert SolveParams.for_seconds(1).walk_patience is None
+    with pytest.raises(ValueError):
+        SolveParams(walk_patience=0)

@@ -21,6 +21,7 @@ class SolveParams:
     """
 
     iterations: int | None = 4000  # of ruin and recreate (lns.py); 0: the insertion plan alone
+    walk_patience: int | None = 1500  # stop ruin and recreate after this many without a gain
     solution_limit: int | None = 2000  # solutions of the OR-Tools polish; 0: none
     patience: int | None = 300  # stop the polish after this much work (in solutions) without gain
     time_limit: float | None = None  # seconds; results then depend on the machine's speed
@@ -35,6 +36,7 @@ class SolveParams:
     def __post_init__(self) -> None:
         if (
             self.restart_after < 1
+            or (self.walk_patience is not None and self.walk_patience < 1)
             or self.recreate_attempts < 0
             or not 0 < self.ruin_strength <= 1
             or not 0 <= self.polish_share <= 1
@@ -45,7 +47,13 @@ class SolveParams:
     @staticmethod
     def for_seconds(seconds: float) -> SolveParams:
         """Search for a wall-clock time instead of the fixed work budget."""
-        return SolveParams(iterations=None, solution_limit=None, patience=None, time_limit=seconds)
+        return SolveParams(
+            iterations=None,
+            walk_patience=None,
+            solution_limit=None,
+            patience=None,
+            time_limit=seconds,
+        )
 
 
 @dataclass(frozen=True)

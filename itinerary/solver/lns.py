@@ -4,11 +4,11 @@ One OR-Tools local search per iteration costs 0.05-0.3 s on a 250-node problem, 
 a few dozen iterations there. This module does the cheap part of the walk itself, thousands of
 times per second's worth of OR-Tools work: ruin a few visits (strings of consecutive visits near a
 random one, as in SISR, or visits at random), then refill the routes by greedy insertion, shorten
-the changed routes' travel (or-opt and 2-opt) and refill what that frees, and accept the result
-by simulated annealing. A walk that has not bettered its own best for a while starts afresh, with
-the best so far kept apart: on TOPTW single walks settle in different basins within a second,
-and more starts beat a longer stay. OR-Tools' local search then polishes what it finds
-(`routing.py`).
+the changed routes' travel (or-opt and 2-opt), swap their visits for open ones worth more in
+place, refilling what each of these frees, and accept the result by simulated annealing. A
+walk that has not bettered its own best for a while starts afresh, with the best so far kept
+apart: on TOPTW single walks settle in different basins within a second, and more starts beat a
+longer stay. OR-Tools' local search then polishes what it finds (`routing.py`).
 
 Feasibility is checked in O(1) per insertion with the classic forward/backward pair per route:
 `free[i]`, the earliest time the group is free after the first i items, and `latest[i]`, the
@@ -56,6 +56,7 @@ class LnsParams:
     route_noise: float = 1.0  # a route's time may look up to this share dearer in one round
     restart_after: int = 1000  # iterations without a new best of the walk before a new walk
     tighten: bool = True  # shorten the changed routes' travel after each recreate
+    replace: bool = True  # then swap their visits for open ones worth more, in place
 
 
 class _Data:
@@ -368,6 +369,11 @@ class _State:
     def sequences(self) -> list[list[int]]:
         return [list(r.items) for r in self.routes]
 
+    def changed(self, before: list[list[int]]) -> list[_Route]:
+        """The routes whose items are no longer the lists in `before` (update() never edits
+        a list in place, so identity tells)."""
+        return [r for r, items in zip(self.routes, before, strict=True) if r.items is not items]
+
     def rank(self) -> tuple[int, int, int, int]:
         """(fixed events missing, other must-visits missing, score left out, travel minutes):
         smaller is better."""
@@ -398,6 +404,66 @@ class _State:
                 removed = [n for n in route.items if n in to_remove]
                 if route.change([n for n in route.items if n not in to_remove]):
                     self.served[removed] = False
+
+    def replace(self, route: _Route, max_moves: int = 10) -> bool:
+        """Swap one or two consecutive visits of the route for one open visit worth more, at the
+        same place in the sequence, best gain first; True if the route changed.
+
+        Recreate alone rarely finds these: once a visit is out, the cheapest visits to fit
+        (score per minute) fill its room, and a dearer visit worth more never gets it. A
+        must-visit counts for more than any score, and must-visits and events stay in."""
+        data = self.data
+        changed = False
+        for _ in range(max_moves):
+            items = route.items
+            n = len(items)
+            cols = np.flatnonzero(
+                ~self.served[data.copy_node]
+                & data.allowed[route.t]
+                & ((data.copy_score > 0) | data.copy_required)
+            )
+            if n == 0 or cols.size == 0:
+                break
+            places = np.array(route.places(), dtype=np.int64)
+            free = np.array(route.free, dtype=np.int64)
+            latest = np.array(route.latest, dtype=np.int64)
+            item_score = np.array([data.score[x] for x in items], dtype=np.float64)
+            stays = np.array([data.required[x] for x in items], dtype=bool)  # events are required
+            cplace = data.copy_place[cols]
+            worth = data.copy_score[cols] + np.where(data.copy_required[cols], 1e9, 0.0)
+            best_gain, best = 0.0, (0, 0, 0)
+            for k in (1, 2):
+                if k > n:
+                    break
+                # Items i..i+k-1 go, the copy comes in between places[i] and places[i + k + 1].
+                i = np.arange(n - k + 1)
+                lost = item_score[i] + (item_score[i + 1] if k == 2 else 0.0)
+                blocked = stays[i] | (stays[i + 1] if k == 2 else False)
+                if route.gap >= 0:  # the break's leg would change: update() decides elsewhere
+                    blocked = blocked | ((i <= route.gap) & (route.gap <= i + k))
+                start = np.maximum(
+                    free[i][:, None] + data.travel[places[i][:, None], cplace],
+                    data.copy_open[cols],
+                )
+                arrive = start + data.copy_duration[cols]
+                arrive += data.travel[cplace, places[i + k + 1][:, None]]
+                ok = (start <= data.copy_close[cols]) & (arrive <= latest[i + k][:, None])
+                ok &= ~blocked[:, None]
+                gain = np.where(ok, worth[None, :] - lost[:, None], 0.0)
+                row, col = divmod(int(np.argmax(gain)), cols.size)
+                if gain[row, col] > best_gain:
+                    best_gain, best = float(gain[row, col]), (row, k, int(cols[col]))
+            if best_gain <= 0:
+                break
+            at, k, c = best
+            node = int(data.copy_node[c])
+            removed = items[at : at + k]
+            if not route.change(items[:at] + [node] + items[at + k :]):
+                break
+            self.served[removed] = False
+            self.served[node] = True
+            changed = True
+        return changed
 
     def recreate(self, noise: float, route_noise: float) -> None:
         data = self.data
@@ -585,15 +651,12 @@ def improve(
         before_items = [r.items for r in state.routes]
         state.remove(_ruin(state, rng, params))
         state.recreate(params.noise, params.route_noise)
-        if params.tighten:
-            # Less travel leaves room: refill what the shorter routes free at once.
-            changed = [
-                r
-                for r, items in zip(state.routes, before_items, strict=True)
-                if r.items is not items
-            ]
-            if any([_tighten(r) for r in changed]):
-                state.recreate(params.noise, params.route_noise)
+        # Less travel leaves room, and so may a swap: refill it at once, after each. (One refill
+        # after both finds less: the swaps then see routes not yet refilled.)
+        if params.tighten and any([_tighten(r) for r in state.changed(before_items)]):
+            state.recreate(params.noise, params.route_noise)
+        if params.replace and any([state.replace(r) for r in state.changed(before_items)]):
+            state.recreate(params.noise, params.route_noise)
         rank = state.rank()
         if rank < best_rank:
             best_rank, best = rank, state.sequences()

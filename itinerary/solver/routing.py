@@ -591,12 +591,13 @@ def solve_routing(problem: Problem, params: SolveParams, observer: Observer | No
     if observer is not None:
         observer(_progress(problem, 0, best_rank))
     iterations = 0
+    gained_at = 0  # the iteration of the last better plan
     best = sequences
 
     def on_best(found: list[list[int]], rank: tuple[int, int, int, int]) -> None:
-        nonlocal best, best_rank
+        nonlocal best, best_rank, gained_at
         if rank < best_rank.key():
-            best, best_rank = found, _Rank(*rank)
+            best, best_rank, gained_at = found, _Rank(*rank), iterations
             if observer is not None:
                 observer(_progress(problem, iterations, best_rank))
 
@@ -619,6 +620,11 @@ def solve_routing(problem: Problem, params: SolveParams, observer: Observer | No
             assert params.iterations is not None
             if iterations >= params.iterations:
                 lns_stop = f"iteration limit ({params.iterations})"
+                return 1.0
+            # Small trips reach their best within a few hundred iterations; the rest of the
+            # budget would only cost the user seconds.
+            if params.walk_patience is not None and iterations - gained_at >= params.walk_patience:
+                lns_stop = f"no better plan in {params.walk_patience} iterations"
                 return 1.0
             iterations += 1
             return iterations / params.iterations
