@@ -153,6 +153,14 @@ class _Route:
         place = self.data.place
         return [track.start_place] + [place[n] for n in self.items] + [track.end_place]
 
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`places()`, `free` and `latest` as numpy arrays, for the moves evaluated at once."""
+        return (
+            np.array(self.places(), dtype=np.int64),
+            np.array(self.free, dtype=np.int64),
+            np.array(self.latest, dtype=np.int64),
+        )
+
     def snapshot(self) -> tuple:
         # update() makes new lists, so keeping the old ones is enough to undo.
         return tuple(getattr(self, name) for name in _Route.__slots__[2:])
@@ -306,10 +314,8 @@ def _insertions(
         return
     # One row per gap (before item i; the last before the end place), and for the break's gap
     # a second one: the first has the break on the way in, the second on the way out.
-    places = np.array(route.places(), dtype=np.int64)
+    places, prev_free, latest_next = route.arrays()
     prev_place, next_place = places[:-1], places[1:]
-    prev_free = np.array(route.free, dtype=np.int64)
-    latest_next = np.array(route.latest, dtype=np.int64)
     row_gap = np.arange(len(prev_free))
     if brk is not None:
         g = route.gap
@@ -424,9 +430,7 @@ class _State:
             )
             if n == 0 or cols.size == 0:
                 break
-            places = np.array(route.places(), dtype=np.int64)
-            free = np.array(route.free, dtype=np.int64)
-            latest = np.array(route.latest, dtype=np.int64)
+            places, free, latest = route.arrays()
             item_score = np.array([data.score[x] for x in items], dtype=np.float64)
             stays = np.array([data.required[x] for x in items], dtype=bool)  # events are required
             cplace = data.copy_place[cols]
