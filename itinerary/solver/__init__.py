@@ -21,7 +21,7 @@ class SolveParams:
     """
 
     iterations: int | None = 4000  # of ruin and recreate (lns.py); 0: the insertion plan alone
-    walk_patience: int | None = 1500  # stop ruin and recreate after this many without a gain
+    walk_patience: int | None = 1500  # iterations without a better plan that end the walk
     solution_limit: int | None = 2000  # solutions of the OR-Tools polish; 0: none
     patience: int | None = 300  # stop the polish after this much work (in solutions) without gain
     time_limit: float | None = None  # seconds; results then depend on the machine's speed

@@ -443,7 +443,7 @@ class _State:
                 i = np.arange(n - k + 1)
                 lost = item_score[i] + (item_score[i + 1] if k == 2 else 0.0)
                 blocked = stays[i] | (stays[i + 1] if k == 2 else False)
-                if route.gap >= 0:  # the break's leg would change: update() decides elsewhere
+                if route.gap >= 0:  # the test below holds only with the break's leg untouched
                     blocked = blocked | ((i <= route.gap) & (route.gap <= i + k))
                 start = np.maximum(
                     free[i][:, None] + data.travel[places[i][:, None], cplace],
