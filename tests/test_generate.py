@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import ROOT, plan_checked
 
 from itinerary.compile import compile_spec
@@ -160,3 +161,14 @@ def test_scaling_script_measures_a_case_end_to_end(tmp_path: Path) -> None:
         assert "matplotlib is not installed" in done.stderr and not png_out.exists()
     else:
         assert png_out.read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML without libyaml")
+def test_yaml_load_script_times_both_parsers_on_the_given_files() -> None:
+    example = ROOT / "examples" / "limoges-symposium.yaml"
+    command = [sys.executable, str(ROOT / "benchmarks" / "yaml_load.py"), str(example)]
+    done = subprocess.run([*command, "--rounds", "1"], check=True, capture_output=True, text=True)
+    header, rule, row = done.stdout.splitlines()
+    assert "pure Python" in header and "libyaml" in header and rule.startswith("| ---")
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[0] == example.name and cells[4].endswith("×") and float(cells[4][:-1]) > 0

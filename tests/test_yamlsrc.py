@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from itinerary import yamlsrc
 from itinerary.errors import InputError, Issue
 from itinerary.yamlsrc import MAX_BYTES, MAX_DEPTH, YamlDoc, load_yaml, read_yaml_file
 
@@ -505,3 +506,61 @@ def test_random_text_gives_data_or_input_error(source: str) -> None:
 @given(YAMLISH)
 def test_yaml_like_text_gives_data_or_input_error(source: str) -> None:
     check_total(source)
+
+
+# --- libyaml and the pure-Python parser read the same -------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+needs_libyaml = pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML without libyaml")
+
+
+def composed(loader_class: type, source: str) -> tuple[object, dict] | None:
+    """(data, lines) as one loader reads `source`, or None if it refuses it."""
+    try:
+        _, converter, data = yamlsrc._compose(loader_class, source)
+    except (yamlsrc._Problem, yaml.YAMLError):
+        return None
+    return (data, dict(converter.lines)) if isinstance(data, dict) else None
+
+
+@needs_libyaml
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "examples").glob("*.yaml")) + sorted((ROOT / "tests").rglob("*.yaml")),
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_both_parsers_give_the_same_data_and_lines(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    fast = composed(yamlsrc._FastLoader, text)
+    assert fast == composed(yamlsrc._Loader, text)
+    if fast is not None:
+        doc = load_yaml(text, F)
+        assert (doc.data, dict(doc.lines)) == fast
+
+
+@needs_libyaml
+@settings(max_examples=300, deadline=None)
+@given(YAMLISH)
+def test_both_parsers_agree_on_what_both_accept(source: str) -> None:
+    assume("\t" not in source and "\ufeff" not in source)  # these never reach libyaml
+    fast, pure = composed(yamlsrc._FastLoader, source), composed(yamlsrc._Loader, source)
+    if fast is not None and pure is not None:
+        assert fast == pure
+
+
+@needs_libyaml
+def test_text_libyaml_would_read_differently_goes_to_the_pure_python_parser() -> None:
+    # libyaml accepts a tab after "key:" and drops a byte-order mark inside the text.
+    tab = "trip:\n  name:\tTest\n"
+    assert composed(yamlsrc._FastLoader, tab) is not None
+    assert one_issue(tab).line == 2
+    assert load_yaml("a: x\ufeffy\n", F).data == {"a": "x\ufeffy"}
+
+
+@needs_libyaml
+def test_errors_are_worded_by_the_pure_python_parser() -> None:
+    source = "a: [1, 2\nb: 3\n"
+    with pytest.raises(yaml.YAMLError) as pure:
+        yamlsrc._compose(yamlsrc._Loader, source)
+    issue = one_issue(source)
+    assert issue == yamlsrc._yaml_error_issue(F, pure.value, source)
