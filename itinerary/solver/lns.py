@@ -135,6 +135,7 @@ class _Route:
         "score",
         "required",
         "fixed",
+        "numpy",
     )
 
     def __init__(self, data: _Data, t: int, items: list[int]) -> None:
@@ -145,6 +146,7 @@ class _Route:
         self.ready: list[int] = []  # when the group is ready at each item / the end
         # travel minutes, score, required nodes and fixed events served
         self.legs = self.score = self.required = self.fixed = 0
+        self.numpy: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         if not self.update():
             raise ValueError(f"infeasible sequence {items} on track {t}")
 
@@ -154,12 +156,16 @@ class _Route:
         return [track.start_place] + [place[n] for n in self.items] + [track.end_place]
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """`places()`, `free` and `latest` as numpy arrays, for the moves evaluated at once."""
-        return (
-            np.array(self.places(), dtype=np.int64),
-            np.array(self.free, dtype=np.int64),
-            np.array(self.latest, dtype=np.int64),
-        )
+        """`places()`, `free` and `latest` as numpy arrays, for the moves evaluated at once.
+        Kept until the route changes (a recreate asks every route each round, most of them
+        unchanged); callers only read them."""
+        if self.numpy is None:
+            self.numpy = (
+                np.array(self.places(), dtype=np.int64),
+                np.array(self.free, dtype=np.int64),
+                np.array(self.latest, dtype=np.int64),
+            )
+        return self.numpy
 
     def snapshot(self) -> tuple:
         # update() makes new lists, so keeping the old ones is enough to undo.
@@ -264,6 +270,7 @@ class _Route:
                 )
                 latest[i] = _latest(windows[n], bound - duration[n])
         self.gap, self.free, self.latest, self.ready = gap, free, latest, ready
+        self.numpy = None
         self.legs = legs
         self.score = sum(data.score[n] for n in items)
         self.required = sum(1 for n in items if data.required[n])
@@ -316,14 +323,13 @@ def _insertions(
     # a second one: the first has the break on the way in, the second on the way out.
     places, prev_free, latest_next = route.arrays()
     prev_place, next_place = places[:-1], places[1:]
-    row_gap = np.arange(len(prev_free))
     if brk is not None:
-        g = route.gap
-        prev_place = np.append(prev_place, prev_place[g])
-        next_place = np.append(next_place, next_place[g])
-        prev_free = np.append(prev_free, prev_free[g])
-        latest_next = np.append(latest_next, latest_next[g])
-        row_gap = np.append(row_gap, g)
+        row_gap = np.arange(len(prev_free) + 1)
+        row_gap[-1] = route.gap
+        prev_place, next_place = prev_place[row_gap], next_place[row_gap]
+        prev_free, latest_next = prev_free[row_gap], latest_next[row_gap]
+    else:
+        row_gap = np.arange(len(prev_free))
     travel = data.travel
     cplace = data.copy_place[cols]
     duration = data.copy_duration[cols]
@@ -529,7 +535,7 @@ def _tighten(route: _Route, max_moves: int = 50) -> bool:
         n = len(items)
         if n < 2:
             break
-        places = np.array(route.places(), dtype=np.int64)
+        places = route.arrays()[0]
         here, after = places[:-1], places[1:]
         edge = travel[here, after]  # edge g: from places[g] to places[g + 1]
         moves: list[tuple[int, int, int, int]] = []  # (delta, kind, a, b)
