@@ -27,18 +27,17 @@ SIZES = ((10, 3), (50, 5), (100, 5), (400, 10))
 
 
 def time_file(path: Path, rounds: int) -> dict[str, list[float]]:
-    pure: tuple[type, ...] = (yamlsrc._Loader,)
     seconds: dict[str, list[float]] = {"pure": [], "libyaml": []}
-    saved = yamlsrc._LOADERS
+    fast = yamlsrc._FAST
     try:
         for _ in range(rounds):
-            for name, loaders in (("pure", pure), ("libyaml", saved)):
-                yamlsrc._LOADERS = loaders
+            for name, loader in (("pure", None), ("libyaml", fast)):
+                yamlsrc._FAST = loader
                 began = time.perf_counter()
                 load_spec(path)
                 seconds[name].append(time.perf_counter() - began)
     finally:
-        yamlsrc._LOADERS = saved
+        yamlsrc._FAST = fast
     return seconds
 
 
@@ -47,7 +46,7 @@ def main() -> None:
     parser.add_argument("files", nargs="*", type=Path, help="trip files (default: generated)")
     parser.add_argument("--rounds", type=int, default=7, help="rounds per parser (default 7)")
     args = parser.parse_args()
-    if yamlsrc._LOADERS == (yamlsrc._Loader,):
+    if yamlsrc._FAST is None:
         parser.exit(1, "this PyYAML has no libyaml: nothing to compare\n")
     with tempfile.TemporaryDirectory() as folder:
         files = list(args.files)

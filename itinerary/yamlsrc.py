@@ -171,9 +171,9 @@ if yaml.__with_libyaml__:
             Resolver.__init__(self)
             self._depth = 0
 
-    _LOADERS: tuple[type[_Loader], ...] = (_FastLoader, _Loader)
+    _FAST: type[_Loader] | None = _FastLoader
 else:  # pragma: no cover - PyYAML built without libyaml
-    _LOADERS = (_Loader,)
+    _FAST = None
 
 
 @dataclass(frozen=True)
@@ -342,6 +342,17 @@ def _compose(loader_class: type[_Loader], text: str) -> tuple[Node, _Converter, 
         loader.dispose()
 
 
+def _parse(text: str) -> tuple[Node, _Converter, Any]:
+    """`_compose` with libyaml when it may read the text, else (and on any problem, so that the
+    message is the one it always was) with the pure-Python parser."""
+    if _FAST is not None and "\t" not in text and "\ufeff" not in text:
+        try:
+            return _compose(_FAST, text)
+        except (_Problem, yaml.YAMLError, RecursionError):
+            pass
+    return _compose(_Loader, text)
+
+
 def load_yaml(source: str | bytes, filename: str) -> YamlDoc:
     """Parse one YAML document whose root is a mapping; raise InputError on anything else."""
     if isinstance(source, bytes | bytearray | memoryview):
@@ -358,20 +369,14 @@ def load_yaml(source: str | bytes, filename: str) -> YamlDoc:
     if text.startswith("\ufeff"):
         text = text[1:]
 
-    loaders = _LOADERS if "\t" not in text and "\ufeff" not in text else (_Loader,)
-    for loader_class in loaders:
-        try:
-            root, converter, data = _compose(loader_class, text)
-            break
-        except (_Problem, yaml.YAMLError, RecursionError) as error:
-            if loader_class is not _Loader:
-                continue  # the pure-Python loader says what is wrong, in its own words
-            if isinstance(error, _Problem):
-                raise InputError(Issue(filename, error.line, error.message)) from None
-            if isinstance(error, yaml.YAMLError):
-                raise InputError(_yaml_error_issue(filename, error, text)) from None
-            # Belt and braces: MAX_DEPTH should make this unreachable.
-            raise InputError(Issue(filename, 1, "nesting is too deep")) from None
+    try:
+        root, converter, data = _parse(text)
+    except _Problem as problem:
+        raise InputError(Issue(filename, problem.line, problem.message)) from None
+    except yaml.YAMLError as error:
+        raise InputError(_yaml_error_issue(filename, error, text)) from None
+    except RecursionError:  # belt and braces: MAX_DEPTH should make this unreachable
+        raise InputError(Issue(filename, 1, "nesting is too deep")) from None
 
     if not isinstance(data, dict):
         if data is None and isinstance(root, ScalarNode) and root.value == "":
