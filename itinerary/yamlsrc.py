@@ -6,6 +6,8 @@ bomb); it accepts duplicate keys (the last one wins, silently); and it forgets w
 value came from, so validation errors could not point at a line.  Here the document is
 composed node by node with a loader of our own, and only str/int/float/bool/None, lists
 and dicts with str keys are ever built.  Every problem becomes an ``InputError``.
+The events come from libyaml's parser where PyYAML has it (several times faster on big
+trips) and from PyYAML's own otherwise; see ``_parse`` for when each is used.
 """
 
 from __future__ import annotations

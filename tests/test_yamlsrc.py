@@ -560,7 +560,27 @@ def test_text_libyaml_would_read_differently_goes_to_the_pure_python_parser() ->
 @needs_libyaml
 def test_errors_are_worded_by_the_pure_python_parser() -> None:
     source = "a: [1, 2\nb: 3\n"
+    assert composed(yamlsrc._FastLoader, source) is None  # libyaml refuses it too
     with pytest.raises(yaml.YAMLError) as pure:
         yamlsrc._compose(yamlsrc._Loader, source)
     issue = one_issue(source)
     assert issue == yamlsrc._yaml_error_issue(F, pure.value, source)
+
+
+@needs_libyaml
+def test_libyaml_reads_what_it_may_and_only_that(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The speed-up is only real if ordinary files reach libyaml at all.
+    read: list[str] = []
+
+    class Counting(yamlsrc._FastLoader):
+        def __init__(self, stream: str) -> None:
+            read.append(stream)
+            super().__init__(stream)
+
+    monkeypatch.setattr(yamlsrc, "_FAST", Counting)
+    example = (ROOT / "examples" / "its-owl-week.yaml").read_text(encoding="utf-8")
+    assert load_yaml(example, F).data["trip"]
+    assert read == [example]
+    assert load_yaml('a: "x\ty"\n', F).data == {"a": "x\ty"}  # a tab both parsers accept
+    assert load_yaml("a: x\ufeffy\n", F).data == {"a": "x\ufeffy"}
+    assert len(read) == 1

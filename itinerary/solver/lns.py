@@ -135,7 +135,7 @@ class _Route:
         "score",
         "required",
         "fixed",
-        "numpy",
+        "cached_arrays",
     )
 
     def __init__(self, data: _Data, t: int, items: list[int]) -> None:
@@ -146,7 +146,7 @@ class _Route:
         self.ready: list[int] = []  # when the group is ready at each item / the end
         # travel minutes, score, required nodes and fixed events served
         self.legs = self.score = self.required = self.fixed = 0
-        self.numpy: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self.cached_arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         if not self.update():
             raise ValueError(f"infeasible sequence {items} on track {t}")
 
@@ -159,16 +159,16 @@ class _Route:
         """`places()`, `free` and `latest` as numpy arrays, for the moves evaluated at once.
         Kept until the route changes (a recreate asks every route each round, most of them
         unchanged); callers only read them."""
-        if self.numpy is None:
-            self.numpy = (
+        if self.cached_arrays is None:
+            self.cached_arrays = (
                 np.array(self.places(), dtype=np.int64),
                 np.array(self.free, dtype=np.int64),
                 np.array(self.latest, dtype=np.int64),
             )
-        return self.numpy
+        return self.cached_arrays
 
     def snapshot(self) -> tuple:
-        # update() makes new lists, so keeping the old ones is enough to undo.
+        # update() makes new lists (and arrays), so keeping the old ones is enough to undo.
         return tuple(getattr(self, name) for name in _Route.__slots__[2:])
 
     def restore(self, snapshot: tuple) -> None:
@@ -270,7 +270,7 @@ class _Route:
                 )
                 latest[i] = _latest(windows[n], bound - duration[n])
         self.gap, self.free, self.latest, self.ready = gap, free, latest, ready
-        self.numpy = None
+        self.cached_arrays = None
         self.legs = legs
         self.score = sum(data.score[n] for n in items)
         self.required = sum(1 for n in items if data.required[n])
