@@ -12,6 +12,10 @@ The output is visit.yaml exactly as README.md documents it; the same (hosts, day
 always gives the same text. Use it as a library (`trip_data`, `trip_yaml`) or as a script:
 
     python benchmarks/generate.py --hosts 100 --days 5 --seed 1 --out /tmp/visit.yaml
+
+Without `--out` the text goes to standard output. An existing `--out` file is never replaced
+without `--force`; the file is written through a temporary file and a rename, so it is either
+the old file or the complete new one.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from itinerary.errors import OutputError
+from itinerary.fsio import write_text
 
 MIN_HOSTS, MAX_HOSTS = 1, 2000
 MIN_DAYS, MAX_DAYS = 1, 31  # a trip may last at most 31 days (spec.Trip)
@@ -391,8 +398,12 @@ def main(argv: list[str] | None = None) -> int:
         help="first day YYYY-MM-DD (default: a Monday in 2026 chosen by the seed)",
     )
     parser.add_argument(
-        "--out", type=Path, default=None, help="file to write (default: standard output)"
+        "--out",
+        type=Path,
+        default=None,
+        help="file to write (default: standard output); an existing file is kept unless --force",
     )
+    parser.add_argument("--force", action="store_true", help="replace --out if it exists")
     args = parser.parse_args(argv)
     try:
         text = trip_yaml(args.hosts, args.days, args.seed, args.start)
@@ -400,9 +411,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(exc))
     if args.out is None:
         sys.stdout.write(text)
-    else:
-        args.out.write_text(text, encoding="utf-8")
-        print(f"wrote {args.out}", file=sys.stderr)
+        return 0
+    try:
+        write_text(args.out, text, force=args.force)  # a temporary file, then a rename
+    except OutputError as exc:
+        print(f"generate.py: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
 

@@ -18,7 +18,12 @@ assemble, check). It measures
 Each case runs in its own process so that peak memory and import state are its own. Results go
 to CSV (one row per case) and a PNG chart; `--plot-only` redraws the chart from the CSV.
 
-    python benchmarks/scaling.py                       # the full grid, ~11 minutes
+Nothing is overwritten without `--force`: a run refuses to start when `--out` or `--png` exists
+(`--plot-only` when `--png` exists), before any case is measured. The CSV is rewritten after
+every case, so an interrupted run keeps what it measured; it and the chart are written through
+a temporary file in the same folder and a rename, never left half-written.
+
+    python benchmarks/scaling.py --force               # the full grid, ~11 minutes
     python benchmarks/scaling.py --hosts 10 25 --days 1 3 --out /tmp/s.csv --png /tmp/s.png
 """
 
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import os
 import resource
@@ -35,6 +41,9 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+
+from itinerary.errors import OutputError
+from itinerary.fsio import refuse_overwrite, write_bytes, write_text
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -185,12 +194,15 @@ def run_in_child(hosts: int, days: int, seed: int, time_limit: float) -> dict[st
     return json.loads(lines[-1])
 
 
-def write_csv(rows: Sequence[dict[str, object]], path: Path) -> None:
+def write_csv(rows: Sequence[dict[str, object]], path: Path, *, force: bool = False) -> None:
+    """All rows so far, through a temporary file and a rename (an interrupted write leaves
+    the previous version); an existing file is replaced only with `force`."""
+    text = io.StringIO(newline="")
+    writer = csv.DictWriter(text, fieldnames=COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_text(path, text.getvalue(), force=force)
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -198,8 +210,12 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def plot(rows: Sequence[dict[str, object]], path: Path) -> None:
-    """Time to first plan, peak memory and score at the budget against hosts, a line per days."""
+def plot(rows: Sequence[dict[str, object]], path: Path, *, force: bool = False) -> None:
+    """Time to first plan, peak memory and score at the budget against hosts, a line per days.
+
+    The PNG goes through a temporary file and a rename; an existing file is replaced only
+    with `force`.
+    """
     import matplotlib
 
     matplotlib.use("Agg")  # no display on benchmark machines
@@ -237,9 +253,11 @@ def plot(rows: Sequence[dict[str, object]], path: Path) -> None:
     axes[0].legend()
     fig.suptitle("itinerary: scaling on generated trips (one process per case)")
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
+    image = io.BytesIO()
+    fig.savefig(image, format="png", dpi=110)
     plt.close(fig)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_bytes(path, image.getvalue(), force=force)
 
 
 def markdown_table(rows: Sequence[dict[str, object]]) -> str:
@@ -298,6 +316,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--plot-only", action="store_true", help="redraw the chart and table from --out"
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace --out and --png if they exist (without it a run that would overwrite "
+        "either refuses to start)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)  # hosts,days,seed,limit: one case
     args = parser.parse_args(argv)
 
@@ -305,26 +329,42 @@ def main(argv: list[str] | None = None) -> int:
         hosts, days, seed, limit = args.child.split(",")
         print(json.dumps(run_case(int(hosts), int(days), int(seed), float(limit))))
         return 0
-    if args.plot_only:
-        rows: list[dict[str, object]] = list(read_csv(args.out))
-    else:
-        rows = []
-        for hosts in args.hosts:
-            for days in args.days:
-                limit = args.time_limit or default_time_limit(hosts)
-                row = run_in_child(hosts, days, args.seed, limit)
-                rows.append(row)
-                print(_progress_line(row), file=sys.stderr, flush=True)
-                write_csv(rows, args.out)  # keep what is done if the run is interrupted
     try:
-        plot(rows, args.png)
-        written = f"{args.out} and {args.png}"
-    except ModuleNotFoundError:
-        # The chart needs the bench extra; the measurements and the table do not.
-        print("matplotlib is not installed (pip install -e '.[bench]'): no chart", file=sys.stderr)
-        written = str(args.out)
+        # Before any case, not after: a refused output must not cost minutes of measuring.
+        for path in [args.png] if args.plot_only else [args.out, args.png]:
+            refuse_overwrite(path, force=args.force)
+        if args.plot_only:
+            if not args.out.is_file():
+                raise OutputError(f"{args.out} not found: nothing to plot")
+            rows: list[dict[str, object]] = list(read_csv(args.out))
+            written: list[Path] = []
+        else:
+            rows = []
+            owned = args.force  # after its first write the CSV is this run's own
+            for hosts in args.hosts:
+                for days in args.days:
+                    limit = args.time_limit or default_time_limit(hosts)
+                    row = run_in_child(hosts, days, args.seed, limit)
+                    rows.append(row)
+                    print(_progress_line(row), file=sys.stderr, flush=True)
+                    write_csv(rows, args.out, force=owned)  # keep what is done if interrupted
+                    owned = True
+            written = [args.out]
+        try:
+            plot(rows, args.png, force=args.force)
+            written.append(args.png)
+        except ModuleNotFoundError:
+            # The chart needs the bench extra; the measurements and the table do not.
+            print(
+                "matplotlib is not installed (pip install -e '.[bench]'): no chart",
+                file=sys.stderr,
+            )
+    except OutputError as exc:
+        print(f"scaling.py: {exc}", file=sys.stderr)
+        return 2
     print(markdown_table(rows))
-    print(f"\nwrote {written} (cpus: {os.cpu_count()})", file=sys.stderr)
+    shown = " and ".join(str(path) for path in written) or "nothing"
+    print(f"\nwrote {shown} (cpus: {os.cpu_count()})", file=sys.stderr)
     return 0
 
 

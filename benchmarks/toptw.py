@@ -12,16 +12,30 @@ floor(100 * distance) for Cordeau's pr instances, every other time multiplied by
 
     python benchmarks/toptw.py --subset 13 --m 1,2,4 --time-limit 10 \\
         --solvers ours,pyvrp,vroom --out benchmarks/results/toptw-subset13-10s.csv
+
+A long run can be split over the cores, one shard each (every other instance of the list), and
+the shards' CSVs merged into one, summarised as if it had been one run:
+
+    python benchmarks/toptw.py --subset all --shard 1/2 --solvers ours,pyvrp --out a.csv &
+    python benchmarks/toptw.py --subset all --shard 2/2 --solvers ours,pyvrp --out b.csv
+    python benchmarks/toptw.py --merge a.csv b.csv --out benchmarks/results/toptw-all-10s.csv
+
+Nothing is overwritten without --force. While a run lasts its rows go to a hidden file beside
+--out (`.NAME.*.partial`), flushed row by row, which becomes --out when the run ends; after a
+crash it keeps every result measured so far.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import io
 import math
+import os
 import re
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,6 +48,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import peers  # noqa: E402
 
+from itinerary.errors import OutputError  # noqa: E402
+from itinerary.fsio import refuse_overwrite, write_text  # noqa: E402
 from itinerary.problem import Node, Problem, Route, Solution, Stop, Track  # noqa: E402
 from itinerary.solver import SolveParams, solve  # noqa: E402
 from itinerary.verify import verify_solution  # noqa: E402
@@ -215,6 +231,36 @@ def read_cached(path: Path | None, time_limit: float) -> dict[tuple[str, int, st
         }
 
 
+def measure(
+    solver: str,
+    instance: Instance,
+    m: int,
+    problem: Problem,
+    time_limit: float,
+    bks: dict[tuple[str, int], tuple[int, str]],
+) -> dict:
+    """One CSV row: run the solver, re-check its plan with our checker, score it."""
+    best, status = bks.get((instance.name, m), (None, ""))
+    solution, seconds = run_solver(solver, problem, time_limit)
+    violations = verify_solution(problem, solution)
+    score = solution.score(problem)
+    return {
+        "instance": instance.name,
+        "set": instance.set_name,
+        "m": m,
+        "solver": solver,
+        "score": score,
+        "seconds": f"{seconds:.2f}",
+        "feasible": not violations,
+        "time_limit": time_limit,
+        "bks": "" if best is None else best,
+        "status": status,
+        # An infeasible result scores nothing in every ratio.
+        "ratio_bks": "" if not best else f"{(0 if violations else score) / best:.4f}",
+        "violations": "; ".join(violations[:3]),
+    }
+
+
 def run(args: argparse.Namespace) -> list[dict]:
     data = Path(args.data)
     solvers = [s for s in args.solvers.split(",") if s]
@@ -235,67 +281,115 @@ def run(args: argparse.Namespace) -> list[dict]:
     names += [n for n in (args.instances or "").split(",") if n]
     if not names:
         raise SystemExit("no instances: give --instances and/or --subset")
+    if args.shard:
+        shard, shards = args.shard
+        names = names[shard - 1 :: shards]
     ms = [int(m) for m in args.m.split(",")]
     bks = read_bks(data)
     cached = read_cached(Path(args.reuse) if args.reuse else None, args.time_limit)
     rows: list[dict] = []
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=FIELDS)
-        writer.writeheader()
-        job = 0
-        for path in find_instances(data, names):
-            instance = read_instance(path)
-            for m in ms:
-                problem = instance.problem(m)
-                best, status = bks.get((instance.name, m), (None, ""))
-                # Rotate the order so that a noisy moment does not always hit the same solver.
-                order = solvers[job % len(solvers) :] + solvers[: job % len(solvers)]
-                job += 1
-                for solver in order:
-                    key = (instance.name, m, solver)
-                    if solver != "ours" and key in cached:
-                        row = dict(cached[key])
-                    else:
-                        solution, seconds = run_solver(solver, problem, args.time_limit)
-                        violations = verify_solution(problem, solution)
-                        score = solution.score(problem)
-                        row = {
-                            "instance": instance.name,
-                            "set": instance.set_name,
-                            "m": m,
-                            "solver": solver,
-                            "score": score,
-                            "seconds": f"{seconds:.2f}",
-                            "feasible": not violations,
-                            "time_limit": args.time_limit,
-                            "bks": "" if best is None else best,
-                            "status": status,
-                            # An infeasible result scores nothing in every ratio.
-                            "ratio_bks": (
-                                "" if not best else f"{(0 if violations else score) / best:.4f}"
-                            ),
-                            "violations": "; ".join(violations[:3]),
-                        }
-                    writer.writerow(row)
-                    f.flush()
-                    rows.append(row)
-                    if not args.quiet:
-                        print(
-                            f"{row['instance']:>6} m={m} {solver:<5} score {row['score']:>5}"
-                            f" bks {row['bks'] or '-':>5} {float(row['seconds']):6.2f} s"
-                            + ("" if str(row["feasible"]) == "True" else "  INFEASIBLE"),
-                            flush=True,
-                        )
+    try:
+        fd, partial = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial")
+        os.chmod(partial, 0o644)  # mkstemp's 0600 would carry over to --out
+    except OSError as exc:
+        raise OutputError(f"cannot write in {out.parent}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=FIELDS)
+            writer.writeheader()
+            job = 0
+            for path in find_instances(data, names):
+                instance = read_instance(path)
+                for m in ms:
+                    problem = instance.problem(m)
+                    # Rotate the order so that a noisy moment does not always hit the same solver.
+                    order = solvers[job % len(solvers) :] + solvers[: job % len(solvers)]
+                    job += 1
+                    for solver in order:
+                        key = (instance.name, m, solver)
+                        if solver != "ours" and key in cached:
+                            row = dict(cached[key])
+                        else:
+                            row = measure(solver, instance, m, problem, args.time_limit, bks)
+                        writer.writerow(row)
+                        f.flush()
+                        rows.append(row)
+                        if not args.quiet:
+                            print(
+                                f"{row['instance']:>6} m={m} {solver:<5} score {row['score']:>5}"
+                                f" bks {row['bks'] or '-':>5} {float(row['seconds']):6.2f} s"
+                                + ("" if str(row["feasible"]) == "True" else "  INFEASIBLE"),
+                                flush=True,
+                            )
+    except BaseException:
+        print(f"toptw.py: stopped; the rows measured so far are in {partial}", file=sys.stderr)
+        raise
+    try:
+        refuse_overwrite(out, force=args.force)  # checked before the run; created since?
+    except OutputError as exc:
+        raise OutputError(f"{exc}; this run's rows are in {partial}") from None
+    os.replace(partial, out)
     return rows
+
+
+class RunFileError(ValueError):
+    """A CSV given to --merge (or to steadiness.py) that cannot be read as this script's."""
+
+
+def read_runs(paths: Sequence[Path]) -> list[dict]:
+    """The rows of several CSVs written by this script (the shards of one run), refusing
+    overlaps and mixed budgets: a merged summary must read as one run."""
+    rows: list[dict] = []
+    seen: dict[tuple[str, str, str], Path] = {}
+    for path in paths:
+        try:
+            with path.open(newline="") as f:
+                reader = csv.DictReader(f)
+                missing = [c for c in FIELDS if c not in (reader.fieldnames or ())]
+                if missing:
+                    raise RunFileError(f"{path}: not a toptw.py CSV (no column {missing[0]!r})")
+                for row in reader:
+                    try:
+                        int(row["m"]), int(row["score"]), float(row["time_limit"])
+                    except (TypeError, ValueError):
+                        raise RunFileError(
+                            f"{path}, line {reader.line_num}: m, score and time_limit must be"
+                            " numbers"
+                        ) from None
+                    key = (row["instance"], row["m"], row["solver"])
+                    if key in seen:
+                        raise RunFileError(
+                            f"{path}: {key[0]} m={key[1]} {key[2]} is also in {seen[key]}"
+                        )
+                    seen[key] = path
+                    rows.append(row)
+        except OSError as exc:
+            raise RunFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise RunFileError(f"{path}: not a toptw.py CSV (not UTF-8 text)") from None
+    limits = sorted({float(r["time_limit"]) for r in rows})
+    if len(limits) > 1:
+        raise RunFileError(f"the CSVs mix time limits ({', '.join(f'{t:g}' for t in limits)} s)")
+    if not rows:
+        raise RunFileError("the CSVs hold no rows")
+    return rows
+
+
+def csv_text(rows: Sequence[dict]) -> str:
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=FIELDS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
 
 
 def _mean(values: list[float]) -> str:
     return f"{statistics.fmean(values):.4f}" if values else "-"
 
 
-def _counted(row: dict) -> int:
+def counted(row: dict) -> int:
     """The score a row counts with: an infeasible result counts as 0."""
     return int(row["score"]) if str(row["feasible"]) == "True" else 0
 
@@ -349,9 +443,9 @@ def summary(rows: list[dict]) -> str:
                 if s != "ours" or (m is not None and mm != m):
                     continue
                 other = by_key.get((name, mm, peer))
-                if other is None or _counted(other) == 0:
+                if other is None or counted(other) == 0:
                     continue
-                ratio = _counted(r) / _counted(other)
+                ratio = counted(r) / counted(other)
                 pairs.append((ratio, f"{name} m={mm}"))
             if m is not None:
                 pairs_all += pairs
@@ -410,17 +504,60 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="CSV of an earlier run: its peer rows with the same --time-limit are copied"
         " instead of run again (never our own rows)",
     )
+    parser.add_argument(
+        "--shard",
+        type=_shard,
+        metavar="K/N",
+        help="run only the K-th of N shares of the instance list (every N-th name, starting at"
+        " the K-th), e.g. 1/2 and 2/2 on two cores; --merge joins their CSVs",
+    )
+    parser.add_argument(
+        "--merge",
+        nargs="+",
+        type=Path,
+        metavar="CSV",
+        help="run nothing: join these CSVs of one run's shards into --out and summarise them",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="replace --out and its .md summary if they exist"
+    )
     parser.add_argument("--quiet", action="store_true", help="print the summary only")
     return parser.parse_args(argv)
 
 
+def _shard(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d+)/(\d+)", text.strip())
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise argparse.ArgumentTypeError(f"expected K/N with 1 <= K <= N, got {text!r}")
+    return int(match[1]), int(match[2])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    rows = run(args)
-    text = summary(rows)
-    print()
-    print(text)
-    Path(args.out).with_suffix(".md").write_text(text + "\n")
+    if args.merge and (args.subset or args.instances or args.shard or args.reuse):
+        print(
+            "toptw.py: --merge runs nothing; leave out --subset, --instances, --shard and --reuse",
+            file=sys.stderr,
+        )
+        return 2
+    out = Path(args.out)
+    summary_path = out.with_suffix(".md")
+    try:
+        # Before the run, not after it: a refused output must not cost an hour of solving.
+        for path in (out, summary_path):
+            refuse_overwrite(path, force=args.force)
+        if args.merge:
+            rows = read_runs(args.merge)
+            write_text(out, csv_text(rows), force=args.force)
+        else:
+            rows = run(args)
+        text = summary(rows)
+        print()
+        print(text)
+        write_text(summary_path, text + "\n", force=args.force)
+    except (OutputError, RunFileError) as exc:
+        print(f"toptw.py: {exc}", file=sys.stderr)
+        return 2
     return 0 if all(str(r["feasible"]) == "True" for r in rows) else 1
 
 

@@ -1,4 +1,5 @@
-"""benchmarks/generate.py: generated trips are valid, realistic as documented, and plannable."""
+"""benchmarks/generate.py: generated trips are valid, realistic as documented, and plannable;
+it and benchmarks/scaling.py overwrite no file without --force."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import math
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -19,10 +21,20 @@ from itinerary.load import load_spec, load_spec_text
 from itinerary.spec import WEEKDAYS
 
 GENERATE_PY = ROOT / "benchmarks" / "generate.py"
-_module_spec = importlib.util.spec_from_file_location("bench_generate", GENERATE_PY)
-assert _module_spec is not None and _module_spec.loader is not None
-generate = importlib.util.module_from_spec(_module_spec)
-_module_spec.loader.exec_module(generate)
+SCALING_PY = ROOT / "benchmarks" / "scaling.py"
+
+
+def _load_script(name: str, path: Path) -> Any:
+    module_spec = importlib.util.spec_from_file_location(name, path)
+    assert module_spec is not None and module_spec.loader is not None
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module
+
+
+generate = _load_script("bench_generate", GENERATE_PY)
+scaling = _load_script("bench_scaling", SCALING_PY)
+HAS_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None
 
 SIZES = [(1, 1), (10, 1), (10, 10), (15, 3), (25, 5), (50, 7), (100, 3), (200, 10), (400, 10)]
 
@@ -142,7 +154,37 @@ def test_script_writes_the_same_file_as_the_library(tmp_path: Path) -> None:
     shown = subprocess.run(
         [sys.executable, str(GENERATE_PY), "--help"], check=True, capture_output=True, text=True
     )
-    assert "--hosts" in shown.stdout and "--seed" in shown.stdout
+    assert "--hosts" in shown.stdout and "--seed" in shown.stdout and "--force" in shown.stdout
+
+
+def test_script_replaces_an_existing_file_only_with_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "visit.yaml"
+    command = ["--hosts", "12", "--days", "2", "--out", str(out)]
+    assert generate.main([*command, "--seed", "1"]) == 0
+    first = out.read_text(encoding="utf-8")
+    assert first == generate.trip_yaml(12, 2, seed=1)
+    capsys.readouterr()
+
+    assert generate.main([*command, "--seed", "2"]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines() == [f"generate.py: {out} exists; use --force to overwrite"]
+    assert out.read_text(encoding="utf-8") == first
+
+    assert generate.main([*command, "--seed", "2", "--force"]) == 0
+    assert out.read_text(encoding="utf-8") == generate.trip_yaml(12, 2, seed=2)
+    assert [p.name for p in tmp_path.iterdir()] == ["visit.yaml"]  # no temporary file left
+
+
+def test_script_without_out_writes_standard_output_even_if_files_exist(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "visit.yaml").write_text("kept\n", encoding="utf-8")
+    assert generate.main(["--hosts", "3", "--days", "1"]) == 0
+    assert capsys.readouterr().out == generate.trip_yaml(3, 1)
+    assert (tmp_path / "visit.yaml").read_text(encoding="utf-8") == "kept\n"
 
 
 def test_scaling_script_measures_a_case_end_to_end(tmp_path: Path) -> None:
@@ -172,3 +214,125 @@ def test_yaml_load_script_times_both_parsers_on_the_given_files() -> None:
     assert "pure Python" in header and "libyaml" in header and rule.startswith("| ---")
     cells = [cell.strip() for cell in row.strip("|").split("|")]
     assert cells[0] == example.name and cells[4].endswith("×") and float(cells[4][:-1]) > 0
+
+
+def _fake_row(hosts: int, days: int, seed: int, time_limit: float) -> dict[str, object]:
+    """A measured case as run_in_child returns it, without planning anything."""
+    row: dict[str, object] = {"hosts": hosts, "days": days, "seed": seed}
+    row.update(time_limit_s=time_limit, first_plan_s=0.5 * hosts, peak_mb=100.0 + hosts)
+    row.update(score=hosts, max_score=2 * hosts, score_ratio=0.5, status="complete")
+    return row
+
+
+def _no_case(*args: object) -> dict[str, object]:
+    pytest.fail(f"a case was run although the output was refused: {args}")
+
+
+@pytest.mark.parametrize("existing", ["csv", "png"])
+def test_scaling_refuses_to_start_when_an_output_exists(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    existing: str,
+) -> None:
+    outputs = {"csv": tmp_path / "s.csv", "png": tmp_path / "s.png"}
+    outputs[existing].write_bytes(b"an earlier run\n")
+    monkeypatch.setattr(scaling, "run_in_child", _no_case)
+    command = ["--hosts", "10", "--days", "1", "--time-limit", "1"]
+    command += ["--out", str(outputs["csv"]), "--png", str(outputs["png"])]
+    assert scaling.main(command) == 2
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        f"scaling.py: {outputs[existing]} exists; use --force to overwrite"
+    ]
+    assert captured.out == ""  # no table: nothing was measured
+    assert outputs[existing].read_bytes() == b"an earlier run\n"
+    assert [p.name for p in tmp_path.iterdir()] == [outputs[existing].name]
+
+
+def test_scaling_plot_only_refuses_to_replace_the_chart_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    csv_out, png_out = tmp_path / "s.csv", tmp_path / "s.png"
+    scaling.write_csv([_fake_row(10, 1, 0, 1.0), _fake_row(25, 1, 0, 1.0)], csv_out)
+    csv_text = csv_out.read_bytes()
+    png_out.write_bytes(b"an earlier chart")
+    monkeypatch.setattr(scaling, "run_in_child", _no_case)
+    command = ["--plot-only", "--out", str(csv_out), "--png", str(png_out)]
+    assert scaling.main(command) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"scaling.py: {png_out} exists; use --force to overwrite"
+    ]
+    assert png_out.read_bytes() == b"an earlier chart" and csv_out.read_bytes() == csv_text
+    if not HAS_MATPLOTLIB:  # the chart is a bench extra
+        return
+    assert scaling.main([*command, "--force"]) == 0
+    assert png_out.read_bytes().startswith(b"\x89PNG")
+    assert csv_out.read_bytes() == csv_text  # --plot-only only reads the CSV
+    assert "| 25 | 1 | 1 |" in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.csv", "s.png"]
+
+
+def test_scaling_plot_only_without_a_csv_is_one_line_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing, png_out = tmp_path / "none.csv", tmp_path / "s.png"
+    assert scaling.main(["--plot-only", "--out", str(missing), "--png", str(png_out)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"scaling.py: {missing} not found: nothing to plot"
+    ]
+    assert not png_out.exists()
+
+
+def test_scaling_with_force_replaces_the_outputs_and_saves_the_csv_after_every_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    csv_out, png_out = tmp_path / "s.csv", tmp_path / "s.png"
+    csv_out.write_bytes(b"an earlier run\n")
+    png_out.write_bytes(b"an earlier chart")
+    saved_before: list[list[str]] = []
+
+    def fake_case(hosts: int, days: int, seed: int, limit: float) -> dict[str, object]:
+        text = csv_out.read_text(encoding="utf-8")  # what an interruption now would leave
+        saved_before.append([] if text == "an earlier run\n" else text.splitlines()[1:])
+        return _fake_row(hosts, days, seed, limit)
+
+    monkeypatch.setattr(scaling, "run_in_child", fake_case)
+    command = ["--hosts", "10", "25", "--days", "2", "--time-limit", "1", "--force"]
+    assert scaling.main([*command, "--out", str(csv_out), "--png", str(png_out)]) == 0
+    assert [len(rows) for rows in saved_before] == [0, 1]  # the first case was saved at once
+    with csv_out.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["hosts"], r["days"], r["score"]) for r in rows] == [
+        ("10", "2", "10"),
+        ("25", "2", "25"),
+    ]
+    if HAS_MATPLOTLIB:
+        assert png_out.read_bytes().startswith(b"\x89PNG")
+    assert "| 10 | 2 | 1 |" in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.csv", "s.png"]  # no temporary file
+
+
+def test_scaling_keeps_a_csv_another_process_wrote_while_the_first_case_ran(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    csv_out, png_out = tmp_path / "s.csv", tmp_path / "s.png"
+
+    def case_meanwhile_written(hosts: int, days: int, seed: int, limit: float) -> dict:
+        csv_out.write_text("someone else's\n", encoding="utf-8")
+        return _fake_row(hosts, days, seed, limit)
+
+    monkeypatch.setattr(scaling, "run_in_child", case_meanwhile_written)
+    command = ["--hosts", "10", "--days", "1", "--out", str(csv_out), "--png", str(png_out)]
+    assert scaling.main(command) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"scaling.py: {csv_out} exists; use --force to overwrite"
+    )
+    assert csv_out.read_text(encoding="utf-8") == "someone else's\n" and not png_out.exists()
+
+
+def test_scaling_help_mentions_force(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        scaling.main(["--help"])
+    assert exited.value.code == 0
+    assert "--force" in capsys.readouterr().out
