@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from toptw import RunFileError, counted, read_runs  # noqa: E402
+from toptw import InputError, counted, read_runs  # noqa: E402
 
 Scores = dict[tuple[str, int, str], int]
 
@@ -109,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         rows_a, rows_b = read_runs([args.run_a]), read_runs([args.run_b])
-    except RunFileError as exc:
+    except InputError as exc:
         print(f"steadiness.py: {exc}", file=sys.stderr)
         return 2
     limits = {float(rows_a[0]["time_limit"]), float(rows_b[0]["time_limit"])}

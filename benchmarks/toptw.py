@@ -78,6 +78,11 @@ FIELDS = (
 )
 
 
+class InputError(ValueError):
+    """An instance, a solver or a CSV (of --merge, or given to steadiness.py) the script cannot
+    use; main() reports it in one line with exit status 2."""
+
+
 @dataclass(frozen=True)
 class Instance:
     name: str
@@ -164,7 +169,7 @@ def find_instances(data: Path, names: Sequence[str]) -> list[Path]:
             continue
         matches = [f / f"{name}.txt" for f in folders if (f / f"{name}.txt").is_file()]
         if not matches:
-            raise SystemExit(f"instance {name!r} not found under {data / 'instances'}")
+            raise InputError(f"instance {name!r} not found under {data / 'instances'}")
         found.append(matches[0])
     return found
 
@@ -266,9 +271,9 @@ def run(args: argparse.Namespace) -> list[dict]:
     solvers = [s for s in args.solvers.split(",") if s]
     for solver in solvers:
         if solver not in SOLVERS:
-            raise SystemExit(f"unknown solver {solver!r}; choose from {', '.join(SOLVERS)}")
+            raise InputError(f"unknown solver {solver!r}; choose from {', '.join(SOLVERS)}")
         if solver != "ours" and not peers.available(solver):
-            raise SystemExit(
+            raise InputError(
                 f"solver {solver!r} is not installed: pip install -e '.[bench]' (or leave it out"
                 " of --solvers)"
             )
@@ -280,11 +285,12 @@ def run(args: argparse.Namespace) -> list[dict]:
         names = []
     names += [n for n in (args.instances or "").split(",") if n]
     if not names:
-        raise SystemExit("no instances: give --instances and/or --subset")
+        raise InputError("no instances: give --instances and/or --subset")
     if args.shard:
         shard, shards = args.shard
         names = names[shard - 1 :: shards]
-    ms = [int(m) for m in args.m.split(",")]
+    paths = find_instances(data, names)
+    ms = args.m
     bks = read_bks(data)
     cached = read_cached(Path(args.reuse) if args.reuse else None, args.time_limit)
     rows: list[dict] = []
@@ -300,7 +306,7 @@ def run(args: argparse.Namespace) -> list[dict]:
             writer = csv.DictWriter(f, fieldnames=FIELDS)
             writer.writeheader()
             job = 0
-            for path in find_instances(data, names):
+            for path in paths:
                 instance = read_instance(path)
                 for m in ms:
                     problem = instance.problem(m)
@@ -334,10 +340,6 @@ def run(args: argparse.Namespace) -> list[dict]:
     return rows
 
 
-class RunFileError(ValueError):
-    """A CSV given to --merge (or to steadiness.py) that cannot be read as this script's."""
-
-
 def read_runs(paths: Sequence[Path]) -> list[dict]:
     """The rows of several CSVs written by this script (the shards of one run), refusing
     overlaps and mixed budgets: a merged summary must read as one run."""
@@ -349,31 +351,31 @@ def read_runs(paths: Sequence[Path]) -> list[dict]:
                 reader = csv.DictReader(f)
                 missing = [c for c in FIELDS if c not in (reader.fieldnames or ())]
                 if missing:
-                    raise RunFileError(f"{path}: not a toptw.py CSV (no column {missing[0]!r})")
+                    raise InputError(f"{path}: not a toptw.py CSV (no column {missing[0]!r})")
                 for row in reader:
                     try:
                         int(row["m"]), int(row["score"]), float(row["time_limit"])
                     except (TypeError, ValueError):
-                        raise RunFileError(
+                        raise InputError(
                             f"{path}, line {reader.line_num}: m, score and time_limit must be"
                             " numbers"
                         ) from None
                     key = (row["instance"], row["m"], row["solver"])
                     if key in seen:
-                        raise RunFileError(
+                        raise InputError(
                             f"{path}: {key[0]} m={key[1]} {key[2]} is also in {seen[key]}"
                         )
                     seen[key] = path
                     rows.append(row)
         except OSError as exc:
-            raise RunFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+            raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
         except UnicodeDecodeError:
-            raise RunFileError(f"{path}: not a toptw.py CSV (not UTF-8 text)") from None
+            raise InputError(f"{path}: not a toptw.py CSV (not UTF-8 text)") from None
     limits = sorted({float(r["time_limit"]) for r in rows})
     if len(limits) > 1:
-        raise RunFileError(f"the CSVs mix time limits ({', '.join(f'{t:g}' for t in limits)} s)")
+        raise InputError(f"the CSVs mix time limits ({', '.join(f'{t:g}' for t in limits)} s)")
     if not rows:
-        raise RunFileError("the CSVs hold no rows")
+        raise InputError("the CSVs hold no rows")
     return rows
 
 
@@ -489,7 +491,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         choices=("13", "all"),
         help="13: the representative subset below; all: the 76 standard instances",
     )
-    parser.add_argument("--m", default="1,2,4", help="numbers of routes (default: %(default)s)")
+    parser.add_argument(
+        "--m", type=_routes, default="1,2,4", help="numbers of routes (default: %(default)s)"
+    )
     parser.add_argument(
         "--time-limit", type=float, default=10.0, help="seconds per solver and run (default: 10)"
     )
@@ -525,6 +529,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _routes(text: str) -> list[int]:
+    try:
+        ms = [int(m) for m in text.split(",")]
+    except ValueError:
+        ms = []
+    if not ms or min(ms) < 1:
+        raise argparse.ArgumentTypeError(f"expected numbers of routes like 1,2,4, got {text!r}")
+    return ms
+
+
 def _shard(text: str) -> tuple[int, int]:
     match = re.fullmatch(r"(\d+)/(\d+)", text.strip())
     if not match or not 1 <= int(match[1]) <= int(match[2]):
@@ -555,7 +569,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print()
         print(text)
         write_text(summary_path, text + "\n", force=args.force)
-    except (OutputError, RunFileError) as exc:
+    except (OutputError, InputError) as exc:
         print(f"toptw.py: {exc}", file=sys.stderr)
         return 2
     return 0 if all(str(r["feasible"]) == "True" for r in rows) else 1

@@ -168,11 +168,41 @@ def test_shards_split_the_list_and_merge_into_one_run(data: Path, tmp_path: Path
     assert merged.with_suffix(".md").read_text() == toptw.summary(rows) + "\n"
 
 
-@pytest.mark.parametrize("shard", ["0/2", "3/2", "1", "a/b"])
-def test_a_bad_shard_is_refused_by_the_parser(shard: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "option",
+    [["--shard", "0/2"], ["--shard", "3/2"], ["--shard", "1"], ["--m", "1,x"], ["--m", "0"]],
+)
+def test_a_bad_shard_or_m_is_refused_by_the_parser(option: list[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
-        toptw.parse_args(["--shard", shard])
+        toptw.parse_args(option)
     assert exit_.value.code == 2
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--instances", "c901,c999"], "instance 'c999' not found under "),
+        (["--instances", "c901", "--solvers", "ours,gurobi"], "unknown solver 'gurobi'; choose"),
+        (["--m", "1"], "no instances: give --instances and/or --subset"),
+    ],
+)
+def test_unusable_input_is_one_line_and_exit_2_before_anything_runs(
+    option: list[str],
+    message: str,
+    data: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+) -> None:
+    def no_solving(*args: object) -> None:
+        raise AssertionError("a solver ran on unusable input")
+
+    monkeypatch.setattr(toptw, "run_solver", no_solving)
+    out = tmp_path / "run.csv"
+    assert _run(data, out, *option) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"toptw.py: {message}") and len(err.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["toptw"]  # no CSV, no partial file
 
 
 def test_existing_output_is_refused_before_anything_runs(
@@ -319,6 +349,14 @@ def test_steadiness_measures_each_solver_against_itself_and_every_pairing(
     assert "| A | B | 2 | 0.9812 | 1 | pr02 m=2 (0.952), pr01 m=1 (1.010)" in text
     assert "| B | A | 2 | 0.9800 | 1 | pr01 m=1 (0.960), pr02 m=2 (1.000)" in text
     assert "| B | B | 2 | 0.9610 | 2 | pr02 m=2 (0.952), pr01 m=1 (0.970)" in text
+
+    # --below moves the head-to-head threshold, --worst the number of cases shown.
+    assert steadiness.main([str(a), str(b), "--below", "0.955", "--worst", "1"]) == 0
+    text = capsys.readouterr().out
+    assert "| ours | 2 | 0.9800 | 1 | 1 | 1 | pr01 m=1 100/96 (0.960) |" in text
+    assert "| ours of | pyvrp of | pairs | mean | below 0.955 | worst |" in text
+    assert "| B | A | 2 | 0.9800 | 0 | pr01 m=1 (0.960) |" in text
+    assert "| B | B | 2 | 0.9610 | 1 | pr02 m=2 (0.952) |" in text
 
     other = tmp_path / "other.csv"
     _write_run(other, {("pr01", 1, "ours"): 100}, limit="20.0")
