@@ -333,6 +333,10 @@ def main(argv: list[str] | None = None) -> int:
         # Before any case, not after: a refused output must not cost minutes of measuring.
         for path in [args.png] if args.plot_only else [args.out, args.png]:
             refuse_overwrite(path, force=args.force)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise OutputError(f"cannot make folder {path.parent}: {exc.strerror}") from None
         if args.plot_only:
             if not args.out.is_file():
                 raise OutputError(f"{args.out} not found: nothing to plot")

@@ -295,7 +295,6 @@ def run(args: argparse.Namespace) -> list[dict]:
     cached = read_cached(Path(args.reuse) if args.reuse else None, args.time_limit)
     rows: list[dict] = []
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd, partial = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial")
         os.chmod(partial, 0o644)  # mkstemp's 0600 would carry over to --out
@@ -560,6 +559,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Before the run, not after it: a refused output must not cost an hour of solving.
         for path in (out, summary_path):
             refuse_overwrite(path, force=args.force)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot make folder {out.parent}: {exc.strerror}") from None
         if args.merge:
             rows = read_runs(args.merge)
             write_text(out, csv_text(rows), force=args.force)

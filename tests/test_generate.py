@@ -284,6 +284,19 @@ def test_scaling_plot_only_without_a_csv_is_one_line_not_a_traceback(
     assert not png_out.exists()
 
 
+def test_scaling_refuses_an_output_folder_it_cannot_make_before_any_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "results"
+    blocker.write_text("a file where the folder should be")
+    monkeypatch.setattr(scaling, "run_in_child", _no_case)
+    out, png = blocker / "s.csv", tmp_path / "s.png"
+    assert scaling.main(["--hosts", "10", "--days", "1", "--out", str(out), "--png", str(png)]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"scaling.py: cannot make folder {blocker}: ")
+    assert blocker.read_text() == "a file where the folder should be" and not png.exists()
+
+
 def test_scaling_with_force_replaces_the_outputs_and_saves_the_csv_after_every_case(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

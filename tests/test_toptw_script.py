@@ -230,6 +230,21 @@ def test_existing_output_is_refused_before_anything_runs(
     assert "Mean score / BKS" in out.with_suffix(".md").read_text()
 
 
+def test_an_output_folder_that_cannot_be_made_is_one_line_before_anything_runs(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    blocker = tmp_path / "results"
+    blocker.write_text("a file where the folder should be")
+
+    def no_solving(*args: object) -> None:
+        raise AssertionError("a solver ran although the output cannot be written")
+
+    monkeypatch.setattr(toptw, "run_solver", no_solving)
+    assert _run(data, blocker / "run.csv", "--instances", "c901", "--m", "1") == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"toptw.py: cannot make folder {blocker}: ")
+
+
 def test_an_interrupted_run_keeps_its_rows_in_the_partial_file(
     data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
