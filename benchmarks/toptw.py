@@ -125,6 +125,13 @@ def _exact(value: str, scale: int, what: str) -> int:
 
 
 def read_instance(path: Path) -> Instance:
+    try:
+        return _parse_instance(path)
+    except (ValueError, IndexError) as exc:  # a short line, a missing field, a bad number
+        raise InputError(f"{path}: not a TOPTW instance ({exc})") from None
+
+
+def _parse_instance(path: Path) -> Instance:
     lines = [line.split() for line in path.read_text().splitlines() if line.strip()]
     # The header is six numbers (k v N t / D Q) that some files wrap differently (c204 has
     # "2" / "4 100 1 0 700"); the vertex lines follow it.
@@ -290,6 +297,8 @@ def run(args: argparse.Namespace) -> list[dict]:
         shard, shards = args.shard
         names = names[shard - 1 :: shards]
     paths = find_instances(data, names)
+    for path in paths:
+        read_instance(path)  # a broken file stops the run now, not an hour into it (0.6 s for 76)
     ms = args.m
     bks = read_bks(data)
     cached = read_cached(Path(args.reuse) if args.reuse else None, args.time_limit)

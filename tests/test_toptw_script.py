@@ -106,7 +106,10 @@ def test_reader_floors_distances_exactly_and_scales_times(tmp_path: Path) -> Non
     assert problem.nodes[0].windows == ((35400, 50900),)
 
     path.write_text(_instance_text([vertices[0], ("1.000", "1.000", "0.001", "1", "0", "9")]))
-    with pytest.raises(ValueError, match="not a multiple of 1/100"):
+    with pytest.raises(toptw.InputError, match=r"pr99.txt: not a TOPTW instance \(duration"):
+        toptw.read_instance(path)
+    path.write_text("4 10 3 1\n0 200\n 0 0 0 0 0 0 0 0 100\n")
+    with pytest.raises(toptw.InputError, match="expected 4 vertex lines, found 1"):
         toptw.read_instance(path)
 
 
@@ -184,6 +187,7 @@ def test_a_bad_shard_or_m_is_refused_by_the_parser(option: list[str]) -> None:
         (["--instances", "c901,c999"], "instance 'c999' not found under "),
         (["--instances", "c901", "--solvers", "ours,gurobi"], "unknown solver 'gurobi'; choose"),
         (["--m", "1"], "no instances: give --instances and/or --subset"),
+        (["--instances", "c901,broken"], "broken.txt: not a TOPTW instance ("),
     ],
 )
 def test_unusable_input_is_one_line_and_exit_2_before_anything_runs(
@@ -198,10 +202,11 @@ def test_unusable_input_is_one_line_and_exit_2_before_anything_runs(
         raise AssertionError("a solver ran on unusable input")
 
     monkeypatch.setattr(toptw, "run_solver", no_solving)
+    (data / "instances" / "solomon_100" / "broken.txt").write_text("4 10 1 1\n0 200\n 0 x\n")
     out = tmp_path / "run.csv"
     assert _run(data, out, *option) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"toptw.py: {message}") and len(err.strip().splitlines()) == 1
+    assert err.startswith("toptw.py: ") and message in err and len(err.strip().splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["toptw"]  # no CSV, no partial file
 
 
