@@ -58,7 +58,9 @@ def head_to_head(ours: Scores, peer: Scores, name: str) -> list[tuple[float, tup
     return sorted(pairs)
 
 
-def report(a: Scores, b: Scores, below: float, worst: int) -> str:
+def report(
+    a: Scores, b: Scores, below: float, worst: int, labels: tuple[str, str] = ("A", "B")
+) -> str:
     solvers = list(dict.fromkeys(s for _, _, s in a))
     lines = [
         "Each solver against itself (lower score / higher score of the two runs):\n",
@@ -81,8 +83,8 @@ def report(a: Scores, b: Scores, below: float, worst: int) -> str:
             f"| ours of | {peer} of | pairs | mean | below {below:g} | worst |",
             "| --- | --- | ---: | ---: | ---: | --- |",
         ]
-        for ours_run, ours in (("A", a), ("B", b)):
-            for peer_run, other in (("A", a), ("B", b)):
+        for ours_run, ours in zip(labels, (a, b), strict=True):
+            for peer_run, other in zip(labels, (a, b), strict=True):
                 pairs = head_to_head(ours, other, peer)
                 if not pairs:
                     continue
@@ -106,6 +108,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--below", type=float, default=0.97, help="head-to-head threshold (default: 0.97)"
     )
     parser.add_argument("--worst", type=int, default=3, help="cases shown per line (default: 3)")
+    parser.add_argument(
+        "--labels",
+        default="A,B",
+        help="names of the two runs in the pairing table (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
     try:
         rows_a, rows_b = read_runs([args.run_a]), read_runs([args.run_b])
@@ -124,7 +131,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not set(a) & set(b):
         print("steadiness.py: the runs have no (instance, m, solver) in common", file=sys.stderr)
         return 2
-    print(report(a, b, args.below, args.worst))
+    labels = tuple(args.labels.split(","))
+    if len(labels) != 2:
+        parser.error(f"--labels takes two names, got {args.labels!r}")
+    print(report(a, b, args.below, args.worst, labels))
     return 0
 
 

@@ -377,6 +377,11 @@ def test_steadiness_measures_each_solver_against_itself_and_every_pairing(
     assert "| ours of | pyvrp of | pairs | mean | below 0.955 | worst |" in text
     assert "| B | A | 2 | 0.9800 | 0 | pr01 m=1 (0.960) |" in text
     assert "| B | B | 2 | 0.9610 | 1 | pr02 m=2 (0.952) |" in text
+    assert steadiness.main([str(a), str(b), "--labels", "d5be75f,9847f4c"]) == 0
+    assert "| 9847f4c | d5be75f | 2 | 0.9800 | 1 | pr01 m=1 (0.960)" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_:
+        steadiness.main([str(a), str(b), "--labels", "A"])
+    assert exit_.value.code == 2
 
     other = tmp_path / "other.csv"
     _write_run(other, {("pr01", 1, "ours"): 100}, limit="20.0")
