@@ -83,6 +83,17 @@ def _run(data: Path, out: Path, *extra: str) -> int:
     )
 
 
+@pytest.fixture
+def no_solver(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """Fail the test if any solver runs: for inputs that must be refused before the run."""
+
+    def no_solving(*args: object) -> None:
+        raise AssertionError("a solver ran although the run had to be refused")
+
+    monkeypatch.setattr(toptw, "run_solver", no_solving)
+    return monkeypatch
+
+
 def test_reader_floors_distances_exactly_and_scales_times(tmp_path: Path) -> None:
     # pr instances: times x 100, three-decimal coordinates; a float product could round
     # 100 * 5.0000 to 499.99999 and floor it wrongly.
@@ -195,13 +206,9 @@ def test_unusable_input_is_one_line_and_exit_2_before_anything_runs(
     message: str,
     data: Path,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    no_solver: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture,
 ) -> None:
-    def no_solving(*args: object) -> None:
-        raise AssertionError("a solver ran on unusable input")
-
-    monkeypatch.setattr(toptw, "run_solver", no_solving)
     (data / "instances" / "solomon_100" / "broken.txt").write_text("4 10 1 1\n0 200\n 0 x\n")
     out = tmp_path / "run.csv"
     assert _run(data, out, *option) == 2
@@ -211,15 +218,10 @@ def test_unusable_input_is_one_line_and_exit_2_before_anything_runs(
 
 
 def test_existing_output_is_refused_before_anything_runs(
-    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    data: Path, tmp_path: Path, no_solver: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     out = tmp_path / "run.csv"
     out.write_text("kept\n")
-
-    def no_solving(*args: object) -> None:
-        raise AssertionError("a solver ran although the output was refused")
-
-    monkeypatch.setattr(toptw, "run_solver", no_solving)
     assert _run(data, out, "--instances", "c901", "--m", "1") == 2
     assert out.read_text() == "kept\n"
     assert capsys.readouterr().err.strip() == f"toptw.py: {out} exists; use --force to overwrite"
@@ -229,22 +231,17 @@ def test_existing_output_is_refused_before_anything_runs(
     assert _run(data, out, "--instances", "c901", "--m", "1") == 2
     assert not out.exists() and out.with_suffix(".md").read_text() == "kept too\n"
 
-    monkeypatch.undo()
+    no_solver.undo()
     assert _run(data, out, "--instances", "c901", "--m", "1", "--force") == 0
     assert [r["instance"] for r in _rows(out)] == ["c901"]
     assert "Mean score / BKS" in out.with_suffix(".md").read_text()
 
 
 def test_an_output_folder_that_cannot_be_made_is_one_line_before_anything_runs(
-    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    data: Path, tmp_path: Path, no_solver: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     blocker = tmp_path / "results"
     blocker.write_text("a file where the folder should be")
-
-    def no_solving(*args: object) -> None:
-        raise AssertionError("a solver ran although the output cannot be written")
-
-    monkeypatch.setattr(toptw, "run_solver", no_solving)
     assert _run(data, blocker / "run.csv", "--instances", "c901", "--m", "1") == 2
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith(f"toptw.py: cannot make folder {blocker}: ")
