@@ -43,7 +43,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from itinerary.errors import OutputError
-from itinerary.fsio import refuse_overwrite, write_bytes, write_text
+from itinerary.fsio import prepare_output, write_bytes, write_text
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -201,7 +201,6 @@ def write_csv(rows: Sequence[dict[str, object]], path: Path, *, force: bool = Fa
     writer = csv.DictWriter(text, fieldnames=COLUMNS, extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
-    path.parent.mkdir(parents=True, exist_ok=True)
     write_text(path, text.getvalue(), force=force)
 
 
@@ -256,7 +255,6 @@ def plot(rows: Sequence[dict[str, object]], path: Path, *, force: bool = False) 
     image = io.BytesIO()
     fig.savefig(image, format="png", dpi=110)
     plt.close(fig)
-    path.parent.mkdir(parents=True, exist_ok=True)
     write_bytes(path, image.getvalue(), force=force)
 
 
@@ -332,11 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # Before any case, not after: a refused output must not cost minutes of measuring.
         for path in [args.png] if args.plot_only else [args.out, args.png]:
-            refuse_overwrite(path, force=args.force)
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise OutputError(f"cannot make folder {path.parent}: {exc.strerror}") from None
+            prepare_output(path, force=args.force)
         if args.plot_only:
             if not args.out.is_file():
                 raise OutputError(f"{args.out} not found: nothing to plot")

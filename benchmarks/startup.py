@@ -7,7 +7,7 @@ Each command then runs once more with `-X importtime` (PYTHONPROFILEIMPORTTIME) 
 biggest imports and to prove the rule that `--help`, `validate`, `schema` and `export --help`
 never import OR-Tools; the script exits with status 1 if one does.
 
-    python benchmarks/startup.py                 # 15 rounds; CSV to benchmarks/results/
+    python benchmarks/startup.py --force         # 15 rounds; replaces results/startup.csv
     python benchmarks/startup.py --runs 5 --out /tmp/startup.csv
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import os
 import shutil
 import statistics
@@ -24,6 +25,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from itinerary.errors import OutputError
+from itinerary.fsio import prepare_output, write_text
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -167,15 +171,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--runs", type=int, default=15, help="rounds of every command (15)")
     parser.add_argument(
-        "--out", type=Path, default=HERE / "results" / "startup.csv", help="CSV file to write"
+        "--out",
+        type=Path,
+        default=HERE / "results" / "startup.csv",
+        help="CSV file to write; an existing one is kept unless --force",
     )
+    parser.add_argument("--force", action="store_true", help="replace --out if it exists")
     args = parser.parse_args(argv)
-    rows = measure(args.runs)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    try:
+        prepare_output(args.out, force=args.force)  # before the minute of measuring
+        rows = measure(args.runs)
+        text = io.StringIO(newline="")
+        writer = csv.DictWriter(text, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+        write_text(args.out, text.getvalue(), force=args.force)
+    except OutputError as exc:
+        print(f"startup.py: {exc}", file=sys.stderr)
+        return 2
     print(markdown_table(rows))
     print(f"\nwrote {args.out} ({args.runs} runs each, cpus: {os.cpu_count()})", file=sys.stderr)
     offenders = [

@@ -49,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import peers  # noqa: E402
 
 from itinerary.errors import OutputError  # noqa: E402
-from itinerary.fsio import refuse_overwrite, write_text  # noqa: E402
+from itinerary.fsio import prepare_output, refuse_overwrite, write_text  # noqa: E402
 from itinerary.problem import Node, Problem, Route, Solution, Stop, Track  # noqa: E402
 from itinerary.solver import SolveParams, solve  # noqa: E402
 from itinerary.verify import verify_solution  # noqa: E402
@@ -299,7 +299,6 @@ def run(args: argparse.Namespace) -> list[dict]:
     paths = find_instances(data, names)
     for path in paths:
         read_instance(path)  # a broken file stops the run now, not an hour into it (0.6 s for 76)
-    ms = args.m
     bks = read_bks(data)
     cached = read_cached(Path(args.reuse) if args.reuse else None, args.time_limit)
     rows: list[dict] = []
@@ -316,7 +315,7 @@ def run(args: argparse.Namespace) -> list[dict]:
             job = 0
             for path in paths:
                 instance = read_instance(path)
-                for m in ms:
+                for m in args.m:
                     problem = instance.problem(m)
                     # Rotate the order so that a noisy moment does not always hit the same solver.
                     order = solvers[job % len(solvers) :] + solvers[: job % len(solvers)]
@@ -567,11 +566,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # Before the run, not after it: a refused output must not cost an hour of solving.
         for path in (out, summary_path):
-            refuse_overwrite(path, force=args.force)
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(f"cannot make folder {out.parent}: {exc.strerror}") from None
+            prepare_output(path, force=args.force)
         if args.merge:
             rows = read_runs(args.merge)
             write_text(out, csv_text(rows), force=args.force)

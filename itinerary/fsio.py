@@ -19,6 +19,7 @@ from itinerary.errors import OutputError
 
 __all__ = [
     "ensure_empty_dir",
+    "prepare_output",
     "refuse_overwrite",
     "safe_filename",
     "write_bytes",
@@ -74,6 +75,19 @@ def refuse_overwrite(path: str | os.PathLike[str], *, force: bool = False) -> Pa
         raise OutputError(f"{path} is a folder, not a file")
     if (target.exists() or target.is_symlink()) and not force:
         raise OutputError(f"{path} exists; use --force to overwrite")
+    return target
+
+
+def prepare_output(path: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """``refuse_overwrite``, then make the folder ``path`` goes into: for tools that measure
+    for minutes and then write (the benchmark scripts), so that neither an existing file nor a
+    folder that cannot be made is found only after the work. The CLI does not use it: a plan
+    or an export into a folder that does not exist is a mistyped path, reported as such."""
+    target = refuse_overwrite(path, force=force)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot make folder {target.parent}: {_describe(exc)}") from None
     return target
 
 

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -14,6 +17,20 @@ from itinerary.solver import SolveParams
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 FAST = SolveParams(solution_limit=2000, patience=300)
+
+
+def load_benchmark(name: str) -> ModuleType:
+    """benchmarks/NAME.py as the module NAME (the scripts are not a package). Registered in
+    sys.modules under that name, so that a script importing a sibling (steadiness.py imports
+    toptw) gets this very module, and dataclasses can look their module up while defined."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def plan_checked(loaded: Loaded, params: SolveParams = FAST) -> Plan:

@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 
 from itinerary import fsio
 from itinerary.errors import OutputError
-from itinerary.fsio import ensure_empty_dir, safe_filename, write_bytes, write_text
+from itinerary.fsio import (
+    ensure_empty_dir,
+    prepare_output,
+    safe_filename,
+    write_bytes,
+    write_text,
+)
 
 SAFE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
 
@@ -150,6 +156,32 @@ def test_unwritable_folder(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_prepare_output_makes_the_folders_and_writes_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "results" / "today" / "run.csv"
+    assert prepare_output(target) == target
+    assert target.parent.is_dir() and not target.exists()
+    write_text(target, "a,b\n")  # the folder is there for the write that follows the work
+    assert target.read_text() == "a,b\n"
+
+
+def test_prepare_output_refuses_an_existing_file_unless_force(tmp_path: Path) -> None:
+    target = tmp_path / "run.csv"
+    target.write_text("kept\n")
+    with pytest.raises(OutputError, match="exists; use --force to overwrite"):
+        prepare_output(target)
+    assert prepare_output(target, force=True) == target
+    assert target.read_text() == "kept\n"  # preparing never touches the file itself
+
+
+def test_prepare_output_reports_a_folder_it_cannot_make(tmp_path: Path) -> None:
+    blocker = tmp_path / "results"
+    blocker.write_text("a file where the folder should be")
+    with pytest.raises(OutputError) as error:
+        prepare_output(blocker / "run.csv", force=True)
+    assert str(error.value).startswith(f"cannot make folder {blocker}: ")
+    assert blocker.read_text() == "a file where the folder should be"
+
+
 def test_new_file_gets_normal_permissions(tmp_path: Path) -> None:
     old = os.umask(0o022)
     try:

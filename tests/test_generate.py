@@ -10,11 +10,10 @@ import math
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, plan_checked
+from conftest import ROOT, load_benchmark, plan_checked
 
 from itinerary.compile import compile_spec
 from itinerary.load import load_spec, load_spec_text
@@ -24,16 +23,8 @@ GENERATE_PY = ROOT / "benchmarks" / "generate.py"
 SCALING_PY = ROOT / "benchmarks" / "scaling.py"
 
 
-def _load_script(name: str, path: Path) -> Any:
-    module_spec = importlib.util.spec_from_file_location(name, path)
-    assert module_spec is not None and module_spec.loader is not None
-    module = importlib.util.module_from_spec(module_spec)
-    module_spec.loader.exec_module(module)
-    return module
-
-
-generate = _load_script("bench_generate", GENERATE_PY)
-scaling = _load_script("bench_scaling", SCALING_PY)
+generate = load_benchmark("generate")
+scaling = load_benchmark("scaling")
 HAS_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None
 
 SIZES = [(1, 1), (10, 1), (10, 10), (15, 3), (25, 5), (50, 7), (100, 3), (200, 10), (400, 10)]
@@ -189,7 +180,7 @@ def test_script_without_out_writes_standard_output_even_if_files_exist(
 
 def test_scaling_script_measures_a_case_end_to_end(tmp_path: Path) -> None:
     csv_out, png_out = tmp_path / "scaling.csv", tmp_path / "scaling.png"
-    command = [sys.executable, str(ROOT / "benchmarks" / "scaling.py"), "--hosts", "10"]
+    command = [sys.executable, str(SCALING_PY), "--hosts", "10"]
     command += ["--days", "2", "--time-limit", "1", "--out", str(csv_out), "--png", str(png_out)]
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     with csv_out.open(encoding="utf-8") as f:

@@ -5,14 +5,13 @@ Each check runs in a fresh interpreter, because this test process has long impor
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, load_benchmark
 
 # Runs the typer app with the given arguments and prints the OR-Tools modules it loaded.
 _PROBE = """
@@ -79,13 +78,7 @@ def test_the_probe_does_see_ortools_when_planning() -> None:
 
 
 def test_startup_importtime_parser_reads_python_output() -> None:
-    spec = importlib.util.spec_from_file_location(
-        "bench_startup", ROOT / "benchmarks" / "startup.py"
-    )
-    assert spec is not None and spec.loader is not None
-    startup = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = startup  # its dataclasses look their module up while defined
-    spec.loader.exec_module(startup)
+    startup = load_benchmark("startup")
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", "import json"],
         capture_output=True,
@@ -96,3 +89,30 @@ def test_startup_importtime_parser_reads_python_output() -> None:
     assert "json" in [i.module for i in startup.biggest_top_level(imports, n=50)]
     assert any(i.module == "json.decoder" and i.depth > 0 for i in imports)
     assert not startup.uses_ortools(imports)
+
+
+def test_startup_script_refuses_an_existing_csv_before_measuring(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    startup = load_benchmark("startup")
+    out = tmp_path / "startup.csv"
+    out.write_text("an earlier run\n")
+
+    def no_measuring(runs: int) -> None:
+        raise AssertionError("measured although the output was refused")
+
+    monkeypatch.setattr(startup, "measure", no_measuring)
+    assert startup.main(["--out", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"startup.py: {out} exists; use --force to overwrite"
+    ]
+    assert out.read_text() == "an earlier run\n"
+
+    row = {"command": "itinerary --help", "median_ms": 90.0, "over_python_ms": 70.0}
+    row.update(over_typer_ms=20.0, modules=300, imports_ortools=False)
+    row.update(must_not_import_ortools=True, biggest_imports="typer 40 ms")
+    monkeypatch.setattr(startup, "measure", lambda runs: [row])
+    assert startup.main(["--out", str(out), "--force"]) == 0
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("command,median_ms,") and lines[1].startswith("itinerary --help,")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["startup.csv"]  # no temporary file

@@ -4,7 +4,6 @@ benchmark data sits outside the repository, so these tests make their own)."""
 from __future__ import annotations
 
 import csv
-import importlib.util
 import math
 import subprocess
 import sys
@@ -12,24 +11,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, load_benchmark
 
 from itinerary.verify import verify_solution
 
 BENCHMARKS = ROOT / "benchmarks"
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # steadiness.py imports toptw by this name
-    spec.loader.exec_module(module)
-    return module
-
-
-toptw = _load("toptw")
-steadiness = _load("steadiness")
+toptw = load_benchmark("toptw")
+steadiness = load_benchmark("steadiness")
 
 REQUIRED_COLUMNS = {"instance", "m", "solver", "score", "seconds", "feasible"}
 
