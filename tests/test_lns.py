@@ -4,6 +4,7 @@ schedule's own rule, and its walk only ever hands on plans that pass the indepen
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -62,6 +63,115 @@ def test_route_feasibility_agrees_with_earliest_starts(seed: int) -> None:
     assert agreed == 60 and feasible > 0
 
 
+def route_state(route: lns._Route) -> tuple:
+    """Everything a route knows about itself, to compare two routes by."""
+    return (
+        route.t,
+        route.items,
+        route.gap,
+        route.free,
+        route.latest,
+        route.ready,
+        route.legs,
+        route.score,
+        route.required,
+        route.fixed,
+    )
+
+
+def edited(items: list[int], others: list[int], rng: random.Random) -> tuple[list[int], int, int]:
+    """A random edit of the sequence, as the walk makes them (a visit in or out, a run moved or
+    reversed, one visit swapped for another), with how many items at either end it keeps."""
+    n = len(items)
+    kind = rng.randrange(5) if n else 0
+    if kind == 0 and others:  # one in
+        at = rng.randint(0, n)
+        return items[:at] + [rng.choice(others)] + items[at:], at, n - at
+    if kind == 1 and n:  # some out, anywhere
+        gone = set(rng.sample(items, rng.randint(1, min(3, n))))
+        return [x for x in items if x not in gone], 0, 0
+    a, b = sorted(rng.sample(range(n + 1), 2)) if n else (0, 0)
+    if kind == 2:  # a run reversed
+        return items[:a] + items[a:b][::-1] + items[b:], a, n - b
+    if kind == 3 and b > a:  # a run moved elsewhere
+        rest = items[:a] + items[b:]
+        at = rng.randint(0, len(rest))
+        return rest[:at] + items[a:b] + rest[at:], 0, 0
+    if n and others:  # one swapped for a visit not in the route
+        at = rng.randrange(n)
+        return items[:at] + [rng.choice(others)] + items[at + 1 :], at, n - at - 1
+    return list(items), n, 0
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_changed_route_has_the_times_of_the_same_route_built_afresh(seed: int) -> None:
+    # change() redoes only the stretch an edit can affect (on days without lunch): after any
+    # edit, its times, travel, score and counts must be those of the same sequence built from
+    # nothing, and it must refuse exactly what the schedule's own rule refuses, keeping the
+    # route as it was. Several windows per node and travel without the triangle inequality;
+    # half the edits tell change() how much is unchanged at the ends, half leave it to find.
+    rng, problem = random_case(seed, n_nodes=10, n_tracks=2, lunch=seed % 4 == 0)
+    if seed % 3 == 0:  # a must-visit or two, which change() counts too
+        problem = Problem.build(
+            problem.travel,
+            [replace(nd, required=i < 2) for i, nd in enumerate(problem.nodes)],
+            problem.tracks,
+        )
+    data = lns._Data(problem)
+    routes = [lns._Route(data, t, seq) for t, seq in enumerate(_insertion_sequences(problem))]
+    taken = refused = 0
+    for _ in range(150):
+        route = rng.choice(routes)
+        others = [n for n in range(len(problem.nodes)) if n not in route.items]
+        candidate, head, tail = edited(route.items, others, rng)
+        if rng.random() < 0.5:
+            head = tail = 0
+        before = route_state(route)
+        feasible = earliest_starts(problem, route.t, candidate) is not None
+        assert route.change(candidate, head, tail) == feasible, (route.t, candidate)
+        if feasible:
+            assert route_state(route) == route_state(lns._Route(data, route.t, candidate))
+            taken += 1
+        else:
+            assert route_state(route) == before
+            refused += 1
+    assert taken > 10 and refused > 10
+
+
+def test_large_times_are_weighed_in_64_bits_and_give_the_same_walk() -> None:
+    # Moves are weighed in 32-bit arrays while every time stays well inside them; a trip whose
+    # minutes run past that (the same trip moved 2**28 minutes on) must be weighed in 64 bits,
+    # and, all times being relative, walk exactly as the trip does.
+    problem = random_problem(random.Random(3), n_nodes=12, n_tracks=3)
+    late = 2**28
+    moved = Problem.build(
+        problem.travel,
+        [
+            replace(nd, windows=tuple((a + late, b + late) for a, b in nd.windows))
+            for nd in problem.nodes
+        ],
+        [
+            replace(
+                tr,
+                earliest_start=tr.earliest_start + late,
+                latest_end=tr.latest_end + late,
+                breaks=tuple(
+                    replace(
+                        b, earliest_start=b.earliest_start + late, latest_end=b.latest_end + late
+                    )
+                    for b in tr.breaks
+                ),
+            )
+            for tr in problem.tracks
+        ],
+    )
+    assert lns._Data(problem).times == np.int32
+    assert lns._Data(moved).times == np.int64
+    found, bests = _walk(problem, 4, 300)
+    assert _walk(moved, 4, 300) == (found, bests)
+    assert verify_solution(moved, _sequence_solution(moved, found)) == []
+
+
 def _insertion_rows(
     data: lns._Data, state: lns._State
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -69,8 +179,11 @@ def _insertion_rows(
     size = (len(state.routes), len(data.copy_node))
     priorities, positions = np.empty(size), np.zeros(size, dtype=np.int64)
     round_ = lns._Round(spread=np.zeros(size[1]), bias=np.ones(size[0]), required_first=True)
+    factors = round_.factors(data)
     for route in state.routes:
-        lns._insertions(data, route, open_copies, round_, priorities[route.t], positions[route.t])
+        lns._insertions(
+            data, route, open_copies, round_, factors, priorities[route.t], positions[route.t]
+        )
     return open_copies, priorities, positions
 
 

@@ -40,6 +40,10 @@ from ..problem import Problem
 
 _NEG = -(2**40)  # "infeasible" for a latest time
 _INF = 2**40
+# Times whose sizes stay below this are evaluated in 32-bit arrays: with the sums the moves form
+# (at most four times and legs), they stay inside 2**30, and the arrays take half the memory
+# traffic, which is most of the time a move evaluation takes (a fifth less on TOPTW).
+_SMALL_TIMES = 2**27
 
 
 @dataclass(frozen=True)
@@ -64,8 +68,18 @@ class _Data:
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
-        self.travel = np.array(problem.travel, dtype=np.int64)
         tracks = problem.tracks
+        sizes = [abs(v) for row in problem.travel for v in row]
+        sizes += [abs(v) for nd in problem.nodes for w in nd.windows for v in (*w, nd.duration)]
+        sizes += [abs(v) for tr in tracks for v in (tr.earliest_start, tr.latest_end)]
+        small = max(sizes, default=0) < _SMALL_TIMES
+        self.times = np.int32 if small else np.int64
+        self.infinite = 2**30 if small else _INF  # a shift no insertion reaches
+        self.never = -(2**30) if small else _NEG  # a latest time no arrival meets
+        self.travel = np.array(problem.travel, dtype=self.times)
+        # travel[a][:, b] gathers a block about three times faster than travel[a[:, None], b];
+        # the transposed copy does the same for the legs into given places.
+        self.travel_into = np.ascontiguousarray(self.travel.T)
         node_of, opens, closes = [], [], []
         for n, node in enumerate(problem.nodes):
             for a, b in node.windows:
@@ -75,12 +89,16 @@ class _Data:
         self.copy_node = np.array(node_of, dtype=np.int64)
         nodes = problem.nodes
         self.copy_place = np.array([nodes[n].place for n in node_of], dtype=np.int64)
-        self.copy_duration = np.array([nodes[n].duration for n in node_of], dtype=np.int64)
-        self.copy_open = np.array(opens, dtype=np.int64)
-        self.copy_close = np.array(closes, dtype=np.int64)
+        self.copy_duration = np.array([nodes[n].duration for n in node_of], dtype=self.times)
+        self.copy_open = np.array(opens, dtype=self.times)
+        self.copy_close = np.array(closes, dtype=self.times)
         self.copy_score = np.array([nodes[n].score for n in node_of], dtype=np.float64)
         self.copy_required = np.array([nodes[n].required for n in node_of], dtype=bool)
         self.copy_fixed = np.array([nodes[n].fixed for n in node_of], dtype=bool)
+        # For the insertion priority: a visit worth 0 only costs time, unless it must be made.
+        self.copy_insertable = self.copy_required | (self.copy_score > 0)
+        self.copy_worth = self.copy_score + 1e-3
+        self.copy_event_bonus = self.copy_fixed * 2e12
         # allowed[t, c]: track t may serve copy c (the node allows it and the window meets the day)
         allowed = np.zeros((len(tracks), len(node_of)), dtype=bool)
         for c, n in enumerate(node_of):
@@ -89,8 +107,14 @@ class _Data:
                 if opens[c] <= track.latest_end and closes[c] >= track.earliest_start:
                     allowed[t, c] = True
         self.allowed = allowed
+        self.insertable = self.allowed & self.copy_insertable  # per track and copy
+        # What a copy's insertion is weighed with, gathered at once: place, duration, window.
+        self.copy_times = np.stack(
+            (self.copy_place, self.copy_duration, self.copy_open, self.copy_close)
+        ).astype(self.times)
         # Fixed-time events stay where they are; a must-visit may move to another time or day.
         self.movable = [not nd.fixed for nd in nodes]
+        self.breaks = [track.breaks[0] if track.breaks else None for track in tracks]
         self.travel_rows = problem.travel
         self.place = [nd.place for nd in nodes]
         self.duration = [nd.duration for nd in nodes]
@@ -117,6 +141,59 @@ class _Data:
         self.mean_leg = float(legs[legs > 0].mean()) if (legs > 0).any() else 1.0
         scores = [nd.score for nd in nodes if nd.score > 0]
         self.mean_score = sum(scores) / len(scores) if scores else 1.0
+        self.move_layouts: dict[int, _MoveLayout] = {}
+        self.swap_layouts: dict[int, _SwapLayout] = {}
+        # What a swap gains by taking a copy in: a must-visit is worth more than any score.
+        self.copy_swap_worth = self.copy_score + np.where(self.copy_required, 1e9, 0.0)
+        self.copy_swap_worth[~self.copy_insertable] = -np.inf
+
+    def swap_layout(self, n: int) -> _SwapLayout:
+        layout = self.swap_layouts.get(n)
+        if layout is None:
+            layout = self.swap_layouts[n] = _SwapLayout.of(n)
+        return layout
+
+    def move_layout(self, n: int) -> _MoveLayout:
+        layout = self.move_layouts.get(n)
+        if layout is None:
+            layout = self.move_layouts[n] = _MoveLayout.of(n)
+        return layout
+
+
+@dataclass(frozen=True)
+class _MoveLayout:
+    """Which moves `_tighten` weighs on a route of n items, the same for every such route."""
+
+    start: np.ndarray  # per relocation row: the first item of the run moved
+    length: np.ndarray  # and the run's length, 1-3
+    inside: np.ndarray  # rows x gaps: the gap is within or beside the run (no move)
+    apart: np.ndarray  # gaps x gaps: a reversal from the first to the second is a move
+
+    @staticmethod
+    def of(n: int) -> _MoveLayout:
+        start = np.concatenate([np.arange(n - k + 1) for k in (1, 2, 3) if k <= n])
+        length = np.concatenate([np.full(n - k + 1, k) for k in (1, 2, 3) if k <= n])
+        gaps = np.arange(n + 1)
+        inside = (gaps[None, :] >= start[:, None]) & (gaps[None, :] <= (start + length)[:, None])
+        apart = gaps[None, :] > gaps[:, None] + 1
+        return _MoveLayout(start, length, inside, apart)
+
+
+@dataclass(frozen=True)
+class _SwapLayout:
+    """Which swaps `_State.replace` weighs on a route of n items: one or two consecutive items
+    out, one copy in."""
+
+    start: np.ndarray  # per row: the first item that goes
+    length: np.ndarray  # 1 (the first n rows) or 2
+    second: np.ndarray  # the second item that goes; n (no item) for one
+
+    @staticmethod
+    def of(n: int) -> _SwapLayout:
+        start = np.concatenate((np.arange(n), np.arange(n - 1)))
+        length = np.concatenate((np.ones(n, dtype=np.int64), np.full(n - 1, 2)))
+        second = np.where(length == 2, start + 1, n)
+        return _SwapLayout(start, length, second)
 
 
 class _Route:
@@ -160,10 +237,11 @@ class _Route:
         Kept until the route changes (a recreate asks every route each round, most of them
         unchanged); callers only read them."""
         if self.cached_arrays is None:
+            times = self.data.times
             self.cached_arrays = (
                 np.array(self.places(), dtype=np.int64),
-                np.array(self.free, dtype=np.int64),
-                np.array(self.latest, dtype=np.int64),
+                np.array(self.free, dtype=times),
+                np.array(self.latest, dtype=times),
             )
         return self.cached_arrays
 
@@ -175,13 +253,115 @@ class _Route:
         for name, value in zip(_Route.__slots__[2:], snapshot, strict=True):
             setattr(self, name, value)
 
-    def change(self, items: list[int]) -> bool:
-        """Take `items` as the sequence if it can be done; else keep the route as it was."""
+    def change(self, items: list[int], same_head: int = 0, same_tail: int = 0) -> bool:
+        """Take `items` as the sequence if it can be done; else keep the route as it was.
+
+        `same_head` and `same_tail` may say how many of the first and last items the caller
+        knows are unchanged (found here otherwise)."""
+        if self.data.breaks[self.t] is None:
+            return self._splice(items, same_head, same_tail)
         previous, self.items = self.items, items
         if self.update():
             return True
         self.items = previous  # update() kept nothing else, so the times are still right
         return False
+
+    def _splice(self, items: list[int], head: int, tail: int) -> bool:
+        """`update()` for a route without a break, redoing only what the change can affect.
+
+        A forward time depends only on the items before it, a backward one only on the items
+        after it. So the forward pass starts at the first changed item and stops, once past
+        the last, at the first time equal to the old one (the rest is then the old route's);
+        the backward pass likewise the other way. Ruin and recreate changes a few items of a
+        long route at a time, and most of its checks are made here (26 per iteration)."""
+        old = self.items
+        count, old_count = len(items), len(old)
+        shortest = min(count, old_count)
+        while head < shortest and old[head] == items[head]:
+            head += 1
+        tail = min(tail, shortest - head)
+        while tail < shortest - head and old[old_count - 1 - tail] == items[count - 1 - tail]:
+            tail += 1
+        data = self.data
+        track = data.problem.tracks[self.t]
+        travel, place, duration = data.travel_rows, data.place, data.duration
+        windows, single, never = data.windows, data.single_window, data.never
+        shift = old_count - count  # old index of a new index in the unchanged tail
+        first_tail = count - tail  # the new index of the first item of the unchanged tail
+        old_free, old_ready, old_latest = self.free, self.ready, self.latest
+
+        # Forward from the first changed item.
+        free = old_free[: head + 1]
+        ready = old_ready[:head]
+        f = free[head]
+        before = place[items[head - 1]] if head else track.start_place
+        for i in range(head, count):
+            n = items[i]
+            here = place[n]
+            r = f + travel[before][here]
+            window = single[n]
+            if window is not None:
+                if r > window[1]:
+                    return False
+                start = window[0] if window[0] > r else r
+            else:
+                start = _earliest(windows[n], r)
+                if start is None:
+                    return False
+            ready.append(r)
+            f = start + duration[n]
+            free.append(f)
+            before = here
+            if i >= first_tail and f == old_free[i + 1 + shift]:
+                free += old_free[i + 2 + shift :]
+                ready += old_ready[i + 1 + shift :]
+                break
+        else:
+            r = f + travel[before][track.end_place]
+            if r > track.latest_end:
+                return False
+            ready.append(r)
+
+        # Backward from the last changed item.
+        latest = [0] * first_tail + old_latest[old_count - tail :]
+        x = latest[first_tail]
+        after = place[items[first_tail]] if tail else track.end_place
+        for i in range(first_tail - 1, -1, -1):
+            n = items[i]
+            here = place[n]
+            bound = x - travel[here][after] - duration[n]
+            window = single[n]
+            if window is not None:
+                x = window[1] if window[1] < bound else bound
+                if x < window[0]:
+                    x = never
+            else:
+                x = _latest(windows[n], bound, never)
+            latest[i] = x
+            after = here
+            if i < head and x == old_latest[i]:
+                latest[:i] = old_latest[:i]
+                break
+
+        # Travel, score and counts: the old route's, less the changed stretch's, plus the new.
+        def stretch_legs(seq: list[int], last: int) -> int:
+            legs = 0
+            a = place[seq[head - 1]] if head else track.start_place
+            for k in range(head, last + 1):
+                b = place[seq[k]] if k < len(seq) else track.end_place
+                legs += travel[a][b]
+                a = b
+            return legs
+
+        gone, added = old[head : old_count - tail], items[head:first_tail]
+        self.legs += stretch_legs(items, first_tail) - stretch_legs(old, old_count - tail)
+        self.score += sum(data.score[n] for n in added) - sum(data.score[n] for n in gone)
+        required, fixed = data.required, data.fixed
+        self.required += sum(required[n] for n in added) - sum(required[n] for n in gone)
+        self.fixed += sum(fixed[n] for n in added) - sum(fixed[n] for n in gone)
+        self.items, self.free, self.latest, self.ready = items, free, latest, ready
+        self.cached_arrays = None
+        return True
 
     def update(self) -> bool:
         """Recompute the times; False if the sequence cannot be done (then nothing is kept)."""
@@ -189,7 +369,7 @@ class _Route:
         track = data.problem.tracks[self.t]
         brk = track.breaks[0] if track.breaks else None
         travel, windows, duration = data.travel_rows, data.windows, data.duration
-        single = data.single_window
+        single, never = data.single_window, data.never
         places = self.places()
         items = self.items
         count = len(items)
@@ -229,9 +409,9 @@ class _Route:
             if window is not None:
                 x = window[1] if window[1] < bound else bound
                 if x < window[0]:
-                    x = _NEG
+                    x = never
             else:
-                x = _latest(windows[n], bound)
+                x = _latest(windows[n], bound, never)
             latest[i] = x
         gap = -1
         if brk is not None:
@@ -260,7 +440,7 @@ class _Route:
             bound_at_gap = min(latest[gap] - travel[places[gap]][places[gap + 1]], brk.latest_end)
             bound_at_gap -= brk.duration
             if brk.earliest_start + brk.duration > min(latest[gap], brk.latest_end):
-                bound_at_gap = _NEG
+                bound_at_gap = never
             for i in range(gap - 1, -1, -1):
                 n = items[i]
                 bound = (
@@ -268,7 +448,7 @@ class _Route:
                     if i == gap - 1
                     else latest[i + 1] - travel[places[i + 1]][places[i + 2]]
                 )
-                latest[i] = _latest(windows[n], bound - duration[n])
+                latest[i] = _latest(windows[n], bound - duration[n], never)
         self.gap, self.free, self.latest, self.ready = gap, free, latest, ready
         self.cached_arrays = None
         self.legs = legs
@@ -285,8 +465,8 @@ def _earliest(windows: tuple[tuple[int, int], ...], ready: int) -> int | None:
     return None
 
 
-def _latest(windows: tuple[tuple[int, int], ...], bound: int) -> int:
-    best = _NEG
+def _latest(windows: tuple[tuple[int, int], ...], bound: int, never: int) -> int:
+    best = never
     for a, b in windows:
         if a <= bound:
             best = max(best, min(b, bound))
@@ -302,12 +482,20 @@ class _Round:
     bias: np.ndarray
     required_first: bool
 
+    def factors(self, data: _Data) -> np.ndarray:
+        """Per copy (column), what its insertion priority is made of: the rows are its worth, the
+        factor of this round's spread, the must-visits' head start in this round, and the
+        events' head start. One table per recreate, so that each route gathers it at once."""
+        first = data.copy_required * 1e12 if self.required_first else np.zeros(self.spread.size)
+        return np.stack((data.copy_worth, 1.0 + self.spread, first, data.copy_event_bonus))
+
 
 def _insertions(
     data: _Data,
     route: _Route,
     candidates: np.ndarray,
     round_: _Round,
+    factors: np.ndarray,
     priority_row: np.ndarray,
     position_row: np.ndarray,
 ) -> None:
@@ -316,7 +504,7 @@ def _insertions(
     track = data.problem.tracks[route.t]
     brk = track.breaks[0] if track.breaks and route.gap >= 0 else None
     priority_row.fill(-np.inf)
-    cols = np.flatnonzero(candidates & data.allowed[route.t])
+    cols = np.flatnonzero(candidates & data.insertable[route.t])
     if cols.size == 0:
         return
     # One row per gap (before item i; the last before the end place), and for the break's gap
@@ -328,44 +516,40 @@ def _insertions(
         row_gap[-1] = route.gap
         prev_place, next_place = prev_place[row_gap], next_place[row_gap]
         prev_free, latest_next = prev_free[row_gap], latest_next[row_gap]
-    else:
-        row_gap = np.arange(len(prev_free))
     travel = data.travel
-    cplace = data.copy_place[cols]
-    duration = data.copy_duration[cols]
-    t_in = travel[prev_place[:, None], cplace]
-    t_out = travel[cplace, next_place[:, None]]
+    cplace, duration, opens, closes = data.copy_times[:, cols]
+    t_in = travel[prev_place][:, cplace]
+    t_out = data.travel_into[next_place][:, cplace]
     ready = prev_free[:, None] + t_in
     if brk is not None:
         g = route.gap
         ready[g] = np.maximum(ready[g], max(prev_free[g], brk.earliest_start)) + brk.duration
-    start = np.maximum(ready, data.copy_open[cols])
-    ok = start <= data.copy_close[cols]
+    start = np.maximum(ready, opens)
+    late = start > closes
     free = start + duration
     arrive = free + t_out
     # The time the visit takes from the day: the detour, the wait for its window and the visit
     # itself (Vansteenwegen's "shift"). How much later the group reaches the next item would
     # be blind to slack that later visits could have used: a visit before lunch would look free.
-    shift = arrive - ready + t_in - travel[prev_place, next_place][:, None]
+    shift = arrive - ready
+    shift += t_in
+    shift -= travel[prev_place, next_place][:, None]
     if brk is not None:
         last = len(row_gap) - 1
         s = np.maximum(free[last], brk.earliest_start)
-        ok[last] &= s + brk.duration <= brk.latest_end
+        late[last] |= s + brk.duration > brk.latest_end
         arrive[last] = np.maximum(arrive[last], s) + brk.duration
-    ok &= arrive <= latest_next[:, None]
-    shift[~ok] = _INF
+    late |= arrive > latest_next[:, None]
+    shift[late] = data.infinite
     best_row = np.argmin(shift, axis=0)
-    best_shift = shift[best_row, np.arange(cols.size)]
-    score = data.copy_score[cols]
-    required = data.copy_required[cols]
-    feasible = (best_shift < _INF) & (required | (score > 0))  # a visit worth 0 only costs time
-    priority = (score + 1e-3) / (np.maximum(best_shift, 0) * round_.bias[route.t] + 1.0)
-    priority *= 1.0 + round_.spread[cols]
-    if round_.required_first:
-        priority[required] += 1e12
-    priority[data.copy_fixed[cols]] += 2e12  # events first, always
-    priority_row[cols] = np.where(feasible, priority, -np.inf)
-    position_row[cols] = row_gap[best_row]
+    best_shift = shift.min(axis=0)
+    worth, spread, first, event = factors[:, cols]
+    priority = worth / (np.maximum(best_shift, 0) * round_.bias[route.t] + 1.0)
+    priority *= spread
+    priority += first
+    priority += event  # events first, always
+    priority_row[cols] = np.where(best_shift < data.infinite, priority, -np.inf)
+    position_row[cols] = best_row if brk is None else row_gap[best_row]
 
 
 class _State:
@@ -382,7 +566,7 @@ class _State:
         return [list(r.items) for r in self.routes]
 
     def changed(self, before: list[list[int]]) -> list[_Route]:
-        """The routes whose items are no longer the lists in `before` (update() never edits
+        """The routes whose items are no longer the lists in `before` (change() never edits
         a list in place, so identity tells)."""
         return [r for r, items in zip(self.routes, before, strict=True) if r.items is not items]
 
@@ -429,46 +613,48 @@ class _State:
         for _ in range(max_moves):
             items = route.items
             n = len(items)
+            if n == 0:
+                break
+            # Row r: items i..i+k-1 go (i, k = layout.start[r], layout.length[r]), and the copy
+            # comes in between places[i] and places[i + k + 1]; the one-item rows come first.
+            layout = data.swap_layout(n)
+            item_score = np.array([data.score[x] for x in items] + [0], dtype=np.float64)
+            stays = np.array([data.required[x] for x in items] + [False])  # events are required
+            lost = item_score[layout.start] + item_score[layout.second]
+            blocked = stays[layout.start] | stays[layout.second]
+            if route.gap >= 0:  # the test below holds only with the break's leg untouched
+                blocked |= (layout.start <= route.gap) & (route.gap <= layout.start + layout.length)
+            if blocked.all():
+                break
+            # A copy worth no more than the cheapest visit that may go cannot gain.
+            cheapest = lost[:n][~blocked[:n]].min()
             cols = np.flatnonzero(
                 ~self.served[data.copy_node]
                 & data.allowed[route.t]
-                & ((data.copy_score > 0) | data.copy_required)
+                & (data.copy_swap_worth > cheapest)
             )
-            if n == 0 or cols.size == 0:
+            if cols.size == 0:
                 break
             places, free, latest = route.arrays()
-            item_score = np.array([data.score[x] for x in items], dtype=np.float64)
-            stays = np.array([data.required[x] for x in items], dtype=bool)  # events are required
             cplace = data.copy_place[cols]
-            worth = data.copy_score[cols] + np.where(data.copy_required[cols], 1e9, 0.0)
-            best_gain, best = 0.0, (0, 0, 0)
-            for k in (1, 2):
-                if k > n:
-                    break
-                # Items i..i+k-1 go, the copy comes in between places[i] and places[i + k + 1].
-                i = np.arange(n - k + 1)
-                lost = item_score[i] + (item_score[i + 1] if k == 2 else 0.0)
-                blocked = stays[i] | (stays[i + 1] if k == 2 else False)
-                if route.gap >= 0:  # the test below holds only with the break's leg untouched
-                    blocked = blocked | ((i <= route.gap) & (route.gap <= i + k))
-                start = np.maximum(
-                    free[i][:, None] + data.travel[places[i][:, None], cplace],
-                    data.copy_open[cols],
-                )
-                arrive = start + data.copy_duration[cols]
-                arrive += data.travel[cplace, places[i + k + 1][:, None]]
-                ok = (start <= data.copy_close[cols]) & (arrive <= latest[i + k][:, None])
-                ok &= ~blocked[:, None]
-                gain = np.where(ok, worth[None, :] - lost[:, None], 0.0)
-                row, col = divmod(int(np.argmax(gain)), cols.size)
-                if gain[row, col] > best_gain:
-                    best_gain, best = float(gain[row, col]), (row, k, int(cols[col]))
+            start = free[layout.start][:, None] + data.travel[places[layout.start]][:, cplace]
+            np.maximum(start, data.copy_open[cols], out=start)
+            arrive = start + data.copy_duration[cols]
+            arrive += data.travel_into[places[layout.start + layout.length + 1]][:, cplace]
+            ok = (start <= data.copy_close[cols]) & (
+                arrive <= latest[layout.start + layout.length][:, None]
+            )
+            ok &= ~blocked[:, None]
+            gain = np.where(ok, data.copy_swap_worth[cols][None, :] - lost[:, None], 0.0)
+            row, col = divmod(int(np.argmax(gain)), cols.size)
+            best_gain = float(gain[row, col])
+            best = (int(layout.start[row]), int(layout.length[row]), int(cols[col]))
             if best_gain <= 0:
                 break
             at, k, c = best
             node = int(data.copy_node[c])
             removed = items[at : at + k]
-            if not route.change(items[:at] + [node] + items[at + k :]):
+            if not route.change(items[:at] + [node] + items[at + k :], at, n - at - k):
                 break
             self.served[removed] = False
             self.served[node] = True
@@ -487,8 +673,9 @@ class _State:
         )
         priorities = np.empty((len(self.routes), len(data.copy_node)))
         positions = np.zeros((len(self.routes), len(data.copy_node)), dtype=np.int64)
+        factors = round_.factors(data)
         for r in self.routes:
-            _insertions(data, r, open_copies, round_, priorities[r.t], positions[r.t])
+            _insertions(data, r, open_copies, round_, factors, priorities[r.t], positions[r.t])
         while priorities.size:
             flat = int(np.argmax(priorities))
             t, c = divmod(flat, priorities.shape[1])
@@ -510,7 +697,8 @@ class _State:
             route = self.routes[t]
             node = int(data.copy_node[c])
             at = int(positions[t, c])
-            if not route.change(route.items[:at] + [node] + route.items[at:]):
+            items = route.items
+            if not route.change(items[:at] + [node] + items[at:], at, len(items) - at):
                 # The break had to stay put for the check; this insertion would need it moved.
                 priorities[t, c] = -np.inf
                 continue
@@ -522,64 +710,61 @@ class _State:
             # fit after: only the copies that fitted are looked at again. (The break may move to
             # a leg with more slack and make room; the next round finds that.)
             fitted = open_copies & np.isfinite(priorities[t])
-            _insertions(data, route, fitted, round_, priorities[t], positions[t])
+            _insertions(data, route, fitted, round_, factors, priorities[t], positions[t])
 
 
 def _tighten(route: _Route, max_moves: int = 50) -> bool:
     """Shorten the route's travel by moving runs of 1-3 visits (or-opt) and reversing runs
     (2-opt), first improvement among the best few moves by travel; True if it changed."""
-    travel = route.data.travel
+    data = route.data
+    travel, travel_into = data.travel, data.travel_into
     changed = False
     for _ in range(max_moves):
         items = route.items
         n = len(items)
         if n < 2:
             break
+        layout = data.move_layout(n)
         places = route.arrays()[0]
         here, after = places[:-1], places[1:]
         edge = travel[here, after]  # edge g: from places[g] to places[g + 1]
-        moves: list[tuple[int, int, int, int]] = []  # (delta, kind, a, b)
-        gaps = np.arange(n + 1)
-        for length in (1, 2, 3):
-            if length > n:
-                break
-            i = np.arange(n - length + 1)
-            first, last = places[i + 1], places[i + length]
-            saved = edge[i] + edge[i + length] - travel[places[i], places[i + length + 1]]
-            added = travel[here[None, :], first[:, None]] + travel[last[:, None], after[None, :]]
-            delta = added - edge[None, :] - saved[:, None]
-            inside = (gaps[None, :] >= i[:, None]) & (gaps[None, :] <= i[:, None] + length)
-            delta[inside] = 0
-            for a, g in zip(*np.nonzero(delta < 0), strict=True):
-                moves.append((int(delta[a, g]), length, int(a), int(g)))
+        # Row r moves items i..i+length-1 (i, length = layout.start[r], layout.length[r]) into
+        # gap g (column), between places[g] and places[g + 1].
+        saved = edge[layout.start] + edge[layout.start + layout.length]
+        saved -= travel[places[layout.start], places[layout.start + layout.length + 1]]
+        added = travel_into[places[layout.start + 1]][:, here]
+        added += travel[places[layout.start + layout.length]][:, after]
+        relocate = added - edge[None, :] - saved[:, None]
+        relocate[layout.inside] = 0
         # Reverse items a..k-1 (2-opt): legs a and k become here[a] -> here[k] and after[a] ->
         # after[k]. Exact for symmetric travel; update() has the final word either way.
-        delta = (
-            travel[here[:, None], here[None, :]]
-            + travel[after[:, None], after[None, :]]
-            - edge[:, None]
-            - edge[None, :]
-        )
-        delta = np.where(gaps[None, :] > gaps[:, None] + 1, delta, 0)
-        for a, k in zip(*np.nonzero(delta < 0), strict=True):
-            moves.append((int(delta[a, k]), 0, int(a), int(k)))
-        if not moves:
+        reverse = travel[here][:, here] + travel[after][:, after] - edge[:, None] - edge[None, :]
+        reverse[~layout.apart] = 0
+        rows, gaps = np.nonzero(relocate < 0)
+        firsts, lasts = np.nonzero(reverse < 0)
+        if rows.size + firsts.size == 0:
             break
-        moves.sort()
-        saved, legs = route.snapshot(), route.legs
-        for _delta, kind, a, b in moves[:8]:
-            if kind == 0:
-                candidate = items[:a] + items[a:b][::-1] + items[b:]
+        # The best 8 by (travel saved, kind, a, b), kind 0 a reversal, 1-3 a run's length.
+        delta = np.concatenate((relocate[rows, gaps], reverse[firsts, lasts]))
+        kind = np.concatenate((layout.length[rows], np.zeros(firsts.size, dtype=np.int64)))
+        a = np.concatenate((layout.start[rows], firsts))
+        b = np.concatenate((gaps, lasts))
+        order = np.lexsort((b, a, kind, delta))[:8]
+        moves = np.stack((kind[order], a[order], b[order]), axis=1).tolist()
+        saved_route, legs = route.snapshot(), route.legs
+        for kind_, first, last in moves:
+            if kind_ == 0:
+                candidate = items[:first] + items[first:last][::-1] + items[last:]
             else:
-                segment = items[a : a + kind]
-                rest = items[:a] + items[a + kind :]
-                at = b if b < a else b - kind
+                segment = items[first : first + kind_]
+                rest = items[:first] + items[first + kind_ :]
+                at = last if last < first else last - kind_
                 candidate = rest[:at] + segment + rest[at:]
             if route.change(candidate):
                 if route.legs < legs:
                     changed = True
                     break
-                route.restore(saved)
+                route.restore(saved_route)
         else:
             break
     return changed
