@@ -1,5 +1,5 @@
-"""benchmarks/toptw.py and benchmarks/steadiness.py on small instances written here (the shared
-benchmark data sits outside the repository, so these tests make their own)."""
+"""benchmarks/toptw.py, steadiness.py and walkspeed.py on small instances written here (the
+shared benchmark data sits outside the repository, so these tests make their own)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ BENCHMARKS = ROOT / "benchmarks"
 
 toptw = load_benchmark("toptw")
 steadiness = load_benchmark("steadiness")
+walkspeed = load_benchmark("walkspeed")
 
 REQUIRED_COLUMNS = {"instance", "m", "solver", "score", "seconds", "feasible"}
 
@@ -380,3 +381,79 @@ def test_steadiness_measures_each_solver_against_itself_and_every_pairing(
     assert "no (instance, m, solver) in common" in capsys.readouterr().err
     assert steadiness.main([str(a), str(tmp_path / "missing.csv")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_walkspeed_times_both_checkouts_and_says_whether_the_walks_agree(
+    data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # This checkout as its own baseline: each walk runs in a fresh process of each "checkout",
+    # and the two must end with the same plan.
+    argv = ["--baseline", str(ROOT), "--data", str(data), "--instances", "c901:1,c903:2"]
+    assert walkspeed.main([*argv, "--iterations", "30", "--rounds", "2"]) == 0
+    text = capsys.readouterr().out
+    assert "30 iterations, seed 1, least CPU seconds of 2" in text
+    rows = [line.split("|")[1:-1] for line in text.splitlines() if line.startswith("| c90")]
+    assert [(r[0].strip(), r[1].strip(), r[5].strip()) for r in rows] == [
+        ("c901", "1", "yes"),
+        ("c903", "2", "yes"),
+    ]
+    for row in rows:  # CPU seconds of each, and their ratio (of the unrounded seconds)
+        assert all(float(x) > 0 for x in row[2:5])
+    assert "| all | |" in text
+
+
+def test_walkspeed_hands_the_problem_over_whole() -> None:
+    # The baseline rebuilds the problem from plain numbers: every field must survive, breaks,
+    # several windows and the tracks a node may use included.
+    from itinerary.problem import Break, Node, Problem, Track
+
+    problem = Problem.build(
+        [[0, 5, 7], [5, 0, 3], [7, 3, 0]],
+        [
+            Node(1, 30, ((500, 560), (900, 960)), score=4),
+            Node(2, 45, ((600, 600),), required=True, tracks=(1,)),
+        ],
+        [Track(0, 0, 480, 1020, (Break(720, 840, 45),)), Track(0, 2, 1920, 2460)],
+    )
+    rebuilt = walkspeed.problem_from_json(walkspeed.problem_json(problem))
+    assert rebuilt == problem
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--baseline", "/nonexistent"], "--baseline: /nonexistent is not a checkout"),
+        (["--instances", "c901"], "--instances: 'c901' is not NAME:m"),
+        (["--instances", "c999:1"], "c999"),
+        (["--iterations", "0"], "--iterations and --rounds must be at least 1"),
+    ],
+)
+def test_walkspeed_refuses_bad_input_in_one_line(
+    data: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    argv = ["--baseline", str(ROOT), "--data", str(data), "--instances", "c901:1", *extra]
+    assert walkspeed.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("walkspeed.py: ") and message in err and err.count("\n") == 1
+
+
+def test_walkspeed_reports_the_least_seconds_and_a_walk_that_differs(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A stand-in baseline that takes 2.0 s and then 1.6 s and ends with another plan; this
+    # checkout takes 1.5 s and then 1.2 s: the least of each counts.
+    base = tmp_path / "base"
+    (base / "itinerary" / "solver").mkdir(parents=True)
+    (base / "itinerary" / "solver" / "lns.py").write_text("")
+    times = {base: iter([2.0, 1.6]), ROOT: iter([1.5, 1.2])}
+
+    def run_one(repo: Path, problem_file: Path, iterations: int, seed: int) -> tuple[float, str]:
+        assert problem_file.is_file() and (iterations, seed) == (10, 4)
+        return next(times[repo]), "b" if repo == base else "t"
+
+    monkeypatch.setattr(walkspeed, "_run_one", run_one)
+    argv = ["--baseline", str(base), "--data", str(data), "--instances", "c901:1"]
+    assert walkspeed.main([*argv, "--iterations", "10", "--rounds", "2", "--seed", "4"]) == 0
+    text = capsys.readouterr().out
+    assert "| c901 | 1 | 1.600 | 1.200 | 0.750 | no |" in text
+    assert "| all | | 1.600 | 1.200 | 0.750 | |" in text

@@ -16,7 +16,12 @@ latest time it may be ready at item i (the end place for i = len) and still fini
 Every constraint is a release time or a deadline, so inserting j between items i-1 and i is
 feasible exactly when j's window admits its earliest start and the group is then ready at item i
 no later than `latest[i]`. A node may have several windows: its earliest start is the first
-window point at or after it is ready, its latest the last one at or before its deadline.
+window point at or after it is ready, its latest the last one at or before its deadline. After
+an edit, a route without a break recomputes only the stretch the edit can affect (`_splice`).
+
+The moves are weighed in blocks (gaps x candidate visits, runs x gaps, ...), where numpy's cost
+per call outweighs its cost per cell on routes of 10-50 visits: so each step is one block per
+route, gathered row first, in 32-bit integers when the times allow.
 
 The break (lunch) sits on one leg of each route ("gap"), where it is taken as early as the leg
 allows, on the way if need be (the rule of `schedule.earliest_starts`). After each change the
