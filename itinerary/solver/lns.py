@@ -304,15 +304,9 @@ class _Route:
             n = items[i]
             here = place[n]
             r = f + travel[before][here]
-            window = single[n]
-            if window is not None:
-                if r > window[1]:
-                    return False
-                start = window[0] if window[0] > r else r
-            else:
-                start = _earliest(windows[n], r)
-                if start is None:
-                    return False
+            start = _first_start(single[n], windows[n], r)
+            if start is None:
+                return False
             ready.append(r)
             f = start + duration[n]
             free.append(f)
@@ -335,14 +329,7 @@ class _Route:
             n = items[i]
             here = place[n]
             bound = x - travel[here][after] - duration[n]
-            window = single[n]
-            if window is not None:
-                x = window[1] if window[1] < bound else bound
-                if x < window[0]:
-                    x = never
-            else:
-                x = _latest(windows[n], bound, never)
-            latest[i] = x
+            x = latest[i] = _last_start(single[n], windows[n], bound, never)
             after = here
             if i < head and x == old_latest[i]:
                 latest[:i] = old_latest[:i]
@@ -388,15 +375,9 @@ class _Route:
             leg = travel[places[i]][places[i + 1]]
             legs += leg
             r = f + leg
-            window = single[n]
-            if window is not None:
-                if r > window[1]:
-                    return False
-                start = window[0] if window[0] > r else r
-            else:
-                start = _earliest(windows[n], r)
-                if start is None:
-                    return False
+            start = _first_start(single[n], windows[n], r)
+            if start is None:
+                return False
             ready.append(r)
             f = start + duration[n]
             free.append(f)
@@ -410,14 +391,7 @@ class _Route:
         for i in range(count - 1, -1, -1):
             n = items[i]
             bound = x - travel[places[i + 1]][places[i + 2]] - duration[n]
-            window = single[n]
-            if window is not None:
-                x = window[1] if window[1] < bound else bound
-                if x < window[0]:
-                    x = never
-            else:
-                x = _latest(windows[n], bound, never)
-            latest[i] = x
+            x = latest[i] = _last_start(single[n], windows[n], bound, never)
         gap = -1
         if brk is not None:
             best_slack = None
@@ -461,6 +435,28 @@ class _Route:
         self.required = sum(1 for n in items if data.required[n])
         self.fixed = sum(1 for n in items if data.fixed[n])
         return True
+
+
+def _first_start(
+    window: tuple[int, int] | None, windows: tuple[tuple[int, int], ...], ready: int
+) -> int | None:
+    """The earliest start of a visit the group is ready for at `ready`; None if too late.
+    `window` is the node's only window, if it has one: most have, and it is checked inline."""
+    if window is not None:
+        if ready > window[1]:
+            return None
+        return window[0] if window[0] > ready else ready
+    return _earliest(windows, ready)
+
+
+def _last_start(
+    window: tuple[int, int] | None, windows: tuple[tuple[int, int], ...], bound: int, never: int
+) -> int:
+    """The latest start at or before `bound`; `never` if there is none."""
+    if window is not None:
+        x = window[1] if window[1] < bound else bound
+        return never if x < window[0] else x
+    return _latest(windows, bound, never)
 
 
 def _earliest(windows: tuple[tuple[int, int], ...], ready: int) -> int | None:
