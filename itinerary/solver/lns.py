@@ -221,16 +221,24 @@ class _Route:
     )
 
     def __init__(self, data: _Data, t: int, items: list[int]) -> None:
-        self.data, self.t, self.items = data, t, items
-        self.gap = -1  # the leg (into item gap; len = into the end) that holds the break
-        self.free: list[int] = []
-        self.latest: list[int] = []
-        self.ready: list[int] = []  # when the group is ready at each item / the end
-        # travel minutes, score, required nodes and fixed events served
-        self.legs = self.score = self.required = self.fixed = 0
-        self.cached_arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-        if not self.update():
+        self.data, self.t = data, t
+        self._empty()
+        if not self.change(items):
             raise ValueError(f"infeasible sequence {items} on track {t}")
+
+    def _empty(self) -> None:
+        """The times of the route without a visit (and without its break): what `_splice`
+        builds a whole route from."""
+        track = self.data.problem.tracks[self.t]
+        home = self.data.travel_rows[track.start_place][track.end_place]
+        self.items: list[int] = []
+        self.gap = -1  # the leg (into item gap; len = into the end) that holds the break
+        self.free = [track.earliest_start]
+        self.latest = [track.latest_end]
+        self.ready = [track.earliest_start + home]  # when the group is ready at each item / end
+        # travel minutes, score, required nodes and fixed events served
+        self.legs, self.score, self.required, self.fixed = home, 0, 0, 0
+        self.cached_arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def places(self) -> list[int]:
         track = self.data.problem.tracks[self.t]
@@ -251,7 +259,7 @@ class _Route:
         return self.cached_arrays
 
     def snapshot(self) -> tuple:
-        # update() makes new lists (and arrays), so keeping the old ones is enough to undo.
+        # change() makes new lists (and arrays), so keeping the old ones is enough to undo.
         return tuple(getattr(self, name) for name in _Route.__slots__[2:])
 
     def restore(self, snapshot: tuple) -> None:
@@ -265,14 +273,18 @@ class _Route:
         knows are unchanged (found here otherwise)."""
         if self.data.breaks[self.t] is None:
             return self._splice(items, same_head, same_tail)
-        previous, self.items = self.items, items
-        if self.update():
+        # With a break the times depend on where it goes: the route's times without it, from
+        # nothing, then the break on the leg that leaves the most slack.
+        saved = self.snapshot()
+        self._empty()
+        if self._splice(items, 0, 0) and self._place_break():
             return True
-        self.items = previous  # update() kept nothing else, so the times are still right
+        self.restore(saved)
         return False
 
     def _splice(self, items: list[int], head: int, tail: int) -> bool:
-        """`update()` for a route without a break, redoing only what the change can affect.
+        """Take `items` if they can be done, with the times as if the route had no break, redoing
+        only what the change can affect; False (and the route as it was) if they cannot.
 
         A forward time depends only on the items before it, a backward one only on the items
         after it. So the forward pass starts at the first changed item and stops, once past
@@ -355,85 +367,52 @@ class _Route:
         self.cached_arrays = None
         return True
 
-    def update(self) -> bool:
-        """Recompute the times; False if the sequence cannot be done (then nothing is kept)."""
+    def _place_break(self) -> bool:
+        """Put the break on the leg where, taken as early as it may be, it leaves the most
+        slack, and time the route with it; False if no leg can hold it. The times before are
+        the route's without the break (`_splice`)."""
         data = self.data
-        track = data.problem.tracks[self.t]
-        brk = track.breaks[0] if track.breaks else None
+        brk = data.breaks[self.t]
         travel, windows, duration = data.travel_rows, data.windows, data.duration
-        single, never = data.single_window, data.never
-        places = self.places()
-        items = self.items
+        places, items = self.places(), self.items
+        free, latest, ready = self.free, self.latest, self.ready
         count = len(items)
-        # Forward without the break, then backward without it; the break then goes to the leg
-        # where, taken as early as it may be, it leaves the most slack.
-        f = track.earliest_start
-        free = [f]
-        ready = []
-        legs = 0
-        for i, n in enumerate(items):
-            leg = travel[places[i]][places[i + 1]]
-            legs += leg
-            r = f + leg
-            start = _first_start(single[n], windows[n], r)
-            if start is None:
-                return False
-            ready.append(r)
-            f = start + duration[n]
-            free.append(f)
-        leg = travel[places[count]][places[count + 1]]
-        legs += leg
-        ready.append(f + leg)
-        if ready[count] > track.latest_end:
-            return False
-        latest = [0] * (count + 1)
-        x = latest[count] = track.latest_end
-        for i in range(count - 1, -1, -1):
-            n = items[i]
-            bound = x - travel[places[i + 1]][places[i + 2]] - duration[n]
-            x = latest[i] = _last_start(single[n], windows[n], bound, never)
         gap = -1
-        if brk is not None:
-            best_slack = None
-            for g in range(count + 1):
-                x = free[g]
-                s = max(x, brk.earliest_start)
-                if s + brk.duration > brk.latest_end:
-                    break  # later legs only start later
-                r = max(x + travel[places[g]][places[g + 1]], s) + brk.duration
-                slack = latest[g] - r
-                if slack >= 0 and (best_slack is None or slack > best_slack):
-                    best_slack, gap = slack, g
-            if gap < 0:
-                return False
-            # Times with the break on its leg: forward from the gap, backward up to it.
-            x = free[gap]
+        best_slack = None
+        for g in range(count + 1):
+            x = free[g]
             s = max(x, brk.earliest_start)
-            r = max(x + travel[places[gap]][places[gap + 1]], s) + brk.duration
-            ready[gap] = r
-            for i in range(gap, count):
-                start = _earliest(windows[items[i]], ready[i])
-                assert start is not None
-                free[i + 1] = start + duration[items[i]]
-                ready[i + 1] = free[i + 1] + travel[places[i + 1]][places[i + 2]]
-            bound_at_gap = min(latest[gap] - travel[places[gap]][places[gap + 1]], brk.latest_end)
-            bound_at_gap -= brk.duration
-            if brk.earliest_start + brk.duration > min(latest[gap], brk.latest_end):
-                bound_at_gap = never
-            for i in range(gap - 1, -1, -1):
-                n = items[i]
-                bound = (
-                    bound_at_gap
-                    if i == gap - 1
-                    else latest[i + 1] - travel[places[i + 1]][places[i + 2]]
-                )
-                latest[i] = _latest(windows[n], bound - duration[n], never)
-        self.gap, self.free, self.latest, self.ready = gap, free, latest, ready
-        self.cached_arrays = None
-        self.legs = legs
-        self.score = sum(data.score[n] for n in items)
-        self.required = sum(1 for n in items if data.required[n])
-        self.fixed = sum(1 for n in items if data.fixed[n])
+            if s + brk.duration > brk.latest_end:
+                break  # later legs only start later
+            r = max(x + travel[places[g]][places[g + 1]], s) + brk.duration
+            slack = latest[g] - r
+            if slack >= 0 and (best_slack is None or slack > best_slack):
+                best_slack, gap = slack, g
+        if gap < 0:
+            return False
+        # Times with the break on its leg: forward from the gap, backward up to it.
+        x = free[gap]
+        s = max(x, brk.earliest_start)
+        r = max(x + travel[places[gap]][places[gap + 1]], s) + brk.duration
+        ready[gap] = r
+        for i in range(gap, count):
+            start = _earliest(windows[items[i]], ready[i])
+            assert start is not None
+            free[i + 1] = start + duration[items[i]]
+            ready[i + 1] = free[i + 1] + travel[places[i + 1]][places[i + 2]]
+        bound_at_gap = min(latest[gap] - travel[places[gap]][places[gap + 1]], brk.latest_end)
+        bound_at_gap -= brk.duration
+        if brk.earliest_start + brk.duration > min(latest[gap], brk.latest_end):
+            bound_at_gap = data.never
+        for i in range(gap - 1, -1, -1):
+            n = items[i]
+            bound = (
+                bound_at_gap
+                if i == gap - 1
+                else latest[i + 1] - travel[places[i + 1]][places[i + 2]]
+            )
+            latest[i] = _latest(windows[n], bound - duration[n], data.never)
+        self.gap = gap
         return True
 
 
@@ -738,7 +717,7 @@ def _tighten(route: _Route, max_moves: int = 50) -> bool:
         relocate = added - edge[None, :] - saved[:, None]
         relocate[layout.inside] = 0
         # Reverse items a..k-1 (2-opt): legs a and k become here[a] -> here[k] and after[a] ->
-        # after[k]. Exact for symmetric travel; update() has the final word either way.
+        # after[k]. Exact for symmetric travel; change() has the final word either way.
         reverse = travel[here][:, here] + travel[after][:, after] - edge[:, None] - edge[None, :]
         reverse[~layout.apart] = 0
         rows, gaps = np.nonzero(relocate < 0)
