@@ -3,6 +3,7 @@ schedule's own rule, and its walk only ever hands on plans that pass the indepen
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import replace
 
@@ -337,6 +338,127 @@ def test_replace_keeps_a_must_visit_and_takes_a_missing_one_for_a_scored_visit()
     assert taken.routes[0].items == [1]
 
 
+def exchanges_by_search(problem: Problem, state: lns._State, route: lns._Route) -> set:
+    """(visit out, copy in) of every move `_exchanges` should find on the route, by trying every
+    visit out, every open copy worth more in and every position but the visit's own
+    (`replace`'s), each checked by the schedule's own rule."""
+    data = state.data
+    found = set()
+    for out, x in enumerate(route.items):
+        if problem.nodes[x].required:
+            continue
+        rest = route.items[:out] + route.items[out + 1 :]
+        for c in range(len(data.copy_node)):
+            node = int(data.copy_node[c])
+            if state.served[node] or not data.allowed[route.t, c]:
+                continue
+            if data.copy_swap_worth[c] <= problem.nodes[x].score:
+                continue
+            if any(
+                earliest_starts(problem, route.t, rest[:at] + [node] + rest[at:]) is not None
+                for at in range(len(rest) + 1)
+                if at != out
+            ):
+                found.add((out, c))
+    return found
+
+
+def crowded_day(rng: random.Random, must_visits: bool) -> Problem:
+    """One day of 600 minutes and 24 short visits with one window each, for routes of 8-15
+    visits; travel with the triangle inequality."""
+    points = [(rng.uniform(0, 40), rng.uniform(0, 40)) for _ in range(25)]
+    travel = [[0 if a == b else int(math.dist(a, b)) + 2 for b in points] for a in points]
+    nodes = []
+    for i in range(24):
+        opens = rng.randrange(0, 500)
+        width = rng.choice([0, 30, 120, 400])
+        nodes.append(
+            Node(
+                i + 1,
+                rng.randint(10, 40),
+                ((opens, opens + width),),
+                score=rng.randint(1, 30),
+                required=must_visits and i % 6 == 0,
+            )
+        )
+    return Problem.build(travel, nodes, [Track(0, 0, 0, 600)])
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_exchanges_find_the_best_move_a_full_search_finds(seed: int) -> None:
+    # One window per visit, no lunch, travel with the triangle inequality: there the prefix-sum
+    # test of `_exchanges` is exact, so it must find the very moves that trying every visit
+    # out, copy in and position finds, each feasible where it puts it, the most gain first. On
+    # travel without the triangle inequality (odd seeds) a move it names may be refused.
+    rng = random.Random(seed)
+    problem = crowded_day(rng, must_visits=seed % 3 == 0)
+    if seed % 2:
+        problem = non_metric(problem, rng)
+    data = lns._Data(problem)
+    state = lns._State(data, [[]], np.random.default_rng(seed))
+    state.recreate(1.0, 1.0)  # a full day, filled by noisy priorities
+    route = state.routes[0]
+    moves = lns._exchanges(data, route, ~state.served[data.copy_node], limit=1000)
+    gains = []
+    for out, c, at in moves:
+        x, node = route.items[out], int(data.copy_node[c])
+        assert not problem.nodes[x].required and not state.served[node]
+        rest = route.items[:out] + route.items[out + 1 :]
+        feasible = earliest_starts(problem, 0, rest[:at] + [node] + rest[at:]) is not None
+        assert feasible or seed % 2, (out, c, at)
+        gains.append(data.copy_swap_worth[c] - problem.nodes[x].score)
+    assert gains == sorted(gains, reverse=True) and all(g > 0 for g in gains)
+    if seed % 2 == 0:
+        assert {(out, c) for out, c, _ in moves} == exchanges_by_search(problem, state, route)
+    if seed == 0:
+        assert len(route.items) >= 10 and moves  # long routes, something to exchange
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_exchange_only_trades_up_and_keeps_the_plan_feasible(seed: int) -> None:
+    # Days with and without lunch, several windows per visit, travel with and without the
+    # triangle inequality, some must-visits: every exchange gains, the must-visits stay, and
+    # the plan passes the verifier.
+    rng, problem = random_case(seed, n_nodes=12, n_tracks=2, lunch=seed % 3 != 0)
+    if seed % 4 == 1:
+        problem = Problem.build(
+            problem.travel,
+            [replace(nd, required=i % 3 == 0) for i, nd in enumerate(problem.nodes)],
+            problem.tracks,
+        )
+    data = lns._Data(problem)
+    routes = random_routes(problem, rng)
+    state = lns._State(data, routes, np.random.default_rng(seed))
+    for route, before in zip(state.routes, routes, strict=True):
+        worth = (route.required, route.score)
+        changed = state.exchange(route)
+        assert ((route.required, route.score) > worth) if changed else (route.items == before)
+        assert {n for n in before if problem.nodes[n].required} <= set(route.items)
+    served = sorted(n for r in state.routes for n in r.items)
+    assert served == np.flatnonzero(state.served).tolist()
+    assert len(served) == len(set(served))
+    assert verify_solution(problem, _sequence_solution(problem, state.sequences())) == []
+
+
+def test_exchange_takes_a_better_visit_in_where_a_poorer_one_held_the_day_late() -> None:
+    # The must-visit X (10-100) is followed by A (score 1, 120-150). B (score 10) only fits at
+    # 10, before X, and then the day is too short for A: B must go in and A out. Swapping A
+    # for B in place (`replace`) cannot do it, since B cannot follow X.
+    travel = [[0 if a == b else 10 for b in range(4)] for a in range(4)]
+    nodes = [
+        Node(1, 50, ((10, 100),), required=True),
+        Node(2, 50, ((120, 150),), score=1),
+        Node(3, 70, ((10, 10),), score=10),
+    ]
+    problem = Problem.build(travel, nodes, [Track(0, 0, 0, 200)])
+    state = lns._State(lns._Data(problem), [[0, 1]], np.random.default_rng(0))
+    assert earliest_starts(problem, 0, [2, 0, 1]) is None  # B does not fit alongside A
+    assert not state.replace(state.routes[0])
+    assert state.exchange(state.routes[0])
+    assert state.routes[0].items == [2, 0]
+    assert state.served.tolist() == [True, False, True]
+
+
 def _walk(
     problem: Problem, seed: int, iterations: int, params: lns.LnsParams | None = None
 ) -> tuple[list[list[int]], list]:
@@ -361,7 +483,11 @@ def _walk(
 @pytest.mark.parametrize("seed", range(12))
 @pytest.mark.parametrize(
     "params",
-    [lns.LnsParams(), lns.LnsParams(restart_after=3), lns.LnsParams(tighten=False, replace=False)],
+    [
+        lns.LnsParams(),
+        lns.LnsParams(restart_after=3),
+        lns.LnsParams(tighten=False, replace=False, exchange=False),
+    ],
     ids=["default", "restart_after=3", "plain ruin and recreate"],
 )
 def test_the_walk_returns_verified_plans_that_only_get_better(

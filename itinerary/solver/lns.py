@@ -49,6 +49,7 @@ _INF = 2**40
 # (at most four times and legs), they stay inside 2**30, and the arrays take half the memory
 # traffic, which is most of the time a move evaluation takes (a fifth less on TOPTW).
 _SMALL_TIMES = 2**27
+_FAR = 2**50  # beyond any time or sum of times, in the 64-bit prefix sums of `_exchanges`
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class LnsParams:
     restart_after: int = 1000  # iterations without a new best of the walk before a new walk
     tighten: bool = True  # shorten the changed routes' travel after each recreate
     replace: bool = True  # then swap their visits for open ones worth more, in place
+    exchange: bool = True  # then for open ones worth more anywhere in the route
 
 
 class _Data:
@@ -151,6 +153,17 @@ class _Data:
         # What a swap gains by taking a copy in: a must-visit is worth more than any score.
         self.copy_swap_worth = self.copy_score + np.where(self.copy_required, 1e9, 0.0)
         self.copy_swap_worth[~self.copy_insertable] = -np.inf
+        # Per node, for `_exchanges`: the hull of its windows (one window for most nodes), in
+        # 64 bits, as its sums with the sentinel `_FAR` need.
+        hulls = [
+            (nd.windows[0][0], max(b for _, b in nd.windows)) if nd.windows else (0, 0)
+            for nd in nodes
+        ]
+        self.hull_open = np.array([a for a, _ in hulls], dtype=np.int64)
+        self.hull_close = np.array([b for _, b in hulls], dtype=np.int64)
+        self.node_duration = np.array(self.duration, dtype=np.int64)
+        self.node_score = np.array(self.score, dtype=np.float64)
+        self.node_required = np.array(self.required, dtype=bool)
 
     def swap_layout(self, n: int) -> _SwapLayout:
         layout = self.swap_layouts.get(n)
@@ -532,6 +545,117 @@ def _insertions(
     position_row[cols] = best_row if brk is None else row_gap[best_row]
 
 
+def _exchanges(
+    data: _Data, route: _Route, open_copies: np.ndarray, limit: int = 4
+) -> list[tuple[int, int, int]]:
+    """The best moves (up to `limit`, the most gain first) that take one visit out of the route
+    and put one open copy worth more in, anywhere: (index of the visit out, copy in, index in the
+    sequence without that visit where the copy goes).
+
+    Weighed without the route's break and with each visit's windows as one (their hull), so a
+    move may still be refused by `change()`; with one window per visit and no break, on travel
+    that obeys the triangle inequality, the test here is exact. Without visit q, the times after
+    it move earlier by what q cost (its legs and visit less the direct leg, `saved`), and from the
+    prefix sums `position` of visit and travel times along the route each time is a prefix
+    maximum (earliest start) or suffix minimum (latest start), so all removals are weighed at
+    once: the latest time at a place before q is its old bound with the part after q eased by
+    `saved`, the earliest free time after q is its old one brought forward the same way."""
+    items = route.items
+    n = len(items)
+    if n < 2:  # one visit out leaves one gap, its own, which `replace` weighs
+        return []
+    nodes = np.array(items, dtype=np.int64)
+    removable = ~data.node_required[nodes]
+    if not removable.any():
+        return []
+    item_score = data.node_score[nodes]
+    cols = np.flatnonzero(
+        open_copies & data.allowed[route.t] & (data.copy_swap_worth > item_score[removable].min())
+    )
+    if cols.size == 0:
+        return []
+    # Places 0..n+1: the start, the visits, the end. Gap a runs from place a to place a + 1.
+    track = data.problem.tracks[route.t]
+    places = route.arrays()[0]
+    opens = np.concatenate(([track.earliest_start], data.hull_open[nodes], [-_FAR]))
+    closes = np.concatenate(([_FAR], data.hull_close[nodes], [track.latest_end]))
+    duration = np.concatenate(([0], data.node_duration[nodes], [0]))
+    legs = data.travel[places[:-1], places[1:]].astype(np.int64)
+    position = np.zeros(n + 2, dtype=np.int64)
+    np.cumsum(duration[:-1] + legs, out=position[1:])
+    opens -= position  # from here on, relative to the position
+    closes -= position
+    earliest = np.maximum.accumulate(opens)  # start at place p: position[p] + earliest[p]
+    latest = np.minimum.accumulate(closes[::-1])[::-1]  # latest start: position + latest
+    out = np.arange(1, n + 1)  # the place of each visit that may go (rows)
+    gap = np.arange(n + 1)  # columns
+    saved = legs[out - 1] + duration[out] + legs[out]
+    saved -= data.travel[places[out - 1], places[out + 1]]
+    place = np.arange(n + 2)
+    # between[a, j]: the least relative close over places a + 1..j; after[q, j]: the greatest
+    # relative open over places q + 1..j (row q - 1).
+    between = np.where(place[None, :] > gap[:, None], closes[None, :], _FAR)
+    np.minimum.accumulate(between, axis=1, out=between)
+    after = np.where(place[None, :] > out[:, None], opens[None, :], -_FAR)
+    np.maximum.accumulate(after, axis=1, out=after)
+    before_out = gap[None, :] <= out[:, None] - 2  # the gap ends before the visit that goes
+    after_out = gap[None, :] >= out[:, None] + 1
+    free = np.where(
+        before_out,
+        (position + earliest + duration)[gap][None, :],
+        (position + duration)[gap][None, :]
+        + np.maximum((earliest[out - 1] - saved)[:, None], after[:, gap]),
+    )
+    ready_by = np.where(
+        before_out,
+        position[gap + 1][None, :]
+        + np.minimum(between[gap[None, :], out[:, None] - 1], (latest[out + 1] + saved)[:, None]),
+        (position + latest)[gap + 1][None, :],
+    )
+    valid = (before_out | after_out) & removable[:, None]
+    # Per gap and copy: what the copy needs of the free time before and the bound after.
+    cplace = data.copy_place[cols]
+    t_in = data.travel[places[:-1]][:, cplace].astype(np.int64)
+    t_out = data.travel_into[places[1:]][:, cplace].astype(np.int64)
+    visit_out = t_out + data.copy_duration[cols]
+    free_by = data.copy_close[cols].astype(np.int64) - t_in  # to start within the window
+    through = t_in + visit_out  # ready for the next place at free + through, if no wait
+    waited = data.copy_open[cols].astype(np.int64) + visit_out  # ... at this, if waiting
+    # A copy that fits no gap even at the best free time and bound over all removals is out.
+    least_free = np.where(valid, free, _FAR).min(axis=0)
+    most_room = np.where(valid, ready_by - free, -_FAR).max(axis=0)
+    last_bound = np.where(valid, ready_by, -_FAR).max(axis=0)
+    fits = (
+        (least_free[:, None] <= free_by)
+        & (most_room[:, None] >= through)
+        & (last_bound[:, None] >= waited)
+    ).any(axis=0)
+    if not fits.any():
+        return []
+    cols, t_in, t_out = cols[fits], t_in[:, fits], t_out[:, fits]
+    free_by, through, waited = free_by[:, fits], through[:, fits], waited[:, fits]
+    ok = (
+        (free[:, :, None] <= free_by[None])
+        & ((ready_by - free)[:, :, None] >= through[None])
+        & (ready_by[:, :, None] >= waited[None])
+        & valid[:, :, None]
+    )
+    gain = data.copy_swap_worth[cols][None, :] - item_score[:, None]
+    rows, copies = np.nonzero(ok.any(axis=1) & (gain > 0))
+    if rows.size == 0:
+        return []
+    # Per move, the gap where the copy takes the least time from the day.
+    start = np.maximum(free[rows] + t_in[:, copies].T, data.copy_open[cols[copies]][:, None])
+    arrive = start + (data.copy_duration[cols[copies]][:, None] + t_out[:, copies].T)
+    shift = np.where(ok[rows, :, copies], arrive - free[rows], _FAR)
+    best_gap = shift.argmin(axis=1)
+    order = np.lexsort((shift[np.arange(rows.size), best_gap], -gain[rows, copies]))[:limit]
+    return [
+        (int(r), int(cols[c]), int(g if g < r else g - 1))
+        for r, c, g in zip(rows[order], copies[order], best_gap[order], strict=True)
+    ]
+
+
 class _State:
     """Routes plus which nodes they serve."""
 
@@ -639,6 +763,31 @@ class _State:
             self.served[removed] = False
             self.served[node] = True
             changed = True
+        return changed
+
+    def exchange(self, route: _Route, max_moves: int = 5) -> bool:
+        """Take one visit out of the route and one open visit worth more in, anywhere in it, best
+        gain first (`_exchanges`); True if the route changed.
+
+        `replace` only swaps in place. On the large TOPTW instances the plans that score most
+        differ from ours in which visits they make, and a better visit often fits only elsewhere
+        in the route once a poorer one is gone (pr15 and pr05 at m = 4: +0.6 % of the BKS at 10 s,
+        benchmarks/README.md)."""
+        data = self.data
+        changed = False
+        for _ in range(max_moves):
+            items = route.items
+            moves = _exchanges(data, route, ~self.served[data.copy_node])
+            for out, c, at in moves:
+                node = int(data.copy_node[c])
+                rest = items[:out] + items[out + 1 :]
+                if route.change(rest[:at] + [node] + rest[at:], min(out, at)):
+                    self.served[items[out]] = False
+                    self.served[node] = True
+                    changed = True
+                    break
+            else:  # none, or each refused (the break, several windows, or a longer leg)
+                break
         return changed
 
     def recreate(self, noise: float, route_noise: float) -> None:
@@ -831,6 +980,8 @@ def improve(
         if params.tighten and any([_tighten(r) for r in state.changed(before_items)]):
             state.recreate(params.noise, params.route_noise)
         if params.replace and any([state.replace(r) for r in state.changed(before_items)]):
+            state.recreate(params.noise, params.route_noise)
+        if params.exchange and any([state.exchange(r) for r in state.changed(before_items)]):
             state.recreate(params.noise, params.route_noise)
         rank = state.rank()
         if rank < best_rank:
