@@ -5,7 +5,8 @@ a few dozen iterations there. This module does the cheap part of the walk itself
 times per second's worth of OR-Tools work: ruin a few visits (strings of consecutive visits near a
 random one, as in SISR, or visits at random), then refill the routes by greedy insertion, shorten
 the changed routes' travel (or-opt and 2-opt), swap their visits for open ones worth more in
-place, refilling what each of these frees, and accept the result by simulated annealing. A
+place, then one visit for one open visit worth more anywhere in the route, refilling what each of
+these frees, and accept the result by simulated annealing. A
 walk that has not bettered its own best for a while starts afresh, with the best so far kept
 apart: on TOPTW single walks settle in different basins within a second, and more starts beat a
 longer stay. OR-Tools' local search then polishes what it finds (`routing.py`).
