@@ -1,5 +1,5 @@
-"""benchmarks/toptw.py, steadiness.py and walkspeed.py on small instances written here (the
-shared benchmark data sits outside the repository, so these tests make their own)."""
+"""benchmarks/toptw.py, steadiness.py, walkspeed.py and walkseeds.py on small instances written
+here (the shared benchmark data sits outside the repository, so these tests make their own)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ BENCHMARKS = ROOT / "benchmarks"
 toptw = load_benchmark("toptw")
 steadiness = load_benchmark("steadiness")
 walkspeed = load_benchmark("walkspeed")
+walkseeds = load_benchmark("walkseeds")
 
 REQUIRED_COLUMNS = {"instance", "m", "solver", "score", "seconds", "feasible"}
 
@@ -457,3 +458,59 @@ def test_walkspeed_reports_the_least_seconds_and_a_walk_that_differs(
     text = capsys.readouterr().out
     assert "| c901 | 1 | 1.600 | 1.200 | 0.750 | no |" in text
     assert "| all | | 1.600 | 1.200 | 0.750 | |" in text
+
+
+def test_walkseeds_runs_each_instance_and_seed_and_checks_every_plan(
+    data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--data", str(data), "--instances", "c901:1,c903:2", "--seeds", "1,2"]
+    assert walkseeds.main([*argv, "--time-limit", "0.2"]) == 0
+    text = capsys.readouterr().out
+    rows = [line.split("|")[1:-1] for line in text.splitlines() if line.startswith("| c90")]
+    cells = [[cell.strip() for cell in row] for row in rows]
+    assert [row[:3] for row in cells] == [
+        ["c901", "1", "1"],
+        ["c901", "1", "2"],
+        ["c903", "2", "1"],
+        ["c903", "2", "2"],
+    ]
+    assert all(row[7] == "yes" and int(row[6]) > 0 for row in cells)
+    # c901 (four customers, 57 points in all) has a BKS of 57, c903 m=2 none in bks.csv.
+    assert [row[4:6] for row in cells[:2]] == [["57", f"{int(cells[0][3]) / 57:.4f}"]] * 2
+    assert all(row[4:6] == ["—", "—"] for row in cells[2:])
+    assert "mean score / BKS over 2 runs:" in text
+
+
+def test_walkseeds_reads_the_walk_parameters_by_their_types() -> None:
+    params = walkseeds._params("exchange=false, restart_after=5,noise=0.3")
+    assert params == walkseeds.lns.LnsParams(exchange=False, restart_after=5, noise=0.3)
+    assert walkseeds._params("") == walkseeds.lns.LnsParams()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--instances", "c901"], "--instances: 'c901' is not NAME:m"),
+        (["--instances", "c999:1"], "c999"),
+        (["--seeds", "1,x"], "--seeds: '1,x' is not a list of whole numbers"),
+        (["--params", "exchange=maybe"], "--params: 'exchange=maybe' is not exchange=<bool>"),
+        (["--params", "speed=2"], "--params: 'speed' is not one of"),
+        (["--time-limit", "0"], "--time-limit must be above 0"),
+    ],
+)
+def test_walkseeds_refuses_bad_input_in_one_line(
+    data: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    argv = ["--data", str(data), "--instances", "c901:1", *extra]
+    assert walkseeds.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("walkseeds.py: ") and message in err and err.count("\n") == 1
+
+
+def test_walkseeds_reports_a_plan_the_verifier_refuses(
+    data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(walkseeds, "verify_solution", lambda *_: ["node 2 starts late"])
+    argv = ["--data", str(data), "--instances", "c901:1", "--seeds", "3", "--time-limit", "0.1"]
+    assert walkseeds.main(argv) == 1
+    assert "| NO: node 2 starts late |" in capsys.readouterr().out
