@@ -30,15 +30,11 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import toptw  # noqa: E402
+from walkspeed import InputError, _pairs  # noqa: E402
 
-from itinerary.problem import Solution  # noqa: E402
 from itinerary.solver import lns  # noqa: E402
-from itinerary.solver.routing import _insertion_sequences, _timed_route  # noqa: E402
+from itinerary.solver.routing import _insertion_sequences, _sequence_solution  # noqa: E402
 from itinerary.verify import verify_solution  # noqa: E402
-
-
-class InputError(Exception):
-    """Bad arguments or instances: one line, exit status 2."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,23 +66,9 @@ def walk(path: Path, m: int, seed: int, seconds: float, params: lns.LnsParams) -
         lambda *_: None,
         params,
     )
-    served = {n for sequence in found for n in sequence}
-    solution = Solution(
-        tuple(_timed_route(problem, t, sequence) for t, sequence in enumerate(found)),
-        tuple(n for n in range(len(problem.nodes)) if n not in served),
-    )
+    solution = _sequence_solution(problem, found)
     problems = tuple(str(p) for p in verify_solution(problem, solution))
     return Run(instance.name, m, seed, solution.score(problem), done[0] - 1, problems)
-
-
-def _pairs(text: str) -> list[tuple[str, int]]:
-    pairs = []
-    for item in text.split(","):
-        name, _, m = item.strip().partition(":")
-        if not name or not m.isdigit() or int(m) < 1:
-            raise InputError(f"--instances: {item.strip()!r} is not NAME:m (m a whole number ≥ 1)")
-        pairs.append((name, int(m)))
-    return pairs
 
 
 def _seeds(text: str) -> list[int]:
