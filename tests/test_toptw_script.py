@@ -420,24 +420,6 @@ def test_walkspeed_hands_the_problem_over_whole() -> None:
     assert rebuilt == problem
 
 
-@pytest.mark.parametrize(
-    ("extra", "message"),
-    [
-        (["--baseline", "/nonexistent"], "--baseline: /nonexistent is not a checkout"),
-        (["--instances", "c901"], "--instances: 'c901' is not NAME:m"),
-        (["--instances", "c999:1"], "c999"),
-        (["--iterations", "0"], "--iterations and --rounds must be at least 1"),
-    ],
-)
-def test_walkspeed_refuses_bad_input_in_one_line(
-    data: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
-) -> None:
-    argv = ["--baseline", str(ROOT), "--data", str(data), "--instances", "c901:1", *extra]
-    assert walkspeed.main(argv) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("walkspeed.py: ") and message in err and err.count("\n") == 1
-
-
 def test_walkspeed_reports_the_least_seconds_and_a_walk_that_differs(
     data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -488,23 +470,33 @@ def test_walkseeds_reads_the_walk_parameters_by_their_types() -> None:
 
 
 @pytest.mark.parametrize(
-    ("extra", "message"),
+    ("script", "extra", "message"),
     [
-        (["--instances", "c901"], "--instances: 'c901' is not NAME:m"),
-        (["--instances", "c999:1"], "c999"),
-        (["--seeds", "1,x"], "--seeds: '1,x' is not a list of whole numbers"),
-        (["--params", "exchange=maybe"], "--params: 'exchange=maybe' is not exchange=<bool>"),
-        (["--params", "speed=2"], "--params: 'speed' is not one of"),
-        (["--time-limit", "0"], "--time-limit must be above 0"),
+        ("walkspeed", ["--baseline", "/nonexistent"], "--baseline: /nonexistent is not a checkout"),
+        ("walkspeed", ["--instances", "c901"], "--instances: 'c901' is not NAME:m"),
+        ("walkspeed", ["--instances", "c999:1"], "c999"),
+        ("walkspeed", ["--iterations", "0"], "--iterations and --rounds must be at least 1"),
+        ("walkseeds", ["--instances", "c901"], "--instances: 'c901' is not NAME:m"),
+        ("walkseeds", ["--instances", "c999:1"], "c999"),
+        ("walkseeds", ["--seeds", "1,x"], "--seeds: '1,x' is not a list of whole numbers"),
+        (
+            "walkseeds",
+            ["--params", "exchange=maybe"],
+            "--params: 'exchange=maybe' is not exchange=<bool>",
+        ),
+        ("walkseeds", ["--params", "speed=2"], "--params: 'speed' is not one of"),
+        ("walkseeds", ["--time-limit", "0"], "--time-limit must be above 0"),
     ],
 )
-def test_walkseeds_refuses_bad_input_in_one_line(
-    data: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+def test_the_walk_scripts_refuse_bad_input_in_one_line(
+    data: Path, capsys: pytest.CaptureFixture[str], script: str, extra: list[str], message: str
 ) -> None:
-    argv = ["--data", str(data), "--instances", "c901:1", *extra]
-    assert walkseeds.main(argv) == 2
+    # walkspeed.py needs a baseline checkout (this one will do); walkseeds.py does not.
+    baseline = ["--baseline", str(ROOT)] if script == "walkspeed" else []
+    argv = [*baseline, "--data", str(data), "--instances", "c901:1", *extra]
+    assert {"walkspeed": walkspeed, "walkseeds": walkseeds}[script].main(argv) == 2
     err = capsys.readouterr().err
-    assert err.startswith("walkseeds.py: ") and message in err and err.count("\n") == 1
+    assert err.startswith(f"{script}.py: ") and message in err and err.count("\n") == 1
 
 
 def test_walkseeds_reports_a_plan_the_verifier_refuses(
