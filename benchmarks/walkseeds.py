@@ -11,7 +11,9 @@ another, the same instances and seeds, run one after the other on an otherwise i
         --params exchange=false
 
 `--params` sets fields of `lns.LnsParams` (name=value, comma-separated); `--jobs 2` runs two
-walks at a time, one per core.
+walks at a time, one per core. `--iterations N` gives each walk N iterations instead of a time:
+the same walk on any machine and under any load, so two variants compare move for move (a
+variant that makes its iterations dearer is then not charged for it).
 """
 
 from __future__ import annotations
@@ -47,8 +49,11 @@ class Run:
     problems: tuple[str, ...]  # what the verifier found wrong with the plan; none expected
 
 
-def walk(path: Path, m: int, seed: int, seconds: float, params: lns.LnsParams) -> Run:
-    """One walk of `seconds` on the instance at `path` with m routes, its plan re-checked."""
+def walk(
+    path: Path, m: int, seed: int, seconds: float, params: lns.LnsParams, iterations: int = 0
+) -> Run:
+    """One walk of `seconds` (or of `iterations`, if not 0) on the instance at `path` with m
+    routes, its plan re-checked."""
     instance = toptw.read_instance(path)
     problem = instance.problem(m)
     began = time.perf_counter()
@@ -56,6 +61,8 @@ def walk(path: Path, m: int, seed: int, seconds: float, params: lns.LnsParams) -
 
     def progress() -> float:
         done[0] += 1
+        if iterations:
+            return (done[0] - 1) / iterations
         return (time.perf_counter() - began) / seconds
 
     found = lns.improve(
@@ -107,6 +114,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--time-limit", type=float, default=10.0, help="seconds per walk (default: 10)"
     )
+    parser.add_argument(
+        "--iterations",
+        type=int,
+        default=0,
+        help="iterations per walk instead of --time-limit (reproducible on any machine)",
+    )
     parser.add_argument("--params", default="", help="lns.LnsParams fields, name=value,...")
     parser.add_argument("--jobs", type=int, default=1, help="walks at a time (default: 1)")
     parser.add_argument(
@@ -114,8 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        if args.time_limit <= 0 or args.jobs < 1:
-            raise InputError("--time-limit must be above 0 and --jobs at least 1")
+        if args.time_limit <= 0 or args.jobs < 1 or args.iterations < 0:
+            raise InputError(
+                "--time-limit must be above 0, --jobs at least 1 and --iterations not negative"
+            )
         pairs = _pairs(args.instances)
         seeds = _seeds(args.seeds)
         params = _params(args.params)
@@ -131,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"walkseeds.py: {e}", file=sys.stderr)
         return 2
     tasks = [
-        (path, m, seed, args.time_limit, params)
+        (path, m, seed, args.time_limit, params, args.iterations)
         for path, (_, m) in zip(files, pairs, strict=True)
         for seed in seeds
     ]
@@ -140,7 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         with ProcessPoolExecutor(max_workers=args.jobs) as pool:
             runs = list(pool.map(walk, *zip(*tasks, strict=True)))
-    print(f"the walk alone, {args.time_limit:g} s per run, params: {args.params or 'defaults'}")
+    budget = f"{args.iterations} iterations" if args.iterations else f"{args.time_limit:g} s"
+    print(f"the walk alone, {budget} per run, params: {args.params or 'defaults'}")
     print()
     print("| instance | m | seed | score | BKS | score / BKS | iterations | feasible |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")

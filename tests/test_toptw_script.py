@@ -463,6 +463,21 @@ def test_walkseeds_runs_each_instance_and_seed_and_checks_every_plan(
     assert "mean score / BKS over 2 runs:" in text
 
 
+def test_walkseeds_with_iterations_makes_that_many_and_the_same_walk_each_time(
+    data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--data", str(data), "--instances", "c903:2", "--seeds", "5", "--iterations", "40"]
+    outputs = []
+    for _ in range(2):
+        assert walkseeds.main(argv) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    assert outputs[0].startswith("the walk alone, 40 iterations per run, params: defaults")
+    row = next(line for line in outputs[0].splitlines() if line.startswith("| c903"))
+    cells = [cell.strip() for cell in row.split("|")[1:-1]]
+    assert cells[6:] == ["40", "yes"]
+
+
 def test_walkseeds_reads_the_walk_parameters_by_their_types() -> None:
     params = walkseeds._params("exchange=false, restart_after=5,noise=0.3")
     assert params == walkseeds.lns.LnsParams(exchange=False, restart_after=5, noise=0.3)
@@ -486,6 +501,7 @@ def test_walkseeds_reads_the_walk_parameters_by_their_types() -> None:
         ),
         ("walkseeds", ["--params", "speed=2"], "--params: 'speed' is not one of"),
         ("walkseeds", ["--time-limit", "0"], "--time-limit must be above 0"),
+        ("walkseeds", ["--iterations", "-1"], "--iterations not negative"),
     ],
 )
 def test_the_walk_scripts_refuse_bad_input_in_one_line(
