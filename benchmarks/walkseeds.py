@@ -1,10 +1,11 @@
 """How well the ruin-and-recreate walk alone does: score / best-known score per instance and seed.
 
 Runs `itinerary.solver.lns.improve` (without the OR-Tools polish `solve` adds) from the cheapest
-insertion plan, for a wall-clock time per run, on TOPTW instances and several seeds, re-checks
-each plan with `itinerary/verify.py`, and prints one row per run and the mean score / BKS. This
-is how the lever tables in benchmarks/README.md were measured: one variant of the walk against
-another, the same instances and seeds, run one after the other on an otherwise idle machine.
+insertion plan, for a wall-clock time or a number of iterations per run, on TOPTW instances and
+several seeds, re-checks each plan with `itinerary/verify.py`, and prints one row per run and
+the mean score / BKS. This is how the lever tables in benchmarks/README.md were measured: one
+variant of the walk against another, the same instances and seeds, run one after the other on an
+otherwise idle machine.
 
     python benchmarks/walkseeds.py --instances pr15:4,pr05:4 --seeds 1,2,3,4
     python benchmarks/walkseeds.py --instances pr15:4,pr05:4 --seeds 1,2,3,4 \\
@@ -50,9 +51,14 @@ class Run:
 
 
 def walk(
-    path: Path, m: int, seed: int, seconds: float, params: lns.LnsParams, iterations: int = 0
+    path: Path,
+    m: int,
+    seed: int,
+    seconds: float,
+    params: lns.LnsParams,
+    iterations: int | None = None,
 ) -> Run:
-    """One walk of `seconds` (or of `iterations`, if not 0) on the instance at `path` with m
+    """One walk of `seconds` (or of `iterations`, if given) on the instance at `path` with m
     routes, its plan re-checked."""
     instance = toptw.read_instance(path)
     problem = instance.problem(m)
@@ -61,7 +67,7 @@ def walk(
 
     def progress() -> float:
         done[0] += 1
-        if iterations:
+        if iterations is not None:
             return (done[0] - 1) / iterations
         return (time.perf_counter() - began) / seconds
 
@@ -117,7 +123,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--iterations",
         type=int,
-        default=0,
         help="iterations per walk instead of --time-limit (reproducible on any machine)",
     )
     parser.add_argument("--params", default="", help="lns.LnsParams fields, name=value,...")
@@ -127,10 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        if args.time_limit <= 0 or args.jobs < 1 or args.iterations < 0:
-            raise InputError(
-                "--time-limit must be above 0, --jobs at least 1 and --iterations not negative"
-            )
+        if args.time_limit <= 0 or args.jobs < 1:
+            raise InputError("--time-limit must be above 0 and --jobs at least 1")
+        if args.iterations is not None and args.iterations < 1:
+            raise InputError("--iterations must be at least 1")
         pairs = _pairs(args.instances)
         seeds = _seeds(args.seeds)
         params = _params(args.params)

@@ -501,7 +501,8 @@ def test_walkseeds_reads_the_walk_parameters_by_their_types() -> None:
         ),
         ("walkseeds", ["--params", "speed=2"], "--params: 'speed' is not one of"),
         ("walkseeds", ["--time-limit", "0"], "--time-limit must be above 0"),
-        ("walkseeds", ["--iterations", "-1"], "--iterations not negative"),
+        ("walkseeds", ["--iterations", "-1"], "--iterations must be at least 1"),
+        ("walkseeds", ["--iterations", "0"], "--iterations must be at least 1"),
     ],
 )
 def test_the_walk_scripts_refuse_bad_input_in_one_line(
