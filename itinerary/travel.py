@@ -39,8 +39,9 @@ class TravelModel:
             return 0
         if self.matrix is not None:
             return self.matrix[(from_key, to_key)] + self.buffer_minutes
-        if from_loc == to_loc:
-            return 0
+        # Two places at one address (two firms in one building, a symposium and the brokerage
+        # after it) are still two places: the group gathers and moves, so the buffer applies,
+        # exactly as it does with a matrix.
         km = great_circle_km(from_loc, to_loc)
         # round before ceil so float noise (e.g. 25.000000001) does not add a minute
         return math.ceil(round(km * self.detour / self.speed_kmh * 60, 6)) + self.buffer_minutes
