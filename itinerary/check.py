@@ -248,6 +248,20 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
         elif lunches:
             bad("lunch in a trip without lunch")
 
+    # the days follow one another: the group cannot begin a day before it has ended the last
+    for before, after in itertools.pairwise(plan.tracks):
+        if len(before.items) < 2 or len(after.items) < 2:
+            continue
+        end, start = before.items[-1], after.items[0]
+        if isinstance(end, EndItem) and isinstance(start, StartItem) and end.time > start.time:
+            out.append(
+                Violation(
+                    f"{after.date}/{after.group}",
+                    f"begins at {start.time.astimezone(tz):%Y-%m-%d %H:%M}, before the day "
+                    f"before ends ({end.time.astimezone(tz):%Y-%m-%d %H:%M})",
+                )
+            )
+
     # the whole plan
     unscheduled = {u.id for u in plan.unscheduled}
     for host in spec.hosts:

@@ -10,21 +10,14 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from .frames import Place, day_bounds, day_frames
 from .load import Loaded
 from .problem import Break, Node, Problem, Track
 from .schedule import earliest_starts
-from .spec import ARRIVAL_KEY, DEPARTURE_KEY, Event, Host, VisitSpec, format_time_of_day, stay_key
+from .spec import Event, Host, VisitSpec, format_time_of_day
 from .timeline import Clock
 
 GROUP_ALL = "all"
-
-
-@dataclass(frozen=True)
-class Place:
-    key: str
-    name: str
-    location: tuple[float, float]
-    address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,54 +45,15 @@ class Compiled:
     clock: Clock
 
 
-def day_frames(
-    spec: VisitSpec,
-) -> list[tuple[dt.date, Place, Place, dt.datetime | None, dt.datetime | None]]:
-    """Per date: start place, end place, and the arrival/departure time if that day has one."""
-    dates = spec.trip_dates()
-    frames = []
-    for date in dates:
-        first, last = date == dates[0], date == dates[-1]
-        if first and spec.arrival:
-            start = Place(
-                ARRIVAL_KEY, spec.arrival.place, spec.arrival.location, spec.arrival.address
-            )
-        else:
-            start = _stay_place(spec, date if first else date - dt.timedelta(days=1))
-        if last and spec.departure:
-            end = Place(
-                DEPARTURE_KEY, spec.departure.place, spec.departure.location, spec.departure.address
-            )
-        else:
-            end = _stay_place(spec, date)
-        frames.append(
-            (
-                date,
-                start,
-                end,
-                spec.arrival.time if first and spec.arrival else None,
-                spec.departure.time if last and spec.departure else None,
-            )
-        )
-    return frames
-
-
-def _stay_place(spec: VisitSpec, night: dt.date) -> Place:
-    stay = spec.stay_for_night(night)
-    if stay is None:  # load.semantic_issues reports this before we get here
-        raise ValueError(f"no stay covers the night of {night}")
-    return Place(stay_key(stay), stay.name, stay.location, stay.address)
-
-
 def compile_spec(loaded: Loaded) -> Compiled:
     spec = loaded.spec
     clock = Clock(spec.trip.timezone, spec.trip.start)
     frames = day_frames(spec)
 
     places: dict[str, Place] = {}
-    for _, start, end, _, _ in frames:
-        places.setdefault(start.key, start)
-        places.setdefault(end.key, end)
+    for frame in frames:
+        places.setdefault(frame.start.key, frame.start)
+        places.setdefault(frame.end.key, frame.end)
     for host in spec.hosts:
         places[host.id] = Place(host.id, host.name, host.location, host.address)
     for event in spec.events:
@@ -110,14 +64,11 @@ def compile_spec(loaded: Loaded) -> Compiled:
 
     tracks: list[Track] = []
     track_refs: list[TrackRef] = []
-    for date, start, end, arrival, departure in frames:
-        day_start, day_end = spec.day_bounds(date)
-        earliest = clock.minutes(arrival) if arrival else clock.at(date, day_start)
-        latest = clock.minutes(departure) if departure else clock.at(date, day_end)
-        s, e = index[start.key], index[end.key]
-        earliest, latest = fit_direct_journey(earliest, latest, travel[s][e], departure is not None)
+    for frame in frames:
+        s, e = index[frame.start.key], index[frame.end.key]
+        earliest, latest = day_bounds(spec, frame, clock, travel[s][e])
         tracks.append(Track(s, e, earliest, latest))
-        track_refs.append(TrackRef(date, GROUP_ALL, arrival is not None))
+        track_refs.append(TrackRef(frame.date, GROUP_ALL, frame.arrival is not None))
 
     nodes: list[Node] = []
     node_refs: list[NodeRef] = []
@@ -135,16 +86,6 @@ def compile_spec(loaded: Loaded) -> Compiled:
         tracks[t], track_refs[t] = _with_lunch(spec, clock, base, node_refs, tracks, t, ref)
     problem = replace(base, tracks=tuple(tracks))
     return Compiled(problem, place_list, tuple(node_refs), tuple(track_refs), clock)
-
-
-def fit_direct_journey(earliest: int, latest: int, direct: int, fixed_end: bool) -> tuple[int, int]:
-    """Make room for at least the direct journey: an evening arrival ends the day later; an
-    early train or flight (fixed end) starts it earlier."""
-    if latest - earliest >= direct:
-        return earliest, latest
-    if fixed_end:
-        return latest - direct, latest
-    return earliest, earliest + direct
 
 
 def host_windows_on(host: Host, date: dt.date) -> list[tuple[int, int]]:
@@ -224,7 +165,15 @@ def _with_lunch(
     f = max(clock.at(ref.date, lunch.from_), track.earliest_start)
     to = min(clock.at(ref.date, lunch.to), track.latest_end)
     if to - f < lunch.minutes:
-        return track, ref
+        day_start, day_end = spec.day_bounds(ref.date)
+        if min(lunch.to, day_end) - max(lunch.from_, day_start) >= lunch.minutes:
+            return track, ref  # the arrival or the departure leaves no room: nothing to say
+        note = (
+            f"no lunch on {ref.date}: the day's hours {format_time_of_day(day_start)}–"
+            f"{format_time_of_day(day_end)} leave no {lunch.minutes}-minute lunch between "
+            f"{format_time_of_day(lunch.from_)} and {format_time_of_day(lunch.to)}"
+        )
+        return track, replace(ref, lunch_note=note)
     with_lunch = replace(track, breaks=(Break(f, to, lunch.minutes),))
     trial = replace(base, tracks=(*tracks[:t], with_lunch, *tracks[t + 1 :]))
     if earliest_starts(trial, t, []) is None:

@@ -10,10 +10,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import InputError, Issue
+from .frames import DayFrame, day_frames, overlaps
 from .spec import (
     ARRIVAL_KEY,
     DEPARTURE_KEY,
@@ -21,6 +23,7 @@ from .spec import (
     format_time_of_day,
     stay_key,
 )
+from .timeline import Clock, format_duration
 from .travel import TravelModel, read_matrix_csv
 from .yamlsrc import YamlDoc, load_yaml, read_yaml_file
 
@@ -29,23 +32,26 @@ Path_ = tuple[str | int, ...]
 
 @dataclass(frozen=True)
 class Loaded:
-    """A valid trip and what is needed to report on it."""
+    """A valid trip and what is needed to report on it; `warnings` are located notes about
+    what was read in one of several possible ways (the CLI prints them)."""
 
     spec: VisitSpec
     source: str
     travel: TravelModel
+    warnings: tuple[Issue, ...] = ()
+    files: tuple[Path, ...] = ()  # what was read: the visit file, its travel matrix
 
 
 def load_spec(path: str | Path) -> Loaded:
     doc = read_yaml_file(path)
-    return _load(doc, str(path), Path(path).parent)
+    return _load(doc, str(path), Path(path).parent, (Path(path),))
 
 
 def load_spec_text(text: str, filename: str = "visit.yaml", base_dir: Path | None = None) -> Loaded:
-    return _load(load_yaml(text, filename), filename, base_dir or Path.cwd())
+    return _load(load_yaml(text, filename), filename, base_dir or Path.cwd(), ())
 
 
-def _load(doc: YamlDoc, filename: str, base_dir: Path) -> Loaded:
+def _load(doc: YamlDoc, filename: str, base_dir: Path, files: tuple[Path, ...]) -> Loaded:
     try:
         spec = VisitSpec.model_validate(doc.data)
     except ValidationError as exc:
@@ -53,12 +59,25 @@ def _load(doc: YamlDoc, filename: str, base_dir: Path) -> Loaded:
     problems = semantic_issues(spec, doc.line_of)
     if problems:
         raise InputError([Issue(filename, doc.line_of(p), _one_line(m)) for p, m in problems])
-    return Loaded(spec=spec, source=filename, travel=_travel_model(spec, doc, filename, base_dir))
+    travel, matrix_file = _travel_model(spec, doc, filename, base_dir)
+    if matrix_file is not None:
+        files += (matrix_file,)
+    problems = journey_issues(spec, travel)
+    if problems:
+        raise InputError([Issue(filename, doc.line_of(p), _one_line(m)) for p, m in problems])
+    warnings = tuple(
+        Issue(filename, doc.line_of(p), _one_line(m)) for p, m in semantic_warnings(spec)
+    )
+    return Loaded(spec=spec, source=filename, travel=travel, warnings=warnings, files=files)
 
 
-def _travel_model(spec: VisitSpec, doc: YamlDoc, filename: str, base_dir: Path) -> TravelModel:
+def _travel_model(
+    spec: VisitSpec, doc: YamlDoc, filename: str, base_dir: Path
+) -> tuple[TravelModel, Path | None]:
+    """The travel model, and the matrix file it was read from, if any."""
     t = spec.trip.travel
     matrix = None
+    matrix_path = None
     if t.matrix is not None:
         matrix_path = Path(t.matrix)
         if not matrix_path.is_absolute():
@@ -66,9 +85,13 @@ def _travel_model(spec: VisitSpec, doc: YamlDoc, filename: str, base_dir: Path) 
         if not matrix_path.is_file():
             line = doc.line_of(("trip", "travel", "matrix"))
             message = f"travel matrix file {t.matrix!r} not found (looked for {matrix_path})"
+            if matrix_path.is_dir():
+                message = f"travel matrix {t.matrix!r} is a folder, not a file ({matrix_path})"
+            elif matrix_path.exists():
+                message = f"travel matrix {t.matrix!r} is not a regular file ({matrix_path})"
             raise InputError(Issue(filename, line, message))
         matrix = read_matrix_csv(matrix_path, str(matrix_path), place_keys(spec))
-    return TravelModel(t.speed_kmh, t.detour, t.buffer_minutes, matrix)
+    return TravelModel(t.speed_kmh, t.detour, t.buffer_minutes, matrix), matrix_path
 
 
 def place_keys(spec: VisitSpec) -> list[str]:
@@ -303,17 +326,11 @@ def semantic_issues(
                 )
             )
 
-    seen: dict[str, Path_] = {}
-    named: list[tuple[str, Path_]] = [(h.id, ("hosts", i, "id")) for i, h in enumerate(spec.hosts)]
-    named += [(e.id, ("events", i, "id")) for i, e in enumerate(spec.events)]
-    named += [(s.id, ("stays", i, "id")) for i, s in enumerate(spec.stays) if s.id]
-    for ident, path in named:
-        if ident in (ARRIVAL_KEY, DEPARTURE_KEY):
-            out.append((path, f"id '{ident}' is reserved for the arrival/departure place"))
-        elif ident in seen:
-            out.append((path, f"duplicate id '{ident}' (first used at {where(seen[ident])})"))
-        else:
-            seen[ident] = path
+    out += _day_hours_issues(spec)
+    out += [
+        (path, message) for path, message, ambiguous in _wall_clock_times(spec) if not ambiguous
+    ]
+    out += _id_issues(spec, where)
 
     for i, stay in enumerate(spec.stays):
         for j, other in enumerate(spec.stays[:i]):
@@ -404,6 +421,208 @@ def semantic_issues(
         if latest is None or b.end > latest[1].end:
             latest = (j, b)
     return out
+
+
+def semantic_warnings(spec: VisitSpec) -> list[tuple[Path_, str]]:
+    """What is valid but read in one of two ways: a local time that occurs twice."""
+    return [(path, message) for path, message, ambiguous in _wall_clock_times(spec) if ambiguous]
+
+
+def _day_hours_issues(spec: VisitSpec) -> list[tuple[Path_, str]]:
+    """A per-date override that leaves its day no hours (a start after the day's end): the
+    same mistake in `trip.day` is refused by its model."""
+    out: list[tuple[Path_, str]] = []
+    for date, override in sorted(spec.trip.days.items()):
+        start, end = spec.day_bounds(date)
+        if end > start:
+            continue
+        key = "start" if override.start is not None else "end"
+        out.append(
+            (
+                ("trip", "days", date.isoformat(), key),
+                f"days: {date} would run from {format_time_of_day(start)} to "
+                f"{format_time_of_day(end)}, which leaves it no hours; give it an end after "
+                "its start",
+            )
+        )
+    return out
+
+
+def _wall_clock_times(spec: VisitSpec) -> list[tuple[Path_, str, bool]]:
+    """Local times the trip's time zone skips (clocks go forward: an error) or has twice
+    (clocks go back: taken as the first, with a warning): (path, message, ambiguous)."""
+    tz = ZoneInfo(spec.trip.timezone)
+    moments: list[tuple[Path_, dt.datetime]] = []
+    for key in ("arrival", "departure"):
+        endpoint = getattr(spec, key)
+        if endpoint is not None:
+            moments.append(((key, "time"), endpoint.time))
+    for i, event in enumerate(spec.events):
+        moments += [(("events", i, "start"), event.start), (("events", i, "end"), event.end)]
+    for date in spec.trip_dates():
+        override = spec.trip.days.get(date)
+        for key, minute in zip(("start", "end"), spec.day_bounds(date), strict=True):
+            given = override is not None and getattr(override, key) is not None
+            path: Path_ = ("trip", "days", date.isoformat(), key) if given else ("trip", "day", key)
+            local = dt.datetime.combine(date, dt.time()) + dt.timedelta(minutes=minute)
+            moments.append((path, local))
+    out: list[tuple[Path_, str, bool]] = []
+    for path, local in moments:
+        kind = wall_clock_kind(local, tz)
+        if kind is None:
+            continue
+        before, after = _shift_around(local, tz)
+        shown = f"{local:%Y-%m-%d %H:%M}"
+        if kind == "missing":
+            message = (
+                f"{shown} does not exist in {spec.trip.timezone}: the clocks go forward from "
+                f"{before:%H:%M} to {after:%H:%M} that night; choose a time outside that hour"
+            )
+        else:
+            first = local.replace(tzinfo=tz, fold=0)
+            message = (
+                f"{shown} occurs twice in {spec.trip.timezone} (the clocks go back from "
+                f"{after:%H:%M} to {before:%H:%M} that night); taken as the first, "
+                f"{first:%H:%M} UTC{first:%z}"
+            )
+        out.append((path, message, kind == "ambiguous"))
+    return out
+
+
+def wall_clock_kind(local: dt.datetime, tz: ZoneInfo) -> str | None:
+    """ "missing" for a local time that a DST change skips, "ambiguous" for one it repeats,
+    None for an ordinary time."""
+    early, late = local.replace(tzinfo=tz, fold=0), local.replace(tzinfo=tz, fold=1)
+    if early.utcoffset() == late.utcoffset():
+        return None
+    back = early.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None)
+    return "ambiguous" if back == local else "missing"
+
+
+def _shift_around(local: dt.datetime, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    """The wall-clock span a DST change skips or repeats around `local`: (first affected
+    minute, first minute after it), found minute by minute (a change spans at most hours)."""
+    step = dt.timedelta(minutes=1)
+    kind = wall_clock_kind(local, tz)
+    first = local
+    while wall_clock_kind(first - step, tz) == kind:
+        first -= step
+    after = local + step
+    while wall_clock_kind(after, tz) == kind:
+        after += step
+    return first, after
+
+
+def journey_issues(spec: VisitSpec, travel: TravelModel) -> list[tuple[Path_, str]]:
+    """A day whose direct journey would run into the next day (an evening arrival far from
+    the hotel, a departure journey of a day): the group cannot be in two places at once."""
+    clock = Clock(spec.trip.timezone, spec.trip.start)
+    frames = day_frames(spec)
+
+    def direct(frame: DayFrame) -> int:
+        a, b = frame.start, frame.end
+        return travel.minutes(a.key, a.location, b.key, b.location)
+
+    out: list[tuple[Path_, str]] = []
+    for overlap in overlaps(spec, clock, direct):
+        day, following = frames[overlap.index], frames[overlap.index + 1]
+        journey = format_duration(overlap.journey)
+        if overlap.pulled_next:
+            path: Path_ = ("departure", "time")
+            message = (
+                f"the journey from {following.start.name} to {following.end.name} takes "
+                f"{journey} and would have to begin at {_when(clock, overlap.next_start)}, "
+                f"before the day before ends ({_when(clock, overlap.end)}); check the travel "
+                "time, or leave later"
+            )
+        else:
+            if day.arrival is not None:
+                path = ("arrival", "time")
+            else:
+                path = _stay_path(spec, day.end.key)
+            message = (
+                f"the journey from {day.start.name} to {day.end.name} on {day.date} takes "
+                f"{journey} and would end at {_when(clock, overlap.end)}, after the next day "
+                f"begins ({_when(clock, overlap.next_start)}); check the travel time or the "
+                "places, or begin the next day later (trip.days)"
+            )
+        out.append((path, message))
+    return out
+
+
+def _when(clock: Clock, minutes: int) -> str:
+    return f"{clock.local(minutes):%H:%M on %Y-%m-%d}"
+
+
+def _stay_path(spec: VisitSpec, key: str) -> Path_:
+    index = next((i for i, s in enumerate(spec.stays) if stay_key(s) == key), None)
+    return ("stays", index) if index is not None else ("stays",)
+
+
+def _id_issues(spec: VisitSpec, where: Callable[[Path_], str]) -> list[tuple[Path_, str]]:
+    """Every id names one place: in the travel matrix, in the plan and in the exports' file
+    names. A stay without `id` gets one made from its name, so two hotels of one chain ("ibis
+    Styles" in Paderborn and in Berlin), or a hotel called "Arrival", would silently become one
+    place. The same hotel listed twice (same name, location and address) is one place and may
+    share its id. Ids that differ only in case are refused too: they would share a file name
+    on the file systems of Windows and macOS."""
+    out: list[tuple[Path_, str]] = []
+    # (id, where the id comes from, what the line is, the stay's identity or None)
+    named: list[tuple[str, Path_, str, tuple[Any, ...] | None]] = []
+    named += [(h.id, ("hosts", i, "id"), f"host '{h.id}'", None) for i, h in enumerate(spec.hosts)]
+    named += [
+        (e.id, ("events", i, "id"), f"event '{e.id}'", None) for i, e in enumerate(spec.events)
+    ]
+    for i, stay in enumerate(spec.stays):
+        path: Path_ = ("stays", i, "id") if stay.id else ("stays", i, "name")
+        named.append((stay_key(stay), path, f"stay '{stay.name}'", _stay_identity(stay)))
+    seen: dict[str, tuple[str, Path_, str, tuple[Any, ...] | None]] = {}
+    for ident, path, what, identity in named:
+        generated = path[0] == "stays" and path[-1] == "name"
+        from_name = f"{what} gets the id '{ident}' from its name" if generated else None
+        if ident in (ARRIVAL_KEY, DEPARTURE_KEY):
+            if from_name:
+                out.append(
+                    (
+                        path,
+                        f"{from_name}, which is reserved for the {ident} place; "
+                        "give the stay an `id:`",
+                    )
+                )
+            else:
+                out.append((path, f"id '{ident}' is reserved for the arrival/departure place"))
+            continue
+        first = seen.get(ident.lower())
+        if first is None:
+            seen[ident.lower()] = (ident, path, what, identity)
+            continue
+        first_id, first_path, first_what, first_identity = first
+        if identity is not None and first_identity == identity and first_id == ident:
+            continue  # the same hotel on two stretches of nights: one place
+        if from_name or (first_path[0] == "stays" and first_path[-1] == "name"):
+            subject = from_name or f"{what} has the id '{ident}'"
+            out.append(
+                (
+                    path,
+                    f"{subject}, which {first_what} ({where(first_path)}) also has; "
+                    "give each stay its own `id:`",
+                )
+            )
+        elif first_id != ident:
+            out.append(
+                (
+                    path,
+                    f"id '{ident}' differs only in case from '{first_id}' "
+                    f"({where(first_path)}); ids must differ in more than case",
+                )
+            )
+        else:
+            out.append((path, f"duplicate id '{ident}' (first used at {where(first_path)})"))
+    return out
+
+
+def _stay_identity(stay: Any) -> tuple[Any, ...]:
+    return (stay.name, tuple(stay.location), stay.address)
 
 
 def _span(start: dt.datetime, end: dt.datetime) -> str:

@@ -8,6 +8,7 @@ them into minutes is `compile`'s job.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Annotated, Any, Literal
 
@@ -97,6 +98,12 @@ def _parse_duration(value: Any) -> int:
         m = re.fullmatch(r"(-?)(?:(\d+)h)?(?:(\d+)(?:m|min)?)?", text)
         if not text or not m or (m.group(2) is None and m.group(3) is None):
             raise ValueError(f'"{value}" is not a duration like 90, "90min" or "1h30"')
+        if m.group(2) is not None and m.group(3) is not None and int(m.group(3)) >= 60:
+            hours, rest = divmod(int(m.group(3)), 60)
+            raise ValueError(
+                f'"{value}": the minutes after the hours must be below 60 '
+                f'(write "{int(m.group(2)) + hours}h{rest:02d}")'
+            )
         minutes = int(m.group(2) or 0) * 60 + int(m.group(3) or 0)
         if m.group(1):
             minutes = -minutes
@@ -204,16 +211,29 @@ Location = Annotated[
 ]
 
 
-def _check_timezone(value: str) -> str:
+@functools.cache
+def iana_zones() -> frozenset[str]:
+    """The IANA time zone names, from the `tzdata` package (a dependency), so that the names
+    accepted do not depend on the machine: its own zone files may hold `localtime` (whatever
+    the machine is set to) or `posixrules`. `Factory` is not a place."""
+    from importlib.resources import files
+
+    names = files("tzdata").joinpath("zones").read_text(encoding="utf-8").split()
+    return frozenset(names) - {"Factory"}
+
+
+def check_timezone(value: str) -> str:
+    """`value` if it is an IANA time zone name that this machine can read, else ValueError with
+    a suggestion. Plan files are checked the same way as visit files."""
     import difflib
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
-        if not value or value != value.strip() or value.startswith(("/", ".")):
+        if value not in iana_zones():
             raise ValueError
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        names = {name.lower(): name for name in available_timezones()}
+        names = {name.lower(): name for name in iana_zones()}
         near = difflib.get_close_matches(value.strip().lower(), list(names), n=1, cutoff=0.8)
         hint = (
             f"did you mean {names[near[0]]}?" if near else "use an IANA name such as Europe/Berlin"
@@ -278,7 +298,7 @@ class Lunch(Closed):
 
 
 class Travel(Closed):
-    speed_kmh: float = Field(50, gt=0, le=300, description="Average door-to-door speed")
+    speed_kmh: float = Field(50, ge=1, le=300, description="Average door-to-door speed")
     detour: float = Field(
         1.3, ge=1, le=5, description="Road distance divided by straight-line distance"
     )
@@ -298,7 +318,7 @@ class Trip(Closed):
     name: str = Field(description="Title of the trip, printed on the programme")
     start: dt.date = Field(description="First day of the trip")
     end: dt.date = Field(description="Last day of the trip (inclusive)")
-    timezone: Annotated[str, AfterValidator(_check_timezone)] = Field(
+    timezone: Annotated[str, AfterValidator(check_timezone)] = Field(
         description="IANA time zone of all dates and times in this file, e.g. Europe/Berlin"
     )
     language: Language = Field("en", description="Language of printed programmes")

@@ -50,34 +50,75 @@ class TravelModel:
         return [[self.minutes(a, la, b, lb) for b, lb in places] for a, la in places]
 
 
+MAX_MATRIX_BYTES = 50 * 1024 * 1024  # a full matrix of 1,000 places is about 5 MB
+MAX_CELL_CHARS = 1000  # longer than any place id or number of minutes
+_SHOWN_CHARS = 24  # of a cell quoted in a message
+
+
 def read_matrix_csv(path: Path, shown_name: str, keys: Sequence[str]) -> dict[tuple[str, str], int]:
     """Read a square CSV of minutes: a header row of place ids, then one row per id.
 
     The first cell of the header is ignored (a label such as `from/to`). Every pair of the
-    places the trip uses must be given; blank cells are allowed only on the diagonal.
+    places the trip uses must be given; blank cells are allowed only on the diagonal. Rows and
+    columns of other places are ignored (one matrix may serve several trips), and so is never
+    quoted back: a file that is not a matrix at all is named as such, its lines are not echoed.
     """
 
     def fail(line: int, message: str) -> InputError:
         return InputError(Issue(shown_name, line, message))
 
     try:
+        if path.stat().st_size > MAX_MATRIX_BYTES:
+            raise fail(1, f"the travel matrix is too large (over {MAX_MATRIX_BYTES:,} bytes)")
         text = path.read_bytes().decode("utf-8-sig")
+    except IsADirectoryError:
+        raise fail(1, "this is a folder, not a travel matrix file") from None
     except OSError as exc:
         raise fail(1, f"cannot read travel matrix: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise fail(1, "the travel matrix is not UTF-8 text") from None
-    rows = list(csv.reader(io.StringIO(text)))
+    wanted = set(keys)
+    reader = csv.reader(io.StringIO(text), strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    line_no = 1
+    try:
+        while True:
+            line_no = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            if any(len(cell) > MAX_CELL_CHARS for cell in row):
+                raise fail(line_no, "a cell is too long to be a place id or a number of minutes")
+            if any("\n" in cell or "\r" in cell for cell in row):
+                raise fail(line_no, 'a quote (") opened on this line is never closed')
+            rows.append((line_no, row))
+    except csv.Error as exc:
+        message = str(exc)
+        if "field larger than field limit" in message:
+            message = "a cell is too long to be a place id or a number of minutes"
+        elif "unexpected end of data" in message or "newline inside string" in message:
+            message = 'a quote (") opened here is never closed'
+        else:
+            message = f"not a comma-separated file: {message}"
+        raise fail(line_no, message) from None
     if not rows:
         raise fail(1, "the travel matrix is empty")
-    header = [cell.strip() for cell in rows[0][1:]]
+    header_line, first = rows[0]
+    header = [cell.strip() for cell in first[1:]]
+    if not wanted & set(header):
+        raise fail(header_line, _not_a_matrix(first, keys))
     if len(set(header)) != len(header):
-        raise fail(1, "the header row names a place twice")
+        twice = next(key for key in header if header.count(key) > 1)
+        raise fail(header_line, f"the header row names the place {twice!r} twice")
     matrix: dict[tuple[str, str], int] = {}
     seen_rows: set[str] = set()
-    for line_no, row in enumerate(rows[1:], start=2):
+    for line_no, row in rows[1:]:
         if not any(cell.strip() for cell in row):
             continue
         origin = row[0].strip()
+        if origin not in wanted:
+            continue  # another trip's place, or not a place at all: never quoted back
         if origin in seen_rows:
             raise fail(line_no, f"row {origin!r} appears twice")
         seen_rows.add(origin)
@@ -85,19 +126,39 @@ def read_matrix_csv(path: Path, shown_name: str, keys: Sequence[str]) -> dict[tu
             raise fail(line_no, f"row {origin!r} has more cells than the header")
         for dest, cell in zip(header, row[1:], strict=False):
             cell = cell.strip()
-            if not cell:
+            if not cell or dest not in wanted:
                 continue
             try:
                 value = float(cell)
             except ValueError:
                 raise fail(
-                    line_no, f"{cell!r} ({origin} → {dest}) is not a number of minutes"
+                    line_no, f"{_shown(cell)} ({origin} → {dest}) is not a number of minutes"
                 ) from None
             if not math.isfinite(value) or value < 0 or value > 24 * 60:
-                raise fail(line_no, f"{cell!r} ({origin} → {dest}) is not 0..1440 minutes")
+                raise fail(line_no, f"{_shown(cell)} ({origin} → {dest}) is not 0..1440 minutes")
             matrix[(origin, dest)] = math.ceil(value)
     missing = [f"{a} → {b}" for a in keys for b in keys if a != b and (a, b) not in matrix]
     if missing:
         more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
         raise fail(1, f"travel matrix lacks {', '.join(missing[:3])}{more}")
     return matrix
+
+
+def _shown(cell: str) -> str:
+    return repr(cell) if len(cell) <= _SHOWN_CHARS else repr(cell[:_SHOWN_CHARS]) + "…"
+
+
+def _not_a_matrix(first_row: list[str], keys: Sequence[str]) -> str:
+    """Why the first row names none of the trip's places: another separator, or not a matrix."""
+    line = ",".join(first_row)
+    example = ", ".join(list(keys)[:3])
+    for separator, name in ((";", "semicolons"), ("\t", "tabs")):
+        if len(first_row) <= 1 and separator in line:
+            return (
+                f"the travel matrix must be comma-separated, but this file separates its cells "
+                f"with {name}; save it as CSV with commas"
+            )
+    return (
+        "this is not a travel matrix: its first row must name the trip's places "
+        f"(a label, then place ids such as {example}), separated by commas"
+    )

@@ -34,7 +34,7 @@ from yaml.resolver import Resolver
 
 from itinerary.errors import InputError, Issue
 
-__all__ = ["YamlDoc", "load_yaml", "read_yaml_file", "MAX_BYTES", "MAX_DEPTH"]
+__all__ = ["YamlDoc", "clean_text", "load_yaml", "read_yaml_file", "MAX_BYTES", "MAX_DEPTH"]
 
 MAX_BYTES = 2_000_000
 """Inputs larger than this are refused: a programme file is a few kilobytes."""
@@ -79,6 +79,18 @@ _EXPLICIT_OK: dict[str, tuple[re.Pattern[str], ...]] = {
 }
 
 
+# Control characters other than tab and line feed (NUL, escape, C1 controls) and the
+# bidirectional controls (U+202E turns "moc.elpmaxe@" into what looks like an address): they
+# have no place in a name or a note, and would reach every calendar, letter and spreadsheet.
+_UNWANTED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(text: str) -> str:
+    """User text without control and bidirectional-control characters (tab and line feed
+    stay). Applied to every text the visit file and a plan file hold, when they are read."""
+    return _UNWANTED.sub("", text) if _UNWANTED.search(text) else text
+
+
 class _Problem(Exception):
     """Internal: one located problem; turned into an Issue by load_yaml."""
 
@@ -116,6 +128,30 @@ class _Loader(yaml.SafeLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
+
+    # YAML allows tabs as white space inside a line ("notes: Technikum<TAB>max. 12",
+    # "[a,<TAB>b]", "name:<TAB>Acme"); PyYAML's scanner refuses every tab. These two overrides
+    # take a tab inside a line as libyaml does (which reads the texts without tabs); a tab in
+    # the indentation stays an error, as YAML says.
+
+    def scan_plain_spaces(self, indent: int, start_mark: Any) -> Any:
+        length = 0
+        while self.peek(length) in " \t":
+            length += 1
+        if "\t" not in self.prefix(length):
+            return super().scan_plain_spaces(indent, start_mark)
+        whitespace = self.prefix(length)
+        self.forward(length)
+        if self.peek() in "\r\n\x85\u2028\u2029":  # trailing white space: dropped
+            return super().scan_plain_spaces(indent, start_mark)
+        return [whitespace]
+
+    def scan_to_next_token(self) -> None:
+        line_start = self.pointer - self.column
+        if self.buffer[line_start : self.pointer].strip(" \t"):  # after something on this line
+            while self.peek() in " \t":
+                self.forward()
+        super().scan_to_next_token()
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:
         # Refuse aliases *before* anything is expanded: the alias bomb fails at its first '*'.
@@ -232,7 +268,7 @@ class _Converter:
         loader = self.loader
         try:
             if tag == _STR:
-                return loader.construct_yaml_str(node)
+                return clean_text(loader.construct_yaml_str(node))
             if tag == _NULL:
                 return loader.construct_yaml_null(node)
             if tag == _BOOL:
@@ -269,7 +305,7 @@ class _Converter:
         value = self.scalar(node)  # validates the tag
         if value is None:
             raise _Problem(_line(node), "a key is empty (null); give it a name")
-        return str(node.value)
+        return clean_text(str(node.value))
 
 
 def _kind(value: Any) -> str:

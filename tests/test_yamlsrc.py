@@ -550,11 +550,32 @@ def test_both_parsers_agree_on_what_both_accept(source: str) -> None:
 
 @needs_libyaml
 def test_text_libyaml_would_read_differently_goes_to_the_pure_python_parser() -> None:
-    # libyaml accepts a tab after "key:" and drops a byte-order mark inside the text.
-    tab = "trip:\n  name:\tTest\n"
-    assert composed(yamlsrc._FastLoader, tab) is not None
-    assert one_issue(tab).line == 2
+    # libyaml drops a byte-order mark inside the text; texts with tabs are read by the
+    # pure-Python parser too, which takes a tab inside a line as libyaml does (below).
     assert load_yaml("a: x\ufeffy\n", F).data == {"a": "x\ufeffy"}
+
+
+TABS_INSIDE_LINES = [
+    "trip:\n  name:\tTest\n",
+    "notes: Technikum\tmax. 12 Personen\n",
+    "a: [x\t, y]\n",
+    "a: {b: c\t}\n",
+    "a: [1,\t2]\n",
+    "a: x\t# comment\n",
+    "a: x \t y\nb: 2\n",
+    "a:\n  b: c\td\n",
+]
+
+
+@needs_libyaml
+@pytest.mark.parametrize("source", TABS_INSIDE_LINES)
+def test_a_tab_inside_a_line_is_white_space_as_yaml_and_libyaml_have_it(source: str) -> None:
+    assert load_yaml(source, F).data == yaml.load(source, Loader=yaml.CSafeLoader)
+
+
+@pytest.mark.parametrize("source", ["a:\n\tb: 1\n", "a:\n  b: 1\n  \tc: 2\n", "a: b\n\t\n"])
+def test_a_tab_in_the_indentation_stays_an_error(source: str) -> None:
+    assert "'\\t'" in one_issue(source).message
 
 
 @needs_libyaml

@@ -257,10 +257,15 @@ class Words:
         return f"{self.long_date(start)} – {self.long_date(end)}"
 
 
-def clock(moment: dt.datetime | dt.time) -> str:
-    """24-hour local time, the same in all three languages: '09:05'."""
-    return f"{moment.hour:02d}:{moment.minute:02d}"
+def clock(moment: dt.datetime | dt.time, day: dt.date | None = None) -> str:
+    """24-hour local time, the same in all three languages: '09:05'; with `day` (the date of
+    the programme day it belongs to), a time on another date says so: '00:40 (+1)', the way
+    timetables mark a time after midnight."""
+    text = f"{moment.hour:02d}:{moment.minute:02d}"
+    if day is not None and isinstance(moment, dt.datetime) and moment.date() != day:
+        text += f" ({(moment.date() - day).days:+d})"
+    return text
 
 
-def clock_range(start: dt.datetime, end: dt.datetime) -> str:
-    return f"{clock(start)}–{clock(end)}"
+def clock_range(start: dt.datetime, end: dt.datetime, day: dt.date | None = None) -> str:
+    return f"{clock(start, day)}–{clock(end, day)}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
@@ -12,15 +14,15 @@ from ..timeline import format_duration
 from .i18n import Words, clock, clock_range
 
 
-def _activity(item: object, w: Words) -> tuple[str, str, str, str]:
-    """(time, activity, place, travel minutes) of one item."""
+def _activity(item: object, w: Words, day: dt.date) -> tuple[str, str, str, str]:
+    """(time, activity, place, travel minutes) of one item of the programme day `day`."""
     if isinstance(item, StartItem):
-        return clock(item.time), w["start"], item.place, ""
+        return clock(item.time, day), w["start"], item.place, ""
     if isinstance(item, EndItem):
-        return clock(item.time), w["end"], item.place, ""
+        return clock(item.time, day), w["end"], item.place, ""
     if isinstance(item, TravelItem):
         return (
-            clock_range(item.start, item.end),
+            clock_range(item.start, item.end, day),
             w["travel"],
             f"{item.from_name} → {item.to_name}",
             str(item.minutes),
@@ -28,21 +30,21 @@ def _activity(item: object, w: Words) -> tuple[str, str, str, str]:
     if isinstance(item, VisitItem):
         label = w["visit"] + (f" ({w['must']})" if item.priority == "must" else "")
         return (
-            clock_range(item.start, item.end),
+            clock_range(item.start, item.end, day),
             f"{label}{w['colon']}{item.name}",
             item.address or "",
             "",
         )
     if isinstance(item, EventItem):
         return (
-            clock_range(item.start, item.end),
+            clock_range(item.start, item.end, day),
             f"{w['event']}{w['colon']}{item.name}",
             item.address or "",
             "",
         )
     if isinstance(item, LunchItem):
         return (
-            clock_range(item.start, item.end),
+            clock_range(item.start, item.end, day),
             w["lunch"],
             item.place or w["lunch_on_the_way"],
             "",
@@ -75,7 +77,7 @@ def plan_renderable(plan: Plan, lang: Language | None = None) -> Group:
         table.add_column(w["travel_min"], justify="right")
         for item in track.items:
             style = "bold" if isinstance(item, VisitItem | EventItem) else None
-            table.add_row(*_activity(item, w), style=style)
+            table.add_row(*_activity(item, w, track.date), style=style)
         parts.append(table)
         for note in track.notes:
             parts.append(Text(f"  {w['note']}{w['colon']}{note}", style="yellow"))

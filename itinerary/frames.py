@@ -1,0 +1,120 @@
+"""The frame of each trip day: where it starts and ends, and the time bounds of its journey.
+
+Shared by `load` (a day that would overlap the next is an input error, reported by `validate`
+too) and `compile` (the frames become the tracks' bounds), so both read the same frames.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .spec import ARRIVAL_KEY, DEPARTURE_KEY, VisitSpec, stay_key
+from .timeline import Clock
+
+
+@dataclass(frozen=True)
+class Place:
+    key: str
+    name: str
+    location: tuple[float, float]
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class DayFrame:
+    """One trip date: its start and end places, and the arrival or departure time it has."""
+
+    date: dt.date
+    start: Place
+    end: Place
+    arrival: dt.datetime | None  # local wall clock, when the day begins with the arrival
+    departure: dt.datetime | None  # local wall clock, when the day ends with the departure
+
+
+def day_frames(spec: VisitSpec) -> list[DayFrame]:
+    """Per date: start place, end place, and the arrival/departure time if that day has one."""
+    dates = spec.trip_dates()
+    frames = []
+    for date in dates:
+        first, last = date == dates[0], date == dates[-1]
+        if first and spec.arrival:
+            start = Place(
+                ARRIVAL_KEY, spec.arrival.place, spec.arrival.location, spec.arrival.address
+            )
+        else:
+            start = stay_place(spec, date if first else date - dt.timedelta(days=1))
+        if last and spec.departure:
+            end = Place(
+                DEPARTURE_KEY, spec.departure.place, spec.departure.location, spec.departure.address
+            )
+        else:
+            end = stay_place(spec, date)
+        frames.append(
+            DayFrame(
+                date,
+                start,
+                end,
+                spec.arrival.time if first and spec.arrival else None,
+                spec.departure.time if last and spec.departure else None,
+            )
+        )
+    return frames
+
+
+def stay_place(spec: VisitSpec, night: dt.date) -> Place:
+    stay = spec.stay_for_night(night)
+    if stay is None:  # load.semantic_issues reports this before we get here
+        raise ValueError(f"no stay covers the night of {night}")
+    return Place(stay_key(stay), stay.name, stay.location, stay.address)
+
+
+def fit_direct_journey(earliest: int, latest: int, direct: int, fixed_end: bool) -> tuple[int, int]:
+    """Make room for at least the direct journey: an evening arrival ends the day later; an
+    early train or flight (fixed end) starts it earlier."""
+    if latest - earliest >= direct:
+        return earliest, latest
+    if fixed_end:
+        return latest - direct, latest
+    return earliest, earliest + direct
+
+
+def day_bounds(spec: VisitSpec, frame: DayFrame, clock: Clock, direct: int) -> tuple[int, int]:
+    """(earliest start, latest end) of a day in minutes on `clock`, stretched for the direct
+    journey of `direct` minutes from its start place to its end place."""
+    day_start, day_end = spec.day_bounds(frame.date)
+    earliest = clock.minutes(frame.arrival) if frame.arrival else clock.at(frame.date, day_start)
+    latest = clock.minutes(frame.departure) if frame.departure else clock.at(frame.date, day_end)
+    return fit_direct_journey(earliest, latest, direct, frame.departure is not None)
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Day `index` would end after day `index + 1` begins: the journey of one of them is too
+    long for the gap between them. `pulled_next` says the next day was started earlier (its
+    departure is fixed); otherwise this day was ended later."""
+
+    index: int
+    end: int  # minutes on the clock: when day `index` would end
+    next_start: int  # when day `index + 1` would begin
+    journey: int  # minutes of the direct journey that moved the bound
+    pulled_next: bool
+
+
+def overlaps(spec: VisitSpec, clock: Clock, direct: Callable[[DayFrame], int]) -> list[Overlap]:
+    """The days that would overlap the next one; `direct(frame)`: the day's direct journey in
+    minutes. A day may never end after the next begins: the group cannot be in two places."""
+    frames = day_frames(spec)
+    journeys = [direct(frame) for frame in frames]
+    bounds = [day_bounds(spec, f, clock, j) for f, j in zip(frames, journeys, strict=True)]
+    out = []
+    for i in range(len(frames) - 1):
+        (_, end), (next_start, _) = bounds[i], bounds[i + 1]
+        if end > next_start:
+            following = frames[i + 1]
+            unstretched = clock.at(following.date, spec.day_bounds(following.date)[0])
+            pulled = following.departure is not None and next_start < unstretched
+            journey = journeys[i + 1] if pulled else journeys[i]
+            out.append(Overlap(i, end, next_start, journey, pulled))
+    return out
