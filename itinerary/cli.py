@@ -7,18 +7,23 @@ Exit status: 0 plan complete; 1 a plan was made but a must-visit or event is mis
 
 from __future__ import annotations
 
+import errno
 import functools
+import os
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 
 from . import __version__
-from .errors import InputError, InternalError, OutputError
+from .errors import InputError, InternalError, Issue, OutputError
 
 EXIT_OK, EXIT_PARTIAL, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_CLOSED_PIPE = 130, 143, 141
 
 app = typer.Typer(
     name="itinerary",
@@ -37,8 +42,46 @@ def _err(message: str) -> None:
     typer.echo(message, err=True)
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (SIGINT), as raised by the handler `main` installs: reported as "interrupted",
+    exit status 130. A KeyboardInterrupt, so that the solver, which holds it while OR-Tools or
+    CP-SAT runs (`solver.interrupts`), and every clean-up on the way out treat it as one."""
+
+    status = 130
+    word = "interrupted"
+
+
+class Terminated(Interrupted):
+    """SIGTERM or SIGHUP: ended as Ctrl-C ends a command, reported as "terminated", 143."""
+
+    status = 143
+    word = "terminated"
+
+
+def _interruption(exc: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C or SIGTERM behind an exception, if any: OR-Tools reports a KeyboardInterrupt
+    raised in one of our callbacks as a SystemError whose context is that interrupt."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _internal_message(exc: BaseException) -> str:
+    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+    if len(text) > 300:
+        text = text[:300] + "…"
+    return f"internal error: {text} (please report it with your visit file)"
+
+
 def handles_errors(command: F) -> F:
-    """The one place where domain errors become exit codes."""
+    """The one place where outcomes become exit codes and one-line messages: invalid input and
+    refused outputs 2, a broken guarantee or any unexpected exception 3, Ctrl-C 130 and SIGTERM
+    143. Never a traceback."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -51,11 +94,67 @@ def handles_errors(command: F) -> F:
         except OutputError as exc:
             _err(f"error: {exc}")
             raise typer.Exit(EXIT_INVALID) from None
+        except StandardOutputClosed:
+            raise typer.Exit(EXIT_CLOSED_PIPE) from None
         except InternalError as exc:
             _err(f"internal error: {exc} (please report this with your visit file)")
             raise typer.Exit(EXIT_INTERNAL) from None
+        except KeyboardInterrupt as exc:
+            raise typer.Exit(_interrupted(exc)) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except Exception as exc:
+            interrupt = _interruption(exc)
+            if interrupt is not None:
+                raise typer.Exit(_interrupted(interrupt)) from None
+            _err(_internal_message(exc))
+            raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _interrupted(exc: KeyboardInterrupt) -> int:
+    """Report an interruption once, in one line; its exit status."""
+    if not getattr(exc, "reported", False):
+        _err(getattr(exc, "word", Interrupted.word))
+        exc.reported = True  # type: ignore[attr-defined]
+    return int(getattr(exc, "status", Interrupted.status))
+
+
+class StandardOutputClosed(Exception):
+    """Whoever read standard output stopped reading (`itinerary schema | head`): not an error
+    to report; the command ends quietly."""
+
+
+@contextmanager
+def standard_output() -> Iterator[None]:
+    """Writing to standard output: a full disk or a closed pipe is one line, not a traceback.
+    Flushed here, so that no write fails later, when Python exits."""
+    try:
+        yield
+        sys.stdout.flush()
+    except OSError as exc:
+        _silence_standard_output()
+        if exc.errno == errno.EPIPE:
+            raise StandardOutputClosed from None
+        reason = (exc.strerror or type(exc).__name__).lower()
+        raise OutputError(f"cannot write to standard output: {reason}") from None
+
+
+def _silence_standard_output() -> None:
+    """Send what is still buffered for standard output nowhere, so that Python's own flush at
+    exit does not fail a second time with a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (tests capture it): nothing is flushed at exit
+
+
+def _print_warnings(issues: tuple[Issue, ...] | list[Issue]) -> None:
+    for issue in issues:
+        _err(f"{issue.file}:{issue.line}: warning: {issue.message}")
 
 
 def _version(value: bool) -> None:
@@ -119,7 +218,13 @@ def plan(
         ),
     ] = None,
     json_out: Annotated[
-        Path | None, typer.Option("--json", help="Also write the plan as JSON to this file.")
+        str | None,
+        typer.Option(
+            "--json",
+            help="Also write the plan as JSON to this file ('-': standard output, with the "
+            "tables on standard error).",
+            show_default=False,
+        ),
     ] = None,
     export: Annotated[
         list[str] | None,
@@ -149,8 +254,14 @@ def plan(
 
     from rich.console import Console
 
-    from .export import check_destination, check_format, default_destination, export_plan
-    from .fsio import refuse_overwrite, write_text
+    from .export import (
+        Destination,
+        check_destinations,
+        check_format,
+        default_destination,
+        export_plan,
+    )
+    from .fsio import write_text
     from .load import load_spec
     from .planner import DEFAULT_BOUND, make_plan
     from .render.terminal import print_plan
@@ -160,11 +271,15 @@ def plan(
     for fmt in formats:
         check_format(fmt)
     options = _render_options(lang, audience)
-    if json_out is not None:
-        refuse_overwrite(json_out, force=force)
-    for fmt in formats:
-        check_destination(fmt, default_destination(visit, fmt), force=force)
     loaded = load_spec(visit)
+    _print_warnings(loaded.warnings)
+    # Every output is checked before the plan is made (which can take minutes): a mistyped
+    # folder, a read-only one, an existing file without --force, an output that is one of the
+    # inputs, two outputs to one file.
+    destinations = [Destination(fmt, default_destination(visit, fmt)) for fmt in formats]
+    if json_out is not None:
+        destinations.insert(0, Destination("json", json_out if json_out == "-" else Path(json_out)))
+    check_destinations(destinations, list(loaded.files), force=force)
     params = SolveParams() if time_limit is None else SolveParams.for_seconds(time_limit)
     bound = None
     if prove:
@@ -172,8 +287,12 @@ def plan(
         bound = replace(DEFAULT_BOUND, time_limit=time_limit)
     with LiveProgress(Console(stderr=True)) as observer:
         result = make_plan(loaded, params, observer, bound)
-    print_plan(result, Console(), options.language(result))
-    if json_out is not None:
+    tables_to_stderr = json_out == "-"  # standard output is then the JSON, and only it
+    with standard_output():
+        print_plan(result, Console(stderr=tables_to_stderr), options.language(result))
+        if json_out == "-":
+            sys.stdout.write(result.to_json())
+    if json_out is not None and json_out != "-":
         write_text(json_out, result.to_json(), force=force)
         _err(f"wrote {json_out}")
     for fmt in formats:
@@ -181,7 +300,7 @@ def plan(
         _err(_describe_written(written))
     missing = result.missing_required()
     if missing:
-        names = ", ".join(u.id for u in missing)
+        names = ", ".join(u.name for u in missing)
         _err(f"incomplete plan: {names} could not be placed (see reasons above)")
         raise typer.Exit(EXIT_PARTIAL)
 
@@ -228,13 +347,24 @@ def export_command(
     ] = False,
 ) -> None:
     """Export a saved plan without planning again: calendars, host notes, printable pages."""
-    from .export import check_format, default_destination, export_plan, read_plan
+    from .export import (
+        Destination,
+        check_destinations,
+        check_format,
+        default_destination,
+        export_plan,
+        read_plan,
+    )
 
     check_format(fmt)
     options = _render_options(lang, audience)
     destination: Path | str = out if out is not None else default_destination(plan_file, fmt)
-    saved = read_plan(plan_file)
-    written = export_plan(saved, fmt, destination, options, force=force)
+    if str(destination) == "-":
+        destination = "-"
+    saved = read_plan(plan_file, warn=lambda issue: _print_warnings([issue]))
+    check_destinations([Destination(fmt, destination)], [plan_file], force=force)
+    with standard_output():
+        written = export_plan(saved, fmt, destination, options, force=force)
     if written.path != "-":
         _err(_describe_written(written))
 
@@ -282,11 +412,19 @@ def validate(visit: VisitFile) -> None:
     from .load import load_spec
 
     loaded = load_spec(visit)
+    _print_warnings(loaded.warnings)
     spec = loaded.spec
-    typer.echo(
-        f"{visit}: valid — {len(spec.hosts)} hosts, {len(spec.events)} events, "
-        f"{len(spec.trip_dates())} days ({spec.trip.start} to {spec.trip.end})"
-    )
+    hosts, events = len(spec.hosts), len(spec.events)
+    days = len(spec.trip_dates())
+    with standard_output():
+        typer.echo(
+            f"{visit}: valid — {_count(hosts, 'host')}, {_count(events, 'event')}, "
+            f"{_count(days, 'day')} ({spec.trip.start} to {spec.trip.end})"
+        )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 @app.command()
@@ -304,25 +442,72 @@ def init(
 
     text = files("itinerary").joinpath("starter.yaml").read_text(encoding="utf-8")
     write_text(path, text, force=force)
-    typer.echo(f"wrote {path}; next: itinerary plan {path}")
+    with standard_output():
+        typer.echo(f"wrote {path}; next: itinerary plan {path}")
 
 
 @app.command()
+@handles_errors
 def schema() -> None:
     """Print the JSON Schema of visit.yaml (for editors that check YAML)."""
     import json
 
     from .spec import VisitSpec
 
-    typer.echo(json.dumps(VisitSpec.model_json_schema(by_alias=True), indent=2, ensure_ascii=False))
+    text = json.dumps(VisitSpec.model_json_schema(by_alias=True), indent=2, ensure_ascii=False)
+    with standard_output():
+        typer.echo(text)
 
 
 def main() -> None:
+    """The console script: Ctrl-C, SIGTERM and SIGHUP end a command with one line and status
+    130 or 143 (every temporary file removed on the way out), and whatever escapes a command is
+    one line, never a traceback."""
+    raised: list[Interrupted] = []
+
+    def raising(kind: type[Interrupted]) -> Callable[[int, Any], None]:
+        def handler(signum: int, frame: Any) -> None:
+            exc = kind()
+            raised.append(exc)
+            raise exc
+
+        return handler
+
+    for name, kind in (("SIGINT", Interrupted), ("SIGTERM", Terminated), ("SIGHUP", Terminated)):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), raising(kind))
     try:
-        app()
-    except KeyboardInterrupt:
-        _err("interrupted")
-        sys.exit(130)
+        code = app(standalone_mode=False)
+    except KeyboardInterrupt as exc:  # outside a command: while the arguments were read
+        code = _interrupted(exc)
+    except typer.Abort as exc:
+        code = _interrupted(_interruption(exc) or Interrupted())
+    except typer.TyperException as exc:
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            _err(f"error: {exc}")
+        code = int(getattr(exc, "exit_code", EXIT_INVALID))
+    except Exception as exc:
+        interrupt = _interruption(exc)
+        if interrupt is not None:
+            code = _interrupted(interrupt)
+        else:
+            _err(_internal_message(exc))
+            code = EXIT_INTERNAL
+    if raised and not getattr(raised[-1], "reported", False):
+        # Typer ends a command interrupted outside our handler with 130, silently.
+        code = _interrupted(raised[-1])
+    try:
+        with standard_output():
+            pass
+    except OutputError as exc:
+        _err(f"error: {exc}")
+        code = code or EXIT_INVALID
+    except StandardOutputClosed:
+        code = code or EXIT_CLOSED_PIPE
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 if __name__ == "__main__":

@@ -8,33 +8,75 @@ a folder (`hosts`) is filled beside its destination and renamed into place.
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
 from .errors import InputError, Issue, OutputError
-from .fsio import refuse_overwrite, write_bytes, write_folder
+from .fsio import check_folder, refuse_overwrite, write_bytes, write_folder
 from .plan import FORMAT, Plan
 from .render import FORMATS, RenderOptions, render
+from .yamlsrc import clean_text
 
 MAX_PLAN_BYTES = 50 * 1024 * 1024
+MAX_WARNINGS = 10  # unknown keys named one by one; the rest are counted
 
 
-def read_plan(path: str | Path) -> Plan:
-    """Read an `itinerary-plan/1` file; every problem is one `file:line: message`."""
+def read_plan(path: str | Path, warn: Callable[[Issue], None] | None = None) -> Plan:
+    """Read an `itinerary-plan/1` file; every problem is one `file:line: message`. `warn` hears
+    of what is read but ignored (keys a newer version added)."""
     name = str(path)
     try:
         raw = Path(path).read_bytes()
+    except IsADirectoryError:
+        raise InputError(Issue(name, 1, "this is a folder, not a plan file")) from None
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         raise InputError(Issue(name, 1, f"cannot read file: {reason}")) from None
-    return parse_plan(raw, name)
+    return parse_plan(raw, name, warn)
 
 
-def parse_plan(raw: bytes | str, name: str = "plan.json") -> Plan:
+class _Duplicate(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+class _Constant(Exception):
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON objects without a key twice: with two, which one is meant cannot be known."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _Duplicate(key)
+        result[key] = value
+    return result
+
+
+def _no_constant(name: str) -> Any:
+    raise _Constant(name)  # NaN, Infinity: not JSON, and no time or place
+
+
+_FORMAT_RE = re.compile(r"itinerary-plan/(\d+)(?:\.(\d+))?")
+
+
+def parse_plan(
+    raw: bytes | str, name: str = "plan.json", warn: Callable[[Issue], None] | None = None
+) -> Plan:
+    """The plan in `raw`, read strictly: every time must carry its UTC offset, no key may appear
+    twice, a time zone must be an IANA name. Keys this version does not know are ignored with a
+    warning (a newer version may add keys within format 1); a newer major format is refused.
+    Every time is returned in the trip's time zone, so that every export reads it the same way."""
     if len(raw) > MAX_PLAN_BYTES:
         raise InputError(Issue(name, 1, "the file is too large to be a plan"))
     try:
@@ -43,35 +85,142 @@ def parse_plan(raw: bytes | str, name: str = "plan.json") -> Plan:
         line = raw[: exc.start].count(b"\n") + 1 if isinstance(raw, bytes) else 1
         raise InputError(Issue(name, line, "the file is not UTF-8 text")) from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise InputError(Issue(name, exc.lineno, f"not valid JSON: {exc.msg}")) from None
     except RecursionError:
         raise InputError(Issue(name, 1, "nesting is too deep")) from None
+    except _Duplicate as exc:
+        line = _duplicate_line(text, name)
+        raise InputError(Issue(name, line, f"the key {exc.key!r} appears twice")) from None
+    except _Constant as exc:
+        line = text.count("\n", 0, max(0, text.find(exc.name))) + 1
+        raise InputError(Issue(name, line, f"{exc.name} is not a number JSON allows")) from None
     if not isinstance(data, dict) or "format" not in data:
         raise InputError(
             Issue(
                 name, 1, "not an itinerary plan (write one with: itinerary plan visit.yaml --json)"
             )
         )
-    if data["format"] != FORMAT:
-        raise InputError(
-            Issue(
-                name,
-                _line_of(text, ("format",)),
-                f"plan format {data['format']!r} is not supported; this version reads {FORMAT!r}",
-            )
-        )
+    _check_format(data["format"], text, name)
+    data["format"] = FORMAT
+    data = _cleaned(data)
     try:
-        return Plan.model_validate(data)
+        plan = Plan.model_validate(data)
     except ValidationError as exc:
-        issues = []
-        for err in exc.errors(include_url=False):
-            loc = tuple(err["loc"])
-            where = ".".join(str(p) for p in loc if not str(p)[:1].isupper())
+        errors = exc.errors(include_url=False)
+        extra = [e for e in errors if e["type"] == "extra_forbidden"]
+        if len(extra) < len(errors):
+            raise InputError(_issues(errors, text, name)) from None
+        ignored = []
+        for n, err in enumerate(extra):
+            path = _data_path(data, tuple(err["loc"]))
+            if n < MAX_WARNINGS:  # each line costs a reading of the file: the first few only
+                shown = ".".join(str(p) for p in path)
+                line = _line_of(text, tuple(path))
+                ignored.append(Issue(name, line, f"unknown key {shown!r} ignored"))
+            _drop(data, path)
+        if len(extra) > MAX_WARNINGS:
+            more = len(extra) - MAX_WARNINGS
+            ignored.append(Issue(name, 1, f"and {more} more unknown keys ignored"))
+        for issue in sorted(ignored):
+            if warn is not None:
+                warn(issue)
+        try:
+            plan = Plan.model_validate(data)
+        except ValidationError as again:
+            raise InputError(_issues(again.errors(include_url=False), text, name)) from None
+    return _in_trip_zone(plan)
+
+
+def _check_format(given: Any, text: str, name: str) -> None:
+    match = _FORMAT_RE.fullmatch(given) if isinstance(given, str) else None
+    if match is not None and match.group(1) == "1":
+        return
+    line = _line_of(text, ("format",))
+    if match is not None and int(match.group(1)) > 1:
+        message = (
+            f"this plan was written by a newer itinerary (format {given!r}); this version reads "
+            f"{FORMAT!r}: update itinerary to read it"
+        )
+    else:
+        message = f"plan format {given!r} is not supported; this version reads {FORMAT!r}"
+    raise InputError(Issue(name, line, message))
+
+
+def _issues(errors: list[Any], text: str, name: str) -> list[Issue]:
+    issues = []
+    for err in errors:
+        loc = tuple(err["loc"])
+        where = ".".join(str(p) for p in loc if not str(p)[:1].isupper())
+        if err["type"] == "timezone_aware":
+            message = (
+                f"{where}: a time without a UTC offset (write it like 2016-05-23T10:30:00+02:00)"
+            )
+        else:
             message = " ".join(f"{where}: {err['msg']}".split())
-            issues.append(Issue(name, _line_of(text, loc), message))
-        raise InputError(issues) from None
+        issues.append(Issue(name, _line_of(text, loc), message))
+    return issues
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> list[Any]:
+    """The part of a pydantic error location that is in the data (without the names of union
+    members, such as an item's type, which pydantic puts in the location)."""
+    path: list[Any] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            continue
+        path.append(part)
+    return path
+
+
+def _drop(data: Any, path: list[Any]) -> None:
+    for part in path[:-1]:
+        data = data[part]
+    data.pop(path[-1], None)
+
+
+def _cleaned(data: Any) -> Any:
+    """Every text without control and bidirectional-control characters, as the visit file's."""
+    if isinstance(data, str):
+        return clean_text(data)
+    if isinstance(data, list):
+        return [_cleaned(v) for v in data]
+    if isinstance(data, dict):
+        return {clean_text(k): _cleaned(v) for k, v in data.items()}
+    return data
+
+
+def _in_trip_zone(plan: Plan) -> Plan:
+    """The plan with every time in the trip's time zone (the same instants)."""
+    zone = ZoneInfo(plan.trip.timezone)
+
+    def moved(item: Any) -> Any:
+        update = {
+            f: getattr(item, f).astimezone(zone)
+            for f in ("time", "start", "end")
+            if hasattr(item, f)
+        }
+        return item.model_copy(update=update)
+
+    tracks = [t.model_copy(update={"items": [moved(i) for i in t.items]}) for t in plan.tracks]
+    return plan.model_copy(update={"tracks": tracks})
+
+
+def _duplicate_line(text: str, name: str) -> int:
+    """The line of a key's second appearance (the YAML reader, which reads JSON, finds it)."""
+    from .yamlsrc import load_yaml
+
+    try:
+        load_yaml(text, name)
+    except InputError as exc:
+        return exc.issues[0].line
+    return 1
 
 
 def _line_of(text: str, loc: tuple[Any, ...]) -> int:
@@ -130,14 +279,93 @@ def check_destination(fmt: str, out: Path | str, *, force: bool) -> None:
         return
     target = Path(out)
     if spec.folder:
-        if target.exists() and not target.is_dir():
-            raise OutputError(f"{out} is a file, not a folder")
-        if target.is_dir() and any(target.iterdir()) and not force:
-            raise OutputError(f"{out} is not empty; use --force to replace it")
+        if target.is_symlink() or (target.exists() and not target.is_dir()):
+            raise OutputError(f"{out} is not a folder")
+        if target.is_dir() and any(target.iterdir()):
+            if not force:
+                raise OutputError(f"{out} is not empty; use --force to replace it")
+            foreign = _foreign_entry(target, spec)
+            if foreign is not None:
+                raise OutputError(
+                    f"{out} holds {foreign.name}, which no {fmt} export writes; it is never "
+                    "replaced, even with --force (choose an empty or new folder)"
+                )
+        check_folder(target.parent)
     else:
         refuse_overwrite(target, force=force)
-    if not target.parent.is_dir():
-        raise OutputError(f"folder {target.parent} does not exist")
+
+
+def _foreign_entry(folder: Path, spec: Any) -> Path | None:
+    """Something in `folder` that an export of this format did not write: with it there, the
+    folder is somebody's own (a mistyped --out), and --force must not replace it."""
+    written = {".md", ".ics"}  # what a `hosts` folder holds, one note and calendar per host
+    for entry in sorted(folder.iterdir()):
+        if entry.is_symlink() or not entry.is_file() or entry.suffix not in written:
+            return entry
+    return None
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where one output of a command goes: `format` is a render format (the plan JSON of
+    `plan --json` is "json"); `path` "-" means standard output."""
+
+    format: str
+    path: Path | str
+
+
+def check_destinations(destinations: list[Destination], inputs: list[Path], *, force: bool) -> None:
+    """Refuse, before any work, every output that could not be written or would lose data: an
+    existing file without --force; a device, pipe or socket even with it; a missing or
+    read-only folder; one of the command's own inputs (the visit file, its travel matrix, the
+    plan), even with --force; two outputs to one file; two outputs to standard output."""
+    on_stdout: Destination | None = None
+    taken: list[Destination] = []
+    for destination in destinations:
+        check_format(destination.format)
+        shown = str(destination.path)
+        if shown == "-":
+            if on_stdout is not None:
+                raise OutputError(
+                    f"only one output can go to standard output ({on_stdout.format} already does)"
+                )
+            on_stdout = destination
+            check_destination(destination.format, "-", force=force)
+            continue
+        target = Path(destination.path)
+        folder = FORMATS[destination.format].folder
+        for source in inputs:
+            if _same_file(target, source) or (folder and _inside(source, target)):
+                raise OutputError(
+                    f"{shown} is an input of this command ({source}); it is never overwritten,"
+                    " even with --force"
+                )
+        for other in taken:
+            if _same_file(target, Path(other.path)):
+                raise OutputError(
+                    f"{shown} would be written twice ({other.format} and {destination.format});"
+                    " give one of them another name"
+                )
+        check_destination(destination.format, target, force=force)
+        taken.append(destination)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: the same file on disk (hard links and symbolic links
+    included), or the same absolute path for a file not there yet."""
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return a.resolve() == b.resolve()
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
 
 
 def export_plan(

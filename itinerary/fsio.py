@@ -8,9 +8,11 @@ file or the complete new one, never a truncated mix.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,6 +20,7 @@ from pathlib import Path
 from itinerary.errors import OutputError
 
 __all__ = [
+    "check_folder",
     "ensure_empty_dir",
     "prepare_output",
     "refuse_overwrite",
@@ -65,17 +68,47 @@ def _current_umask() -> int:
 
 
 def refuse_overwrite(path: str | os.PathLike[str], *, force: bool = False) -> Path:
-    """Raise OutputError if writing ``path`` would replace something it must not.
+    """``refuse_replacing``, and the folder ``path`` goes into must exist and be writable."""
+    target = refuse_replacing(path, force=force)
+    check_folder(target.parent)
+    return target
+
+
+def refuse_replacing(path: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Raise OutputError if writing ``path`` would replace something it must not: anything
+    without ``force``, and even with it a folder, a device, a pipe or a socket (only a regular
+    file, or a symbolic link, which is replaced itself, may be replaced).
 
     Callers that do long work before writing (planning) call this first, so a refused
     output is reported before the work, not after it.
     """
     target = Path(path)
-    if target.is_dir():
-        raise OutputError(f"{path} is a folder, not a file")
-    if (target.exists() or target.is_symlink()) and not force:
-        raise OutputError(f"{path} exists; use --force to overwrite")
+    try:
+        info = target.lstat()
+    except (FileNotFoundError, NotADirectoryError):  # the folder's own problems come later
+        info = None
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {_describe(exc)}") from None
+    if info is not None:
+        if stat.S_ISDIR(info.st_mode) or (stat.S_ISLNK(info.st_mode) and target.is_dir()):
+            raise OutputError(f"{path} is a folder, not a file")
+        if not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
+            raise OutputError(
+                f"{path} is not a regular file (a device, a pipe or a socket); choose another name"
+            )
+        if not force:
+            raise OutputError(f"{path} exists; use --force to overwrite")
     return target
+
+
+def check_folder(folder: Path) -> None:
+    """The folder an output goes into must exist and take new files (checked before the work,
+    so that a mistyped path or a read-only folder is not found after minutes of planning)."""
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise OutputError(f"folder {folder} {what}")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write into folder {folder}: permission denied")
 
 
 def prepare_output(path: str | os.PathLike[str], *, force: bool = False) -> Path:
@@ -83,7 +116,7 @@ def prepare_output(path: str | os.PathLike[str], *, force: bool = False) -> Path
     for minutes and then write (the benchmark scripts), so that neither an existing file nor a
     folder that cannot be made is found only after the work. The CLI does not use it: a plan
     or an export into a folder that does not exist is a mistyped path, reported as such."""
-    target = refuse_overwrite(path, force=force)
+    target = refuse_replacing(path, force=force)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -92,34 +125,69 @@ def prepare_output(path: str | os.PathLike[str], *, force: bool = False) -> Path
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> Path:
-    """Write ``data`` to ``path`` atomically; never replace an existing file unless ``force``."""
+    """Write ``data`` to ``path`` atomically; never replace an existing file unless ``force``.
+
+    The content goes to a temporary file beside the target first. Without ``force`` it is then
+    hard-linked to the target's name, which fails if a file of that name appeared meanwhile
+    (a no-replace rename: nothing written by someone else is ever replaced); where the file
+    system has no hard links the target is checked once more and renamed into place. The
+    temporary file is removed on every way out, Ctrl-C and SIGTERM included (the CLI turns
+    them into exceptions).
+    """
     target = refuse_overwrite(path, force=force)
     shown = str(path)
-    parent = target.parent
-    if not parent.is_dir():
-        raise OutputError(f"folder {parent} does not exist")
-
+    tmp_name: str | None = None
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=parent, prefix="." + target.name + ".", suffix=".tmp")
-    except OSError as exc:
-        raise OutputError(f"cannot write {shown}: {_describe(exc)}") from None
-    try:
+        fd, tmp_name = tempfile.mkstemp(
+            dir=target.parent, prefix="." + target.name + ".", suffix=".tmp"
+        )
         with os.fdopen(fd, "wb") as handle:
             if hasattr(os, "fchmod"):
                 os.fchmod(handle.fileno(), 0o666 & ~_current_umask())
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
+        if force:
+            os.replace(tmp_name, target)
+        else:
+            _link_no_replace(tmp_name, target, shown)
     except BaseException as exc:
-        try:
-            os.unlink(tmp_name)
-        except OSError:
-            pass
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write {shown}: {_describe(exc)}") from None
         raise
     return target
+
+
+def _link_no_replace(tmp_name: str, target: Path, shown: str) -> None:
+    """Give the finished temporary file the target's name unless that name is taken now."""
+    try:
+        os.link(tmp_name, target)
+    except FileExistsError:
+        raise OutputError(
+            f"{shown} appeared while it was being written; use --force to overwrite"
+        ) from None
+    except OSError as exc:
+        if exc.errno not in (
+            errno.EPERM,
+            errno.ENOTSUP,
+            errno.EOPNOTSUPP,
+            errno.EXDEV,
+            errno.EMLINK,
+        ):
+            raise
+        # No hard links here (FAT, some network shares): check again, then rename.
+        if os.path.lexists(target):
+            raise OutputError(
+                f"{shown} appeared while it was being written; use --force to overwrite"
+            ) from None
+        os.replace(tmp_name, target)
+        return
+    os.unlink(tmp_name)
 
 
 def write_text(path: str | os.PathLike[str], text: str, *, force: bool = False) -> Path:
@@ -163,8 +231,7 @@ def write_folder(
     if target.is_dir() and any(target.iterdir()) and not force:
         raise OutputError(f"{shown} is not empty; use --force to replace it")
     parent = target.parent
-    if not parent.is_dir():
-        raise OutputError(f"folder {parent} does not exist")
+    check_folder(parent)
 
     names: dict[str, bytes] = {}
     for name, data in files.items():
@@ -173,21 +240,30 @@ def write_folder(
             raise OutputError(f"two files in {shown} would both be named {safe}")
         names[safe] = data
 
-    try:
-        staging = Path(tempfile.mkdtemp(dir=parent, prefix="." + target.name + ".", suffix=".tmp"))
-    except OSError as exc:
-        raise OutputError(f"cannot write {shown}: {_describe(exc)}") from None
+    staging: Path | None = None
     old: Path | None = None
     try:
+        staging = Path(tempfile.mkdtemp(dir=parent, prefix="." + target.name + ".", suffix=".tmp"))
         os.chmod(staging, 0o777 & ~_current_umask())
         for name, data in names.items():
             write_bytes(staging / name, data)
-        if target.is_dir():
+        if force and target.is_dir():
             old = Path(tempfile.mkdtemp(dir=parent, prefix="." + target.name + ".", suffix=".old"))
             os.replace(target, old / "previous")
-        os.replace(staging, target)
+        try:
+            # Without force, the rename itself refuses a folder that is not empty (or a file)
+            # by then: one that filled up while we wrote is never replaced.
+            os.rename(staging, target)
+        except OSError as exc:
+            if exc.errno in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR, errno.EISDIR):
+                raise OutputError(
+                    f"{shown} appeared or filled up while it was being written; "
+                    "use --force to replace it"
+                ) from None
+            raise
     except BaseException as exc:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         if old is not None and (old / "previous").is_dir() and not target.exists():
             os.replace(old / "previous", target)
         if old is not None:

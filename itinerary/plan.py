@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
-from .spec import Contact, Language
+from .spec import Contact, Language, check_timezone
+from .spec import Location as Location
 
 FORMAT = "itinerary-plan/1"
 
@@ -20,7 +21,9 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
-Location = tuple[float, float]
+# Every time carries its UTC offset: a time without one would be read as UTC by one export and
+# as local time by another. A location is a real [lat, lon] pair (no NaN), as in visit.yaml.
+Moment = AwareDatetime
 
 
 class _AtPlace(_Model):
@@ -30,7 +33,7 @@ class _AtPlace(_Model):
     key: str
     location: Location
     address: str | None = None
-    time: dt.datetime
+    time: Moment
 
 
 class StartItem(_AtPlace):
@@ -43,8 +46,8 @@ class EndItem(_AtPlace):
 
 class TravelItem(_Model):
     type: Literal["travel"] = "travel"
-    start: dt.datetime
-    end: dt.datetime
+    start: Moment
+    end: Moment
     from_: str = Field(alias="from")
     to: str
     from_name: str
@@ -58,8 +61,8 @@ class VisitItem(_Model):
     name: str
     address: str | None = None
     location: Location
-    start: dt.datetime
-    end: dt.datetime
+    start: Moment
+    end: Moment
     priority: int | Literal["must"]
     contact: Contact | None = None
     language: Language
@@ -68,8 +71,8 @@ class VisitItem(_Model):
 
 class LunchItem(_Model):
     type: Literal["lunch"] = "lunch"
-    start: dt.datetime
-    end: dt.datetime
+    start: Moment
+    end: Moment
     at: str | None = None  # place key; None = on the way
     place: str | None = None
     location: Location | None = None
@@ -81,8 +84,8 @@ class EventItem(_Model):
     name: str
     address: str | None = None
     location: Location
-    start: dt.datetime
-    end: dt.datetime
+    start: Moment
+    end: Moment
     lunch: bool = False
     contact: Contact | None = None
 
@@ -133,7 +136,7 @@ class Unscheduled(_Model):
 
 class PlanTrip(_Model):
     name: str
-    timezone: str
+    timezone: Annotated[str, AfterValidator(check_timezone)]
     start: dt.date
     end: dt.date
     language: Language

@@ -111,9 +111,12 @@ def test_hosts_into_an_empty_existing_folder_needs_no_force(saved: Path) -> None
 
 
 def test_hosts_onto_a_file_is_refused(saved: Path) -> None:
-    result = runner.invoke(app, ["export", str(saved), "-f", "hosts", "-o", str(saved)])
+    other = saved.with_name("notes.txt")
+    other.write_text("kept\n")
+    result = runner.invoke(app, ["export", str(saved), "-f", "hosts", "-o", str(other)])
     assert result.exit_code == 2
-    assert "is a file, not a folder" in result.stderr
+    assert result.stderr == f"error: {other} is not a folder\n"
+    assert other.read_text() == "kept\n"
 
 
 def test_a_file_format_onto_a_folder_is_refused(saved: Path) -> None:
@@ -215,7 +218,11 @@ def test_a_wrong_value_names_its_line(tmp_path: Path) -> None:
         ("{}", ":1: not an itinerary plan"),
         (
             '{\n  "format": "itinerary-plan/9"\n}',
-            ":2: plan format 'itinerary-plan/9' is not supported",
+            ":2: this plan was written by a newer itinerary (format 'itinerary-plan/9')",
+        ),
+        (
+            '{\n  "format": "timetable/1"\n}',
+            ":2: plan format 'timetable/1' is not supported",
         ),
         (b"\xff\xfe{}", ":1: the file is not UTF-8 text"),
         ("", ":1: not valid JSON"),

@@ -127,10 +127,15 @@ def test_interrupt_cleans_up_and_propagates(
     def interrupted(src: object, dst: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(os, "replace", interrupted)
+    monkeypatch.setattr(os, "replace", interrupted)  # the rename of --force
+    monkeypatch.setattr(os, "link", interrupted)  # the no-replace link otherwise
     with pytest.raises(KeyboardInterrupt):
         write_bytes(tmp_path / "out.txt", b"new")
     assert list(tmp_path.iterdir()) == []
+    (tmp_path / "old.txt").write_bytes(b"old")
+    with pytest.raises(KeyboardInterrupt):
+        write_bytes(tmp_path / "old.txt", b"new", force=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.txt"]
 
 
 def test_temp_file_cannot_be_created(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -63,6 +63,7 @@ from ortools.sat.python import cp_model
 from ..errors import InternalError
 from ..problem import Problem, Route, Solution, Stop, Track
 from ..schedule import earliest_starts, layout
+from .interrupts import run_stoppable
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,10 @@ def prove_bound(
     # any bound (so it cannot be trusted then), this callback never does.
     proven_bounds: list[float] = []
     solver.best_bound_callback = proven_bounds.append
-    status = solver.Solve(built.model)
+    # CP-SAT would catch Ctrl-C itself and return as if done; `run_stoppable` stops it instead,
+    # and the interrupt ends the command.
+    solver.parameters.catch_sigint_signal = False
+    status = run_stoppable(lambda: solver.Solve(built.model), solver.stop_search)
 
     best: Solution | None = None
     if status == cp_model.MODEL_INVALID:

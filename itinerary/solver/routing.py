@@ -45,6 +45,7 @@ from ..errors import InternalError
 from ..problem import Problem, Route, Solution, Stop
 from ..schedule import earliest_starts, layout
 from . import Observer, Progress, SolveParams, lns
+from .interrupts import Held, held_signals
 
 _MAX_COST = 2**62
 CHECKS_PER_SOLUTION = 1000  # limit checks that count as much work as one solution
@@ -312,6 +313,7 @@ class _Search:
         self.best_at = 0
         self.best_check = 0
         self.reported = reported
+        self.held = Held()  # signals held while OR-Tools runs; set by `_polished`
 
     def on_solution(self) -> None:
         self.solutions += 1
@@ -356,9 +358,10 @@ class _Search:
         return self.stale() or self.out_of_solutions() or self.out_of_time()
 
     def limit_check(self) -> bool:
-        """The custom limit of every OR-Tools solve: True stops that solve."""
+        """The custom limit of every OR-Tools solve: True stops that solve (also when Ctrl-C or
+        SIGTERM was held meanwhile, see `interrupts`)."""
         self.checks += 1
-        return self.stale() or self.out_of_solutions()
+        return self.stale() or self.out_of_solutions() or self.held.requested
 
     def search_parameters(self) -> routing_parameters_pb2.RoutingSearchParameters:
         """One local search's parameters, within what is left of the time."""
@@ -665,18 +668,21 @@ def _polished(
     rng = random.Random(params.seed)
     since_best = 0
     ruined = current
-    while not search.spent():
-        before = search.best
-        if not routing.RoutesToAssignment(ruined, True, True, partial):
-            raise InternalError("a feasible plan could not be handed to OR-Tools")
-        rebuilt = routing.SolveFromAssignmentWithParameters(partial, search.search_parameters())
-        if rebuilt is not None:
-            current = model.routes(rebuilt)
-        since_best = 0 if search.best is not before else since_best + 1
-        if since_best and since_best % params.restart_after == 0 and search.best_routes:
-            current = search.best_routes
-        ruined = _perturbed(model, current, rng, params.ruin_strength)
-        ruined = _recreated(model, ruined, rng, params.recreate_attempts)
+    # Ctrl-C inside OR-Tools' callbacks would break the search: held, it stops the search and
+    # is raised when the loop is left.
+    with held_signals() as search.held:
+        while not search.spent() and not search.held.requested:
+            before = search.best
+            if not routing.RoutesToAssignment(ruined, True, True, partial):
+                raise InternalError("a feasible plan could not be handed to OR-Tools")
+            rebuilt = routing.SolveFromAssignmentWithParameters(partial, search.search_parameters())
+            if rebuilt is not None:
+                current = model.routes(rebuilt)
+            since_best = 0 if search.best is not before else since_best + 1
+            if since_best and since_best % params.restart_after == 0 and search.best_routes:
+                current = search.best_routes
+            ruined = _perturbed(model, current, rng, params.ruin_strength)
+            ruined = _recreated(model, ruined, rng, params.recreate_attempts)
 
     solutions = iterations + search.solutions
     if search.best is None or start_rank.key() <= search.best.key():
