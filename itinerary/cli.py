@@ -430,9 +430,9 @@ def _count(n: int, noun: str) -> str:
 @app.command()
 @handles_errors
 def init(
-    path: Annotated[Path, typer.Argument(help="Where to write the starter file.")] = Path(
-        "visit.yaml"
-    ),
+    path: Annotated[
+        str, typer.Argument(help="Where to write the starter file ('-': standard output).")
+    ] = "visit.yaml",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented starter visit.yaml that validates and plans."""
@@ -441,6 +441,10 @@ def init(
     from .fsio import write_text
 
     text = files("itinerary").joinpath("starter.yaml").read_text(encoding="utf-8")
+    if path == "-":
+        with standard_output():
+            sys.stdout.write(text)
+        return
     write_text(path, text, force=force)
     with standard_output():
         typer.echo(f"wrote {path}; next: itinerary plan {path}")

@@ -283,3 +283,12 @@ def test_two_outputs_to_standard_output_are_refused(saved: Path) -> None:
     assert refused(["export", str(saved), "--format", "xlsx", "--out", "-"]) == (
         "error: xlsx cannot be written to standard output; give --out FILE\n"
     )
+
+
+def test_init_dash_writes_the_starter_to_standard_output(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["init", "-"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# itinerary starter trip")
+    visit = tmp_path / "visit.yaml"
+    visit.write_text(result.stdout, encoding="utf-8")
+    assert runner.invoke(app, ["validate", str(visit)]).exit_code == 0
