@@ -23,7 +23,7 @@ from .errors import InputError, Issue, OutputError
 from .fsio import check_folder, refuse_overwrite, write_bytes, write_folder
 from .plan import FORMAT, Plan
 from .render import FORMATS, RenderOptions, render
-from .yamlsrc import clean_text
+from .yamlsrc import clean_text, data_path
 
 MAX_PLAN_BYTES = 50 * 1024 * 1024
 MAX_WARNINGS = 10  # unknown keys named one by one; the rest are counted
@@ -114,10 +114,10 @@ def parse_plan(
             raise InputError(_issues(errors, text, name)) from None
         ignored = []
         for n, err in enumerate(extra):
-            path = _data_path(data, tuple(err["loc"]))
+            path = data_path(data, tuple(err["loc"]))
             if n < MAX_WARNINGS:  # each line costs a reading of the file: the first few only
                 shown = ".".join(str(p) for p in path)
-                line = _line_of(text, tuple(path))
+                line = _line_of(text, path)
                 ignored.append(Issue(name, line, f"unknown key {shown!r} ignored"))
             _drop(data, path)
         if len(extra) > MAX_WARNINGS:
@@ -163,23 +163,7 @@ def _issues(errors: list[Any], text: str, name: str) -> list[Issue]:
     return issues
 
 
-def _data_path(data: Any, loc: tuple[Any, ...]) -> list[Any]:
-    """The part of a pydantic error location that is in the data (without the names of union
-    members, such as an item's type, which pydantic puts in the location)."""
-    path: list[Any] = []
-    node = data
-    for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-        else:
-            continue
-        path.append(part)
-    return path
-
-
-def _drop(data: Any, path: list[Any]) -> None:
+def _drop(data: Any, path: tuple[str | int, ...]) -> None:
     for part in path[:-1]:
         data = data[part]
     data.pop(path[-1], None)

@@ -25,7 +25,7 @@ from .spec import (
 )
 from .timeline import Clock, format_duration
 from .travel import TravelModel, read_matrix_csv
-from .yamlsrc import YamlDoc, load_yaml, read_yaml_file
+from .yamlsrc import YamlDoc, data_path, load_yaml, read_yaml_file
 
 Path_ = tuple[str | int, ...]
 
@@ -121,25 +121,10 @@ def _issues_from_validation(exc: ValidationError, doc: YamlDoc, filename: str) -
         loc = tuple(err["loc"])
         if err["type"] == "missing" and loc in meant:
             continue
-        data_path = _existing_path(doc.data, loc)
-        message = _one_line(_message(err, loc, doc, data_path))
-        issues.append(Issue(filename, doc.line_of(data_path), message))
+        where = data_path(doc.data, loc)
+        message = _one_line(_message(err, loc, doc, where))
+        issues.append(Issue(filename, doc.line_of(where), message))
     return issues
-
-
-def _existing_path(data: Any, loc: Sequence[str | int]) -> Path_:
-    """The part of a pydantic location that exists in the data (drops union branch names)."""
-    path: list[str | int] = []
-    node = data
-    for part in loc:
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-        else:
-            continue
-        path.append(part)
-    return tuple(path)
 
 
 def _value_at(data: Any, path: Path_) -> Any:
@@ -210,7 +195,7 @@ _BOUNDS = {
 }
 
 
-def _message(err: Any, loc: Path_, doc: YamlDoc, data_path: Path_) -> str:
+def _message(err: Any, loc: Path_, doc: YamlDoc, where: Path_) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     given = err.get("input")
@@ -224,12 +209,12 @@ def _message(err: Any, loc: Path_, doc: YamlDoc, data_path: Path_) -> str:
 
     # The key the problem is about: the last name in the path, or the mapping whose *key*
     # (e.g. a date under trip.days) is wrong.
-    names = [p for p in data_path if isinstance(p, str)]
+    names = [p for p in where if isinstance(p, str)]
     field = names[-2] if loc and loc[-1] == "[key]" and len(names) > 1 else None
     field = field or (names[-1] if names else None)
     if kind == "missing":
         if isinstance(loc[-1], int):  # a [lat, lon] pair with one number
-            value = _value_at(doc.data, data_path)
+            value = _value_at(doc.data, where)
             count = len(value) if isinstance(value, list) else 1
             got = "only 1 number" if count == 1 else f"{count} numbers"
             return f"{field}: expected [latitude, longitude], got {got}"
@@ -237,7 +222,7 @@ def _message(err: Any, loc: Path_, doc: YamlDoc, data_path: Path_) -> str:
 
     if kind in ("value_error", "assertion_error"):
         message = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
-        if isinstance(_value_at(doc.data, data_path), dict):  # a check of a whole section
+        if isinstance(_value_at(doc.data, where), dict):  # a check of a whole section
             return message
     elif field == "location" and kind in ("tuple_type", "too_long", "too_short"):
         message = f"expected [latitude, longitude], got {_show(given)}"

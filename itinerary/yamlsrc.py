@@ -34,7 +34,15 @@ from yaml.resolver import Resolver
 
 from itinerary.errors import InputError, Issue
 
-__all__ = ["YamlDoc", "clean_text", "load_yaml", "read_yaml_file", "MAX_BYTES", "MAX_DEPTH"]
+__all__ = [
+    "YamlDoc",
+    "clean_text",
+    "data_path",
+    "load_yaml",
+    "read_yaml_file",
+    "MAX_BYTES",
+    "MAX_DEPTH",
+]
 
 MAX_BYTES = 2_000_000
 """Inputs larger than this are refused: a programme file is a few kilobytes."""
@@ -230,6 +238,22 @@ class YamlDoc:
             if line is not None:
                 return line
         return 1
+
+
+def data_path(data: Any, loc: Sequence[Any]) -> tuple[str | int, ...]:
+    """The part of a pydantic error location that exists in the data: pydantic puts the names
+    of union members (an item's type, say) in its locations, which are no keys of the file."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            continue
+        path.append(part)
+    return tuple(path)
 
 
 class _Converter:
