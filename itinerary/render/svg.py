@@ -509,53 +509,69 @@ def _marker(stop: Stop, point: tuple[float, float]) -> str:
 def _labels(
     stops: tuple[Stop, ...], points: list[tuple[float, float]], obstacles: list[_Box]
 ) -> list[str]:
-    """Each stop's name beside its marker: the first of sixteen positions that stays inside the
-    map and clear of markers, earlier labels and `obstacles` (legs, scale bar, north arrow);
-    else the least bad one, pushed inside."""
+    """Each stop's name beside its marker, where `_label_boxes` puts it."""
+    parts = []
+    for stop, (text, box) in zip(stops, _label_boxes(stops, points, obstacles), strict=True):
+        weight = ' font-weight="600"' if stop.kind == "base" else ""
+        parts.append(
+            f'<text x="{_n(box.x0)}" y="{_n(box.y0 + _LABEL_SIZE)}" '
+            f'font-size="{_n(_LABEL_SIZE)}"{weight} '
+            f'fill="{INK}" stroke="#f5f7f9" stroke-width="3" paint-order="stroke">'
+            f"{_t(text)}</text>"
+        )
+    return parts
+
+
+def _label_boxes(
+    stops: tuple[Stop, ...], points: list[tuple[float, float]], obstacles: list[_Box]
+) -> list[tuple[str, _Box]]:
+    """Each stop's name as it fits on the map, and its box: the first of the sixteen
+    `_label_candidates` that stays inside the map and clear of markers, earlier labels and
+    `obstacles` (legs, scale bar, north arrow); else the least bad one, pushed inside."""
     size = _LABEL_SIZE
     taken = _BoxIndex()
     for x, y in points:
         taken.add(_Box(x - _RADIUS, y - _RADIUS, x + _RADIUS, y + _RADIUS))
     for obstacle in obstacles:
         taken.add(obstacle)
-    parts = []
+    placed = []
     for stop, (x, y) in zip(stops, points, strict=True):
         text = fit_text(stop.name, _LABEL_CHARS * size * _CHAR_EM, size)
         width, height = text_width(text, size), size * 1.25
-        off = _RADIUS + 4
-        candidates = [  # (left edge, top edge) of the label box
-            (x + off, y - height / 2),
-            (x - off - width, y - height / 2),
-            (x - width / 2, y + off),
-            (x - width / 2, y - off - height),
-            (x + off * 0.7, y + off * 0.7),
-            (x - off * 0.7 - width, y + off * 0.7),
-            (x + off * 0.7, y - off * 0.7 - height),
-            (x - off * 0.7 - width, y - off * 0.7 - height),
-            # Farther out, still close enough to read as this marker's label.
-            (x + off, y - height * 1.5 - 2),
-            (x + off, y + height * 0.5 + 2),
-            (x - off - width, y - height * 1.5 - 2),
-            (x - off - width, y + height * 0.5 + 2),
-            (x - _RADIUS, y + off),
-            (x + _RADIUS - width, y + off),
-            (x - _RADIUS, y - off - height),
-            (x + _RADIUS - width, y - off - height),
-        ]
-
-        boxes = [_Box(cx, cy, cx + width, cy + height) for cx, cy in candidates]
+        boxes = _label_candidates(x, y, width, height)
         best = min(boxes, key=lambda box: box.outside() * 1000 + taken.overlaps(box))
         left, top = best.x0, best.y0
         left = min(max(left, 4.0), MAP_WIDTH - 4 - width)
         top = min(max(top, 4.0), MAP_HEIGHT - 4 - height)
-        taken.add(_Box(left, top, left + width, top + height))
-        weight = ' font-weight="600"' if stop.kind == "base" else ""
-        parts.append(
-            f'<text x="{_n(left)}" y="{_n(top + size)}" font-size="{_n(size)}"{weight} '
-            f'fill="{INK}" stroke="#f5f7f9" stroke-width="3" paint-order="stroke">'
-            f"{_t(text)}</text>"
-        )
-    return parts
+        box = _Box(left, top, left + width, top + height)
+        taken.add(box)
+        placed.append((text, box))
+    return placed
+
+
+def _label_candidates(x: float, y: float, width: float, height: float) -> list[_Box]:
+    """Where a label `width` by `height` may go beside the marker at (x, y), best first."""
+    off = _RADIUS + 4
+    corners = [  # (left edge, top edge) of the label box
+        (x + off, y - height / 2),
+        (x - off - width, y - height / 2),
+        (x - width / 2, y + off),
+        (x - width / 2, y - off - height),
+        (x + off * 0.7, y + off * 0.7),
+        (x - off * 0.7 - width, y + off * 0.7),
+        (x + off * 0.7, y - off * 0.7 - height),
+        (x - off * 0.7 - width, y - off * 0.7 - height),
+        # Farther out, still close enough to read as this marker's label.
+        (x + off, y - height * 1.5 - 2),
+        (x + off, y + height * 0.5 + 2),
+        (x - off - width, y - height * 1.5 - 2),
+        (x - off - width, y + height * 0.5 + 2),
+        (x - _RADIUS, y + off),
+        (x + _RADIUS - width, y + off),
+        (x - _RADIUS, y - off - height),
+        (x + _RADIUS - width, y - off - height),
+    ]
+    return [_Box(cx, cy, cx + width, cy + height) for cx, cy in corners]
 
 
 # Where the scale bar (bottom left, with its label) and the north arrow (top right) are drawn.
