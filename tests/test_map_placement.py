@@ -1,19 +1,23 @@
 """Where the day's map puts its markers and labels (itinerary/render/svg.py), held to brute-force
 references: the placement before the spatial index (commit a610abd) weighed every candidate
 against every box placed so far, and the indexed one must choose exactly what that did, to the
-last bit of every overlap sum, so that maps stay the same bytes."""
+last bit of every overlap sum, so that maps stay the same bytes. Also the label limit: a day with
+more stops than `MAP_LABEL_LIMIT` gets a map of markers without names."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import random
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from itinerary.render import svg
-from itinerary.render.program import Stop
-from itinerary.render.svg import MAP_HEIGHT, MAP_WIDTH, _Box, _BoxIndex
+from itinerary.render.i18n import Words
+from itinerary.render.program import TEXTS, Day, Stop
+from itinerary.render.svg import MAP_HEIGHT, MAP_LABEL_LIMIT, MAP_WIDTH, _Box, _BoxIndex
 
 Point = tuple[float, float]
 
@@ -192,3 +196,37 @@ def test_places_that_are_not_numbers_are_placed_as_before() -> None:
         obstacles = [_Box(rng.uniform(0, 600), nan, 300.0, 200.0), *svg._FURNITURE]
         found = svg._label_boxes(stops, spread, obstacles)
         assert repr(found) == repr(brute_force_label_boxes(stops, spread, obstacles))
+
+
+def day_of(points: list[Point]) -> Day:
+    """A day whose stops are at `points` (lat, lon), the first the hotel, in that order."""
+    stops = tuple(
+        Stop("base" if i == 0 else "visit", "" if i == 0 else str(i), f"Host {i}", point)
+        for i, point in enumerate(points)
+    )
+    moment = dt.datetime(2026, 6, 2, 8, tzinfo=dt.UTC)
+    return Day(
+        number=1,
+        date=moment.date(),
+        heading="Day 1",
+        long_date="Tuesday, 2 June 2026",
+        start=moment,
+        end=moment,
+        rows=(),
+        stops=stops,
+        path=(*range(len(stops)), 0),
+        notes=(),
+        travel_minutes=0,
+    )
+
+
+def test_a_day_beyond_the_label_limit_gets_markers_and_lines_without_names() -> None:
+    rng = random.Random(5)
+    places = [(52.0 + rng.uniform(-0.3, 0.3), 8.5 + rng.uniform(-0.5, 0.5)) for _ in range(200)]
+    words = Words("en", TEXTS)
+    for stops, named in ((MAP_LABEL_LIMIT, True), (MAP_LABEL_LIMIT + 1, False)):
+        map_ = svg.map_svg(day_of(places[:stops]), words)
+        assert map_.count("<circle") == stops - 1 and map_.count("<line") > 0
+        labels = re.findall(r'paint-order="stroke">([^<]*)</text>', map_)
+        assert labels == ([f"Host {i}" for i in range(stops)] if named else [])
+        assert re.search(r">\d+(\.\d+)? km</text>", map_) and ">N</text>" in map_

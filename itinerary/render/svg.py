@@ -198,6 +198,13 @@ _LABEL_SIZE = 11.0
 _LABEL_CHARS = 34
 _KM_PER_DEGREE = 6371.0 * math.pi / 180  # the great-circle model's Earth radius
 _NICE_KM = (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000)
+# A day with more stops than this gets a map without names (markers, numbers and lines only).
+# On a map of this size a hundred names already cover one another and the markers, so more
+# would only hide the map; and placing them takes time that grows with the square of the
+# stops even with `_BoxIndex`, because the map does not grow: every name has more boxes near
+# it to keep clear of (0.3 s at 100 stops, 6 s at 500, 30 s at 1,000 on the day of random
+# legs that benchmarks/render_scale.py draws). The key beside the map names every stop.
+MAP_LABEL_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -339,6 +346,8 @@ class Projection:
 
 
 def map_svg(day: Day, w: Words) -> str:
+    """The day's stops on a schematic map, numbered as in the programme, joined by straight
+    lines in visit order, each named beside its marker (up to `MAP_LABEL_LIMIT` stops)."""
     parts = [_svg_open("map", MAP_WIDTH, MAP_HEIGHT, f"{w['map']} — {day.long_date}")]
     parts.append(
         f'<rect x="0.5" y="0.5" width="{_n(MAP_WIDTH - 1)}" height="{_n(MAP_HEIGHT - 1)}" '
@@ -354,8 +363,9 @@ def map_svg(day: Day, w: Words) -> str:
     segments = _leg_segments(day.path, points)
     parts.extend(_leg(segment) for segment in segments)
     parts.extend(_marker(stop, point) for stop, point in zip(day.stops, points, strict=True))
-    lines = [box for segment in segments for box in _segment_boxes(segment)]
-    parts.extend(_labels(day.stops, points, lines + _FURNITURE))
+    if len(day.stops) <= MAP_LABEL_LIMIT:
+        lines = [box for segment in segments for box in _segment_boxes(segment)]
+        parts.extend(_labels(day.stops, points, lines + _FURNITURE))
     parts.append(_scale_bar(scale_km, project.px_per_km))
     parts.append(_north())
     parts.append("</svg>")
