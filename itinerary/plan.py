@@ -104,12 +104,18 @@ class PlanTrack(_Model):
 
     def address_of(self, key: str | None) -> str | None:
         """The address of place `key` (a lunch's `at`), as the day's visit, event or stay has it."""
+        return self.addresses().get(key) if key is not None else None
+
+    def addresses(self) -> dict[str, str | None]:
+        """Every place key of the day (visit and event ids, stay keys) with its address, as the
+        first item with that key has it: for renderers that look up many lunches at once."""
+        found: dict[str, str | None] = {}
         for item in self.items:
-            if isinstance(item, VisitItem | EventItem) and item.id == key:
-                return item.address
-            if isinstance(item, StartItem | EndItem) and item.key == key:
-                return item.address
-        return None
+            if isinstance(item, VisitItem | EventItem):
+                found.setdefault(item.id, item.address)
+            elif isinstance(item, StartItem | EndItem):
+                found.setdefault(item.key, item.address)
+        return found
 
 
 class Cause(_Model):

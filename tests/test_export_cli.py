@@ -338,3 +338,4 @@ def test_a_lunch_place_is_found_by_its_key_in_the_days_items() -> None:
     stays = {i.key: i.address for i in track.items if i.type in ("start", "end")}
     assert track.address_of(lunch.at) == {**stays, **visits}[lunch.at]
     assert track.address_of("no-such-place") is None and track.address_of(None) is None
+    assert track.addresses() == {**stays, **visits}  # every key at once, for the renderers

@@ -227,21 +227,24 @@ def _day(number: int, track: PlanTrack, w: Words, organiser: bool) -> Day:
     rows: list[Row] = []
     stops: list[Stop] = []
     path: list[int] = []
+    numbered = 0  # stops with a number: visits and events so far
+    bases: dict[tuple[str, tuple[float, float]], int] = {}  # (name, location) -> stop index
+    addresses = track.addresses()  # for the lunches, looked up once for the day
 
     def visit_stop(kind: StopKind, name: str, location: tuple[float, float]) -> str:
-        marker = str(sum(1 for s in stops if s.kind != "base") + 1)
+        nonlocal numbered
+        numbered += 1
+        marker = str(numbered)
         stops.append(Stop(kind, marker, name, location))
         path.append(len(stops) - 1)
         return marker
 
     def base_stop(name: str, location: tuple[float, float]) -> None:
         # The day often ends where it began (the hotel): one marker for both.
-        for index, stop in enumerate(stops):
-            if stop.kind == "base" and stop.location == location and stop.name == name:
-                path.append(index)
-                return
-        stops.append(Stop("base", "", name, location))
-        path.append(len(stops) - 1)
+        index = bases.setdefault((name, location), len(stops))
+        if index == len(stops):
+            stops.append(Stop("base", "", name, location))
+        path.append(index)
 
     for item in track.items:
         if isinstance(item, StartItem | EndItem):
@@ -295,7 +298,7 @@ def _day(number: int, track: PlanTrack, w: Words, organiser: bool) -> Day:
                     time=clock_range(item.start, item.end, track.date),
                     label=w["lunch"],
                     place=item.place if item.place is not None else w["lunch_on_the_way"],
-                    address=track.address_of(item.at) or "",
+                    address=(addresses.get(item.at) if item.at is not None else None) or "",
                 )
             )
     long_date = w.long_date(track.date)

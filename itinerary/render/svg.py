@@ -11,6 +11,7 @@ for travel), so the kinds stay apart on a greyscale printer too.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from dataclasses import dataclass
 from html import escape
@@ -197,6 +198,13 @@ _LABEL_SIZE = 11.0
 _LABEL_CHARS = 34
 _KM_PER_DEGREE = 6371.0 * math.pi / 180  # the great-circle model's Earth radius
 _NICE_KM = (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000)
+# A day with more stops than this gets a map without names (markers, numbers and lines only).
+# On a map of this size a hundred names already cover one another and the markers, so more
+# would only hide the map; and placing them takes time that grows with the square of the
+# stops even with `_BoxIndex`, because the map does not grow: every name has more boxes near
+# it to keep clear of (0.3 s at 100 stops, 6 s at 500, 30 s at 1,000 on the day of random
+# legs that benchmarks/render_scale.py draws). The key beside the map names every stop.
+MAP_LABEL_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -222,6 +230,85 @@ class _Box:
             + max(0.0, 4 - self.y0)
             + max(0.0, self.y1 - (MAP_HEIGHT - 4))
         )
+
+
+class _BoxIndex:
+    """The boxes placed on the map so far, in the order they were placed, and a uniform grid of
+    cells over the map, each listing the boxes that cover it, so that `overlaps` looks at the
+    boxes near a box instead of at all of them (it grows as labels are placed, hence mutable).
+
+    Two boxes that overlap share a point inside both, and that point's cell is listed by both,
+    so the boxes of a box's cells are all the boxes it can overlap. Cells are clamped to the
+    grid: a box beyond the map is listed in the edge cells. A box with a NaN corner overlaps
+    what the comparisons in `_Box.overlap` happen to say, so it is listed for every query."""
+
+    def __init__(self) -> None:
+        self._boxes: list[_Box] = []
+        self._corners: list[tuple[float, float, float, float]] = []
+        self._cells: list[list[int]] = [[] for _ in range(_GRID_COLUMNS * _GRID_ROWS)]
+        self._everywhere: list[int] = []
+
+    def add(self, box: _Box) -> None:
+        index = len(self._boxes)
+        self._boxes.append(box)
+        self._corners.append((box.x0, box.y0, box.x1, box.y1))
+        cells = _cells_of(box)
+        if cells is None:
+            self._everywhere.append(index)
+            return
+        for cell in cells:
+            self._cells[cell].append(index)
+
+    def overlaps(self, box: _Box) -> float:
+        """`box.overlaps(boxes placed so far)` to the last bit, so that ties fall as they did:
+        the overlaps with the boxes of its cells are summed by `sum` in the order the boxes
+        were placed, and each box left out would have added 0.0, which changes neither a plain
+        nor a compensated (Python 3.12) float sum."""
+        cells = _cells_of(box)
+        if cells is None:
+            return box.overlaps(self._boxes)
+        near = set(self._everywhere)
+        for cell in cells:
+            near.update(self._cells[cell])
+        # `_Box.overlap` written out, with min and max as the comparisons they make, for speed:
+        # the same operations on the same numbers, so the same overlaps.
+        x0, y0, x1, y1 = box.x0, box.y0, box.x1, box.y1
+        corners = self._corners
+        overlaps = []
+        for i in sorted(near):
+            a0, b0, a1, b1 = corners[i]
+            dx = (a1 if a1 < x1 else x1) - (a0 if a0 > x0 else x0)
+            if dx > 0:
+                dy = (b1 if b1 < y1 else y1) - (b0 if b0 > y0 else y0)
+                if dy > 0:
+                    overlaps.append(dx * dy)
+        return sum(overlaps)
+
+
+_GRID_CELL = 24.0  # px; a label is about 14 px high and up to 200 wide
+_GRID_COLUMNS = math.ceil(MAP_WIDTH / _GRID_CELL)
+_GRID_ROWS = math.ceil(MAP_HEIGHT / _GRID_CELL)
+
+
+def _cells_of(box: _Box) -> range | list[int] | None:
+    """The grid cells `box` covers (row-major indices); None if a corner is NaN."""
+    if math.isnan(box.x0) or math.isnan(box.x1) or math.isnan(box.y0) or math.isnan(box.y1):
+        return None
+    first_column, last_column = _cell(box.x0, _GRID_COLUMNS), _cell(box.x1, _GRID_COLUMNS)
+    first_row, last_row = _cell(box.y0, _GRID_ROWS), _cell(box.y1, _GRID_ROWS)
+    if first_row == last_row:
+        offset = first_row * _GRID_COLUMNS
+        return range(offset + first_column, offset + last_column + 1)
+    return [
+        row * _GRID_COLUMNS + column
+        for row in range(first_row, last_row + 1)
+        for column in range(first_column, last_column + 1)
+    ]
+
+
+def _cell(coordinate: float, cells: int) -> int:
+    """The cell along one axis that holds `coordinate` (not NaN), clamped to the grid."""
+    return int(min(max(coordinate / _GRID_CELL, 0.0), cells - 1.0))
 
 
 @dataclass(frozen=True)
@@ -259,6 +346,8 @@ class Projection:
 
 
 def map_svg(day: Day, w: Words) -> str:
+    """The day's stops on a schematic map, numbered as in the programme, joined by straight
+    lines in visit order, each named beside its marker (up to `MAP_LABEL_LIMIT` stops)."""
     parts = [_svg_open("map", MAP_WIDTH, MAP_HEIGHT, f"{w['map']} — {day.long_date}")]
     parts.append(
         f'<rect x="0.5" y="0.5" width="{_n(MAP_WIDTH - 1)}" height="{_n(MAP_HEIGHT - 1)}" '
@@ -274,8 +363,9 @@ def map_svg(day: Day, w: Words) -> str:
     segments = _leg_segments(day.path, points)
     parts.extend(_leg(segment) for segment in segments)
     parts.extend(_marker(stop, point) for stop, point in zip(day.stops, points, strict=True))
-    lines = [box for segment in segments for box in _segment_boxes(segment)]
-    parts.extend(_labels(day.stops, points, lines + _FURNITURE))
+    if len(day.stops) <= MAP_LABEL_LIMIT:
+        lines = [box for segment in segments for box in _segment_boxes(segment)]
+        parts.extend(_labels(day.stops, points, lines + _FURNITURE))
     parts.append(_scale_bar(scale_km, project.px_per_km))
     parts.append(_north())
     parts.append("</svg>")
@@ -306,9 +396,36 @@ def _grid(step: float) -> str:
 
 def _spread(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     """Markers of stops a few metres apart would hide each other: move each later one to the
-    first free spot around its place, so every number stays readable."""
+    first free spot around its place, so every number stays readable.
+
+    A spot is free when no marker placed so far is closer than `gap - 0.5`. Such a marker lies
+    in the spot's cell of a grid `gap` wide or in one of the eight around it, so only those are
+    looked at (and the markers at a NaN or infinite place, which no cell holds)."""
     placed: list[tuple[float, float]] = []
     gap = 2 * _RADIUS + 3
+    cells: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    strays: list[tuple[float, float]] = []
+
+    def free(cx: float, cy: float) -> bool:
+        if not (math.isfinite(cx) and math.isfinite(cy)):
+            return all(math.dist((cx, cy), q) >= gap - 0.5 for q in placed)
+        column, row = math.floor(cx / gap), math.floor(cy / gap)
+        near = (
+            q
+            for c in (column, column - 1, column + 1)
+            for r in (row, row - 1, row + 1)
+            for q in cells.get((c, r), ())
+        )
+        return all(math.dist((cx, cy), q) >= gap - 0.5 for q in itertools.chain(near, strays))
+
+    def place(point: tuple[float, float]) -> None:
+        placed.append(point)
+        cx, cy = point
+        if math.isfinite(cx) and math.isfinite(cy):
+            cells.setdefault((math.floor(cx / gap), math.floor(cy / gap)), []).append(point)
+        else:
+            strays.append(point)
+
     for px, py in points:
         candidates = [(px, py)] + [
             (px + ring * gap * math.cos(a), py - ring * gap * math.sin(a))
@@ -316,11 +433,11 @@ def _spread(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
             for a in (0.0, math.pi, math.pi / 2, -math.pi / 2, math.pi / 4, 3 * math.pi / 4)
         ]
         for cx, cy in candidates:
-            if all(math.dist((cx, cy), q) >= gap - 0.5 for q in placed):
-                placed.append((cx, cy))
+            if free(cx, cy):
+                place((cx, cy))
                 break
         else:
-            placed.append((px, py))
+            place((px, py))
     return placed
 
 
@@ -402,50 +519,69 @@ def _marker(stop: Stop, point: tuple[float, float]) -> str:
 def _labels(
     stops: tuple[Stop, ...], points: list[tuple[float, float]], obstacles: list[_Box]
 ) -> list[str]:
-    """Each stop's name beside its marker: the first of sixteen positions that stays inside the
-    map and clear of markers, earlier labels and `obstacles` (legs, scale bar, north arrow);
-    else the least bad one, pushed inside."""
-    size = _LABEL_SIZE
-    taken = [_Box(x - _RADIUS, y - _RADIUS, x + _RADIUS, y + _RADIUS) for x, y in points]
-    taken += obstacles
+    """Each stop's name beside its marker, where `_label_boxes` puts it."""
     parts = []
-    for stop, (x, y) in zip(stops, points, strict=True):
-        text = fit_text(stop.name, _LABEL_CHARS * size * _CHAR_EM, size)
-        width, height = text_width(text, size), size * 1.25
-        off = _RADIUS + 4
-        candidates = [  # (left edge, top edge) of the label box
-            (x + off, y - height / 2),
-            (x - off - width, y - height / 2),
-            (x - width / 2, y + off),
-            (x - width / 2, y - off - height),
-            (x + off * 0.7, y + off * 0.7),
-            (x - off * 0.7 - width, y + off * 0.7),
-            (x + off * 0.7, y - off * 0.7 - height),
-            (x - off * 0.7 - width, y - off * 0.7 - height),
-            # Farther out, still close enough to read as this marker's label.
-            (x + off, y - height * 1.5 - 2),
-            (x + off, y + height * 0.5 + 2),
-            (x - off - width, y - height * 1.5 - 2),
-            (x - off - width, y + height * 0.5 + 2),
-            (x - _RADIUS, y + off),
-            (x + _RADIUS - width, y + off),
-            (x - _RADIUS, y - off - height),
-            (x + _RADIUS - width, y - off - height),
-        ]
-
-        boxes = [_Box(cx, cy, cx + width, cy + height) for cx, cy in candidates]
-        best = min(boxes, key=lambda box: box.outside() * 1000 + box.overlaps(taken))
-        left, top = best.x0, best.y0
-        left = min(max(left, 4.0), MAP_WIDTH - 4 - width)
-        top = min(max(top, 4.0), MAP_HEIGHT - 4 - height)
-        taken.append(_Box(left, top, left + width, top + height))
+    for stop, (text, box) in zip(stops, _label_boxes(stops, points, obstacles), strict=True):
         weight = ' font-weight="600"' if stop.kind == "base" else ""
         parts.append(
-            f'<text x="{_n(left)}" y="{_n(top + size)}" font-size="{_n(size)}"{weight} '
+            f'<text x="{_n(box.x0)}" y="{_n(box.y0 + _LABEL_SIZE)}" '
+            f'font-size="{_n(_LABEL_SIZE)}"{weight} '
             f'fill="{INK}" stroke="#f5f7f9" stroke-width="3" paint-order="stroke">'
             f"{_t(text)}</text>"
         )
     return parts
+
+
+def _label_boxes(
+    stops: tuple[Stop, ...], points: list[tuple[float, float]], obstacles: list[_Box]
+) -> list[tuple[str, _Box]]:
+    """Each stop's name as it fits on the map, and its box: the first of the sixteen
+    `_label_candidates` that stays inside the map and clear of markers, earlier labels and
+    `obstacles` (legs, scale bar, north arrow); else the least bad one, pushed inside."""
+    size = _LABEL_SIZE
+    taken = _BoxIndex()
+    for x, y in points:
+        taken.add(_Box(x - _RADIUS, y - _RADIUS, x + _RADIUS, y + _RADIUS))
+    for obstacle in obstacles:
+        taken.add(obstacle)
+    placed = []
+    for stop, (x, y) in zip(stops, points, strict=True):
+        text = fit_text(stop.name, _LABEL_CHARS * size * _CHAR_EM, size)
+        width, height = text_width(text, size), size * 1.25
+        boxes = _label_candidates(x, y, width, height)
+        best = min(boxes, key=lambda box: box.outside() * 1000 + taken.overlaps(box))
+        left, top = best.x0, best.y0
+        left = min(max(left, 4.0), MAP_WIDTH - 4 - width)
+        top = min(max(top, 4.0), MAP_HEIGHT - 4 - height)
+        box = _Box(left, top, left + width, top + height)
+        taken.add(box)
+        placed.append((text, box))
+    return placed
+
+
+def _label_candidates(x: float, y: float, width: float, height: float) -> list[_Box]:
+    """Where a label `width` by `height` may go beside the marker at (x, y), best first."""
+    off = _RADIUS + 4
+    corners = [  # (left edge, top edge) of the label box
+        (x + off, y - height / 2),
+        (x - off - width, y - height / 2),
+        (x - width / 2, y + off),
+        (x - width / 2, y - off - height),
+        (x + off * 0.7, y + off * 0.7),
+        (x - off * 0.7 - width, y + off * 0.7),
+        (x + off * 0.7, y - off * 0.7 - height),
+        (x - off * 0.7 - width, y - off * 0.7 - height),
+        # Farther out, still close enough to read as this marker's label.
+        (x + off, y - height * 1.5 - 2),
+        (x + off, y + height * 0.5 + 2),
+        (x - off - width, y - height * 1.5 - 2),
+        (x - off - width, y + height * 0.5 + 2),
+        (x - _RADIUS, y + off),
+        (x + _RADIUS - width, y + off),
+        (x - _RADIUS, y - off - height),
+        (x + _RADIUS - width, y - off - height),
+    ]
+    return [_Box(cx, cy, cx + width, cy + height) for cx, cy in corners]
 
 
 # Where the scale bar (bottom left, with its label) and the north arrow (top right) are drawn.
