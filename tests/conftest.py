@@ -47,6 +47,22 @@ def plan_text(text: str, params: SolveParams = FAST) -> Plan:
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
+# A two-day trip with two hosts and lunch: the small file that the command-line cases edit.
+SMALL_TRIP = """\
+trip:
+  name: Test trip
+  start: 2016-05-23
+  end: 2016-05-24
+  timezone: Europe/Berlin
+  lunch: {from: "12:00", to: "14:00", minutes: 60}
+delegation: {name: Test delegation, size: 10}
+stays:
+  - {id: hotel, name: Hotel, location: [51.7155, 8.7630], from: 2016-05-23, to: 2016-05-24}
+hosts:
+  - {id: alpha, name: Alpha GmbH, location: [51.7310, 8.7360], duration: 60}
+  - {id: beta, name: Beta AG, location: [51.7400, 8.7000], duration: 60, priority: 40}
+"""
+
 
 def assert_golden(name: str, content: bytes | str) -> None:
     """Compare with tests/golden/NAME; review a diff there like code, and regenerate with
@@ -68,6 +84,14 @@ def example_plan(name: str) -> Plan:
 
 
 @pytest.fixture
+def small_trip(tmp_path: Path) -> Path:
+    """SMALL_TRIP written as tmp_path/visit.yaml."""
+    path = tmp_path / "visit.yaml"
+    path.write_text(SMALL_TRIP, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
 def examples() -> Path:
     return EXAMPLES
 
@@ -86,6 +110,7 @@ __all__ = [
     "EXAMPLES",
     "FAST",
     "GOLDEN",
+    "SMALL_TRIP",
     "assert_golden",
     "example_plan",
     "load_spec",

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SMALL_TRIP
 from typer.testing import CliRunner
 
 import itinerary.planner
@@ -20,26 +21,12 @@ from itinerary.plan import Plan
 
 runner = CliRunner()
 
-VISIT = """\
-trip:
-  name: Test trip
-  start: 2016-05-23
-  end: 2016-05-24
-  timezone: Europe/Berlin
-delegation: {name: Test delegation, size: 10}
-stays:
-  - {id: hotel, name: Hotel, location: [51.7155, 8.7630], from: 2016-05-23, to: 2016-05-24}
-hosts:
-  - {id: alpha, name: Alpha GmbH, location: [51.7310, 8.7360], duration: 60}
-  - {id: beta, name: Beta AG, location: [51.7400, 8.7000], duration: 60, priority: 40}
-"""
+VISIT = SMALL_TRIP
 
 
 @pytest.fixture
-def visit(tmp_path: Path) -> Path:
-    path = tmp_path / "visit.yaml"
-    path.write_text(VISIT, encoding="utf-8")
-    return path
+def visit(small_trip: Path) -> Path:
+    return small_trip
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import SMALL_TRIP
 from typer.testing import CliRunner
 
 from itinerary.check import check_plan
@@ -16,20 +17,7 @@ from itinerary.plan import Plan
 
 runner = CliRunner()
 
-VISIT = """\
-trip:
-  name: Test trip
-  start: 2016-05-23
-  end: 2016-05-24
-  timezone: Europe/Berlin
-  lunch: {from: "12:00", to: "14:00", minutes: 60}
-delegation: {name: Test delegation, size: 10}
-stays:
-  - {id: hotel, name: Hotel, location: [51.7155, 8.7630], from: 2016-05-23, to: 2016-05-24}
-hosts:
-  - {id: alpha, name: Alpha GmbH, location: [51.7310, 8.7360], duration: 60}
-  - {id: beta, name: Beta AG, location: [51.7400, 8.7000], duration: 60, priority: 40}
-"""
+VISIT = SMALL_TRIP
 
 
 def write(tmp_path: Path, text: str, name: str = "visit.yaml") -> Path:

@@ -12,34 +12,19 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import SMALL_TRIP
 from typer.testing import CliRunner
 
 from itinerary.cli import app
 
 runner = CliRunner()
 
-VISIT = """\
-trip:
-  name: Test trip
-  start: 2016-05-23
-  end: 2016-05-24
-  timezone: Europe/Berlin
-  lunch: {from: "12:00", to: "14:00", minutes: 60}
-delegation: {name: Test delegation, size: 10}
-stays:
-  - {id: hotel, name: Hotel, location: [51.7155, 8.7630], from: 2016-05-23, to: 2016-05-24}
-hosts:
-  - {id: alpha, name: Alpha GmbH, location: [51.7310, 8.7360], duration: 60}
-  - {id: beta, name: Beta AG, location: [51.7400, 8.7000], duration: 60, priority: 40}
-  - {id: gamma, name: Gamma KG, location: [51.9000, 8.3800], duration: 90, priority: 70}
-"""
+VISIT = SMALL_TRIP
 
 
 @pytest.fixture
-def visit(tmp_path: Path) -> Path:
-    path = tmp_path / "visit.yaml"
-    path.write_text(VISIT, encoding="utf-8")
-    return path
+def visit(small_trip: Path) -> Path:
+    return small_trip
 
 
 def run_cli(
@@ -105,21 +90,14 @@ def test_a_closed_pipe_ends_quietly(visit: Path) -> None:
 # --- Ctrl-C and SIGTERM in every phase --------------------------------------------------------
 
 
-BIG = """\
-trip:
-  name: Big trip
-  start: 2016-05-23
-  end: 2016-05-24
-  timezone: Europe/Berlin
-  lunch: {from: "12:00", to: "14:00", minutes: 60}
-delegation: {name: Test delegation, size: 10}
-stays:
-  - {id: hotel, name: Hotel, location: [51.7155, 8.7630], from: 2016-05-23, to: 2016-05-24}
-hosts:
-""" + "".join(
-    f"  - {{id: h{i}, name: Host {i}, location: [{51.6 + (i % 7) * 0.05:.4f}, "
-    f"{8.5 + (i // 7) * 0.06:.4f}], duration: 60, priority: {1 + (i * 37) % 100}}}\n"
-    for i in range(40)
+BIG = (
+    SMALL_TRIP.split("hosts:")[0]
+    + "hosts:\n"
+    + "".join(
+        f"  - {{id: h{i}, name: Host {i}, location: [{51.6 + (i % 7) * 0.05:.4f}, "
+        f"{8.5 + (i // 7) * 0.06:.4f}], duration: 60, priority: {1 + (i * 37) % 100}}}\n"
+        for i in range(40)
+    )
 )
 
 # Each prelude sends the signal from inside one phase of the command.
