@@ -387,7 +387,7 @@ def _routes_on(
                         if ready is not None:
                             options.append((True, ready))
                     for now_done, ready in options:
-                        begin = next((max(ready, a) for a, b in node.windows if b >= ready), None)
+                        begin = node.first_start(ready)
                         if begin is None:
                             continue
                         end = begin + node.duration
@@ -782,8 +782,7 @@ def retime(problem: Problem, t: int, sequence: list[int]) -> Route | None:
         return None
 
     def with_track(new: Track) -> Problem:
-        tracks = (*problem.tracks[:t], new, *problem.tracks[t + 1 :])
-        return Problem(problem.travel, problem.nodes, tracks)
+        return problem.with_tracks((*problem.tracks[:t], new, *problem.tracks[t + 1 :]))
 
     def feasible_leaving(d: int) -> bool:
         return (

@@ -498,7 +498,7 @@ def _insertion_sequences(problem: Problem) -> list[list[int]]:
             for at in range(len(seq) + 1):
                 a, b = stops[at], stops[at + 1]
                 ready = free_from[t][at] + travel[a][node.place]
-                start = next((max(ready, lo) for lo, hi in node.windows if hi >= ready), None)
+                start = node.first_start(ready)
                 due = track.latest_end if at == len(seq) else nodes[seq[at]].windows[-1][1]
                 if start is None or start + node.duration + travel[node.place][b] > due:
                     continue
