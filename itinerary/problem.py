@@ -129,6 +129,11 @@ class Problem:
     def max_score(self) -> int:
         return sum(n.score for n in self.nodes)
 
+    def visit_options(self) -> int:
+        """The problem's size as the search sees it: every window of every node (compile makes
+        one per opening window and day), i.e. the candidates the search weighs."""
+        return sum(len(n.windows) for n in self.nodes)
+
 
 @dataclass(frozen=True)
 class Stop:

@@ -6,6 +6,8 @@ start fast.
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -57,6 +59,58 @@ class SolveParams:
 
 
 @dataclass(frozen=True)
+class Deadline:
+    """When a piece of work must be done, on `time.monotonic()`'s clock.
+
+    `itinerary plan --time-limit S` makes one when the command starts (`Deadline.within(S)`)
+    and hands it down: each stage stops by it, and a stage that must leave time to the stages
+    after it runs to `before(reserve)` instead. Without one, the work is bounded by counts
+    alone (`SolveParams`, `cpsat.BoundParams`), which is what makes a plan reproducible."""
+
+    at: float
+
+    @staticmethod
+    def within(seconds: float, now: float | None = None) -> Deadline:
+        return Deadline((time.monotonic() if now is None else now) + seconds)
+
+    def remaining(self) -> float:
+        """Seconds left; 0 once passed."""
+        return max(0.0, self.at - time.monotonic())
+
+    def passed(self) -> bool:
+        return time.monotonic() >= self.at
+
+    def before(self, seconds: float) -> Deadline:
+        """The deadline of a stage that leaves `seconds` to the stages after it."""
+        return Deadline(self.at - seconds)
+
+    def part(self, share: float) -> Deadline:
+        """`share` of the way from now to this deadline: the end of the first of two stages
+        that split what is left."""
+        now = time.monotonic()
+        return Deadline(now + share * max(0.0, self.at - now))
+
+    @staticmethod
+    def earliest(*deadlines: Deadline | None) -> Deadline | None:
+        given = [d for d in deadlines if d is not None]
+        return min(given, key=lambda d: d.at) if given else None
+
+
+# What `itinerary plan --time-limit` accepts, in seconds: below the low end the command's own
+# start-up (reading the file, the first plan, checking and printing it) is most of the time; an
+# hour is more than any trip of the supported size needs (README, "Search budget").
+TIME_LIMIT_RANGE = (1.0, 3600.0)
+
+
+def time_limit_problem(seconds: float) -> str | None:
+    """Why `seconds` is not a time limit the planner takes, in one line; None if it is."""
+    low, high = TIME_LIMIT_RANGE
+    if not math.isfinite(seconds) or not low <= seconds <= high:
+        return f"--time-limit must be {low:g} to {high:g} seconds, not {seconds:g}"
+    return None
+
+
+@dataclass(frozen=True)
 class Progress:
     """Reported at every improving solution the search finds."""
 
@@ -72,11 +126,16 @@ Observer = Callable[[Progress], None]
 
 
 def solve(
-    problem: Problem, params: SolveParams | None = None, observer: Observer | None = None
+    problem: Problem,
+    params: SolveParams | None = None,
+    observer: Observer | None = None,
+    deadline: Deadline | None = None,
 ) -> Solution:
+    """The best plan found within `params` (and by `deadline`, when given: the search then
+    stops there, whatever its own budget)."""
     from .routing import solve_routing
 
-    return solve_routing(problem, params or SolveParams(), observer)
+    return solve_routing(problem, params or SolveParams(), observer, deadline)
 
 
-__all__ = ["Observer", "Progress", "SolveParams", "solve"]
+__all__ = ["Deadline", "Observer", "Progress", "SolveParams", "solve"]
