@@ -1,5 +1,5 @@
-"""Nothing hangs: the time limit bounds the whole command. No wall-clock assertions: the
-timings are in benchmarks/budget.py."""
+"""Nothing hangs: the time limit bounds the whole command, and trips beyond the supported size
+are refused while loading. No wall-clock assertions: the timings are in benchmarks/budget.py."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, load_benchmark
 from typer.testing import CliRunner
 
 from itinerary.check import check_plan
 from itinerary.cli import app
 from itinerary.compile import compile_spec
-from itinerary.load import load_spec
+from itinerary.load import MAX_EVENTS, MAX_HOSTS, MAX_VISIT_SLOTS, load_spec, load_spec_text
 from itinerary.plan import Plan
 from itinerary.planner import make_plan
 from itinerary.solver import Deadline, SolveParams, solve
@@ -81,3 +81,96 @@ def test_deadline_arithmetic() -> None:
     assert Deadline.earliest(None, None) is None
     half = deadline.part(0.5)
     assert now + 4 < half.at < now + 6
+
+
+# --- the supported size -------------------------------------------------------------------
+
+
+def _line_of(text: str, key: str) -> int:
+    return text.splitlines().index(f"{key}:") + 1
+
+
+def _refused_by_validate_and_plan(path: Path, line: int, message: str) -> None:
+    for command in (["validate", str(path)], ["plan", str(path), "--time-limit", "5"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 2, result.output
+        assert result.stderr.splitlines() == [f"{path}:{line}: {message}"]
+        assert result.stdout == ""
+
+
+def test_a_trip_beyond_the_supported_number_of_hosts_is_refused(tmp_path: Path) -> None:
+    trip_yaml = load_benchmark("generate").trip_yaml
+    text = trip_yaml(MAX_HOSTS + 1, 2, 1)
+    path = tmp_path / "visit.yaml"
+    path.write_text(text, encoding="utf-8")
+    message = f"{MAX_HOSTS + 1:,} hosts: the planner supports at most {MAX_HOSTS:,} in one trip"
+    _refused_by_validate_and_plan(path, _line_of(text, "hosts"), message)
+
+
+def test_the_largest_supported_trip_validates() -> None:
+    trip_yaml = load_benchmark("generate").trip_yaml
+    spec = load_spec_text(trip_yaml(MAX_HOSTS, 10, 1)).spec  # 8,900 visit slots
+    assert len(spec.hosts) == MAX_HOSTS
+
+
+def _one_host_trip(windows: int, events: int = 0) -> str:
+    """A 31-day trip (the longest there is) whose one host opens `windows` times a day, for a
+    minute each, with `events` one-minute events on the first day."""
+
+    def at(minutes: int) -> str:
+        return f"{8 + minutes // 60:02d}:{minutes % 60:02d}"
+
+    opening = "".join(
+        f'\n      - {{days: [mon, tue, wed, thu, fri, sat, sun], from: "{at(i)}", '
+        f'to: "{at(i + 1)}"}}'
+        for i in range(windows)
+    )
+    listed = "".join(
+        f'\n  - {{id: e{i}, name: E{i}, location: [51.7, 8.7], start: "2026-03-02 {at(i)}", '
+        f'end: "2026-03-02 {at(i + 1)}"}}'
+        for i in range(events)
+    )
+    return f"""trip:
+  name: Long
+  start: 2026-03-02
+  end: 2026-04-01
+  timezone: Europe/Berlin
+  day: {{start: "08:00", end: "20:00"}}
+delegation: {{name: D, size: 3}}
+stays:
+  - {{name: Hotel, location: [51.7, 8.7], from: 2026-03-01, to: 2026-04-30}}
+hosts:
+  - id: busy
+    name: Busy
+    location: [51.8, 8.8]
+    duration: 1
+    open:{opening}
+events:{listed or " []"}
+"""
+
+
+def test_too_many_visit_slots_are_refused(tmp_path: Path) -> None:
+    """One host that opens 400 times a day on each of 31 days: few hosts, but more visit slots
+    than the planner supports."""
+    text = _one_host_trip(400)
+    path = tmp_path / "visit.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert 400 * 31 > MAX_VISIT_SLOTS
+    message = (
+        f"the hosts' opening windows give {400 * 31:,} visit slots over the trip's 31 days "
+        f"(one per window and day); the planner supports at most {MAX_VISIT_SLOTS:,}: plan "
+        "fewer days or hosts at a time"
+    )
+    _refused_by_validate_and_plan(path, _line_of(text, "hosts"), message)
+
+
+def test_too_many_events_are_refused(tmp_path: Path) -> None:
+    text = _one_host_trip(2, events=MAX_EVENTS + 1)
+    path = tmp_path / "visit.yaml"
+    path.write_text(text, encoding="utf-8")
+    message = f"{MAX_EVENTS + 1:,} events: the planner supports at most {MAX_EVENTS:,} in one trip"
+    _refused_by_validate_and_plan(path, _line_of(text, "events"), message)
+
+
+def test_a_long_trip_within_the_slots_is_accepted() -> None:
+    assert load_spec_text(_one_host_trip(300)).spec.hosts[0].id == "busy"  # 9,300 slots
