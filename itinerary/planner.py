@@ -55,7 +55,7 @@ def make_plan(
     `deadline`: when the whole command must be done (see the module docstring)."""
     compiled = compile_spec(loaded)
     problem = compiled.problem
-    params = params or SolveParams()
+    params = (params or SolveParams()).for_problem(problem)  # the plan records this budget
     proving = bound is not None and may_prove(problem, bound)
     proof_deadline = search_deadline = None
     if deadline is not None:

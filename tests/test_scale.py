@@ -1,5 +1,7 @@
-"""Nothing hangs: the time limit bounds the whole command, and trips beyond the supported size
-are refused while loading. No wall-clock assertions: the timings are in benchmarks/budget.py."""
+"""Nothing hangs: the time limit bounds the whole command, trips beyond the supported size are
+refused while loading, and the default budget shrinks with the problem while staying
+reproducible (the travel matrix: tests/test_travel.py). No wall-clock assertions: the timings are in
+benchmarks/budget.py."""
 
 from __future__ import annotations
 
@@ -174,3 +176,45 @@ def test_too_many_events_are_refused(tmp_path: Path) -> None:
 
 def test_a_long_trip_within_the_slots_is_accepted() -> None:
     assert load_spec_text(_one_host_trip(300)).spec.hosts[0].id == "busy"  # 9,300 slots
+
+
+# --- the default budget -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["its-owl-week", "limoges-symposium"])
+def test_small_trips_keep_the_full_budget(name: str) -> None:
+    problem = compile_spec(load_spec(EXAMPLES / f"{name}.yaml")).problem
+    assert SolveParams().for_problem(problem) == SolveParams()
+
+
+def test_the_budget_of_a_large_trip_is_scaled_by_its_size() -> None:
+    trip_yaml = load_benchmark("generate").trip_yaml
+    problem = compile_spec(load_spec_text(trip_yaml(150, 5, 1))).problem
+    options = problem.visit_options()
+    assert options > SolveParams().full_budget_options  # type: ignore[operator]
+    scaled = SolveParams().for_problem(problem)
+    share = (300 / options) ** 0.75
+    assert scaled.iterations == round(4000 * share) and scaled.walk_patience == round(1500 * share)
+    assert scaled.solution_limit == 0  # no OR-Tools polish
+    assert scaled.for_problem(problem) == scaled  # final
+    assert SolveParams.for_seconds(5).for_problem(problem) == SolveParams.for_seconds(5)
+    unscaled = SolveParams(full_budget_options=None)
+    assert unscaled.for_problem(problem) == unscaled
+
+
+@pytest.mark.slow
+def test_the_scaled_default_budget_gives_the_same_plan_twice(tmp_path: Path) -> None:
+    """A 150-host trip (326 visit options over 2 days: above the full budget), planned twice
+    through the CLI with the default budget: the same plan to the byte."""
+    trip_yaml = load_benchmark("generate").trip_yaml
+    visit = tmp_path / "visit.yaml"
+    visit.write_text(trip_yaml(150, 2, 1), encoding="utf-8")
+    saved = []
+    for name in ("a.json", "b.json"):
+        result = runner.invoke(app, ["plan", str(visit), "--json", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+        saved.append((tmp_path / name).read_bytes())
+    assert saved[0] == saved[1]
+    plan = Plan.from_json(saved[0])
+    assert plan.solver is not None and plan.solver.solution_limit == 0
+    assert check_plan(plan, load_spec(visit)) == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..problem import Problem, Solution
 
@@ -17,9 +17,10 @@ from ..problem import Problem, Solution
 @dataclass(frozen=True)
 class SolveParams:
     """How long and how to search. The default stops after a fixed amount of search work (so the
-    same input gives the same plan on any machine); a time limit trades that for a wall-clock
-    bound. The other fields tune the OR-Tools polish (see `routing.py`; ruin and recreate has its
-    own `lns.LnsParams`); the defaults were chosen on the TOPTW benchmark (benchmarks/README.md).
+    same input gives the same plan on any machine), scaled down for large problems
+    (`for_problem`); a time limit trades that for a wall-clock bound. The other fields tune the
+    OR-Tools polish (see `routing.py`; ruin and recreate has its own `lns.LnsParams`); the
+    defaults were chosen on the TOPTW benchmark (benchmarks/README.md).
     """
 
     iterations: int | None = 4000  # of ruin and recreate (lns.py); 0: the insertion plan alone
@@ -27,6 +28,17 @@ class SolveParams:
     solution_limit: int | None = 2000  # solutions of the OR-Tools polish; 0: none
     patience: int | None = 300  # stop the polish after this much work (in solutions) without gain
     time_limit: float | None = None  # seconds; results then depend on the machine's speed
+    # The work budget above is for problems of up to this many visit options
+    # (`Problem.visit_options`: the bundled examples have 30-50, 25 hosts over 3 days about 90,
+    # 50 hosts over 5 days about 250). A larger problem gets `iterations` and `walk_patience`
+    # times (full_budget_options / its options) ** budget_exponent and no OR-Tools polish, which
+    # never bettered the walk's plan on generated trips of 25-200 hosts and took most of the
+    # time (100 hosts over 5 days: 13 s; 200: 16 minutes). With 0.75, 300 hosts over 5 days get
+    # 1,130 iterations; on eight generated trips of 100-400 hosts the plans scored 0.986 of the
+    # full 4,000 iterations' (0.6: 0.984) for a third to a sixth of the time (benchmarks/README.md).
+    # None: this budget at every size. Budgets in seconds are not scaled.
+    full_budget_options: int | None = 300
+    budget_exponent: float = 0.75
     polish_share: float = 0.1  # of a time limit, left to the OR-Tools polish
     metaheuristic: str = "GREEDY_DESCENT"  # the local search inside each iteration
     score_weight: float = 0.3  # while searching, a score point is worth this many mean legs
@@ -43,8 +55,29 @@ class SolveParams:
             or not 0 < self.ruin_strength <= 1
             or not 0 <= self.polish_share <= 1
             or (self.iterations is None and self.time_limit is None)
+            or (self.full_budget_options is not None and self.full_budget_options < 1)
+            or not self.budget_exponent > 0
         ):
             raise ValueError(f"invalid search parameters: {self}")
+
+    def for_problem(self, problem: Problem) -> SolveParams:
+        """The work budget for `problem` (see `full_budget_options`): these parameters for a
+        problem of up to `full_budget_options` visit options, or for a search bounded by time;
+        for a larger one, fewer iterations and no polish. The result depends on the problem
+        alone, so a plan stays reproducible; it is final (scaling it again changes nothing)."""
+        options = problem.visit_options()
+        full = self.full_budget_options
+        if full is None or self.iterations is None or options <= full:
+            return self
+        share = (full / options) ** self.budget_exponent
+        patience = self.walk_patience
+        return replace(
+            self,
+            iterations=self.iterations and max(1, round(self.iterations * share)),
+            walk_patience=None if patience is None else max(1, round(patience * share)),
+            solution_limit=0,
+            full_budget_options=None,
+        )
 
     @staticmethod
     def for_seconds(seconds: float) -> SolveParams:
@@ -135,7 +168,8 @@ def solve(
     stops there, whatever its own budget)."""
     from .routing import solve_routing
 
-    return solve_routing(problem, params or SolveParams(), observer, deadline)
+    params = (params or SolveParams()).for_problem(problem)
+    return solve_routing(problem, params, observer, deadline)
 
 
 __all__ = ["Deadline", "Observer", "Progress", "SolveParams", "solve"]

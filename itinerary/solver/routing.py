@@ -665,6 +665,8 @@ def solve_routing(
                 lns_stop = f"no better plan in {params.walk_patience} iterations"
                 return 1.0
             iterations += 1
+            if iterations >= params.iterations:
+                lns_stop = f"iteration limit ({params.iterations})"
             return max(spent, iterations / params.iterations)
 
         lns.improve(problem, sequences, random.Random(params.seed), progress, on_best)
