@@ -111,7 +111,7 @@ def test_a_trip_beyond_the_supported_number_of_hosts_is_refused(tmp_path: Path) 
 
 def test_the_largest_supported_trip_validates() -> None:
     trip_yaml = load_benchmark("generate").trip_yaml
-    spec = load_spec_text(trip_yaml(MAX_HOSTS, 10, 1)).spec  # 8,900 visit slots
+    spec = load_spec_text(trip_yaml(MAX_HOSTS, 10, 1)).spec  # 4,618 visit slots
     assert len(spec.hosts) == MAX_HOSTS
 
 
@@ -152,14 +152,14 @@ events:{listed or " []"}
 
 
 def test_too_many_visit_slots_are_refused(tmp_path: Path) -> None:
-    """One host that opens 400 times a day on each of 31 days: few hosts, but more visit slots
+    """One host that opens 200 times a day on each of 31 days: few hosts, but more visit slots
     than the planner supports."""
-    text = _one_host_trip(400)
+    text = _one_host_trip(200)
     path = tmp_path / "visit.yaml"
     path.write_text(text, encoding="utf-8")
-    assert 400 * 31 > MAX_VISIT_SLOTS
+    assert 200 * 31 > MAX_VISIT_SLOTS
     message = (
-        f"the hosts' opening windows give {400 * 31:,} visit slots over the trip's 31 days "
+        f"the hosts' opening windows give {200 * 31:,} visit slots over the trip's 31 days "
         f"(one per window and day); the planner supports at most {MAX_VISIT_SLOTS:,}: plan "
         "fewer days or hosts at a time"
     )
@@ -175,7 +175,7 @@ def test_too_many_events_are_refused(tmp_path: Path) -> None:
 
 
 def test_a_long_trip_within_the_slots_is_accepted() -> None:
-    assert load_spec_text(_one_host_trip(300)).spec.hosts[0].id == "busy"  # 9,300 slots
+    assert load_spec_text(_one_host_trip(150)).spec.hosts[0].id == "busy"  # 4,650 slots
 
 
 # --- the default budget -------------------------------------------------------------------
