@@ -34,7 +34,7 @@ class SolveParams:
     # times (full_budget_options / its options) ** budget_exponent and no OR-Tools polish, which
     # never bettered the walk's plan on generated trips of 25-200 hosts and took most of the
     # time (100 hosts over 5 days: 13 s; 200: 16 minutes). With 0.75, 300 hosts over 5 days get
-    # 1,130 iterations; on eight generated trips of 100-400 hosts the plans scored 0.986 of the
+    # 1,129 iterations; on eight generated trips of 100-400 hosts the plans scored 0.986 of the
     # full 4,000 iterations' (0.6: 0.984) for a third to a sixth of the time (benchmarks/README.md).
     # None: this budget at every size. Budgets in seconds are not scaled.
     full_budget_options: int | None = 300
