@@ -3,7 +3,9 @@
 For every (hosts, days) pair a fresh Python process generates the trip (benchmarks/generate.py),
 writes it to a file and plans it exactly as `itinerary plan --time-limit T` does
 (`planner.make_plan`: compile, solve, a proven score bound where the trip is small enough,
-assemble, check). It measures
+assemble, check, all by a deadline T seconds after the start of loading; the command's clock
+starts a little earlier, before OR-Tools is loaded: benchmarks/budget.py times that). It
+measures
 
 - load: reading and validating visit.yaml (YAML, pydantic, cross-section checks);
 - compile: spec -> integer Problem (timed in a separate call before planning);
@@ -105,7 +107,7 @@ def run_case(hosts: int, days: int, seed: int, time_limit: float) -> dict[str, o
     from itinerary.compile import compile_spec
     from itinerary.load import load_spec
     from itinerary.planner import make_plan
-    from itinerary.solver import Progress, SolveParams
+    from itinerary.solver import Deadline, Progress, SolveParams
 
     row: dict[str, object] = {
         "hosts": hosts,
@@ -135,8 +137,10 @@ def run_case(hosts: int, days: int, seed: int, time_limit: float) -> dict[str, o
             first.append((time.perf_counter(), time.process_time(), peak_kb, progress))
 
     t_plan, cpu_plan = time.perf_counter(), time.process_time()
+    # T seconds from the start of loading, not counting the separate compile above.
+    deadline = Deadline.within(time_limit - (t_loaded - t0))
     try:
-        plan = make_plan(loaded, SolveParams.for_seconds(time_limit), observe)
+        plan = make_plan(loaded, SolveParams.for_seconds(time_limit), observe, deadline=deadline)
     except Exception as exc:  # an unsolved or rejected case is a result, not a crash
         row["error"] = f"{type(exc).__name__}: {exc}"[:300]
         row["feasible"] = False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .compile import Compiled
-from .explain import explain
+from .explain import explain_all
 from .load import Loaded
 from .plan import (
     EndItem,
@@ -134,14 +134,14 @@ def assemble(
         )
 
     unscheduled = []
-    for n in sorted(solution.dropped, key=lambda i: (compiled.nodes[i].kind != "host", i)):
+    dropped = sorted(solution.dropped, key=lambda i: (compiled.nodes[i].kind != "host", i))
+    for n, cause in zip(dropped, explain_all(compiled, loaded, dropped), strict=True):
         node_ref = compiled.nodes[n]
         if node_ref.kind == "host":
             host = hosts[node_ref.id]
             name, priority = host.name, host.priority
         else:
             name, priority = events[node_ref.id].name, None
-        cause = explain(compiled, loaded, n)
         unscheduled.append(
             Unscheduled(
                 id=node_ref.id,

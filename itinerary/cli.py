@@ -12,6 +12,7 @@ import functools
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,10 @@ from .errors import InputError, InternalError, Issue, OutputError
 
 EXIT_OK, EXIT_PARTIAL, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_CLOSED_PIPE = 130, 143, 141
+# When the command began: `main_options` runs first for every command (also when the tests
+# invoke one in-process), before the command's options are read; `plan --time-limit` counts
+# from here.
+_started = time.monotonic()
 
 app = typer.Typer(
     name="itinerary",
@@ -170,6 +175,8 @@ def main_options(
     ] = False,
 ) -> None:
     """Plan a business delegation's multi-day visit programme from a YAML file."""
+    global _started
+    _started = time.monotonic()
 
 
 VisitFile = Annotated[
@@ -212,9 +219,10 @@ def plan(
         float | None,
         typer.Option(
             "--time-limit",
-            min=0.1,
-            help="Search for this many seconds instead of the fixed search budget "
-            "(results may then differ between machines).",
+            help="Finish within this many seconds (1 to 3600), searching as long as that "
+            "allows, instead of the fixed search budget (results may then differ between "
+            "machines).",
+            show_default=False,
         ),
     ] = None,
     json_out: Annotated[
@@ -250,7 +258,12 @@ def plan(
     ] = False,
 ) -> None:
     """Plan the trip and print the programme, one table per day."""
-    from dataclasses import replace
+    from .solver import Deadline, time_limit_problem
+
+    if time_limit is not None and (refused := time_limit_problem(time_limit)):
+        raise OutputError(refused)
+    # The limit bounds the whole command: its clock started before anything was loaded.
+    deadline = None if time_limit is None else Deadline.within(time_limit, _started)
 
     from rich.console import Console
 
@@ -281,12 +294,9 @@ def plan(
         destinations.insert(0, Destination("json", json_out if json_out == "-" else Path(json_out)))
     check_destinations(destinations, list(loaded.files), force=force)
     params = SolveParams() if time_limit is None else SolveParams.for_seconds(time_limit)
-    bound = None
-    if prove:
-        # A wall-clock budget for the search caps the proof's wall clock too.
-        bound = replace(DEFAULT_BOUND, time_limit=time_limit)
+    bound = DEFAULT_BOUND if prove else None
     with LiveProgress(Console(stderr=True)) as observer:
-        result = make_plan(loaded, params, observer, bound)
+        result = make_plan(loaded, params, observer, bound, deadline)
     tables_to_stderr = json_out == "-"  # standard output is then the JSON, and only it
     with standard_output():
         print_plan(result, Console(stderr=tables_to_stderr), options.language(result))

@@ -84,7 +84,7 @@ def compile_spec(loaded: Loaded) -> Compiled:
     base = Problem.build(travel, nodes, tracks)
     for t, ref in enumerate(track_refs):
         tracks[t], track_refs[t] = _with_lunch(spec, clock, base, node_refs, tracks, t, ref)
-    problem = replace(base, tracks=tuple(tracks))
+    problem = base.with_tracks(tracks)
     return Compiled(problem, place_list, tuple(node_refs), tuple(track_refs), clock)
 
 
@@ -175,7 +175,7 @@ def _with_lunch(
         )
         return track, replace(ref, lunch_note=note)
     with_lunch = replace(track, breaks=(Break(f, to, lunch.minutes),))
-    trial = replace(base, tracks=(*tracks[:t], with_lunch, *tracks[t + 1 :]))
+    trial = base.with_tracks((*tracks[:t], with_lunch, *tracks[t + 1 :]))
     if earliest_starts(trial, t, []) is None:
         return track, ref  # the day's own journey leaves no room for lunch
     events = event_nodes_on(base.nodes, node_refs, t)

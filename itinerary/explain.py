@@ -6,6 +6,8 @@ day's hours, too far, no room for lunch, clashing with an event, crowded out by 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .compile import Compiled, event_nodes_on, host_windows_on
 from .load import Loaded
 from .plan import Cause
@@ -17,14 +19,28 @@ from .timeline import format_duration
 
 def explain(compiled: Compiled, loaded: Loaded, node_index: int) -> Cause:
     """The cause as a code with its values; `render.i18n` words it in en, de or fr."""
-    ref = compiled.nodes[node_index]
-    if ref.kind == "event":
-        return _explain_event(compiled, node_index)
-    host = next(h for h in loaded.spec.hosts if h.id == ref.id)
-    return _explain_host(compiled, loaded, host, node_index)
+    return explain_all(compiled, loaded, [node_index])[0]
 
 
-def _explain_event(compiled: Compiled, n: int) -> str:
+def explain_all(compiled: Compiled, loaded: Loaded, node_indices: Sequence[int]) -> list[Cause]:
+    """`explain` for each node, with the lookups every reason needs made once: a plan of 1,000
+    hosts leaves hundreds out, and finding each host and each day's events anew took seconds."""
+    hosts = {h.id: h for h in loaded.spec.hosts}
+    problem = compiled.problem
+    events_on = [
+        event_nodes_on(problem.nodes, compiled.nodes, t) for t in range(len(problem.tracks))
+    ]
+    causes = []
+    for n in node_indices:
+        ref = compiled.nodes[n]
+        if ref.kind == "event":
+            causes.append(_explain_event(compiled, n))
+        else:
+            causes.append(_explain_host(compiled, loaded, hosts[ref.id], n, events_on))
+    return causes
+
+
+def _explain_event(compiled: Compiled, n: int) -> Cause:
     problem = compiled.problem
     for t in problem.allowed_tracks(n):
         if earliest_starts(problem, t, [n], with_breaks=False) is not None:
@@ -32,7 +48,9 @@ def _explain_event(compiled: Compiled, n: int) -> str:
     return Cause(code="event_unreachable")
 
 
-def _explain_host(compiled: Compiled, loaded: Loaded, host: Host, n: int) -> str:
+def _explain_host(
+    compiled: Compiled, loaded: Loaded, host: Host, n: int, events_on: list[list[int]]
+) -> Cause:
     problem = compiled.problem
     node = problem.nodes[n]
     dates = [ref.date for ref in compiled.tracks]
@@ -51,11 +69,11 @@ def _explain_host(compiled: Compiled, loaded: Loaded, host: Host, n: int) -> str
         return _too_far(compiled, n, tracks)
     if not any(earliest_starts(problem, t, [n]) is not None for t in alone):
         return Cause(code="no_lunch_room")
-    with_events = [t for t in alone if _fits_between_events(problem, t, n, compiled)]
+    with_events = [t for t in alone if _fits_between_events(problem, t, n, events_on[t])]
     if not with_events:
         clashes: list[list[str]] = []
         for t in alone:
-            for e in event_nodes_on(compiled.problem.nodes, compiled.nodes, t):
+            for e in events_on[t]:
                 clash = [compiled.nodes[e].id, compiled.tracks[t].date.isoformat()]
                 if clash not in clashes:
                     clashes.append(clash)
@@ -88,8 +106,7 @@ def _too_far(compiled: Compiled, n: int, tracks: tuple[int, ...]) -> Cause:
     return Cause(code="too_far_for_window", args=args)
 
 
-def _fits_between_events(problem: Problem, t: int, n: int, compiled: Compiled) -> bool:
-    events = event_nodes_on(compiled.problem.nodes, compiled.nodes, t)
+def _fits_between_events(problem: Problem, t: int, n: int, events: list[int]) -> bool:
     return any(
         earliest_starts(problem, t, events[:k] + [n] + events[k:], with_breaks=False) is not None
         for k in range(len(events) + 1)

@@ -19,6 +19,7 @@ from .frames import DayFrame, day_frames, overlaps
 from .spec import (
     ARRIVAL_KEY,
     DEPARTURE_KEY,
+    WEEKDAYS,
     VisitSpec,
     format_time_of_day,
     stay_key,
@@ -405,6 +406,7 @@ def semantic_issues(
             )
         if latest is None or b.end > latest[1].end:
             latest = (j, b)
+    out += size_issues(spec)
     return out
 
 
@@ -428,6 +430,43 @@ def _day_hours_issues(spec: VisitSpec) -> list[tuple[Path_, str]]:
                 f"days: {date} would run from {format_time_of_day(start)} to "
                 f"{format_time_of_day(end)}, which leaves it no hours; give it an end after "
                 "its start",
+            )
+        )
+    return out
+
+
+# The largest trip the planner supports (README, "Supported size"), refused beyond, before
+# planning. Within it `plan --time-limit 5` ends on time: its fixed work (start-up, reading the
+# file, the first plan, printing a reason for every host left out) fits in 5 s at 500 hosts over
+# 10 days, not at 1,000 (up to 6.5 s), and a default plan takes seconds and under 200 MB
+# (benchmarks/README.md, "Time limits and the default budget").
+MAX_HOSTS = 500
+MAX_EVENTS = 200
+MAX_VISIT_SLOTS = 5_000  # a host's opening window on one trip day
+
+
+def size_issues(spec: VisitSpec) -> list[tuple[Path_, str]]:
+    """A trip beyond the supported size, located at its `hosts` (or `events`) key."""
+    out: list[tuple[Path_, str]] = []
+    for key, count, limit in (
+        ("hosts", len(spec.hosts), MAX_HOSTS),
+        ("events", len(spec.events), MAX_EVENTS),
+    ):
+        if count > limit:
+            out.append(
+                ((key,), f"{count:,} {key}: the planner supports at most {limit:,} in one trip")
+            )
+    if out:
+        return out
+    slots = visit_slots(spec)
+    if slots > MAX_VISIT_SLOTS:
+        days = len(spec.trip_dates())
+        out.append(
+            (
+                ("hosts",),
+                f"the hosts' opening windows give {slots:,} visit slots over the trip's {days} "
+                f"days (one per window and day); the planner supports at most "
+                f"{MAX_VISIT_SLOTS:,}: plan fewer days or hosts at a time",
             )
         )
     return out
@@ -608,6 +647,31 @@ def _id_issues(spec: VisitSpec, where: Callable[[Path_], str]) -> list[tuple[Pat
 
 def _stay_identity(stay: Any) -> tuple[Any, ...]:
     return (stay.name, tuple(stay.location), stay.address)
+
+
+def visit_slots(spec: VisitSpec) -> int:
+    """The trip's size as the planner sees it: per host and trip day, the host's distinct
+    opening windows that day (one for a host without `open`). Found per weekday and listed date
+    first, so a long `open` list is read once, not once per day."""
+    dates = spec.trip_dates()
+    total = 0
+    for host in spec.hosts:
+        if host.open is None:
+            total += len(dates)
+            continue
+        by_weekday: dict[str, set[tuple[int, int]]] = {}
+        by_date: dict[dt.date, set[tuple[int, int]]] = {}
+        for window in host.open:
+            span = (window.from_, window.to)
+            for day in window.days or ():
+                by_weekday.setdefault(day, set()).add(span)
+            for date in window.dates or ():
+                by_date.setdefault(date, set()).add(span)
+        for date in dates:
+            weekday = by_weekday.get(WEEKDAYS[date.weekday()], set())
+            listed = by_date.get(date)
+            total += len(weekday | listed) if listed else len(weekday)
+    return total
 
 
 def _span(start: dt.datetime, end: dt.datetime) -> str:

@@ -9,6 +9,9 @@ Benchmarks build this type directly, so the CLI and the benchmarks run the very 
 
 from __future__ import annotations
 
+import bisect
+import copy
+import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -57,6 +60,20 @@ class Node:
         day's lunch and journeys were decided around it."""
         return self.required and len(self.windows) == 1 and self.windows[0][0] == self.windows[0][1]
 
+    def first_start(self, ready: int) -> int | None:
+        """The earliest start at or after `ready`, in the first window (in order) still open
+        then: `next((max(ready, a) for a, b in windows if b >= ready), None)`, found by bisection
+        (a node of a 31-day trip has dozens of windows, and the schedule asks this for every
+        visit of every sequence it tries). The first window with b >= ready is the first whose
+        running maximum of ends reaches `ready`."""
+        ends = self._running_ends
+        i = bisect.bisect_left(ends, ready)
+        return None if i == len(ends) else max(ready, self.windows[i][0])
+
+    @functools.cached_property
+    def _running_ends(self) -> list[int]:
+        return list(itertools.accumulate((b for _, b in self.windows), max))
+
     def __post_init__(self) -> None:
         if self.duration < 0 or self.score < 0:
             raise ValueError(f"node {self} has a negative duration or score")
@@ -76,8 +93,12 @@ class Problem:
         n = len(self.travel)
         if any(len(row) != n for row in self.travel):
             raise ValueError("the travel matrix is not square")
-        if any(v < 0 for row in self.travel for v in row):
+        if n and min(map(min, self.travel)) < 0:  # min() in C: a million entries at 1,000 places
             raise ValueError("negative travel time")
+        self._check_references()
+
+    def _check_references(self) -> None:
+        n = len(self.travel)
         places = [nd.place for nd in self.nodes]
         places += [p for t in self.tracks for p in (t.start_place, t.end_place)]
         if any(not 0 <= p < n for p in places):
@@ -90,9 +111,16 @@ class Problem:
     def build(
         travel: Sequence[Sequence[int]], nodes: Sequence[Node], tracks: Sequence[Track]
     ) -> Problem:
-        return Problem(
-            tuple(tuple(int(v) for v in row) for row in travel), tuple(nodes), tuple(tracks)
-        )
+        return Problem(tuple(tuple(map(int, row)) for row in travel), tuple(nodes), tuple(tracks))
+
+    def with_tracks(self, tracks: Sequence[Track]) -> Problem:
+        """This problem with other tracks. The travel matrix, checked when this problem was
+        made, is not checked again: compile's lunch trials make one problem per day, and the
+        proof's re-timing one per step of a bisection, each of the whole matrix."""
+        changed = copy.copy(self)  # a frozen dataclass: copied without __init__
+        object.__setattr__(changed, "tracks", tuple(tracks))
+        changed._check_references()
+        return changed
 
     def allowed_tracks(self, node_index: int) -> tuple[int, ...]:
         node = self.nodes[node_index]
@@ -100,6 +128,11 @@ class Problem:
 
     def max_score(self) -> int:
         return sum(n.score for n in self.nodes)
+
+    def visit_options(self) -> int:
+        """The problem's size as the search sees it: every window of every node (compile makes
+        one per opening window and day), i.e. the candidates the search weighs."""
+        return sum(len(n.windows) for n in self.nodes)
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ def _forward(
         ready = _ready_after_leg(t, problem.travel[place][node.place], brk if gap == leg else None)
         if ready is None:
             return None
-        start = next((max(ready, a) for a, b in node.windows if b >= ready), None)
+        start = node.first_start(ready)
         if start is None:
             return None
         starts.append(start)

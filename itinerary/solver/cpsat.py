@@ -63,6 +63,7 @@ from ortools.sat.python import cp_model
 from ..errors import InternalError
 from ..problem import Problem, Route, Solution, Stop, Track
 from ..schedule import earliest_starts, layout
+from . import Deadline
 from .interrupts import run_stoppable
 
 
@@ -132,14 +133,23 @@ def better(problem: Problem, a: Solution, b: Solution) -> bool:
     return key_a > key_b
 
 
+def may_prove(problem: Problem, params: BoundParams | None = None) -> bool:
+    """Whether `prove_bound` tries this problem at all (a cheap test of its size)."""
+    params = params or BoundParams()
+    return _window_copies(problem, _lanes(problem)) <= params.max_copies
+
+
 def prove_bound(
     problem: Problem,
     params: BoundParams | None = None,
     hint: Solution | None = None,
+    deadline: Deadline | None = None,
 ) -> ScoreBound | None:
     """Prove an upper bound on the score (see the module docstring); None when the problem is
-    too large for both models. With `hint` (a feasible solution), the bound is for schedules
-    serving at least as many required nodes as it does, and the search starts from it."""
+    too large for both models, or `deadline` comes before CP-SAT could start. With `hint` (a
+    feasible solution), the bound is for schedules serving at least as many required nodes as
+    it does, and the search starts from it. CP-SAT stops by `deadline` too, with the bound
+    proven until then."""
     params = params or BoundParams()
     began = time.perf_counter()
     lanes = _lanes(problem)
@@ -150,7 +160,9 @@ def prove_bound(
     # Events the plan attends stay in every schedule considered: the day's lunch and journeys
     # were decided around them, so one is never traded for a must-visit.
     keep = _events_attended(problem, hint) if hint is not None else frozenset()
-    families = _route_families(problem, least, lanes, params.max_labels)
+    families = _route_families(problem, least, lanes, params.max_labels, deadline)
+    if deadline is not None and deadline.passed():
+        return None
     built: _Built
     if families is not None:
         built = _RouteModel(problem, lanes, families, floor, keep)
@@ -168,8 +180,13 @@ def prove_bound(
     solver.parameters.num_workers = params.workers
     solver.parameters.random_seed = params.seed
     solver.parameters.max_deterministic_time = params.deterministic_time
-    if params.time_limit is not None:
-        solver.parameters.max_time_in_seconds = params.time_limit
+    seconds = [params.time_limit] if params.time_limit is not None else []
+    if deadline is not None:
+        seconds.append(deadline.remaining())
+    if seconds:
+        if min(seconds) <= 0:
+            return None
+        solver.parameters.max_time_in_seconds = min(seconds)
     # Bounds as CP-SAT proves them: its final response reads 0 when it stopped before proving
     # any bound (so it cannot be trusted then), this callback never does.
     proven_bounds: list[float] = []
@@ -306,14 +323,19 @@ def _interchangeable(problem: Problem, t: int, u: int) -> bool:
 
 
 def _route_families(
-    problem: Problem, least: _LeastTravel, lanes: list[tuple[int, ...]], max_labels: int
+    problem: Problem,
+    least: _LeastTravel,
+    lanes: list[tuple[int, ...]],
+    max_labels: int,
+    deadline: Deadline | None = None,
 ) -> list[dict[int, tuple[int, ...]]] | None:
     """Per lane, every node set one of its tracks can serve (as a bit mask) with one feasible
-    order; None when that takes more than `max_labels` partial routes in all."""
+    order; None when that takes more than `max_labels` partial routes in all, or goes past
+    `deadline`."""
     families = []
     budget = max_labels
     for lane in lanes:
-        found = _routes_on(problem, least, lane[0], budget)
+        found = _routes_on(problem, least, lane[0], budget, deadline)
         if found is None:
             return None
         family, used = found
@@ -323,7 +345,7 @@ def _route_families(
 
 
 def _routes_on(
-    problem: Problem, least: _LeastTravel, t: int, budget: int
+    problem: Problem, least: _LeastTravel, t: int, budget: int, deadline: Deadline | None = None
 ) -> tuple[dict[int, tuple[int, ...]], int] | None:
     """Label-setting enumeration of the node sets track t can serve: (family, labels used).
 
@@ -391,7 +413,7 @@ def _routes_on(
                         if ready is not None:
                             options.append((True, ready))
                     for now_done, ready in options:
-                        begin = next((max(ready, a) for a, b in node.windows if b >= ready), None)
+                        begin = node.first_start(ready)
                         if begin is None:
                             continue
                         end = begin + node.duration
@@ -403,6 +425,8 @@ def _routes_on(
                             best[now_done] = (end, (*order, n))
                             used += 1
                             if used > budget:
+                                return None
+                            if deadline is not None and used % 1024 == 0 and deadline.passed():
                                 return None
         for labels in following.values():
             # Having taken the break and being free no later beats not having taken it.
@@ -786,8 +810,7 @@ def retime(problem: Problem, t: int, sequence: list[int]) -> Route | None:
         return None
 
     def with_track(new: Track) -> Problem:
-        tracks = (*problem.tracks[:t], new, *problem.tracks[t + 1 :])
-        return Problem(problem.travel, problem.nodes, tracks)
+        return problem.with_tracks((*problem.tracks[:t], new, *problem.tracks[t + 1 :]))
 
     def feasible_leaving(d: int) -> bool:
         return (

@@ -80,14 +80,16 @@ class _Data:
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         tracks = problem.tracks
-        sizes = [abs(v) for row in problem.travel for v in row]
-        sizes += [abs(v) for nd in problem.nodes for w in nd.windows for v in (*w, nd.duration)]
+        n_places = len(problem.travel)
+        travel = np.array(problem.travel, dtype=np.int64).reshape(n_places, n_places)
+        sizes = [abs(v) for nd in problem.nodes for w in nd.windows for v in (*w, nd.duration)]
         sizes += [abs(v) for tr in tracks for v in (tr.earliest_start, tr.latest_end)]
+        sizes += [int(np.abs(travel).max())] if travel.size else []
         small = max(sizes, default=0) < _SMALL_TIMES
         self.times = np.int32 if small else np.int64
         self.infinite = 2**30 if small else _INF  # a shift no insertion reaches
         self.never = -(2**30) if small else _NEG  # a latest time no arrival meets
-        self.travel = np.array(problem.travel, dtype=self.times)
+        self.travel = travel.astype(self.times)
         # travel[a][:, b] gathers a block about three times faster than travel[a[:, None], b];
         # the transposed copy does the same for the legs into given places.
         self.travel_into = np.ascontiguousarray(self.travel.T)
@@ -142,12 +144,13 @@ class _Data:
         for c, n in enumerate(node_of):
             self.copies_of[n].append(c)
         places = sorted({nd.place for nd in nodes})
-        # The nodes nearest to each node, for string removal around a seed.
-        self.neighbours: list[list[int]] = []
-        for node in nodes:
-            row = self.travel[node.place]
-            order = sorted(range(len(nodes)), key=lambda m: (int(row[nodes[m].place]), m))
-            self.neighbours.append(order[:64])
+        # The nodes nearest to each node, for string removal around a seed: by travel, then by
+        # index (a stable sort), the 64 first.
+        node_places = np.array([nd.place for nd in nodes], dtype=np.int64)
+        between = self.travel[node_places[:, None], node_places[None, :]]
+        self.neighbours: list[list[int]] = np.argsort(between, axis=1, kind="stable")[
+            :, :64
+        ].tolist()
         legs = self.travel[np.ix_(places, places)]
         self.mean_leg = float(legs[legs > 0].mean()) if (legs > 0).any() else 1.0
         scores = [nd.score for nd in nodes if nd.score > 0]

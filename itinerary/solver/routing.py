@@ -44,7 +44,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_param
 from ..errors import InternalError
 from ..problem import Problem, Route, Solution, Stop
 from ..schedule import earliest_starts, layout
-from . import Observer, Progress, SolveParams, lns
+from . import Deadline, Observer, Progress, SolveParams, lns
 from .interrupts import Held, held_signals
 
 _MAX_COST = 2**62
@@ -52,6 +52,15 @@ CHECKS_PER_SOLUTION = 1000  # limit checks that count as much work as one soluti
 # The most visits one ruin removes from a route (or around one visit): on long routes a larger
 # ruin costs a longer local search per iteration without leading further.
 MAX_RUIN = 10
+# Above this many visit options (`Problem.visit_options`) there is no OR-Tools polish, whatever
+# the budget: its model alone would take seconds and hundreds of MB (see `solve_routing`). The
+# default work budget stops polishing far below (`SolveParams.full_budget_options`); the TOPTW
+# benchmark's instances, polished within a time limit, have at most 288.
+POLISH_MAX_OPTIONS = 2000
+# Under a deadline the polish is only started when its share of the time is at least this many
+# seconds per pair of visit options (twice what building its model took here: 0.44 s for 2,000
+# options, 1.15 s for 3,600), so that building the model cannot overrun the deadline.
+MODEL_SECONDS_PER_PAIR = 2e-7
 
 
 @dataclass(frozen=True)
@@ -299,12 +308,14 @@ class _Search:
         params: SolveParams,
         observer: Observer | None,
         reported: _Rank | None = None,
-        time_limit: float | None = None,
+        stop: Deadline | None = None,
+        reason: str = "deadline",
     ) -> None:
         """`reported`: the best plan the observer has already been told about, if any;
-        `time_limit`: the seconds this search may take."""
+        `stop`: when this search must end, and `reason` how to say so."""
         self.model, self.params, self.observer = model, params, observer
-        self.deadline = None if time_limit is None else time.monotonic() + time_limit
+        self.deadline = None if stop is None else stop.at
+        self.reason = reason
         self.solutions = 0  # every solution any solve passed through
         self.checks = 0  # limit checks: work done between solutions
         self.best: _Rank | None = None
@@ -380,7 +391,7 @@ class _Search:
         if self.out_of_solutions():
             return f"solution limit ({self.params.solution_limit})"
         if self.deadline is not None:
-            return f"time limit ({self.params.time_limit:g} s)"
+            return self.reason
         return "search exhausted"
 
 
@@ -482,7 +493,9 @@ def _insertion_sequences(problem: Problem) -> list[list[int]]:
     """Cheapest insertion in Python, node by node in `_insertion_order`, each where it adds the
     least travel while `schedule.earliest_starts` says the track stays feasible. At 400 hosts x
     10 days it takes about half a second where OR-Tools' first solution takes several, so the
-    observer gets a complete plan early and the local search a start (benchmarks/README.md)."""
+    observer gets a complete plan early and the local search a start (benchmarks/README.md).
+    It runs to the end under any deadline: a plan is never worse than this one (1.5 s at the
+    supported maximum, 1,000 hosts over 10 days)."""
     travel, nodes = problem.travel, problem.nodes
     sequences: list[list[int]] = [[] for _ in problem.tracks]
     # Per track, when the group is free after each prefix of its sequence if it took no break:
@@ -501,7 +514,7 @@ def _insertion_sequences(problem: Problem) -> list[list[int]]:
             for at in range(len(seq) + 1):
                 a, b = stops[at], stops[at + 1]
                 ready = free_from[t][at] + travel[a][node.place]
-                start = next((max(ready, lo) for lo, hi in node.windows if hi >= ready), None)
+                start = node.first_start(ready)
                 due = track.latest_end if at == len(seq) else nodes[seq[at]].windows[-1][1]
                 if start is None or start + node.duration + travel[node.place][b] > due:
                     continue
@@ -580,14 +593,26 @@ def _transit_rows(
     return time_matrix, cost_matrix
 
 
-def solve_routing(problem: Problem, params: SolveParams, observer: Observer | None) -> Solution:
+def solve_routing(
+    problem: Problem,
+    params: SolveParams,
+    observer: Observer | None,
+    deadline: Deadline | None = None,
+) -> Solution:
     """Cheapest insertion, then ruin and recreate (`lns.improve`), then OR-Tools' local search
     from the best plan found: an iterated local search whose iterations ruin part of the routes
     and let OR-Tools rebuild them, which also reorders visits within a day (2-opt, relocation,
-    exchange) where ruin and recreate only moves whole visits."""
+    exchange) where ruin and recreate only moves whole visits.
+
+    The search stops by `deadline`, or by `params.time_limit` seconds from its start, whichever
+    comes first; ruin and recreate has all but `params.polish_share` of that time."""
     # The insertion plan comes first, before anything is built, so the observer sees a plan
     # within about a second even on the largest trips.
     began = time.monotonic()
+    limit = None if params.time_limit is None else Deadline.within(params.time_limit, began)
+    stop = Deadline.earliest(deadline, limit)
+    # `plan --time-limit S` gives both: S seconds of search, and a deadline for the command.
+    reason = "deadline" if params.time_limit is None else f"time limit ({params.time_limit:g} s)"
     sequences = _insertion_sequences(problem)
     inserted = _sequence_solution(problem, sequences)
     best_rank = _solution_rank(problem, inserted)
@@ -605,22 +630,35 @@ def solve_routing(problem: Problem, params: SolveParams, observer: Observer | No
                 observer(_progress(problem, iterations, best_rank))
 
     lns_stop = ""
-    lns_seconds = (
-        None if params.time_limit is None else params.time_limit * (1 - params.polish_share)
-    )
-    if params.iterations != 0 and lns_seconds != 0 and problem.nodes and problem.tracks:
+    # The OR-Tools model holds two dense matrices over the visit options: at 400 hosts x 10 days
+    # (3,600 options) it takes seconds to build and 0.5 GB, at 1,000 x 10 (8,800) 17 s and 2.7 GB.
+    options = problem.visit_options()
+    polishing = params.solution_limit != 0 and options <= POLISH_MAX_OPTIONS
+    if polishing and stop is not None:
+        polish_seconds = (stop.at - began) * params.polish_share
+        polishing = polish_seconds >= MODEL_SECONDS_PER_PAIR * options**2
+    # The walk's share of the time, measured from the start of the search.
+    walk_share = 1 - params.polish_share if polishing else 1.0
+    walk_seconds = None if stop is None else (stop.at - began) * walk_share
+    if (
+        params.iterations != 0
+        and (walk_seconds is None or walk_seconds > 0)
+        and problem.nodes
+        and problem.tracks
+    ):
 
         def progress() -> float:
             """The share of the ruin-and-recreate budget spent, counted once per iteration."""
             nonlocal iterations, lns_stop
-            if lns_seconds is not None:
-                spent = (time.monotonic() - began) / lns_seconds
+            spent = 0.0
+            if walk_seconds is not None:
+                spent = (time.monotonic() - began) / walk_seconds
                 if spent >= 1.0:
-                    lns_stop = f"time limit ({params.time_limit:g} s)"
-                else:
-                    iterations += 1
+                    lns_stop = reason
+                    return spent
+            if params.iterations is None:
+                iterations += 1
                 return spent
-            assert params.iterations is not None
             if iterations >= params.iterations:
                 lns_stop = f"iteration limit ({params.iterations})"
                 return 1.0
@@ -630,15 +668,17 @@ def solve_routing(problem: Problem, params: SolveParams, observer: Observer | No
                 lns_stop = f"no better plan in {params.walk_patience} iterations"
                 return 1.0
             iterations += 1
-            return iterations / params.iterations
+            if iterations >= params.iterations:
+                lns_stop = f"iteration limit ({params.iterations})"
+            return max(spent, iterations / params.iterations)
 
         lns.improve(problem, sequences, random.Random(params.seed), progress, on_best)
     found = _sequence_solution(problem, best)
-    if params.solution_limit == 0 or (
-        params.time_limit is not None and time.monotonic() - began >= params.time_limit
-    ):
+    if stop is not None and stop.passed():
+        return _finished(found, iterations, lns_stop or reason)
+    if not polishing:
         return _finished(found, iterations, lns_stop or "solution limit (0)")
-    return _polished(problem, params, observer, found, best_rank, iterations, began)
+    return _polished(problem, params, observer, found, best_rank, iterations, stop, reason)
 
 
 def _polished(
@@ -648,17 +688,15 @@ def _polished(
     start: Solution,
     start_rank: _Rank,
     iterations: int,
-    began: float,
+    stop: Deadline | None,
+    stop_reason: str,
 ) -> Solution:
     """OR-Tools' local search from `start`, then iterated: ruin part of the routes, insert a few
     nodes not served, let the local search rebuild; back to the best after a run without gain."""
     weights = Weights.for_problem(problem, params.score_weight * _mean_travel(problem))
     model = _Model(problem, weights)
     routing = model.routing
-    remaining = (
-        None if params.time_limit is None else params.time_limit - (time.monotonic() - began)
-    )
-    search = _Search(model, params, observer, reported=start_rank, time_limit=remaining)
+    search = _Search(model, params, observer, reported=start_rank, stop=stop, reason=stop_reason)
     routing.AddAtSolutionCallback(search.on_solution)
     routing.AddSearchMonitor(routing.solver().CustomLimit(search.limit_check))
     routing.CloseModelWithParameters(search.search_parameters())
