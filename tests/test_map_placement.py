@@ -50,12 +50,7 @@ def brute_force_spread(points: list[Point]) -> list[Point]:
     placed: list[Point] = []
     gap = 2 * svg._RADIUS + 3
     for px, py in points:
-        candidates = [(px, py)] + [
-            (px + ring * gap * math.cos(a), py - ring * gap * math.sin(a))
-            for ring in (1, 2, 3)
-            for a in (0.0, math.pi, math.pi / 2, -math.pi / 2, math.pi / 4, 3 * math.pi / 4)
-        ]
-        for cx, cy in candidates:
+        for cx, cy in svg._spots_around(px, py, gap):
             if all(math.dist((cx, cy), q) >= gap - 0.5 for q in placed):
                 placed.append((cx, cy))
                 break

@@ -427,18 +427,22 @@ def _spread(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
             strays.append(point)
 
     for px, py in points:
-        candidates = [(px, py)] + [
-            (px + ring * gap * math.cos(a), py - ring * gap * math.sin(a))
-            for ring in (1, 2, 3)
-            for a in (0.0, math.pi, math.pi / 2, -math.pi / 2, math.pi / 4, 3 * math.pi / 4)
-        ]
-        for cx, cy in candidates:
+        for cx, cy in _spots_around(px, py, gap):
             if free(cx, cy):
                 place((cx, cy))
                 break
         else:
             place((px, py))
     return placed
+
+
+def _spots_around(px: float, py: float, gap: float) -> list[tuple[float, float]]:
+    """Where a marker may go, best first: its place, then three rings of six spots around it."""
+    return [(px, py)] + [
+        (px + ring * gap * math.cos(a), py - ring * gap * math.sin(a))
+        for ring in (1, 2, 3)
+        for a in (0.0, math.pi, math.pi / 2, -math.pi / 2, math.pi / 4, 3 * math.pi / 4)
+    ]
 
 
 Segment = tuple[float, float, float, float]
