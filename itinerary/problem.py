@@ -4,6 +4,8 @@ Time is in minutes on one absolute axis. A *track* is one (day, group) pair: it 
 place no earlier than `earliest_start` and is back at its end place by `latest_end`. A *node* is
 something to do at a place for `duration` minutes; it may start inside any of its `windows`
 (earliest start, latest start). Breaks (lunch) are taken inside a track where no node is served.
+Rules that span tracks relate nodes wherever they are served: `After` (a node only after another
+has ended) and `OneOf` (at most one of a set; with `must`, exactly one).
 Benchmarks build this type directly, so the CLI and the benchmarks run the very same solver.
 """
 
@@ -84,10 +86,30 @@ class Node:
 
 
 @dataclass(frozen=True)
+class After:
+    """Node `later` is served only if node `earlier` is served too and has ended by the time
+    `later` starts (on an earlier track, or earlier on the same or a parallel one)."""
+
+    earlier: int
+    later: int
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """At most one of `nodes` is served; with `must`, exactly one. A `must` choice left unmet
+    ranks like a required node left out."""
+
+    nodes: tuple[int, ...]
+    must: bool = False
+
+
+@dataclass(frozen=True)
 class Problem:
     travel: tuple[tuple[int, ...], ...]  # minutes, place x place
     nodes: tuple[Node, ...]
     tracks: tuple[Track, ...]
+    after: tuple[After, ...] = ()
+    one_of: tuple[OneOf, ...] = ()
 
     def __post_init__(self) -> None:
         n = len(self.travel)
@@ -106,12 +128,36 @@ class Problem:
         for node in self.nodes:
             if node.tracks is not None and any(not 0 <= t < len(self.tracks) for t in node.tracks):
                 raise ValueError(f"node {node} refers to an unknown track")
+        n_nodes = len(self.nodes)
+        for rule in self.after:
+            if not (0 <= rule.earlier < n_nodes and 0 <= rule.later < n_nodes):
+                raise ValueError(f"{rule} refers to an unknown node")
+            if rule.earlier == rule.later:
+                raise ValueError(f"{rule} puts a node after itself")
+        for choice in self.one_of:
+            if len(set(choice.nodes)) < 2 or any(not 0 <= n < n_nodes for n in choice.nodes):
+                raise ValueError(f"{choice} needs two or more known nodes")
+
+    @property
+    def spans_tracks(self) -> bool:
+        """Whether any rule relates nodes across tracks (`after`, `one_of`)."""
+        return bool(self.after or self.one_of)
 
     @staticmethod
     def build(
-        travel: Sequence[Sequence[int]], nodes: Sequence[Node], tracks: Sequence[Track]
+        travel: Sequence[Sequence[int]],
+        nodes: Sequence[Node],
+        tracks: Sequence[Track],
+        after: Sequence[After] = (),
+        one_of: Sequence[OneOf] = (),
     ) -> Problem:
-        return Problem(tuple(tuple(map(int, row)) for row in travel), tuple(nodes), tuple(tracks))
+        return Problem(
+            tuple(tuple(map(int, row)) for row in travel),
+            tuple(nodes),
+            tuple(tracks),
+            tuple(after),
+            tuple(one_of),
+        )
 
     def with_tracks(self, tracks: Sequence[Track]) -> Problem:
         """This problem with other tracks. The travel matrix, checked when this problem was
@@ -173,5 +219,17 @@ class Solution:
     def missing_required(self, problem: Problem) -> list[int]:
         return [n for n in self.dropped if problem.nodes[n].required]
 
+    def served(self) -> set[int]:
+        return {s.node for r in self.routes for s in r.stops}
+
+    def unmet_choices(self, problem: Problem) -> list[int]:
+        """Indices of the `must` choices (`problem.one_of`) none of whose nodes is served."""
+        served = self.served()
+        return [
+            i
+            for i, choice in enumerate(problem.one_of)
+            if choice.must and not served.intersection(choice.nodes)
+        ]
+
     def is_complete(self, problem: Problem) -> bool:
-        return not self.missing_required(problem)
+        return not self.missing_required(problem) and not self.unmet_choices(problem)
