@@ -194,11 +194,11 @@ def prove_bound(
     # CP-SAT would catch Ctrl-C itself and return as if done; `run_stoppable` stops it instead,
     # and the interrupt ends the command.
     solver.parameters.catch_sigint_signal = False
-    status = run_stoppable(lambda: solver.Solve(built.model), solver.stop_search)
+    status = run_stoppable(lambda: solver.solve(built.model), solver.stop_search)
 
     best: Solution | None = None
     if status == cp_model.MODEL_INVALID:
-        raise InternalError(f"CP-SAT rejects the model: {built.model.Validate()}")
+        raise InternalError(f"CP-SAT rejects the model: {built.model.validate()}")
     if status == cp_model.INFEASIBLE:
         if hint is not None:
             raise InternalError("CP-SAT finds no schedule although the routing solver did")
@@ -206,7 +206,7 @@ def prove_bound(
     else:
         objective_bound = built.trivial_bound
         if status == cp_model.OPTIMAL:
-            objective_bound = round(solver.ObjectiveValue())
+            objective_bound = round(solver.objective_value)
         elif proven_bounds and math.isfinite(proven_bounds[-1]):
             objective_bound = min(objective_bound, math.floor(proven_bounds[-1] + 1e-6))
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -223,7 +223,7 @@ def prove_bound(
         required_floor=floor,
         best=best,
         proven=proven,
-        status=solver.StatusName(status),
+        status=solver.status_name(status),
         method=method,
         size=size,
         wall_seconds=time.perf_counter() - began,
@@ -467,7 +467,7 @@ class _RouteModel:
             for mask, order in family.items():
                 if not mask:
                     continue
-                lit = m.NewBoolVar(f"r{k}_{mask:x}")
+                lit = m.new_bool_var(f"r{k}_{mask:x}")
                 chosen[mask] = lit
                 value = sum(_value(problem, self.weight, n) for n in order)
                 values.append(value * lit)
@@ -477,23 +477,23 @@ class _RouteModel:
             self.choice.append(chosen)
             routes = sum(chosen.values())
             if 0 in family:
-                m.Add(routes <= len(lanes[k]))
+                m.add(routes <= len(lanes[k]))
             else:  # the track cannot stay empty
-                m.Add(routes == len(lanes[k]))
+                m.add(routes == len(lanes[k]))
             lane_values.append(sum(values))
             objective += values
         for n, lits in by_node.items():
             if n in keep:
-                m.AddExactlyOne(lits)
+                m.add_exactly_one(lits)
             else:
-                m.AddAtMostOne(lits)
+                m.add_at_most_one(lits)
         if required_floor:
-            m.Add(sum(required) >= required_floor)
+            m.add(sum(required) >= required_floor)
         for k in range(len(lanes) - 1):
             if len(lanes[k]) == len(lanes[k + 1]) == 1:
                 if _interchangeable(problem, lanes[k][0], lanes[k + 1][0]):
-                    m.Add(lane_values[k] >= lane_values[k + 1])
-        m.Maximize(sum(objective))
+                    m.add(lane_values[k] >= lane_values[k + 1])
+        m.maximize(sum(objective))
 
     def add_hint(self, solution: Solution) -> None:
         lane_of = {t: k for k, ts in enumerate(self.lanes) for t in ts}
@@ -512,13 +512,13 @@ class _RouteModel:
             used.add((k, mask))
         for k, chosen in enumerate(self.choice):
             for mask, lit in chosen.items():
-                self.model.AddHint(lit, (k, mask) in used)
+                self.model.add_hint(lit, (k, mask) in used)
 
     def extract(self, solver: cp_model.CpSolver) -> Solution:
         problem = self.problem
         sequences: dict[int, list[int]] = {t: [] for t in range(len(problem.tracks))}
         for k, chosen in enumerate(self.choice):
-            picked = [self.families[k][mask] for mask, lit in chosen.items() if solver.Value(lit)]
+            picked = [self.families[k][mask] for mask, lit in chosen.items() if solver.value(lit)]
             for t, order in zip(self.lanes[k], picked, strict=False):
                 sequences[t] = list(order)
         return _solution(problem, sequences, "CP-SAT (routes)")
@@ -581,27 +581,27 @@ class _CircuitModel:
         nodes = problem.nodes
         self.weight = problem.max_score() + 1
 
-        self.visit = [m.NewBoolVar(f"v{c}") for c in range(len(copies))]
+        self.visit = [m.new_bool_var(f"v{c}") for c in range(len(copies))]
         by_node: dict[int, list[int]] = {}
         for c, copy in enumerate(copies):
             by_node.setdefault(copy.node, []).append(c)
         self.start: dict[int, cp_model.IntVar] = {}
         for n, cs in by_node.items():
             windows = [[copies[c].earliest, copies[c].latest] for c in cs]
-            self.start[n] = m.NewIntVarFromDomain(cp_model.Domain.FromIntervals(windows), f"s{n}")
+            self.start[n] = m.new_int_var_from_domain(cp_model.Domain.from_intervals(windows), f"s{n}")
             if n in keep:
-                m.AddExactlyOne(self.visit[c] for c in cs)
+                m.add_exactly_one(self.visit[c] for c in cs)
             else:
-                m.AddAtMostOne(self.visit[c] for c in cs)
+                m.add_at_most_one(self.visit[c] for c in cs)
             for c in cs:
-                m.Add(self.start[n] >= copies[c].earliest).OnlyEnforceIf(self.visit[c])
-                m.Add(self.start[n] <= copies[c].latest).OnlyEnforceIf(self.visit[c])
+                m.add(self.start[n] >= copies[c].earliest).only_enforce_if(self.visit[c])
+                m.add(self.start[n] <= copies[c].latest).only_enforce_if(self.visit[c])
         self.trivial_bound = sum(self._value(n) for n in by_node)
 
         required_copies = [c for c, copy in enumerate(copies) if nodes[copy.node].required]
         if required_floor:
-            m.Add(sum(self.visit[c] for c in required_copies) >= required_floor)
-        m.Maximize(sum(self._value(copy.node) * self.visit[c] for c, copy in enumerate(copies)))
+            m.add(sum(self.visit[c] for c in required_copies) >= required_floor)
+        m.maximize(sum(self._value(copy.node) * self.visit[c] for c, copy in enumerate(copies)))
 
         self.lane_copies: list[list[int]] = [[] for _ in lanes]
         for c, copy in enumerate(copies):
@@ -618,7 +618,7 @@ class _CircuitModel:
         for k in range(len(lanes) - 1):
             if len(lanes[k]) == len(lanes[k + 1]) == 1:
                 if _interchangeable(problem, lanes[k][0], lanes[k + 1][0]):
-                    m.Add(self._lane_value(k) >= self._lane_value(k + 1))
+                    m.add(self._lane_value(k) >= self._lane_value(k + 1))
 
     def _value(self, n: int) -> int:
         return _value(self.problem, self.weight, n)
@@ -660,7 +660,7 @@ class _CircuitModel:
             circuit.append((i, i, self.visit[mine[i - 1]].Not()))
 
         def arc(i: int, j: int) -> cp_model.IntVar:
-            lit = m.NewBoolVar(f"a{k}_{i}_{j}")
+            lit = m.new_bool_var(f"a{k}_{i}_{j}")
             arcs[(i, j)] = lit
             circuit.append((i, j, lit))
             return lit
@@ -670,12 +670,12 @@ class _CircuitModel:
             # move of these arcs may be longer (a matrix may break the triangle inequality).
             first = track.earliest_start + travel[track.start_place][place(i)]
             if first > copy_of(i).earliest:
-                m.Add(start(i) >= first).OnlyEnforceIf(arc(depot, i))
+                m.add(start(i) >= first).only_enforce_if(arc(depot, i))
             else:
                 arc(depot, i)
             last = track.latest_end - duration(i) - travel[place(i)][track.end_place]
             if last < copy_of(i).latest:
-                m.Add(start(i) <= last).OnlyEnforceIf(arc(i, depot))
+                m.add(start(i) <= last).only_enforce_if(arc(i, depot))
             else:
                 arc(i, depot)
         for i in range(1, len(mine) + 1):
@@ -685,41 +685,41 @@ class _CircuitModel:
                 leg = duration(i) + travel[place(i)][place(j)]
                 if copy_of(i).earliest + leg > copy_of(j).latest:
                     continue  # no window allows j after i
-                m.Add(start(j) >= start(i) + leg).OnlyEnforceIf(arc(i, j))
+                m.add(start(j) >= start(i) + leg).only_enforce_if(arc(i, j))
 
         if brk is None:
             if routes == 1:
-                empty = m.NewBoolVar(f"empty{k}")
+                empty = m.new_bool_var(f"empty{k}")
                 circuit.append((depot, depot, empty))
                 for c in mine:
-                    m.AddImplication(self.visit[c], empty.Not())
+                    m.add_implication(self.visit[c], empty.Not())
                 if not direct_fits:
-                    m.Add(empty == 0)
-                m.AddCircuit(circuit)
+                    m.add(empty == 0)
+                m.add_circuit(circuit)
             else:
                 used = sum(lit for (i, _), lit in arcs.items() if i == depot)
-                m.Add(used <= routes) if direct_fits else m.Add(used == routes)
-                m.AddMultipleCircuit(circuit)
+                m.add(used <= routes) if direct_fits else m.add(used == routes)
+                m.add_multiple_circuit(circuit)
             self.break_start.append(None)
             return
 
         lo = max(brk.earliest_start, track.earliest_start)
         hi = min(brk.latest_end, track.latest_end) - brk.duration
         if lo > hi:
-            m.AddBoolOr([])  # the break cannot be taken at all: no schedule exists
+            m.add_bool_or([])  # the break cannot be taken at all: no schedule exists
             self.break_start.append(None)
             return
-        b_start = m.NewIntVar(lo, hi, f"b{k}")
+        b_start = m.new_int_var(lo, hi, f"b{k}")
         self.break_start.append(b_start)
         into = {depot: arc(depot, break_index)}
         out = {depot: arc(break_index, depot)}
         for i in range(1, len(mine) + 1):
             if copy_of(i).earliest + duration(i) <= hi:
                 into[i] = arc(i, break_index)
-                m.Add(b_start >= start(i) + duration(i)).OnlyEnforceIf(into[i])
+                m.add(b_start >= start(i) + duration(i)).only_enforce_if(into[i])
             if lo + brk.duration <= copy_of(i).latest:
                 out[i] = arc(break_index, i)
-                m.Add(start(i) >= b_start + brk.duration).OnlyEnforceIf(out[i])
+                m.add(start(i) >= b_start + brk.duration).only_enforce_if(out[i])
 
         # The move from the break's predecessor to its successor, lengthened by the break.
         for i, lit_in in into.items():
@@ -731,10 +731,10 @@ class _CircuitModel:
                 gap = travel[src][dst] + brk.duration
                 free = track.earliest_start if i == depot else start(i) + duration(i)
                 if j == depot:
-                    m.Add(free + gap <= track.latest_end).OnlyEnforceIf([lit_in, lit_out])
+                    m.add(free + gap <= track.latest_end).only_enforce_if([lit_in, lit_out])
                 else:
-                    m.Add(start(j) >= free + gap).OnlyEnforceIf([lit_in, lit_out])
-        m.AddCircuit(circuit)
+                    m.add(start(j) >= free + gap).only_enforce_if([lit_in, lit_out])
+        m.add_circuit(circuit)
 
     def add_hint(self, solution: Solution) -> None:
         """Start the search from a feasible solution: visits, arcs, start times, breaks."""
@@ -770,17 +770,17 @@ class _CircuitModel:
             if len(path) > 1:
                 used[k].update(zip(path, [*path[1:], 0], strict=True))
         for c, lit in enumerate(self.visit):
-            m.AddHint(lit, c in chosen)
+            m.add_hint(lit, c in chosen)
         for route in solution.routes:
             for stop in route.stops:
-                m.AddHint(self.start[stop.node], stop.start)
+                m.add_hint(self.start[stop.node], stop.start)
         for k, at in breaks:
             brk_var = self.break_start[k]
             assert brk_var is not None
-            m.AddHint(brk_var, at)
+            m.add_hint(brk_var, at)
         for k, arcs in enumerate(self.arcs):
             for key, lit in arcs.items():
-                m.AddHint(lit, key in used[k])
+                m.add_hint(lit, key in used[k])
 
     def extract(self, solver: cp_model.CpSolver) -> Solution:
         """The solver's schedule as a Solution, each route re-timed by `retime`."""
@@ -788,7 +788,7 @@ class _CircuitModel:
         sequences: dict[int, list[int]] = {}
         for k, tracks in enumerate(self.lanes):
             mine = self.lane_copies[k]
-            chosen = [key for key, lit in self.arcs[k].items() if solver.BooleanValue(lit)]
+            chosen = [key for key, lit in self.arcs[k].items() if solver.boolean_value(lit)]
             successor = {i: j for i, j in chosen if i != 0}
             firsts = sorted(j for i, j in chosen if i == 0)
             for t in tracks:
