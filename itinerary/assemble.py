@@ -19,7 +19,7 @@ from .plan import (
     Unscheduled,
     VisitItem,
 )
-from .problem import Solution
+from .problem import Problem, Solution
 from .reasons import word_cause
 from .schedule import layout
 from .solver import SolveParams
@@ -30,10 +30,10 @@ def assemble(
     loaded: Loaded,
     solution: Solution,
     params: SolveParams | None = None,
-    bound: int | None = None,
 ) -> Plan:
-    """The plan of `solution`; `bound`, when given, is a proven upper bound on its score (see
-    `solver/cpsat.py`) and makes the plan say whether it is optimal."""
+    """The plan of `solution`; its proven bounds (`Solution.score_bound`, `travel_bound`, see
+    `solver/cpsat.py`), when it has them, make the plan say what is proven: `optimal` only when
+    both the score and the travel are."""
     spec = loaded.spec
     problem = compiled.problem
     local = compiled.clock.local
@@ -171,9 +171,13 @@ def assemble(
         status="complete" if solution.is_complete(problem) else "partial",
         score=solution.score(problem),
         max_score=problem.max_score(),
-        bound=bound,
-        optimal=None if bound is None else solution.score(problem) == bound,
+        bound=solution.score_bound,
+        optimal=_optimal(solution, problem),
         travel_minutes=travel_total,
+        travel_bound=solution.travel_bound,
+        travel_optimal=None
+        if solution.travel_bound is None
+        else travel_total == solution.travel_bound,
         tracks=tracks,
         unscheduled=unscheduled,
         solver=SolverInfo(
@@ -182,4 +186,15 @@ def assemble(
             solution_limit=params.solution_limit,
             time_limit=params.time_limit,
         ),
+    )
+
+
+def _optimal(solution: Solution, problem: Problem) -> bool | None:
+    """True when the score and the travel are both proven best; None when no bound was tried."""
+    if solution.score_bound is None:
+        return None
+    return (
+        solution.score(problem) == solution.score_bound
+        and solution.travel_bound is not None
+        and solution.travel_minutes(problem) == solution.travel_bound
     )

@@ -170,10 +170,15 @@ class Plan(_Model):
     score: int
     max_score: int
     travel_minutes: int
-    # A proven upper bound on `score` (CP-SAT) and whether the plan meets it; absent when no
-    # bound was computed (the problem is too large, or bounds were switched off).
+    # A proven upper bound on `score` (CP-SAT); absent when no bound was computed (the problem
+    # is too large, or bounds were switched off). `optimal`: the score meets it and the travel
+    # is proven shortest too. `travel_bound`: a proven lower bound on the travel minutes of any
+    # plan with this score (present only when the score is proven); `travel_optimal`: the plan
+    # meets it.
     bound: int | None = None
     optimal: bool | None = None
+    travel_bound: int | None = None
+    travel_optimal: bool | None = None
     tracks: list[PlanTrack]
     unscheduled: list[Unscheduled]
     solver: SolverInfo | None = None

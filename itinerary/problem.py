@@ -134,9 +134,18 @@ class Problem:
                 raise ValueError(f"{rule} refers to an unknown node")
             if rule.earlier == rule.later:
                 raise ValueError(f"{rule} puts a node after itself")
+        if self.after and self.tracks_overlap():
+            # Every track is timed on its own (earliest starts); across tracks that run at the
+            # same time an `after` rule would couple their timings, which nothing models yet.
+            raise ValueError("`after` rules need tracks that do not overlap in time")
         for choice in self.one_of:
             if len(set(choice.nodes)) < 2 or any(not 0 <= n < n_nodes for n in choice.nodes):
                 raise ValueError(f"{choice} needs two or more known nodes")
+
+    def tracks_overlap(self) -> bool:
+        """Whether two tracks share any time (parallel groups, identical TOPTW vehicles)."""
+        spans = sorted((t.earliest_start, t.latest_end) for t in self.tracks)
+        return any(b[0] < a[1] for a, b in itertools.pairwise(spans))
 
     @property
     def spans_tracks(self) -> bool:
@@ -203,6 +212,11 @@ class Solution:
     dropped: tuple[int, ...]
     solutions_found: int = 0
     stopped_by: str = ""
+    # What the proof (CP-SAT) showed, when it ran: no feasible solution that ranks as high on
+    # required nodes scores more than `score_bound`; none with this solution's required nodes
+    # and score travels less than `travel_bound` minutes.
+    score_bound: int | None = None
+    travel_bound: int | None = None
 
     def score(self, problem: Problem) -> int:
         return sum(problem.nodes[s.node].score for r in self.routes for s in r.stops)

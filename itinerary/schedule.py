@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .errors import InternalError
-from .problem import Break, Problem, Route
+from .problem import Break, Problem, Route, Stop
 
 
 @dataclass(frozen=True)
@@ -178,3 +178,39 @@ def _place_break(
         if fits(s, due_by[i]) and free_from[i] + travel[i] + L <= due_by[i]:
             return "split", i, s
     raise InternalError(f"no room for the break on track {route.track}: {route}")
+
+
+def timed_route(problem: Problem, t: int, sequence: Sequence[int]) -> Route | None:
+    """The route of `sequence` on track t as every plan shows it: each visit at its earliest
+    start, leaving as late as the first visit allows and back as early as possible, or at the
+    track's bounds where the break needs the room (checked by laying the route out, as the plan
+    checker does); None if the sequence cannot be done."""
+    track = problem.tracks[t]
+    starts = earliest_starts(problem, t, sequence)
+    if starts is None:
+        return None
+    stops = tuple(Stop(n, s) for n, s in zip(sequence, starts, strict=True))
+    if sequence:
+        first, last = problem.nodes[sequence[0]], problem.nodes[sequence[-1]]
+        latest_departure = starts[0] - problem.travel[track.start_place][first.place]
+        free = starts[-1] + last.duration
+        home = free + problem.travel[last.place][track.end_place]
+    else:
+        latest_departure = home = free = track.earliest_start
+    departures = [max(track.earliest_start, latest_departure), track.earliest_start]
+    brk = track.breaks[0] if track.breaks else None
+    arrivals = [home]
+    if brk is not None:
+        arrivals.append(max(home, max(free, brk.earliest_start)) + brk.duration)
+    arrivals.append(track.latest_end)
+    for departure in departures:
+        for arrival in arrivals:
+            if arrival > track.latest_end:
+                continue
+            route = Route(t, departure, arrival, stops)
+            try:
+                layout(problem, route)
+            except InternalError:
+                continue
+            return route
+    raise InternalError(f"no timing found for the feasible route {list(sequence)} on track {t}")

@@ -23,13 +23,19 @@ from conftest import EXAMPLES, FAST, plan_checked
 
 from itinerary.compile import compile_spec
 from itinerary.load import load_spec, load_spec_text
-from itinerary.planner import _prove, make_plan
-from itinerary.problem import Break, Node, Problem, Route, Solution, Track
+from itinerary.planner import make_plan
+from itinerary.problem import After, Break, Node, OneOf, Problem, Route, Solution, Track
 from itinerary.render.i18n import Words
-from itinerary.render.terminal import score_line
+from itinerary.render.terminal import score_line, travel_line
 from itinerary.schedule import earliest_starts
 from itinerary.solver import SolveParams, solve
-from itinerary.solver.cpsat import BoundParams, ScoreBound, prove_bound, required_served
+from itinerary.solver.cpsat import (
+    BoundParams,
+    ScoreBound,
+    better,
+    prove_bound,
+    required_served,
+)
 from itinerary.verify import verify_solution
 
 ROUTES = BoundParams()
@@ -204,7 +210,7 @@ def test_both_models_agree_on_small_random_problems() -> None:
         assert by_routes.objective_bound == by_circuit.objective_bound
 
 
-def test_a_poor_hint_is_improved_and_the_plan_takes_the_better_schedule() -> None:
+def test_a_poor_hint_is_improved_and_cp_sats_schedule_ranks_higher() -> None:
     problem = tiny_problem(random.Random(5))
     nothing = Solution(
         tuple(
@@ -215,12 +221,13 @@ def test_a_poor_hint_is_improved_and_the_plan_takes_the_better_schedule() -> Non
         stopped_by="test",
     )
     assert verify_solution(problem, nothing) == []
-    solution, bound = _prove(problem, nothing, ROUTES)
+    proof = prove_bound(problem, ROUTES, hint=nothing)
+    assert proof is not None and proof.best is not None
+    assert better(problem, proof.best, nothing)
     best = best_by_required(problem)
-    assert bound == best[required_served(problem, solution)]
-    assert solution.score(problem) == bound > 0
-    assert "CP-SAT" in solution.stopped_by
-    assert verify_solution(problem, solution) == []
+    required = required_served(problem, proof.best)
+    assert proof.score_bound(required) == best[required] == proof.best.score(problem) > 0
+    assert verify_solution(problem, proof.best) == []
 
 
 def test_the_bound_for_fewer_required_nodes_than_proven_is_refused() -> None:
@@ -253,6 +260,135 @@ def test_too_large_problems_get_no_bound_quickly() -> None:
     assert time.perf_counter() - began < 0.5
 
 
+# --- travel at the proven score, and the rules that span tracks, against exhaustive search -----
+
+
+def with_cross_track_rules(problem: Problem, rng: random.Random) -> Problem:
+    """`problem` with a random `after` rule and a random `one_of` choice (sometimes `must`)."""
+    n = len(problem.nodes)
+    after = []
+    if rng.random() < 0.6:
+        earlier, later = rng.sample(range(n), 2)
+        after.append(After(earlier, later))
+    one_of = []
+    if rng.random() < 0.6:
+        one_of.append(
+            OneOf(tuple(rng.sample(range(n), rng.randint(2, min(3, n)))), rng.random() < 0.5)
+        )
+    return Problem.build(problem.travel, problem.nodes, problem.tracks, after, one_of)
+
+
+def all_schedules(problem: Problem) -> list[tuple[tuple[int, int, int], int]]:
+    """Every feasible schedule as ((events, required served + must choices met, score), least
+    travel), by exhaustive search over assignments and orders; `after` and `one_of` respected
+    (tracks that do not overlap in time only)."""
+    n, n_tracks = len(problem.nodes), len(problem.tracks)
+    travel = problem.travel
+
+    def path_travel(t: int, order: tuple[int, ...]) -> int:
+        track = problem.tracks[t]
+        places = [track.start_place, *(problem.nodes[i].place for i in order), track.end_place]
+        return sum(travel[a][b] for a, b in itertools.pairwise(places))
+
+    @cache
+    def least(t: int, members: frozenset[int]) -> int | None:
+        found = [
+            path_travel(t, order)
+            for order in itertools.permutations(sorted(members))
+            if earliest_starts(problem, t, order) is not None
+            and all(
+                order.index(rule.earlier) < order.index(rule.later)
+                for rule in problem.after
+                if rule.earlier in members and rule.later in members
+            )
+        ]
+        return min(found) if found else None
+
+    out = []
+    for assignment in itertools.product(range(-1, n_tracks), repeat=n):
+        served = {i for i in range(n) if assignment[i] >= 0}
+        if any(len(served.intersection(c.nodes)) > 1 for c in problem.one_of):
+            continue
+        if any(
+            rule.later in served
+            and (
+                rule.earlier not in served
+                or problem.tracks[assignment[rule.earlier]].earliest_start
+                > problem.tracks[assignment[rule.later]].earliest_start
+            )
+            for rule in problem.after
+        ):
+            continue
+        legs = [
+            least(t, frozenset(i for i in served if assignment[i] == t)) for t in range(n_tracks)
+        ]
+        if any(leg is None for leg in legs):
+            continue
+        events = sum(1 for i in served if problem.nodes[i].fixed)
+        required = sum(1 for i in served if problem.nodes[i].required)
+        required += sum(1 for c in problem.one_of if c.must and served.intersection(c.nodes))
+        score = sum(problem.nodes[i].score for i in served)
+        out.append(((events, required, score), sum(leg for leg in legs if leg is not None)))
+    return out
+
+
+def cross_track_ok(problem: Problem, solution: Solution) -> bool:
+    start = {s.node: s.start for r in solution.routes for s in r.stops}
+    if any(len(set(start).intersection(c.nodes)) > 1 for c in problem.one_of):
+        return False
+    return all(
+        rule.later not in start
+        or (
+            rule.earlier in start
+            and start[rule.earlier] + problem.nodes[rule.earlier].duration <= start[rule.later]
+        )
+        for rule in problem.after
+    )
+
+
+@pytest.mark.parametrize("model", sorted(MODELS))
+@pytest.mark.parametrize("events_first", [False, True])
+@pytest.mark.parametrize("seed", range(30))
+def test_bounds_hold_for_travel_and_rules_that_span_tracks(
+    model: str, events_first: bool, seed: int
+) -> None:
+    rng = random.Random(1000 + seed)
+    problem = tiny_problem(rng)
+    if not problem.tracks_overlap():  # `after` needs tracks one after another
+        problem = with_cross_track_rules(problem, rng)
+    proof = prove_bound(problem, MODELS[model], events_first=events_first)
+    assert proof is not None
+    schedules = all_schedules(problem)
+
+    def key(k: tuple[int, int, int]) -> tuple[int, ...]:
+        return k if events_first else k[1:]
+
+    for (events, required, score), _ in schedules:
+        assert proof.score_bound(required, events if events_first else 0) >= score
+    if proof.best is None:
+        assert not schedules or not proof.proven
+        return
+    assert verify_solution(problem, proof.best) == []
+    assert cross_track_ok(problem, proof.best)
+    if proof.proven:
+        top = max(key(k) for k, _ in schedules)
+        best_key = key(
+            (
+                sum(1 for r in proof.best.routes for s in r.stops if problem.nodes[s.node].fixed),
+                required_served(problem, proof.best),
+                proof.best.score(problem),
+            )
+        )
+        assert best_key == top
+    if proof.travel_bound is not None:
+        assert proof.proven and model == "routes"
+        at_top = [minutes for k, minutes in schedules if key(k) == best_key]
+        # Never above the travel of a feasible schedule that ranks as high, and met by one.
+        assert proof.travel_bound == min(at_top)
+        assert proof.travel_proven == (proof.best.travel_minutes(problem) == proof.travel_bound)
+        assert proof.travel_proven
+
+
 # --- trips: the bundled examples and generated 15 hosts x 3 days ------------------------------
 
 
@@ -267,14 +403,37 @@ def test_bundled_examples_are_proven_optimal(name: str) -> None:
     assert plan.bound == plan.score
     data = json.loads(plan.to_json())
     assert data["bound"] == plan.score and data["optimal"] is True
+    assert data["travel_bound"] == plan.travel_minutes and data["travel_optimal"] is True
+    w = Words("en")
+    assert travel_line(plan, w).endswith(", shortest possible")
 
 
 @pytest.mark.parametrize("name", ["its-owl-week.yaml", "limoges-symposium.yaml"])
-def test_a_plan_takes_cp_sats_schedule_when_the_routing_search_stops_early(name: str) -> None:
+def test_the_examples_are_proven_before_any_search(name: str) -> None:
+    # Even with no search budget at all, the proof that runs first gives the optimal plan.
     first_solution_only = SolveParams(iterations=0, solution_limit=1, patience=None)
     plan = plan_checked(load_spec(EXAMPLES / name), first_solution_only)
-    assert plan.solver is not None and "CP-SAT found a higher score" in plan.solver.stopped_by
+    assert plan.solver is not None
+    assert plan.solver.stopped_by == "CP-SAT proved it optimal in score and travel"
     assert plan.optimal is True and plan.bound == plan.score
+    assert plan.travel_optimal is True and plan.travel_bound == plan.travel_minutes
+
+
+def test_when_only_the_score_is_proven_first_the_search_runs_and_cp_sat_competes() -> None:
+    # The circuit model proves the score but not the travel: the search runs, and whichever of
+    # its plan and CP-SAT's ranks higher is kept, with the first proof's bound.
+    loaded = load_spec(EXAMPLES / "limoges-symposium.yaml")
+    no_search = SolveParams(iterations=0, solution_limit=0)
+    plan = make_plan(loaded, no_search, bound=CIRCUIT)
+    assert plan.solver is not None and "CP-SAT's schedule ranks higher" in plan.solver.stopped_by
+    assert plan.bound == plan.score and plan.travel_bound is None
+    assert plan.optimal is False and plan.travel_optimal is None
+    w = Words("en")
+    assert plan.score < plan.max_score  # Legrand is left out
+    assert score_line(plan, w) == (
+        f"{plan.score} (highest possible; all hosts together would be {plan.max_score})"
+    )
+    assert travel_line(plan, w).endswith(", not proven shortest")
 
 
 def test_a_bound_not_reached_within_the_budget_reads_at_most() -> None:

@@ -25,7 +25,7 @@ from ..plan import (
 from ..spec import Contact
 from . import RenderOptions
 from .i18n import Words, clock, clock_range
-from .terminal import score_line
+from .terminal import score_line, travel_proof
 
 Kind = Literal["start", "travel", "visit", "lunch", "event", "end"]
 StopKind = Literal["base", "visit", "event"]
@@ -207,7 +207,7 @@ def _summary(plan: Plan, w: Words, organiser: bool) -> tuple[Fact, ...]:
         visits,
         Fact(w["hosts_unscheduled"], str(left)),
         Fact(w["score"], score_line(plan, w)),
-        Fact(w["total_travel"], travel),
+        Fact(w["total_travel"], travel + travel_proof(plan, w, lambda m: duration(m, w))),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from rich.console import Console, Group
 from rich.table import Table
@@ -53,16 +54,42 @@ def _activity(item: object, w: Words, day: dt.date) -> tuple[str, str, str, str]
 
 
 def score_line(plan: Plan, w: Words) -> str:
-    """'455 of 455 (optimal)', '300 (optimal; all hosts together would be 330)',
-    '260 of at most 280', or '260 of 330' when no bound was proven."""
-    if plan.optimal and plan.score == plan.max_score:
-        return f"{w.fmt('score_of', score=plan.score, max_score=plan.max_score)} ({w['optimal']})"
-    if plan.optimal:
-        # Not "300 of 330 (optimal)": that reads as if 330 were reachable.
-        return w.fmt("score_optimal", score=plan.score, max_score=plan.max_score)
+    """'455 of 455 (optimal)' (score and travel proven), '300 (optimal; all hosts together
+    would be 330)', '455 of 455 (highest possible)' (the score proven, not the travel), '260 of
+    at most 280', or '260 of 330' when no bound was proven."""
+    if plan.bound is not None and plan.score == plan.bound:
+        if plan.optimal:
+            if plan.score == plan.max_score:
+                score = w.fmt("score_of", score=plan.score, max_score=plan.max_score)
+                return f"{score} ({w['optimal']})"
+            # Not "300 of 330 (optimal)": that reads as if 330 were reachable.
+            return w.fmt("score_optimal", score=plan.score, max_score=plan.max_score)
+        if plan.score == plan.max_score:
+            return w.fmt("score_best", score=plan.score, max_score=plan.max_score)
+        return w.fmt("score_best_of", score=plan.score, max_score=plan.max_score)
     if plan.bound is not None:
         return w.fmt("score_at_most", score=plan.score, bound=plan.bound)
     return w.fmt("score_of", score=plan.score, max_score=plan.max_score)
+
+
+def travel_line(plan: Plan, w: Words) -> str:
+    """'10h24 (624 min), shortest possible', '…, at least 9h50 possible', '…, not proven
+    shortest' (a bound was tried), or '10h24 (624 min)' when none was."""
+    total = f"{format_duration(plan.travel_minutes)} ({plan.travel_minutes} {w['minutes']})"
+    return total + travel_proof(plan, w, format_duration)
+
+
+def travel_proof(plan: Plan, w: Words, duration: Callable[[int], str] = format_duration) -> str:
+    """What is proven about the plan's travel, to follow its total: ', shortest possible', ',
+    at least 9h50 possible', ', not proven shortest', or '' when no bound was tried."""
+    if plan.travel_optimal:
+        return f", {w['travel_shortest']}"
+    if plan.travel_bound is not None:
+        return f", {w.fmt('travel_at_least', bound=duration(plan.travel_bound))}"
+    if plan.bound is not None and not plan.optimal:
+        # (A plan saved before travel was proven may say `optimal` of its score alone.)
+        return f", {w['travel_unproven']}"
+    return ""
 
 
 def plan_renderable(plan: Plan, lang: Language | None = None) -> Group:
@@ -92,10 +119,7 @@ def plan_renderable(plan: Plan, lang: Language | None = None) -> Group:
         w["hosts_unscheduled"], str(sum(1 for u in plan.unscheduled if u.kind == "host"))
     )
     summary.add_row(w["score"], score_line(plan, w))
-    summary.add_row(
-        w["total_travel"],
-        f"{format_duration(plan.travel_minutes)} ({plan.travel_minutes} {w['minutes']})",
-    )
+    summary.add_row(w["total_travel"], travel_line(plan, w))
     parts.append(summary)
     if plan.unscheduled:
         left = Table(title=w["unscheduled"], title_justify="left")

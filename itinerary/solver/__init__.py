@@ -10,8 +10,12 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from ..problem import Problem, Solution
+
+if TYPE_CHECKING:
+    from .cpsat import BoundParams
 
 
 @dataclass(frozen=True)
@@ -163,13 +167,14 @@ def solve(
     params: SolveParams | None = None,
     observer: Observer | None = None,
     deadline: Deadline | None = None,
+    bound: BoundParams | None = None,
 ) -> Solution:
-    """The best plan found within `params` (and by `deadline`, when given: the search then
-    stops there, whatever its own budget)."""
-    from .routing import solve_routing
+    """The best plan found within `params` (and by `deadline`, when given: every stage then
+    stops there, whatever its own budget). With `bound`, CP-SAT proves bounds on its score and
+    travel where the problem is small enough, first of all (`pipeline.py`)."""
+    from .pipeline import run
 
-    params = (params or SolveParams()).for_problem(problem)
-    return solve_routing(problem, params, observer, deadline)
+    return run(problem, (params or SolveParams()).for_problem(problem), observer, deadline, bound)
 
 
 __all__ = ["Deadline", "Observer", "Progress", "SolveParams", "solve"]

@@ -12,19 +12,26 @@ required nodes scores more than B**. For a plan serving R required nodes with sc
 - S < B: "score S of at most B": a better plan may exist, or the search ran out of its budget
   before it could rule one out.
 
-Optimality is about the score only; travel, the routing solver's third criterion, is not proven
-minimal. Both models below state the Problem's rules exactly (the rules of `schedule.py`, the plan
-checker and `verify.py`), so the bound is never below the score of a feasible schedule;
-tests/test_cpsat.py checks this against exhaustive search.
+*Travel.* The route model ranks travel too: every enumerated node set carries its order of least
+travel (the enumeration keeps a Pareto front of (free time, travel) per partial route, so that
+order is exact), and CP-SAT maximises objective * span - travel (span above any total travel),
+i.e. the objective first, then the least travel. The result is
+`travel_bound`: **no feasible schedule with the same events, required nodes and score travels
+less**; a plan meeting it is optimal in score and travel. The circuit model proves no travel.
+
+Both models state the Problem's rules exactly (the rules of `schedule.py`, the plan checker and
+`verify.py`), the rules that span tracks (`after`, `one_of`) included, so the bounds are never
+beaten by a feasible schedule; tests/test_cpsat.py checks this against exhaustive search.
 
 Two exact models; the first that fits its budget is used:
 
 1. *Routes* (trip-sized problems). Per track, every set of nodes it can serve is enumerated by a
    label-setting search over partial routes (node set, last node, break taken or not) that keeps
-   the earliest finish per label, which is exact because every constraint is a release time or a
-   deadline (see `schedule.earliest_starts`). CP-SAT then picks one route per track, each node at
-   most once: a set-packing model whose linear relaxation is tight, so trips of 15 hosts over 3
-   days are proven in well under a second. If the enumeration exceeds `max_labels`, model 2.
+   the labels no other is free earlier and travelled less than, which is exact because every
+   constraint is a release time or a deadline (see `schedule.earliest_starts`). CP-SAT then
+   picks one route per track, each node at most once: a set-packing model whose linear
+   relaxation is tight, so trips of 15 hosts over 3 days are proven in well under a second. If
+   the enumeration exceeds `max_labels` (or `after` rules meet a lane of several tracks), model 2.
 2. *Circuit* (larger problems, e.g. the TOPTW benchmark). A *copy* is (node, window, lane) where
    the window can be reached from the start and left in time to get back; at most one copy per
    node is served. Per lane one circuit over its depot, copies and break; an arc i -> j forces
@@ -39,15 +46,17 @@ Two exact models; the first that fits its budget is used:
    window allows are left out. (A cut "visits plus the travel of the arcs used fit the span" was
    measured and left out: it made proofs slower, 68 vs 59 units over 12 test problems.)
 
-Both maximise W * (required nodes served) + score with W = total score + 1, subject to serving at
-least `required_floor` required nodes (the count of the plan being judged) and every fixed-time
-event that plan attends (an event is never traded for a must-visit: the day's lunch was decided
-around it).
+Both maximise W * (required nodes served and `must` choices met) + score with W = total score
++ 1, subject to serving at least `required_floor` of them (the count of the plan being judged)
+and every fixed-time event that plan attends (an event is never traded for a must-visit: the
+day's lunch was decided around it). Without a plan to judge (the proof that runs before any
+search), fixed-time events weigh E > W times all required nodes instead, which ranks schedules
+as `Rank` does.
 
 The search is reproducible: one worker, a fixed seed, and a limit in CP-SAT's deterministic time
 (a count of work, not seconds), so the same problem gives the same bound on every machine. The
 routing solution, when given, is the hint CP-SAT starts from, and the best schedule CP-SAT finds
-is returned, re-timed to leave as late and come back as early as it allows.
+is returned, timed as every plan is (`schedule.timed_route`).
 """
 
 from __future__ import annotations
@@ -55,14 +64,14 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 from ortools.sat.python import cp_model
 
 from ..errors import InternalError
-from ..problem import Problem, Route, Solution, Stop, Track
-from ..schedule import earliest_starts, layout
+from ..problem import Problem, Solution
+from ..schedule import earliest_starts, layout, timed_route
 from . import Deadline
 from .interrupts import run_stoppable
 
@@ -91,32 +100,49 @@ class BoundParams:
 
 @dataclass(frozen=True)
 class ScoreBound:
-    """The proof: `score_bound(r)` bounds every feasible schedule serving >= r required nodes."""
+    """The proof: `score_bound(r)` bounds every feasible schedule serving >= r required nodes;
+    `travel_bound` the travel of every feasible schedule that ranks as high as `best`."""
 
-    objective_bound: int  # upper bound on W * required served + score; < 0: nothing is feasible
+    objective_bound: int  # upper bound on the weighted objective; < 0: nothing is feasible
     weight: int  # W: one required node outweighs the whole score
     required_floor: int  # the model only considered schedules serving at least this many
-    best: Solution | None  # the best schedule CP-SAT found (serving >= required_floor), re-timed
+    best: Solution | None  # the best schedule CP-SAT found (serving >= required_floor)
     proven: bool  # the best schedule meets the bound: optimal in the sense of the module docstring
     status: str  # CP-SAT's status name
     method: str  # "routes" or "circuit"
     size: int  # routes enumerated, or copies in the circuit model
     wall_seconds: float
     deterministic_time: float
+    event_weight: int = 0  # E: with `events_first`, one fixed-time event outweighs the rest
+    # A proven lower bound on the travel minutes of any feasible schedule that serves the same
+    # events, required nodes and score as `best` (its score proven optimal); None when the
+    # score is not proven or the travel was not tried (the circuit model, no work left).
+    travel_bound: int | None = None
+    travel_proven: bool = False  # `best`'s travel meets `travel_bound`
 
-    def score_bound(self, required_served: int) -> int:
+    def score_bound(self, required_served: int, events_served: int = 0) -> int:
         """No feasible schedule serving at least `required_served` required nodes (and at least
-        `required_floor`) scores more than this."""
+        `required_floor`), and at least `events_served` fixed-time events, scores more than
+        this."""
         if required_served < self.required_floor:
             raise ValueError(
                 f"the bound was proven for schedules serving >= {self.required_floor} required "
                 f"nodes, not {required_served}"
             )
-        return self.objective_bound - self.weight * required_served
+        return (
+            self.objective_bound - self.weight * required_served - self.event_weight * events_served
+        )
 
 
 def required_served(problem: Problem, solution: Solution) -> int:
-    return sum(1 for r in solution.routes for s in r.stops if problem.nodes[s.node].required)
+    """Required nodes served and `must` choices met: what ranks above the score."""
+    served = sum(1 for r in solution.routes for s in r.stops if problem.nodes[s.node].required)
+    musts = sum(1 for c in problem.one_of if c.must)
+    return served + musts - len(solution.unmet_choices(problem))
+
+
+def events_served(problem: Problem, solution: Solution) -> int:
+    return len(_events_attended(problem, solution))
 
 
 def _events_attended(problem: Problem, solution: Solution) -> frozenset[int]:
@@ -127,10 +153,18 @@ def _events_attended(problem: Problem, solution: Solution) -> frozenset[int]:
 
 
 def better(problem: Problem, a: Solution, b: Solution) -> bool:
-    """Whether `a` ranks above `b`: fixed-time events served, then required nodes, then score."""
-    key_a = (len(_events_attended(problem, a)), required_served(problem, a), a.score(problem))
-    key_b = (len(_events_attended(problem, b)), required_served(problem, b), b.score(problem))
-    return key_a > key_b
+    """Whether `a` ranks above `b`: fixed-time events served, then required nodes, then score,
+    then less travel."""
+    return _key(problem, a) > _key(problem, b)
+
+
+def _key(problem: Problem, s: Solution) -> tuple[int, int, int, int]:
+    return (
+        len(_events_attended(problem, s)),
+        required_served(problem, s),
+        s.score(problem),
+        -s.travel_minutes(problem),
+    )
 
 
 def may_prove(problem: Problem, params: BoundParams | None = None) -> bool:
@@ -144,12 +178,20 @@ def prove_bound(
     params: BoundParams | None = None,
     hint: Solution | None = None,
     deadline: Deadline | None = None,
+    *,
+    events_first: bool = False,
+    travel: bool = True,
 ) -> ScoreBound | None:
     """Prove an upper bound on the score (see the module docstring); None when the problem is
     too large for both models, or `deadline` comes before CP-SAT could start. With `hint` (a
     feasible solution), the bound is for schedules serving at least as many required nodes as
     it does, and the search starts from it. CP-SAT stops by `deadline` too, with the bound
-    proven until then."""
+    proven until then.
+
+    `events_first` (used without a hint, when the proof runs before any search): the objective
+    ranks fixed-time events above the other required nodes, as `Rank` does. `travel`: the route
+    model minimises travel after the objective and, where the objective is proven, proves a
+    lower bound on the travel at it (`travel_bound`)."""
     params = params or BoundParams()
     began = time.perf_counter()
     lanes = _lanes(problem)
@@ -160,43 +202,45 @@ def prove_bound(
     # Events the plan attends stay in every schedule considered: the day's lunch and journeys
     # were decided around them, so one is never traded for a must-visit.
     keep = _events_attended(problem, hint) if hint is not None else frozenset()
-    families = _route_families(problem, least, lanes, params.max_labels, deadline)
+    weights = _Weights.of(problem, events_first)
+    families = None
+    if _route_model_fits(problem, lanes):
+        families = _route_families(problem, least, lanes, params.max_labels, deadline)
     if deadline is not None and deadline.passed():
         return None
     built: _Built
     if families is not None:
-        built = _RouteModel(problem, lanes, families, floor, keep)
+        built = _RouteModel(problem, lanes, families, floor, keep, weights)
         method, size = "routes", sum(len(f) for f in families)
     else:
         copies = _copies(problem, least, lanes)
         if len(copies) > params.max_circuit_copies:
             return None
-        built = _CircuitModel(problem, lanes, copies, floor, keep)
+        built = _CircuitModel(problem, lanes, copies, floor, keep, weights)
         method, size = "circuit", len(copies)
     if hint is not None:
         built.add_hint(hint)
 
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = params.workers
-    solver.parameters.random_seed = params.seed
-    solver.parameters.max_deterministic_time = params.deterministic_time
-    seconds = [params.time_limit] if params.time_limit is not None else []
-    if deadline is not None:
-        seconds.append(deadline.remaining())
-    if seconds:
-        if min(seconds) <= 0:
-            return None
-        solver.parameters.max_time_in_seconds = min(seconds)
+    # Travel (route model only): one solve maximises objective * span - travel, with span above
+    # any total travel, which ranks exactly as the objective first and less travel second. It
+    # costs no more work than the objective alone did on generated trips of 15-25 hosts, where
+    # a second solve at the fixed optimum took 2-7 times the first.
+    span = built.travel_span() if travel and isinstance(built, _RouteModel) else 0
+    if span:
+        assert isinstance(built, _RouteModel)
+        built.model.maximize(built.objective * span - built.travel)
+
+    solver = _solver(params, params.deterministic_time, deadline)
+    if solver is None:
+        return None
     # Bounds as CP-SAT proves them: its final response reads 0 when it stopped before proving
     # any bound (so it cannot be trusted then), this callback never does.
     proven_bounds: list[float] = []
     solver.best_bound_callback = proven_bounds.append
-    # CP-SAT would catch Ctrl-C itself and return as if done; `run_stoppable` stops it instead,
-    # and the interrupt ends the command.
-    solver.parameters.catch_sigint_signal = False
     status = run_stoppable(lambda: solver.solve(built.model), solver.stop_search)
 
     best: Solution | None = None
+    combined: int | None = None  # a proven upper bound on objective * span - travel
     if status == cp_model.MODEL_INVALID:
         raise InternalError(f"CP-SAT rejects the model: {built.model.validate()}")
     if status == cp_model.INFEASIBLE:
@@ -206,20 +250,30 @@ def prove_bound(
     else:
         objective_bound = built.trivial_bound
         if status == cp_model.OPTIMAL:
-            objective_bound = round(solver.objective_value)
+            combined = round(solver.objective_value)
         elif proven_bounds and math.isfinite(proven_bounds[-1]):
-            objective_bound = min(objective_bound, math.floor(proven_bounds[-1] + 1e-6))
+            combined = math.floor(proven_bounds[-1] + 1e-6)
+        if combined is not None:
+            # With travel >= 0 and < span: objective <= (combined + travel) / span.
+            lifted = -(-combined // span) if span else combined
+            objective_bound = min(objective_bound, lifted)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             best = built.extract(solver)
     proven = status == cp_model.INFEASIBLE
+    travel_bound: int | None = None
     if best is not None:
-        value = built.weight * required_served(problem, best) + best.score(problem)
+        value = _objective_value(problem, weights, best)
         if value > objective_bound:
             raise InternalError(f"CP-SAT's schedule ({value}) beats its bound ({objective_bound})")
         proven = value == objective_bound
+        if proven and span and combined is not None:
+            # Every schedule of this objective value travels at least value * span - combined.
+            travel_bound = max(0, value * span - combined)
+            if best.travel_minutes(problem) < travel_bound:
+                raise InternalError("CP-SAT's schedule travels less than its proven bound")
     return ScoreBound(
         objective_bound=objective_bound,
-        weight=built.weight,
+        weight=weights.required,
         required_floor=floor,
         best=best,
         proven=proven,
@@ -228,13 +282,49 @@ def prove_bound(
         size=size,
         wall_seconds=time.perf_counter() - began,
         deterministic_time=solver.deterministic_time,
+        event_weight=weights.event,
+        travel_bound=travel_bound,
+        travel_proven=travel_bound is not None
+        and best is not None
+        and best.travel_minutes(problem) == travel_bound,
     )
+
+
+def _solver(
+    params: BoundParams, work: float, deadline: Deadline | None
+) -> cp_model.CpSolver | None:
+    """A reproducible CP-SAT solver for `work` units of deterministic time (and by `deadline`);
+    None when no time or work is left."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = params.workers
+    solver.parameters.random_seed = params.seed
+    if work <= 0:
+        return None
+    solver.parameters.max_deterministic_time = work
+    seconds = [params.time_limit] if params.time_limit is not None else []
+    if deadline is not None:
+        seconds.append(deadline.remaining())
+    if seconds:
+        if min(seconds) <= 0:
+            return None
+        solver.parameters.max_time_in_seconds = min(seconds)
+    # CP-SAT would catch Ctrl-C itself and return as if done; `run_stoppable` stops it instead,
+    # and the interrupt ends the command.
+    solver.parameters.catch_sigint_signal = False
+    return solver
+
+
+def _objective_value(problem: Problem, weights: _Weights, solution: Solution) -> int:
+    served = [s.node for r in solution.routes for s in r.stops]
+    met = sum(1 for c in problem.one_of if c.must) - len(solution.unmet_choices(problem))
+    return sum(weights.value(problem, n) for n in served) + weights.required * met
 
 
 class _Built(Protocol):
     model: cp_model.CpModel
     weight: int
     trivial_bound: int
+    objective: cp_model.LinearExpr
 
     def add_hint(self, solution: Solution) -> None: ...
 
@@ -305,9 +395,28 @@ def _dijkstra(cost: Callable[[int, int], int], n: int, source: int) -> list[int]
     return [int(d) for d in dist]
 
 
-def _value(problem: Problem, weight: int, n: int) -> int:
-    node = problem.nodes[n]
-    return node.score + (weight if node.required else 0)
+@dataclass(frozen=True)
+class _Weights:
+    """The objective's weights, so that one integer ranks schedules as `Rank` does: a required
+    node served (or a `must` choice met) is worth more than the whole score; with `event` set,
+    a fixed-time event served is worth more than all required nodes and the score together."""
+
+    required: int
+    event: int = 0
+
+    @staticmethod
+    def of(problem: Problem, events_first: bool = False) -> _Weights:
+        required = problem.max_score() + 1
+        if not events_first:
+            return _Weights(required)
+        musts = sum(n.required for n in problem.nodes) + sum(c.must for c in problem.one_of)
+        return _Weights(required, required * (musts + 1))
+
+    def value(self, problem: Problem, n: int) -> int:
+        node = problem.nodes[n]
+        return (
+            node.score + (self.required if node.required else 0) + (self.event if node.fixed else 0)
+        )
 
 
 def _interchangeable(problem: Problem, t: int, u: int) -> bool:
@@ -328,10 +437,10 @@ def _route_families(
     lanes: list[tuple[int, ...]],
     max_labels: int,
     deadline: Deadline | None = None,
-) -> list[dict[int, tuple[int, ...]]] | None:
-    """Per lane, every node set one of its tracks can serve (as a bit mask) with one feasible
-    order; None when that takes more than `max_labels` partial routes in all, or goes past
-    `deadline`."""
+) -> list[dict[int, tuple[tuple[int, ...], int]]] | None:
+    """Per lane, every node set one of its tracks can serve (as a bit mask) with its order of
+    least travel and that travel; None when that takes more than `max_labels` partial routes in
+    all, or goes past `deadline`."""
     families = []
     budget = max_labels
     for lane in lanes:
@@ -346,22 +455,33 @@ def _route_families(
 
 def _routes_on(
     problem: Problem, least: _LeastTravel, t: int, budget: int, deadline: Deadline | None = None
-) -> tuple[dict[int, tuple[int, ...]], int] | None:
-    """Label-setting enumeration of the node sets track t can serve: (family, labels used).
+) -> tuple[dict[int, tuple[tuple[int, ...], int]], int] | None:
+    """Label-setting enumeration of the node sets track t can serve: (family, labels used), the
+    family mapping each node set (a bit mask) to its order of least travel and that travel
+    (from the track's start place to its end place).
 
-    A label is a partial route (node set, last node, break taken): the earliest time the group is
-    free after it, and the order that achieves it. Moves follow `schedule._forward` exactly: the
-    next visit starts at the earliest window start it can reach, and the break, if not taken yet,
-    may be taken on the move (at the place left, on the way, or on arrival). Taking it before the
-    first move or after the last is never better than taking it on that move, so those are not
-    separate cases. Labels that could no longer get back in time are dropped, measured by the
-    least travel over any path, so none that could complete is lost.
+    A label is a partial route (node set, last node, break taken) with the time the group is
+    free after it, its travel so far and the order that achieves both. Moves follow
+    `schedule._forward` exactly: the next visit starts at the earliest window start it can
+    reach, and the break, if not taken yet, may be taken on the move (at the place left, on the
+    way, or on arrival). Taking it before the first move or after the last is never better than
+    taking it on that move, so those are not separate cases. A label is dropped when another of
+    the same node set and last node, with the break taken if it has, is free no later and has
+    travelled no more (every later move is then open to that one too, at no more travel): the
+    labels kept form a Pareto front, so the least travel of each node set is exact, and so is
+    the set of node sets. Labels that could no longer get back in time are dropped, measured by
+    the least travel over any path, so none that could complete is lost. With `problem.after`,
+    a node is not added after one that must follow it.
     """
     track = problem.tracks[t]
     brk = track.breaks[0] if track.breaks else None
     travel = problem.travel
     nodes = problem.nodes
     candidates = [n for n in range(len(nodes)) if t in problem.allowed_tracks(n)]
+    # `later` in a mask forbids adding `earlier` after it (the order would break the rule).
+    followers: dict[int, int] = {}
+    for rule in problem.after:
+        followers[rule.earlier] = followers.get(rule.earlier, 0) | 1 << rule.later
 
     def with_break(free: int, move: int) -> int | None:
         """When the group is ready at the destination if it takes the break on this move."""
@@ -386,54 +506,85 @@ def _routes_on(
         ready = free + move if done else with_break(free, move)
         return ready is not None and ready <= track.latest_end
 
-    family: dict[int, tuple[int, ...]] = {}
+    Label = tuple[int, int, tuple[int, ...]]  # (free from, travel so far, order)
+    family: dict[int, tuple[tuple[int, ...], int]] = {}
     start_done = brk is None
-    # (node mask, last node or -1) -> {break taken: (free from, order)}
-    level: dict[tuple[int, int], dict[bool, tuple[int, tuple[int, ...]]]] = {
-        (0, -1): {start_done: (track.earliest_start, ())}
+    # (node mask, last node or -1) -> {break taken: Pareto front of labels, by free time}
+    level: dict[tuple[int, int], dict[bool, list[Label]]] = {
+        (0, -1): {start_done: [(track.earliest_start, 0, ())]}
     }
     used = 1
     if used > budget:
         return None
     while level:
-        following: dict[tuple[int, int], dict[bool, tuple[int, tuple[int, ...]]]] = {}
-        for (mask, last), labels in level.items():
+        following: dict[tuple[int, int], dict[bool, list[Label]]] = {}
+        for (mask, last), fronts in level.items():
             place = track.start_place if last < 0 else nodes[last].place
-            for done, (free, order) in labels.items():
-                if mask not in family and home(place, free, done):
-                    family[mask] = order
-                for n in candidates:
-                    if mask >> n & 1:
-                        continue
-                    node = nodes[n]
-                    move = travel[place][node.place]
-                    options = [(done, free + move)]
-                    if not done:
-                        ready = with_break(free, move)
-                        if ready is not None:
-                            options.append((True, ready))
-                    for now_done, ready in options:
-                        begin = node.first_start(ready)
-                        if begin is None:
+            back = travel[place][track.end_place]
+            for done, front in fronts.items():
+                for free, moved, order in front:
+                    if home(place, free, done):
+                        known = family.get(mask)
+                        if known is None or moved + back < known[1]:
+                            family[mask] = (order, moved + back)
+                    for n in candidates:
+                        if mask >> n & 1 or mask & followers.get(n, 0):
                             continue
-                        end = begin + node.duration
-                        if not can_finish(node.place, end, now_done):
-                            continue
-                        key = (mask | 1 << n, n)
-                        best = following.setdefault(key, {})
-                        if now_done not in best or end < best[now_done][0]:
-                            best[now_done] = (end, (*order, n))
+                        node = nodes[n]
+                        move = travel[place][node.place]
+                        options = [(done, free + move)]
+                        if not done:
+                            ready = with_break(free, move)
+                            if ready is not None:
+                                options.append((True, ready))
+                        for now_done, ready in options:
+                            begin = node.first_start(ready)
+                            if begin is None:
+                                continue
+                            end = begin + node.duration
+                            if not can_finish(node.place, end, now_done):
+                                continue
+                            label = (end, moved + move, (*order, n))
+                            kept = following.setdefault((mask | 1 << n, n), {})
+                            if _dominated(kept, now_done, label):
+                                continue
+                            _add(kept, now_done, label)
                             used += 1
                             if used > budget:
                                 return None
                             if deadline is not None and used % 1024 == 0 and deadline.passed():
                                 return None
-        for labels in following.values():
-            # Having taken the break and being free no later beats not having taken it.
-            if True in labels and False in labels and labels[True][0] <= labels[False][0]:
-                del labels[False]
         level = following
     return family, used
+
+
+def _dominated(
+    fronts: dict[bool, list[tuple[int, int, tuple[int, ...]]]],
+    done: bool,
+    label: tuple[int, int, tuple[int, ...]],
+) -> bool:
+    """Whether a kept label is free no later and has travelled no more (one that has taken the
+    break counts for one that has not)."""
+    free, moved, _ = label
+    for taken in (True,) if done else (False, True):
+        for other_free, other_moved, _ in fronts.get(taken, ()):
+            if other_free <= free and other_moved <= moved:
+                return True
+    return False
+
+
+def _add(
+    fronts: dict[bool, list[tuple[int, int, tuple[int, ...]]]],
+    done: bool,
+    label: tuple[int, int, tuple[int, ...]],
+) -> None:
+    """Keep `label` (not dominated) and drop the labels it dominates."""
+    free, moved, _ = label
+    for taken in (False, True) if done else (False,):
+        front = fronts.get(taken)
+        if front:
+            front[:] = [x for x in front if not (free <= x[0] and moved <= x[1])]
+    fronts.setdefault(done, []).append(label)
 
 
 class _RouteModel:
@@ -443,57 +594,97 @@ class _RouteModel:
         self,
         problem: Problem,
         lanes: list[tuple[int, ...]],
-        families: list[dict[int, tuple[int, ...]]],
+        families: list[dict[int, tuple[tuple[int, ...], int]]],
         required_floor: int,
         keep: frozenset[int] = frozenset(),
+        weights: _Weights | None = None,
     ) -> None:
         self.problem = problem
         self.lanes = lanes
         self.families = families
         self.model = m = cp_model.CpModel()
-        self.weight = problem.max_score() + 1
-        servable = {n for family in families for order in family.values() for n in order}
-        self.trivial_bound = sum(_value(problem, self.weight, n) for n in servable)
+        self.weights = weights = weights or _Weights.of(problem)
+        self.weight = weights.required
+        servable = {n for family in families for order, _ in family.values() for n in order}
+        self.trivial_bound = sum(
+            weights.value(problem, n) for n in servable
+        ) + weights.required * sum(1 for c in problem.one_of if c.must)
 
         # Per lane: a literal per non-empty route; the empty route needs none.
         self.choice: list[dict[int, cp_model.IntVar]] = []
         by_node: dict[int, list[cp_model.IntVar]] = {}
+        on_track_of: dict[int, list[tuple[int, cp_model.IntVar]]] = {}  # node -> (lane, literal)
         lane_values = []
-        objective = []
-        required = []
+        objective: list[cp_model.LinearExprT] = []
+        required: list[cp_model.LinearExprT] = []
+        travel: list[cp_model.LinearExprT] = []
         for k, family in enumerate(families):
             chosen = {}
             values = []
-            for mask, order in family.items():
+            for mask, (order, minutes) in family.items():
                 if not mask:
                     continue
                 lit = m.new_bool_var(f"r{k}_{mask:x}")
                 chosen[mask] = lit
-                value = sum(_value(problem, self.weight, n) for n in order)
+                value = sum(weights.value(problem, n) for n in order)
                 values.append(value * lit)
                 required.append(sum(problem.nodes[n].required for n in order) * lit)
+                travel.append(minutes * lit)
                 for n in order:
                     by_node.setdefault(n, []).append(lit)
+                    on_track_of.setdefault(n, []).append((k, lit))
             self.choice.append(chosen)
             routes = sum(chosen.values())
             if 0 in family:
                 m.add(routes <= len(lanes[k]))
+                empty_minutes = family[0][1]
+                travel.append(empty_minutes * (len(lanes[k]) - routes))
             else:  # the track cannot stay empty
                 m.add(routes == len(lanes[k]))
             lane_values.append(sum(values))
             objective += values
+        served = {n: sum(lits) for n, lits in by_node.items()}
         for n, lits in by_node.items():
             if n in keep:
                 m.add_exactly_one(lits)
             else:
                 m.add_at_most_one(lits)
+        for choice in problem.one_of:
+            taken = sum(served.get(n, 0) for n in choice.nodes)
+            m.add(taken <= 1)
+            if choice.must:
+                objective.append(weights.required * taken)
+                required.append(taken)
+        # `after` (the enumeration keeps the order within a route): a route serving the later
+        # node needs a route serving the earlier one on its own track or on a track that ends
+        # before its track begins (`_route_model_fits` admits no other layout).
+        for rule in problem.after:
+            earlier = on_track_of.get(rule.earlier, [])
+            for k, lit in on_track_of.get(rule.later, []):
+                begins = problem.tracks[lanes[k][0]].earliest_start
+                before = [
+                    other
+                    for j, other in earlier
+                    if j == k or problem.tracks[lanes[j][0]].latest_end <= begins
+                ]
+                m.add(sum(before) >= lit)
         if required_floor:
             m.add(sum(required) >= required_floor)
         for k in range(len(lanes) - 1):
             if len(lanes[k]) == len(lanes[k + 1]) == 1:
                 if _interchangeable(problem, lanes[k][0], lanes[k + 1][0]):
                     m.add(lane_values[k] >= lane_values[k + 1])
-        m.maximize(sum(objective))
+        self.objective = cp_model.LinearExpr.sum(objective)
+        self.travel = cp_model.LinearExpr.sum(travel)
+        m.maximize(self.objective)
+
+    def travel_span(self) -> int:
+        """More than any total travel a choice of routes can have."""
+        return 1 + sum(
+            len(lane) * max(minutes for _, minutes in family.values())
+            for lane, family in zip(self.lanes, self.families, strict=True)
+            if family
+        )
 
     def add_hint(self, solution: Solution) -> None:
         lane_of = {t: k for k, ts in enumerate(self.lanes) for t in ts}
@@ -503,7 +694,12 @@ class _RouteModel:
             k = lane_of[route.track]
             if mask not in self.families[k]:
                 order = [s.node for s in route.stops]
-                if earliest_starts(self.problem, route.track, order) is not None:
+                if earliest_starts(self.problem, route.track, order) is not None and not any(
+                    mask >> rule.later & 1
+                    and mask >> rule.earlier & 1
+                    and order.index(rule.later) < order.index(rule.earlier)
+                    for rule in self.problem.after
+                ):
                     raise InternalError(
                         f"the route enumeration missed the feasible route {order} on track "
                         f"{route.track}"
@@ -518,16 +714,26 @@ class _RouteModel:
         problem = self.problem
         sequences: dict[int, list[int]] = {t: [] for t in range(len(problem.tracks))}
         for k, chosen in enumerate(self.choice):
-            picked = [self.families[k][mask] for mask, lit in chosen.items() if solver.value(lit)]
+            picked = [
+                self.families[k][mask][0] for mask, lit in chosen.items() if solver.value(lit)
+            ]
             for t, order in zip(self.lanes[k], picked, strict=False):
                 sequences[t] = list(order)
         return _solution(problem, sequences, "CP-SAT (routes)")
 
 
+def _route_model_fits(problem: Problem, lanes: list[tuple[int, ...]]) -> bool:
+    """Whether the route model states `problem.after` exactly: it knows the order within a
+    route, and across tracks whether one ends before the other begins, which is all there is
+    when tracks do not overlap in time (`Problem` requires that of `after`); a lane of several
+    tracks would hide which of them serves the earlier node."""
+    return not problem.after or all(len(lane) == 1 for lane in lanes)
+
+
 def _solution(problem: Problem, sequences: dict[int, list[int]], by: str) -> Solution:
     routes = []
     for t in range(len(problem.tracks)):
-        route = retime(problem, t, sequences[t])
+        route = timed_route(problem, t, sequences[t])
         if route is None:
             raise InternalError(f"CP-SAT's sequence {sequences[t]} on track {t} is infeasible")
         routes.append(route)
@@ -572,6 +778,7 @@ class _CircuitModel:
         copies: list[_Copy],
         required_floor: int,
         keep: frozenset[int] = frozenset(),
+        weights: _Weights | None = None,
     ) -> None:
         self.problem = problem
         self.lanes = lanes
@@ -579,7 +786,8 @@ class _CircuitModel:
         self.model = cp_model.CpModel()
         m = self.model
         nodes = problem.nodes
-        self.weight = problem.max_score() + 1
+        self.weights = weights = weights or _Weights.of(problem)
+        self.weight = weights.required
 
         self.visit = [m.new_bool_var(f"v{c}") for c in range(len(copies))]
         by_node: dict[int, list[int]] = {}
@@ -588,7 +796,8 @@ class _CircuitModel:
         self.start: dict[int, cp_model.IntVar] = {}
         for n, cs in by_node.items():
             windows = [[copies[c].earliest, copies[c].latest] for c in cs]
-            self.start[n] = m.new_int_var_from_domain(cp_model.Domain.from_intervals(windows), f"s{n}")
+            domain = cp_model.Domain.from_intervals(windows)
+            self.start[n] = m.new_int_var_from_domain(domain, f"s{n}")
             if n in keep:
                 m.add_exactly_one(self.visit[c] for c in cs)
             else:
@@ -596,12 +805,37 @@ class _CircuitModel:
             for c in cs:
                 m.add(self.start[n] >= copies[c].earliest).only_enforce_if(self.visit[c])
                 m.add(self.start[n] <= copies[c].latest).only_enforce_if(self.visit[c])
-        self.trivial_bound = sum(self._value(n) for n in by_node)
+        musts = [c for c in problem.one_of if c.must]
+        self.trivial_bound = sum(self._value(n) for n in by_node) + weights.required * len(musts)
 
-        required_copies = [c for c, copy in enumerate(copies) if nodes[copy.node].required]
+        served = {n: sum(self.visit[c] for c in cs) for n, cs in by_node.items()}
+        objective: list[cp_model.LinearExprT] = [
+            self._value(copy.node) * self.visit[c] for c, copy in enumerate(copies)
+        ]
+        required: list[cp_model.LinearExprT] = [
+            self.visit[c] for c, copy in enumerate(copies) if nodes[copy.node].required
+        ]
+        for choice in problem.one_of:
+            taken = sum(served.get(n, 0) for n in choice.nodes)
+            m.add(taken <= 1)
+            if choice.must:
+                objective.append(weights.required * taken)
+                required.append(taken)
+        for rule in problem.after:
+            if rule.later not in by_node:
+                continue
+            if rule.earlier not in by_node:
+                m.add(served[rule.later] == 0)
+                continue
+            later = m.new_bool_var(f"served{rule.later}")
+            m.add(served[rule.later] == later)
+            m.add(served[rule.earlier] >= later)
+            ended = self.start[rule.earlier] + nodes[rule.earlier].duration
+            m.add(self.start[rule.later] >= ended).only_enforce_if(later)
         if required_floor:
-            m.add(sum(self.visit[c] for c in required_copies) >= required_floor)
-        m.maximize(sum(self._value(copy.node) * self.visit[c] for c, copy in enumerate(copies)))
+            m.add(sum(required) >= required_floor)
+        self.objective = cp_model.LinearExpr.sum(objective)
+        m.maximize(self.objective)
 
         self.lane_copies: list[list[int]] = [[] for _ in lanes]
         for c, copy in enumerate(copies):
@@ -621,7 +855,7 @@ class _CircuitModel:
                     m.add(self._lane_value(k) >= self._lane_value(k + 1))
 
     def _value(self, n: int) -> int:
-        return _value(self.problem, self.weight, n)
+        return self.weights.value(self.problem, n)
 
     def _lane_value(self, k: int) -> cp_model.LinearExprT:
         return sum(self._value(self.copies[c].node) * self.visit[c] for c in self.lane_copies[k])
@@ -783,7 +1017,7 @@ class _CircuitModel:
                 m.add_hint(lit, key in used[k])
 
     def extract(self, solver: cp_model.CpSolver) -> Solution:
-        """The solver's schedule as a Solution, each route re-timed by `retime`."""
+        """The solver's schedule as a Solution, each route timed by `schedule.timed_route`."""
         problem = self.problem
         sequences: dict[int, list[int]] = {}
         for k, tracks in enumerate(self.lanes):
@@ -800,41 +1034,3 @@ class _CircuitModel:
                         sequences[t].append(self.copies[mine[i - 1]].node)
                     i = successor[i]
         return _solution(problem, sequences, "CP-SAT (circuit)")
-
-
-def retime(problem: Problem, t: int, sequence: list[int]) -> Route | None:
-    """The sequence on track t, leaving as late and back as early as it allows (as the routing
-    solver's finalizer does); None if it cannot be done at all."""
-    track = problem.tracks[t]
-    if earliest_starts(problem, t, sequence) is None:
-        return None
-
-    def with_track(new: Track) -> Problem:
-        return problem.with_tracks((*problem.tracks[:t], new, *problem.tracks[t + 1 :]))
-
-    def feasible_leaving(d: int) -> bool:
-        return (
-            earliest_starts(with_track(replace(track, earliest_start=d)), t, sequence) is not None
-        )
-
-    lo, hi = track.earliest_start, track.latest_end  # feasible_leaving(lo) holds
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        lo, hi = (mid, hi) if feasible_leaving(mid) else (lo, mid - 1)
-    departure = lo
-    leaving = replace(track, earliest_start=departure)
-
-    def feasible_back_by(a: int) -> bool:
-        back = replace(leaving, latest_end=a)
-        return earliest_starts(with_track(back), t, sequence) is not None
-
-    lo, hi = departure, track.latest_end  # feasible_back_by(hi) holds
-    while lo < hi:
-        mid = (lo + hi) // 2
-        lo, hi = (lo, mid) if feasible_back_by(mid) else (mid + 1, hi)
-    arrival = lo
-    # Time the stops within exactly these bounds, so the break found for them fits too.
-    starts = earliest_starts(with_track(replace(leaving, latest_end=arrival)), t, sequence)
-    assert starts is not None
-    stops = tuple(Stop(n, s) for n, s in zip(sequence, starts, strict=True))
-    return Route(t, departure, arrival, stops)

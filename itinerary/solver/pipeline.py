@@ -1,0 +1,125 @@
+"""The solver's stages in order, and the choice between them: the one way a Problem is solved.
+
+    prove first ─▶ (proven in score and travel: done)
+        │ otherwise
+        ▼
+    construct (insertion) ─▶ walk (ruin and recreate) ─▶ polish (OR-Tools) ─▶ prove afterwards
+
+*Prove first.* On a problem the CP-SAT route model can take (trip-sized: `cpsat.may_prove`),
+the proof runs before any search: it maximises the rank (fixed-time events, then required nodes
+and `must` choices, then score) and, once that is proven, minimises travel at it. When both are
+proven the plan is optimal in score and travel and the search is skipped: on the bundled
+examples this takes a fraction of a second where the search takes seconds.
+
+*Search.* Otherwise the search (`routing.solve_routing`: the insertion plan, the walk, the
+OR-Tools polish) runs on its budget, and the proof runs afterwards from its plan, as a hint:
+its bound then covers schedules serving as many required nodes, and it may find a better
+schedule. When the first proof proved the score but ran out of work on travel, its schedule
+competes with the search's and its bounds stand, so the proof does not run twice.
+
+Every stage is bounded by counts of work (reproducible), or by a `Deadline`, and the best
+solution by `cpsat.better` (the rank, travel last) is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..errors import InternalError
+from ..problem import Problem, Solution
+from . import Deadline, Observer, Progress, SolveParams
+from .cpsat import BoundParams, ScoreBound, better, events_served, may_prove, prove_bound
+from .cpsat import required_served as _required_served
+from .routing import solve_routing
+
+# Under a deadline: the share of the time kept for the proof after the search, when the problem
+# is small enough to try one (the search gives back what it does not use).
+PROOF_SHARE = 0.25
+
+
+def run(
+    problem: Problem,
+    params: SolveParams,
+    observer: Observer | None = None,
+    deadline: Deadline | None = None,
+    bound: BoundParams | None = None,
+) -> Solution:
+    """The best solution of `problem` (see the module docstring); with `bound`, proven bounds
+    on its score and travel in `Solution.score_bound` / `travel_bound` where CP-SAT got them.
+    `params` is the final budget (`SolveParams.for_problem` already applied)."""
+    proving = bound is not None and may_prove(problem, bound)
+    if not proving or bound is None:
+        return solve_routing(problem, params, observer, deadline)
+
+    first = prove_bound(problem, bound, deadline=deadline, events_first=True)
+    if first is not None and first.best is not None and first.proven and first.travel_proven:
+        if observer is not None:
+            observer(_progress(problem, first.best, proving=True))
+        return _with_bounds(
+            problem,
+            replace(first.best, stopped_by="CP-SAT proved it optimal in score and travel"),
+            first,
+        )
+
+    search_deadline = None if deadline is None else deadline.part(1 - PROOF_SHARE)
+    found = solve_routing(problem, params, observer, search_deadline)
+    if first is not None and first.proven:
+        # The score is proven; only the travel ran out of work. Its bounds stand for whichever
+        # schedule ranks higher.
+        chosen = found
+        if first.best is not None and better(problem, first.best, found):
+            chosen = replace(
+                first.best,
+                solutions_found=found.solutions_found,
+                stopped_by=f"{found.stopped_by}; CP-SAT's schedule ranks higher",
+            )
+        return _with_bounds(problem, chosen, first)
+    if observer is not None:
+        observer(_progress(problem, found, proving=True))
+    after = prove_bound(problem, bound, hint=found, deadline=deadline)
+    if after is None:
+        return found
+    chosen = found
+    if after.best is not None and better(problem, after.best, found):
+        chosen = replace(
+            after.best,
+            solutions_found=found.solutions_found,
+            stopped_by=f"{found.stopped_by}; then CP-SAT found a better schedule",
+        )
+    return _with_bounds(problem, chosen, after)
+
+
+def _with_bounds(problem: Problem, solution: Solution, proof: ScoreBound) -> Solution:
+    """`solution` with what `proof` shows about it: the score bound for its required nodes and
+    events, and the travel bound when it ranks with the proof's best schedule."""
+    required = _required_served(problem, solution)
+    if required < proof.required_floor:
+        return solution  # the proof is about schedules serving more required nodes
+    events = events_served(problem, solution) if proof.event_weight else 0
+    score_bound = proof.score_bound(required, events)
+    if solution.score(problem) > score_bound:
+        raise InternalError(f"the score {solution.score(problem)} beats its bound {score_bound}")
+    travel_bound = None
+    best = proof.best
+    if (
+        proof.travel_bound is not None
+        and best is not None
+        and _required_served(problem, best) == required
+        and events_served(problem, best) == events_served(problem, solution)
+        and best.score(problem) == solution.score(problem)
+    ):
+        travel_bound = proof.travel_bound
+        if solution.travel_minutes(problem) < travel_bound:
+            raise InternalError("the plan travels less than its proven bound")
+    return replace(solution, score_bound=score_bound, travel_bound=travel_bound)
+
+
+def _progress(problem: Problem, solution: Solution, *, proving: bool) -> Progress:
+    return Progress(
+        solutions=solution.solutions_found,
+        score=solution.score(problem),
+        max_score=problem.max_score(),
+        missing_required=len(solution.missing_required(problem)),
+        travel_minutes=solution.travel_minutes(problem),
+        proving=proving,
+    )
