@@ -52,6 +52,7 @@ def assemble(
         items: list = []
         for seg in segments:
             if seg.kind == "travel":
+                assert seg.from_place is not None and seg.to_place is not None  # set on travel
                 a, b = compiled.places[seg.from_place], compiled.places[seg.to_place]
                 travel_total += seg.end - seg.start
                 items.append(
@@ -77,6 +78,7 @@ def assemble(
                     )
                 )
             else:
+                assert seg.node is not None  # the remaining kind, "visit", always has its node
                 node_ref = compiled.nodes[seg.node]
                 if node_ref.kind == "host":
                     host = hosts[node_ref.id]

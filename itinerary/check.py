@@ -11,11 +11,13 @@ import datetime as dt
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel
+
 from .load import Loaded
-from .plan import EndItem, EventItem, LunchItem, Plan, StartItem, TravelItem, VisitItem
+from .plan import EndItem, EventItem, Item, LunchItem, Plan, StartItem, TravelItem, VisitItem
 from .spec import ARRIVAL_KEY, DEPARTURE_KEY, VisitSpec, stay_key
 
 
@@ -29,6 +31,7 @@ class Violation:
 
 
 _UTC = dt.UTC
+_M = TypeVar("_M", bound=BaseModel)
 _TIME_FIELDS = ("time", "start", "end")
 
 
@@ -43,7 +46,7 @@ def _at(naive: dt.datetime, tz: ZoneInfo) -> dt.datetime:
     return naive.replace(tzinfo=tz).astimezone(_UTC)
 
 
-def _in_utc(item: Any) -> Any:
+def _in_utc(item: _M) -> _M:
     update = {f: getattr(item, f).astimezone(_UTC) for f in _TIME_FIELDS if hasattr(item, f)}
     return item.model_copy(update=update)
 
@@ -100,23 +103,25 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
             for t in _times(item):
                 if t.tzinfo is None or t.utcoffset() != t.astimezone(tz).utcoffset():
                     bad(f"{t.isoformat()} does not carry the trip time zone's UTC offset")
-        items = [_in_utc(i) for i in items]
+        start_item, end_item = _in_utc(items[0]), _in_utc(items[-1])
+        items = [start_item, *(_in_utc(i) for i in items[1:-1]), end_item]
         # chronology
-        clock = items[0].time
+        clock = start_item.time
         for item in items[1:-1]:
-            start, end = item.start, item.end  # type: ignore[union-attr]
+            if isinstance(item, StartItem | EndItem):
+                continue  # reported above; it has a time, not a start and an end
+            start, end = item.start, item.end
             if start < clock:
                 bad(f"{item.type} at {hm(start)} overlaps what comes before (until {hm(clock)})")
             if end < start:
                 bad(f"{item.type} ends before it starts")
             clock = max(clock, end)
-        if items[-1].time < clock:
-            bad(f"the day ends at {hm(items[-1].time)}, before its last item ends ({hm(clock)})")
+        if end_item.time < clock:
+            bad(f"the day ends at {hm(end_item.time)}, before its last item ends ({hm(clock)})")
 
         # day bounds and start/end places
         first, last = track.date == dates[0], track.date == dates[-1]
         exp_start, exp_end = _expected_places(spec, track.date, first, last)
-        start_item, end_item = items[0], items[-1]
         if start_item.key != exp_start:
             bad(f"starts at {start_item.key}, expected {exp_start}")
         if end_item.key != exp_end:
@@ -138,7 +143,6 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                 earliest = latest - direct
             else:
                 latest = earliest + direct
-        start_item, end_item = items[0], items[-1]
         if start_item.time < earliest:
             bad(f"starts at {hm(start_item.time)}, before the day may start ({hm(earliest)})")
         if end_item.time > latest:
@@ -181,7 +185,7 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                         f"{here if heading is None else 'on the way'}"
                     )
                 continue
-            key = item.key if isinstance(item, EndItem) else item.id  # type: ignore[union-attr]
+            key = item.key if isinstance(item, StartItem | EndItem) else item.id
             if key not in places:
                 bad(f"unknown place {key}")
                 continue
@@ -252,13 +256,17 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
     for before, after in itertools.pairwise(plan.tracks):
         if len(before.items) < 2 or len(after.items) < 2:
             continue
-        end, start = before.items[-1], after.items[0]
-        if isinstance(end, EndItem) and isinstance(start, StartItem) and end.time > start.time:
+        ending, beginning = before.items[-1], after.items[0]
+        if (
+            isinstance(ending, EndItem)
+            and isinstance(beginning, StartItem)
+            and ending.time > beginning.time
+        ):
             out.append(
                 Violation(
                     f"{after.date}/{after.group}",
-                    f"begins at {start.time.astimezone(tz):%Y-%m-%d %H:%M}, before the day "
-                    f"before ends ({end.time.astimezone(tz):%Y-%m-%d %H:%M})",
+                    f"begins at {beginning.time.astimezone(tz):%Y-%m-%d %H:%M}, before the day "
+                    f"before ends ({ending.time.astimezone(tz):%Y-%m-%d %H:%M})",
                 )
             )
 
@@ -292,10 +300,10 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
     return out
 
 
-def _times(item: object) -> list[dt.datetime]:
+def _times(item: Item) -> list[dt.datetime]:
     if isinstance(item, StartItem | EndItem):
         return [item.time]
-    return [item.start, item.end]  # type: ignore[attr-defined]
+    return [item.start, item.end]
 
 
 def _places(spec: VisitSpec) -> dict[str, tuple[float, float]]:

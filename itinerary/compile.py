@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from .frames import Place, day_bounds, day_frames
 from .load import Loaded
@@ -30,7 +31,7 @@ class TrackRef:
 
 @dataclass(frozen=True)
 class NodeRef:
-    kind: str  # "host" | "event"
+    kind: Literal["host", "event"]
     id: str
 
 

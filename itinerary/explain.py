@@ -100,10 +100,13 @@ def _too_far(compiled: Compiled, n: int, tracks: tuple[int, ...]) -> Cause:
     back = problem.travel[node.place][track.end_place]
     start_name = compiled.places[track.start_place].name
     if there + node.duration + back > track.latest_end - track.earliest_start:
-        args = {"place": start_name, "travel": format_duration(there + back)}
-        return Cause(code="too_far_for_day", args=args)
-    args = {"place": start_name, "travel": format_duration(there)}
-    return Cause(code="too_far_for_window", args=args)
+        return Cause(
+            code="too_far_for_day",
+            args={"place": start_name, "travel": format_duration(there + back)},
+        )
+    return Cause(
+        code="too_far_for_window", args={"place": start_name, "travel": format_duration(there)}
+    )
 
 
 def _fits_between_events(problem: Problem, t: int, n: int, events: list[int]) -> bool:

@@ -7,14 +7,14 @@ carries what they need (addresses, contacts, languages, the delegation).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from .spec import Contact, Language, check_timezone
 from .spec import Location as Location
 
-FORMAT = "itinerary-plan/1"
+FORMAT: Final = "itinerary-plan/1"
 
 
 class _Model(BaseModel):

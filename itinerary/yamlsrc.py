@@ -183,11 +183,13 @@ class _Loader(yaml.SafeLoader):
                     # YAML says the non-specific tag '!' makes a scalar plain text;
                     # PyYAML's parser marks it implicit and would resolve "! 12" to 12.
                     event.implicit = (False, False)
-                node: Node = self.compose_scalar_node(None)
+                # types-PyYAML types the anchor argument as a dict; PyYAML takes the anchor's
+                # name or None (and None registers nothing).
+                node: Node = self.compose_scalar_node(None)  # type: ignore[arg-type]
             elif isinstance(event, SequenceStartEvent):
-                node = self.compose_sequence_node(None)
+                node = self.compose_sequence_node(None)  # type: ignore[arg-type]
             else:
-                node = self.compose_mapping_node(None)
+                node = self.compose_mapping_node(None)  # type: ignore[arg-type]
             self.ascend_resolver()
         finally:
             if nested:
@@ -202,9 +204,9 @@ _Loader.add_implicit_resolver(_FLOAT, _FLOAT_RE, list("-+0123456789."))
 _Loader.add_implicit_resolver(_MERGE, _MERGE_RE, ["<"])
 
 if yaml.__with_libyaml__:
-    from yaml.cyaml import CParser
+    from yaml._yaml import CParser  # what yaml.cyaml re-exports (its stubs do not)
 
-    class _FastLoader(CParser, _Loader):  # type: ignore[misc]
+    class _FastLoader(CParser, _Loader):
         """The same composer and resolvers over libyaml's parser, which is many times faster
         on big trips. For any problem the pure-Python loader reads the text again, so messages
         stay as they are; and it alone reads texts with tabs or byte-order marks, which libyaml
@@ -395,6 +397,7 @@ def _compose(loader_class: type[_Loader], text: str) -> tuple[Node, _Converter, 
         if loader.check_event(StreamEndEvent):
             raise _Problem(1, "the file is empty")
         root = loader.compose_document()
+        assert root is not None  # our compose_node always returns a node; the stubs allow None
         if not loader.check_event(StreamEndEvent):
             raise _Problem(_line(loader.peek_event()), "only one YAML document is allowed")
         converter = _Converter(loader)

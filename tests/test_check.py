@@ -282,3 +282,19 @@ def test_end_item_after_the_days_end(plan: Plan, loaded: Loaded) -> None:
         f"({day_end // 60:02d}:{day_end % 60:02d})",
     )
     assert v.where == f"{track['date']}/all"
+
+
+@pytest.mark.parametrize("position", [0, -1])
+def test_start_or_end_item_in_the_middle_of_a_day(
+    plan: Plan, loaded: Loaded, position: int
+) -> None:
+    """Reported as a violation; the checker used to fail on it (a start or end item has a time,
+    not a start and an end, nor an id)."""
+
+    def edit(data: Data) -> None:
+        day = data["tracks"][0]["items"]
+        day.insert(len(day) // 2, dict(day[position]))
+
+    found = check_plan(tampered(plan, edit), loaded)
+    v = violation(found, "start/end items in the middle of the day")
+    assert v.where == f"{plan.tracks[0].date}/{plan.tracks[0].group}"

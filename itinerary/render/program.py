@@ -273,7 +273,7 @@ def _day(number: int, track: PlanTrack, w: Words, organiser: bool) -> Day:
                 )
             )
         elif isinstance(item, VisitItem | EventItem):
-            kind: StopKind = "visit" if isinstance(item, VisitItem) else "event"
+            kind: Literal["visit", "event"] = "visit" if isinstance(item, VisitItem) else "event"
             rows.append(
                 Row(
                     kind=kind,

@@ -13,9 +13,11 @@ import datetime as dt
 import io
 import re
 import zipfile
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
+from openpyxl.cell.cell import Cell as SheetCell
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -28,6 +30,9 @@ from . import RenderOptions
 from .i18n import Words
 from .rows import Cell, headers, neutralise_formula, plan_rows, track_rows
 from .terminal import score_line
+
+if TYPE_CHECKING:
+    from _typeshed import SizedBuffer
 
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -64,7 +69,9 @@ def _value(cell: Cell) -> Cell:
     return cell
 
 
-def _put(ws: Worksheet, row: int, column: int, value: Cell, number_format: str | None = None):
+def _put(
+    ws: Worksheet, row: int, column: int, value: Cell, number_format: str | None = None
+) -> SheetCell | MergedCell:
     cell = ws.cell(row, column, _value(value))
     if number_format:
         cell.number_format = number_format
@@ -83,14 +90,16 @@ def _table(ws: Worksheet, top: int, header: list[str], rows: list[tuple[Cell, ..
     for offset, cells in enumerate(rows, 1):
         for column, value in enumerate(cells, 1):
             _put(ws, top + offset, column, value)
-    ws.freeze_panes = ws.cell(top + 1, 1)
+    ws.freeze_panes = ws.cell(top + 1, 1).coordinate
     ws.auto_filter.ref = f"A{top}:{get_column_letter(len(header))}{top + len(rows)}"
 
 
 def _fit_widths(ws: Worksheet) -> None:
     for column in ws.iter_cols():
         width = max(_shown_length(cell.value) for cell in column)
-        ws.column_dimensions[column[0].column_letter].width = min(width + 2, MAX_WIDTH)
+        first = column[0]
+        assert not isinstance(first, MergedCell)  # these sheets merge no cells
+        ws.column_dimensions[first.column_letter].width = min(width + 2, MAX_WIDTH)
 
 
 def _shown_length(value: object) -> int:
@@ -130,6 +139,7 @@ def render(plan: Plan, options: RenderOptions) -> bytes:
     book = Workbook()
     taken = set(_RESERVED_TITLES)
     overview = book.active
+    assert isinstance(overview, Worksheet)  # a new workbook has one sheet, a worksheet, active
     overview.title = sheet_title(w["overview"], taken)
     _overview(overview, plan, w)
     for track in plan.tracks:
@@ -156,12 +166,19 @@ class _StampedZip(zipfile.ZipFile):
         super().__init__(file, "w", zipfile.ZIP_DEFLATED)
         self.stamp = max(stamp, dt.datetime(1980, 1, 1)).timetuple()[:6]  # zip time starts 1980
 
-    def writestr(self, name, data, *args, **kwargs) -> None:  # type: ignore[override]
+    def writestr(
+        self,
+        zinfo_or_arcname: str | zipfile.ZipInfo,
+        data: SizedBuffer | str,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        name = zinfo_or_arcname
         if isinstance(name, str):
             name = zipfile.ZipInfo(name, date_time=self.stamp)
             name.compress_type = zipfile.ZIP_DEFLATED
             name.external_attr = 0o600 << 16  # what ZipFile.writestr gives a bare name
-        super().writestr(name, data, *args, **kwargs)
+        super().writestr(name, data, compress_type, compresslevel)
 
 
 class _InMemoryExcelWriter(ExcelWriter):
@@ -171,11 +188,12 @@ class _InMemoryExcelWriter(ExcelWriter):
     def write_worksheet(self, ws: Worksheet) -> None:
         # As upstream (openpyxl 3.1 ExcelWriter.write_worksheet, not write-only): the workbook
         # writer expects each sheet's drawing and relationships; these sheets have no images.
-        ws._drawing = SpreadsheetDrawing()
+        # The ignores: types-openpyxl leaves out these private attributes upstream uses here.
+        ws._drawing = SpreadsheetDrawing()  # type: ignore[attr-defined]
         writer = WorksheetWriter(ws, out=io.BytesIO())
         writer.write()
-        ws._rels = writer._rels
-        self._archive.writestr(ws.path[1:], writer.read())
+        ws._rels = writer._rels  # type: ignore[attr-defined]
+        self._archive.writestr(ws.path[1:], writer.read())  # type: ignore[attr-defined]
         self.manifest.append(ws)
 
 

@@ -72,13 +72,14 @@ def run_stoppable(run: Callable[[], T], stop: Callable[[], None]) -> T:
     """`run()` in a worker thread while this thread waits: a call into C++ that holds no Python
     callbacks (CP-SAT's solve) would otherwise see Ctrl-C only when it ends by itself. A held
     signal calls `stop()`, which makes `run` return soon, and is raised once it has."""
-    outcome: list[Any] = []
+    results: list[T] = []
+    errors: list[BaseException] = []
 
     def work() -> None:
         try:
-            outcome.append((True, run()))
+            results.append(run())
         except BaseException as exc:  # handed to the waiting thread, raised there
-            outcome.append((False, exc))
+            errors.append(exc)
 
     worker = threading.Thread(target=work, name="itinerary-solver", daemon=True)
     with held_signals() as held:
@@ -89,7 +90,6 @@ def run_stoppable(run: Callable[[], T], stop: Callable[[], None]) -> T:
             if held.requested and not stopped:
                 stop()
                 stopped = True
-    succeeded, value = outcome[0]
-    if not succeeded:
-        raise value
-    return value  # type: ignore[no-any-return]
+    if errors:
+        raise errors[0]
+    return results[0]

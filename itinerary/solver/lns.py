@@ -41,6 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from ..problem import Problem
 
@@ -89,7 +90,7 @@ class _Data:
         self.times = np.int32 if small else np.int64
         self.infinite = 2**30 if small else _INF  # a shift no insertion reaches
         self.never = -(2**30) if small else _NEG  # a latest time no arrival meets
-        self.travel = travel.astype(self.times)
+        self.travel: npt.NDArray[np.signedinteger] = travel.astype(self.times)
         # travel[a][:, b] gathers a block about three times faster than travel[a[:, None], b];
         # the transposed copy does the same for the legs into given places.
         self.travel_into = np.ascontiguousarray(self.travel.T)
@@ -393,6 +394,7 @@ class _Route:
         the route's without the break (`_splice`)."""
         data = self.data
         brk = data.breaks[self.t]
+        assert brk is not None  # `change` calls this only on a track with a break
         travel, windows, duration = data.travel_rows, data.windows, data.duration
         places, items = self.places(), self.items
         free, latest, ready = self.free, self.latest, self.ready
