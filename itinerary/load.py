@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import InputError, Issue
 from .frames import DayFrame, day_frames, overlaps
+from .relations import relation_issues
 from .spec import (
     ARRIVAL_KEY,
     DEPARTURE_KEY,
@@ -291,7 +292,8 @@ def _unwrap(annotation: Any) -> Any:
 def semantic_issues(
     spec: VisitSpec, line_of: Callable[[Path_], int] | None = None
 ) -> list[tuple[Path_, str]]:
-    """Problems no single field shows: coverage of nights, ids, dates outside the trip.
+    """Problems no single field shows: coverage of nights, ids, dates outside the trip, the
+    `after` and `choices` rules between hosts (`relations`).
 
     `line_of` (path -> source line) lets messages refer to the other place involved by line.
     """
@@ -316,7 +318,10 @@ def semantic_issues(
     out += [
         (path, message) for path, message, ambiguous in _wall_clock_times(spec) if not ambiguous
     ]
-    out += _id_issues(spec, where)
+    id_issues = _id_issues(spec, where)
+    out += id_issues
+    if not id_issues:  # `after` and `choices` name hosts by id: only once each id is one place
+        out += relation_issues(spec, where)
 
     for i, stay in enumerate(spec.stays):
         for j, other in enumerate(spec.stays[:i]):

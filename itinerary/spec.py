@@ -442,6 +442,14 @@ class Host(Closed):
     language: Language | None = Field(None, description="Language of the visit (en, de, fr)")
     topics: list[str] = Field(default_factory=list, description="Topics of interest")
     notes: str | None = Field(None, description="Free text for the organiser")
+    after: list[Id] | None = Field(
+        None,
+        description=(
+            "Ids of hosts or events this host is visited only after: it is in the plan only if "
+            "each of them is, and its visit starts after theirs have ended (on an earlier day, "
+            "or earlier that day)"
+        ),
+    )
 
     @property
     def must(self) -> bool:
@@ -477,6 +485,26 @@ class Event(Closed):
         return end
 
 
+class Choice(Closed):
+    """Hosts of which at most one is visited (with `must`, exactly one)."""
+
+    one_of: list[Id] = Field(
+        description="Ids of two or more hosts, of which at most one is visited",
+        json_schema_extra={"minItems": 2},
+    )
+    must: bool = Field(
+        False, description="True: exactly one of them is visited (the plan is incomplete without)"
+    )
+
+    @field_validator("one_of")
+    @classmethod
+    def _two_or_more(cls, one_of: list[str]) -> list[str]:
+        if len(one_of) < 2:
+            got = "none" if not one_of else f"only '{one_of[0]}'"
+            raise ValueError(f"a choice needs two or more host ids, got {got}")
+        return one_of
+
+
 class VisitSpec(Closed):
     """A delegation's trip: everything `itinerary plan` needs."""
 
@@ -494,6 +522,12 @@ class VisitSpec(Closed):
     stays: list[Stay] = Field(default_factory=list, description="Hotels, by nights")
     hosts: list[Host] = Field(default_factory=list, description="Organisations to visit")
     events: list[Event] = Field(default_factory=list, description="Fixed appointments")
+    choices: list[Choice] = Field(
+        default_factory=list,
+        description=(
+            "Either/or hosts: of each `one_of`, at most one is visited (with `must`: exactly one)"
+        ),
+    )
 
     def trip_dates(self) -> list[dt.date]:
         n = (self.trip.end - self.trip.start).days + 1

@@ -41,7 +41,8 @@ EXPECTED: dict[str, list[str]] = {
     "unknown-key": ["unknown-key.yaml:20: unknown key 'duraton' — did you mean 'duration'?"],
     "unknown-key-no-match": [
         "unknown-key-no-match.yaml:21: unknown key 'parking' (expected one of: id, name,"
-        " address, location, duration, priority, open, contact, language, topics, notes)",
+        " address, location, duration, priority, open, contact, language, topics, notes,"
+        " after)",
     ],
     "missing-location": ["missing-location.yaml:17: missing required key 'location'"],
     # --- single values --------------------------------------------------------------------
@@ -113,6 +114,52 @@ EXPECTED: dict[str, list[str]] = {
     "arrival-wrong-date": [
         "arrival-wrong-date.yaml:7: arrival is on 2016-05-24, not the trip's first day 2016-05-23",
     ],
+    # --- order and either/or hosts (`after`, `choices`) --------------------------------------
+    "after-unknown-id": [
+        "after-unknown-id.yaml:16: after: unknown host or event 'its-ow' — did you mean 'its-owl'?",
+    ],
+    "after-itself": [
+        "after-itself.yaml:16: after: 'smartfactory' is this host itself; a host cannot come"
+        " after itself",
+    ],
+    "after-twice": ["after-twice.yaml:16: after: 'its-owl' is named twice"],
+    "after-cycle": [
+        "after-cycle.yaml:16: after: a cycle, its-owl → smartfactory → its-owl (each only after"
+        " the next), so none of them can be visited first",
+    ],
+    "one-of-unknown-id": [
+        "one-of-unknown-id.yaml:22: one_of: unknown host 'clas' — did you mean 'claas'?",
+    ],
+    "one-of-event": [
+        "one-of-event.yaml:22: one_of: 'fair' is an event, which is always attended; a choice is"
+        " between hosts",
+    ],
+    "one-of-twice": ["one-of-twice.yaml:22: one_of: 'benteler' is named twice in this choice"],
+    "one-of-single": [
+        "one-of-single.yaml:22: one_of: a choice needs two or more host ids, got only 'benteler'",
+    ],
+    "choice-two-musts": [
+        "choice-two-musts.yaml:22: one_of: 'benteler' (a must-visit) and 'claas' (before"
+        " must-visit 'smartfactory') must both be visited, but a choice allows at most one of"
+        " them",
+    ],
+    "choice-must-impossible": [
+        "choice-must-impossible.yaml:24: one_of: none of this must choice can be visited:"
+        " 'miele' would mean visiting 'benteler' (which 'miele' comes after) and 'claas'"
+        " (a must-visit), two of the choice at line 22; 'dmg-mori' would mean visiting"
+        " 'its-owl' (which 'dmg-mori' comes after) and 'claas' (a must-visit), two of the"
+        " choice at line 23",
+    ],
+    "choices-cannot-both-hold": [
+        "choices-cannot-both-hold.yaml:27: one_of: this must choice and the one at line 22"
+        " cannot both be met: whichever hosts are chosen, with the hosts they come after and the"
+        " must-visits, two hosts of one choice would be visited",
+    ],
+    "choices-cannot-all-hold": [
+        "choices-cannot-all-hold.yaml:24: one_of: the must choices at lines 22, 23 and this one"
+        " cannot all be met: whichever hosts are chosen, with the hosts they come after and the"
+        " must-visits, two hosts of one choice would be visited",
+    ],
     # --- travel matrix (problems inside the CSV name the CSV and its line) -----------------
     "matrix-not-found": [
         "matrix-not-found.yaml:7: travel matrix file 'nope.csv' not found (looked for nope.csv)",
@@ -182,6 +229,9 @@ def test_the_line_is_that_of_the_offending_key() -> None:
         ("latitude-out-of-range", "location:"),
         ("unknown-timezone", "timezone:"),
         ("matrix-not-found", "matrix:"),
+        ("after-cycle", "id: smartfactory"),  # the entry that closes the cycle
+        ("one-of-twice", "one_of: [benteler, claas, benteler]"),
+        ("choices-cannot-both-hold", "{one_of: [benteler, claas], must: true}"),
     ]:
         lines = (BAD / f"{name}.yaml").read_text(encoding="utf-8").splitlines()
         (reported,) = _error_lines(name)
