@@ -16,6 +16,7 @@ from .plan import (
     SolverInfo,
     StartItem,
     TravelItem,
+    UnmetChoice,
     Unscheduled,
     VisitItem,
 )
@@ -137,7 +138,7 @@ def assemble(
 
     unscheduled = []
     dropped = sorted(solution.dropped, key=lambda i: (compiled.nodes[i].kind != "host", i))
-    for n, cause in zip(dropped, explain_all(compiled, loaded, dropped), strict=True):
+    for n, cause in zip(dropped, explain_all(compiled, loaded, dropped, solution), strict=True):
         node_ref = compiled.nodes[n]
         if node_ref.kind == "host":
             host = hosts[node_ref.id]
@@ -154,6 +155,11 @@ def assemble(
                 cause=cause,
             )
         )
+
+    unmet = []
+    for c in solution.unmet_choices(problem):
+        ids = [compiled.nodes[n].id for n in problem.one_of[c].nodes]
+        unmet.append(UnmetChoice(one_of=ids, names=[hosts[i].name for i in ids]))
 
     params = params or SolveParams()
     return Plan(
@@ -188,6 +194,7 @@ def assemble(
             solution_limit=params.solution_limit,
             time_limit=params.time_limit,
         ),
+        unmet_choices=unmet or None,
     )
 
 

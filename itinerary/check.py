@@ -76,6 +76,8 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
     events = {e.id: e for e in spec.events}
     visited: dict[str, int] = {}
     attended: set[str] = set()
+    # (start, end, where) in UTC of every visit and event, for the rules between hosts
+    times: dict[str, tuple[dt.datetime, dt.datetime, str]] = {}
     travel_total = 0
 
     for track in plan.tracks:
@@ -206,6 +208,7 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                     bad(f"visit to unknown host {item.id}")
                     continue
                 visited[item.id] = visited.get(item.id, 0) + 1
+                times.setdefault(item.id, (item.start, item.end, where))
                 if _minutes(item.start, item.end) != host.duration:
                     bad(
                         f"visit {item.id} lasts {_minutes(item.start, item.end)} min, "
@@ -227,6 +230,7 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                     bad(f"unknown event {item.id}")
                     continue
                 attended.add(item.id)
+                times.setdefault(item.id, (item.start, item.end, where))
                 if (item.start, item.end) != (_at(event.start, tz), _at(event.end, tz)):
                     bad(f"event {item.id} is not at its fixed time")
                 if event.start.date() != track.date:
@@ -283,9 +287,32 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
             out.append(
                 Violation("plan", f"event {event.id} is neither attended nor listed as unscheduled")
             )
+    out += _order_violations(spec, times, tz)
+    unmet = []
+    for choice in spec.choices:
+        chosen = [h for h in choice.one_of if h in visited]
+        if len(chosen) > 1:
+            listed = ", ".join(chosen[:-1]) + " and " + chosen[-1]
+            out.append(
+                Violation(
+                    "plan",
+                    f"{listed} are {'both' if len(chosen) == 2 else 'all'} in the plan, but the "
+                    "choice one_of "
+                    f"[{', '.join(choice.one_of)}] allows at most one",
+                )
+            )
+        if choice.must and not chosen:
+            unmet.append(list(choice.one_of))
+    recorded = [c.one_of for c in plan.unmet()]
+    if recorded != unmet:
+        out.append(
+            Violation(
+                "plan", f"unmet_choices lists {recorded}, but the must choices unmet are {unmet}"
+            )
+        )
     missing_required = [h.id for h in spec.hosts if h.must and h.id in unscheduled]
     missing_required += [e.id for e in spec.events if e.id in unscheduled]
-    status = "partial" if missing_required else "complete"
+    status = "partial" if missing_required or unmet else "complete"
     if plan.status != status:
         out.append(Violation("plan", f"status is {plan.status}, should be {status}"))
     score = sum(int(hosts[h].priority) for h in visited if h in hosts and not hosts[h].must)
@@ -297,6 +324,38 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                 "plan", f"travel_minutes is {plan.travel_minutes}, items add up to {travel_total}"
             )
         )
+    return out
+
+
+def _order_violations(
+    spec: VisitSpec, times: dict[str, tuple[dt.datetime, dt.datetime, str]], tz: ZoneInfo
+) -> list[Violation]:
+    """A host with `after` that is in the plan comes after each host or event it names: that
+    one is in the plan too, and has ended when this visit starts."""
+    out: list[Violation] = []
+    for host in spec.hosts:
+        if host.id not in times or not host.after:
+            continue
+        start, _, where = times[host.id]
+        for earlier in host.after:
+            if earlier not in times:
+                out.append(
+                    Violation(
+                        where,
+                        f"visit {host.id} is in the plan without {earlier}, which it comes after",
+                    )
+                )
+                continue
+            _, end, there = times[earlier]
+            if end > start:
+                out.append(
+                    Violation(
+                        where,
+                        f"visit {host.id} starts at {start.astimezone(tz):%Y-%m-%d %H:%M}, "
+                        f"before {earlier} ends ({end.astimezone(tz):%Y-%m-%d %H:%M}, {there}), "
+                        "which it comes after",
+                    )
+                )
     return out
 
 

@@ -1,8 +1,8 @@
 """The command line: arguments in, library calls, console and progress out, exit codes.
 
 Heavy modules (pydantic models, OR-Tools) are imported inside the commands so `--help` is fast.
-Exit status: 0 plan complete; 1 a plan was made but a must-visit or event is missing;
-2 invalid input or refused output; 3 internal error.
+Exit status: 0 plan complete; 1 a plan was made but a must-visit, an event or a must choice is
+missing; 2 invalid input or refused output; 3 internal error.
 """
 
 from __future__ import annotations
@@ -308,10 +308,10 @@ def plan(
     for fmt in formats:
         written = export_plan(result, fmt, default_destination(visit, fmt), options, force=force)
         _err(_describe_written(written))
-    missing = result.missing_required()
+    missing = [u.name for u in result.missing_required()]
+    missing += [f"one of {' or '.join(c.names)}" for c in result.unmet()]
     if missing:
-        names = ", ".join(u.name for u in missing)
-        _err(f"incomplete plan: {names} could not be placed (see reasons above)")
+        _err(f"incomplete plan: {', '.join(missing)} could not be placed (see reasons above)")
         raise typer.Exit(EXIT_PARTIAL)
 
 

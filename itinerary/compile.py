@@ -13,7 +13,7 @@ from typing import Literal
 
 from .frames import Place, day_bounds, day_frames
 from .load import Loaded
-from .problem import Break, Node, Problem, Track
+from .problem import After, Break, Node, OneOf, Problem, Track
 from .schedule import earliest_starts
 from .spec import Event, Host, VisitSpec, format_time_of_day
 from .timeline import Clock
@@ -80,13 +80,32 @@ def compile_spec(loaded: Loaded) -> Compiled:
         nodes.append(_event_node(event, clock, track_refs, index[event.id]))
         node_refs.append(NodeRef("event", event.id))
 
+    after, one_of = _relations(spec, node_refs)
     # Built once: the lunch trials below only swap tracks; re-building the travel matrix for
     # each of them was about a quarter of compile's time on a 400-host, 10-day trip.
-    base = Problem.build(travel, nodes, tracks)
+    base = Problem.build(travel, nodes, tracks, after, one_of)
     for t, ref in enumerate(track_refs):
         tracks[t], track_refs[t] = _with_lunch(spec, clock, base, node_refs, tracks, t, ref)
     problem = base.with_tracks(tracks)
     return Compiled(problem, place_list, tuple(node_refs), tuple(track_refs), clock)
+
+
+def _relations(spec: VisitSpec, node_refs: list[NodeRef]) -> tuple[list[After], list[OneOf]]:
+    """`after` and `choices` by node index (hosts, then events, as `node_refs` has them), in
+    file order; ids were checked when the file was read."""
+    node_of = {(ref.kind, ref.id): n for n, ref in enumerate(node_refs)}
+
+    def node(ident: str) -> int:
+        found = node_of.get(("host", ident))
+        return found if found is not None else node_of[("event", ident)]
+
+    after = [
+        After(earlier=node(earlier), later=node_of[("host", host.id)])
+        for host in spec.hosts
+        for earlier in host.after or ()
+    ]
+    one_of = [OneOf(tuple(node(i) for i in c.one_of), c.must) for c in spec.choices]
+    return after, one_of
 
 
 def host_windows_on(host: Host, date: dt.date) -> list[tuple[int, int]]:

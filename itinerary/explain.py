@@ -1,7 +1,9 @@
 """Why each unscheduled host or event is unscheduled, in words an organiser can act on.
 
 Pure checks, from the most basic cause to the least: closed, window too short, outside the
-day's hours, too far, no room for lunch, clashing with an event, crowded out by the others.
+day's hours, too far, no room for lunch, clashing with an event; then, given the plan, the rules
+between hosts (another host of its choice is in the plan; a host or event it comes after is not,
+or ends too late for it); last, crowded out by the others.
 """
 
 from __future__ import annotations
@@ -11,18 +13,26 @@ from collections.abc import Sequence
 from .compile import Compiled, event_nodes_on, host_windows_on
 from .load import Loaded
 from .plan import Cause
-from .problem import Problem
+from .problem import Problem, Solution
 from .schedule import earliest_starts
 from .spec import Host, format_time_of_day
 from .timeline import format_duration
 
 
-def explain(compiled: Compiled, loaded: Loaded, node_index: int) -> Cause:
-    """The cause as a code with its values; `render.i18n` words it in en, de or fr."""
-    return explain_all(compiled, loaded, [node_index])[0]
+def explain(
+    compiled: Compiled, loaded: Loaded, node_index: int, solution: Solution | None = None
+) -> Cause:
+    """The cause as a code with its values; `render.i18n` words it in en, de or fr. With the
+    `solution` the node is left out of, the rules between hosts can be the cause too."""
+    return explain_all(compiled, loaded, [node_index], solution)[0]
 
 
-def explain_all(compiled: Compiled, loaded: Loaded, node_indices: Sequence[int]) -> list[Cause]:
+def explain_all(
+    compiled: Compiled,
+    loaded: Loaded,
+    node_indices: Sequence[int],
+    solution: Solution | None = None,
+) -> list[Cause]:
     """`explain` for each node, with the lookups every reason needs made once: a plan of 1,000
     hosts leaves hundreds out, and finding each host and each day's events anew took seconds."""
     hosts = {h.id: h for h in loaded.spec.hosts}
@@ -30,14 +40,66 @@ def explain_all(compiled: Compiled, loaded: Loaded, node_indices: Sequence[int])
     events_on = [
         event_nodes_on(problem.nodes, compiled.nodes, t) for t in range(len(problem.tracks))
     ]
+    related = _Related.of(compiled, loaded, solution) if solution is not None else None
     causes = []
     for n in node_indices:
         ref = compiled.nodes[n]
         if ref.kind == "event":
             causes.append(_explain_event(compiled, n))
         else:
-            causes.append(_explain_host(compiled, loaded, hosts[ref.id], n, events_on))
+            causes.append(_explain_host(compiled, loaded, hosts[ref.id], n, events_on, related))
     return causes
+
+
+class _Related:
+    """What the rules between hosts need to know of a solution: each served node's start and
+    end, each node's choices and the nodes it comes after, and the names to give."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        served: dict[int, tuple[int, int]],
+        names: list[str],
+    ) -> None:
+        self.served = served
+        self.names = names
+        self.choices: dict[int, list[tuple[int, ...]]] = {}
+        for choice in problem.one_of:
+            for n in choice.nodes:
+                self.choices.setdefault(n, []).append(choice.nodes)
+        self.needs: dict[int, list[int]] = {}
+        for rule in problem.after:
+            self.needs.setdefault(rule.later, []).append(rule.earlier)
+
+    @staticmethod
+    def of(compiled: Compiled, loaded: Loaded, solution: Solution) -> _Related:
+        problem = compiled.problem
+        served = {
+            s.node: (s.start, s.start + problem.nodes[s.node].duration)
+            for r in solution.routes
+            for s in r.stops
+        }
+        by_id = {("host", h.id): h.name for h in loaded.spec.hosts}
+        by_id.update({("event", e.id): e.name for e in loaded.spec.events})
+        names = [by_id[(ref.kind, ref.id)] for ref in compiled.nodes]
+        return _Related(problem, served, names)
+
+    def cause(self, problem: Problem, n: int) -> Cause | None:
+        """Another host of one of its choices is in the plan; a host or event it comes after
+        is not, or ends after its last possible start. None when no such rule is the cause."""
+        for nodes in self.choices.get(n, ()):
+            other = next((m for m in nodes if m != n and m in self.served), None)
+            if other is not None:
+                return Cause(code="other_choice", args={"name": self.names[other]})
+        needs = self.needs.get(n, [])
+        missing = next((m for m in needs if m not in self.served), None)
+        if missing is not None:
+            return Cause(code="after_missing", args={"name": self.names[missing]})
+        if needs:
+            last = max(needs, key=lambda m: self.served[m][1])
+            if problem.nodes[n].first_start(self.served[last][1]) is None:
+                return Cause(code="after_too_late", args={"name": self.names[last]})
+        return None
 
 
 def _explain_event(compiled: Compiled, n: int) -> Cause:
@@ -49,7 +111,12 @@ def _explain_event(compiled: Compiled, n: int) -> Cause:
 
 
 def _explain_host(
-    compiled: Compiled, loaded: Loaded, host: Host, n: int, events_on: list[list[int]]
+    compiled: Compiled,
+    loaded: Loaded,
+    host: Host,
+    n: int,
+    events_on: list[list[int]],
+    related: _Related | None = None,
 ) -> Cause:
     problem = compiled.problem
     node = problem.nodes[n]
@@ -80,6 +147,8 @@ def _explain_host(
         if clashes:
             return Cause(code="event_conflict", args={"events": clashes})
         return Cause(code="around_events")
+    if related is not None and (cause := related.cause(problem, n)) is not None:
+        return cause
     if node.required:
         return Cause(code="must_crowded")
     return Cause(code="crowded_out", args={"priority": node.score})

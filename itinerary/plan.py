@@ -1,4 +1,5 @@
-"""The Plan: dated items per track, unscheduled hosts with reasons; JSON form `itinerary-plan/1`.
+"""The Plan: dated items per track, unscheduled hosts with reasons; JSON form `itinerary-plan/1`
+(1.1 when it lists unmet must choices).
 
 A Plan is what gets reviewed and exported; exports read it back and never solve again, so it
 carries what they need (addresses, contacts, languages, the delegation).
@@ -7,14 +8,18 @@ carries what they need (addresses, contacts, languages, the delegation).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Final, Literal
+from typing import Annotated, Any, Final, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from .spec import Contact, Language, check_timezone
 from .spec import Location as Location
 
 FORMAT: Final = "itinerary-plan/1"
+# Format 1 gains keys in minor versions; a plan is written with the lowest version that has
+# every key it uses, so plans without the newer keys stay byte for byte as before. Every reader
+# of format 1 reads any 1.x (a key it does not know is ignored with a warning).
+FORMAT_1_1: Final = "itinerary-plan/1.1"  # adds `unmet_choices`
 
 
 class _Model(BaseModel):
@@ -140,6 +145,14 @@ class Unscheduled(_Model):
         return self.kind == "event" or self.priority == "must"
 
 
+class UnmetChoice(_Model):
+    """A `must` choice of the visit file none of whose hosts is in the plan: the plan is
+    incomplete without one of them (why each is left out is in `unscheduled`)."""
+
+    one_of: list[str]  # host ids, as in the visit file
+    names: list[str]
+
+
 class PlanTrip(_Model):
     name: str
     timezone: Annotated[str, AfterValidator(check_timezone)]
@@ -163,7 +176,7 @@ class SolverInfo(_Model):
 
 
 class Plan(_Model):
-    format: Literal["itinerary-plan/1"] = FORMAT
+    format: Literal["itinerary-plan/1", "itinerary-plan/1.1"] = FORMAT
     trip: PlanTrip
     delegation: PlanDelegation
     status: Literal["complete", "partial"]
@@ -182,6 +195,18 @@ class Plan(_Model):
     tracks: list[PlanTrack]
     unscheduled: list[Unscheduled]
     solver: SolverInfo | None = None
+    # Must choices left unmet (format 1.1); absent when there are none.
+    unmet_choices: list[UnmetChoice] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lowest_format(cls, data: Any) -> Any:
+        """The format is the lowest version with every key the plan uses (see FORMAT_1_1);
+        an empty `unmet_choices` is none."""
+        if isinstance(data, dict):
+            unmet = data.get("unmet_choices") or None
+            data = {**data, "unmet_choices": unmet, "format": FORMAT_1_1 if unmet else FORMAT}
+        return data
 
     def to_json(self) -> str:
         return self.model_dump_json(by_alias=True, indent=2, exclude_none=True) + "\n"
@@ -192,6 +217,10 @@ class Plan(_Model):
 
     def missing_required(self) -> list[Unscheduled]:
         return [u for u in self.unscheduled if u.required]
+
+    def unmet(self) -> list[UnmetChoice]:
+        """The must choices none of whose hosts is in the plan."""
+        return list(self.unmet_choices or ())
 
     def visits(self) -> list[VisitItem]:
         return [i for t in self.tracks for i in t.items if isinstance(i, VisitItem)]

@@ -30,6 +30,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "event_unreachable": (
             "cannot be reached from the day's start place and back within the day's hours"
         ),
+        "other_choice": "the other choice {name} is in the plan",
+        "after_missing": "visited only after {name}, which is not in the plan",
+        "after_too_late": "visited only after {name}, which the plan cannot fit before it",
         "event_on": "{id} on {date}",
         "and": " and ",
     },
@@ -51,6 +54,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "zusammen",
         "event_unreachable": "vom Startort des Tages aus nicht hin und zurück innerhalb der "
         "Tageszeiten erreichbar",
+        "other_choice": "die andere Wahl {name} ist im Plan",
+        "after_missing": "nur nach {name} zu besuchen, das nicht im Plan ist",
+        "after_too_late": "nur nach {name} zu besuchen, das der Plan nicht früh genug davor "
+        "unterbringt",
         "event_on": "{id} am {date}",
         "and": " und ",
     },
@@ -73,6 +80,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "rendez-vous de la journée",
         "event_unreachable": "inaccessible aller-retour depuis le point de départ de la journée "
         "dans les horaires de la journée",
+        "other_choice": "l'autre choix, {name}, est au programme",
+        "after_missing": "à visiter seulement après {name}, qui n'est pas au programme",
+        "after_too_late": "à visiter seulement après {name}, que le programme ne peut placer "
+        "assez tôt avant",
         "event_on": "{id} le {date}",
         "and": " et ",
     },

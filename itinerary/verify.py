@@ -11,7 +11,11 @@ score only after this check returns no violations. The rules, in the Problem's o
 - every node is served at most once, and `dropped` lists exactly the nodes not served;
 - each break of a used track fits: `duration` minutes inside the break's window, clear of every
   visit and of every minute of travel (a leg may be split around the break), and within the
-  track's bounds (before the departure or after the arrival counts, at the start or end place).
+  track's bounds (before the departure or after the arrival counts, at the start or end place);
+- for each `After(earlier, later)` with `later` served: `earlier` is served too and ends
+  (start + duration) no later than `later` starts, whichever tracks they are on;
+- each `OneOf` has at most one node served. A `must` choice with none served is no violation:
+  like a required node left out, it makes the solution incomplete (`Solution.unmet_choices`).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ def verify_solution(problem: Problem, solution: Solution) -> list[str]:
     violations: list[str] = []
     seen_tracks: set[int] = set()
     served: dict[int, int] = {}  # node -> number of times served
+    starts: dict[int, int] = {}  # node -> its (first) start
     for r, route in enumerate(solution.routes):
         if not 0 <= route.track < len(problem.tracks):
             violations.append(f"route {r}: unknown track {route.track}")
@@ -34,9 +39,31 @@ def verify_solution(problem: Problem, solution: Solution) -> list[str]:
         for stop in route.stops:
             if 0 <= stop.node < len(problem.nodes):
                 served[stop.node] = served.get(stop.node, 0) + 1
+                starts.setdefault(stop.node, stop.start)
         violations += [
             f"route {r} (track {route.track}): {v}" for v in _route_violations(problem, route)
         ]
+
+    for rule in problem.after:
+        if rule.later not in starts:
+            continue
+        if rule.earlier not in starts:
+            violations.append(
+                f"node {rule.later} is served without node {rule.earlier}, which it comes after"
+            )
+            continue
+        end = starts[rule.earlier] + problem.nodes[rule.earlier].duration
+        if end > starts[rule.later]:
+            violations.append(
+                f"node {rule.later} starts at {starts[rule.later]}, before node {rule.earlier}"
+                f" ends at {end}, which it comes after"
+            )
+    for choice in problem.one_of:
+        chosen = [n for n in choice.nodes if n in served]
+        if len(chosen) > 1:
+            violations.append(
+                f"nodes {chosen} are all served, but one_of {choice.nodes} allows one"
+            )
 
     for node, times in sorted(served.items()):
         if times > 1:

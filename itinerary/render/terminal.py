@@ -114,6 +114,9 @@ def plan_renderable(plan: Plan, lang: Language | None = None) -> Group:
     summary.add_column("")
     visits = plan.visits()
     summary.add_row(w["status"], w[plan.status])
+    for choice in plan.unmet():
+        names = w["or"].join(choice.names)
+        summary.add_row(w["unmet_choice"], w.fmt("one_of", names=names), style="bold red")
     summary.add_row(w["hosts_scheduled"], str(len(visits)))
     summary.add_row(
         w["hosts_unscheduled"], str(sum(1 for u in plan.unscheduled if u.kind == "host"))
