@@ -92,9 +92,14 @@ def _no_run(*args: object) -> dict[str, object]:
             "--baseline /nonexistent is not a checkout (no itinerary/)",
         ),
         (
+            ["--cases", "3x1", "--seeds", "0", "--generate-args", "--weather rain"],
+            "generate.py rejected --generate-args '--weather rain': "
+            "unrecognized arguments: --weather rain",
+        ),
+        (
             ["--cases", "3x1", "--seeds", "0", "--generate-args", "--after 2 --choices 2"],
             "generate.py rejected --generate-args '--after 2 --choices 2': "
-            "unrecognized arguments: --after 2 --choices 2",
+            "2 choices need at least 4 hosts that are not must-visits; the trip has 2",
         ),
         (["--generate-args", "'open"], '--generate-args "\'open": No closing quotation'),
         (
