@@ -25,7 +25,7 @@ per call outweighs its cost per cell on routes of 10-50 visits: so each step is 
 route, gathered row first, in 32-bit integers when the times allow.
 
 The break (lunch) sits on one leg of each route ("gap"), where it is taken as early as the leg
-allows, on the way if need be (the rule of `schedule.earliest_starts`). After each change the
+allows, on the way if need be (the rule of `rules.earliest_starts`). After each change the
 break moves to the leg that leaves the most slack. An insertion into the break's own leg is tried
 with the break before and after the new visit.
 

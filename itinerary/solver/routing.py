@@ -43,7 +43,8 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_param
 
 from ..errors import InternalError
 from ..problem import Problem, Route, Solution, Stop
-from ..schedule import earliest_starts, layout
+from ..rules import earliest_starts
+from ..schedule import layout
 from . import Deadline, Observer, Progress, SolveParams, lns
 from .interrupts import Held, held_signals
 
@@ -491,7 +492,7 @@ def _insertion_order(problem: Problem) -> list[int]:
 
 def _insertion_sequences(problem: Problem) -> list[list[int]]:
     """Cheapest insertion in Python, node by node in `_insertion_order`, each where it adds the
-    least travel while `schedule.earliest_starts` says the track stays feasible. At 400 hosts x
+    least travel while `rules.earliest_starts` says the track stays feasible. At 400 hosts x
     10 days it takes about half a second where OR-Tools' first solution takes several, so the
     observer gets a complete plan early and the local search a start (benchmarks/README.md).
     It runs to the end under any deadline: a plan is never worse than this one (1.5 s at the

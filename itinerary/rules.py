@@ -1,0 +1,100 @@
+"""The rules of a feasible route, in the Problem's terms: the reference implementation.
+
+- **Windows.** A visit starts inside one of its node's windows (earliest start, latest start),
+  as early as the group is ready for it: `Node.first_start`.
+- **Travel gap.** The group reaches the next place `problem.travel[a][b]` minutes after it is
+  free at the last one (the buffer between two places is in the matrix, from compile).
+- **The break on a leg.** A break (lunch) is taken on one leg of the route, as early as that leg
+  allows: at the place left, on the way, or on arrival; the group is then ready at the next
+  place at `ready_after_leg`. It may also be taken at the start place before leaving, or at the
+  end place after coming back.
+- **Track bounds.** A track leaves its start place no earlier than `earliest_start` and is back at
+  its end place by `latest_end`; a node is served only on the tracks it allows.
+- **A sequence on a track.** All of the above at once: `earliest_starts` says whether a sequence
+  can be done on a track and gives its earliest start times; `starts_with_break_at` does the same
+  with the break on a given leg.
+
+Why a module of its own: `schedule.py` lays a timed route out minute by minute (travel, visits,
+the break) for the plan, which is presentation; these rules are what every stage of the solver
+asks, so they sit below it, where `schedule.py`, the solver and the tests import them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .problem import Break, Problem
+
+
+def ready_after_leg(free: int, travel: int, brk: Break | None) -> int | None:
+    """When the group, free at `free`, is ready at the next place after a leg of `travel`
+    minutes on which it takes `brk` (none: `free + travel`, the travel gap); None if the break
+    cannot be taken on this leg. The break starts as early as it may, at the place left, on the
+    way or on arrival: where exactly does not change when the group is ready."""
+    if brk is None:
+        return free + travel
+    s = max(free, brk.earliest_start)
+    if s + brk.duration > brk.latest_end:
+        return None
+    return max(free + travel, s) + brk.duration
+
+
+def earliest_starts(
+    problem: Problem, track_index: int, sequence: Sequence[int], *, with_breaks: bool = True
+) -> list[int] | None:
+    """Earliest feasible start times of `sequence` on a track, or None if it cannot be done.
+
+    Taking every item as early as possible is optimal for feasibility here (every constraint is
+    a release time or a deadline), so only the position of the break needs to be searched: the
+    first leg that can hold it, from before leaving to after coming back.
+    """
+    track = problem.tracks[track_index]
+    brk = track.breaks[0] if track.breaks and with_breaks else None
+    legs: list[int | None] = [None] if brk is None else list(range(-1, len(sequence) + 2))
+    for leg in legs:
+        starts = starts_with_break_at(problem, track_index, sequence, leg)
+        if starts is not None:
+            return starts
+    return None
+
+
+def starts_with_break_at(
+    problem: Problem, track_index: int, sequence: Sequence[int], leg: int | None
+) -> list[int] | None:
+    """Earliest start times of `sequence` on a track with its break on `leg`, or None if the
+    sequence cannot be done so. `leg`: -1 at the start place before leaving; k in 0..len(sequence)
+    on the move into item k (len(sequence): into the end place), see `ready_after_leg`;
+    len(sequence) + 1 at the end place after coming back; None: no break (a track without one)."""
+    track = problem.tracks[track_index]
+    brk = track.breaks[0] if track.breaks else None
+    t = track.earliest_start
+    if leg == -1:
+        assert brk is not None
+        s = max(t, brk.earliest_start)
+        if s + brk.duration > brk.latest_end:
+            return None
+        t = s + brk.duration
+    place = track.start_place
+    starts: list[int] = []
+    for k, node_index in enumerate(sequence):
+        node = problem.nodes[node_index]
+        if node.tracks is not None and track_index not in node.tracks:
+            return None
+        ready = ready_after_leg(t, problem.travel[place][node.place], brk if leg == k else None)
+        if ready is None:
+            return None
+        start = node.first_start(ready)
+        if start is None:
+            return None
+        starts.append(start)
+        t, place = start + node.duration, node.place
+    last = len(sequence)
+    ready = ready_after_leg(t, problem.travel[place][track.end_place], brk if leg == last else None)
+    if ready is None or ready > track.latest_end:
+        return None
+    if leg == last + 1:
+        assert brk is not None
+        s = max(ready, brk.earliest_start)
+        if s + brk.duration > min(brk.latest_end, track.latest_end):
+            return None
+    return starts
