@@ -490,7 +490,7 @@ def _insertion_order(problem: Problem) -> list[int]:
     return sorted(range(len(problem.nodes)), key=key)
 
 
-def _insertion_sequences(problem: Problem) -> list[list[int]]:
+def insertion_sequences(problem: Problem) -> list[list[int]]:
     """Cheapest insertion in Python, node by node in `_insertion_order`, each where it adds the
     least travel while `rules.earliest_starts` says the track stays feasible. At 400 hosts x
     10 days it takes about half a second where OR-Tools' first solution takes several, so the
@@ -614,8 +614,8 @@ def solve_routing(
     stop = Deadline.earliest(deadline, limit)
     # `plan --time-limit S` gives both: S seconds of search, and a deadline for the command.
     reason = "deadline" if params.time_limit is None else f"time limit ({params.time_limit:g} s)"
-    sequences = _insertion_sequences(problem)
-    inserted = _sequence_solution(problem, sequences)
+    sequences = insertion_sequences(problem)
+    inserted = sequence_solution(problem, sequences)
     best_rank = _solution_rank(problem, inserted)
     if observer is not None:
         observer(_progress(problem, 0, best_rank))
@@ -674,7 +674,7 @@ def solve_routing(
             return max(spent, iterations / params.iterations)
 
         lns.improve(problem, sequences, random.Random(params.seed), progress, on_best)
-    found = _sequence_solution(problem, best)
+    found = sequence_solution(problem, best)
     if stop is not None and stop.passed():
         return _finished(found, iterations, lns_stop or reason)
     if not polishing:
@@ -734,7 +734,7 @@ def _solution_rank(problem: Problem, solution: Solution) -> _Rank:
     return _Rank.of(problem, served, solution.travel_minutes(problem))
 
 
-def _sequence_solution(problem: Problem, sequences: list[list[int]]) -> Solution:
+def sequence_solution(problem: Problem, sequences: list[list[int]]) -> Solution:
     """Feasible node sequences per track as a timed Solution."""
     served = {n for sequence in sequences for n in sequence}
     return Solution(
