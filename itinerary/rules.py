@@ -1,4 +1,4 @@
-"""The rules of a feasible route, in the Problem's terms: the reference implementation.
+"""The rules of a feasible plan in the Problem's terms, and how two plans rank: the reference.
 
 - **Windows.** A visit starts inside one of its node's windows (earliest start, latest start),
   as early as the group is ready for it: `Node.first_start`.
@@ -13,17 +13,21 @@
 - **A sequence on a track.** All of the above at once: `earliest_starts` says whether a sequence
   can be done on a track and gives its earliest start times; `starts_with_break_at` does the same
   with the break on a given leg.
+- **Rank.** How two solutions compare: fixed-time events left out, then other required nodes
+  left out plus `must` choices left unmet, then score, then travel (`Rank`).
 
 Why a module of its own: `schedule.py` lays a timed route out minute by minute (travel, visits,
 the break) for the plan, which is presentation; these rules are what every stage of the solver
-asks, so they sit below it, where `schedule.py`, the solver and the tests import them.
+asks, so they sit below it, where `schedule.py`, the solver and the tests import them; and the
+rank is not about timing at all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
-from .problem import Break, Problem
+from .problem import Break, Problem, Solution
 
 
 def ready_after_leg(free: int, travel: int, brk: Break | None) -> int | None:
@@ -98,3 +102,44 @@ def starts_with_break_at(
         if s + brk.duration > min(brk.latest_end, track.latest_end):
             return None
     return starts
+
+
+@dataclass(frozen=True, order=True)
+class Rank:
+    """How good a solution is; of two, the smaller ranks higher, field by field:
+
+    1. fixed-time events left out: an event is never traded for must-visits, as the day's lunch
+       and journeys were decided around it;
+    2. other required nodes left out, plus `must` choices (`Problem.one_of`) left unmet;
+    3. score left out (`Problem.max_score()` less the score served): more score is better;
+    4. travel minutes.
+
+    Waiting is not ranked: for the chosen sequences the timing leaves as late and comes back as
+    early as they allow. The numpy walk keeps the same four integers as a tuple
+    (`lns._State.rank`, a fast copy of `key()`)."""
+
+    missing_fixed: int
+    missing_required: int  # other required nodes left out, plus unmet `must` choices
+    lost_score: int
+    travel: int
+
+    def key(self) -> tuple[int, int, int, int]:
+        return (self.missing_fixed, self.missing_required, self.lost_score, self.travel)
+
+    @staticmethod
+    def of(problem: Problem, solution: Solution) -> Rank:
+        return Rank.of_served(problem, solution.served(), solution.travel_minutes(problem))
+
+    @staticmethod
+    def of_served(problem: Problem, served: Collection[int], travel: int) -> Rank:
+        """The rank of a solution that serves the nodes `served` with `travel` minutes of
+        travel, as the search knows it before it times the routes."""
+        missing = [nd for n, nd in enumerate(problem.nodes) if nd.required and n not in served]
+        fixed = sum(1 for nd in missing if nd.fixed)
+        unmet = sum(
+            1
+            for choice in problem.one_of
+            if choice.must and not any(n in served for n in choice.nodes)
+        )
+        lost = problem.max_score() - sum(problem.nodes[n].score for n in served)
+        return Rank(fixed, len(missing) - fixed + unmet, lost, travel)

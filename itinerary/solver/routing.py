@@ -43,7 +43,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_param
 
 from ..errors import InternalError
 from ..problem import Problem, Route, Solution, Stop
-from ..rules import earliest_starts
+from ..rules import Rank, earliest_starts
 from ..schedule import layout
 from . import Deadline, Observer, Progress, SolveParams, lns
 from .interrupts import Held, held_signals
@@ -89,26 +89,6 @@ class Weights:
         if fixed * n_required >= _MAX_COST:
             raise InternalError("problem too large for the objective's integer range")
         return Weights(travel, score, required, fixed)
-
-
-@dataclass(frozen=True)
-class _Rank:
-    """The true order of solutions: fewer required left out, then more score, then less travel."""
-
-    missing_fixed: int  # fixed-time events left out: worse than any number of must-visits
-    missing_required: int  # other required nodes left out
-    lost_score: int
-    travel: int
-
-    def key(self) -> tuple[int, int, int, int]:
-        return (self.missing_fixed, self.missing_required, self.lost_score, self.travel)
-
-    @staticmethod
-    def of(problem: Problem, served: set[int], travel: int) -> _Rank:
-        missing = [n for i, n in enumerate(problem.nodes) if n.required and i not in served]
-        fixed = sum(1 for n in missing if n.fixed)
-        lost = problem.max_score() - sum(problem.nodes[n].score for n in served)
-        return _Rank(fixed, len(missing) - fixed, lost, travel)
 
 
 class _Model:
@@ -249,7 +229,7 @@ class _Model:
             for t, route in enumerate(solution.routes)
         ]
 
-    def rank(self, routes: list[list[int]]) -> _Rank:
+    def rank(self, routes: list[list[int]]) -> Rank:
         problem, copies, place = self.problem, self.copies, self.place
         served = {copies[c][0] for route in routes for c in route}
         travel = 0
@@ -257,7 +237,7 @@ class _Model:
             track = problem.tracks[t]
             stops = [track.start_place] + [place[c] for c in route] + [track.end_place]
             travel += sum(problem.travel[a][b] for a, b in itertools.pairwise(stops))
-        return _Rank.of(problem, served, travel)
+        return Rank.of_served(problem, served, travel)
 
     def solution(
         self, assignment: pywrapcp.Assignment, solutions: int, stopped_by: str
@@ -283,7 +263,7 @@ class _Model:
         )
 
 
-def _progress(problem: Problem, solutions: int, rank: _Rank) -> Progress:
+def _progress(problem: Problem, solutions: int, rank: Rank) -> Progress:
     max_score = problem.max_score()
     return Progress(
         solutions=solutions,
@@ -308,7 +288,7 @@ class _Search:
         model: _Model,
         params: SolveParams,
         observer: Observer | None,
-        reported: _Rank | None = None,
+        reported: Rank | None = None,
         stop: Deadline | None = None,
         reason: str = "deadline",
     ) -> None:
@@ -319,7 +299,7 @@ class _Search:
         self.reason = reason
         self.solutions = 0  # every solution any solve passed through
         self.checks = 0  # limit checks: work done between solutions
-        self.best: _Rank | None = None
+        self.best: Rank | None = None
         self.best_routes: list[list[int]] | None = None
         self.best_solution = model.new_snapshot()  # holds the best solution once there is one
         self.best_at = 0
@@ -331,7 +311,7 @@ class _Search:
         self.solutions += 1
         routes = self.model.routes()
         rank = self.model.rank(routes)
-        if self.best is not None and rank.key() >= self.best.key():
+        if self.best is not None and rank >= self.best:
             return
         self.best, self.best_routes = rank, routes
         # The times are final here (the finalizer has run): store them as they are.
@@ -339,10 +319,10 @@ class _Search:
         self.best_at, self.best_check = self.solutions, self.checks
         self.report(rank)
 
-    def report(self, rank: _Rank) -> None:
+    def report(self, rank: Rank) -> None:
         """Tell the observer about a plan better than every one reported so far (the insertion
         plan is reported before the search starts, and the search may pass below it)."""
-        if self.reported is not None and rank.key() >= self.reported.key():
+        if self.reported is not None and rank >= self.reported:
             return
         self.reported = rank
         if self.observer is not None:
@@ -616,7 +596,7 @@ def solve_routing(
     reason = "deadline" if params.time_limit is None else f"time limit ({params.time_limit:g} s)"
     sequences = insertion_sequences(problem)
     inserted = sequence_solution(problem, sequences)
-    best_rank = _solution_rank(problem, inserted)
+    best_rank = Rank.of(problem, inserted)
     if observer is not None:
         observer(_progress(problem, 0, best_rank))
     iterations = 0
@@ -624,9 +604,10 @@ def solve_routing(
     best = sequences
 
     def on_best(found: list[list[int]], rank: tuple[int, int, int, int]) -> None:
+        """`rank`: the walk's `Rank.key()` of `found`."""
         nonlocal best, best_rank, gained_at
         if rank < best_rank.key():
-            best, best_rank, gained_at = found, _Rank(*rank), iterations
+            best, best_rank, gained_at = found, Rank(*rank), iterations
             if observer is not None:
                 observer(_progress(problem, iterations, best_rank))
 
@@ -687,7 +668,7 @@ def _polished(
     params: SolveParams,
     observer: Observer | None,
     start: Solution,
-    start_rank: _Rank,
+    start_rank: Rank,
     iterations: int,
     stop: Deadline | None,
     stop_reason: str,
@@ -724,14 +705,9 @@ def _polished(
             ruined = _recreated(model, ruined, rng, params.recreate_attempts)
 
     solutions = iterations + search.solutions
-    if search.best is None or start_rank.key() <= search.best.key():
+    if search.best is None or start_rank <= search.best:
         return _finished(start, solutions, search.stopped_by())
     return model.solution(search.best_solution, solutions, search.stopped_by())
-
-
-def _solution_rank(problem: Problem, solution: Solution) -> _Rank:
-    served = {stop.node for route in solution.routes for stop in route.stops}
-    return _Rank.of(problem, served, solution.travel_minutes(problem))
 
 
 def sequence_solution(problem: Problem, sequences: list[list[int]]) -> Solution:
