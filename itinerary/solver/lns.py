@@ -139,6 +139,8 @@ class _Data:
         self.n_required = sum(self.required)
         self.required_nodes = [n for n, nd in enumerate(nodes) if nd.required and self.movable[n]]
         self.n_fixed = sum(self.fixed)
+        # The `must` choices (`Problem.one_of`): one left unmet ranks like a must-visit left out.
+        self.must_choices = [np.array(c.nodes, dtype=np.int64) for c in problem.one_of if c.must]
         self.max_score = problem.max_score()
         self.copies_of: list[list[int]] = [[] for _ in nodes]
         for c, n in enumerate(node_of):
@@ -682,14 +684,19 @@ class _State:
         return [r for r, items in zip(self.routes, before, strict=True) if r.items is not items]
 
     def rank(self) -> tuple[int, int, int, int]:
-        """(fixed events missing, other must-visits missing, score left out, travel minutes):
-        smaller is better."""
+        """`rules.Rank.key()` of these routes, from the counts the routes keep as they change:
+        (fixed events missing, other must-visits missing plus must choices unmet, score left
+        out, travel minutes); smaller is better. A fast copy of `rules.Rank.of_served`, held to
+        it by tests/test_rules_conformance.py."""
         data = self.data
         routes = self.routes
         fixed = data.n_fixed - sum(r.fixed for r in routes)
+        unmet = 0
+        if data.must_choices:
+            unmet = sum(1 for nodes in data.must_choices if not self.served[nodes].any())
         return (
             fixed,
-            data.n_required - sum(r.required for r in routes) - fixed,
+            data.n_required - sum(r.required for r in routes) - fixed + unmet,
             data.max_score - sum(r.score for r in routes),
             sum(r.legs for r in routes),
         )
@@ -953,9 +960,8 @@ def improve(
     params: LnsParams = LnsParams(),
 ) -> list[list[int]]:
     """Ruin and recreate from `sequences` (feasible node sequences per track) until `progress()`,
-    the share of the budget spent, reaches 1. Calls `on_best` at every new best (ranked: fewer
-    fixed events missing, then fewer other required nodes missing, then more score, then less
-    travel) and returns the best."""
+    the share of the budget spent, reaches 1. Calls `on_best` at every new best (ranked by
+    `rules.Rank`, whose `key()` it hands on) and returns the best."""
     data = _Data(problem)
     noise = np.random.default_rng(rng.getrandbits(64))
     state = _State(data, sequences, noise)
@@ -971,6 +977,9 @@ def improve(
     walk_best = best_rank
 
     def cost(rank: tuple[int, int, int, int]) -> float:
+        """What the annealing accepts by, not a rank: missing events and must-visits outweigh
+        everything, but score and travel are traded at `weight`, so the walk may take a
+        little more travel for score, and back. The best is kept by the rank itself."""
         return rank[0] * 1e12 + rank[1] * 1e9 + rank[2] + weight * rank[3]
 
     while True:
