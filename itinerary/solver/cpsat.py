@@ -127,10 +127,12 @@ def _events_attended(problem: Problem, solution: Solution) -> frozenset[int]:
 
 
 def better(problem: Problem, a: Solution, b: Solution) -> bool:
-    """Whether `a` ranks above `b`: fixed-time events served, then required nodes, then score."""
-    key_a = (len(_events_attended(problem, a)), required_served(problem, a), a.score(problem))
-    key_b = (len(_events_attended(problem, b)), required_served(problem, b), b.score(problem))
-    return key_a > key_b
+    """Whether `a` ranks strictly above `b` by `rules.Rank`: fixed-time events, then required
+    nodes and must choices, then score, then travel. So CP-SAT's schedule replaces the search's
+    only when it is better on one of these: at an equal score, only with less travel."""
+    from ..rules import Rank
+
+    return Rank.of(problem, a) < Rank.of(problem, b)
 
 
 def may_prove(problem: Problem, params: BoundParams | None = None) -> bool:
