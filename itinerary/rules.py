@@ -13,6 +13,10 @@
 - **A sequence on a track.** All of the above at once: `earliest_starts` says whether a sequence
   can be done on a track and gives its earliest start times; `starts_with_break_at` does the same
   with the break on a given leg.
+- **Rules that span tracks.** Each node is served at most once; `After`: a node only if another
+  is served too and has ended by its start; `OneOf`: at most one of a set is served
+  (`cross_track_violations`). A `must` choice left unmet, like a required node left out, breaks
+  no rule: the plan is incomplete and ranks lower.
 - **Rank.** How two solutions compare: fixed-time events left out, then other required nodes
   left out plus `must` choices left unmet, then score, then travel (`Rank`).
 
@@ -102,6 +106,44 @@ def starts_with_break_at(
         if s + brk.duration > min(brk.latest_end, track.latest_end):
             return None
     return starts
+
+
+def cross_track_violations(problem: Problem, solution: Solution) -> list[str]:
+    """The rules that relate nodes wherever they are served, as messages for each one the
+    solution breaks: a node served more than once; `Problem.after` (`later` served without
+    `earlier`, or before `earlier` has ended); `Problem.one_of` (more than one served). Unmet
+    `must` choices are not among them (see `Rank` and `Solution.unmet_choices`)."""
+    violations: list[str] = []
+    served: dict[int, list[int]] = {}  # node -> its start times
+    for route in solution.routes:
+        for stop in route.stops:
+            served.setdefault(stop.node, []).append(stop.start)
+    for node, starts in sorted(served.items()):
+        if len(starts) > 1:
+            violations.append(f"node {node} is served {len(starts)} times")
+    for rule in problem.after:
+        if rule.later not in served:
+            continue
+        if rule.earlier not in served:
+            violations.append(
+                f"node {rule.later} is served, but node {rule.earlier}, which it comes after, "
+                "is not"
+            )
+            continue
+        ends = served[rule.earlier][0] + problem.nodes[rule.earlier].duration
+        begins = served[rule.later][0]
+        if ends > begins:
+            violations.append(
+                f"node {rule.later} starts at {begins}, before node {rule.earlier}, which it "
+                f"comes after, ends at {ends}"
+            )
+    for choice in problem.one_of:
+        chosen = [n for n in choice.nodes if n in served]
+        if len(chosen) > 1:
+            violations.append(
+                f"nodes {chosen} are all served, but at most one of {list(choice.nodes)} may be"
+            )
+    return violations
 
 
 @dataclass(frozen=True, order=True)
