@@ -1,7 +1,8 @@
 """The rules of a feasible plan in the Problem's terms, and how two plans rank: the reference.
 
 - **Windows.** A visit starts inside one of its node's windows (earliest start, latest start),
-  as early as the group is ready for it: `Node.first_start`.
+  as early as the group is ready for it: `first_start`. `Node.first_start` finds the same by
+  bisection (a node of a 31-day trip has dozens of windows) and is what the sequence rule asks.
 - **Travel gap.** The group reaches the next place `problem.travel[a][b]` minutes after it is
   free at the last one (the buffer between two places is in the matrix, from compile).
 - **The break on a leg.** A break (lunch) is taken on one leg of the route, as early as that leg
@@ -20,10 +21,27 @@
 - **Rank.** How two solutions compare: fixed-time events left out, then other required nodes
   left out plus `must` choices left unmet, then score, then travel (`Rank`).
 
-Why a module of its own: `schedule.py` lays a timed route out minute by minute (travel, visits,
-the break) for the plan, which is presentation; these rules are what every stage of the solver
-asks, so they sit below it, where `schedule.py`, the solver and the tests import them; and the
-rank is not about timing at all.
+Where else they are written, on purpose, and how each is held to this module:
+
+- *fast copies*, where speed demands one: the numpy walk (`solver/lns.py`: a route's forward
+  and backward times, the break's leg, the insertion rows, its rank tuple), the CP-SAT route
+  enumeration (`solver/cpsat.py`, `_routes_on`), the Python insertion's pre-filter
+  (`solver/routing.py`) and `Node.first_start`. Each calls this module where that costs nothing
+  and is marked "fast copy of rules.X" elsewhere; tests/test_rules_conformance.py holds every
+  one to it on random problems and sequences (the same verdict, the same times, the same rank);
+- *models* of the rules for a solver library: OR-Tools' routing model (`solver/routing.py`) and
+  CP-SAT's circuit model (`solver/cpsat.py`); their sequences are re-timed here or their times
+  checked by `verify.py`;
+- *independent checkers*: `verify.py` (a Solution against its Problem) and `check.py` (a Plan
+  against the trip) re-derive every rule and import nothing from here, so that a mistake here
+  cannot hide there.
+
+docs/architecture.md has the table: every rule, every file that implements or checks it.
+
+Why a module of its own rather than `schedule.py`: that one lays a route that is already timed
+out minute by minute (travel, visits, the break) for the plan, which is presentation; these
+rules are what every stage of the solver asks before anything is timed, and the rank is not
+about timing at all. This module imports only the Problem, so every layer can use it.
 """
 
 from __future__ import annotations
@@ -32,6 +50,15 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from .problem import Break, Problem, Solution
+
+
+def first_start(windows: Sequence[tuple[int, int]], ready: int) -> int | None:
+    """The earliest start at or after `ready` inside one of `windows` (sorted): in the first
+    window that is still open then (a later one opens no earlier); None if all have closed."""
+    for a, b in windows:
+        if b >= ready:
+            return max(a, ready)
+    return None
 
 
 def ready_after_leg(free: int, travel: int, brk: Break | None) -> int | None:

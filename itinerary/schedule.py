@@ -86,7 +86,9 @@ def _place_break(
     free_from: list[int],
     due_by: list[int],
 ) -> tuple[str, int, int]:
-    """(mode, leg, start) of the break: at a place if possible, else on the way."""
+    """(mode, leg, start) of the break: at a place if possible, else on the way. The break rule
+    (`rules.ready_after_leg`) on a route already timed; every route timed by the rules lays out
+    (tests/test_rules_conformance.py)."""
     track = problem.tracks[route.track]
     brk = track.breaks[0]
     f, L = brk.earliest_start, brk.duration

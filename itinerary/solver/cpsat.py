@@ -352,7 +352,7 @@ def _routes_on(
     """Label-setting enumeration of the node sets track t can serve: (family, labels used).
 
     A label is a partial route (node set, last node, break taken): the earliest time the group is
-    free after it, and the order that achieves it. Moves follow `schedule._forward` exactly: the
+    free after it, and the order that achieves it. Moves follow `rules.starts_with_break_at`: the
     next visit starts at the earliest window start it can reach, and the break, if not taken yet,
     may be taken on the move (at the place left, on the way, or on arrival). Taking it before the
     first move or after the last is never better than taking it on that move, so those are not
@@ -365,6 +365,7 @@ def _routes_on(
     nodes = problem.nodes
     candidates = [n for n in range(len(nodes)) if t in problem.allowed_tracks(n)]
 
+    # fast copy of rules.ready_after_leg, held to it by tests/test_rules_conformance.py
     def with_break(free: int, move: int) -> int | None:
         """When the group is ready at the destination if it takes the break on this move."""
         assert brk is not None

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..problem import Problem
+from ..rules import first_start, ready_after_leg
 
 _NEG = -(2**40)  # "infeasible" for a latest time
 _INF = 2**40
@@ -293,6 +294,7 @@ class _Route:
 
         `same_head` and `same_tail` may say how many of the first and last items the caller
         knows are unchanged (found here otherwise)."""
+        # fast copy of rules.earliest_starts, held to it by tests/test_rules_conformance.py
         if self.data.breaks[self.t] is None:
             return self._splice(items, same_head, same_tail)
         # With a break the times depend on where it goes: the route's times without it, from
@@ -402,6 +404,7 @@ class _Route:
         gap = -1
         best_slack = None
         for g in range(count + 1):
+            # fast copy of rules.ready_after_leg, held to it by tests/test_rules_conformance.py
             x = free[g]
             s = max(x, brk.earliest_start)
             if s + brk.duration > brk.latest_end:
@@ -413,12 +416,11 @@ class _Route:
         if gap < 0:
             return False
         # Times with the break on its leg: forward from the gap, backward up to it.
-        x = free[gap]
-        s = max(x, brk.earliest_start)
-        r = max(x + travel[places[gap]][places[gap + 1]], s) + brk.duration
+        r = ready_after_leg(free[gap], travel[places[gap]][places[gap + 1]], brk)
+        assert r is not None
         ready[gap] = r
         for i in range(gap, count):
-            start = _earliest(windows[items[i]], ready[i])
+            start = first_start(windows[items[i]], ready[i])
             assert start is not None
             free[i + 1] = start + duration[items[i]]
             ready[i + 1] = free[i + 1] + travel[places[i + 1]][places[i + 2]]
@@ -443,28 +445,24 @@ def _first_start(
 ) -> int | None:
     """The earliest start of a visit the group is ready for at `ready`; None if too late.
     `window` is the node's only window, if it has one: most have, and it is checked inline."""
+    # fast copy of rules.first_start, held to it by tests/test_rules_conformance.py
     if window is not None:
         if ready > window[1]:
             return None
         return window[0] if window[0] > ready else ready
-    return _earliest(windows, ready)
+    return first_start(windows, ready)
 
 
 def _last_start(
     window: tuple[int, int] | None, windows: tuple[tuple[int, int], ...], bound: int, never: int
 ) -> int:
-    """The latest start at or before `bound`; `never` if there is none."""
+    """The latest start at or before `bound`; `never` if there is none: the windows rule
+    (`rules.first_start`) backwards, for the backward pass."""
+    # fast copy of rules.first_start, held to it by tests/test_rules_conformance.py
     if window is not None:
         x = window[1] if window[1] < bound else bound
         return never if x < window[0] else x
     return _latest(windows, bound, never)
-
-
-def _earliest(windows: tuple[tuple[int, int], ...], ready: int) -> int | None:
-    for a, b in windows:
-        if b >= ready:
-            return max(a, ready)
-    return None
 
 
 def _latest(windows: tuple[tuple[int, int], ...], bound: int, never: int) -> int:
@@ -524,6 +522,7 @@ def _insertions(
     t_out = data.travel_into[next_place][:, cplace]
     ready = prev_free[:, None] + t_in
     if brk is not None:
+        # fast copy of rules.ready_after_leg, held to it by tests/test_rules_conformance.py
         g = route.gap
         ready[g] = np.maximum(ready[g], max(prev_free[g], brk.earliest_start)) + brk.duration
     start = np.maximum(ready, opens)

@@ -169,6 +169,9 @@ class _Model:
             routing.AddVariableMinimizedByFinalizer(time.CumulVar(end))
             routing.AddVariableMaximizedByFinalizer(time.CumulVar(start))
             if track.breaks:
+                # The break on a leg (rules.ready_after_leg) in OR-Tools' terms: it may not
+                # overlap a visit and lengthens the move it interrupts. What the polish returns
+                # is checked by verify.py (tests/test_rules_conformance.py) and the plan checker.
                 intervals = [
                     solver.FixedDurationIntervalVar(
                         b.earliest_start,
@@ -493,6 +496,8 @@ def insertion_sequences(problem: Problem) -> list[list[int]]:
             seq = sequences[t]
             stops = [track.start_place] + [nodes[m].place for m in seq] + [track.end_place]
             for at in range(len(seq) + 1):
+                # fast copy of rules.earliest_starts (a lower bound on its times), held to it
+                # by tests/test_rules_conformance.py
                 a, b = stops[at], stops[at + 1]
                 ready = free_from[t][at] + travel[a][node.place]
                 start = node.first_start(ready)
