@@ -534,8 +534,9 @@ def _timed_route(problem: Problem, t: int, sequence: list[int]) -> Route:
         latest_departure = starts[0] - problem.travel[track.start_place][first.place]
         free = starts[-1] + last.duration
         home = free + problem.travel[last.place][track.end_place]
-    else:
-        latest_departure = home = free = track.earliest_start
+    else:  # no visit: straight from the start place to the end place
+        latest_departure = free = track.earliest_start
+        home = free + problem.travel[track.start_place][track.end_place]
     departures = [max(track.earliest_start, latest_departure), track.earliest_start]
     brk = track.breaks[0] if track.breaks else None
     arrivals = [home]
