@@ -486,6 +486,9 @@ def insertion_sequences(problem: Problem) -> list[list[int]]:
     # a lower bound on the real times, so an insertion that is late even then is skipped
     # without the full check.
     free_from = [[track.earliest_start] for track in problem.tracks]
+    # The latest start of each node: its windows are sorted by their opening and may overlap, so
+    # the last to open need not be the last to close.
+    last_start = [max((b for _, b in node.windows), default=0) for node in nodes]
     for n in _insertion_order(problem):
         node = nodes[n]
         if not node.windows:
@@ -501,7 +504,7 @@ def insertion_sequences(problem: Problem) -> list[list[int]]:
                 a, b = stops[at], stops[at + 1]
                 ready = free_from[t][at] + travel[a][node.place]
                 start = node.first_start(ready)
-                due = track.latest_end if at == len(seq) else nodes[seq[at]].windows[-1][1]
+                due = track.latest_end if at == len(seq) else last_start[seq[at]]
                 if start is None or start + node.duration + travel[node.place][b] > due:
                     continue
                 added = travel[a][node.place] + travel[node.place][b] - travel[a][b]
