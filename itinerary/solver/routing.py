@@ -170,12 +170,14 @@ class _Model:
             routing.AddVariableMaximizedByFinalizer(time.CumulVar(start))
             if track.breaks:
                 # The break on a leg (rules.ready_after_leg) in OR-Tools' terms: it may not
-                # overlap a visit and lengthens the move it interrupts. What the polish returns
-                # is checked by verify.py (tests/test_rules_conformance.py) and the plan checker.
+                # overlap a visit and lengthens the move it interrupts. OR-Tools would also let
+                # it fall outside the day, so it is kept within the track's bounds (compile's
+                # lunch always is). What the polish returns is checked by verify.py
+                # (tests/test_rules_conformance.py) and the plan checker.
                 intervals = [
                     solver.FixedDurationIntervalVar(
-                        b.earliest_start,
-                        b.latest_end - b.duration,
+                        max(b.earliest_start, track.earliest_start),
+                        min(b.latest_end, track.latest_end) - b.duration,
                         b.duration,
                         False,
                         f"break{t}.{k}",
