@@ -23,14 +23,18 @@ A failure here is a real bug in the copy (or in the reference): fix the copy, ne
 
 from __future__ import annotations
 
+import ast
 import itertools
 import math
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import itinerary
 from itinerary.problem import After, Break, Node, OneOf, Problem, Route, Solution, Stop, Track
 from itinerary.rules import (
     Rank,
@@ -412,6 +416,19 @@ def test_what_the_or_tools_model_returns_passes_the_rules(problem: Problem) -> N
     for route in solution.routes:
         sequence = [s.node for s in route.stops]
         assert earliest_starts(problem, route.track, sequence) is not None
+
+
+@pytest.mark.parametrize("checker", ["verify.py", "check.py"])
+def test_the_independent_checkers_import_neither_the_rules_nor_the_solver(checker: str) -> None:
+    tree = ast.parse((Path(itinerary.__file__).parent / checker).read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            imported.add((node.module or "").removeprefix("itinerary.").lstrip("."))
+        elif isinstance(node, ast.Import):
+            imported |= {alias.name.removeprefix("itinerary.") for alias in node.names}
+    solver_side = {"rules", "schedule", "solver", "compile", "planner"}
+    assert not {name for name in imported if name.split(".")[0] in solver_side}
 
 
 # --- the rules that span tracks ---------------------------------------------------------------
