@@ -33,10 +33,10 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import toptw  # noqa: E402
-from walkspeed import InputError, _pairs  # noqa: E402
+from walkspeed import InputError, parse_pairs  # noqa: E402
 
 from itinerary.solver import lns  # noqa: E402
-from itinerary.solver.routing import _insertion_sequences, _sequence_solution  # noqa: E402
+from itinerary.solver.routing import insertion_sequences, sequence_solution  # noqa: E402
 from itinerary.verify import verify_solution  # noqa: E402
 
 
@@ -73,13 +73,13 @@ def walk(
 
     found = lns.improve(
         problem,
-        _insertion_sequences(problem),
+        insertion_sequences(problem),
         random.Random(seed),
         progress,
         lambda *_: None,
         params,
     )
-    solution = _sequence_solution(problem, found)
+    solution = sequence_solution(problem, found)
     problems = tuple(str(p) for p in verify_solution(problem, solution))
     return Run(instance.name, m, seed, solution.score(problem), done[0] - 1, problems)
 
@@ -136,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise InputError("--time-limit must be above 0 and --jobs at least 1")
         if args.iterations is not None and args.iterations < 1:
             raise InputError("--iterations must be at least 1")
-        pairs = _pairs(args.instances)
+        pairs = parse_pairs(args.instances)
         seeds = _seeds(args.seeds)
         params = _params(args.params)
         data = Path(args.data)

@@ -12,7 +12,8 @@ iteration.
         --instances pr15:2,pr18:4,pr06:1,r207:1,c201:4,pr11:1 --iterations 1500 --rounds 3
 
 The instances are read here, with this checkout's reader, and handed to both checkouts as plain
-numbers, so the baseline only needs `lns.improve` and `routing._insertion_sequences`.
+numbers, so the baseline only needs `lns.improve` and `routing.insertion_sequences` (called
+`_insertion_sequences` in checkouts before it got its public name, which are found too).
 """
 
 from __future__ import annotations
@@ -90,9 +91,12 @@ def walk(repo: Path, problem_file: Path, iterations: int, seed: int) -> tuple[fl
     sys.path.insert(0, str(repo))
     import random
 
-    from itinerary.solver import lns
-    from itinerary.solver.routing import _insertion_sequences
+    from itinerary.solver import lns, routing
 
+    try:
+        insertion_sequences = routing.insertion_sequences
+    except AttributeError:  # a baseline from before the heuristic got its public name
+        insertion_sequences = routing._insertion_sequences
     problem = problem_from_json(problem_file.read_text())
     done = [0]
 
@@ -102,13 +106,13 @@ def walk(repo: Path, problem_file: Path, iterations: int, seed: int) -> tuple[fl
 
     began = time.process_time()
     found = lns.improve(
-        problem, _insertion_sequences(problem), random.Random(seed), progress, lambda *_: None
+        problem, insertion_sequences(problem), random.Random(seed), progress, lambda *_: None
     )
     seconds = time.process_time() - began
     return seconds, hashlib.sha256(repr(found).encode()).hexdigest()[:16]
 
 
-def _pairs(text: str) -> list[tuple[str, int]]:
+def parse_pairs(text: str) -> list[tuple[str, int]]:
     pairs = []
     for item in text.split(","):
         name, _, m = item.strip().partition(":")
@@ -171,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.iterations < 1 or args.rounds < 1:
             raise InputError("--iterations and --rounds must be at least 1")
         baseline = _checkout(args.baseline)
-        pairs = _pairs(args.instances)
+        pairs = parse_pairs(args.instances)
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         import toptw
 

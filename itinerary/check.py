@@ -1,8 +1,9 @@
 """The plan checker: re-verifies a Plan against the trip, rule by rule, without the solver.
 
 It works on the Plan (dated, aware datetimes) and the spec only — it never imports the solver,
-the compiler or the scheduler — so a bug there cannot hide here. Every plan the tests produce
-and every plan the CLI prints goes through it.
+the compiler, the scheduler or `rules.py` (the solver's reference of the same rules), and must
+not — so a bug there cannot hide here. Every plan the tests produce and every plan the CLI
+prints goes through it.
 """
 
 from __future__ import annotations

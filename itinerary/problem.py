@@ -67,7 +67,8 @@ class Node:
         then: `next((max(ready, a) for a, b in windows if b >= ready), None)`, found by bisection
         (a node of a 31-day trip has dozens of windows, and the schedule asks this for every
         visit of every sequence it tries). The first window with b >= ready is the first whose
-        running maximum of ends reaches `ready`."""
+        running maximum of ends reaches `ready`. A fast copy of `rules.first_start`, held to it
+        by tests/test_rules_conformance.py."""
         ends = self._running_ends
         i = bisect.bisect_left(ends, ready)
         return None if i == len(ends) else max(ready, self.windows[i][0])

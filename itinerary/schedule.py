@@ -1,8 +1,13 @@
-"""Timing of a route, pure and neutral: feasibility of a sequence, and the minute-by-minute layout.
+"""The minute-by-minute layout of a timed route, pure and neutral: travel, visits, the break.
 
-A break (lunch) may be taken at a place (right after leaving one item, or on arrival before the
-next) or, when neither fits, on the way: the move is then split around the break. All three keep
-the break clear of visits and of travel, which is the rule the plan checker enforces.
+Whether a sequence can be done, and when, is decided by the rules (`rules.py`, the reference);
+this module only lays a timed route out. A break (lunch) is placed at a place (right after
+leaving one item, or on arrival before the next) or, when neither fits, on the way: the move is
+then split around the break. All three keep the break clear of visits and of travel, which is
+the rule the plan checker enforces.
+
+`earliest_starts` is the rules' own function, re-exported for the modules that import it from
+here (the CP-SAT proof); new code imports it from `rules`.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from dataclasses import dataclass
 
 from .errors import InternalError
 from .problem import Break, Problem, Route, Stop
+from .rules import earliest_starts as earliest_starts
 
 
 @dataclass(frozen=True)
@@ -23,74 +29,6 @@ class Segment:
     from_place: int | None = None  # travel
     to_place: int | None = None  # travel
     place: int | None = None  # break; None = on the way
-
-
-def _ready_after_leg(t: int, travel: int, brk: Break | None) -> int | None:
-    """Earliest time the group is at the destination, free, if it takes `brk` on this leg."""
-    if brk is None:
-        return t + travel
-    s = max(t, brk.earliest_start)
-    if s + brk.duration > brk.latest_end:
-        return None
-    return max(t + travel, s) + brk.duration
-
-
-def earliest_starts(
-    problem: Problem, track_index: int, sequence: Sequence[int], *, with_breaks: bool = True
-) -> list[int] | None:
-    """Earliest feasible start times of `sequence` on a track, or None if it cannot be done.
-
-    Taking every item as early as possible is optimal for feasibility here (every constraint is
-    a release time or a deadline), so only the position of the break needs to be searched.
-    """
-    track = problem.tracks[track_index]
-    brk = track.breaks[0] if track.breaks and with_breaks else None
-    gaps: list[int | None] = [None] if brk is None else list(range(-1, len(sequence) + 2))
-    for gap in gaps:
-        starts = _forward(problem, track_index, sequence, gap)
-        if starts is not None:
-            return starts
-    return None
-
-
-def _forward(
-    problem: Problem, track_index: int, sequence: Sequence[int], gap: int | None
-) -> list[int] | None:
-    track = problem.tracks[track_index]
-    brk = track.breaks[0] if track.breaks else None
-    t = track.earliest_start
-    if gap == -1:
-        assert brk is not None
-        s = max(t, brk.earliest_start)
-        if s + brk.duration > brk.latest_end:
-            return None
-        t = s + brk.duration
-    place = track.start_place
-    starts: list[int] = []
-    for leg, node_index in enumerate(sequence):
-        node = problem.nodes[node_index]
-        if node.tracks is not None and track_index not in node.tracks:
-            return None
-        ready = _ready_after_leg(t, problem.travel[place][node.place], brk if gap == leg else None)
-        if ready is None:
-            return None
-        start = node.first_start(ready)
-        if start is None:
-            return None
-        starts.append(start)
-        t, place = start + node.duration, node.place
-    last = len(sequence)
-    ready = _ready_after_leg(
-        t, problem.travel[place][track.end_place], brk if gap == last else None
-    )
-    if ready is None or ready > track.latest_end:
-        return None
-    if gap == last + 1:
-        assert brk is not None
-        s = max(ready, brk.earliest_start)
-        if s + brk.duration > min(brk.latest_end, track.latest_end):
-            return None
-    return starts
 
 
 def layout(problem: Problem, route: Route) -> list[Segment]:
@@ -149,7 +87,9 @@ def _place_break(
     free_from: list[int],
     due_by: list[int],
 ) -> tuple[str, int, int]:
-    """(mode, leg, start) of the break: at a place if possible, else on the way."""
+    """(mode, leg, start) of the break: at a place if possible, else on the way. The break rule
+    (`rules.ready_after_leg`) on a route already timed; every route timed by the rules lays out
+    (tests/test_rules_conformance.py)."""
     track = problem.tracks[route.track]
     brk = track.breaks[0]
     f, L = brk.earliest_start, brk.duration
@@ -195,8 +135,9 @@ def timed_route(problem: Problem, t: int, sequence: Sequence[int]) -> Route | No
         latest_departure = starts[0] - problem.travel[track.start_place][first.place]
         free = starts[-1] + last.duration
         home = free + problem.travel[last.place][track.end_place]
-    else:
-        latest_departure = home = free = track.earliest_start
+    else:  # no visit: straight from the start place to the end place
+        latest_departure = free = track.earliest_start
+        home = free + problem.travel[track.start_place][track.end_place]
     departures = [max(track.earliest_start, latest_departure), track.earliest_start]
     brk = track.breaks[0] if track.breaks else None
     arrivals = [home]

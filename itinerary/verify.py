@@ -1,7 +1,10 @@
 """An independent check of a neutral Solution against its Problem.
 
-It shares no code with the solver or with `schedule.py`, so a benchmark (or a test) can trust a
-score only after this check returns no violations. The rules, in the Problem's own terms:
+It shares no code with the solver, with `rules.py` (the reference the solver's copies of these
+rules are held to) or with `schedule.py`, on purpose: a mistake there cannot hide here, so a
+benchmark (or a test) can trust a score only after this check returns no violations. Do not make
+it import them (tests/test_rules_conformance.py says so too). The rules, in the Problem's own
+terms:
 
 - each route serves a known track, at most one route per track;
 - the route leaves no earlier than the track's earliest start and is back by its latest end;

@@ -14,7 +14,7 @@ from test_solver import random_problem
 from itinerary.problem import Break, Node, Problem, Track
 from itinerary.schedule import earliest_starts
 from itinerary.solver import SolveParams, lns, solve
-from itinerary.solver.routing import _insertion_sequences, _sequence_solution
+from itinerary.solver.routing import insertion_sequences, sequence_solution
 from itinerary.verify import verify_solution
 
 
@@ -119,7 +119,7 @@ def test_a_changed_route_has_the_times_of_the_same_route_built_afresh(seed: int)
             problem.tracks,
         )
     data = lns._Data(problem)
-    routes = [lns._Route(data, t, seq) for t, seq in enumerate(_insertion_sequences(problem))]
+    routes = [lns._Route(data, t, seq) for t, seq in enumerate(insertion_sequences(problem))]
     taken = refused = 0
     for _ in range(150):
         route = rng.choice(routes)
@@ -170,7 +170,7 @@ def test_large_times_are_weighed_in_64_bits_and_give_the_same_walk() -> None:
     assert lns._Data(moved).times == np.int64
     found, bests = _walk(problem, 4, 300)
     assert _walk(moved, 4, 300) == (found, bests)
-    assert verify_solution(moved, _sequence_solution(moved, found)) == []
+    assert verify_solution(moved, sequence_solution(moved, found)) == []
 
 
 def _insertion_rows(
@@ -192,7 +192,7 @@ def _insertion_rows(
 def test_every_insertion_offered_is_feasible_and_none_is_missed_without_lunch(seed: int) -> None:
     rng, problem = random_case(seed, n_nodes=8, n_tracks=2, lunch=seed % 3 != 0)
     data = lns._Data(problem)
-    state = lns._State(data, _insertion_sequences(problem), np.random.default_rng(seed))
+    state = lns._State(data, insertion_sequences(problem), np.random.default_rng(seed))
     # Take a few visits out so there is something to put back.
     served = [n for r in state.routes for n in r.items]
     state.remove(set(rng.sample(served, min(3, len(served)))))
@@ -223,7 +223,7 @@ def test_tighten_keeps_the_visits_feasible_and_never_adds_travel(seed: int) -> N
     # keeps its visits, and the schedule's own rule still accepts it.
     rng, problem = random_case(seed, n_nodes=9, n_tracks=1, lunch=seed % 3 != 0)
     data = lns._Data(problem)
-    visits = _insertion_sequences(problem)[0]
+    visits = insertion_sequences(problem)[0]
     orders = [visits] + [rng.sample(visits, len(visits)) for _ in range(200)]
     orders = [o for o in orders if earliest_starts(problem, 0, o) is not None]
     for order in orders[-5:]:
@@ -292,7 +292,7 @@ def test_replace_only_trades_up_and_keeps_the_plan_feasible(seed: int) -> None:
     served = sorted(n for r in state.routes for n in r.items)
     assert served == np.flatnonzero(state.served).tolist()
     assert len(served) == len(set(served))
-    assert verify_solution(problem, _sequence_solution(problem, state.sequences())) == []
+    assert verify_solution(problem, sequence_solution(problem, state.sequences())) == []
     if seed == 0:
         assert swapped  # the test exercises swaps, not only the refusal
 
@@ -437,7 +437,7 @@ def test_exchange_only_trades_up_and_keeps_the_plan_feasible(seed: int) -> None:
     served = sorted(n for r in state.routes for n in r.items)
     assert served == np.flatnonzero(state.served).tolist()
     assert len(served) == len(set(served))
-    assert verify_solution(problem, _sequence_solution(problem, state.sequences())) == []
+    assert verify_solution(problem, sequence_solution(problem, state.sequences())) == []
 
 
 def test_exchange_takes_a_better_visit_in_where_a_poorer_one_held_the_day_late() -> None:
@@ -471,7 +471,7 @@ def _walk(
 
     found = lns.improve(
         problem,
-        _insertion_sequences(problem),
+        insertion_sequences(problem),
         random.Random(seed),
         progress,
         lambda _sequences, rank: bests.append(rank),
@@ -498,7 +498,7 @@ def test_the_walk_returns_verified_plans_that_only_get_better(
     # lever tables use) it must still hand on only verified plans.
     rng, problem = random_case(seed, n_nodes=10, n_tracks=3)
     found, bests = _walk(problem, seed, 300, params)
-    solution = _sequence_solution(problem, found)
+    solution = sequence_solution(problem, found)
     assert verify_solution(problem, solution) == []
     assert bests == sorted(bests, reverse=True)  # each new best ranks before the last
     last = bests[-1]
@@ -510,7 +510,7 @@ def test_the_walk_returns_verified_plans_that_only_get_better(
         problem.max_score() - solution.score(problem),
         solution.travel_minutes(problem),
     )
-    inserted = _sequence_solution(problem, _insertion_sequences(problem))
+    inserted = sequence_solution(problem, insertion_sequences(problem))
     assert solution.score(problem) >= inserted.score(problem)
 
 
@@ -551,7 +551,7 @@ def test_lunch_moves_to_the_leg_that_leaves_room() -> None:
     assert lns._Route(data, 0, [0]).gap in (0, 1)
     with pytest.raises(ValueError):
         lns._Route(data, 0, [1, 0])
-    assert verify_solution(problem, _sequence_solution(problem, [[0, 1]])) == []
+    assert verify_solution(problem, sequence_solution(problem, [[0, 1]])) == []
 
 
 def test_an_event_is_never_traded_for_a_must_visit() -> None:

@@ -153,18 +153,12 @@ def _events_attended(problem: Problem, solution: Solution) -> frozenset[int]:
 
 
 def better(problem: Problem, a: Solution, b: Solution) -> bool:
-    """Whether `a` ranks above `b`: fixed-time events served, then required nodes, then score,
-    then less travel."""
-    return _key(problem, a) > _key(problem, b)
+    """Whether `a` ranks strictly above `b` by `rules.Rank`: fixed-time events, then required
+    nodes and must choices, then score, then travel. So CP-SAT's schedule replaces the search's
+    only when it is better on one of these: at an equal score, only with less travel."""
+    from ..rules import Rank
 
-
-def _key(problem: Problem, s: Solution) -> tuple[int, int, int, int]:
-    return (
-        len(_events_attended(problem, s)),
-        required_served(problem, s),
-        s.score(problem),
-        -s.travel_minutes(problem),
-    )
+    return Rank.of(problem, a) < Rank.of(problem, b)
 
 
 def may_prove(problem: Problem, params: BoundParams | None = None) -> bool:
@@ -468,7 +462,7 @@ def _routes_on(
 
     A label is a partial route (node set, last node, break taken) with the time the group is
     free after it, its travel so far and the order that achieves both. Moves follow
-    `schedule._forward` exactly: the next visit starts at the earliest window start it can
+    `rules.starts_with_break_at` exactly: the next visit starts at the earliest window start it can
     reach, and the break, if not taken yet, may be taken on the move (at the place left, on the
     way, or on arrival). Taking it before the first move or after the last is never better than
     taking it on that move, so those are not separate cases. A label is dropped when another of
@@ -489,6 +483,7 @@ def _routes_on(
     for rule in problem.after:
         followers[rule.earlier] = followers.get(rule.earlier, 0) | 1 << rule.later
 
+    # fast copy of rules.ready_after_leg, held to it by tests/test_rules_conformance.py
     def with_break(free: int, move: int) -> int | None:
         """When the group is ready at the destination if it takes the break on this move."""
         assert brk is not None

@@ -25,7 +25,7 @@ per call outweighs its cost per cell on routes of 10-50 visits: so each step is 
 route, gathered row first, in 32-bit integers when the times allow.
 
 The break (lunch) sits on one leg of each route ("gap"), where it is taken as early as the leg
-allows, on the way if need be (the rule of `schedule.earliest_starts`). After each change the
+allows, on the way if need be (the rule of `rules.earliest_starts`). After each change the
 break moves to the leg that leaves the most slack. An insertion into the break's own leg is tried
 with the break before and after the new visit.
 
@@ -44,6 +44,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..problem import Problem
+from ..rules import first_start, ready_after_leg
 
 _NEG = -(2**40)  # "infeasible" for a latest time
 _INF = 2**40
@@ -140,6 +141,8 @@ class _Data:
         self.n_required = sum(self.required)
         self.required_nodes = [n for n, nd in enumerate(nodes) if nd.required and self.movable[n]]
         self.n_fixed = sum(self.fixed)
+        # The `must` choices (`Problem.one_of`): one left unmet ranks like a must-visit left out.
+        self.must_choices = [np.array(c.nodes, dtype=np.int64) for c in problem.one_of if c.must]
         self.max_score = problem.max_score()
         self.copies_of: list[list[int]] = [[] for _ in nodes]
         for c, n in enumerate(node_of):
@@ -292,6 +295,7 @@ class _Route:
 
         `same_head` and `same_tail` may say how many of the first and last items the caller
         knows are unchanged (found here otherwise)."""
+        # fast copy of rules.earliest_starts, held to it by tests/test_rules_conformance.py
         if self.data.breaks[self.t] is None:
             return self._splice(items, same_head, same_tail)
         # With a break the times depend on where it goes: the route's times without it, from
@@ -402,6 +406,7 @@ class _Route:
         gap = -1
         best_slack = None
         for g in range(count + 1):
+            # fast copy of rules.ready_after_leg, held to it by tests/test_rules_conformance.py
             x = free[g]
             s = max(x, brk.earliest_start)
             if s + brk.duration > brk.latest_end:
@@ -413,12 +418,11 @@ class _Route:
         if gap < 0:
             return False
         # Times with the break on its leg: forward from the gap, backward up to it.
-        x = free[gap]
-        s = max(x, brk.earliest_start)
-        r = max(x + travel[places[gap]][places[gap + 1]], s) + brk.duration
-        ready[gap] = r
+        on_leg = ready_after_leg(free[gap], travel[places[gap]][places[gap + 1]], brk)
+        assert on_leg is not None  # the leg was chosen because the break fits on it
+        ready[gap] = on_leg
         for i in range(gap, count):
-            start = _earliest(windows[items[i]], ready[i])
+            start = first_start(windows[items[i]], ready[i])
             assert start is not None
             free[i + 1] = start + duration[items[i]]
             ready[i + 1] = free[i + 1] + travel[places[i + 1]][places[i + 2]]
@@ -443,28 +447,24 @@ def _first_start(
 ) -> int | None:
     """The earliest start of a visit the group is ready for at `ready`; None if too late.
     `window` is the node's only window, if it has one: most have, and it is checked inline."""
+    # fast copy of rules.first_start, held to it by tests/test_rules_conformance.py
     if window is not None:
         if ready > window[1]:
             return None
         return window[0] if window[0] > ready else ready
-    return _earliest(windows, ready)
+    return first_start(windows, ready)
 
 
 def _last_start(
     window: tuple[int, int] | None, windows: tuple[tuple[int, int], ...], bound: int, never: int
 ) -> int:
-    """The latest start at or before `bound`; `never` if there is none."""
+    """The latest start at or before `bound`; `never` if there is none: the windows rule
+    (`rules.first_start`) backwards, for the backward pass."""
+    # fast copy of rules.first_start, held to it by tests/test_rules_conformance.py
     if window is not None:
         x = window[1] if window[1] < bound else bound
         return never if x < window[0] else x
     return _latest(windows, bound, never)
-
-
-def _earliest(windows: tuple[tuple[int, int], ...], ready: int) -> int | None:
-    for a, b in windows:
-        if b >= ready:
-            return max(a, ready)
-    return None
 
 
 def _latest(windows: tuple[tuple[int, int], ...], bound: int, never: int) -> int:
@@ -524,6 +524,7 @@ def _insertions(
     t_out = data.travel_into[next_place][:, cplace]
     ready = prev_free[:, None] + t_in
     if brk is not None:
+        # fast copy of rules.ready_after_leg, held to it by tests/test_rules_conformance.py
         g = route.gap
         ready[g] = np.maximum(ready[g], max(prev_free[g], brk.earliest_start)) + brk.duration
     start = np.maximum(ready, opens)
@@ -684,14 +685,19 @@ class _State:
         return [r for r, items in zip(self.routes, before, strict=True) if r.items is not items]
 
     def rank(self) -> tuple[int, int, int, int]:
-        """(fixed events missing, other must-visits missing, score left out, travel minutes):
-        smaller is better."""
+        """`rules.Rank.key()` of these routes, from the counts the routes keep as they change:
+        (fixed events missing, other must-visits missing plus must choices unmet, score left
+        out, travel minutes); smaller is better. A fast copy of `rules.Rank.of_served`, held to
+        it by tests/test_rules_conformance.py."""
         data = self.data
         routes = self.routes
         fixed = data.n_fixed - sum(r.fixed for r in routes)
+        unmet = 0
+        if data.must_choices:
+            unmet = sum(1 for nodes in data.must_choices if not self.served[nodes].any())
         return (
             fixed,
-            data.n_required - sum(r.required for r in routes) - fixed,
+            data.n_required - sum(r.required for r in routes) - fixed + unmet,
             data.max_score - sum(r.score for r in routes),
             sum(r.legs for r in routes),
         )
@@ -955,9 +961,8 @@ def improve(
     params: LnsParams = LnsParams(),
 ) -> list[list[int]]:
     """Ruin and recreate from `sequences` (feasible node sequences per track) until `progress()`,
-    the share of the budget spent, reaches 1. Calls `on_best` at every new best (ranked: fewer
-    fixed events missing, then fewer other required nodes missing, then more score, then less
-    travel) and returns the best."""
+    the share of the budget spent, reaches 1. Calls `on_best` at every new best (ranked by
+    `rules.Rank`, whose `key()` it hands on) and returns the best."""
     data = _Data(problem)
     noise = np.random.default_rng(rng.getrandbits(64))
     state = _State(data, sequences, noise)
@@ -973,6 +978,9 @@ def improve(
     walk_best = best_rank
 
     def cost(rank: tuple[int, int, int, int]) -> float:
+        """What the annealing accepts by, not a rank: missing events and must-visits outweigh
+        everything, but score and travel are traded at `weight`, so the walk may take a
+        little more travel for score, and back. The best is kept by the rank itself."""
         return rank[0] * 1e12 + rank[1] * 1e9 + rank[2] + weight * rank[3]
 
     while True:

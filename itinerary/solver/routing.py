@@ -43,7 +43,8 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_param
 
 from ..errors import InternalError
 from ..problem import Problem, Route, Solution, Stop
-from ..schedule import earliest_starts, layout
+from ..rules import Rank, earliest_starts
+from ..schedule import timed_route
 from . import Deadline, Observer, Progress, SolveParams, lns
 from .interrupts import Held, held_signals
 
@@ -88,26 +89,6 @@ class Weights:
         if fixed * n_required >= _MAX_COST:
             raise InternalError("problem too large for the objective's integer range")
         return Weights(travel, score, required, fixed)
-
-
-@dataclass(frozen=True)
-class _Rank:
-    """The true order of solutions: fewer required left out, then more score, then less travel."""
-
-    missing_fixed: int  # fixed-time events left out: worse than any number of must-visits
-    missing_required: int  # other required nodes left out
-    lost_score: int
-    travel: int
-
-    def key(self) -> tuple[int, int, int, int]:
-        return (self.missing_fixed, self.missing_required, self.lost_score, self.travel)
-
-    @staticmethod
-    def of(problem: Problem, served: set[int], travel: int) -> _Rank:
-        missing = [n for i, n in enumerate(problem.nodes) if n.required and i not in served]
-        fixed = sum(1 for n in missing if n.fixed)
-        lost = problem.max_score() - sum(problem.nodes[n].score for n in served)
-        return _Rank(fixed, len(missing) - fixed, lost, travel)
 
 
 class _Model:
@@ -188,10 +169,15 @@ class _Model:
             routing.AddVariableMinimizedByFinalizer(time.CumulVar(end))
             routing.AddVariableMaximizedByFinalizer(time.CumulVar(start))
             if track.breaks:
+                # The break on a leg (rules.ready_after_leg) in OR-Tools' terms: it may not
+                # overlap a visit and lengthens the move it interrupts. OR-Tools would also let
+                # it fall outside the day, so it is kept within the track's bounds (compile's
+                # lunch always is). What the polish returns is checked by verify.py
+                # (tests/test_rules_conformance.py) and the plan checker.
                 intervals = [
                     solver.FixedDurationIntervalVar(
-                        b.earliest_start,
-                        b.latest_end - b.duration,
+                        max(b.earliest_start, track.earliest_start),
+                        min(b.latest_end, track.latest_end) - b.duration,
                         b.duration,
                         False,
                         f"break{t}.{k}",
@@ -248,7 +234,7 @@ class _Model:
             for t, route in enumerate(solution.routes)
         ]
 
-    def rank(self, routes: list[list[int]]) -> _Rank:
+    def rank(self, routes: list[list[int]]) -> Rank:
         problem, copies, place = self.problem, self.copies, self.place
         served = {copies[c][0] for route in routes for c in route}
         travel = 0
@@ -256,7 +242,7 @@ class _Model:
             track = problem.tracks[t]
             stops = [track.start_place] + [place[c] for c in route] + [track.end_place]
             travel += sum(problem.travel[a][b] for a, b in itertools.pairwise(stops))
-        return _Rank.of(problem, served, travel)
+        return Rank.of_served(problem, served, travel)
 
     def solution(
         self, assignment: pywrapcp.Assignment, solutions: int, stopped_by: str
@@ -282,7 +268,7 @@ class _Model:
         )
 
 
-def _progress(problem: Problem, solutions: int, rank: _Rank) -> Progress:
+def _progress(problem: Problem, solutions: int, rank: Rank) -> Progress:
     max_score = problem.max_score()
     return Progress(
         solutions=solutions,
@@ -307,7 +293,7 @@ class _Search:
         model: _Model,
         params: SolveParams,
         observer: Observer | None,
-        reported: _Rank | None = None,
+        reported: Rank | None = None,
         stop: Deadline | None = None,
         reason: str = "deadline",
     ) -> None:
@@ -318,7 +304,7 @@ class _Search:
         self.reason = reason
         self.solutions = 0  # every solution any solve passed through
         self.checks = 0  # limit checks: work done between solutions
-        self.best: _Rank | None = None
+        self.best: Rank | None = None
         self.best_routes: list[list[int]] | None = None
         self.best_solution = model.new_snapshot()  # holds the best solution once there is one
         self.best_at = 0
@@ -330,7 +316,7 @@ class _Search:
         self.solutions += 1
         routes = self.model.routes()
         rank = self.model.rank(routes)
-        if self.best is not None and rank.key() >= self.best.key():
+        if self.best is not None and rank >= self.best:
             return
         self.best, self.best_routes = rank, routes
         # The times are final here (the finalizer has run): store them as they are.
@@ -338,10 +324,10 @@ class _Search:
         self.best_at, self.best_check = self.solutions, self.checks
         self.report(rank)
 
-    def report(self, rank: _Rank) -> None:
+    def report(self, rank: Rank) -> None:
         """Tell the observer about a plan better than every one reported so far (the insertion
         plan is reported before the search starts, and the search may pass below it)."""
-        if self.reported is not None and rank.key() >= self.reported.key():
+        if self.reported is not None and rank >= self.reported:
             return
         self.reported = rank
         if self.observer is not None:
@@ -489,9 +475,9 @@ def _insertion_order(problem: Problem) -> list[int]:
     return sorted(range(len(problem.nodes)), key=key)
 
 
-def _insertion_sequences(problem: Problem) -> list[list[int]]:
+def insertion_sequences(problem: Problem) -> list[list[int]]:
     """Cheapest insertion in Python, node by node in `_insertion_order`, each where it adds the
-    least travel while `schedule.earliest_starts` says the track stays feasible. At 400 hosts x
+    least travel while `rules.earliest_starts` says the track stays feasible. At 400 hosts x
     10 days it takes about half a second where OR-Tools' first solution takes several, so the
     observer gets a complete plan early and the local search a start (benchmarks/README.md).
     It runs to the end under any deadline: a plan is never worse than this one (1.5 s at the
@@ -502,6 +488,9 @@ def _insertion_sequences(problem: Problem) -> list[list[int]]:
     # a lower bound on the real times, so an insertion that is late even then is skipped
     # without the full check.
     free_from = [[track.earliest_start] for track in problem.tracks]
+    # The latest start of each node: its windows are sorted by their opening and may overlap, so
+    # the last to open need not be the last to close.
+    last_start = [max((b for _, b in node.windows), default=0) for node in nodes]
     for n in _insertion_order(problem):
         node = nodes[n]
         if not node.windows:
@@ -512,10 +501,12 @@ def _insertion_sequences(problem: Problem) -> list[list[int]]:
             seq = sequences[t]
             stops = [track.start_place] + [nodes[m].place for m in seq] + [track.end_place]
             for at in range(len(seq) + 1):
+                # fast copy of rules.earliest_starts (a lower bound on its times), held to it
+                # by tests/test_rules_conformance.py
                 a, b = stops[at], stops[at + 1]
                 ready = free_from[t][at] + travel[a][node.place]
                 start = node.first_start(ready)
-                due = track.latest_end if at == len(seq) else nodes[seq[at]].windows[-1][1]
+                due = track.latest_end if at == len(seq) else last_start[seq[at]]
                 if start is None or start + node.duration + travel[node.place][b] > due:
                     continue
                 added = travel[a][node.place] + travel[node.place][b] - travel[a][b]
@@ -535,38 +526,11 @@ def _insertion_sequences(problem: Problem) -> list[list[int]]:
 
 
 def _timed_route(problem: Problem, t: int, sequence: list[int]) -> Route:
-    """The route of a feasible sequence at its earliest starts, leaving as late as the first
-    visit allows and back as early as possible; falls back to the track's bounds where the
-    break needs the room (verified by laying the route out, as the plan checker does)."""
-    track = problem.tracks[t]
-    starts = earliest_starts(problem, t, sequence)
-    if starts is None:
+    """The route of a feasible sequence, timed as every plan is (`schedule.timed_route`)."""
+    route = timed_route(problem, t, sequence)
+    if route is None:
         raise InternalError(f"insertion produced an infeasible sequence on track {t}")
-    stops = tuple(Stop(n, s) for n, s in zip(sequence, starts, strict=True))
-    if sequence:
-        first, last = problem.nodes[sequence[0]], problem.nodes[sequence[-1]]
-        latest_departure = starts[0] - problem.travel[track.start_place][first.place]
-        free = starts[-1] + last.duration
-        home = free + problem.travel[last.place][track.end_place]
-    else:
-        latest_departure = home = free = track.earliest_start
-    departures = [max(track.earliest_start, latest_departure), track.earliest_start]
-    brk = track.breaks[0] if track.breaks else None
-    arrivals = [home]
-    if brk is not None:
-        arrivals.append(max(home, max(free, brk.earliest_start)) + brk.duration)
-    arrivals.append(track.latest_end)
-    for departure in departures:
-        for arrival in arrivals:
-            if arrival > track.latest_end:
-                continue
-            route = Route(t, departure, arrival, stops)
-            try:
-                layout(problem, route)
-            except InternalError:
-                continue
-            return route
-    raise InternalError(f"no timing found for the inserted route on track {t}")
+    return route
 
 
 def _transit_rows(
@@ -613,9 +577,9 @@ def solve_routing(
     stop = Deadline.earliest(deadline, limit)
     # `plan --time-limit S` gives both: S seconds of search, and a deadline for the command.
     reason = "deadline" if params.time_limit is None else f"time limit ({params.time_limit:g} s)"
-    sequences = _insertion_sequences(problem)
-    inserted = _sequence_solution(problem, sequences)
-    best_rank = _solution_rank(problem, inserted)
+    sequences = insertion_sequences(problem)
+    inserted = sequence_solution(problem, sequences)
+    best_rank = Rank.of(problem, inserted)
     if observer is not None:
         observer(_progress(problem, 0, best_rank))
     iterations = 0
@@ -623,9 +587,10 @@ def solve_routing(
     best = sequences
 
     def on_best(found: list[list[int]], rank: tuple[int, int, int, int]) -> None:
+        """`rank`: the walk's `Rank.key()` of `found`."""
         nonlocal best, best_rank, gained_at
         if rank < best_rank.key():
-            best, best_rank, gained_at = found, _Rank(*rank), iterations
+            best, best_rank, gained_at = found, Rank(*rank), iterations
             if observer is not None:
                 observer(_progress(problem, iterations, best_rank))
 
@@ -673,7 +638,7 @@ def solve_routing(
             return max(spent, iterations / params.iterations)
 
         lns.improve(problem, sequences, random.Random(params.seed), progress, on_best)
-    found = _sequence_solution(problem, best)
+    found = sequence_solution(problem, best)
     if stop is not None and stop.passed():
         return _finished(found, iterations, lns_stop or reason)
     if not polishing:
@@ -686,7 +651,7 @@ def _polished(
     params: SolveParams,
     observer: Observer | None,
     start: Solution,
-    start_rank: _Rank,
+    start_rank: Rank,
     iterations: int,
     stop: Deadline | None,
     stop_reason: str,
@@ -723,17 +688,12 @@ def _polished(
             ruined = _recreated(model, ruined, rng, params.recreate_attempts)
 
     solutions = iterations + search.solutions
-    if search.best is None or start_rank.key() <= search.best.key():
+    if search.best is None or start_rank <= search.best:
         return _finished(start, solutions, search.stopped_by())
     return model.solution(search.best_solution, solutions, search.stopped_by())
 
 
-def _solution_rank(problem: Problem, solution: Solution) -> _Rank:
-    served = {stop.node for route in solution.routes for stop in route.stops}
-    return _Rank.of(problem, served, solution.travel_minutes(problem))
-
-
-def _sequence_solution(problem: Problem, sequences: list[list[int]]) -> Solution:
+def sequence_solution(problem: Problem, sequences: list[list[int]]) -> Solution:
     """Feasible node sequences per track as a timed Solution."""
     served = {n for sequence in sequences for n in sequence}
     return Solution(

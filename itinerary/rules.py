@@ -1,0 +1,214 @@
+"""The rules of a feasible plan in the Problem's terms, and how two plans rank: the reference.
+
+- **Windows.** A visit starts inside one of its node's windows (earliest start, latest start),
+  as early as the group is ready for it: `first_start`. `Node.first_start` finds the same by
+  bisection (a node of a 31-day trip has dozens of windows) and is what the sequence rule asks.
+- **Travel gap.** The group reaches the next place `problem.travel[a][b]` minutes after it is
+  free at the last one (the buffer between two places is in the matrix, from compile).
+- **The break on a leg.** A break (lunch) is taken on one leg of the route, as early as that leg
+  allows: at the place left, on the way, or on arrival; the group is then ready at the next
+  place at `ready_after_leg`. It may also be taken at the start place before leaving, or at the
+  end place after coming back.
+- **Track bounds.** A track leaves its start place no earlier than `earliest_start` and is back at
+  its end place by `latest_end`; a node is served only on the tracks it allows.
+- **A sequence on a track.** All of the above at once: `earliest_starts` says whether a sequence
+  can be done on a track and gives its earliest start times; `starts_with_break_at` does the same
+  with the break on a given leg.
+- **Rules that span tracks.** Each node is served at most once; `After`: a node only if another
+  is served too and has ended by its start; `OneOf`: at most one of a set is served
+  (`cross_track_violations`). A `must` choice left unmet, like a required node left out, breaks
+  no rule: the plan is incomplete and ranks lower.
+- **Rank.** How two solutions compare: fixed-time events left out, then other required nodes
+  left out plus `must` choices left unmet, then score, then travel (`Rank`).
+
+Where else they are written, on purpose, and how each is held to this module:
+
+- *fast copies*, where speed demands one: the numpy walk (`solver/lns.py`: a route's forward
+  and backward times, the break's leg, the insertion rows, its rank tuple), the CP-SAT route
+  enumeration (`solver/cpsat.py`, `_routes_on`), the Python insertion's pre-filter
+  (`solver/routing.py`) and `Node.first_start`. Each calls this module where that costs nothing
+  and is marked "fast copy of rules.X" elsewhere; tests/test_rules_conformance.py holds every
+  one to it on random problems and sequences (the same verdict, the same times, the same rank);
+- *models* of the rules for a solver library: OR-Tools' routing model (`solver/routing.py`) and
+  CP-SAT's circuit model (`solver/cpsat.py`); their sequences are re-timed here or their times
+  checked by `verify.py`;
+- *independent checkers*: `verify.py` (a Solution against its Problem) and `check.py` (a Plan
+  against the trip) re-derive every rule and import nothing from here, so that a mistake here
+  cannot hide there.
+
+docs/architecture.md has the table: every rule, every file that implements or checks it.
+
+Why a module of its own rather than `schedule.py`: that one lays a route that is already timed
+out minute by minute (travel, visits, the break) for the plan, which is presentation; these
+rules are what every stage of the solver asks before anything is timed, and the rank is not
+about timing at all. This module imports only the Problem, so every layer can use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from .problem import Break, Problem, Solution
+
+
+def first_start(windows: Sequence[tuple[int, int]], ready: int) -> int | None:
+    """The earliest start at or after `ready` inside one of `windows` (sorted): in the first
+    window that is still open then (a later one opens no earlier); None if all have closed."""
+    for a, b in windows:
+        if b >= ready:
+            return max(a, ready)
+    return None
+
+
+def ready_after_leg(free: int, travel: int, brk: Break | None) -> int | None:
+    """When the group, free at `free`, is ready at the next place after a leg of `travel`
+    minutes on which it takes `brk` (none: `free + travel`, the travel gap); None if the break
+    cannot be taken on this leg. The break starts as early as it may, at the place left, on the
+    way or on arrival: where exactly does not change when the group is ready."""
+    if brk is None:
+        return free + travel
+    s = max(free, brk.earliest_start)
+    if s + brk.duration > brk.latest_end:
+        return None
+    return max(free + travel, s) + brk.duration
+
+
+def earliest_starts(
+    problem: Problem, track_index: int, sequence: Sequence[int], *, with_breaks: bool = True
+) -> list[int] | None:
+    """Earliest feasible start times of `sequence` on a track, or None if it cannot be done.
+
+    Taking every item as early as possible is optimal for feasibility here (every constraint is
+    a release time or a deadline), so only the position of the break needs to be searched: the
+    first leg that can hold it, from before leaving to after coming back.
+    """
+    track = problem.tracks[track_index]
+    brk = track.breaks[0] if track.breaks and with_breaks else None
+    legs: list[int | None] = [None] if brk is None else list(range(-1, len(sequence) + 2))
+    for leg in legs:
+        starts = starts_with_break_at(problem, track_index, sequence, leg)
+        if starts is not None:
+            return starts
+    return None
+
+
+def starts_with_break_at(
+    problem: Problem, track_index: int, sequence: Sequence[int], leg: int | None
+) -> list[int] | None:
+    """Earliest start times of `sequence` on a track with its break on `leg`, or None if the
+    sequence cannot be done so. `leg`: -1 at the start place before leaving; k in 0..len(sequence)
+    on the move into item k (len(sequence): into the end place), see `ready_after_leg`;
+    len(sequence) + 1 at the end place after coming back; None: no break (a track without one)."""
+    track = problem.tracks[track_index]
+    brk = track.breaks[0] if track.breaks else None
+    t = track.earliest_start
+    if leg == -1:
+        assert brk is not None
+        s = max(t, brk.earliest_start)
+        if s + brk.duration > brk.latest_end:
+            return None
+        t = s + brk.duration
+    place = track.start_place
+    starts: list[int] = []
+    for k, node_index in enumerate(sequence):
+        node = problem.nodes[node_index]
+        if node.tracks is not None and track_index not in node.tracks:
+            return None
+        ready = ready_after_leg(t, problem.travel[place][node.place], brk if leg == k else None)
+        if ready is None:
+            return None
+        start = node.first_start(ready)
+        if start is None:
+            return None
+        starts.append(start)
+        t, place = start + node.duration, node.place
+    last = len(sequence)
+    ready = ready_after_leg(t, problem.travel[place][track.end_place], brk if leg == last else None)
+    if ready is None or ready > track.latest_end:
+        return None
+    if leg == last + 1:
+        assert brk is not None
+        s = max(ready, brk.earliest_start)
+        if s + brk.duration > min(brk.latest_end, track.latest_end):
+            return None
+    return starts
+
+
+def cross_track_violations(problem: Problem, solution: Solution) -> list[str]:
+    """The rules that relate nodes wherever they are served, as messages for each one the
+    solution breaks: a node served more than once; `Problem.after` (`later` served without
+    `earlier`, or before `earlier` has ended); `Problem.one_of` (more than one served). Unmet
+    `must` choices are not among them (see `Rank` and `Solution.unmet_choices`)."""
+    violations: list[str] = []
+    served: dict[int, list[int]] = {}  # node -> its start times
+    for route in solution.routes:
+        for stop in route.stops:
+            served.setdefault(stop.node, []).append(stop.start)
+    for node, starts in sorted(served.items()):
+        if len(starts) > 1:
+            violations.append(f"node {node} is served {len(starts)} times")
+    for rule in problem.after:
+        if rule.later not in served:
+            continue
+        if rule.earlier not in served:
+            violations.append(
+                f"node {rule.later} is served, but node {rule.earlier}, which it comes after, "
+                "is not"
+            )
+            continue
+        ends = served[rule.earlier][0] + problem.nodes[rule.earlier].duration
+        begins = served[rule.later][0]
+        if ends > begins:
+            violations.append(
+                f"node {rule.later} starts at {begins}, before node {rule.earlier}, which it "
+                f"comes after, ends at {ends}"
+            )
+    for choice in problem.one_of:
+        chosen = [n for n in choice.nodes if n in served]
+        if len(chosen) > 1:
+            violations.append(
+                f"nodes {chosen} are all served, but at most one of {list(choice.nodes)} may be"
+            )
+    return violations
+
+
+@dataclass(frozen=True, order=True)
+class Rank:
+    """How good a solution is; of two, the smaller ranks higher, field by field:
+
+    1. fixed-time events left out: an event is never traded for must-visits, as the day's lunch
+       and journeys were decided around it;
+    2. other required nodes left out, plus `must` choices (`Problem.one_of`) left unmet;
+    3. score left out (`Problem.max_score()` less the score served): more score is better;
+    4. travel minutes.
+
+    Waiting is not ranked: for the chosen sequences the timing leaves as late and comes back as
+    early as they allow. The numpy walk keeps the same four integers as a tuple
+    (`lns._State.rank`, a fast copy of `key()`)."""
+
+    missing_fixed: int
+    missing_required: int  # other required nodes left out, plus unmet `must` choices
+    lost_score: int
+    travel: int
+
+    def key(self) -> tuple[int, int, int, int]:
+        return (self.missing_fixed, self.missing_required, self.lost_score, self.travel)
+
+    @staticmethod
+    def of(problem: Problem, solution: Solution) -> Rank:
+        return Rank.of_served(problem, solution.served(), solution.travel_minutes(problem))
+
+    @staticmethod
+    def of_served(problem: Problem, served: Collection[int], travel: int) -> Rank:
+        """The rank of a solution that serves the nodes `served` with `travel` minutes of
+        travel, as the search knows it before it times the routes."""
+        missing = [nd for n, nd in enumerate(problem.nodes) if nd.required and n not in served]
+        fixed = sum(1 for nd in missing if nd.fixed)
+        unmet = sum(
+            1
+            for choice in problem.one_of
+            if choice.must and not any(n in served for n in choice.nodes)
+        )
+        lost = problem.max_score() - sum(problem.nodes[n].score for n in served)
+        return Rank(fixed, len(missing) - fixed + unmet, lost, travel)
