@@ -106,8 +106,8 @@ def run_case(hosts: int, days: int, seed: int, time_limit: float) -> dict[str, o
 
     from itinerary.compile import compile_spec
     from itinerary.load import load_spec
-    from itinerary.planner import make_plan
-    from itinerary.solver import Deadline, Progress, SolveParams
+    from itinerary.planner import PLAN_PARAMS, make_plan
+    from itinerary.solver import Deadline, Progress
 
     row: dict[str, object] = {
         "hosts": hosts,
@@ -140,7 +140,7 @@ def run_case(hosts: int, days: int, seed: int, time_limit: float) -> dict[str, o
     # T seconds from the start of loading, not counting the separate compile above.
     deadline = Deadline.within(time_limit - (t_loaded - t0))
     try:
-        plan = make_plan(loaded, SolveParams.for_seconds(time_limit), observe, deadline=deadline)
+        plan = make_plan(loaded, PLAN_PARAMS.for_seconds(time_limit), observe, deadline=deadline)
     except Exception as exc:  # an unsolved or rejected case is a result, not a crash
         row["error"] = f"{type(exc).__name__}: {exc}"[:300]
         row["feasible"] = False

@@ -221,7 +221,7 @@ def schedule_greedily(problem: Problem, sequences: Sequence[Sequence[int]]) -> S
 def run_solver(solver: str, problem: Problem, seconds: float) -> tuple[Solution, float]:
     began = time.perf_counter()
     if solver == "ours":
-        solution = solve(problem, SolveParams.for_seconds(seconds))
+        solution = solve(problem, SolveParams().for_seconds(seconds))
     elif solver == "pyvrp":
         solution = schedule_greedily(problem, peers.solve_pyvrp(problem, seconds))
     elif solver == "vroom":

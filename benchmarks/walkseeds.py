@@ -11,7 +11,7 @@ otherwise idle machine.
     python benchmarks/walkseeds.py --instances pr15:4,pr05:4 --seeds 1,2,3,4 \\
         --params exchange=false
 
-`--params` sets fields of `lns.LnsParams` (name=value, comma-separated); `--jobs 2` runs two
+`--params` sets fields of `lns.WalkParams` (name=value, comma-separated); `--jobs 2` runs two
 walks at a time, one per core. `--iterations N` gives each walk N iterations instead of a time:
 the same walk on any machine and under any load, so two variants compare move for move (a
 variant that makes its iterations dearer is then not charged for it).
@@ -55,7 +55,7 @@ def walk(
     m: int,
     seed: int,
     seconds: float,
-    params: lns.LnsParams,
+    params: lns.WalkParams,
     iterations: int | None = None,
 ) -> Run:
     """One walk of `seconds` (or of `iterations`, if given) on the instance at `path` with m
@@ -91,9 +91,9 @@ def _seeds(text: str) -> list[int]:
         raise InputError(f"--seeds: {text!r} is not a list of whole numbers") from None
 
 
-def _params(text: str) -> lns.LnsParams:
-    """`name=value,...` as `lns.LnsParams`, each value read as its field's type."""
-    kinds = {f.name: f.type for f in dataclasses.fields(lns.LnsParams)}
+def _params(text: str) -> lns.WalkParams:
+    """`name=value,...` as `lns.WalkParams`, each value read as its field's type."""
+    kinds = {f.name: f.type for f in dataclasses.fields(lns.WalkParams)}
     values: dict[str, object] = {}
     for item in filter(None, (part.strip() for part in text.split(","))):
         name, _, value = item.partition("=")
@@ -108,7 +108,7 @@ def _params(text: str) -> lns.LnsParams:
                 values[name] = int(value) if kinds[name] == "int" else float(value)
         except ValueError:
             raise InputError(f"--params: {item!r} is not {name}=<{kinds[name]}>") from None
-    return lns.LnsParams(**values)
+    return lns.WalkParams(**values)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -125,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=int,
         help="iterations per walk instead of --time-limit (reproducible on any machine)",
     )
-    parser.add_argument("--params", default="", help="lns.LnsParams fields, name=value,...")
+    parser.add_argument("--params", default="", help="lns.WalkParams fields, name=value,...")
     parser.add_argument("--jobs", type=int, default=1, help="walks at a time (default: 1)")
     parser.add_argument(
         "--data", default=str(toptw.DEFAULT_DATA), help="the TOPTW folder (default: %(default)s)"

@@ -191,8 +191,8 @@ def assemble(
         solver=SolverInfo(
             solutions=solution.solutions_found,
             stopped_by=solution.stopped_by,
-            solution_limit=params.solution_limit,
-            time_limit=params.time_limit,
+            solution_limit=params.budget.solution_limit,
+            time_limit=params.budget.time_limit,
         ),
         unmet_choices=unmet or None,
     )

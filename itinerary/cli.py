@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -249,8 +250,8 @@ def plan(
         bool,
         typer.Option(
             "--bound/--no-bound",
-            help="Prove how good the plan is (an upper bound on the score, 'optimal' when met) "
-            "on trip-sized problems; --no-bound skips the proof.",
+            help="Prove how good the plan is (the best score and the least travel, 'optimal' when "
+            "the plan meets both) on trip-sized problems; --no-bound skips the proof.",
         ),
     ] = True,
     force: Annotated[
@@ -276,9 +277,8 @@ def plan(
     )
     from .fsio import write_text
     from .load import load_spec
-    from .planner import DEFAULT_BOUND, make_plan
+    from .planner import PLAN_PARAMS, make_plan
     from .render.terminal import print_plan
-    from .solver import SolveParams
 
     formats = list(dict.fromkeys(export or []))
     for fmt in formats:
@@ -293,10 +293,11 @@ def plan(
     if json_out is not None:
         destinations.insert(0, Destination("json", json_out if json_out == "-" else Path(json_out)))
     check_destinations(destinations, list(loaded.files), force=force)
-    params = SolveParams() if time_limit is None else SolveParams.for_seconds(time_limit)
-    bound = DEFAULT_BOUND if prove else None
+    params = PLAN_PARAMS if time_limit is None else PLAN_PARAMS.for_seconds(time_limit)
+    if not prove:
+        params = replace(params, proof=None)
     with LiveProgress(Console(stderr=True)) as observer:
-        result = make_plan(loaded, params, observer, bound, deadline)
+        result = make_plan(loaded, params, observer, deadline)
     tables_to_stderr = json_out == "-"  # standard output is then the JSON, and only it
     with standard_output():
         print_plan(result, Console(stderr=tables_to_stderr), options.language(result))

@@ -18,10 +18,11 @@ from .errors import InternalError
 from .load import Loaded
 from .plan import Plan
 from .problem import Problem
-from .solver import Deadline, Observer, SolveParams, solve
-from .solver.cpsat import BoundParams
+from .solver import Deadline, Observer, ProofParams, SolveParams, solve
 
-DEFAULT_BOUND = BoundParams()  # prove bounds on trip-sized problems; larger ones are skipped
+# What `itinerary plan` does unless told otherwise: the default budget, and a proof on
+# trip-sized problems (larger ones are not tried).
+PLAN_PARAMS = SolveParams(proof=ProofParams())
 # Under a deadline: seconds kept after the solver for assembling the plan (a reason for every
 # host left out), checking it, printing it and ending the process (the CLI prints the plan after
 # `make_plan` returns; with OR-Tools loaded the interpreter takes about 0.3 s to exit): a fixed
@@ -39,18 +40,17 @@ def finish_reserve(problem: Problem) -> float:
 
 def make_plan(
     loaded: Loaded,
-    params: SolveParams | None = None,
+    params: SolveParams = PLAN_PARAMS,
     observer: Observer | None = None,
-    bound: BoundParams | None = DEFAULT_BOUND,
     deadline: Deadline | None = None,
 ) -> Plan:
-    """`bound=None` skips the proof (the plan then has no `bound` and no `optimal`).
+    """`params.proof=None` skips the proof (the plan then has no `bound` and no `optimal`).
     `deadline`: when the whole command must be done (see the module docstring)."""
     compiled = compile_spec(loaded)
     problem = compiled.problem
-    params = (params or SolveParams()).for_problem(problem)  # the plan records this budget
+    params = params.for_problem(problem)  # the plan records this budget
     solve_deadline = None if deadline is None else deadline.before(finish_reserve(problem))
-    solution = solve(problem, params, observer, solve_deadline, bound)
+    solution = solve(problem, params, observer, solve_deadline)
     plan = assemble(compiled, loaded, solution, params)
     violations = check_plan(plan, loaded)
     if violations:

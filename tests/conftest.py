@@ -12,11 +12,11 @@ from itinerary.check import check_plan
 from itinerary.load import Loaded, load_spec, load_spec_text
 from itinerary.plan import Plan
 from itinerary.planner import make_plan
-from itinerary.solver import SolveParams
+from itinerary.solver import Budget, ProofParams, SolveParams
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-FAST = SolveParams(solution_limit=2000, patience=300)
+FAST = SolveParams(budget=Budget(solution_limit=2000, patience=300), proof=ProofParams())
 
 
 def load_benchmark(name: str) -> ModuleType:

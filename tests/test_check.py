@@ -19,10 +19,10 @@ from itinerary.check import Violation, check_plan
 from itinerary.load import Loaded, load_spec
 from itinerary.plan import Plan
 from itinerary.planner import make_plan
-from itinerary.solver import SolveParams
+from itinerary.solver import Budget, ProofParams, SolveParams
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "limoges-symposium.yaml"
-PARAMS = SolveParams(solution_limit=500, patience=200)
+PARAMS = SolveParams(budget=Budget(solution_limit=500, patience=200), proof=ProofParams())
 
 Data = dict[str, Any]
 

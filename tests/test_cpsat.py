@@ -15,6 +15,7 @@ import math
 import os
 import random
 import time
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -28,9 +29,8 @@ from itinerary.problem import After, Break, Node, OneOf, Problem, Route, Solutio
 from itinerary.render.i18n import Words
 from itinerary.render.terminal import score_line, travel_line
 from itinerary.schedule import earliest_starts
-from itinerary.solver import SolveParams, solve
+from itinerary.solver import Budget, ProofParams, SolveParams, solve
 from itinerary.solver.cpsat import (
-    BoundParams,
     ScoreBound,
     better,
     prove_bound,
@@ -38,8 +38,8 @@ from itinerary.solver.cpsat import (
 )
 from itinerary.verify import verify_solution
 
-ROUTES = BoundParams()
-CIRCUIT = BoundParams(max_labels=0, max_circuit_copies=1000)  # the circuit model alone
+ROUTES = ProofParams()
+CIRCUIT = ProofParams(max_labels=0, max_circuit_copies=1000)  # the circuit model alone
 MODELS = {"routes": ROUTES, "circuit": CIRCUIT}
 
 
@@ -256,7 +256,7 @@ def test_same_problem_same_bound_and_schedule() -> None:
 def test_too_large_problems_get_no_bound_quickly() -> None:
     problem = trip_problem(random.Random(2))
     began = time.perf_counter()
-    assert prove_bound(problem, BoundParams(max_copies=10)) is None
+    assert prove_bound(problem, ProofParams(max_copies=10)) is None
     assert time.perf_counter() - began < 0.5
 
 
@@ -411,7 +411,9 @@ def test_bundled_examples_are_proven_optimal(name: str) -> None:
 @pytest.mark.parametrize("name", ["its-owl-week.yaml", "limoges-symposium.yaml"])
 def test_the_examples_are_proven_before_any_search(name: str) -> None:
     # Even with no search budget at all, the proof that runs first gives the optimal plan.
-    first_solution_only = SolveParams(iterations=0, solution_limit=1, patience=None)
+    first_solution_only = SolveParams(
+        budget=Budget(iterations=0, solution_limit=1, patience=None), proof=ROUTES
+    )
     plan = plan_checked(load_spec(EXAMPLES / name), first_solution_only)
     assert plan.solver is not None
     assert plan.solver.stopped_by == "CP-SAT proved it optimal in score and travel"
@@ -423,8 +425,8 @@ def test_when_only_the_score_is_proven_first_the_search_runs_and_cp_sat_competes
     # The circuit model proves the score but not the travel: the search runs, and whichever of
     # its plan and CP-SAT's ranks higher is kept, with the first proof's bound.
     loaded = load_spec(EXAMPLES / "limoges-symposium.yaml")
-    no_search = SolveParams(iterations=0, solution_limit=0)
-    plan = make_plan(loaded, no_search, bound=CIRCUIT)
+    no_search = SolveParams(budget=Budget(iterations=0, solution_limit=0), proof=CIRCUIT)
+    plan = make_plan(loaded, no_search)
     assert plan.solver is not None and "CP-SAT's schedule ranks higher" in plan.solver.stopped_by
     assert plan.bound == plan.score and plan.travel_bound is None
     assert plan.optimal is False and plan.travel_optimal is None
@@ -439,8 +441,10 @@ def test_when_only_the_score_is_proven_first_the_search_runs_and_cp_sat_competes
 def test_a_bound_not_reached_within_the_budget_reads_at_most() -> None:
     # Almost no work allowed: CP-SAT stops before proving anything, and the plan still gets a
     # valid bound (every host scheduled), never CP-SAT's unset 0.
-    tiny_budget = BoundParams(max_labels=0, deterministic_time=0.0001)
-    plan = make_plan(load_spec(EXAMPLES / "limoges-symposium.yaml"), FAST, bound=tiny_budget)
+    tiny_budget = ProofParams(max_labels=0, deterministic_time=0.0001)
+    plan = make_plan(
+        load_spec(EXAMPLES / "limoges-symposium.yaml"), replace(FAST, proof=tiny_budget)
+    )
     assert plan.bound == plan.max_score > plan.score
     assert plan.optimal is False
     assert score_line(plan, Words("en")) == f"{plan.score} of at most {plan.max_score}"
@@ -449,7 +453,7 @@ def test_a_bound_not_reached_within_the_budget_reads_at_most() -> None:
 
 
 def test_without_a_bound_the_plan_says_nothing_about_optimality() -> None:
-    plan = make_plan(load_spec(EXAMPLES / "limoges-symposium.yaml"), FAST, bound=None)
+    plan = make_plan(load_spec(EXAMPLES / "limoges-symposium.yaml"), replace(FAST, proof=None))
     assert plan.bound is None and plan.optimal is None
     data = json.loads(plan.to_json())
     assert "bound" not in data and "optimal" not in data
@@ -579,7 +583,7 @@ def toptw_problem(path: Path, m: int) -> Problem:
 )
 def test_toptw_instances_are_proven_optimal(name: str, m: int, optimum: int) -> None:
     problem = toptw_problem(TOPTW / f"{name}.txt", m)
-    params = BoundParams(deterministic_time=20, max_copies=1000, max_circuit_copies=1000)
+    params = ProofParams(deterministic_time=20, max_copies=1000, max_circuit_copies=1000)
     proof = prove_bound(problem, params)
     assert proof is not None
     print(
@@ -642,7 +646,10 @@ def test_the_proof_never_trades_the_event_for_a_must_visit() -> None:
     # and h1) and would have room for lunch it does not take. CP-SAT must keep the event the
     # plan attends, and the plan passes the checker, with the same words as the proof.
     loaded = load_spec_text(EVENT_OR_MUST, "visit.yaml")
-    for params in (FAST, SolveParams(iterations=0, solution_limit=1, patience=None)):
+    for params in (
+        FAST,
+        SolveParams(budget=Budget(iterations=0, solution_limit=1, patience=None), proof=ROUTES),
+    ):
         plan = plan_checked(loaded, params)
         assert plan.status == "partial"
         attended = {i.id for t in plan.tracks for i in t.items if getattr(i, "type", "") == "event"}

@@ -13,7 +13,7 @@ from test_solver import random_problem
 
 from itinerary.problem import Break, Node, Problem, Track
 from itinerary.schedule import earliest_starts
-from itinerary.solver import SolveParams, lns, solve
+from itinerary.solver import Budget, SolveParams, lns, solve
 from itinerary.solver.routing import insertion_sequences, sequence_solution
 from itinerary.verify import verify_solution
 
@@ -460,7 +460,7 @@ def test_exchange_takes_a_better_visit_in_where_a_poorer_one_held_the_day_late()
 
 
 def _walk(
-    problem: Problem, seed: int, iterations: int, params: lns.LnsParams | None = None
+    problem: Problem, seed: int, iterations: int, params: lns.WalkParams | None = None
 ) -> tuple[list[list[int]], list]:
     bests: list[tuple[int, int, int]] = []
     done = [0]
@@ -475,7 +475,7 @@ def _walk(
         random.Random(seed),
         progress,
         lambda _sequences, rank: bests.append(rank),
-        params or lns.LnsParams(),
+        params or lns.WalkParams(),
     )
     return found, bests
 
@@ -484,14 +484,14 @@ def _walk(
 @pytest.mark.parametrize(
     "params",
     [
-        lns.LnsParams(),
-        lns.LnsParams(restart_after=3),
-        lns.LnsParams(tighten=False, replace=False, exchange=False),
+        lns.WalkParams(),
+        lns.WalkParams(restart_after=3),
+        lns.WalkParams(tighten=False, replace=False, exchange=False),
     ],
     ids=["default", "restart_after=3", "plain ruin and recreate"],
 )
 def test_the_walk_returns_verified_plans_that_only_get_better(
-    seed: int, params: lns.LnsParams
+    seed: int, params: lns.WalkParams
 ) -> None:
     # With restart_after=3 the walk starts afresh every few iterations: the best found before
     # must survive every new start. Without or-opt/2-opt and swaps (the switches the benchmark's
@@ -531,7 +531,7 @@ def test_a_must_visit_moves_to_another_day_to_make_room() -> None:
         Node(3, 100, ((490, 600),), score=30),
     ]
     problem = Problem.build(travel, nodes, [day1, day2])
-    solution = solve(problem, SolveParams(solution_limit=0, iterations=300))
+    solution = solve(problem, SolveParams(budget=Budget(solution_limit=0, iterations=300)))
     assert verify_solution(problem, solution) == []
     assert solution.is_complete(problem)
     assert solution.score(problem) == 70
@@ -567,7 +567,11 @@ def test_an_event_is_never_traded_for_a_must_visit() -> None:
     ]
     problem = Problem.build(travel, nodes, [Track(0, 0, 0, 360)])
     assert [n.fixed for n in problem.nodes] == [False, False, True]
-    for params in (SolveParams(), SolveParams(iterations=0), SolveParams(solution_limit=0)):
+    for params in (
+        SolveParams(),
+        SolveParams(budget=Budget(iterations=0)),
+        SolveParams(budget=Budget(solution_limit=0)),
+    ):
         solution = solve(problem, params)
         assert verify_solution(problem, solution) == []
         assert solution.dropped == (0,)
@@ -587,9 +591,9 @@ def test_must_visits_are_repacked_when_one_is_left_out() -> None:
         Node(1, 30, ((490, 2100),), score=10),
     ]
     problem = Problem.build(travel, nodes, days)
-    inserted = solve(problem, SolveParams(iterations=0, solution_limit=0))
+    inserted = solve(problem, SolveParams(budget=Budget(iterations=0, solution_limit=0)))
     assert inserted.missing_required(problem) == [1]  # the case this test is about
-    walked = solve(problem, SolveParams(solution_limit=0, iterations=200))
+    walked = solve(problem, SolveParams(budget=Budget(solution_limit=0, iterations=200)))
     assert verify_solution(problem, walked) == []
     assert walked.is_complete(problem)
     assert [[s.node for s in r.stops if problem.nodes[s.node].required] for r in walked.routes] == [
@@ -615,15 +619,21 @@ def test_the_walk_stops_once_it_finds_nothing_better_for_walk_patience_iteration
     # Counted in iterations, so the same trip still gives the same plan on any machine; a time
     # limit ignores it.
     _, problem = random_case(4, n_nodes=8, n_tracks=2)
-    patient = solve(problem, SolveParams(solution_limit=0, iterations=5000, walk_patience=40))
+    patient = solve(
+        problem, SolveParams(budget=Budget(solution_limit=0, iterations=5000, walk_patience=40))
+    )
     assert patient.stopped_by == "no better plan in 40 iterations"
     assert patient.solutions_found < 5000
     assert verify_solution(problem, patient) == []
-    again = solve(problem, SolveParams(solution_limit=0, iterations=5000, walk_patience=40))
+    again = solve(
+        problem, SolveParams(budget=Budget(solution_limit=0, iterations=5000, walk_patience=40))
+    )
     assert again == patient
-    whole = solve(problem, SolveParams(solution_limit=0, iterations=300, walk_patience=None))
+    whole = solve(
+        problem, SolveParams(budget=Budget(solution_limit=0, iterations=300, walk_patience=None))
+    )
     assert whole.solutions_found == 300 and "no better plan" not in whole.stopped_by
     assert verify_solution(problem, whole) == []
-    assert SolveParams.for_seconds(1).walk_patience is None
+    assert SolveParams().for_seconds(1).budget.walk_patience is None
     with pytest.raises(ValueError):
-        SolveParams(walk_patience=0)
+        SolveParams(budget=Budget(walk_patience=0))

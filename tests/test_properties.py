@@ -26,7 +26,7 @@ from itinerary.errors import InputError
 from itinerary.load import Loaded, load_spec_text
 from itinerary.plan import Plan
 from itinerary.planner import make_plan
-from itinerary.solver import SolveParams
+from itinerary.solver import Budget, ProofParams, SolveParams
 from itinerary.spec import WEEKDAYS
 from itinerary.travel import TravelModel
 from itinerary.yamlsrc import load_yaml
@@ -38,7 +38,7 @@ SOLVE_SETTINGS = settings(
 LOAD_SETTINGS = settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
-PARAMS = SolveParams(solution_limit=300, patience=100)
+PARAMS = SolveParams(budget=Budget(solution_limit=300, patience=100), proof=ProofParams())
 F = "visit.yaml"
 
 TIMEZONES = ["Europe/Berlin", "Europe/Paris", "America/New_York"]
@@ -512,7 +512,7 @@ problem = Problem.build(
     [[0, 30], [30, 0]], [Node(place=1, duration=10, windows=((0, 1000),), score=5)],
     [Track(0, 0, 0, 1000)],
 )
-solution = s.solve(problem, s.SolveParams(solution_limit=300, patience=100))
+solution = s.solve(problem, s.SolveParams(budget=s.Budget(solution_limit=300, patience=100)))
 assert solution.dropped == ()
 """
 

@@ -17,8 +17,8 @@ from itinerary.cli import app
 from itinerary.compile import compile_spec
 from itinerary.load import MAX_EVENTS, MAX_HOSTS, MAX_VISIT_SLOTS, load_spec, load_spec_text
 from itinerary.plan import Plan
-from itinerary.planner import make_plan
-from itinerary.solver import Deadline, SolveParams, solve
+from itinerary.planner import PLAN_PARAMS, make_plan
+from itinerary.solver import Budget, Deadline, SolveParams, solve
 from itinerary.solver.cpsat import prove_bound
 from itinerary.verify import verify_solution
 
@@ -53,7 +53,7 @@ def test_a_passed_deadline_still_gives_the_first_plan_checked() -> None:
     placed), re-checked, without a walk, a polish or a proof."""
     loaded = load_spec(OWL)
     passed = Deadline(time.monotonic() - 1)
-    plan = make_plan(loaded, SolveParams.for_seconds(5), deadline=passed)
+    plan = make_plan(loaded, PLAN_PARAMS.for_seconds(5), deadline=passed)
     assert check_plan(plan, loaded) == []  # make_plan checked it too
     assert plan.status == "complete" and plan.bound is None
     assert plan.solver is not None and plan.solver.solutions == 0
@@ -191,14 +191,15 @@ def test_the_budget_of_a_large_trip_is_scaled_by_its_size() -> None:
     trip_yaml = load_benchmark("generate").trip_yaml
     problem = compile_spec(load_spec_text(trip_yaml(150, 5, 1))).problem
     options = problem.visit_options()
-    assert options > SolveParams().full_budget_options  # type: ignore[operator]
+    assert options > SolveParams().budget.full_budget_options  # type: ignore[operator]
     scaled = SolveParams().for_problem(problem)
     share = (300 / options) ** 0.75
-    assert scaled.iterations == round(4000 * share) and scaled.walk_patience == round(1500 * share)
-    assert scaled.solution_limit == 0  # no OR-Tools polish
+    assert scaled.budget.iterations == round(4000 * share)
+    assert scaled.budget.walk_patience == round(1500 * share)
+    assert scaled.budget.solution_limit == 0  # no OR-Tools polish
     assert scaled.for_problem(problem) == scaled  # final
-    assert SolveParams.for_seconds(5).for_problem(problem) == SolveParams.for_seconds(5)
-    unscaled = SolveParams(full_budget_options=None)
+    assert SolveParams().for_seconds(5).for_problem(problem) == SolveParams().for_seconds(5)
+    unscaled = SolveParams(budget=Budget(full_budget_options=None))
     assert unscaled.for_problem(problem) == unscaled
 
 

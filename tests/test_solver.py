@@ -9,10 +9,10 @@ import pytest
 
 from itinerary.problem import Break, Node, Problem, Route, Stop, Track
 from itinerary.schedule import earliest_starts, layout
-from itinerary.solver import Progress, SolveParams, solve
+from itinerary.solver import Budget, Progress, SolveParams, solve
 from itinerary.verify import verify_solution
 
-PARAMS = SolveParams(solution_limit=2000, patience=300)
+PARAMS = SolveParams(budget=Budget(solution_limit=2000, patience=300))
 
 # places: 0 hotel, 1 A, 2 B, 3 C
 TRAVEL = [[0, 30, 40, 50], [30, 0, 20, 60], [40, 20, 0, 30], [50, 60, 30, 0]]
@@ -244,7 +244,7 @@ def test_a_low_guiding_score_weight_never_costs_score() -> None:
 
 def test_time_limited_search_is_feasible_and_finds_the_optimum() -> None:
     problem = random_problem(random.Random(5), n_nodes=5, n_tracks=2)
-    solution = solve(problem, SolveParams.for_seconds(0.5))
+    solution = solve(problem, SolveParams().for_seconds(0.5))
     assert verify_solution(problem, solution) == []
     assert solution.score(problem) == brute_force_best(problem)[0]
     assert solution.stopped_by.startswith("time limit")
@@ -266,7 +266,7 @@ def test_iterated_search_beats_its_first_solution_on_a_crowded_problem() -> None
     # The first solution alone leaves score that the ruin-and-recreate iterations recover.
     # Work-bounded, so the numbers are reproducible.
     problem = crowded_problem(11)
-    first_only = solve(problem, SolveParams(iterations=0, solution_limit=1))
+    first_only = solve(problem, SolveParams(budget=Budget(iterations=0, solution_limit=1)))
     iterated = solve(problem, PARAMS)
     assert verify_solution(problem, iterated) == []
     assert iterated.score(problem) > first_only.score(problem)
@@ -316,7 +316,9 @@ def test_insertion_plan_is_reported_before_the_search_and_feasible() -> None:
     for seed in range(6):
         problem = random_problem(random.Random(seed), n_nodes=7, n_tracks=2)
         seen: list[Progress] = []
-        solution = solve(problem, SolveParams(iterations=0, solution_limit=0), seen.append)
+        solution = solve(
+            problem, SolveParams(budget=Budget(iterations=0, solution_limit=0)), seen.append
+        )
         assert verify_solution(problem, solution) == []
         assert solution.is_complete(problem)
         assert seen[0].solutions == 0
@@ -338,7 +340,7 @@ def test_insertion_places_the_event_and_the_must_visit_before_higher_scores() ->
         Node(1, 60, ((500, 540),), required=True),
     ]
     problem = Problem.build(TRAVEL, nodes, [day()])
-    solution = solve(problem, SolveParams(iterations=0, solution_limit=0))
+    solution = solve(problem, SolveParams(budget=Budget(iterations=0, solution_limit=0)))
     assert verify_solution(problem, solution) == []
     assert solution.routes[0].stops == (Stop(2, 510), Stop(1, 660))
     assert solution.dropped == (0,)
@@ -348,7 +350,7 @@ def test_lunch_is_respected_by_the_insertion_plan() -> None:
     lunch = (Break(720, 840, 60),)
     nodes = [Node(p, 90, ((480, 900),), score=10) for p in (1, 2, 3)]
     problem = Problem.build(TRAVEL, nodes, [day(lunch), day(lunch)])
-    solution = solve(problem, SolveParams(iterations=0, solution_limit=0))
+    solution = solve(problem, SolveParams(budget=Budget(iterations=0, solution_limit=0)))
     assert verify_solution(problem, solution) == []
     for route in solution.routes:
         check_route_timing(problem, route)
@@ -358,7 +360,7 @@ def test_lunch_is_respected_by_the_insertion_plan() -> None:
 @pytest.mark.parametrize("seed", [11, 12, 13])
 def test_search_result_never_ranks_below_the_insertion_plan(seed: int) -> None:
     problem = crowded_problem(seed)
-    inserted = solve(problem, SolveParams(iterations=0, solution_limit=0))
+    inserted = solve(problem, SolveParams(budget=Budget(iterations=0, solution_limit=0)))
     searched = solve(problem, PARAMS)
     assert verify_solution(problem, searched) == []
     assert searched.score(problem) >= inserted.score(problem)

@@ -57,11 +57,12 @@ def test_validate_of_an_invalid_file_does_not_import_ortools(tmp_path: Path) -> 
 def test_export_of_a_saved_plan_does_not_import_ortools(tmp_path: Path) -> None:
     from itinerary.load import load_spec
     from itinerary.planner import make_plan
-    from itinerary.solver import SolveParams
+    from itinerary.solver import Budget, ProofParams, SolveParams
 
     saved = tmp_path / "plan.json"
     plan = make_plan(
-        load_spec(EXAMPLES / "limoges-symposium.yaml"), SolveParams(solution_limit=200)
+        load_spec(EXAMPLES / "limoges-symposium.yaml"),
+        SolveParams(budget=Budget(solution_limit=200), proof=ProofParams()),
     )
     saved.write_text(plan.to_json(), encoding="utf-8")
     out = tmp_path / "plan.md"

@@ -480,8 +480,8 @@ def test_walkseeds_with_iterations_makes_that_many_and_the_same_walk_each_time(
 
 def test_walkseeds_reads_the_walk_parameters_by_their_types() -> None:
     params = walkseeds._params("exchange=false, restart_after=5,noise=0.3")
-    assert params == walkseeds.lns.LnsParams(exchange=False, restart_after=5, noise=0.3)
-    assert walkseeds._params("") == walkseeds.lns.LnsParams()
+    assert params == walkseeds.lns.WalkParams(exchange=False, restart_after=5, noise=0.3)
+    assert walkseeds._params("") == walkseeds.lns.WalkParams()
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from itinerary.problem import Break, Node, Problem, Route, Solution, Stop, Track
-from itinerary.solver import SolveParams, solve
+from itinerary.solver import Budget, SolveParams, solve
 from itinerary.verify import verify_solution
 
 # places: 0 hotel, 1 A, 2 B
@@ -156,5 +156,5 @@ def test_the_solver_passes_the_checker(seed: int) -> None:
         for p in range(1, n_places)
     )
     prob = Problem.build(travel, nodes, tracks)
-    solution = solve(prob, SolveParams(solution_limit=500, patience=100))
+    solution = solve(prob, SolveParams(budget=Budget(solution_limit=500, patience=100)))
     assert verify_solution(prob, solution) == []

@@ -74,28 +74,7 @@ from ..problem import Problem, Solution
 from ..schedule import earliest_starts, layout, timed_route
 from . import Deadline
 from .interrupts import run_stoppable
-
-
-@dataclass(frozen=True)
-class BoundParams:
-    """How much work to spend on the bound, and above which size not to try."""
-
-    # CP-SAT's deterministic time: a machine-independent measure of work (on this kind of machine
-    # one unit takes about 1-2 s). Trip-sized problems need a small fraction of one unit.
-    deterministic_time: float = 5.0
-    # No bound at all above this many (node, window, lane) combinations: big trips are not slowed.
-    max_copies: int = 200
-    # Partial routes the route enumeration may examine before the circuit model takes over
-    # (about 30 µs each; trips of 25 hosts over 5 days need ~30 000).
-    max_labels: int = 40_000
-    # The circuit model is not tried above this many copies (the plan then has no bound). It
-    # proves tight-window problems (TOPTW c101, r101: 100 copies), but on trips, whose windows are
-    # business hours, beyond this size it spends its whole budget (a 35-host, 3-day trip with
-    # 105 copies: 7 s) for a bound far above the score.
-    max_circuit_copies: int = 60
-    time_limit: float | None = None  # optional wall-clock cap in seconds (machine-dependent)
-    workers: int = 1  # more than one makes the search depend on thread timing
-    seed: int = 0
+from .params import ProofParams
 
 
 @dataclass(frozen=True)
@@ -161,15 +140,15 @@ def better(problem: Problem, a: Solution, b: Solution) -> bool:
     return Rank.of(problem, a) < Rank.of(problem, b)
 
 
-def may_prove(problem: Problem, params: BoundParams | None = None) -> bool:
+def may_prove(problem: Problem, params: ProofParams | None = None) -> bool:
     """Whether `prove_bound` tries this problem at all (a cheap test of its size)."""
-    params = params or BoundParams()
+    params = params or ProofParams()
     return _window_copies(problem, _lanes(problem)) <= params.max_copies
 
 
 def prove_bound(
     problem: Problem,
-    params: BoundParams | None = None,
+    params: ProofParams | None = None,
     hint: Solution | None = None,
     deadline: Deadline | None = None,
     *,
@@ -186,7 +165,7 @@ def prove_bound(
     ranks fixed-time events above the other required nodes, as `Rank` does. `travel`: the route
     model minimises travel after the objective and, where the objective is proven, proves a
     lower bound on the travel at it (`travel_bound`)."""
-    params = params or BoundParams()
+    params = params or ProofParams()
     began = time.perf_counter()
     lanes = _lanes(problem)
     if _window_copies(problem, lanes) > params.max_copies:
@@ -291,7 +270,7 @@ def prove_bound(
 
 
 def _solver(
-    params: BoundParams, work: float, deadline: Deadline | None
+    params: ProofParams, work: float, deadline: Deadline | None
 ) -> cp_model.CpSolver | None:
     """A reproducible CP-SAT solver for `work` units of deterministic time (and by `deadline`);
     None when no time or work is left."""

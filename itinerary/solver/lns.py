@@ -45,6 +45,7 @@ import numpy.typing as npt
 
 from ..problem import Problem
 from ..rules import first_start, ready_after_leg
+from .params import WalkParams
 
 _NEG = -(2**40)  # "infeasible" for a latest time
 _INF = 2**40
@@ -53,27 +54,6 @@ _INF = 2**40
 # traffic, which is most of the time a move evaluation takes (a fifth less on TOPTW).
 _SMALL_TIMES = 2**27
 _FAR = 2**50  # beyond any time or sum of times, in the 64-bit prefix sums of `_exchanges`
-
-
-@dataclass(frozen=True)
-class LnsParams:
-    """How the walk is steered; the defaults were chosen on the TOPTW benchmark."""
-
-    travel_weight: float = 0.01  # score points one mean leg of travel costs in the acceptance
-    # As a share of the mean score of a node. Hot: early on a plan that loses a visit or two is
-    # often taken, so the walk crosses between basins before it cools and settles (TOPTW hard
-    # pairs: 0.984 -> 0.992 of the BKS against 0.2, benchmarks/README.md).
-    start_temperature: float = 2.0
-    end_temperature: float = 0.005
-    ruin_min: int = 2
-    ruin_max: int = 20  # visits one ruin removes at most
-    max_string: int = 12  # longest run of consecutive visits one string removal cuts
-    noise: float = 0.6  # random spread of the insertion priority, as a share of it
-    route_noise: float = 1.0  # a route's time may look up to this share dearer in one round
-    restart_after: int = 1000  # iterations without a new best of the walk before a new walk
-    tighten: bool = True  # shorten the changed routes' travel after each recreate
-    replace: bool = True  # then swap their visits for open ones worth more, in place
-    exchange: bool = True  # then for open ones worth more anywhere in the route
 
 
 class _Data:
@@ -914,7 +894,7 @@ def _tighten(route: _Route, max_moves: int = 50) -> bool:
     return changed
 
 
-def _ruin(state: _State, rng: random.Random, params: LnsParams) -> set[int]:
+def _ruin(state: _State, rng: random.Random, params: WalkParams) -> set[int]:
     data = state.data
     served = [n for n in np.flatnonzero(state.served).tolist() if data.movable[n]]
     if not served:
@@ -958,11 +938,12 @@ def improve(
     rng: random.Random,
     progress: Callable[[], float],
     on_best: Callable[[list[list[int]], tuple[int, int, int, int]], None],
-    params: LnsParams = LnsParams(),
+    params: WalkParams | None = None,
 ) -> list[list[int]]:
     """Ruin and recreate from `sequences` (feasible node sequences per track) until `progress()`,
     the share of the budget spent, reaches 1. Calls `on_best` at every new best (ranked by
     `rules.Rank`, whose `key()` it hands on) and returns the best."""
+    params = params or WalkParams()
     data = _Data(problem)
     noise = np.random.default_rng(rng.getrandbits(64))
     state = _State(data, sequences, noise)

@@ -28,7 +28,7 @@ from dataclasses import replace
 from ..errors import InternalError
 from ..problem import Problem, Solution
 from . import Deadline, Observer, Progress, SolveParams
-from .cpsat import BoundParams, ScoreBound, better, events_served, may_prove, prove_bound
+from .cpsat import ScoreBound, better, events_served, may_prove, prove_bound
 from .cpsat import required_served as _required_served
 from .routing import solve_routing
 
@@ -42,13 +42,12 @@ def run(
     params: SolveParams,
     observer: Observer | None = None,
     deadline: Deadline | None = None,
-    bound: BoundParams | None = None,
 ) -> Solution:
-    """The best solution of `problem` (see the module docstring); with `bound`, proven bounds
-    on its score and travel in `Solution.score_bound` / `travel_bound` where CP-SAT got them.
-    `params` is the final budget (`SolveParams.for_problem` already applied)."""
-    proving = bound is not None and may_prove(problem, bound)
-    if not proving or bound is None:
+    """The best solution of `problem` (see the module docstring); with `params.proof`, proven
+    bounds on its score and travel in `Solution.score_bound` / `travel_bound` where CP-SAT got
+    them. `params` carries the final budget (`SolveParams.for_problem` already applied)."""
+    bound = params.proof
+    if bound is None or not may_prove(problem, bound):
         return solve_routing(problem, params, observer, deadline)
 
     first = prove_bound(problem, bound, deadline=deadline, events_first=True)

@@ -338,14 +338,14 @@ class _Search:
         # seconds, so the stop is the same on every machine. Checks also bound searches
         # that stop finding solutions at all (a metaheuristic such as guided local search,
         # if chosen for `SolveParams.metaheuristic`, never ends by itself).
-        patience = self.params.patience
+        patience = self.params.budget.patience
         return patience is not None and (
             self.solutions - self.best_at >= patience
             or self.checks - self.best_check >= CHECKS_PER_SOLUTION * patience
         )
 
     def out_of_solutions(self) -> bool:
-        limit = self.params.solution_limit
+        limit = self.params.budget.solution_limit
         return limit is not None and self.solutions >= limit
 
     def out_of_time(self) -> bool:
@@ -364,7 +364,7 @@ class _Search:
         """One local search's parameters, within what is left of the time."""
         search = pywrapcp.DefaultRoutingSearchParameters()
         search.local_search_metaheuristic = getattr(
-            routing_enums_pb2.LocalSearchMetaheuristic, self.params.metaheuristic
+            routing_enums_pb2.LocalSearchMetaheuristic, self.params.polish.metaheuristic
         )
         if self.deadline is not None:
             remaining = max(0.001, self.deadline - time.monotonic())
@@ -373,9 +373,11 @@ class _Search:
 
     def stopped_by(self) -> str:
         if self.stale():
-            return f"no improvement within the search budget (patience {self.params.patience})"
+            return (
+                f"no improvement within the search budget (patience {self.params.budget.patience})"
+            )
         if self.out_of_solutions():
-            return f"solution limit ({self.params.solution_limit})"
+            return f"solution limit ({self.params.budget.solution_limit})"
         if self.deadline is not None:
             return self.reason
         return "search exhausted"
@@ -568,15 +570,23 @@ def solve_routing(
     and let OR-Tools rebuild them, which also reorders visits within a day (2-opt, relocation,
     exchange) where ruin and recreate only moves whole visits.
 
-    The search stops by `deadline`, or by `params.time_limit` seconds from its start, whichever
-    comes first; ruin and recreate has all but `params.polish_share` of that time."""
+    The search stops by `deadline`, or by `params.budget.time_limit` seconds from its start,
+    whichever comes first; ruin and recreate has all but `params.budget.polish_share` of it."""
     # The insertion plan comes first, before anything is built, so the observer sees a plan
     # within about a second even on the largest trips.
     began = time.monotonic()
-    limit = None if params.time_limit is None else Deadline.within(params.time_limit, began)
+    limit = (
+        None
+        if params.budget.time_limit is None
+        else Deadline.within(params.budget.time_limit, began)
+    )
     stop = Deadline.earliest(deadline, limit)
     # `plan --time-limit S` gives both: S seconds of search, and a deadline for the command.
-    reason = "deadline" if params.time_limit is None else f"time limit ({params.time_limit:g} s)"
+    reason = (
+        "deadline"
+        if params.budget.time_limit is None
+        else f"time limit ({params.budget.time_limit:g} s)"
+    )
     sequences = insertion_sequences(problem)
     inserted = sequence_solution(problem, sequences)
     best_rank = Rank.of(problem, inserted)
@@ -598,15 +608,15 @@ def solve_routing(
     # The OR-Tools model holds two dense matrices over the visit options: at 400 hosts x 10 days
     # (3,600 options) it takes seconds to build and 0.5 GB, at 1,000 x 10 (8,800) 17 s and 2.7 GB.
     options = problem.visit_options()
-    polishing = params.solution_limit != 0 and options <= POLISH_MAX_OPTIONS
+    polishing = params.budget.solution_limit != 0 and options <= POLISH_MAX_OPTIONS
     if polishing and stop is not None:
-        polish_seconds = (stop.at - began) * params.polish_share
+        polish_seconds = (stop.at - began) * params.budget.polish_share
         polishing = polish_seconds >= MODEL_SECONDS_PER_PAIR * options**2
     # The walk's share of the time, measured from the start of the search.
-    walk_share = 1 - params.polish_share if polishing else 1.0
+    walk_share = 1 - params.budget.polish_share if polishing else 1.0
     walk_seconds = None if stop is None else (stop.at - began) * walk_share
     if (
-        params.iterations != 0
+        params.budget.iterations != 0
         and (walk_seconds is None or walk_seconds > 0)
         and problem.nodes
         and problem.tracks
@@ -621,23 +631,26 @@ def solve_routing(
                 if spent >= 1.0:
                     lns_stop = reason
                     return spent
-            if params.iterations is None:
+            if params.budget.iterations is None:
                 iterations += 1
                 return spent
-            if iterations >= params.iterations:
-                lns_stop = f"iteration limit ({params.iterations})"
+            if iterations >= params.budget.iterations:
+                lns_stop = f"iteration limit ({params.budget.iterations})"
                 return 1.0
             # Small trips reach their best within a few hundred iterations; the rest of the
             # budget would only cost the user seconds.
-            if params.walk_patience is not None and iterations - gained_at >= params.walk_patience:
-                lns_stop = f"no better plan in {params.walk_patience} iterations"
+            if (
+                params.budget.walk_patience is not None
+                and iterations - gained_at >= params.budget.walk_patience
+            ):
+                lns_stop = f"no better plan in {params.budget.walk_patience} iterations"
                 return 1.0
             iterations += 1
-            if iterations >= params.iterations:
-                lns_stop = f"iteration limit ({params.iterations})"
-            return max(spent, iterations / params.iterations)
+            if iterations >= params.budget.iterations:
+                lns_stop = f"iteration limit ({params.budget.iterations})"
+            return max(spent, iterations / params.budget.iterations)
 
-        lns.improve(problem, sequences, random.Random(params.seed), progress, on_best)
+        lns.improve(problem, sequences, random.Random(params.seed), progress, on_best, params.walk)
     found = sequence_solution(problem, best)
     if stop is not None and stop.passed():
         return _finished(found, iterations, lns_stop or reason)
@@ -658,7 +671,7 @@ def _polished(
 ) -> Solution:
     """OR-Tools' local search from `start`, then iterated: ruin part of the routes, insert a few
     nodes not served, let the local search rebuild; back to the best after a run without gain."""
-    weights = Weights.for_problem(problem, params.score_weight * _mean_travel(problem))
+    weights = Weights.for_problem(problem, params.polish.score_weight * _mean_travel(problem))
     model = _Model(problem, weights)
     routing = model.routing
     search = _Search(model, params, observer, reported=start_rank, stop=stop, reason=stop_reason)
@@ -682,10 +695,10 @@ def _polished(
             if rebuilt is not None:
                 current = model.routes(rebuilt)
             since_best = 0 if search.best is not before else since_best + 1
-            if since_best and since_best % params.restart_after == 0 and search.best_routes:
+            if since_best and since_best % params.polish.restart_after == 0 and search.best_routes:
                 current = search.best_routes
-            ruined = _perturbed(model, current, rng, params.ruin_strength)
-            ruined = _recreated(model, ruined, rng, params.recreate_attempts)
+            ruined = _perturbed(model, current, rng, params.polish.ruin_strength)
+            ruined = _recreated(model, ruined, rng, params.polish.recreate_attempts)
 
     solutions = iterations + search.solutions
     if search.best is None or start_rank <= search.best:
