@@ -3,7 +3,7 @@
 Both take the very same Problem our solver gets (integer travel matrix, one start window per
 node, identical tracks leaving from and returning to one place, no breaks) and return only the
 visit order of each route: the harness recomputes the times itself and checks them with
-`itinerary.verify`, so a peer's own time arithmetic is never trusted. Both are optional extras
+`itinerary.model.verify`, so a peer's own time arithmetic is never trusted. Both are optional extras
 (`pip install -e '.[bench]'`); `available()` says which are installed.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 
-from itinerary.problem import Problem
+from itinerary.model.problem import Problem
 
 PEERS = ("pyvrp", "vroom")
 _MODULE = {"pyvrp": "pyvrp", "vroom": "vroom"}

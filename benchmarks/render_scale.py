@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 
 from itinerary.errors import OutputError
 from itinerary.fsio import prepare_output, write_text
+from itinerary.input.spec import Contact
 from itinerary.plan import (
     EndItem,
     Item,
@@ -48,7 +49,6 @@ from itinerary.plan import (
     VisitItem,
 )
 from itinerary.render import FORMATS, render
-from itinerary.spec import Contact
 
 HERE = Path(__file__).resolve().parent
 VISITS = (250, 500, 1000, 2000, 4000)  # 503 to 8,003 items

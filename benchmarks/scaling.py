@@ -104,9 +104,9 @@ def run_case(hosts: int, days: int, seed: int, time_limit: float) -> dict[str, o
     sys.path.insert(0, str(HERE))
     from generate import trip_yaml
 
-    from itinerary.compile import compile_spec
-    from itinerary.load import load_spec
-    from itinerary.planner import PLAN_PARAMS, make_plan
+    from itinerary.input.load import load_spec
+    from itinerary.model.compile import compile_spec
+    from itinerary.plan.planner import PLAN_PARAMS, make_plan
     from itinerary.solver import Deadline, Progress
 
     row: dict[str, object] = {

@@ -3,9 +3,9 @@
 Reads Team Orienteering Problem with Time Windows instances (Vansteenwegen / Cordeau text
 format, see the README next to the instances), builds the same neutral `Problem` the CLI
 solves, runs `itinerary.solver.solve` with a wall-clock budget per instance, re-checks every
-result with `itinerary.verify.verify_solution` (the peers' results too, after recomputing their
-start times from their visit order), writes one CSV row per (instance, m, solver) and prints a
-summary.
+result with `itinerary.model.verify.verify_solution` (the peers' results too, after recomputing
+their start times from their visit order), writes one CSV row per (instance, m, solver) and
+prints a summary.
 
 Times are exact integers: travel = floor(10 * distance) for the Solomon-based instances and
 floor(100 * distance) for Cordeau's pr instances, every other time multiplied by 10 or 100.
@@ -50,9 +50,9 @@ import peers  # noqa: E402
 
 from itinerary.errors import OutputError  # noqa: E402
 from itinerary.fsio import prepare_output, refuse_overwrite, write_text  # noqa: E402
-from itinerary.problem import Node, Problem, Route, Solution, Stop, Track  # noqa: E402
+from itinerary.model.problem import Node, Problem, Route, Solution, Stop, Track  # noqa: E402
+from itinerary.model.verify import verify_solution  # noqa: E402
 from itinerary.solver import SolveParams, solve  # noqa: E402
-from itinerary.verify import verify_solution  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "benchmarks" / "toptw"
 STANDARD_FOLDERS = ("solomon_100", "solomon_200", "cordeau_pr01_10", "cordeau_pr11_20")

@@ -35,9 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import toptw  # noqa: E402
 from walkspeed import InputError, parse_pairs  # noqa: E402
 
+from itinerary.model.verify import verify_solution  # noqa: E402
 from itinerary.solver import lns  # noqa: E402
 from itinerary.solver.routing import insertion_sequences, sequence_solution  # noqa: E402
-from itinerary.verify import verify_solution  # noqa: E402
 
 
 @dataclasses.dataclass(frozen=True)

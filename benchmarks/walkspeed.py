@@ -68,7 +68,7 @@ def problem_json(problem: object) -> str:
 
 def problem_from_json(text: str) -> object:
     """`problem_json` read back with the `itinerary` first on `sys.path` (the checkout's own)."""
-    from itinerary.problem import Break, Node, Problem, Track
+    from itinerary.model.problem import Break, Node, Problem, Track
 
     raw = json.loads(text)
     return Problem.build(

@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from itinerary import yamlsrc
-from itinerary.load import load_spec
+from itinerary.input import yamlsrc
+from itinerary.input.load import load_spec
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import trip_yaml  # noqa: E402

@@ -268,16 +268,16 @@ def plan(
 
     from rich.console import Console
 
-    from .export import (
+    from .fsio import write_text
+    from .input.load import load_spec
+    from .plan.planner import PLAN_PARAMS, make_plan
+    from .render.export import (
         Destination,
         check_destinations,
         check_format,
         default_destination,
         export_plan,
     )
-    from .fsio import write_text
-    from .load import load_spec
-    from .planner import PLAN_PARAMS, make_plan
     from .render.terminal import print_plan
 
     formats = list(dict.fromkeys(export or []))
@@ -358,7 +358,7 @@ def export_command(
     ] = False,
 ) -> None:
     """Export a saved plan without planning again: calendars, host notes, printable pages."""
-    from .export import (
+    from .render.export import (
         Destination,
         check_destinations,
         check_format,
@@ -420,7 +420,7 @@ class LiveProgress:
 @handles_errors
 def validate(visit: VisitFile) -> None:
     """Check a visit file without planning."""
-    from .load import load_spec
+    from .input.load import load_spec
 
     loaded = load_spec(visit)
     _print_warnings(loaded.warnings)
@@ -467,7 +467,7 @@ def schema() -> None:
     """Print the JSON Schema of visit.yaml (for editors that check YAML)."""
     import json
 
-    from .spec import VisitSpec
+    from .input.spec import VisitSpec
 
     text = json.dumps(VisitSpec.model_json_schema(by_alias=True), indent=2, ensure_ascii=False)
     with standard_output():

@@ -8,10 +8,10 @@ from types import ModuleType
 
 import pytest
 
-from itinerary.check import check_plan
-from itinerary.load import Loaded, load_spec, load_spec_text
+from itinerary.input.load import Loaded, load_spec, load_spec_text
 from itinerary.plan import Plan
-from itinerary.planner import make_plan
+from itinerary.plan.check import check_plan
+from itinerary.plan.planner import make_plan
 from itinerary.solver import Budget, ProofParams, SolveParams
 
 ROOT = Path(__file__).resolve().parent.parent

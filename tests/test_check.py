@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from itinerary.check import Violation, check_plan
-from itinerary.load import Loaded, load_spec
+from itinerary.input.load import Loaded, load_spec
 from itinerary.plan import Plan
-from itinerary.planner import make_plan
+from itinerary.plan.check import Violation, check_plan
+from itinerary.plan.planner import make_plan
 from itinerary.solver import Budget, ProofParams, SolveParams
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "limoges-symposium.yaml"

@@ -12,10 +12,10 @@ import pytest
 from conftest import FAST, GOLDEN, assert_golden
 from typer.testing import CliRunner
 
-from itinerary.check import check_plan
 from itinerary.cli import app
-from itinerary.load import load_spec
+from itinerary.input.load import load_spec
 from itinerary.plan import Plan
+from itinerary.plan.check import check_plan
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -234,7 +234,7 @@ def test_progress_line_names_the_best_score_and_missing_stops() -> None:
 def test_the_status_line_says_when_the_proof_runs(prove: bool) -> None:
     # The CP-SAT proof can take seconds after the search: the last report says so, with the
     # search's best plan; without a proof no report says it.
-    from itinerary.planner import make_plan
+    from itinerary.plan.planner import make_plan
     from itinerary.solver import Progress
 
     seen: list[Progress] = []

@@ -22,13 +22,14 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, FAST, plan_checked
 
-from itinerary.compile import compile_spec
-from itinerary.load import load_spec, load_spec_text
-from itinerary.planner import make_plan
-from itinerary.problem import After, Break, Node, OneOf, Problem, Route, Solution, Track
+from itinerary.input.load import load_spec, load_spec_text
+from itinerary.model.compile import compile_spec
+from itinerary.model.problem import After, Break, Node, OneOf, Problem, Route, Solution, Track
+from itinerary.model.schedule import earliest_starts
+from itinerary.model.verify import verify_solution
+from itinerary.plan.planner import make_plan
 from itinerary.render.i18n import Words
 from itinerary.render.terminal import score_line, travel_line
-from itinerary.schedule import earliest_starts
 from itinerary.solver import Budget, ProofParams, SolveParams, solve
 from itinerary.solver.cpsat import (
     ScoreBound,
@@ -36,7 +37,6 @@ from itinerary.solver.cpsat import (
     prove_bound,
     required_served,
 )
-from itinerary.verify import verify_solution
 
 ROUTES = ProofParams()
 CIRCUIT = ProofParams(max_labels=0, max_circuit_copies=1000)  # the circuit model alone

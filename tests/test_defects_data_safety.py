@@ -13,11 +13,11 @@ import pytest
 from conftest import SMALL_TRIP
 from typer.testing import CliRunner
 
-import itinerary.planner
-from itinerary.check import check_plan
+import itinerary.plan.planner
 from itinerary.cli import app
-from itinerary.load import load_spec
+from itinerary.input.load import load_spec
 from itinerary.plan import Plan
+from itinerary.plan.check import check_plan
 
 runner = CliRunner()
 
@@ -45,7 +45,7 @@ def no_planning(monkeypatch: pytest.MonkeyPatch) -> None:
     def planned(*args: object, **kwargs: object) -> None:
         raise AssertionError("planned although an output was refused")
 
-    monkeypatch.setattr(itinerary.planner, "make_plan", planned)
+    monkeypatch.setattr(itinerary.plan.planner, "make_plan", planned)
 
 
 def refused(args: list[str]) -> str:

@@ -10,10 +10,10 @@ import pytest
 from conftest import SMALL_TRIP
 from typer.testing import CliRunner
 
-from itinerary.check import check_plan
 from itinerary.cli import app
-from itinerary.load import load_spec
+from itinerary.input.load import load_spec
 from itinerary.plan import Plan
+from itinerary.plan.check import check_plan
 
 runner = CliRunner()
 

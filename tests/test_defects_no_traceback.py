@@ -227,12 +227,12 @@ def test_a_speed_too_slow_to_compute_with_is_refused(visit: Path, speed: str) ->
 def test_an_unexpected_exception_is_status_3_and_one_line(
     visit: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import itinerary.planner
+    import itinerary.plan.planner
 
     def broken(*args: object) -> None:
         raise KeyError("night-7")
 
-    monkeypatch.setattr(itinerary.planner, "compile_spec", broken)
+    monkeypatch.setattr(itinerary.plan.planner, "compile_spec", broken)
     result = runner.invoke(app, ["plan", str(visit)])
     assert result.exit_code == 3
     assert result.stderr == (
@@ -248,9 +248,9 @@ def test_an_unexpected_exception_in_a_real_process_has_no_traceback(tmp_path: Pa
         "validate",
         str(visit),
         prelude="""
-            import itinerary.load
+            import itinerary.input.load
             def broken(*args): raise RuntimeError("boom\\nwith two lines")
-            itinerary.load.semantic_issues = broken
+            itinerary.input.load.semantic_issues = broken
         """,
     )
     assert result.returncode == 3

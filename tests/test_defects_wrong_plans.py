@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from itinerary.check import check_plan
 from itinerary.cli import app
-from itinerary.load import load_spec
+from itinerary.input.load import load_spec
 from itinerary.plan import Plan
+from itinerary.plan.check import check_plan
 
 runner = CliRunner()
 

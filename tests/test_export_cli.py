@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 
 from itinerary.cli import app
 from itinerary.errors import InputError
-from itinerary.export import parse_plan, read_plan
 from itinerary.plan import Plan
 from itinerary.render import FORMATS
+from itinerary.render.export import parse_plan, read_plan
 
 runner = CliRunner()
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -13,13 +13,13 @@ from conftest import example_plan
 from icalendar import Calendar
 from markdown_it import MarkdownIt
 
-from itinerary.export import export_plan
 from itinerary.fsio import MAX_FILENAME, safe_filename
+from itinerary.input.spec import Contact
 from itinerary.plan import EndItem, EventItem, Plan, StartItem, VisitItem
 from itinerary.render import RenderOptions
+from itinerary.render.export import export_plan
 from itinerary.render.hosts_export import TEXTS, file_stems, render
 from itinerary.render.i18n import LABELS
-from itinerary.spec import Contact
 
 OWL, LIMOGES = "its-owl-week.yaml", "limoges-symposium.yaml"
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from itinerary.export import export_plan
 from itinerary.plan import Plan
 from itinerary.render import FORMATS, RenderOptions
+from itinerary.render.export import export_plan
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 

@@ -15,13 +15,13 @@ import pytest
 from conftest import example_plan
 from openpyxl.utils import get_column_letter
 
+from itinerary.input.spec import Contact
 from itinerary.plan import EndItem, Item, Plan, StartItem, TravelItem, Unscheduled, VisitItem
 from itinerary.render import RenderOptions, render
 from itinerary.render.i18n import LABELS, Words, clock
 from itinerary.render.rows import COLUMNS, Row, headers, neutralise_formula
 from itinerary.render.terminal import score_line
 from itinerary.render.xlsx_export import sheet_title
-from itinerary.spec import Contact
 
 EXAMPLE_NAMES = ("its-owl-week", "limoges-symposium")
 INJECTIONS = ('=HYPERLINK("http://evil")', "+1", "-2", "@SUM(A1)", "\t=1", "\r=1")

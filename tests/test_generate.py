@@ -17,9 +17,9 @@ from conftest import ROOT, load_benchmark, plan_checked
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
-from itinerary.compile import compile_spec
-from itinerary.load import load_spec, load_spec_text
-from itinerary.spec import WEEKDAYS, VisitSpec
+from itinerary.input.load import load_spec, load_spec_text
+from itinerary.input.spec import WEEKDAYS, VisitSpec
+from itinerary.model.compile import compile_spec
 
 GENERATE_PY = ROOT / "benchmarks" / "generate.py"
 SCALING_PY = ROOT / "benchmarks" / "scaling.py"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from itinerary.plan import Cause, Plan, Unscheduled
-from itinerary.reasons import TEMPLATES, reason_in, word_cause
+from itinerary.plan.reasons import TEMPLATES, reason_in, word_cause
 from itinerary.render import FORMATS, RenderOptions, render
 from itinerary.render.i18n import LABELS, LANGUAGES, Words
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from itinerary.errors import InputError
-from itinerary.load import load_spec, load_spec_text
+from itinerary.input.load import load_spec, load_spec_text
 
 HERE = Path(__file__).resolve().parent
 BAD = HERE / "bad"

@@ -17,17 +17,17 @@ from conftest import ROOT, plan_checked
 from test_load_errors import EXPECTED
 from typer.testing import CliRunner
 
-from itinerary.assemble import assemble
-from itinerary.check import Violation, check_plan
 from itinerary.cli import app
-from itinerary.compile import Compiled, compile_spec
-from itinerary.load import Loaded, load_spec_text
+from itinerary.input.load import Loaded, load_spec_text
+from itinerary.input.relations import Rules, rules_of, satisfiable
+from itinerary.input.spec import Language
+from itinerary.model.compile import Compiled, compile_spec
+from itinerary.model.problem import After, OneOf, Problem, Route, Solution, Stop
+from itinerary.model.verify import verify_solution
 from itinerary.plan import Cause, Plan
-from itinerary.problem import After, OneOf, Problem, Route, Solution, Stop
-from itinerary.reasons import word_cause
-from itinerary.relations import Rules, rules_of, satisfiable
-from itinerary.spec import Language
-from itinerary.verify import verify_solution
+from itinerary.plan.assemble import assemble
+from itinerary.plan.check import Violation, check_plan
+from itinerary.plan.reasons import word_cause
 
 runner = CliRunner()
 BAD = ROOT / "tests" / "bad"
@@ -177,7 +177,7 @@ def test_a_search_too_long_to_finish_refuses_nothing(monkeypatch: pytest.MonkeyP
     assert satisfiable(rules, range(4), limit=10**6) is True
 
     monkeypatch.chdir(BAD)
-    monkeypatch.setattr("itinerary.relations.SEARCH_LIMIT", 1)
+    monkeypatch.setattr("itinerary.input.relations.SEARCH_LIMIT", 1)
     result = runner.invoke(app, ["validate", "choices-cannot-all-hold.yaml"])
     assert result.exit_code == 0, result.stderr
 

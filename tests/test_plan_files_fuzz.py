@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from itinerary.errors import InputError
-from itinerary.export import parse_plan
 from itinerary.render import FORMATS, RenderOptions, render
+from itinerary.render.export import parse_plan
 
 SAVED = json.loads((GOLDEN / "limoges-plan.json").read_text(encoding="utf-8"))
 

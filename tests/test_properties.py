@@ -20,16 +20,16 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from itinerary.check import check_plan
-from itinerary.compile import compile_spec
 from itinerary.errors import InputError
-from itinerary.load import Loaded, load_spec_text
+from itinerary.input.load import Loaded, load_spec_text
+from itinerary.input.spec import WEEKDAYS
+from itinerary.input.yamlsrc import load_yaml
+from itinerary.model.compile import compile_spec
+from itinerary.model.travel import TravelModel
 from itinerary.plan import Plan
-from itinerary.planner import make_plan
+from itinerary.plan.check import check_plan
+from itinerary.plan.planner import make_plan
 from itinerary.solver import Budget, ProofParams, SolveParams
-from itinerary.spec import WEEKDAYS
-from itinerary.travel import TravelModel
-from itinerary.yamlsrc import load_yaml
 
 SOLVE_SETTINGS = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -507,7 +507,7 @@ def test_lunch_gap_next_to_unreachable_event() -> None:
 
 SINGLE_VISIT = """\
 import itinerary.solver as s
-from itinerary.problem import Node, Problem, Track
+from itinerary.model.problem import Node, Problem, Track
 problem = Problem.build(
     [[0, 30], [30, 0]], [Node(place=1, duration=10, windows=((0, 1000),), score=5)],
     [Track(0, 0, 0, 1000)],

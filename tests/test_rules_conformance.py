@@ -1,4 +1,4 @@
-"""Every fast copy of a rule agrees with the reference, `itinerary/rules.py`.
+"""Every fast copy of a rule agrees with the reference, `itinerary/model/rules.py`.
 
 Random small problems (one to three tracks, on one day or several, some with a break; nodes
 with one to three windows that may overlap, some restricted to tracks, durations from 0; travel
@@ -36,17 +36,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import itinerary
-from itinerary.problem import After, Break, Node, OneOf, Problem, Route, Solution, Stop, Track
-from itinerary.rules import (
+from itinerary.model.problem import After, Break, Node, OneOf, Problem, Route, Solution, Stop, Track
+from itinerary.model.rules import (
     Rank,
     cross_track_violations,
     earliest_starts,
     first_start,
     starts_with_break_at,
 )
-from itinerary.schedule import layout, timed_route
+from itinerary.model.schedule import layout, timed_route
+from itinerary.model.verify import verify_solution
 from itinerary.solver import cpsat, lns, routing
-from itinerary.verify import verify_solution
 
 EXAMPLES = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FEWER = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -434,17 +434,28 @@ def test_what_the_or_tools_model_returns_passes_the_rules(problem: Problem) -> N
         assert earliest_starts(problem, route.track, sequence) is not None
 
 
-@pytest.mark.parametrize("checker", ["verify.py", "check.py"])
+@pytest.mark.parametrize("checker", ["model/verify.py", "plan/check.py"])
 def test_the_independent_checkers_import_neither_the_rules_nor_the_solver(checker: str) -> None:
-    tree = ast.parse((Path(itinerary.__file__).parent / checker).read_text(encoding="utf-8"))
+    path = Path(itinerary.__file__).parent / checker
+    package = "itinerary." + checker.split("/")[0]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
     imported = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
-            imported.add((node.module or "").removeprefix("itinerary.").lstrip("."))
+            base = package.split(".")[: len(package.split(".")) - node.level + 1]
+            relative = ".".join([*base, node.module] if node.module else base)
+            imported.add(relative if node.level else node.module or "")
         elif isinstance(node, ast.Import):
-            imported |= {alias.name.removeprefix("itinerary.") for alias in node.names}
-    solver_side = {"rules", "schedule", "solver", "compile", "planner"}
-    assert not {name for name in imported if name.split(".")[0] in solver_side}
+            imported |= {alias.name for alias in node.names}
+    solver_side = {
+        "itinerary.model.rules",
+        "itinerary.model.schedule",
+        "itinerary.model.compile",
+        "itinerary.solver",
+        "itinerary.plan.planner",
+    }
+    assert imported, "the checker imports something"
+    assert not {name for name in imported if any(name.startswith(side) for side in solver_side)}
 
 
 # --- the rules that span tracks ---------------------------------------------------------------

@@ -12,15 +12,15 @@ import pytest
 from conftest import EXAMPLES, load_benchmark
 from typer.testing import CliRunner
 
-from itinerary.check import check_plan
 from itinerary.cli import app
-from itinerary.compile import compile_spec
-from itinerary.load import MAX_EVENTS, MAX_HOSTS, MAX_VISIT_SLOTS, load_spec, load_spec_text
+from itinerary.input.load import MAX_EVENTS, MAX_HOSTS, MAX_VISIT_SLOTS, load_spec, load_spec_text
+from itinerary.model.compile import compile_spec
+from itinerary.model.verify import verify_solution
 from itinerary.plan import Plan
-from itinerary.planner import PLAN_PARAMS, make_plan
+from itinerary.plan.check import check_plan
+from itinerary.plan.planner import PLAN_PARAMS, make_plan
 from itinerary.solver import Budget, Deadline, SolveParams, solve
 from itinerary.solver.cpsat import prove_bound
-from itinerary.verify import verify_solution
 
 runner = CliRunner()
 OWL = str(EXAMPLES / "its-owl-week.yaml")

@@ -7,10 +7,10 @@ import random
 
 import pytest
 
-from itinerary.problem import Break, Node, Problem, Route, Stop, Track
-from itinerary.schedule import earliest_starts, layout
+from itinerary.model.problem import Break, Node, Problem, Route, Stop, Track
+from itinerary.model.schedule import earliest_starts, layout
+from itinerary.model.verify import verify_solution
 from itinerary.solver import Budget, Progress, SolveParams, solve
-from itinerary.verify import verify_solution
 
 PARAMS = SolveParams(budget=Budget(solution_limit=2000, patience=300))
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from itinerary.spec import (
+from itinerary.input.spec import (
     DayBounds,
     Event,
     Host,

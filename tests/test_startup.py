@@ -55,8 +55,8 @@ def test_validate_of_an_invalid_file_does_not_import_ortools(tmp_path: Path) -> 
 
 
 def test_export_of_a_saved_plan_does_not_import_ortools(tmp_path: Path) -> None:
-    from itinerary.load import load_spec
-    from itinerary.planner import make_plan
+    from itinerary.input.load import load_spec
+    from itinerary.plan.planner import make_plan
     from itinerary.solver import Budget, ProofParams, SolveParams
 
     saved = tmp_path / "plan.json"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, load_benchmark
 
-from itinerary.verify import verify_solution
+from itinerary.model.verify import verify_solution
 
 BENCHMARKS = ROOT / "benchmarks"
 
@@ -406,7 +406,7 @@ def test_walkspeed_times_both_checkouts_and_says_whether_the_walks_agree(
 def test_walkspeed_hands_the_problem_over_whole() -> None:
     # The baseline rebuilds the problem from plain numbers: every field must survive, breaks,
     # several windows and the tracks a node may use included.
-    from itinerary.problem import Break, Node, Problem, Track
+    from itinerary.model.problem import Break, Node, Problem, Track
 
     problem = Problem.build(
         [[0, 5, 7], [5, 0, 3], [7, 3, 0]],

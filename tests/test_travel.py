@@ -8,7 +8,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from itinerary.travel import TravelModel
+from itinerary.model.travel import TravelModel
 
 _SPECIAL = [(0.0, 0.0), (0.0, 180.0), (0.0, -180.0), (90.0, 0.0), (-90.0, 0.0), (45.0, 90.0)]
 

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from itinerary.problem import Break, Node, Problem, Route, Solution, Stop, Track
+from itinerary.model.problem import Break, Node, Problem, Route, Solution, Stop, Track
+from itinerary.model.verify import verify_solution
 from itinerary.solver import Budget, SolveParams, solve
-from itinerary.verify import verify_solution
 
 # places: 0 hotel, 1 A, 2 B
 TRAVEL = [[0, 30, 40], [30, 0, 20], [40, 20, 0]]

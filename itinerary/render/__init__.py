@@ -1,5 +1,5 @@
 """Renderers: a saved Plan in, bytes out. They never solve, never read the visit file, and never
-write files themselves (`itinerary.export` does that, safely).
+write files themselves (`itinerary.render.export` does that, safely).
 
 Every export format is a module here with `render(plan, options)`. Single-file formats return
 `bytes`; folder formats (`hosts`) return `{file name: bytes}` with names built by
@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from ..input.spec import Language
 from ..plan import Plan
-from ..spec import Language
 
 Audience = Literal["organiser", "delegation"]
 

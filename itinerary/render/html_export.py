@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from html import escape
 
+from ..input.spec import Contact
 from ..plan import Plan
-from ..spec import Contact
 from . import RenderOptions
 from .i18n import clock_range
 from .program import (

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 
 from babel.dates import format_date
 
+from ..input.spec import Language
 from ..plan import Unscheduled
-from ..reasons import reason_in
-from ..spec import Language
+from ..plan.reasons import reason_in
 
 LANGUAGES: tuple[Language, ...] = ("en", "de", "fr")
 

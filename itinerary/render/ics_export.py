@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vText
 
+from ..input.spec import Contact, slug
 from ..plan import (
     EndItem,
     EventItem,
@@ -29,7 +30,6 @@ from ..plan import (
     TravelItem,
     VisitItem,
 )
-from ..spec import Contact, slug
 from . import RenderOptions
 from .i18n import Words, clock
 from .text import joined, one_line, printable

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from ..input.spec import Contact
 from ..plan import (
     EndItem,
     EventItem,
@@ -22,7 +23,6 @@ from ..plan import (
     TravelItem,
     VisitItem,
 )
-from ..spec import Contact
 from . import RenderOptions
 from .i18n import Words, clock, clock_range
 from .terminal import score_line, travel_proof

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import astuple, dataclass
 from zoneinfo import ZoneInfo
 
+from ..input.spec import Contact
 from ..plan import (
     EndItem,
     EventItem,
@@ -22,7 +23,6 @@ from ..plan import (
     TravelItem,
     VisitItem,
 )
-from ..spec import Contact
 from .i18n import Words
 
 # Label keys (i18n LABELS) of the columns, in order; `Row` has one field per column.

@@ -9,9 +9,9 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from ..input.spec import Language
+from ..model.timeline import format_duration
 from ..plan import EndItem, EventItem, LunchItem, Plan, StartItem, TravelItem, VisitItem
-from ..spec import Language
-from ..timeline import format_duration
 from .i18n import Words, clock, clock_range
 
 

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..problem import Problem, Solution
+from ..model.problem import Problem, Solution
 from .params import Budget, PolishParams, ProofParams, SolveParams, WalkParams
 
 

@@ -70,8 +70,8 @@ from typing import Protocol
 from ortools.sat.python import cp_model
 
 from ..errors import InternalError
-from ..problem import Problem, Solution
-from ..schedule import earliest_starts, layout, timed_route
+from ..model.problem import Problem, Solution
+from ..model.schedule import earliest_starts, layout, timed_route
 from . import Deadline
 from .interrupts import run_stoppable
 from .params import ProofParams
@@ -135,7 +135,7 @@ def better(problem: Problem, a: Solution, b: Solution) -> bool:
     """Whether `a` ranks strictly above `b` by `rules.Rank`: fixed-time events, then required
     nodes and must choices, then score, then travel. So CP-SAT's schedule replaces the search's
     only when it is better on one of these: at an equal score, only with less travel."""
-    from ..rules import Rank
+    from ..model.rules import Rank
 
     return Rank.of(problem, a) < Rank.of(problem, b)
 

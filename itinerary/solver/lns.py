@@ -43,8 +43,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ..problem import Problem
-from ..rules import first_start, ready_after_leg
+from ..model.problem import Problem
+from ..model.rules import first_start, ready_after_leg
 from .params import WalkParams
 
 _NEG = -(2**40)  # "infeasible" for a latest time

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from ..problem import Problem
+from ..model.problem import Problem
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..errors import InternalError
-from ..problem import Problem, Solution
+from ..model.problem import Problem, Solution
 from . import Deadline, Observer, Progress, SolveParams
 from .cpsat import ScoreBound, better, events_served, may_prove, prove_bound
 from .cpsat import required_served as _required_served

@@ -42,9 +42,9 @@ from dataclasses import dataclass
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_parameters_pb2
 
 from ..errors import InternalError
-from ..problem import Problem, Route, Solution, Stop
-from ..rules import Rank, earliest_starts
-from ..schedule import timed_route
+from ..model.problem import Problem, Route, Solution, Stop
+from ..model.rules import Rank, earliest_starts
+from ..model.schedule import timed_route
 from . import Deadline, Observer, Progress, SolveParams, lns
 from .interrupts import Held, held_signals
 

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from .load import Loaded
-from .plan import EndItem, EventItem, Item, LunchItem, Plan, StartItem, TravelItem, VisitItem
-from .spec import ARRIVAL_KEY, DEPARTURE_KEY, VisitSpec, stay_key
+from ..input.load import Loaded
+from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, VisitSpec, stay_key
+from . import EndItem, EventItem, Item, LunchItem, Plan, StartItem, TravelItem, VisitItem
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import InputError, Issue
+from ..errors import InputError, Issue
 
 EARTH_RADIUS_KM = 6371.0
 

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from ..input.load import Loaded
+from ..input.spec import Event, Host, VisitSpec, format_time_of_day
 from .frames import Place, day_bounds, day_frames
-from .load import Loaded
 from .problem import After, Break, Node, OneOf, Problem, Track
 from .schedule import earliest_starts
-from .spec import Event, Host, VisitSpec, format_time_of_day
 from .timeline import Clock
 
 GROUP_ALL = "all"

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .compile import Compiled, event_nodes_on, host_windows_on
-from .load import Loaded
-from .plan import Cause
-from .problem import Problem, Solution
-from .schedule import earliest_starts
-from .spec import Host, format_time_of_day
-from .timeline import format_duration
+from ..input.load import Loaded
+from ..input.spec import Host, format_time_of_day
+from ..model.compile import Compiled, event_nodes_on, host_windows_on
+from ..model.problem import Problem, Solution
+from ..model.schedule import earliest_starts
+from ..model.timeline import format_duration
+from . import Cause
 
 
 def explain(

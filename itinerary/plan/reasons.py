@@ -7,8 +7,8 @@ without this module.
 
 from __future__ import annotations
 
-from .plan import Cause, Unscheduled
-from .spec import Language
+from ..input.spec import Language
+from . import Cause, Unscheduled
 
 TEMPLATES: dict[str, dict[str, str]] = {
     "en": {

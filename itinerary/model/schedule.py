@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .errors import InternalError
+from ..errors import InternalError
 from .problem import Break, Problem, Route, Stop
 from .rules import earliest_starts as earliest_starts
 

@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from .errors import InputError, Issue, OutputError
-from .fsio import check_folder, refuse_overwrite, write_bytes, write_folder
-from .plan import FORMAT, Plan
-from .render import FORMATS, RenderOptions, render
-from .yamlsrc import clean_text, data_path
+from ..errors import InputError, Issue, OutputError
+from ..fsio import check_folder, refuse_overwrite, write_bytes, write_folder
+from ..input.yamlsrc import clean_text, data_path
+from ..plan import FORMAT, Plan
+from . import FORMATS, RenderOptions, render
 
 MAX_PLAN_BYTES = 50 * 1024 * 1024
 MAX_WARNINGS = 10  # unknown keys named one by one; the rest are counted
@@ -198,7 +198,7 @@ def _in_trip_zone(plan: Plan) -> Plan:
 
 def _duplicate_line(text: str, name: str) -> int:
     """The line of a key's second appearance (the YAML reader, which reads JSON, finds it)."""
-    from .yamlsrc import load_yaml
+    from ..input.yamlsrc import load_yaml
 
     try:
         load_yaml(text, name)
@@ -209,7 +209,7 @@ def _duplicate_line(text: str, name: str) -> int:
 
 def _line_of(text: str, loc: tuple[Any, ...]) -> int:
     """Source line of a JSON value, found by reading the JSON as YAML (which keeps lines)."""
-    from .yamlsrc import load_yaml
+    from ..input.yamlsrc import load_yaml
 
     try:
         doc = load_yaml(text, "plan.json")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from .compile import Compiled
-from .explain import explain_all
-from .load import Loaded
-from .plan import (
+from ..input.load import Loaded
+from ..model.compile import Compiled
+from ..model.problem import Problem, Solution
+from ..model.schedule import layout
+from ..solver import SolveParams
+from . import (
     EndItem,
     EventItem,
     LunchItem,
@@ -20,10 +22,8 @@ from .plan import (
     Unscheduled,
     VisitItem,
 )
-from .problem import Problem, Solution
+from .explain import explain_all
 from .reasons import word_cause
-from .schedule import layout
-from .solver import SolveParams
 
 
 def assemble(

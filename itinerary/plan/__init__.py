@@ -12,8 +12,8 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from .spec import Contact, Language, check_timezone
-from .spec import Location as Location
+from ..input.spec import Contact, Language, check_timezone
+from ..input.spec import Location as Location
 
 FORMAT: Final = "itinerary-plan/1"
 # Format 1 gains keys in minor versions; a plan is written with the lowest version that has
@@ -125,7 +125,7 @@ class PlanTrack(_Model):
 
 class Cause(_Model):
     """Why something is unscheduled, as a code and its values, so every export can word it in
-    its own language (`itinerary.reasons`); `Unscheduled.reason` holds the English words."""
+    its own language (`itinerary.plan.reasons`); `Unscheduled.reason` holds the English words."""
 
     code: str
     args: dict[str, str | int | list[list[str]]] = Field(default_factory=dict)

@@ -14,8 +14,10 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InputError, Issue
-from .frames import DayFrame, day_frames, overlaps
+from ..errors import InputError, Issue
+from ..model.frames import DayFrame, day_frames, overlaps
+from ..model.timeline import Clock, format_duration
+from ..model.travel import TravelModel, read_matrix_csv
 from .relations import relation_issues
 from .spec import (
     ARRIVAL_KEY,
@@ -25,8 +27,6 @@ from .spec import (
     format_time_of_day,
     stay_key,
 )
-from .timeline import Clock, format_duration
-from .travel import TravelModel, read_matrix_csv
 from .yamlsrc import YamlDoc, data_path, load_yaml, read_yaml_file
 
 Path_ = tuple[str | int, ...]

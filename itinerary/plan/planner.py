@@ -11,14 +11,14 @@ assembly, checking and printing of the plan their reserve.
 
 from __future__ import annotations
 
+from ..errors import InternalError
+from ..input.load import Loaded
+from ..model.compile import compile_spec
+from ..model.problem import Problem
+from ..solver import Deadline, Observer, ProofParams, SolveParams, solve
+from . import Plan
 from .assemble import assemble
 from .check import check_plan
-from .compile import compile_spec
-from .errors import InternalError
-from .load import Loaded
-from .plan import Plan
-from .problem import Problem
-from .solver import Deadline, Observer, ProofParams, SolveParams, solve
 
 # What `itinerary plan` does unless told otherwise: the default budget, and a proof on
 # trip-sized problems (larger ones are not tried).

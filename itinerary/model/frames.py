@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .spec import ARRIVAL_KEY, DEPARTURE_KEY, VisitSpec, stay_key
+from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, VisitSpec, stay_key
 from .timeline import Clock
 
 

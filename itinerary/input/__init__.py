@@ -1,0 +1,1 @@
+"""Reading the visit file: hardened YAML, the contract, located errors."""
