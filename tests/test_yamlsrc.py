@@ -12,8 +12,8 @@ import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from itinerary.input import yamlsrc
 from itinerary.errors import InputError, Issue
+from itinerary.input import yamlsrc
 from itinerary.input.yamlsrc import MAX_BYTES, MAX_DEPTH, YamlDoc, load_yaml, read_yaml_file
 
 F = "plan.yaml"
