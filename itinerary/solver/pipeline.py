@@ -30,7 +30,7 @@ from ..model.problem import Problem, Solution
 from . import Deadline, Observer, Progress, SolveParams
 from .cpsat import ScoreBound, better, events_served, may_prove, prove_bound
 from .cpsat import required_served as _required_served
-from .routing import solve_routing
+from .routing import insertion_sequences, sequence_solution, solve_routing
 
 # Under a deadline: the share of the time kept for the proof after the search, when the problem
 # is small enough to try one (the search gives back what it does not use).
@@ -50,7 +50,11 @@ def run(
     if bound is None or not may_prove(problem, bound):
         return solve_routing(problem, params, observer, deadline)
 
-    first = prove_bound(problem, bound, deadline=deadline, events_first=True)
+    # The insertion plan (milliseconds) is where CP-SAT starts: with a good first solution it
+    # fixes most routes by their reduced cost at once (generated 25 hosts x 5 days: 0.01-0.45
+    # units of deterministic time instead of 1.0-1.1).
+    start = sequence_solution(problem, insertion_sequences(problem))
+    first = prove_bound(problem, bound, deadline=deadline, events_first=True, start=start)
     if first is not None and first.best is not None and first.proven and first.travel_proven:
         if observer is not None:
             observer(_progress(problem, first.best, proving=True))
