@@ -639,19 +639,27 @@ class _RouteModel:
             if choice.must:
                 objective.append(weights.required * taken)
                 required.append(taken)
-        # `after` (the enumeration keeps the order within a route): a route serving the later
-        # node needs a route serving the earlier one on its own track or on a track that ends
-        # before its track begins (`_route_model_fits` admits no other layout).
+
+        # `after` (the enumeration keeps the order within a route): a lane serving the later
+        # node needs the earlier one served on the same lane (then by the same route: one
+        # route per lane, `_route_model_fits`) or on a lane that ends before it begins. Stated
+        # on per-lane sums, not per pair of routes (thousands of routes each: millions of terms).
+        def on_lane(n: int) -> dict[int, cp_model.LinearExpr]:
+            lits: dict[int, list[cp_model.IntVar]] = {}
+            for k, lit in on_track_of.get(n, []):
+                lits.setdefault(k, []).append(lit)
+            return {k: cp_model.LinearExpr.sum(ls) for k, ls in lits.items()}
+
         for rule in problem.after:
-            earlier = on_track_of.get(rule.earlier, [])
-            for k, lit in on_track_of.get(rule.later, []):
+            earlier = on_lane(rule.earlier)
+            for k, later in on_lane(rule.later).items():
                 begins = problem.tracks[lanes[k][0]].earliest_start
                 before = [
-                    other
-                    for j, other in earlier
+                    served
+                    for j, served in earlier.items()
                     if j == k or problem.tracks[lanes[j][0]].latest_end <= begins
                 ]
-                m.add(sum(before) >= lit)
+                m.add(cp_model.LinearExpr.sum(before) >= later)
         if required_floor:
             m.add(sum(required) >= required_floor)
         for k in range(len(lanes) - 1):
