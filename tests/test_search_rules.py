@@ -1,5 +1,6 @@
 """The search keeps the rules that span tracks (`after`, `one_of`): the insertion
-(`routing.insertion_sequences`).
+(`routing.insertion_sequences`) and every move of the walk (`lns.improve`: remove, recreate,
+tighten, replace, exchange, restarts).
 
 The reference is `rules.cross_track_violations`; every plan also passes the independent
 verifier. The random problems are those of the conformance test (`problems(spanning=True)`),
@@ -8,16 +9,21 @@ plus larger ones with chains of `after` and overlapping choices.
 
 from __future__ import annotations
 
+import functools
 import random
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given
-from test_rules_conformance import EXAMPLES, problems
+from test_rules_conformance import EXAMPLES, FEWER, problems
 from test_solver import random_problem
 
 from itinerary.problem import After, Node, OneOf, Problem, Solution, Track
-from itinerary.rules import cross_track_violations
+from itinerary.rules import Rank, cross_track_violations
+from itinerary.solver import lns
 from itinerary.solver.routing import insertion_sequences, sequence_solution
 from itinerary.verify import verify_solution
 
@@ -104,3 +110,134 @@ def test_the_insertion_meets_a_must_choice_before_scored_visits_fill_the_day() -
     sequences = insertion_sequences(choice)
     assert sequences in ([[1]], [[2]])
     assert sequence_solution(choice, sequences).unmet_choices(choice) == []
+
+
+# --- the walk -------------------------------------------------------------------------------
+
+
+def checked_walk(
+    problem: Problem,
+    monkeypatch: pytest.MonkeyPatch,
+    iterations: int,
+    seed: int = 1,
+    start: list[list[int]] | None = None,
+    **params: Any,
+) -> tuple[list[list[int]], list[tuple[int, int, int, int]]]:
+    """`lns.improve` from `start` (the insertion plan unless given) with every move of the walk
+    checked against the rules as it is made: each `_State` method that changes routes, and each
+    `_tighten`, leaves no violation behind."""
+    checked = [0]
+
+    def check_state(state: lns._State) -> None:
+        sequences = state.sequences()
+        keeps(problem, sequences)
+        served = np.zeros(len(problem.nodes), dtype=bool)
+        for seq in sequences:
+            served[seq] = True
+        assert (served == state.served).all()  # the walk's own record agrees
+        checked[0] += 1
+
+    def wrap(method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(method)
+        def checking(self: lns._State, *args: Any, **kwargs: Any) -> Any:
+            result = method(self, *args, **kwargs)
+            check_state(self)
+            return result
+
+        return checking
+
+    for name in ("remove", "recreate", "replace", "exchange"):
+        monkeypatch.setattr(lns._State, name, wrap(getattr(lns._State, name)))
+    tighten = lns._tighten
+
+    def checking_tighten(route: lns._Route, *args: Any) -> bool:
+        result = tighten(route, *args)
+        position = {n: i for i, n in enumerate(route.items)}
+        for rule in problem.after:
+            if rule.earlier in position and rule.later in position:
+                assert position[rule.earlier] < position[rule.later]
+        return result
+
+    monkeypatch.setattr(lns, "_tighten", checking_tighten)
+    done = [0]
+    bests: list[tuple[int, int, int, int]] = []
+
+    def progress() -> float:
+        done[0] += 1
+        return done[0] / iterations
+
+    def on_best(sequences: list[list[int]], rank: tuple[int, int, int, int]) -> None:
+        keeps(problem, sequences)
+        assert Rank.of(problem, sequence_solution(problem, sequences)).key() == rank
+        bests.append(rank)
+
+    found = lns.improve(
+        problem,
+        insertion_sequences(problem) if start is None else start,
+        random.Random(seed),
+        progress,
+        on_best,
+        lns.LnsParams(**params),
+    )
+    keeps(problem, found)
+    assert checked[0] > 0
+    return found, bests
+
+
+@FEWER
+@given(problems(spanning=True))
+def test_every_move_of_the_walk_keeps_the_rules(problem: Problem) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        checked_walk(problem, monkeypatch, 40, restart_after=10)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_every_move_of_the_walk_keeps_chains_and_overlapping_choices(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    problem = larger(seed)
+    _, bests = checked_walk(problem, monkeypatch, 120, seed=seed, restart_after=30)
+    assert bests == sorted(bests, reverse=True)
+
+
+def test_the_walk_keeps_a_fixed_events_earlier_node_and_what_comes_after_goes_with_it() -> None:
+    # Node 2 is a fixed event that comes after node 0; node 1 comes after node 0 too. A ruin
+    # that takes node 0 must leave it (the event needs it), and one that takes nothing else but
+    # would strand node 1 takes node 1 as well.
+    travel = [[0, 10, 10, 10]] + [[10, 0, 10, 10], [10, 10, 0, 10], [10, 10, 10, 0]]
+    nodes = [
+        Node(1, 30, ((480, 700),), score=5),
+        Node(2, 30, ((480, 900),), score=5),
+        Node(3, 60, ((800, 800),), required=True),
+    ]
+    problem = Problem.build(
+        travel, nodes, [Track(0, 0, 480, 1000)], after=[After(0, 2), After(0, 1)]
+    )
+    data = lns._Data(problem)
+    assert data.anchored.tolist() == [True, False, False]
+    state = lns._State(data, [[0, 1, 2]], np.random.default_rng(0))
+    state.remove({0})
+    assert state.sequences() == [[0, 1, 2]]
+    free = Problem.build(travel, nodes[:2], [Track(0, 0, 480, 1000)], after=[After(0, 1)])
+    state = lns._State(lns._Data(free), [[0, 1]], np.random.default_rng(0))
+    state.remove({0})
+    assert state.sequences() == [[]]
+
+
+def test_the_walk_meets_a_must_choice_and_moves_a_visit_to_make_room() -> None:
+    # Two days; the choice's nodes fit only on the first, where the walk starts with the scored
+    # visit (which fits either day). It must move that visit to the second day.
+    travel = [[0, 10], [10, 0]]
+    day = [Track(0, 0, 480, 600), Track(0, 0, 1920, 2040)]
+    nodes = [
+        Node(1, 60, ((480, 540), (1920, 1980)), score=40),
+        Node(1, 60, ((490, 530),), score=1),
+        Node(1, 60, ((490, 530),), score=1),
+    ]
+    problem = Problem.build(travel, nodes, day, one_of=[OneOf((1, 2), must=True)])
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        found, bests = checked_walk(problem, monkeypatch, 50, start=[[0], []])
+    assert bests[0][1] == 1  # the start leaves the choice unmet
+    solution = sequence_solution(problem, found)
+    assert solution.unmet_choices(problem) == []
+    assert solution.score(problem) == 41  # and the scored visit on the second day
