@@ -30,6 +30,10 @@ Search, in three steps:
    `restart_after` iterations without improvement.
 The best plan by the true rank is returned, whichever step found it. Randomness comes from a
 seeded generator and the default budget counts work, not seconds, so a plan is reproducible.
+
+The rules that span tracks (`Problem.after`, `Problem.one_of`): the insertion (step 1) and the
+walk (step 2) keep them in every move (`spanning.py`); step 3 is skipped for a problem that has
+any, since this module's OR-Tools model does not state them (see `_polished`).
 """
 
 from __future__ import annotations
@@ -638,7 +642,11 @@ def solve_routing(
     # The OR-Tools model holds two dense matrices over the visit options: at 400 hosts x 10 days
     # (3,600 options) it takes seconds to build and 0.5 GB, at 1,000 x 10 (8,800) 17 s and 2.7 GB.
     options = problem.visit_options()
-    polishing = params.solution_limit != 0 and options <= POLISH_MAX_OPTIONS
+    # The polish's model states neither `after` nor `one_of`, and its local search would break
+    # them: a problem with rules that span tracks keeps the walk's plan (`_polished`).
+    polishing = (
+        params.solution_limit != 0 and options <= POLISH_MAX_OPTIONS and not problem.spans_tracks
+    )
     if polishing and stop is not None:
         polish_seconds = (stop.at - began) * params.polish_share
         polishing = polish_seconds >= MODEL_SECONDS_PER_PAIR * options**2
@@ -682,7 +690,8 @@ def solve_routing(
     if stop is not None and stop.passed():
         return _finished(found, iterations, lns_stop or reason)
     if not polishing:
-        return _finished(found, iterations, lns_stop or "solution limit (0)")
+        unpolished = "no polish (rules that span tracks)" if problem.spans_tracks else ""
+        return _finished(found, iterations, lns_stop or unpolished or "solution limit (0)")
     return _polished(problem, params, observer, found, best_rank, iterations, stop, reason)
 
 
@@ -697,7 +706,15 @@ def _polished(
     stop_reason: str,
 ) -> Solution:
     """OR-Tools' local search from `start`, then iterated: ruin part of the routes, insert a few
-    nodes not served, let the local search rebuild; back to the best after a run without gain."""
+    nodes not served, let the local search rebuild; back to the best after a run without gain.
+
+    Never for a problem with rules that span tracks (`Problem.spans_tracks`): the model does not
+    state `after` and `one_of` (OR-Tools would allow a node in a second disjunction for a
+    choice, but `after` needs conditional constraints between start times that its local search
+    filters do not see, and this step's own ruin and insertion know neither), and on the trips
+    that have them the proof (CP-SAT, which states both) runs first or after."""
+    if problem.spans_tracks:
+        raise InternalError("the OR-Tools polish does not know the rules that span tracks")
     weights = Weights.for_problem(problem, params.score_weight * _mean_travel(problem))
     model = _Model(problem, weights)
     routing = model.routing
