@@ -12,10 +12,10 @@ walk in `lns.py`) never makes a move that would break it, and asks these questio
   (`first_position`). A node some other served node comes after (`later`) may not be taken out
   while that one stays, nor moved behind it.
 
-These are sufficient conditions, not the reference's exact ones: a node with no duration could
-in principle start just as an `earlier` one on the same track does, which the search never
-tries. A plan the search makes therefore keeps every rule; a rule it cannot keep leaves the
-node out, which ranks lower, never an infeasible plan.
+These are sufficient conditions, not the reference's exact ones: with visits of no duration,
+`later` could start at the very minute `earlier` starts and ends, ahead of it in the sequence,
+which the search never tries. A plan the search makes therefore keeps every rule; a rule it
+cannot keep leaves the node out, which ranks lower, never an infeasible plan.
 """
 
 from __future__ import annotations
