@@ -1,9 +1,10 @@
 """Order and either/or hosts (issue 17): `after` and `choices` from the visit file to the plan.
 
-The solver does not honour these rules yet (another branch does), so the plans here are made by
-hand: routes of one trip's compiled problem, timed by `timed_route` from the problem's own
-numbers, assembled into a Plan, and judged by the plan checker and the solution verifier —
-neither of which uses the solver. The refusals of the visit file are in tests/bad/ (see
+The plans here are made by hand, so that the checkers are tested apart from the solver (which
+keeps both rules in every stage: tests/test_search_rules.py, tests/test_cpsat.py): routes of one
+trip's compiled problem, timed by `timed_route` from the problem's own numbers, assembled into a
+Plan, and judged by the plan checker and the solution verifier — neither of which uses the
+solver. The refusals of the visit file are in tests/bad/ (see
 test_load_errors.py); here they go through `itinerary validate` for the exit status.
 """
 

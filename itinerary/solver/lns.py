@@ -46,6 +46,7 @@ import numpy.typing as npt
 from ..model.problem import Problem
 from ..model.rules import first_start, ready_after_leg
 from .params import WalkParams
+from .spanning import Spanning
 
 _NEG = -(2**40)  # "infeasible" for a latest time
 _INF = 2**40
@@ -155,6 +156,27 @@ class _Data:
         self.node_duration = np.array(self.duration, dtype=np.int64)
         self.node_score = np.array(self.score, dtype=np.float64)
         self.node_required = np.array(self.required, dtype=bool)
+        # The rules that span tracks (`spanning.py`): None without any, and then the walk asks
+        # nothing about them. With them, every move keeps them (see `_State.barred`, `pinned`,
+        # `gate`, `remove` and `_tighten`).
+        self.rules = Spanning.of(problem)
+        n_nodes = len(nodes)
+        self.has_later = [False] * n_nodes  # some node comes after it
+        self.gated = np.zeros(0, dtype=np.int64)  # nodes that come after another
+        self.anchored = np.zeros(n_nodes, dtype=bool)  # a fixed event comes after it (a chain)
+        self.after_earlier = np.array([r.earlier for r in problem.after], dtype=np.int64)
+        self.after_later = np.array([r.later for r in problem.after], dtype=np.int64)
+        self.choice_nodes = np.array([n for c in problem.one_of for n in c.nodes], dtype=np.int64)
+        self.choice_of = np.array(
+            [i for i, c in enumerate(problem.one_of) for _ in c.nodes], dtype=np.int64
+        )
+        if self.rules is not None:
+            self.has_later = [bool(later) for later in self.rules.later]
+            self.gated = np.array(
+                [n for n in range(n_nodes) if self.rules.earlier[n]], dtype=np.int64
+            )
+            fixed_nodes = [n for n in range(n_nodes) if not self.movable[n]]
+            self.anchored[sorted(self.rules.ahead_of(fixed_nodes))] = True
 
     def swap_layout(self, n: int) -> _SwapLayout:
         layout = self.swap_layouts.get(n)
@@ -463,12 +485,15 @@ class _Round:
     spread: np.ndarray
     bias: np.ndarray
     required_first: bool
+    must: np.ndarray | None = None  # per copy: of a node of a `must` choice none of is served
 
     def factors(self, data: _Data) -> np.ndarray:
         """Per copy (column), what its insertion priority is made of: the rows are its worth, the
-        factor of this round's spread, the must-visits' head start in this round, and the
-        events' head start. One table per recreate, so that each route gathers it at once."""
-        first = data.copy_required * 1e12 if self.required_first else np.zeros(self.spread.size)
+        factor of this round's spread, the must-visits' head start in this round (the nodes of
+        unmet `must` choices' too), and the events' head start. One table per recreate, so that
+        each route gathers it at once."""
+        urgent = data.copy_required if self.must is None else data.copy_required | self.must
+        first = urgent * 1e12 if self.required_first else np.zeros(self.spread.size)
         return np.stack((data.copy_worth, 1.0 + self.spread, first, data.copy_event_bonus))
 
 
@@ -480,9 +505,11 @@ def _insertions(
     factors: np.ndarray,
     priority_row: np.ndarray,
     position_row: np.ndarray,
+    gate: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> None:
     """Fill `priority_row` (per copy: how much it should go in next, -inf where it cannot go
-    into this route or is not a candidate) and `position_row` (the gap where it would go)."""
+    into this route or is not a candidate) and `position_row` (the gap where it would go).
+    `gate`: copies that may go no earlier than a given gap (`_State.gate`)."""
     track = data.problem.tracks[route.t]
     brk = track.breaks[0] if track.breaks and route.gap >= 0 else None
     priority_row.fill(-np.inf)
@@ -524,6 +551,13 @@ def _insertions(
         arrive[last] = np.maximum(arrive[last], s) + brk.duration
     late |= arrive > latest_next[:, None]
     shift[late] = data.infinite
+    if gate is not None:
+        # `after`: a copy goes in behind the nodes of this route it comes after, or nowhere.
+        at, first = _gated_columns(cols, gate)
+        if at.size:
+            gaps = row_gap if brk is not None else np.arange(shift.shape[0])
+            early = gaps[:, None] < first[None, :]
+            shift[:, at] = np.where(early, data.infinite, shift[:, at])
     best_row = np.argmin(shift, axis=0)
     best_shift = shift.min(axis=0)
     worth, spread, first, event = factors[:, cols]
@@ -535,8 +569,25 @@ def _insertions(
     position_row[cols] = best_row if brk is None else row_gap[best_row]
 
 
+def _gated_columns(
+    cols: np.ndarray, gate: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Of the gated copies (`_State.gate`), those among `cols` (sorted): their indices in
+    `cols` and the first gap each may take."""
+    copies, first = gate
+    at = np.searchsorted(cols, copies)
+    inside = at < cols.size
+    inside[inside] = cols[at[inside]] == copies[inside]
+    return at[inside], first[inside]
+
+
 def _exchanges(
-    data: _Data, route: _Route, open_copies: np.ndarray, limit: int = 4
+    data: _Data,
+    route: _Route,
+    open_copies: np.ndarray,
+    limit: int = 4,
+    keep: np.ndarray | None = None,
+    worth: np.ndarray | None = None,
 ) -> list[tuple[int, int, int]]:
     """The best moves (up to `limit`, the most gain first) that take one visit out of the route
     and put one open copy worth more in, anywhere: (index of the visit out, copy in, index in the
@@ -549,18 +600,25 @@ def _exchanges(
     prefix sums `position` of visit and travel times along the route each time is a prefix
     maximum (earliest start) or suffix minimum (latest start), so all removals are weighed at
     once: the latest time at a place before q is its old bound with the part after q eased by
-    `saved`, the earliest free time after q is its old one brought forward the same way."""
+    `saved`, the earliest free time after q is its old one brought forward the same way.
+
+    `keep`: per node, visits that may not go (besides must-visits); `worth`: per copy, what it
+    is worth taken in (`_Data.copy_swap_worth` unless given)."""
     items = route.items
     n = len(items)
     if n < 2:  # one visit out leaves one gap, its own, which `replace` weighs
         return []
     nodes = np.array(items, dtype=np.int64)
     removable = ~data.node_required[nodes]
+    if keep is not None:
+        removable &= ~keep[nodes]
     if not removable.any():
         return []
     item_score = data.node_score[nodes]
+    if worth is None:
+        worth = data.copy_swap_worth
     cols = np.flatnonzero(
-        open_copies & data.allowed[route.t] & (data.copy_swap_worth > item_score[removable].min())
+        open_copies & data.allowed[route.t] & (worth > item_score[removable].min())
     )
     if cols.size == 0:
         return []
@@ -630,7 +688,7 @@ def _exchanges(
         & (ready_by[:, :, None] >= waited[None])
         & valid[:, :, None]
     )
-    gain = data.copy_swap_worth[cols][None, :] - item_score[:, None]
+    gain = worth[cols][None, :] - item_score[:, None]
     rows, copies = np.nonzero(ok.any(axis=1) & (gain > 0))
     if rows.size == 0:
         return []
@@ -691,7 +749,93 @@ class _State:
             route.restore(saved)
         self.served = served
 
+    # The rules that span tracks (`_Data.rules`), as things stand; asked only when there are any.
+
+    def barred(self) -> np.ndarray:
+        """Per node, whether it may not go in now: another node of one of its choices is
+        served, or a node it comes after is not."""
+        data, served = self.data, self.served
+        barred = np.zeros(served.size, dtype=bool)
+        if data.after_later.size:
+            barred[data.after_later[~served[data.after_earlier]]] = True
+        if data.choice_nodes.size:
+            taken = np.bincount(data.choice_of, weights=served[data.choice_nodes]) > 0
+            barred[data.choice_nodes[taken[data.choice_of]]] = True
+        return barred
+
+    def pinned(self) -> np.ndarray:
+        """Per node, whether a swap (`replace`, `exchange`) may not take it out: a served node
+        comes after it, or it is what meets a `must` choice."""
+        data, served = self.data, self.served
+        pinned = np.zeros(served.size, dtype=bool)
+        if data.after_later.size:
+            pinned[data.after_earlier[served[data.after_later]]] = True
+        for nodes in data.must_choices:
+            pinned[nodes] |= served[nodes]
+        return pinned
+
+    def unmet(self) -> np.ndarray:
+        """Per node, whether it is in a `must` choice none of whose nodes is served: the walk
+        values these like must-visits (an unmet choice ranks like one left out)."""
+        unmet = np.zeros(self.served.size, dtype=bool)
+        for nodes in self.data.must_choices:
+            if not self.served[nodes].any():
+                unmet[nodes] = True
+        return unmet
+
+    def swap_worth(self) -> np.ndarray:
+        """Per copy, what a swap gains by taking it in: `_Data.copy_swap_worth`, and with
+        `must` choices unmet, as much as a must-visit for their nodes' copies."""
+        data = self.data
+        if not data.must_choices:
+            return data.copy_swap_worth
+        return data.copy_swap_worth + np.where(self.unmet()[data.copy_node], 1e9, 0.0)
+
+    def where(self) -> dict[int, tuple[int, int]]:
+        """(track, index) of each served node that another comes after."""
+        has_later = self.data.has_later
+        return {n: (r.t, i) for r in self.routes for i, n in enumerate(r.items) if has_later[n]}
+
+    def gate(
+        self, route: _Route, where: dict[int, tuple[int, int]], barred: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """The copies of the open nodes that come after another, each with the first gap of
+        `route` it may go into (past the route's end where it may go nowhere on it):
+        `Spanning.first_position`. None when there is no such copy."""
+        data = self.data
+        rules = data.rules
+        assert rules is not None
+        nowhere = len(route.items) + 1
+        copies: list[int] = []
+        firsts: list[int] = []
+        gated = data.gated
+        for n in gated[~(self.served[gated] | barred[gated])].tolist():
+            first = rules.first_position(n, route.t, where)
+            if first is None:
+                first = nowhere
+            if first:
+                copies += data.copies_of[n]
+                firsts += [first] * len(data.copies_of[n])
+        if not copies:
+            return None
+        return np.array(copies, dtype=np.int64), np.array(firsts, dtype=np.int64)
+
     def remove(self, to_remove: set[int]) -> None:
+        data = self.data
+        saved = None
+        if data.rules is not None and to_remove:
+            # `after`: a node that a fixed event comes after stays (as the event does), and with
+            # a node go the served nodes that come after it.
+            to_remove = {n for n in to_remove if not data.anchored[n]}
+            later = data.rules.later
+            stack = list(to_remove)
+            while stack:
+                for m in later[stack.pop()]:
+                    if m not in to_remove and self.served[m]:
+                        to_remove.add(m)
+                        stack.append(m)
+            saved = self.snapshot()
+        refused = False
         for route in self.routes:
             if any(n in to_remove for n in route.items):
                 # Travel times need not obey the triangle inequality: without a visit, the
@@ -699,6 +843,12 @@ class _State:
                 removed = [n for n in route.items if n in to_remove]
                 if route.change([n for n in route.items if n not in to_remove]):
                     self.served[removed] = False
+                else:
+                    refused = True
+        if refused and saved is not None:
+            served = self.served
+            if (served[data.after_later] & ~served[data.after_earlier]).any():
+                self.restore(saved)  # a node stayed that another one gone came before
 
     def replace(self, route: _Route, max_moves: int = 10) -> bool:
         """Swap one or two consecutive visits of the route for one open visit worth more, at the
@@ -708,6 +858,7 @@ class _State:
         (score per minute) fill its room, and a dearer visit worth more never gets it. A
         must-visit counts for more than any score, and must-visits and events stay in."""
         data = self.data
+        rules = data.rules
         changed = False
         for _ in range(max_moves):
             items = route.items
@@ -719,6 +870,15 @@ class _State:
             layout = data.swap_layout(n)
             item_score = np.array([data.score[x] for x in items] + [0], dtype=np.float64)
             stays = np.array([data.required[x] for x in items] + [False])  # events are required
+            open_nodes = ~self.served
+            worth = data.copy_swap_worth
+            gate = None
+            if rules is not None:
+                stays[:n] |= self.pinned()[items]
+                barred = self.barred()
+                open_nodes &= ~barred
+                worth = self.swap_worth()
+                gate = self.gate(route, self.where(), barred)
             lost = item_score[layout.start] + item_score[layout.second]
             blocked = stays[layout.start] | stays[layout.second]
             if route.gap >= 0:  # the test below holds only with the break's leg untouched
@@ -728,9 +888,7 @@ class _State:
             # A copy worth no more than the cheapest visit that may go cannot gain.
             cheapest = lost[:n][~blocked[:n]].min()
             cols = np.flatnonzero(
-                ~self.served[data.copy_node]
-                & data.allowed[route.t]
-                & (data.copy_swap_worth > cheapest)
+                open_nodes[data.copy_node] & data.allowed[route.t] & (worth > cheapest)
             )
             if cols.size == 0:
                 break
@@ -744,7 +902,11 @@ class _State:
                 arrive <= latest[layout.start + layout.length][:, None]
             )
             ok &= ~blocked[:, None]
-            gain = np.where(ok, data.copy_swap_worth[cols][None, :] - lost[:, None], 0.0)
+            if gate is not None:
+                # `after`: the copy goes in behind the nodes of this route it comes after.
+                gated, first = _gated_columns(cols, gate)
+                ok[:, gated] &= layout.start[:, None] >= first[None, :]
+            gain = np.where(ok, worth[cols][None, :] - lost[:, None], 0.0)
             row, col = divmod(int(np.argmax(gain)), cols.size)
             best_gain = float(gain[row, col])
             best = (int(layout.start[row]), int(layout.length[row]), int(cols[col]))
@@ -769,13 +931,30 @@ class _State:
         in the route once a poorer one is gone (pr15 and pr05 at m = 4: +0.6 % of the BKS at 10 s,
         benchmarks/README.md)."""
         data = self.data
+        rules = data.rules
         changed = False
         for _ in range(max_moves):
             items = route.items
-            moves = _exchanges(data, route, ~self.served[data.copy_node])
+            if rules is None:
+                moves = _exchanges(data, route, ~self.served[data.copy_node])
+            else:
+                barred = self.barred()
+                open_copies = ~(self.served | barred)[data.copy_node]
+                moves = _exchanges(
+                    data, route, open_copies, keep=self.pinned(), worth=self.swap_worth()
+                )
+                where = self.where()
             for out, c, at in moves:
                 node = int(data.copy_node[c])
                 rest = items[:out] + items[out + 1 :]
+                if rules is not None:
+                    # `after`: behind the nodes it comes after (none of them the one that goes).
+                    here = dict(where)
+                    here.pop(items[out], None)
+                    here.update((m, (route.t, i)) for i, m in enumerate(rest) if m in where)
+                    first = rules.first_position(node, route.t, here)
+                    if first is None or first > at:
+                        continue
                 if route.change(rest[:at] + [node] + rest[at:], min(out, at)):
                     self.served[items[out]] = False
                     self.served[node] = True
@@ -787,19 +966,33 @@ class _State:
 
     def recreate(self, noise: float, route_noise: float) -> None:
         data = self.data
+        rules = data.rules
         open_copies = ~self.served[data.copy_node] & data.allowed.any(axis=0)
+        barred = self.served  # (unused without rules)
+        where: dict[int, tuple[int, int]] = {}
+        if rules is not None:
+            barred = self.barred()
+            open_copies &= ~barred[data.copy_node]
+            where = self.where()
+
+        def gate(route: _Route) -> tuple[np.ndarray, np.ndarray] | None:
+            return None if rules is None else self.gate(route, where, barred)
+
         # Per route, how dear its time is this round: without it, a visit always goes where it
         # costs least, and a must-visit that blocks a day's best visits never moves elsewhere.
         round_ = _Round(
             spread=self.noise.uniform(-noise, noise, len(data.copy_node)),
             bias=self.noise.uniform(1.0, 1.0 + route_noise, len(self.routes)),
             required_first=not noise or self.noise.random() < 0.5,
+            must=self.unmet()[data.copy_node] if data.must_choices else None,
         )
         priorities = np.empty((len(self.routes), len(data.copy_node)))
         positions = np.zeros((len(self.routes), len(data.copy_node)), dtype=np.int64)
         factors = round_.factors(data)
         for r in self.routes:
-            _insertions(data, r, open_copies, round_, factors, priorities[r.t], positions[r.t])
+            _insertions(
+                data, r, open_copies, round_, factors, priorities[r.t], positions[r.t], gate(r)
+            )
         while priorities.size:
             flat = int(np.argmax(priorities))
             t, c = divmod(flat, priorities.shape[1])
@@ -830,11 +1023,66 @@ class _State:
             copies = data.copies_of[node]
             open_copies[copies] = False
             priorities[:, copies] = -np.inf
+            opened: list[int] = []
+            if rules is not None:
+                opened = self._took(node, route, open_copies, priorities, barred, where)
             # A visit only takes time from a route, so a copy that did not fit before it does not
             # fit after: only the copies that fitted are looked at again. (The break may move to
             # a leg with more slack and make room; the next round finds that.)
             fitted = open_copies & np.isfinite(priorities[t])
-            _insertions(data, route, fitted, round_, factors, priorities[t], positions[t])
+            _insertions(
+                data, route, fitted, round_, factors, priorities[t], positions[t], gate(route)
+            )
+            if opened:
+                # Nodes that came after this one may go in now, on any route.
+                now = np.zeros(len(data.copy_node), dtype=bool)
+                for m in opened:
+                    now[data.copies_of[m]] = True
+                now &= data.allowed.any(axis=0)
+                open_copies |= now
+                cols = np.flatnonzero(now)
+                row = np.empty(len(data.copy_node))
+                at_row = np.zeros(len(data.copy_node), dtype=np.int64)
+                for r in self.routes:
+                    _insertions(data, r, now, round_, factors, row, at_row, gate(r))
+                    priorities[r.t, cols] = row[cols]
+                    positions[r.t, cols] = at_row[cols]
+
+    def _took(
+        self,
+        node: int,
+        route: _Route,
+        open_copies: np.ndarray,
+        priorities: np.ndarray,
+        barred: np.ndarray,
+        where: dict[int, tuple[int, int]],
+    ) -> list[int]:
+        """`recreate` has put `node` into `route`: bar the other nodes of its choices, update
+        `where` (the route's items moved along), and return the nodes that come after it and
+        may go in now."""
+        data = self.data
+        rules = data.rules
+        assert rules is not None
+        has_later = data.has_later
+        for i, m in enumerate(route.items):
+            if has_later[m]:
+                where[m] = (route.t, i)
+        for m in rules.others[node]:
+            barred[m] = True
+            copies = data.copies_of[m]
+            open_copies[copies] = False
+            priorities[:, copies] = -np.inf
+        served = self.served
+        opened = []
+        for m in rules.later[node]:
+            if served[m] or not barred[m]:
+                continue
+            if all(served[e] for e in rules.earlier[m]) and not any(
+                served[o] for o in rules.others[m]
+            ):
+                barred[m] = False
+                opened.append(m)
+        return opened
 
 
 def _tighten(route: _Route, max_moves: int = 50) -> bool:
@@ -842,6 +1090,12 @@ def _tighten(route: _Route, max_moves: int = 50) -> bool:
     (2-opt), first improvement among the best few moves by travel; True if it changed."""
     data = route.data
     travel, travel_into = data.travel, data.travel_into
+    # `after` within this route: a move may not put a node before one it comes after. The
+    # moves only reorder the route, so whether it holds such a pair is asked once.
+    rules = data.rules
+    ordered = rules is not None and any(
+        m in rules.later[n] for n in route.items if data.has_later[n] for m in route.items
+    )
     changed = False
     for _ in range(max_moves):
         items = route.items
@@ -884,6 +1138,8 @@ def _tighten(route: _Route, max_moves: int = 50) -> bool:
                 rest = items[:first] + items[first + kind_ :]
                 at = last if last < first else last - kind_
                 candidate = rest[:at] + segment + rest[at:]
+            if ordered and rules is not None and not rules.in_order(candidate):
+                continue
             if route.change(candidate):
                 if route.legs < legs:
                     changed = True
@@ -900,6 +1156,8 @@ def _ruin(state: _State, rng: random.Random, params: WalkParams) -> set[int]:
     if not served:
         return set()
     missing = [n for n in data.required_nodes if not state.served[n]]
+    if data.must_choices:  # an unmet `must` choice is as good as a must-visit left out
+        missing += [n for n in np.flatnonzero(state.unmet()).tolist() if data.movable[n]]
     if missing and rng.random() < 0.5:
         # A must-visit is left out: clear two of the days it could go on of everything that
         # may move, so that recreate can pack the must-visits afresh (400 hosts x 5 days: one

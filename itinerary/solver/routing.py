@@ -30,6 +30,10 @@ Search, in three steps:
    `restart_after` iterations without improvement.
 The best plan by the true rank is returned, whichever step found it. Randomness comes from a
 seeded generator and the default budget counts work, not seconds, so a plan is reproducible.
+
+The rules that span tracks (`Problem.after`, `Problem.one_of`): the insertion (step 1) and the
+walk (step 2) keep them in every move (`spanning.py`); step 3 is skipped for a problem that has
+any, since this module's OR-Tools model does not state them (see `_polished`).
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ from ..model.rules import Rank, earliest_starts
 from ..model.schedule import timed_route
 from . import Deadline, Observer, Progress, SolveParams, lns
 from .interrupts import Held, held_signals
+from .spanning import Spanning
 
 _MAX_COST = 2**62
 CHECKS_PER_SOLUTION = 1000  # limit checks that count as much work as one solution
@@ -455,26 +460,42 @@ def _recreated(
     return routes
 
 
-def _insertion_order(problem: Problem) -> list[int]:
+def _insertion_order(problem: Problem, rules: Spanning | None = None) -> list[int]:
     """Fixed-time events first (in time order), then the other must-visits (by window), then the
     rest by score per minute of duration plus an estimated detour (the distance to the nearest
     other place a node or track uses): the most valuable minutes go in first. At 400 hosts x 10
-    days this plan scores 1,566; with twice that distance as the detour, 1,433."""
+    days this plan scores 1,566; with twice that distance as the detour, 1,433.
+
+    With `rules`, the nodes of `must` choices come right after the must-visits (an unmet one
+    ranks like a must-visit left out), a node that another comes after goes in with that one's
+    rank or before (a must-visit's `after` hosts are as good as must-visits), and no node comes
+    before a node it comes after (`Spanning.topological`)."""
     places = {n.place for n in problem.nodes}
     places |= {p for t in problem.tracks for p in (t.start_place, t.end_place)}
 
     def detour(place: int) -> int:
         return min((problem.travel[place][q] for q in places if q != place), default=0)
 
+    # 0: fixed-time events, 1: other must-visits, 2: nodes of `must` choices, 3: the rest.
+    tier = [(0 if node.fixed else 1) if node.required else 3 for node in problem.nodes]
+    if rules is not None:
+        for choice in problem.one_of:
+            if choice.must:
+                for n in choice.nodes:
+                    tier[n] = min(tier[n], 2)
+        for level in (0, 1, 2):
+            for n in rules.ahead_of([m for m, k in enumerate(tier) if k == level]):
+                tier[n] = min(tier[n], level)
+
     def key(n: int) -> tuple[int, float, int]:
         node = problem.nodes[n]
-        if node.required:
-            fixed = len(node.windows) == 1 and node.windows[0][0] == node.windows[0][1]
-            return (0 if fixed else 1, node.windows[0][0] if node.windows else 0, n)
+        if tier[n] < 2:
+            return (tier[n], node.windows[0][0] if node.windows else 0, n)
         per_minute = node.score / (node.duration + detour(node.place) + 1)
-        return (2, -per_minute, n)
+        return (tier[n], -per_minute, n)
 
-    return sorted(range(len(problem.nodes)), key=key)
+    order = sorted(range(len(problem.nodes)), key=key)
+    return order if rules is None else rules.topological(order)
 
 
 def insertion_sequences(problem: Problem) -> list[list[int]]:
@@ -483,8 +504,14 @@ def insertion_sequences(problem: Problem) -> list[list[int]]:
     10 days it takes about half a second where OR-Tools' first solution takes several, so the
     observer gets a complete plan early and the local search a start (benchmarks/README.md).
     It runs to the end under any deadline: a plan is never worse than this one (1.5 s at the
-    supported maximum, 1,000 hosts over 10 days)."""
+    supported maximum, 1,000 hosts over 10 days).
+
+    The rules that span tracks (`spanning.py`) are kept as the plan grows: a node goes in only
+    while no other node of its choices is served, and only once every node it comes after is
+    served, on a track that has ended by then or earlier in the same sequence; the order puts
+    those nodes first, so nothing that is served ever gets one of them inserted behind it."""
     travel, nodes = problem.travel, problem.nodes
+    rules = Spanning.of(problem)
     sequences: list[list[int]] = [[] for _ in problem.tracks]
     # Per track, when the group is free after each prefix of its sequence if it took no break:
     # a lower bound on the real times, so an insertion that is late even then is skipped
@@ -493,16 +520,32 @@ def insertion_sequences(problem: Problem) -> list[list[int]]:
     # The latest start of each node: its windows are sorted by their opening and may overlap, so
     # the last to open need not be the last to close.
     last_start = [max((b for _, b in node.windows), default=0) for node in nodes]
-    for n in _insertion_order(problem):
+    track_of: dict[int, int] = {}  # with rules: each served node's track
+    for n in _insertion_order(problem, rules):
         node = nodes[n]
         if not node.windows:
             continue
+        first = dict.fromkeys(problem.allowed_tracks(n), 0)  # track -> first position allowed
+        if rules is not None:
+            if any(m in track_of for m in rules.others[n]):
+                continue  # another node of one of its choices is served
+            where = {
+                e: (track_of[e], sequences[track_of[e]].index(e))
+                for e in rules.earlier[n]
+                if e in track_of
+            }
+            for t in list(first):
+                at = rules.first_position(n, t, where)
+                if at is None:
+                    del first[t]
+                else:
+                    first[t] = at
         options: list[tuple[int, int, int]] = []  # (added travel, track, position)
-        for t in problem.allowed_tracks(n):
+        for t, first_at in first.items():
             track = problem.tracks[t]
             seq = sequences[t]
             stops = [track.start_place] + [nodes[m].place for m in seq] + [track.end_place]
-            for at in range(len(seq) + 1):
+            for at in range(first_at, len(seq) + 1):
                 # fast copy of rules.earliest_starts (a lower bound on its times), held to it
                 # by tests/test_rules_conformance.py
                 a, b = stops[at], stops[at + 1]
@@ -518,6 +561,7 @@ def insertion_sequences(problem: Problem) -> list[list[int]]:
             trial = sequences[t][:at] + [n] + sequences[t][at:]
             if earliest_starts(problem, t, trial) is not None:
                 sequences[t] = trial
+                track_of[n] = t
                 unbroken = earliest_starts(problem, t, trial, with_breaks=False)
                 assert unbroken is not None  # a break only ever delays
                 free_from[t] = [problem.tracks[t].earliest_start] + [
@@ -608,7 +652,13 @@ def solve_routing(
     # The OR-Tools model holds two dense matrices over the visit options: at 400 hosts x 10 days
     # (3,600 options) it takes seconds to build and 0.5 GB, at 1,000 x 10 (8,800) 17 s and 2.7 GB.
     options = problem.visit_options()
-    polishing = params.budget.solution_limit != 0 and options <= POLISH_MAX_OPTIONS
+    # The polish's model states neither `after` nor `one_of`, and its local search would break
+    # them: a problem with rules that span tracks keeps the walk's plan (`_polished`).
+    polishing = (
+        params.budget.solution_limit != 0
+        and options <= POLISH_MAX_OPTIONS
+        and not problem.spans_tracks
+    )
     if polishing and stop is not None:
         polish_seconds = (stop.at - began) * params.budget.polish_share
         polishing = polish_seconds >= MODEL_SECONDS_PER_PAIR * options**2
@@ -655,7 +705,8 @@ def solve_routing(
     if stop is not None and stop.passed():
         return _finished(found, iterations, lns_stop or reason)
     if not polishing:
-        return _finished(found, iterations, lns_stop or "solution limit (0)")
+        unpolished = "no polish (rules that span tracks)" if problem.spans_tracks else ""
+        return _finished(found, iterations, lns_stop or unpolished or "solution limit (0)")
     return _polished(problem, params, observer, found, best_rank, iterations, stop, reason)
 
 
@@ -670,7 +721,15 @@ def _polished(
     stop_reason: str,
 ) -> Solution:
     """OR-Tools' local search from `start`, then iterated: ruin part of the routes, insert a few
-    nodes not served, let the local search rebuild; back to the best after a run without gain."""
+    nodes not served, let the local search rebuild; back to the best after a run without gain.
+
+    Never for a problem with rules that span tracks (`Problem.spans_tracks`): the model does not
+    state `after` and `one_of` (OR-Tools would allow a node in a second disjunction for a
+    choice, but `after` needs conditional constraints between start times that its local search
+    filters do not see, and this step's own ruin and insertion know neither), and on the trips
+    that have them the proof (CP-SAT, which states both) runs first or after."""
+    if problem.spans_tracks:
+        raise InternalError("the OR-Tools polish does not know the rules that span tracks")
     weights = Weights.for_problem(problem, params.polish.score_weight * _mean_travel(problem))
     model = _Model(problem, weights)
     routing = model.routing
