@@ -37,7 +37,7 @@ from walkspeed import InputError, parse_pairs  # noqa: E402
 
 from itinerary.model.verify import verify_solution  # noqa: E402
 from itinerary.solver import lns  # noqa: E402
-from itinerary.solver.routing import insertion_sequences, sequence_solution  # noqa: E402
+from itinerary.solver.insertion import insertion_sequences, sequence_solution  # noqa: E402
 
 
 @dataclasses.dataclass(frozen=True)

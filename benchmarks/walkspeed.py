@@ -12,7 +12,7 @@ iteration.
         --instances pr15:2,pr18:4,pr06:1,r207:1,c201:4,pr11:1 --iterations 1500 --rounds 3
 
 The instances are read here, with this checkout's reader, and handed to both checkouts as plain
-numbers, so the baseline only needs `lns.improve` and `routing.insertion_sequences` (called
+numbers, so the baseline only needs `lns.improve` and `insertion.insertion_sequences` (called
 `_insertion_sequences` in checkouts before it got its public name, which are found too).
 """
 
@@ -68,7 +68,10 @@ def problem_json(problem: object) -> str:
 
 def problem_from_json(text: str) -> object:
     """`problem_json` read back with the `itinerary` first on `sys.path` (the checkout's own)."""
-    from itinerary.model.problem import Break, Node, Problem, Track
+    try:
+        from itinerary.model.problem import Break, Node, Problem, Track
+    except ImportError:  # a baseline from before the folders (itinerary/problem.py)
+        from itinerary.problem import Break, Node, Problem, Track  # type: ignore[no-redef]
 
     raw = json.loads(text)
     return Problem.build(
@@ -91,12 +94,16 @@ def walk(repo: Path, problem_file: Path, iterations: int, seed: int) -> tuple[fl
     sys.path.insert(0, str(repo))
     import random
 
-    from itinerary.solver import lns, routing
+    from itinerary.solver import lns
 
-    try:
-        insertion_sequences = routing.insertion_sequences
-    except AttributeError:  # a baseline from before the heuristic got its public name
-        insertion_sequences = routing._insertion_sequences
+    try:  # the heuristic's home now, then in the baselines before (routing.py, public or not)
+        from itinerary.solver.insertion import insertion_sequences
+    except ImportError:
+        from itinerary.solver import routing
+
+        insertion_sequences = getattr(
+            routing, "insertion_sequences", getattr(routing, "_insertion_sequences", None)
+        )
     problem = problem_from_json(problem_file.read_text())
     done = [0]
 

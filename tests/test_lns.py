@@ -15,7 +15,7 @@ from itinerary.model.problem import Break, Node, Problem, Track
 from itinerary.model.schedule import earliest_starts
 from itinerary.model.verify import verify_solution
 from itinerary.solver import Budget, SolveParams, lns, solve
-from itinerary.solver.routing import insertion_sequences, sequence_solution
+from itinerary.solver.insertion import insertion_sequences, sequence_solution
 
 
 def non_metric(problem: Problem, rng: random.Random) -> Problem:

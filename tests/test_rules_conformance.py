@@ -8,7 +8,7 @@ each, the reference says whether the sequence can be done on a track and when; t
 - the numpy walk (`lns._Route`): the same verdict, the same start times (with the break on the
   leg the walk chose), and latest times that are exactly the latest the rules allow; every
   insertion it offers is feasible;
-- the Python insertion (`routing.insertion_sequences`): its pre-filter never refuses what the
+- the Python insertion (`insertion.insertion_sequences`): its pre-filter never refuses what the
   rules accept (the plan equals that of the same insertion without it), and its timed routes
   start where the rules say;
 - the CP-SAT route enumeration (`cpsat._routes_on`): exactly the node sets the rules can serve
@@ -46,7 +46,7 @@ from itinerary.model.rules import (
 )
 from itinerary.model.schedule import layout, timed_route
 from itinerary.model.verify import verify_solution
-from itinerary.solver import cpsat, lns, routing
+from itinerary.solver import cpsat, insertion, lns, routing
 
 EXAMPLES = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FEWER = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -303,10 +303,10 @@ def test_every_insertion_the_walk_offers_is_feasible(case: tuple[Problem, int, l
 
 
 def insertion_without_prefilter(problem: Problem) -> list[list[int]]:
-    """`routing.insertion_sequences` with every option judged by the rules alone."""
+    """`insertion.insertion_sequences` with every option judged by the rules alone."""
     travel, nodes = problem.travel, problem.nodes
     sequences: list[list[int]] = [[] for _ in problem.tracks]
-    for n in routing._insertion_order(problem):
+    for n in insertion._insertion_order(problem):
         if not nodes[n].windows:
             continue
         options = []
@@ -330,9 +330,9 @@ def insertion_without_prefilter(problem: Problem) -> list[list[int]]:
 def test_the_insertion_refuses_nothing_the_rules_accept_and_times_by_them(
     problem: Problem,
 ) -> None:
-    sequences = routing.insertion_sequences(problem)
+    sequences = insertion.insertion_sequences(problem)
     assert sequences == insertion_without_prefilter(problem)
-    solution = routing.sequence_solution(problem, sequences)
+    solution = insertion.sequence_solution(problem, sequences)
     for route, sequence in zip(solution.routes, sequences, strict=True):
         assert [s.node for s in route.stops] == sequence
         assert [s.start for s in route.stops] == earliest_starts(problem, route.track, sequence)
@@ -344,7 +344,7 @@ def test_a_day_without_visits_between_two_places_arrives_after_its_journey() -> 
     # (arrival = departure), before the group could be at the end place; the plan hid it, as
     # it lays the day out from its travel.
     problem = Problem.build([[0, 30], [30, 0]], [], [Track(0, 1, 1920, 2000)])
-    solution = routing.sequence_solution(problem, [[]])
+    solution = insertion.sequence_solution(problem, [[]])
     assert solution.routes[0].arrival == 1950
     assert verify_solution(problem, solution) == []
 
@@ -410,7 +410,7 @@ def test_routes_timed_by_the_rules_pass_the_verifier(case: tuple[Problem, int, l
     retimed = timed_route(problem, t, sequence)
     assert retimed is not None
     assert verify_solution(problem, alone(problem, retimed)) == []
-    timed = routing.sequence_solution(
+    timed = insertion.sequence_solution(
         problem, [sequence if k == t else [] for k in range(len(problem.tracks))]
     )
     assert verify_solution(problem, timed) == []
@@ -527,7 +527,7 @@ def test_rank_is_the_walks_rank_and_the_former_routing_rank(
         feasible_plan(problem, tuple(data.draw(order)[: data.draw(st.integers(0, 6))]))
         for _ in range(2)
     ]
-    solutions = [routing.sequence_solution(problem, sequences) for sequences in plans]
+    solutions = [insertion.sequence_solution(problem, sequences) for sequences in plans]
     ranks = [Rank.of(problem, s) for s in solutions]
     walk = lns._Data(problem)
     for sequences, solution, rank in zip(plans, solutions, ranks, strict=True):
@@ -546,11 +546,11 @@ def test_better_takes_a_schedule_of_the_same_score_only_with_less_travel() -> No
     travel = [[0, 10, 10], [10, 0, 10], [10, 100, 0]]
     nodes = [Node(1, 30, ((480, 900),), score=5), Node(2, 30, ((480, 900),), score=5)]
     problem = Problem.build(travel, nodes, [Track(0, 0, 480, 1000)])
-    short = routing.sequence_solution(problem, [[0, 1]])
-    long = routing.sequence_solution(problem, [[1, 0]])
+    short = insertion.sequence_solution(problem, [[0, 1]])
+    long = insertion.sequence_solution(problem, [[1, 0]])
     assert short.score(problem) == long.score(problem)
     assert cpsat.better(problem, short, long)
     assert not cpsat.better(problem, long, short)
     assert not cpsat.better(problem, short, short)
-    fewer = routing.sequence_solution(problem, [[0]])
+    fewer = insertion.sequence_solution(problem, [[0]])
     assert cpsat.better(problem, long, fewer)  # score before travel

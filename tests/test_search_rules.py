@@ -1,6 +1,6 @@
 """The search keeps the rules that span tracks (`after`, `one_of`) in every stage: the insertion
-(`routing.insertion_sequences`), every move of the walk (`lns.improve`: remove, recreate,
-tighten, replace, exchange, restarts) and `solve_routing` as a whole (the OR-Tools polish does
+(`insertion.insertion_sequences`), every move of the walk (`lns.improve`: remove, recreate,
+tighten, replace, exchange, restarts) and `solve_search` as a whole (the OR-Tools polish does
 not state these rules and is skipped for a problem that has them).
 
 The reference is `rules.cross_track_violations`; every plan also passes the independent
@@ -36,7 +36,8 @@ from itinerary.model.verify import verify_solution
 from itinerary.plan.check import check_plan
 from itinerary.plan.planner import PLAN_PARAMS, make_plan
 from itinerary.solver import Budget, SolveParams, lns, routing
-from itinerary.solver.routing import insertion_sequences, sequence_solution, solve_routing
+from itinerary.solver.insertion import insertion_sequences, sequence_solution
+from itinerary.solver.search import solve_search
 
 runner = CliRunner()
 
@@ -265,13 +266,13 @@ def no_polish_model(*_: object) -> None:
 
 @FEWER
 @given(problems(spanning=True))
-def test_solve_routing_keeps_the_rules_with_and_without_the_polish(problem: Problem) -> None:
+def test_solve_search_keeps_the_rules_with_and_without_the_polish(problem: Problem) -> None:
     for limit in (0, 50):
         params = SolveParams(budget=Budget(iterations=60, solution_limit=limit, patience=20))
         with pytest.MonkeyPatch.context() as monkeypatch:
             if problem.spans_tracks:
                 monkeypatch.setattr(routing, "_Model", no_polish_model)
-            solution = solve_routing(problem, params, None)
+            solution = solve_search(problem, params, None)
         assert_keeps_the_rules(problem, solution)
         if problem.spans_tracks and limit:
             assert "no polish" in solution.stopped_by or "limit" in solution.stopped_by
@@ -286,7 +287,7 @@ def test_the_search_meets_what_exhaustive_search_meets_on_tiny_problems(seed: in
     if problem.tracks_overlap():
         return
     problem = with_cross_track_rules(problem, rng)
-    solution = solve_routing(
+    solution = solve_search(
         problem, SolveParams(budget=Budget(iterations=200, solution_limit=50)), None
     )
     assert_keeps_the_rules(problem, solution)
@@ -298,9 +299,9 @@ def test_the_search_meets_what_exhaustive_search_meets_on_tiny_problems(seed: in
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_solve_routing_keeps_chains_and_overlapping_choices(seed: int) -> None:
+def test_solve_search_keeps_chains_and_overlapping_choices(seed: int) -> None:
     problem = larger(seed)
-    solution = solve_routing(
+    solution = solve_search(
         problem, SolveParams(budget=Budget(iterations=150, solution_limit=100)), None
     )
     assert_keeps_the_rules(problem, solution)

@@ -11,7 +11,7 @@ and `must` choices, then score) and, once that is proven, minimises travel at it
 proven the plan is optimal in score and travel and the search is skipped: on the bundled
 examples this takes a fraction of a second where the search takes seconds.
 
-*Search.* Otherwise the search (`routing.solve_routing`: the insertion plan, the walk, the
+*Search.* Otherwise the search (`search.solve_search`: the insertion plan, the walk, the
 OR-Tools polish) runs on its budget, and the proof runs afterwards from its plan, as a hint:
 its bound then covers schedules serving as many required nodes, and it may find a better
 schedule. When the first proof proved the score but ran out of work on travel, its schedule
@@ -30,7 +30,8 @@ from ..model.problem import Problem, Solution
 from . import Deadline, Observer, Progress, SolveParams
 from .cpsat import ScoreBound, better, events_served, may_prove, prove_bound
 from .cpsat import required_served as _required_served
-from .routing import insertion_sequences, sequence_solution, solve_routing
+from .insertion import insertion_sequences, sequence_solution
+from .search import solve_search
 
 # Under a deadline: the share of the time kept for the proof after the search, when the problem
 # is small enough to try one (the search gives back what it does not use).
@@ -48,7 +49,7 @@ def run(
     them. `params` carries the final budget (`SolveParams.for_problem` already applied)."""
     bound = params.proof
     if bound is None or not may_prove(problem, bound):
-        return solve_routing(problem, params, observer, deadline)
+        return solve_search(problem, params, observer, deadline)
 
     # The insertion plan (milliseconds) is where CP-SAT starts: with a good first solution it
     # fixes most routes by their reduced cost at once (generated 25 hosts x 5 days: 0.01-0.45
@@ -65,7 +66,7 @@ def run(
         )
 
     search_deadline = None if deadline is None else deadline.part(1 - PROOF_SHARE)
-    found = solve_routing(problem, params, observer, search_deadline)
+    found = solve_search(problem, params, observer, search_deadline)
     if first is not None and first.proven:
         # The score is proven; only the travel ran out of work. Its bounds stand for whichever
         # schedule ranks higher.

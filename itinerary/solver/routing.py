@@ -33,7 +33,7 @@ seeded generator and the default budget counts work, not seconds, so a plan is r
 
 The rules that span tracks (`Problem.after`, `Problem.one_of`): the insertion (step 1) and the
 walk (step 2) keep them in every move (`spanning.py`); step 3 is skipped for a problem that has
-any, since this module's OR-Tools model does not state them (see `_polished`).
+any, since this module's OR-Tools model does not state them (see `polish`).
 """
 
 from __future__ import annotations
@@ -48,10 +48,8 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_param
 from ..errors import InternalError
 from ..model.problem import Problem, Route, Solution, Stop
 from ..model.rules import Rank, earliest_starts
-from ..model.schedule import timed_route
-from . import Deadline, Observer, Progress, SolveParams, lns
+from . import Deadline, Observer, Progress, SolveParams
 from .interrupts import Held, held_signals
-from .spanning import Spanning
 
 _MAX_COST = 2**62
 CHECKS_PER_SOLUTION = 1000  # limit checks that count as much work as one solution
@@ -59,7 +57,7 @@ CHECKS_PER_SOLUTION = 1000  # limit checks that count as much work as one soluti
 # ruin costs a longer local search per iteration without leading further.
 MAX_RUIN = 10
 # Above this many visit options (`Problem.visit_options`) there is no OR-Tools polish, whatever
-# the budget: its model alone would take seconds and hundreds of MB (see `solve_routing`). The
+# the budget: its model alone would take seconds and hundreds of MB (see `solve_search`). The
 # default work budget stops polishing far below (`SolveParams.full_budget_options`); the TOPTW
 # benchmark's instances, polished within a time limit, have at most 288.
 POLISH_MAX_OPTIONS = 2000
@@ -273,7 +271,7 @@ class _Model:
         )
 
 
-def _progress(problem: Problem, solutions: int, rank: Rank) -> Progress:
+def progress_of(problem: Problem, solutions: int, rank: Rank) -> Progress:
     max_score = problem.max_score()
     return Progress(
         solutions=solutions,
@@ -290,7 +288,7 @@ def _mean_travel(problem: Problem) -> float:
 
 
 class _Search:
-    """The search state shared by every OR-Tools solve of one `solve_routing` call: counts the
+    """The search state shared by every OR-Tools solve of one `solve_search` call: counts the
     work, keeps the best solution by its true rank, and decides when the budget is spent."""
 
     def __init__(
@@ -315,7 +313,7 @@ class _Search:
         self.best_at = 0
         self.best_check = 0
         self.reported = reported
-        self.held = Held()  # signals held while OR-Tools runs; set by `_polished`
+        self.held = Held()  # signals held while OR-Tools runs; set by `polish`
 
     def on_solution(self) -> None:
         self.solutions += 1
@@ -336,7 +334,7 @@ class _Search:
             return
         self.reported = rank
         if self.observer is not None:
-            self.observer(_progress(self.model.problem, self.solutions, rank))
+            self.observer(progress_of(self.model.problem, self.solutions, rank))
 
     def stale(self) -> bool:
         # Work is counted in solutions and in the search's own limit checks, never in
@@ -460,125 +458,6 @@ def _recreated(
     return routes
 
 
-def _insertion_order(problem: Problem, rules: Spanning | None = None) -> list[int]:
-    """Fixed-time events first (in time order), then the other must-visits (by window), then the
-    rest by score per minute of duration plus an estimated detour (the distance to the nearest
-    other place a node or track uses): the most valuable minutes go in first. At 400 hosts x 10
-    days this plan scores 1,566; with twice that distance as the detour, 1,433.
-
-    With `rules`, the nodes of `must` choices come right after the must-visits (an unmet one
-    ranks like a must-visit left out), a node that another comes after goes in with that one's
-    rank or before (a must-visit's `after` hosts are as good as must-visits), and no node comes
-    before a node it comes after (`Spanning.topological`)."""
-    places = {n.place for n in problem.nodes}
-    places |= {p for t in problem.tracks for p in (t.start_place, t.end_place)}
-
-    def detour(place: int) -> int:
-        return min((problem.travel[place][q] for q in places if q != place), default=0)
-
-    # 0: fixed-time events, 1: other must-visits, 2: nodes of `must` choices, 3: the rest.
-    tier = [(0 if node.fixed else 1) if node.required else 3 for node in problem.nodes]
-    if rules is not None:
-        for choice in problem.one_of:
-            if choice.must:
-                for n in choice.nodes:
-                    tier[n] = min(tier[n], 2)
-        for level in (0, 1, 2):
-            for n in rules.ahead_of([m for m, k in enumerate(tier) if k == level]):
-                tier[n] = min(tier[n], level)
-
-    def key(n: int) -> tuple[int, float, int]:
-        node = problem.nodes[n]
-        if tier[n] < 2:
-            return (tier[n], node.windows[0][0] if node.windows else 0, n)
-        per_minute = node.score / (node.duration + detour(node.place) + 1)
-        return (tier[n], -per_minute, n)
-
-    order = sorted(range(len(problem.nodes)), key=key)
-    return order if rules is None else rules.topological(order)
-
-
-def insertion_sequences(problem: Problem) -> list[list[int]]:
-    """Cheapest insertion in Python, node by node in `_insertion_order`, each where it adds the
-    least travel while `rules.earliest_starts` says the track stays feasible. At 400 hosts x
-    10 days it takes about half a second where OR-Tools' first solution takes several, so the
-    observer gets a complete plan early and the local search a start (benchmarks/README.md).
-    It runs to the end under any deadline: a plan is never worse than this one (1.5 s at the
-    supported maximum, 1,000 hosts over 10 days).
-
-    The rules that span tracks (`spanning.py`) are kept as the plan grows: a node goes in only
-    while no other node of its choices is served, and only once every node it comes after is
-    served, on a track that has ended by then or earlier in the same sequence; the order puts
-    those nodes first, so nothing that is served ever gets one of them inserted behind it."""
-    travel, nodes = problem.travel, problem.nodes
-    rules = Spanning.of(problem)
-    sequences: list[list[int]] = [[] for _ in problem.tracks]
-    # Per track, when the group is free after each prefix of its sequence if it took no break:
-    # a lower bound on the real times, so an insertion that is late even then is skipped
-    # without the full check.
-    free_from = [[track.earliest_start] for track in problem.tracks]
-    # The latest start of each node: its windows are sorted by their opening and may overlap, so
-    # the last to open need not be the last to close.
-    last_start = [max((b for _, b in node.windows), default=0) for node in nodes]
-    track_of: dict[int, int] = {}  # with rules: each served node's track
-    for n in _insertion_order(problem, rules):
-        node = nodes[n]
-        if not node.windows:
-            continue
-        first = dict.fromkeys(problem.allowed_tracks(n), 0)  # track -> first position allowed
-        if rules is not None:
-            if any(m in track_of for m in rules.others[n]):
-                continue  # another node of one of its choices is served
-            where = {
-                e: (track_of[e], sequences[track_of[e]].index(e))
-                for e in rules.earlier[n]
-                if e in track_of
-            }
-            for t in list(first):
-                at = rules.first_position(n, t, where)
-                if at is None:
-                    del first[t]
-                else:
-                    first[t] = at
-        options: list[tuple[int, int, int]] = []  # (added travel, track, position)
-        for t, first_at in first.items():
-            track = problem.tracks[t]
-            seq = sequences[t]
-            stops = [track.start_place] + [nodes[m].place for m in seq] + [track.end_place]
-            for at in range(first_at, len(seq) + 1):
-                # fast copy of rules.earliest_starts (a lower bound on its times), held to it
-                # by tests/test_rules_conformance.py
-                a, b = stops[at], stops[at + 1]
-                ready = free_from[t][at] + travel[a][node.place]
-                start = node.first_start(ready)
-                due = track.latest_end if at == len(seq) else last_start[seq[at]]
-                if start is None or start + node.duration + travel[node.place][b] > due:
-                    continue
-                added = travel[a][node.place] + travel[node.place][b] - travel[a][b]
-                options.append((added, t, at))
-        # The cheapest feasible option: test in order of added travel, stop at the first that fits.
-        for _, t, at in sorted(options):
-            trial = sequences[t][:at] + [n] + sequences[t][at:]
-            if earliest_starts(problem, t, trial) is not None:
-                sequences[t] = trial
-                track_of[n] = t
-                unbroken = earliest_starts(problem, t, trial, with_breaks=False)
-                assert unbroken is not None  # a break only ever delays
-                free_from[t] = [problem.tracks[t].earliest_start] + [
-                    s + nodes[m].duration for s, m in zip(unbroken, trial, strict=True)
-                ]
-                break
-    return sequences
-
-
-def _timed_route(problem: Problem, t: int, sequence: list[int]) -> Route:
-    """The route of a feasible sequence, timed as every plan is (`schedule.timed_route`)."""
-    route = timed_route(problem, t, sequence)
-    if route is None:
-        raise InternalError(f"insertion produced an infeasible sequence on track {t}")
-    return route
-
-
 def _transit_rows(
     travel: tuple[tuple[int, ...], ...], place: list[int], duration: list[int], weights: Weights
 ) -> tuple[list[list[int]], list[list[int]]]:
@@ -603,114 +482,7 @@ def _transit_rows(
     return time_matrix, cost_matrix
 
 
-def solve_routing(
-    problem: Problem,
-    params: SolveParams,
-    observer: Observer | None,
-    deadline: Deadline | None = None,
-) -> Solution:
-    """Cheapest insertion, then ruin and recreate (`lns.improve`), then OR-Tools' local search
-    from the best plan found: an iterated local search whose iterations ruin part of the routes
-    and let OR-Tools rebuild them, which also reorders visits within a day (2-opt, relocation,
-    exchange) where ruin and recreate only moves whole visits.
-
-    The search stops by `deadline`, or by `params.budget.time_limit` seconds from its start,
-    whichever comes first; ruin and recreate has all but `params.budget.polish_share` of it."""
-    # The insertion plan comes first, before anything is built, so the observer sees a plan
-    # within about a second even on the largest trips.
-    began = time.monotonic()
-    limit = (
-        None
-        if params.budget.time_limit is None
-        else Deadline.within(params.budget.time_limit, began)
-    )
-    stop = Deadline.earliest(deadline, limit)
-    # `plan --time-limit S` gives both: S seconds of search, and a deadline for the command.
-    reason = (
-        "deadline"
-        if params.budget.time_limit is None
-        else f"time limit ({params.budget.time_limit:g} s)"
-    )
-    sequences = insertion_sequences(problem)
-    inserted = sequence_solution(problem, sequences)
-    best_rank = Rank.of(problem, inserted)
-    if observer is not None:
-        observer(_progress(problem, 0, best_rank))
-    iterations = 0
-    gained_at = 0  # the iteration of the last better plan
-    best = sequences
-
-    def on_best(found: list[list[int]], rank: tuple[int, int, int, int]) -> None:
-        """`rank`: the walk's `Rank.key()` of `found`."""
-        nonlocal best, best_rank, gained_at
-        if rank < best_rank.key():
-            best, best_rank, gained_at = found, Rank(*rank), iterations
-            if observer is not None:
-                observer(_progress(problem, iterations, best_rank))
-
-    lns_stop = ""
-    # The OR-Tools model holds two dense matrices over the visit options: at 400 hosts x 10 days
-    # (3,600 options) it takes seconds to build and 0.5 GB, at 1,000 x 10 (8,800) 17 s and 2.7 GB.
-    options = problem.visit_options()
-    # The polish's model states neither `after` nor `one_of`, and its local search would break
-    # them: a problem with rules that span tracks keeps the walk's plan (`_polished`).
-    polishing = (
-        params.budget.solution_limit != 0
-        and options <= POLISH_MAX_OPTIONS
-        and not problem.spans_tracks
-    )
-    if polishing and stop is not None:
-        polish_seconds = (stop.at - began) * params.budget.polish_share
-        polishing = polish_seconds >= MODEL_SECONDS_PER_PAIR * options**2
-    # The walk's share of the time, measured from the start of the search.
-    walk_share = 1 - params.budget.polish_share if polishing else 1.0
-    walk_seconds = None if stop is None else (stop.at - began) * walk_share
-    if (
-        params.budget.iterations != 0
-        and (walk_seconds is None or walk_seconds > 0)
-        and problem.nodes
-        and problem.tracks
-    ):
-
-        def progress() -> float:
-            """The share of the ruin-and-recreate budget spent, counted once per iteration."""
-            nonlocal iterations, lns_stop
-            spent = 0.0
-            if walk_seconds is not None:
-                spent = (time.monotonic() - began) / walk_seconds
-                if spent >= 1.0:
-                    lns_stop = reason
-                    return spent
-            if params.budget.iterations is None:
-                iterations += 1
-                return spent
-            if iterations >= params.budget.iterations:
-                lns_stop = f"iteration limit ({params.budget.iterations})"
-                return 1.0
-            # Small trips reach their best within a few hundred iterations; the rest of the
-            # budget would only cost the user seconds.
-            if (
-                params.budget.walk_patience is not None
-                and iterations - gained_at >= params.budget.walk_patience
-            ):
-                lns_stop = f"no better plan in {params.budget.walk_patience} iterations"
-                return 1.0
-            iterations += 1
-            if iterations >= params.budget.iterations:
-                lns_stop = f"iteration limit ({params.budget.iterations})"
-            return max(spent, iterations / params.budget.iterations)
-
-        lns.improve(problem, sequences, random.Random(params.seed), progress, on_best, params.walk)
-    found = sequence_solution(problem, best)
-    if stop is not None and stop.passed():
-        return _finished(found, iterations, lns_stop or reason)
-    if not polishing:
-        unpolished = "no polish (rules that span tracks)" if problem.spans_tracks else ""
-        return _finished(found, iterations, lns_stop or unpolished or "solution limit (0)")
-    return _polished(problem, params, observer, found, best_rank, iterations, stop, reason)
-
-
-def _polished(
+def polish(
     problem: Problem,
     params: SolveParams,
     observer: Observer | None,
@@ -761,18 +533,9 @@ def _polished(
 
     solutions = iterations + search.solutions
     if search.best is None or start_rank <= search.best:
-        return _finished(start, solutions, search.stopped_by())
+        return finished(start, solutions, search.stopped_by())
     return model.solution(search.best_solution, solutions, search.stopped_by())
 
 
-def sequence_solution(problem: Problem, sequences: list[list[int]]) -> Solution:
-    """Feasible node sequences per track as a timed Solution."""
-    served = {n for sequence in sequences for n in sequence}
-    return Solution(
-        routes=tuple(_timed_route(problem, t, seq) for t, seq in enumerate(sequences)),
-        dropped=tuple(n for n in range(len(problem.nodes)) if n not in served),
-    )
-
-
-def _finished(solution: Solution, solutions: int, stopped_by: str) -> Solution:
+def finished(solution: Solution, solutions: int, stopped_by: str) -> Solution:
     return Solution(solution.routes, solution.dropped, solutions, stopped_by)
