@@ -63,7 +63,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -633,12 +633,7 @@ class _RouteModel:
                 m.add_exactly_one(lits)
             else:
                 m.add_at_most_one(lits)
-        for choice in problem.one_of:
-            taken = sum(served.get(n, 0) for n in choice.nodes)
-            m.add(taken <= 1)
-            if choice.must:
-                objective.append(weights.required * taken)
-                required.append(taken)
+        _state_choices(m, problem, served, weights, objective, required)
 
         # `after` (the enumeration keeps the order within a route): a lane serving the later
         # node needs the earlier one served on the same lane (then by the same route: one
@@ -712,6 +707,25 @@ class _RouteModel:
             for t, order in zip(self.lanes[k], picked, strict=False):
                 sequences[t] = list(order)
         return _solution(problem, sequences, "CP-SAT (routes)")
+
+
+def _state_choices(
+    m: cp_model.CpModel,
+    problem: Problem,
+    served: Mapping[int, cp_model.LinearExprT],
+    weights: _Weights,
+    objective: list[cp_model.LinearExprT],
+    required: list[cp_model.LinearExprT],
+) -> None:
+    """`problem.one_of` in either model, on `served` (node -> 0/1 expression, absent when the
+    node cannot be served): at most one of each choice; a met `must` choice counts and weighs
+    like a required node served."""
+    for choice in problem.one_of:
+        taken = sum(served.get(n, 0) for n in choice.nodes)
+        m.add(taken <= 1)
+        if choice.must:
+            objective.append(weights.required * taken)
+            required.append(taken)
 
 
 def _route_model_fits(problem: Problem, lanes: list[tuple[int, ...]]) -> bool:
@@ -807,12 +821,7 @@ class _CircuitModel:
         required: list[cp_model.LinearExprT] = [
             self.visit[c] for c, copy in enumerate(copies) if nodes[copy.node].required
         ]
-        for choice in problem.one_of:
-            taken = sum(served.get(n, 0) for n in choice.nodes)
-            m.add(taken <= 1)
-            if choice.must:
-                objective.append(weights.required * taken)
-                required.append(taken)
+        _state_choices(m, problem, served, weights, objective, required)
         for rule in problem.after:
             if rule.later not in by_node:
                 continue

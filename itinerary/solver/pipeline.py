@@ -36,6 +36,8 @@ from .search import solve_search
 # Under a deadline: the share of the time kept for the proof after the search, when the problem
 # is small enough to try one (the search gives back what it does not use).
 PROOF_SHARE = 0.25
+# Under a deadline: the share of the time the proof that runs first may take.
+FIRST_PROOF_SHARE = 0.5
 
 
 def run(
@@ -55,7 +57,10 @@ def run(
     # fixes most routes by their reduced cost at once (generated 25 hosts x 5 days: 0.01-0.45
     # units of deterministic time instead of 1.0-1.1).
     start = sequence_solution(problem, insertion_sequences(problem))
-    first = prove_bound(problem, bound, deadline=deadline, events_first=True, start=start)
+    # Under a deadline the first proof has half of the time: if it cannot close the problem,
+    # the search and the proof after it still have the rest.
+    first_deadline = None if deadline is None else deadline.part(FIRST_PROOF_SHARE)
+    first = prove_bound(problem, bound, deadline=first_deadline, events_first=True, start=start)
     if first is not None and first.best is not None and first.proven and first.travel_proven:
         if observer is not None:
             observer(_progress(problem, first.best, proving=True))
@@ -70,27 +75,28 @@ def run(
     if first is not None and first.proven:
         # The score is proven; only the travel ran out of work. Its bounds stand for whichever
         # schedule ranks higher.
-        chosen = found
-        if first.best is not None and better(problem, first.best, found):
-            chosen = replace(
-                first.best,
-                solutions_found=found.solutions_found,
-                stopped_by=f"{found.stopped_by}; CP-SAT's schedule ranks higher",
-            )
-        return _with_bounds(problem, chosen, first)
+        return _with_bounds(
+            problem, _better_of(problem, found, first, "CP-SAT's schedule ranks higher"), first
+        )
     if observer is not None:
         observer(_progress(problem, found, proving=True))
     after = prove_bound(problem, bound, hint=found, deadline=deadline)
     if after is None:
         return found
-    chosen = found
-    if after.best is not None and better(problem, after.best, found):
-        chosen = replace(
-            after.best,
-            solutions_found=found.solutions_found,
-            stopped_by=f"{found.stopped_by}; then CP-SAT found a better schedule",
-        )
+    chosen = _better_of(problem, found, after, "then CP-SAT found a better schedule")
     return _with_bounds(problem, chosen, after)
+
+
+def _better_of(problem: Problem, found: Solution, proof: ScoreBound, why: str) -> Solution:
+    """The search's solution, or the proof's schedule where it ranks higher (keeping the
+    search's count of solutions, and saying why in `stopped_by`)."""
+    if proof.best is None or not better(problem, proof.best, found):
+        return found
+    return replace(
+        proof.best,
+        solutions_found=found.solutions_found,
+        stopped_by=f"{found.stopped_by}; {why}",
+    )
 
 
 def _with_bounds(problem: Problem, solution: Solution, proof: ScoreBound) -> Solution:
