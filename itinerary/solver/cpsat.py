@@ -460,35 +460,49 @@ def _routes_on(
     brk = track.breaks[0] if track.breaks else None
     travel = problem.travel
     nodes = problem.nodes
-    candidates = [n for n in range(len(nodes)) if t in problem.allowed_tracks(n)]
+    end_place, latest_end = track.end_place, track.latest_end
+    to_end = least.to_place[end_place]
     # `later` in a mask forbids adding `earlier` after it (the order would break the rule).
     followers: dict[int, int] = {}
     for rule in problem.after:
         followers[rule.earlier] = followers.get(rule.earlier, 0) | 1 << rule.later
+    # What the inner loop needs of each node the track may serve, computed once (the loop runs
+    # hundreds of thousands of times on a 25-host trip). Only windows that overlap the track
+    # matter: the group is never ready before the track begins (so an earlier window is never
+    # the first still open), and a visit beginning after the track ends cannot get back in
+    # time, nor can one in a later window (windows are sorted). `latest` is the latest end of
+    # the visit from which some way home may still be in time (a necessary condition, by the
+    # least travel over any path).
+    Candidate = tuple[int, int, int, int, tuple[tuple[int, int], ...], int, int]
+    candidates: list[Candidate] = []
+    for n, node in enumerate(nodes):
+        if t not in problem.allowed_tracks(n):
+            continue
+        windows = tuple(
+            (a, b) for a, b in node.windows if b >= track.earliest_start and a <= latest_end
+        )
+        if windows:
+            latest = latest_end - to_end[node.place]
+            candidates.append(
+                (n, 1 << n, node.place, node.duration, windows, latest, followers.get(n, 0))
+            )
+    if brk is not None:
+        break_opens, break_minutes = brk.earliest_start, brk.duration
+        break_starts_by = brk.latest_end - brk.duration  # the latest start of the break
 
     # fast copy of rules.ready_after_leg, held to it by tests/test_rules_conformance.py
     def with_break(free: int, move: int) -> int | None:
         """When the group is ready at the destination if it takes the break on this move."""
-        assert brk is not None
-        s = max(free, brk.earliest_start)
-        if s + brk.duration > brk.latest_end:
+        s = free if free > break_opens else break_opens
+        if s > break_starts_by:
             return None
-        return max(free + move, s) + brk.duration
-
-    def can_finish(place: int, free: int, done: bool) -> bool:
-        """Whether some way home may still be in time (a necessary condition)."""
-        ready = free + least.to_place[track.end_place][place]
-        if done:
-            return ready <= track.latest_end
-        assert brk is not None
-        s = max(free, brk.earliest_start)
-        return s + brk.duration <= brk.latest_end and ready + brk.duration <= track.latest_end
+        return (free + move if free + move > s else s) + break_minutes
 
     def home(place: int, free: int, done: bool) -> bool:
         """Whether going straight home now is in time (exact)."""
-        move = travel[place][track.end_place]
+        move = travel[place][end_place]
         ready = free + move if done else with_break(free, move)
-        return ready is not None and ready <= track.latest_end
+        return ready is not None and ready <= latest_end
 
     Label = tuple[int, int, tuple[int, ...]]  # (free from, travel so far, order)
     family: dict[int, tuple[tuple[int, ...], int]] = {}
@@ -504,32 +518,48 @@ def _routes_on(
         following: dict[tuple[int, int], dict[bool, list[Label]]] = {}
         for (mask, last), fronts in level.items():
             place = track.start_place if last < 0 else nodes[last].place
-            back = travel[place][track.end_place]
+            row = travel[place]
+            back = row[end_place]
             for done, front in fronts.items():
                 for free, moved, order in front:
                     if home(place, free, done):
                         known = family.get(mask)
                         if known is None or moved + back < known[1]:
                             family[mask] = (order, moved + back)
-                    for n in candidates:
-                        if mask >> n & 1 or mask & followers.get(n, 0):
+                    for n, bit, to, duration, windows, latest, follows in candidates:
+                        if mask & bit or mask & follows:
                             continue
-                        node = nodes[n]
-                        move = travel[place][node.place]
-                        options = [(done, free + move)]
-                        if not done:
-                            ready = with_break(free, move)
-                            if ready is not None:
-                                options.append((True, ready))
+                        move = row[to]
+                        ready = free + move
+                        if done:
+                            options: tuple[tuple[bool, int], ...] = ((True, ready),)
+                        else:
+                            broken = with_break(free, move)
+                            options = (
+                                ((False, ready),)
+                                if broken is None
+                                else ((False, ready), (True, broken))
+                            )
                         for now_done, ready in options:
-                            begin = node.first_start(ready)
-                            if begin is None:
+                            # Node.first_start on the windows that matter (see above).
+                            for a, b in windows:
+                                if b >= ready:
+                                    end = (a if a > ready else ready) + duration
+                                    break
+                            else:
                                 continue
-                            end = begin + node.duration
-                            if not can_finish(node.place, end, now_done):
+                            # Some way home may still be in time: straight, or with the break
+                            # still to take (when it can still begin).
+                            if now_done:
+                                if end > latest:
+                                    continue
+                            elif (
+                                end + break_minutes > latest
+                                or (end if end > break_opens else break_opens) > break_starts_by
+                            ):
                                 continue
                             label = (end, moved + move, (*order, n))
-                            kept = following.setdefault((mask | 1 << n, n), {})
+                            kept = following.setdefault((mask | bit, n), {})
                             if _dominated(kept, now_done, label):
                                 continue
                             _add(kept, now_done, label)
@@ -602,32 +632,41 @@ class _RouteModel:
         objective: list[cp_model.LinearExprT] = []
         required: list[cp_model.LinearExprT] = []
         travel: list[cp_model.LinearExprT] = []
+        # Weighted sums over lists, not Python sums of terms: thousands of routes per lane,
+        # and CP-SAT's Python layer builds a sum term by term (half the model's build time).
+        node_value = [weights.value(problem, n) for n in range(len(problem.nodes))]
         for k, family in enumerate(families):
             chosen = {}
-            values = []
+            lits: list[cp_model.IntVar] = []
+            values: list[int] = []
+            counts: list[int] = []
+            minutes_of: list[int] = []
             for mask, (order, minutes) in family.items():
                 if not mask:
                     continue
                 lit = m.new_bool_var(f"r{k}_{mask:x}")
                 chosen[mask] = lit
-                value = sum(weights.value(problem, n) for n in order)
-                values.append(value * lit)
-                required.append(sum(problem.nodes[n].required for n in order) * lit)
-                travel.append(minutes * lit)
+                lits.append(lit)
+                values.append(sum(node_value[n] for n in order))
+                counts.append(sum(problem.nodes[n].required for n in order))
+                minutes_of.append(minutes)
                 for n in order:
                     by_node.setdefault(n, []).append(lit)
                     on_track_of.setdefault(n, []).append((k, lit))
             self.choice.append(chosen)
-            routes = sum(chosen.values())
+            routes = cp_model.LinearExpr.sum(lits)
+            travel.append(cp_model.LinearExpr.weighted_sum(lits, minutes_of))
+            required.append(cp_model.LinearExpr.weighted_sum(lits, counts))
             if 0 in family:
                 m.add(routes <= len(lanes[k]))
                 empty_minutes = family[0][1]
                 travel.append(empty_minutes * (len(lanes[k]) - routes))
             else:  # the track cannot stay empty
                 m.add(routes == len(lanes[k]))
-            lane_values.append(sum(values))
-            objective += values
-        served = {n: sum(lits) for n, lits in by_node.items()}
+            lane_value = cp_model.LinearExpr.weighted_sum(lits, values)
+            lane_values.append(lane_value)
+            objective.append(lane_value)
+        served = {n: cp_model.LinearExpr.sum(lits) for n, lits in by_node.items()}
         for n, lits in by_node.items():
             if n in keep:
                 m.add_exactly_one(lits)
