@@ -59,10 +59,12 @@ def tiny_problem(rng: random.Random) -> Problem:
     same_day = rng.random() < 0.25  # two identical tracks without a break (one lane)
     n_tracks = 2 if same_day else rng.randint(1, 2)
     tracks = []
+    # The time grid (windows below are on every grid drawn here): none, or 5 or 15 minutes.
+    grid = rng.choice([1, 1, 5, 15])
     for t in range(n_tracks):
         base = 0 if same_day else 1440 * t
         lunch = not same_day and rng.random() < 0.7
-        breaks = (Break(base + 720, base + 840, rng.choice([30, 45, 60])),) if lunch else ()
+        breaks = (Break(base + 720, base + 840, rng.choice([30, 45, 60]), grid),) if lunch else ()
         tracks.append(Track(0, 0, base + 480, base + rng.choice([900, 1020]), breaks))
     nodes = []
     for i in range(n_nodes):
@@ -84,6 +86,7 @@ def tiny_problem(rng: random.Random) -> Problem:
                 score=rng.choice([0, rng.randint(1, 50)]) if required else rng.randint(1, 50),
                 required=required,
                 tracks=allowed,
+                grid=grid,
             )
         )
     return Problem.build(travel, nodes, tracks)

@@ -126,6 +126,9 @@ def trips(draw: st.DrawFn) -> dict[str, Any]:
             "buffer_minutes": draw(st.integers(0, 20)),
         }
 
+    if draw(st.booleans()):  # the time grid: default 5 minutes, else off or a quarter hour
+        trip["round_minutes"] = draw(st.sampled_from([1, 15]))
+
     hotel = (
         round(draw(st.floats(-60, 60, allow_nan=False)), 4),
         round(draw(st.floats(-170, 170, allow_nan=False)), 4),

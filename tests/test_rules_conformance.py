@@ -36,7 +36,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import itinerary
-from itinerary.model.problem import After, Break, Node, OneOf, Problem, Route, Solution, Stop, Track
+from itinerary.model.problem import (
+    After,
+    Break,
+    Node,
+    OneOf,
+    Problem,
+    Route,
+    Solution,
+    Stop,
+    Track,
+    down_to_grid,
+    up_to_grid,
+)
 from itinerary.model.rules import (
     Rank,
     cross_track_violations,
@@ -75,6 +87,9 @@ def problems(draw: st.DrawFn, max_nodes: int = 6, spanning: bool = False) -> Pro
 
     n_tracks = draw(st.integers(1, 3))
     parallel = draw(st.booleans())  # groups on one day, else one track a day
+    # The time grid: none, or marks of 5 to 15 minutes for visits and the break (per node, as
+    # events keep their own times in a trip).
+    grids = st.just(1) if draw(st.booleans()) else st.sampled_from([1, 5, 15])
     tracks = []
     for t in range(n_tracks):
         base = 0 if parallel else 1440 * t
@@ -87,9 +102,11 @@ def problems(draw: st.DrawFn, max_nodes: int = 6, spanning: bool = False) -> Pro
         track = Track(start_place, end_place, start, end)
         if draw(st.integers(0, 2)) > 0:
             minutes = draw(st.sampled_from([30, 45, 60]))
-            opens = base + draw(st.integers(540, 800))
-            slack = draw(st.sampled_from([0, 15, 60, 120]))
-            with_break = replace(track, breaks=(Break(opens, opens + minutes + slack, minutes),))
+            grid = draw(grids)
+            opens = up_to_grid(base + draw(st.integers(540, 800)), grid)
+            slack = draw(st.sampled_from([0, 3, 15, 60, 120]))
+            brk = Break(opens, opens + minutes + slack, minutes, grid)
+            with_break = replace(track, breaks=(brk,))
             # A day without room for its break has none (as compile decides).
             lone = Problem.build(travel, [], [with_break])
             if earliest_starts(lone, 0, []) is not None:
@@ -99,10 +116,14 @@ def problems(draw: st.DrawFn, max_nodes: int = 6, spanning: bool = False) -> Pro
     nodes = []
     for _ in range(draw(st.integers(1, max_nodes))):
         windows = set()
+        grid = draw(grids)
         for _ in range(draw(st.integers(1, 3))):  # mostly inside a day, some around its edges
             day = draw(st.sampled_from(tracks))
             a = day.earliest_start + draw(st.integers(-60, day.latest_end - day.earliest_start))
-            windows.add((a, a + draw(st.sampled_from([0, 10, 30, 60, 120, 300, 600]))))
+            b = a + draw(st.sampled_from([0, 3, 10, 30, 60, 120, 300, 600]))
+            a, b = up_to_grid(a, grid), down_to_grid(b, grid)  # as compile puts them on it
+            if a <= b:
+                windows.add((a, b))
         allowed = None
         if n_tracks > 1 and draw(st.booleans()):
             allowed = tuple(sorted(draw(st.sets(st.integers(0, n_tracks - 1), min_size=1))))
@@ -115,6 +136,7 @@ def problems(draw: st.DrawFn, max_nodes: int = 6, spanning: bool = False) -> Pro
                 score=draw(st.integers(0, 50)),
                 required=required,
                 tracks=allowed,
+                grid=grid,
             )
         )
     after: list[After] = []
@@ -188,18 +210,22 @@ def alone(problem: Problem, route: Route) -> Solution:
 @given(problems(), st.integers(-100, 4500))
 def test_node_first_start_is_the_windows_rule(problem: Problem, ready: int) -> None:
     for node in problem.nodes:
-        expected = first_start(node.windows, ready)
+        g = node.grid
+        expected = first_start(node.windows, ready, g)
         assert node.first_start(ready) == expected
+        assert expected is None or expected % g == 0  # on the grid
         window = node.windows[0] if len(node.windows) == 1 else None
-        assert lns._first_start(window, node.windows, ready) == expected
+        # The walk rounds `ready` up to the grid itself, then looks the windows up.
+        assert lns._first_start(window, node.windows, up_to_grid(ready, g)) == expected
         # The walk's backward rule: the latest start at or before `ready` (as a bound), i.e.
         # the latest time at which the forward rule starts at once. It is one of these:
-        candidates = {ready, *(b for _, b in node.windows)}
+        candidates = {down_to_grid(ready, g), *(b for _, b in node.windows)}
         latest = max(
-            (s for s in candidates if s <= ready and first_start(node.windows, s) == s),
+            (s for s in candidates if s <= ready and first_start(node.windows, s, g) == s),
             default=lns._NEG,
         )
-        assert lns._last_start(window, node.windows, ready, lns._NEG) == latest
+        bound = down_to_grid(ready, g)  # the walk floors its bound to the grid itself
+        assert lns._last_start(window, node.windows, bound, lns._NEG) == latest
 
 
 # --- the numpy walk ---------------------------------------------------------------------------

@@ -328,6 +328,37 @@ class Trip(Closed):
     )
     lunch: Lunch | None = Field(None, description="Daily lunch break; omit for none")
     travel: Travel = Field(default_factory=Travel, description="How travel time is computed")
+    round_minutes: int = Field(
+        5,
+        description=(
+            "Time grid: every visit and every lunch starts on a multiple of these minutes past "
+            "the hour (the group waits where it is for the next mark); events keep their own "
+            "times. 1 turns the grid off. One of 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60"
+        ),
+    )
+
+    @field_validator("round_minutes")
+    @classmethod
+    def _on_the_hour(cls, minutes: int) -> int:
+        # A divisor of 60, so that the marks fall on the same minutes every hour and every day
+        # (minute counts cross a daylight-saving change by whole hours).
+        if minutes < 1 or 60 % minutes:
+            raise ValueError(
+                f"round_minutes must divide an hour (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or "
+                f"60), not {minutes}"
+            )
+        return minutes
+
+    @model_validator(mode="after")
+    def _lunch_on_the_grid(self) -> Trip:
+        lunch, grid = self.lunch, self.round_minutes
+        if lunch is not None and -(-lunch.from_ // grid) * grid + lunch.minutes > lunch.to:
+            raise ValueError(
+                f"the lunch window {format_time_of_day(lunch.from_)}–"
+                f"{format_time_of_day(lunch.to)} has no start on the {grid}-minute time grid "
+                f"(round_minutes) for the {lunch.minutes}-minute lunch"
+            )
+        return self
 
     # On the field, not the model, so that the error points at the `end:` line.
     @field_validator("end")

@@ -14,7 +14,7 @@ from typing import Literal
 from ..input.load import Loaded
 from ..input.spec import Event, Host, VisitSpec, format_time_of_day
 from .frames import Place, day_bounds, day_frames
-from .problem import After, Break, Node, OneOf, Problem, Track
+from .problem import After, Break, Node, OneOf, Problem, Track, down_to_grid, up_to_grid
 from .schedule import earliest_starts
 from .timeline import Clock
 
@@ -126,13 +126,18 @@ def _host_node(
 ) -> Node:
     windows: list[tuple[int, int]] = []
     allowed: list[int] = []
+    grid = spec.trip.round_minutes
     for t, (track, ref) in enumerate(zip(tracks, refs, strict=True)):
         found = False
         for a, b in host_windows_on(host, ref.date):
-            start = max(clock.at(ref.date, a), track.earliest_start)
-            end = min(clock.at(ref.date, b), track.latest_end)
-            if end - start >= host.duration:
-                windows.append((start, end - host.duration))
+            # Start times on the grid: the first mark at or after opening (or the day's start),
+            # the last that still ends by closing (or the day's end).
+            start = up_to_grid(max(clock.at(ref.date, a), track.earliest_start), grid)
+            latest = down_to_grid(
+                min(clock.at(ref.date, b), track.latest_end) - host.duration, grid
+            )
+            if start <= latest:
+                windows.append((start, latest))
                 found = True
         if found:
             allowed.append(t)
@@ -144,6 +149,7 @@ def _host_node(
         score=0 if host.must else int(host.priority),
         required=host.must,
         tracks=tuple(allowed),
+        grid=grid,
     )
 
 
@@ -182,7 +188,9 @@ def _with_lunch(
     day_events = [e for e in spec.events if e.start.date() == ref.date]
     if any(e.lunch for e in day_events):
         return track, ref
-    f = max(clock.at(ref.date, lunch.from_), track.earliest_start)
+    # Lunch starts on the grid too: from the first mark of its window (or of the day).
+    grid = spec.trip.round_minutes
+    f = up_to_grid(max(clock.at(ref.date, lunch.from_), track.earliest_start), grid)
     to = min(clock.at(ref.date, lunch.to), track.latest_end)
     if to - f < lunch.minutes:
         day_start, day_end = spec.day_bounds(ref.date)
@@ -194,7 +202,7 @@ def _with_lunch(
             f"{format_time_of_day(lunch.from_)} and {format_time_of_day(lunch.to)}"
         )
         return track, replace(ref, lunch_note=note)
-    with_lunch = replace(track, breaks=(Break(f, to, lunch.minutes),))
+    with_lunch = replace(track, breaks=(Break(f, to, lunch.minutes, grid),))
     trial = base.with_tracks((*tracks[:t], with_lunch, *tracks[t + 1 :]))
     if earliest_starts(trial, t, []) is None:
         return track, ref  # the day's own journey leaves no room for lunch

@@ -3,7 +3,9 @@
 Time is in minutes on one absolute axis. A *track* is one (day, group) pair: it leaves its start
 place no earlier than `earliest_start` and is back at its end place by `latest_end`. A *node* is
 something to do at a place for `duration` minutes; it may start inside any of its `windows`
-(earliest start, latest start). Breaks (lunch) are taken inside a track where no node is served.
+(earliest start, latest start), on its `grid`: a start is a multiple of `grid` minutes (1: any
+minute; the trip's time grid, so that visits start at 09:35, not 09:34). Breaks (lunch) are
+taken inside a track where no node is served, likewise starting on their grid.
 Rules that span tracks relate nodes wherever they are served: `After` (a node only after another
 has ended) and `OneOf` (at most one of a set; with `must`, exactly one).
 Benchmarks build this type directly, so the CLI and the benchmarks run the very same solver.
@@ -19,15 +21,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 
+def up_to_grid(minute: int, grid: int) -> int:
+    """The first multiple of `grid` at or after `minute` (the group waits for the next mark)."""
+    return -(-minute // grid) * grid
+
+
+def down_to_grid(minute: int, grid: int) -> int:
+    """The last multiple of `grid` at or before `minute`."""
+    return minute // grid * grid
+
+
 @dataclass(frozen=True)
 class Break:
-    """`duration` minutes wholly inside [earliest_start, latest_end], not during a visit."""
+    """`duration` minutes wholly inside [earliest_start, latest_end], not during a visit,
+    starting on a multiple of `grid` minutes (`earliest_start` is one)."""
 
     earliest_start: int
     latest_end: int
     duration: int
+    grid: int = 1
 
     def __post_init__(self) -> None:
+        if self.grid < 1 or self.earliest_start % self.grid:
+            raise ValueError(f"break {self} does not open on its grid")
         if self.duration <= 0 or self.latest_end - self.earliest_start < self.duration:
             raise ValueError(f"break {self} does not fit its window")
 
@@ -55,6 +71,7 @@ class Node:
     score: int = 0
     required: bool = False
     tracks: tuple[int, ...] | None = None  # tracks that may serve it; None: any
+    grid: int = 1  # a start is a multiple of it; every window starts and ends on it
 
     @property
     def fixed(self) -> bool:
@@ -63,12 +80,15 @@ class Node:
         return self.required and len(self.windows) == 1 and self.windows[0][0] == self.windows[0][1]
 
     def first_start(self, ready: int) -> int | None:
-        """The earliest start at or after `ready`, in the first window (in order) still open
-        then: `next((max(ready, a) for a, b in windows if b >= ready), None)`, found by bisection
-        (a node of a 31-day trip has dozens of windows, and the schedule asks this for every
-        visit of every sequence it tries). The first window with b >= ready is the first whose
-        running maximum of ends reaches `ready`. A fast copy of `rules.first_start`, held to it
-        by tests/test_rules_conformance.py."""
+        """The earliest start on the grid at or after `ready`, in the first window (in order)
+        still open then: with `ready` rounded up to the grid, `next((max(ready, a) for a, b in
+        windows if b >= ready), None)` (the windows are on the grid), found by bisection (a node
+        of a 31-day trip has dozens of windows, and the schedule asks this for every visit of
+        every sequence it tries). The first window with b >= ready is the first whose running
+        maximum of ends reaches `ready`. A fast copy of `rules.first_start`, held to it by
+        tests/test_rules_conformance.py."""
+        if self.grid > 1:
+            ready = -(-ready // self.grid) * self.grid
         ends = self._running_ends
         i = bisect.bisect_left(ends, ready)
         return None if i == len(ends) else max(ready, self.windows[i][0])
@@ -82,6 +102,8 @@ class Node:
             raise ValueError(f"node {self} has a negative duration or score")
         if any(a > b for a, b in self.windows):
             raise ValueError(f"node {self} has an empty window")
+        if self.grid < 1 or any(a % self.grid or b % self.grid for a, b in self.windows):
+            raise ValueError(f"node {self} has a window off its grid")
         if list(self.windows) != sorted(self.windows):
             raise ValueError(f"node {self} has unsorted windows")
 

@@ -1,14 +1,15 @@
 """The rules of a feasible plan in the Problem's terms, and how two plans rank: the reference.
 
 - **Windows.** A visit starts inside one of its node's windows (earliest start, latest start),
-  as early as the group is ready for it: `first_start`. `Node.first_start` finds the same by
+  as early as the group is ready for it, on the node's grid (the trip's time grid: the group
+  waits where it is for the next mark): `first_start`. `Node.first_start` finds the same by
   bisection (a node of a 31-day trip has dozens of windows) and is what the sequence rule asks.
 - **Travel gap.** The group reaches the next place `problem.travel[a][b]` minutes after it is
   free at the last one (the buffer between two places is in the matrix, from compile).
 - **The break on a leg.** A break (lunch) is taken on one leg of the route, as early as that leg
-  allows: at the place left, on the way, or on arrival; the group is then ready at the next
-  place at `ready_after_leg`. It may also be taken at the start place before leaving, or at the
-  end place after coming back.
+  allows: at the place left, on the way, or on arrival, starting on its grid (`break_start`);
+  the group is then ready at the next place at `ready_after_leg`. It may also be taken at the
+  start place before leaving, or at the end place after coming back.
 - **Track bounds.** A track leaves its start place no earlier than `earliest_start` and is back at
   its end place by `latest_end`; a node is served only on the tracks it allows.
 - **A sequence on a track.** All of the above at once: `earliest_starts` says whether a sequence
@@ -49,16 +50,25 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from .problem import Break, Problem, Solution
+from .problem import Break, Problem, Solution, up_to_grid
 
 
-def first_start(windows: Sequence[tuple[int, int]], ready: int) -> int | None:
-    """The earliest start at or after `ready` inside one of `windows` (sorted): in the first
-    window that is still open then (a later one opens no earlier); None if all have closed."""
+def first_start(windows: Sequence[tuple[int, int]], ready: int, grid: int = 1) -> int | None:
+    """The earliest start on the grid (a multiple of `grid`) at or after `ready` inside one of
+    `windows` (sorted): in the first window that still has such a start (a later one opens no
+    earlier); None if none has."""
     for a, b in windows:
-        if b >= ready:
-            return max(a, ready)
+        start = up_to_grid(max(a, ready), grid)
+        if start <= b:
+            return start
     return None
+
+
+def break_start(free: int, brk: Break) -> int | None:
+    """When the break begins if the group is free for it at `free`: the first mark of its grid
+    at or after both; None if it could not end in its window then."""
+    s = up_to_grid(max(free, brk.earliest_start), brk.grid)
+    return None if s + brk.duration > brk.latest_end else s
 
 
 def ready_after_leg(free: int, travel: int, brk: Break | None) -> int | None:
@@ -68,8 +78,8 @@ def ready_after_leg(free: int, travel: int, brk: Break | None) -> int | None:
     way or on arrival: where exactly does not change when the group is ready."""
     if brk is None:
         return free + travel
-    s = max(free, brk.earliest_start)
-    if s + brk.duration > brk.latest_end:
+    s = break_start(free, brk)
+    if s is None:
         return None
     return max(free + travel, s) + brk.duration
 
@@ -105,8 +115,8 @@ def starts_with_break_at(
     t = track.earliest_start
     if leg == -1:
         assert brk is not None
-        s = max(t, brk.earliest_start)
-        if s + brk.duration > brk.latest_end:
+        s = break_start(t, brk)
+        if s is None:
             return None
         t = s + brk.duration
     place = track.start_place
@@ -129,8 +139,8 @@ def starts_with_break_at(
         return None
     if leg == last + 1:
         assert brk is not None
-        s = max(ready, brk.earliest_start)
-        if s + brk.duration > min(brk.latest_end, track.latest_end):
+        s = break_start(ready, brk)
+        if s is None or s + brk.duration > track.latest_end:
             return None
     return starts
 

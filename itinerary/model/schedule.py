@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..errors import InternalError
-from .problem import Break, Problem, Route, Stop
+from .problem import Break, Problem, Route, Stop, up_to_grid
 from .rules import earliest_starts as earliest_starts
 
 
@@ -92,7 +92,11 @@ def _place_break(
     (tests/test_rules_conformance.py)."""
     track = problem.tracks[route.track]
     brk = track.breaks[0]
-    f, L = brk.earliest_start, brk.duration
+    L = brk.duration
+
+    def at(free: int) -> int:
+        """The break's start when the group is free for it at `free` (`rules.break_start`)."""
+        return up_to_grid(max(free, brk.earliest_start), brk.grid)
 
     def fits(s: int, latest_end: int) -> bool:
         return s + L <= min(brk.latest_end, latest_end)
@@ -100,21 +104,21 @@ def _place_break(
     legs = range(len(places) - 1)
     travel = [problem.travel[places[i]][places[i + 1]] for i in legs]
     candidates: list[tuple[str, int, int, bool]] = []
-    s = max(track.earliest_start, f)
+    s = at(track.earliest_start)
     candidates.append(("start", -1, s, fits(s, route.departure)))
     for i in legs:
-        s = max(free_from[i], f)
+        s = at(free_from[i])
         candidates.append(("before", i, s, fits(s, due_by[i] - travel[i])))
-        s = max(free_from[i] + travel[i], f)
+        s = at(free_from[i] + travel[i])
         candidates.append(("after", i, s, fits(s, due_by[i])))
     last = len(places) - 2
-    s = max(free_from[last] + travel[last], f)
+    s = at(free_from[last] + travel[last])
     candidates.append(("end", last, s, fits(s, track.latest_end)))
     for mode, leg, s, ok in candidates:
         if ok:
             return mode, leg, s
     for i in legs:
-        s = max(free_from[i], f)
+        s = at(free_from[i])
         if fits(s, due_by[i]) and free_from[i] + travel[i] + L <= due_by[i]:
             return "split", i, s
     raise InternalError(f"no room for the break on track {route.track}: {route}")
@@ -142,7 +146,8 @@ def timed_route(problem: Problem, t: int, sequence: Sequence[int]) -> Route | No
     brk = track.breaks[0] if track.breaks else None
     arrivals = [home]
     if brk is not None:
-        arrivals.append(max(home, max(free, brk.earliest_start)) + brk.duration)
+        lunch = up_to_grid(max(free, brk.earliest_start), brk.grid)
+        arrivals.append(max(home, lunch) + brk.duration)
     arrivals.append(track.latest_end)
     for departure in departures:
         for arrival in arrivals:

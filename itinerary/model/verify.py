@@ -8,13 +8,15 @@ terms:
 
 - each route serves a known track, at most one route per track;
 - the route leaves no earlier than the track's earliest start and is back by its latest end;
-- each stop is a node that track may serve, starting inside one of the node's windows, no
-  earlier than the previous stop's end (or the departure) plus the travel time between them;
+- each stop is a node that track may serve, starting inside one of the node's windows and on
+  its grid (a multiple of `Node.grid` minutes), no earlier than the previous stop's end (or the
+  departure) plus the travel time between them;
 - the arrival leaves room for the last leg home;
 - every node is served at most once, and `dropped` lists exactly the nodes not served;
 - each break of a used track fits: `duration` minutes inside the break's window, clear of every
-  visit and of every minute of travel (a leg may be split around the break), and within the
-  track's bounds (before the departure or after the arrival counts, at the start or end place);
+  visit and of every minute of travel (a leg may be split around the break), starting on its
+  grid, and within the track's bounds (before the departure or after the arrival counts, at
+  the start or end place);
 - for each `After(earlier, later)` with `later` served: `earlier` is served too and ends
   (start + duration) no later than `later` starts, whichever tracks they are on;
 - each `OneOf` has at most one node served. A `must` choice with none served is no violation:
@@ -106,6 +108,10 @@ def _route_violations(problem: Problem, route: Route) -> list[str]:
             violations.append(f"node {stop.node} may not be served on this track")
         if not any(a <= stop.start <= b for a, b in node.windows):
             violations.append(f"node {stop.node} starts at {stop.start}, outside {node.windows}")
+        if stop.start % node.grid:
+            violations.append(
+                f"node {stop.node} starts at {stop.start}, off its grid of {node.grid} minutes"
+            )
         travel = problem.travel[place][node.place]
         if stop.start < free_from + travel:
             violations.append(
@@ -138,9 +144,11 @@ def _break_fits(brk: Break, gap: tuple[int, int, int]) -> bool:
     """Whether the break fits in a gap with `travel` minutes to cover in it.
 
     Travel may be split around the break, so the break fits when it lies inside both its own
-    window and the gap, and the rest of the gap still holds the whole travel time.
+    window and the gap, starting on its grid, and the rest of the gap still holds the whole
+    travel time.
     """
     free_from, due_by, travel = gap
     lo = max(free_from, brk.earliest_start)
+    lo += -lo % brk.grid  # the first start on the grid
     hi = min(due_by, brk.latest_end)
     return hi - lo >= brk.duration and due_by - free_from - travel >= brk.duration

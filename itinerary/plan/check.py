@@ -61,6 +61,7 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
     tz = ZoneInfo(spec.trip.timezone)
     out: list[Violation] = []
     places = _places(spec)
+    grid = spec.trip.round_minutes
 
     def travel(a: str, b: str) -> int:
         return loaded.travel.minutes(a, places[a], b, places[b])
@@ -215,6 +216,8 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                         f"visit {item.id} lasts {_minutes(item.start, item.end)} min, "
                         f"not {host.duration}"
                     )
+                if _off_grid(item.start.astimezone(tz), grid):
+                    bad(f"visit {item.id} starts at {hm(item.start)}, off the {grid}-minute grid")
                 if host.open is not None and not any(
                     w.applies_to(track.date)
                     and _local(track.date, w.from_, tz) <= item.start
@@ -243,6 +246,8 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
         if lunch is not None:
             f, t = _local(track.date, lunch.from_, tz), _local(track.date, lunch.to, tz)
             for item in lunches:
+                if _off_grid(item.start.astimezone(tz), grid):
+                    bad(f"lunch starts at {hm(item.start)}, off the {grid}-minute grid")
                 if _minutes(item.start, item.end) != lunch.minutes:
                     bad(f"lunch lasts {_minutes(item.start, item.end)} min, not {lunch.minutes}")
                 if item.start < f or item.end > t:
@@ -391,6 +396,19 @@ def _expected_places(spec: VisitSpec, date: dt.date, first: bool, last: bool) ->
     return start, end
 
 
+def _off_grid(t: dt.datetime, grid: int) -> bool:
+    """Whether a local time is off the trip's time grid (`trip.round_minutes`)."""
+    return bool(t.second or t.microsecond or (t.hour * 60 + t.minute) % grid)
+
+
+def _up_to_grid(t: dt.datetime, grid: int) -> dt.datetime:
+    """The first mark of the grid at or after a local time."""
+    past = (t.minute % grid) * 60 + t.second
+    if not past and not t.microsecond:
+        return t
+    return t.replace(second=0, microsecond=0) + dt.timedelta(minutes=grid - t.minute % grid)
+
+
 def _lunch_needed(
     spec: VisitSpec,
     date: dt.date,
@@ -406,7 +424,9 @@ def _lunch_needed(
     lunch = spec.trip.lunch
     assert lunch is not None
     length = dt.timedelta(minutes=lunch.minutes)
-    f = max(_local(date, lunch.from_, tz), earliest)
+    f = _up_to_grid(
+        max(_local(date, lunch.from_, tz), earliest).astimezone(tz), spec.trip.round_minutes
+    )
     t = min(_local(date, lunch.to, tz), latest)
     if t - f < length:
         return False
@@ -417,7 +437,7 @@ def _lunch_needed(
     points += [(e.id, e.start, e.end) for e in sorted(day_events, key=lambda e: e.start)]
     points.append((end_key, latest, latest))
     for (p, _, free), (q, due, _) in itertools.pairwise(points):
-        s = max(free, f)
+        s = _up_to_grid(max(free, f).astimezone(tz), spec.trip.round_minutes)
         move = dt.timedelta(minutes=travel(p, q))
         if s + length <= t and max(free + move, s) + length <= due:
             return True

@@ -128,6 +128,14 @@ def _explain_host(
     if longest[1] - longest[0] < host.duration:
         window = f"{format_time_of_day(longest[0])}–{format_time_of_day(longest[1])}"
         return Cause(code="window_too_short", args={"window": window, "minutes": host.duration})
+    grid = loaded.spec.trip.round_minutes
+    if not any(-(-a // grid) * grid + host.duration <= b for _, (a, b) in raw):
+        # Long enough, but no mark of the time grid leaves room (open 09:02-10:03 for an hour).
+        window = f"{format_time_of_day(longest[0])}–{format_time_of_day(longest[1])}"
+        return Cause(
+            code="window_off_grid",
+            args={"window": window, "minutes": host.duration, "grid": grid},
+        )
     if not node.windows:
         return Cause(code="outside_day", args={"minutes": host.duration})
     tracks = node.tracks if node.tracks is not None else tuple(range(len(problem.tracks)))

@@ -14,6 +14,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "en": {
         "closed": "closed on every trip day",
         "window_too_short": "open window {window} is shorter than the {minutes}-minute visit",
+        "window_off_grid": "open window {window} leaves the {minutes}-minute visit no start on "
+        "the {grid}-minute time grid",
         "outside_day": (
             "its open hours leave no {minutes} minutes within the day's hours on any trip day"
         ),
@@ -39,6 +41,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "de": {
         "closed": "an keinem Reisetag geöffnet",
         "window_too_short": "Öffnungszeit {window} ist kürzer als der {minutes}-minütige Besuch",
+        "window_off_grid": "Öffnungszeit {window} lässt dem {minutes}-minütigen Besuch keinen "
+        "Beginn im {grid}-Minuten-Raster",
         "outside_day": "die Öffnungszeiten lassen an keinem Reisetag {minutes} Minuten innerhalb "
         "der Tageszeiten frei",
         "too_far_for_day": "von {place} aus nicht hin und zurück innerhalb des Tages erreichbar "
@@ -65,6 +69,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "closed": "fermé tous les jours du voyage",
         "window_too_short": "le créneau d'ouverture {window} est plus court que la visite de "
         "{minutes} minutes",
+        "window_off_grid": "le créneau d'ouverture {window} n'offre à la visite de {minutes} "
+        "minutes aucun début sur la grille de {grid} minutes",
         "outside_day": "ses heures d'ouverture ne laissent jamais {minutes} minutes libres dans "
         "les horaires de la journée",
         "too_far_for_day": "inaccessible depuis {place} aller-retour dans la journée "

@@ -70,7 +70,7 @@ from typing import Protocol
 from ortools.sat.python import cp_model
 
 from ..errors import InternalError
-from ..model.problem import Problem, Solution
+from ..model.problem import Problem, Solution, down_to_grid, up_to_grid
 from ..model.schedule import earliest_starts, layout, timed_route
 from . import Deadline
 from .interrupts import run_stoppable
@@ -473,7 +473,7 @@ def _routes_on(
     # time, nor can one in a later window (windows are sorted). `latest` is the latest end of
     # the visit from which some way home may still be in time (a necessary condition, by the
     # least travel over any path).
-    Candidate = tuple[int, int, int, int, tuple[tuple[int, int], ...], int, int]
+    Candidate = tuple[int, int, int, int, tuple[tuple[int, int], ...], int, int, int]
     candidates: list[Candidate] = []
     for n, node in enumerate(nodes):
         if t not in problem.allowed_tracks(n):
@@ -484,16 +484,28 @@ def _routes_on(
         if windows:
             latest = latest_end - to_end[node.place]
             candidates.append(
-                (n, 1 << n, node.place, node.duration, windows, latest, followers.get(n, 0))
+                (
+                    n,
+                    1 << n,
+                    node.place,
+                    node.duration,
+                    windows,
+                    latest,
+                    followers.get(n, 0),
+                    node.grid,
+                )
             )
     if brk is not None:
-        break_opens, break_minutes = brk.earliest_start, brk.duration
-        break_starts_by = brk.latest_end - brk.duration  # the latest start of the break
+        break_opens, break_minutes, step = brk.earliest_start, brk.duration, brk.grid
+        # the latest start of the break, on its grid (so is `break_opens`)
+        break_starts_by = (brk.latest_end - brk.duration) // step * step
 
     # fast copy of rules.ready_after_leg, held to it by tests/test_rules_conformance.py
     def with_break(free: int, move: int) -> int | None:
         """When the group is ready at the destination if it takes the break on this move."""
-        s = free if free > break_opens else break_opens
+        s = -(-free // step) * step
+        if s < break_opens:
+            s = break_opens
         if s > break_starts_by:
             return None
         return (free + move if free + move > s else s) + break_minutes
@@ -526,7 +538,7 @@ def _routes_on(
                         known = family.get(mask)
                         if known is None or moved + back < known[1]:
                             family[mask] = (order, moved + back)
-                    for n, bit, to, duration, windows, latest, follows in candidates:
+                    for n, bit, to, duration, windows, latest, follows, grid in candidates:
                         if mask & bit or mask & follows:
                             continue
                         move = row[to]
@@ -541,6 +553,8 @@ def _routes_on(
                                 else ((False, ready), (True, broken))
                             )
                         for now_done, ready in options:
+                            if grid > 1:  # the next mark of the node's grid
+                                ready = -(-ready // grid) * grid
                             # Node.first_start on the windows that matter (see above).
                             for a, b in windows:
                                 if b >= ready:
@@ -549,7 +563,9 @@ def _routes_on(
                             else:
                                 continue
                             # Some way home may still be in time: straight, or with the break
-                            # still to take (when it can still begin).
+                            # still to take (when it can still begin: `break_starts_by` is on
+                            # the break's grid, so the next mark after `end` is too late
+                            # exactly when `end` is).
                             if now_done:
                                 if end > latest:
                                     continue
@@ -806,8 +822,9 @@ def _copies(problem: Problem, least: _LeastTravel, lanes: list[tuple[int, ...]])
             track = problem.tracks[lanes[k][0]]
             reach = track.earliest_start + least.from_place[track.start_place][node.place]
             home = track.latest_end - node.duration - least.to_place[track.end_place][node.place]
+            g = node.grid
             for a, b in node.windows:
-                lo, hi = max(a, reach), min(b, home)
+                lo, hi = up_to_grid(max(a, reach), g), down_to_grid(min(b, home), g)
                 if lo <= hi:
                     copies.append(_Copy(n, k, lo, hi))
     return copies
@@ -838,11 +855,16 @@ class _CircuitModel:
         by_node: dict[int, list[int]] = {}
         for c, copy in enumerate(copies):
             by_node.setdefault(copy.node, []).append(c)
-        self.start: dict[int, cp_model.IntVar] = {}
+        self.start: dict[int, cp_model.LinearExprT] = {}
+        # On a grid a start is `grid` times an integer: the marks, as a variable of their own
+        # (the copies' bounds are on the grid).
+        self.marks: dict[int, cp_model.IntVar] = {}
         for n, cs in by_node.items():
-            windows = [[copies[c].earliest, copies[c].latest] for c in cs]
+            g = nodes[n].grid
+            windows = [[copies[c].earliest // g, copies[c].latest // g] for c in cs]
             domain = cp_model.Domain.from_intervals(windows)
-            self.start[n] = m.new_int_var_from_domain(domain, f"s{n}")
+            self.marks[n] = m.new_int_var_from_domain(domain, f"s{n}")
+            self.start[n] = g * self.marks[n] if g > 1 else self.marks[n]
             if n in keep:
                 m.add_exactly_one(self.visit[c] for c in cs)
             else:
@@ -923,7 +945,7 @@ class _CircuitModel:
         def place(i: int) -> int:
             return nodes[copy_of(i).node].place
 
-        def start(i: int) -> cp_model.IntVar:
+        def start(i: int) -> cp_model.LinearExprT:
             return self.start[copy_of(i).node]
 
         def duration(i: int) -> int:
@@ -977,14 +999,15 @@ class _CircuitModel:
             self.break_start.append(None)
             return
 
-        lo = max(brk.earliest_start, track.earliest_start)
-        hi = min(brk.latest_end, track.latest_end) - brk.duration
+        lo = up_to_grid(max(brk.earliest_start, track.earliest_start), brk.grid)
+        hi = down_to_grid(min(brk.latest_end, track.latest_end) - brk.duration, brk.grid)
         if lo > hi:
             m.add_bool_or([])  # the break cannot be taken at all: no schedule exists
             self.break_start.append(None)
             return
-        b_start = m.new_int_var(lo, hi, f"b{k}")
-        self.break_start.append(b_start)
+        b_mark = m.new_int_var(lo // brk.grid, hi // brk.grid, f"b{k}")
+        self.break_start.append(b_mark)
+        b_start = brk.grid * b_mark if brk.grid > 1 else b_mark
         into = {depot: arc(depot, break_index)}
         out = {depot: arc(break_index, depot)}
         for i in range(1, len(mine) + 1):
@@ -1047,11 +1070,12 @@ class _CircuitModel:
             m.add_hint(lit, c in chosen)
         for route in solution.routes:
             for stop in route.stops:
-                m.add_hint(self.start[stop.node], stop.start)
+                m.add_hint(self.marks[stop.node], stop.start // problem.nodes[stop.node].grid)
         for k, at in breaks:
             brk_var = self.break_start[k]
             assert brk_var is not None
-            m.add_hint(brk_var, at)
+            brk = problem.tracks[self.lanes[k][0]].breaks[0]
+            m.add_hint(brk_var, at // brk.grid)
         for k, arcs in enumerate(self.arcs):
             for key, lit in arcs.items():
                 m.add_hint(lit, key in used[k])

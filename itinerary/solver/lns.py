@@ -87,6 +87,13 @@ class _Data:
         self.copy_place = np.array([nodes[n].place for n in node_of], dtype=np.int64)
         self.copy_duration = np.array([nodes[n].duration for n in node_of], dtype=self.times)
         self.copy_open = np.array(opens, dtype=self.times)
+        # The time grid (`Node.grid`; windows are on it): a start is the next mark at or after
+        # the moment the group is ready. Without one (grid 1 everywhere) nothing is rounded.
+        self.grid = [nd.grid for nd in problem.nodes]
+        self.gridded = any(g > 1 for g in self.grid) or any(
+            b.grid > 1 for tr in tracks for b in tr.breaks
+        )
+        self.copy_grid = np.array([problem.nodes[n].grid for n in node_of], dtype=self.times)
         self.copy_close = np.array(closes, dtype=self.times)
         self.copy_score = np.array([nodes[n].score for n in node_of], dtype=np.float64)
         self.copy_required = np.array([nodes[n].required for n in node_of], dtype=bool)
@@ -330,6 +337,7 @@ class _Route:
         track = data.problem.tracks[self.t]
         travel, place, duration = data.travel_rows, data.place, data.duration
         windows, single, never = data.windows, data.single_window, data.never
+        grid = data.grid if data.gridded else None  # the time grid, if any node has one
         shift = old_count - count  # old index of a new index in the unchanged tail
         first_tail = count - tail  # the new index of the first item of the unchanged tail
         old_free, old_ready, old_latest = self.free, self.ready, self.latest
@@ -343,7 +351,10 @@ class _Route:
             n = items[i]
             here = place[n]
             r = f + travel[before][here]
-            start = _first_start(single[n], windows[n], r)
+            if grid is not None:  # the next mark of the node's grid
+                start = _first_start(single[n], windows[n], -(-r // grid[n]) * grid[n])
+            else:
+                start = _first_start(single[n], windows[n], r)
             if start is None:
                 return False
             ready.append(r)
@@ -368,6 +379,8 @@ class _Route:
             n = items[i]
             here = place[n]
             bound = x - travel[here][after] - duration[n]
+            if grid is not None:  # the last mark of the node's grid
+                bound = bound // grid[n] * grid[n]
             x = latest[i] = _last_start(single[n], windows[n], bound, never)
             after = here
             if i < head and x == old_latest[i]:
@@ -401,16 +414,17 @@ class _Route:
         data = self.data
         brk = data.breaks[self.t]
         assert brk is not None  # `change` calls this only on a track with a break
-        travel, windows, duration = data.travel_rows, data.windows, data.duration
+        travel, windows, duration, grid = data.travel_rows, data.windows, data.duration, data.grid
         places, items = self.places(), self.items
         free, latest, ready = self.free, self.latest, self.ready
         count = len(items)
         gap = -1
         best_slack = None
+        step = brk.grid
         for g in range(count + 1):
             # fast copy of rules.ready_after_leg, held to it by tests/test_rules_conformance.py
             x = free[g]
-            s = max(x, brk.earliest_start)
+            s = max(-(-x // step) * step, brk.earliest_start)
             if s + brk.duration > brk.latest_end:
                 break  # later legs only start later
             r = max(x + travel[places[g]][places[g + 1]], s) + brk.duration
@@ -424,13 +438,18 @@ class _Route:
         assert on_leg is not None  # the leg was chosen because the break fits on it
         ready[gap] = on_leg
         for i in range(gap, count):
-            start = first_start(windows[items[i]], ready[i])
+            start = first_start(windows[items[i]], ready[i], grid[items[i]])
             assert start is not None
             free[i + 1] = start + duration[items[i]]
             ready[i + 1] = free[i + 1] + travel[places[i + 1]][places[i + 2]]
-        bound_at_gap = min(latest[gap] - travel[places[gap]][places[gap + 1]], brk.latest_end)
-        bound_at_gap -= brk.duration
-        if brk.earliest_start + brk.duration > min(latest[gap], brk.latest_end):
+        # The latest the group may be free before the break's leg: the leg and the break still
+        # fit before the next item's latest start, and the break (on its grid, see
+        # rules.break_start) can still start in time.
+        latest_break = (min(latest[gap], brk.latest_end) - brk.duration) // step * step
+        bound_at_gap = min(
+            latest[gap] - travel[places[gap]][places[gap + 1]] - brk.duration, latest_break
+        )
+        if brk.earliest_start > latest_break:
             bound_at_gap = data.never
         for i in range(gap - 1, -1, -1):
             n = items[i]
@@ -439,7 +458,7 @@ class _Route:
                 if i == gap - 1
                 else latest[i + 1] - travel[places[i + 1]][places[i + 2]]
             )
-            latest[i] = _latest(windows[n], bound - duration[n], data.never)
+            latest[i] = _latest(windows[n], (bound - duration[n]) // grid[n] * grid[n], data.never)
         self.gap = gap
         return True
 
@@ -533,8 +552,14 @@ def _insertions(
     if brk is not None:
         # fast copy of rules.ready_after_leg, held to it by tests/test_rules_conformance.py
         g = route.gap
-        ready[g] = np.maximum(ready[g], max(prev_free[g], brk.earliest_start)) + brk.duration
-    start = np.maximum(ready, opens)
+        lunch = max(-(-int(prev_free[g]) // brk.grid) * brk.grid, brk.earliest_start)
+        ready[g] = np.maximum(ready[g], lunch) + brk.duration
+    if data.gridded:
+        # fast copy of rules.first_start: the next mark of the copy's grid
+        step = data.copy_grid[cols]
+        start = np.maximum(-(-ready // step) * step, opens)
+    else:
+        start = np.maximum(ready, opens)
     late = start > closes
     free = start + duration
     arrive = free + t_out
@@ -546,7 +571,7 @@ def _insertions(
     shift -= travel[prev_place, next_place][:, None]
     if brk is not None:
         last = len(row_gap) - 1
-        s = np.maximum(free[last], brk.earliest_start)
+        s = np.maximum(-(-free[last] // brk.grid) * brk.grid, brk.earliest_start)
         late[last] |= s + brk.duration > brk.latest_end
         arrive[last] = np.maximum(arrive[last], s) + brk.duration
     late |= arrive > latest_next[:, None]
