@@ -54,9 +54,12 @@ _LEGAL_FORM = re.compile(
     r"|S\.A\.S\.?|SASU|SAS|SARL|S\.A\.R\.L\.|S\.A\.|SA|SCOP|Ltd\.?|Limited|plc|PLC|LLP"
     r"|Inc\.?|LLC|Corp\.?|B\.V\.|BV|N\.V\.|NV|S\.p\.A\.|SpA|S\.L\.|S\.r\.l\.|Srl|AB|A/S|Oy))+$"
 )
-# A short lower-case word, or an elided article ("d'", "l'"), or a dash or guillemet: what a cut
-# name should not end with.
-_LEADING_ON = re.compile(r"[a-zäöüßàâçéèêëîïôûù]{1,3}|\w'|[–—«(:-]")
+# A short lower-case word or preposition, an elided article ("d'", "l'"), a dash or guillemet:
+# what a cut name should not end with.
+LEADING_ON = re.compile(
+    r"[a-zäöüßàâçéèêëîïôûù]{1,3}|with|from|into|over|über|beim|pour|avec|dans|sous|vers|chez"
+    r"|\w'|[–—«(:-]"
+)
 _TRAILING_BRACKETS = re.compile(r"\s*\([^()]*\)$")
 _PARTS = re.compile(r"\s+[–—-]\s+|,\s+")  # "ELOPSYS – pôle de compétitivité"
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)*")  # "IEM", "IOSB-INA"
@@ -113,7 +116,7 @@ def ellipsize(text: str, limit: int) -> str:
     words = text[:limit].split(" ")
     if len(words) > 1:
         words.pop()  # cut inside, or exactly at its end: either way there is no room for "…"
-        while len(words) > 1 and _LEADING_ON.fullmatch(words[-1]):
+        while len(words) > 1 and LEADING_ON.fullmatch(words[-1]):
             words.pop()
         cut = " ".join(words)
     else:  # one long word: cut at a hyphen in it if there is one ("Fraunhofer-…"), else inside
