@@ -229,9 +229,9 @@ def _inside_label(row: Row, width: float) -> tuple[str, float]:
 def _whole_words(label: str, title: str) -> bool:
     """Whether every word of `label` (but its number) is a word of `title`, or a part of a
     hyphenated one ("Fraunhofer…" of "Fraunhofer-Anwendungszentrum"): cut at no other place."""
-    words = {word.strip(",;:()«»\"") for word in title.split()}
+    words = {word.strip(',;:()«»"') for word in title.split()}
     words |= {part for word in words for part in word.split("-")}
-    return all(w.removesuffix("…").strip(",;:()«»\"") in words for w in label.split()[1:])
+    return all(w.removesuffix("…").strip(',;:()«»"') in words for w in label.split()[1:])
 
 
 def _outside_label(row: Row, cx: float, lanes: list[list[tuple[float, float]]]) -> str:
