@@ -22,7 +22,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from . import __version__
-from .errors import InputError, InternalError, Issue, OutputError
+from .errors import InputError, InternalError, Issue, OutputError, counted
 
 EXIT_OK, EXIT_PARTIAL, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_CLOSED_PIPE = 130, 143, 141
@@ -257,6 +257,14 @@ def plan(
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite existing output files.")
     ] = False,
+    legs: Annotated[
+        bool,
+        typer.Option(
+            "--legs",
+            help="Print each coach leg as a row of its own, with names whole (by default a "
+            "leg is folded into the row it leads to and long names are shortened).",
+        ),
+    ] = False,
 ) -> None:
     """Plan the trip and print the programme, one table per day."""
     from .solver import Deadline, time_limit_problem
@@ -300,7 +308,7 @@ def plan(
         result = make_plan(loaded, params, observer, deadline)
     tables_to_stderr = json_out == "-"  # standard output is then the JSON, and only it
     with standard_output():
-        print_plan(result, Console(stderr=tables_to_stderr), options.language(result))
+        print_plan(result, Console(stderr=tables_to_stderr), options.language(result), legs)
         if json_out == "-":
             sys.stdout.write(result.to_json())
     if json_out is not None and json_out != "-":
@@ -383,13 +391,14 @@ def export_command(
 def describe_progress(progress: Any) -> str:
     """One status line for the best solution so far."""
     missing = (
-        f" · {progress.missing_required} must-visits or events missing"
+        f" · {counted(progress.missing_required, 'must-visit or event', 'must-visits or events')}"
+        " missing"
         if progress.missing_required
         else ""
     )
     doing = "proving how good it is…" if progress.proving else "planning…"
     return (
-        f"{doing} {progress.solutions} solutions · best score {progress.score} of "
+        f"{doing} {counted(progress.solutions, 'solution')} · best score {progress.score} of "
         f"{progress.max_score} · travel {progress.travel_minutes} min{missing}"
     )
 
@@ -429,13 +438,9 @@ def validate(visit: VisitFile) -> None:
     days = len(spec.trip_dates())
     with standard_output():
         typer.echo(
-            f"{visit}: valid — {_count(hosts, 'host')}, {_count(events, 'event')}, "
-            f"{_count(days, 'day')} ({spec.trip.start} to {spec.trip.end})"
+            f"{visit}: valid — {counted(hosts, 'host')}, {counted(events, 'event')}, "
+            f"{counted(days, 'day')} ({spec.trip.start} to {spec.trip.end})"
         )
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 @app.command()

@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """`n` and the English noun in the number it needs, for the command's messages: "1 event",
+    "3 events", "0 days", counted(2, "must-visit or event", "must-visits or events")."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 @dataclass(frozen=True, order=True)
 class Issue:
     """One problem in an input file, located so a person can find it."""

@@ -228,6 +228,38 @@ def test_progress_line_names_the_best_score_and_missing_stops() -> None:
     assert line.endswith("· 2 must-visits or events missing")
     line = describe_progress(Progress(12, 240, 330, 0, 150, proving=True))
     assert line == "proving how good it is… 12 solutions · best score 240 of 330 · travel 150 min"
+    line = describe_progress(Progress(1, 10, 20, 1, 45))
+    assert line.startswith("planning… 1 solution · best score 10 of 20")
+    assert line.endswith("· 1 must-visit or event missing")
+
+
+ONE_OF_EACH = """\
+trip: {name: One day, start: 2016-05-23, end: 2016-05-23, timezone: Europe/Berlin}
+delegation: {name: Test delegation, size: 1}
+stays:
+  - {id: hotel, name: Hotel, location: [51.7155, 8.7630], from: 2016-05-23, to: 2016-05-23}
+hosts:
+  - {id: alpha, name: Alpha GmbH, location: [51.7310, 8.7360], duration: 60}
+events:
+  - id: talk
+    name: Talk
+    location: [51.72, 8.75]
+    start: "2016-05-23 14:00"
+    end: "2016-05-23 15:00"
+"""
+
+
+def test_validate_counts_one_of_each_in_the_singular(tmp_path: Path) -> None:
+    visit = tmp_path / "visit.yaml"
+    visit.write_text(ONE_OF_EACH, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(visit)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{visit}: valid — 1 host, 1 event, 1 day (2016-05-23 to 2016-05-23)\n"
+    visit.write_text(ONE_OF_EACH.replace("[51.7310, 8.7360]", "[51.7310]"), encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(visit)])
+    assert result.exit_code == 2
+    assert "1 number\n" in result.stderr
+    assert "1 numbers" not in result.stderr
 
 
 @pytest.mark.parametrize("prove", [True, False])
@@ -301,8 +333,10 @@ def test_travel_matrix_minutes_plus_buffer_are_used(tmp_path: Path) -> None:
     [("en", "limoges-plan.txt"), (None, "limoges-plan.fr.txt"), ("de", "limoges-plan.de.txt")],
 )
 def test_terminal_tables_match_the_golden_file(lang: str | None, golden_name: str) -> None:
-    """Review a diff here like code; regenerate with UPDATE_GOLDEN=1 when it is intended.
-    Without a language the tables follow the trip's (French for Limoges)."""
+    """The tables of `plan --legs`, a row per leg and names whole (the folded tables at 80
+    columns: tests/test_terminal.py). Review a diff here like code; regenerate with
+    UPDATE_GOLDEN=1 when it is intended. Without a language the tables follow the trip's
+    (French for Limoges)."""
     import io
 
     from rich.console import Console
@@ -311,5 +345,5 @@ def test_terminal_tables_match_the_golden_file(lang: str | None, golden_name: st
 
     plan = Plan.from_json((GOLDEN / "limoges-plan.json").read_bytes())
     console = Console(file=io.StringIO(), width=100, force_terminal=False, color_system=None)
-    print_plan(plan, console, lang)  # type: ignore[arg-type]
+    print_plan(plan, console, lang, legs=True)  # type: ignore[arg-type]
     assert_golden(golden_name, console.file.getvalue())

@@ -19,7 +19,9 @@ from pathlib import Path
 
 import pytest
 from conftest import GOLDEN, assert_golden
+from typer.testing import CliRunner
 
+from itinerary.cli import app
 from itinerary.plan import Plan, VisitItem
 from itinerary.render import RenderOptions, render
 from itinerary.render.i18n import LABELS, Words
@@ -277,6 +279,76 @@ def test_timeline_draws_every_item_in_its_colour_on_an_hour_axis(owl: Plan) -> N
         visits = [i for i in track.items if isinstance(i, VisitItem)]
         for visit in visits:
             assert f"{visit.start:%H:%M}" in svg  # in the bar's tooltip
+
+
+def html_by_cli(plan: Plan, tmp_path: Path, lang: str) -> str:
+    saved = tmp_path / "plan.json"
+    saved.write_text(plan.to_json(), encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["export", str(saved), "-f", "html", "--lang", lang, "--out", "-"]
+    )
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def bar_labels(page: str) -> list[tuple[list[str], str, bool]]:
+    """Per bar (not travel) of every timeline: its labels, its tooltip, and whether the label
+    is outside the bar (below the axis, with a leader line)."""
+    found = []
+    for svg in re.findall(r'<svg class="timeline".*?</svg>', page, flags=re.S):
+        for group in re.findall(r'<g><rect [^>]*height="40.0".*?</g>', svg):
+            labels = [unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", group)]
+            tooltip = re.search(r"<title>([^<]*)</title>", group)
+            assert tooltip
+            found.append((labels, unescape(tooltip.group(1)), "<line" in group))
+    return found
+
+
+def assert_whole_words(labels: list[tuple[list[str], str, bool]]) -> None:
+    """Every word of a label is a word of the bar's name (without the punctuation around it),
+    or the part before a hyphen of one ("Fraunhofer…" of "Fraunhofer-Anwendungszentrum")."""
+    for texts, tooltip, _ in labels:
+        words = {word.strip(",;:()«»") for word in tooltip.split()}
+        words |= {part for word in words for part in word.split("-")}
+        for text in texts:
+            for word in text.split():
+                word = word.removesuffix("…").strip(",;:()«»")
+                assert word in words or word.isdigit(), (text, tooltip)
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr"])
+def test_timeline_labels_are_never_cut_inside_a_word(owl: Plan, tmp_path: Path, lang: str) -> None:
+    page = html_by_cli(owl, tmp_path, lang)
+    labels = bar_labels(page)
+    assert labels
+    assert_whole_words(labels)
+    lunch = Words(lang)["lunch"]  # type: ignore[arg-type]
+    lunches = [texts for texts, tooltip, _ in labels if tooltip.split()[1] == lunch]
+    assert lunches and all(texts == [lunch] for texts in lunches)  # whole, inside or below
+    assert "Mittage…" not in page
+
+
+def test_a_label_too_long_for_its_bar_goes_below_the_axis(tmp_path: Path) -> None:
+    # The first Limoges day ending at 23:30: a 14-hour axis, where "Mittagessen" is wider than
+    # its hour-long bar even in the smaller size.
+    plan = Plan.from_json((GOLDEN / "limoges-plan.json").read_bytes())
+    track = plan.tracks[0]
+    end = track.items[-1]
+    late = end.model_copy(update={"time": end.time.replace(hour=23, minute=30)})
+    day = track.model_copy(update={"items": [*track.items[:-1], late]})
+    page = html_by_cli(plan.model_copy(update={"tracks": [day]}), tmp_path, "de")
+    labels = bar_labels(page)
+    assert_whole_words(labels)
+    (lunch,) = [(texts, outside) for texts, tooltip, outside in labels if "Mittagessen" in tooltip]
+    assert lunch == (["Mittagessen"], True)
+    svg = re.search(r'<svg class="timeline" viewBox="0 0 1000.0 ([\d.]+)"', page)
+    assert svg and float(svg.group(1)) > 108  # taller, for the row of labels below the axis
+    legend = re.search(r'<g class="legend"><rect x="[\d.]+" y="([\d.]+)"', page)
+    label = re.search(r'height="40.0"[^>]*/><line [^>]*/><text x="[\d.]+" y="([\d.]+)"', page)
+    assert legend and label and float(legend.group(1)) > float(label.group(1))  # no overlap
+    # Visits keep their number and whole words inside the bar.
+    visits = [texts for texts, tooltip, outside in labels if tooltip.split()[1] == "Besuch"]
+    assert visits and all(texts and texts[0].split()[0].isdigit() for texts in visits)
 
 
 # --- a real browser -----------------------------------------------------------------------------

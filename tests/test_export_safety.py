@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,15 @@ from itinerary.render.export import export_plan
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 SCRIPT = "<script>alert('x')</script>"
-FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3", "@SUM(A1:A9)"]
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","click")',
+    "+1+A1",
+    "-2+cmd|' /C calc'!A0",
+    "@SUM(A1:A9)",
+]
+# What a spreadsheet may be given as it is: a sign and only digits, spaces and phone punctuation
+# (a phone number or a number; arithmetic on its own digits at worst, never a call or reference).
+NOT_A_FORMULA = re.compile(r"[+-][0-9 \u00a0\u202f()./,+-]*")
 IDS = ["../../x", "con", "a/b", "..", "evil\x07bell"]
 
 
@@ -79,8 +88,9 @@ def test_spreadsheet_cells_never_start_a_formula(plan: Plan, tmp_path: Path) -> 
     rows = list(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8-sig"))))
     cells = [c for row in rows for c in row]
     assert any(c.startswith("'=HYPERLINK") for c in cells)
-    assert not any(c[:1] in ("=", "+", "@") for c in cells)
-    assert not any(c.startswith("-") and not c.lstrip("-").isdigit() for c in cells)
+    assert not any(c[:1] in ("=", "@", "\t", "\r") for c in cells)
+    assert not any(c[:1] in ("+", "-") and not NOT_A_FORMULA.fullmatch(c) for c in cells)
+    assert any(c.startswith("'-2+cmd|") for c in cells) and any(c == "'+1+A1" for c in cells)
 
     xlsx_path = Path(export_plan(plan, "xlsx", tmp_path / "p.xlsx", RenderOptions()).path)
     book = openpyxl.load_workbook(xlsx_path)

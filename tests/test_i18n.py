@@ -207,3 +207,46 @@ def test_english_output_uses_english_labels(fmt: str) -> None:
     plan = _neutral_plan()
     text = _visible_text(fmt, render(plan, fmt, RenderOptions(lang="en")))
     assert re.search(r"\b(Visit|Lunch|Travel)\b", text), fmt
+
+
+@pytest.mark.parametrize(
+    ("lang", "counts"),
+    [
+        ("en", ["0 people", "1 person", "2 people", "21 people"]),
+        ("de", ["0 Personen", "1 Person", "2 Personen", "21 Personen"]),
+        ("fr", ["0 personne", "1 personne", "2 personnes", "21 personnes"]),  # 0 is singular
+    ],
+)
+def test_counts_follow_each_languages_plural_rule(lang: str, counts: list[str]) -> None:
+    w = Words(lang)  # type: ignore[arg-type]
+    assert [w.count(n, "person", "people") for n in (0, 1, 2, 21)] == counts
+
+
+@pytest.mark.parametrize(
+    ("lang", "fmt", "one"),
+    [("en", "md", "1 person"), ("de", "md", "1 Person"), ("fr", "html", "1 personne")],
+)
+def test_a_delegation_of_one_is_one_person_in_every_export(
+    lang: str, fmt: str, one: str, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from itinerary.cli import app
+
+    data = (GOLDEN / "limoges-plan.json").read_text(encoding="utf-8")
+    plan = Plan.from_json(data)
+    single = plan.model_copy(update={"delegation": plan.delegation.model_copy(update={"size": 1})})
+    saved = tmp_path / "plan.json"
+    saved.write_text(single.to_json(), encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["export", str(saved), "-f", fmt, "--lang", lang, "--out", "-"]
+    )
+    assert result.exit_code == 0, result.output
+    assert one in result.stdout
+    assert f"1 {Words(lang)['people']}" not in result.stdout  # type: ignore[arg-type]
+    hosts = tmp_path / "hosts"
+    result = CliRunner().invoke(app, ["export", str(saved), "-f", "hosts", "--out", str(hosts)])
+    assert result.exit_code == 0, result.output
+    letters = [p.read_text(encoding="utf-8") for p in hosts.glob("*.md")]
+    assert letters and all("1 people" not in t and "1 Personen" not in t for t in letters)
+    assert all(re.search(r"1 (person|Person|personne)\b", t) for t in letters)

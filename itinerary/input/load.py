@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import InputError, Issue
+from ..errors import InputError, Issue, counted
 from ..model.frames import DayFrame, day_frames, overlaps
 from ..model.timeline import Clock, format_duration
 from ..model.travel import TravelModel, read_matrix_csv
@@ -229,7 +229,7 @@ def _message(err: Any, loc: Path_, doc: YamlDoc, where: Path_) -> str:
     elif field == "location" and kind in ("tuple_type", "too_long", "too_short"):
         message = f"expected [latitude, longitude], got {_show(given)}"
         if isinstance(given, list):
-            message = f"expected [latitude, longitude], got {len(given)} numbers"
+            message = f"expected [latitude, longitude], got {counted(len(given), 'number')}"
     elif kind in _EXPECTED:
         message = f"expected {_EXPECTED[kind]}, got {_show(given)}"
         reason = str(ctx.get("error", ""))
@@ -469,8 +469,8 @@ def size_issues(spec: VisitSpec) -> list[tuple[Path_, str]]:
         out.append(
             (
                 ("hosts",),
-                f"the hosts' opening windows give {slots:,} visit slots over the trip's {days} "
-                f"days (one per window and day); the planner supports at most "
+                f"the hosts' opening windows give {slots:,} visit slots over the trip's "
+                f"{counted(days, 'day')} (one per window and day); the planner supports at most "
                 f"{MAX_VISIT_SLOTS:,}: plan fewer days or hosts at a time",
             )
         )

@@ -2,7 +2,9 @@
 
 RFC 4180: comma-separated, CRLF line ends, fields quoted by the csv module when they hold a
 comma, quote or line break. Dates are ISO (2016-05-24), times local 24-hour (09:05), travel
-minutes plain integers; text cells that a spreadsheet would run as a formula get a leading `'`.
+minutes plain integers; text cells that a spreadsheet would run as a formula get a leading `'`
+(`rows.neutralise_formula`: a phone number such as "+49 521 106-0" is not one and is left as it
+is).
 """
 
 from __future__ import annotations

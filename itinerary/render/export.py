@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from ..errors import InputError, Issue, OutputError
+from ..errors import InputError, Issue, OutputError, counted
 from ..fsio import check_folder, refuse_overwrite, write_bytes, write_folder
 from ..input.yamlsrc import clean_text, data_path
 from ..plan import FORMAT, Plan
@@ -122,7 +122,7 @@ def parse_plan(
             _drop(data, path)
         if len(extra) > MAX_WARNINGS:
             more = len(extra) - MAX_WARNINGS
-            ignored.append(Issue(name, 1, f"and {more} more unknown keys ignored"))
+            ignored.append(Issue(name, 1, f"and {counted(more, 'more unknown key')} ignored"))
         for issue in sorted(ignored):
             if warn is not None:
                 warn(issue)

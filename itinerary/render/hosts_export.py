@@ -136,7 +136,7 @@ def _route_facts(slot: Slot, w: Words) -> list[tuple[str, str]]:
 def _group_facts(plan: Plan, visit: VisitItem, w: Words) -> list[tuple[str, str]]:
     group = plan.delegation
     return [
-        (w["delegation"], f"{group.name}, {group.size} {w['people']}"),
+        (w["delegation"], f"{group.name}, {w.count(group.size, 'person', 'people')}"),
         (w["organisation"], group.organisation or ""),
         (w["delegation_contact"], contact_text(group.contact)),
         (w["topics_of_interest"], ", ".join(visit.topics)),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from babel import Locale
 from babel.dates import format_date
 
 from ..input.spec import Language
@@ -93,6 +94,13 @@ LABELS: Catalogue = {
         "lang_en": "English",
         "lang_de": "German",
         "lang_fr": "French",
+        "whole_delegation": "whole delegation",
+        "person": "person",
+        "travel_from": "{minutes} min from {place}",
+        "travel_more": "{minutes} min more",
+        "travel_from_hotel": "{minutes} min from the hotel",
+        "departs": "dep. {time}",
+        "arrives": "arr. {time}",
         "colon": ": ",
     },
     "de": {
@@ -163,6 +171,13 @@ LABELS: Catalogue = {
         "lang_en": "Englisch",
         "lang_de": "Deutsch",
         "lang_fr": "Französisch",
+        "whole_delegation": "gesamte Delegation",
+        "person": "Person",
+        "travel_from": "{minutes} Min. ab {place}",
+        "travel_more": "weitere {minutes} Min.",
+        "travel_from_hotel": "{minutes} Min. ab Hotel",
+        "departs": "ab {time}",
+        "arrives": "an {time}",
         "colon": ": ",
     },
     "fr": {
@@ -236,6 +251,13 @@ LABELS: Catalogue = {
         "lang_de": "allemand",
         "lang_fr": "français",
         # French typography puts a (narrow) no-break space before a colon.
+        "whole_delegation": "toute la délégation",
+        "person": "personne",
+        "travel_from": "{minutes} min depuis {place}",
+        "travel_more": "encore {minutes} min",
+        "travel_from_hotel": "{minutes} min depuis l'hôtel",
+        "departs": "dép. {time}",
+        "arrives": "arr. {time}",
         "colon": "\u202f: ",
     },
 }
@@ -258,6 +280,12 @@ class Words:
 
     def fmt(self, key: str, **values: object) -> str:
         return self._words[key].format(**values)
+
+    def count(self, n: int, one: str, other: str) -> str:
+        """'1 person', '20 people': `n` with the label `one` or `other`, as this language's
+        plural rule (CLDR, through Babel) has it; French counts 0 and 1 as singular."""
+        form = Locale.parse(_LOCALES[self.lang]).plural_form(n)
+        return f"{n} {self._words[one if form == 'one' else other]}"
 
     def reason(self, unscheduled: Unscheduled) -> str:
         """Why a host or event is not in the plan, in this language."""

@@ -153,7 +153,7 @@ def build(plan: Plan, options: RenderOptions) -> Programme:
     delegation = [Fact(w["delegation"], d.name)]
     if d.organisation:
         delegation.append(Fact(w["organisation"], d.organisation))
-    delegation.append(Fact(w["group_size"], f"{d.size} {w['people']}"))
+    delegation.append(Fact(w["group_size"], w.count(d.size, "person", "people")))
     return Programme(
         words=w,
         lang=lang,

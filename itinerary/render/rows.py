@@ -1,17 +1,25 @@
 """The plan as one flat table, one row per item, shared by the `csv` and `xlsx` exports.
 
 Cells keep their types (dates, local times, integer minutes) so each format writes them in its
-own way; text is kept as the plan has it and made inert for spreadsheets by `neutralise_formula`
-when it is written.
+own way. Text is kept as the plan has it: `xlsx` writes it as string cells, which a spreadsheet
+never runs, and `csv` makes the cells a spreadsheet would run inert with `neutralise_formula`.
+
+Both files are read by people (spreadsheets, mail merges): every value is in the reader's
+language (the type, the whole delegation's group) except the ids, which are the organiser's own
+keys from the visit file (host, event and stay ids), the same in every language so that sheets
+and mail merges can join on them. The arrival and departure places have no id in the visit file,
+so their rows leave the id empty rather than show the planner's internal key; the type and the
+name say what they are. The plan JSON is the format for programs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import astuple, dataclass
 from zoneinfo import ZoneInfo
 
-from ..input.spec import Contact
+from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, Contact
 from ..plan import (
     EndItem,
     EventItem,
@@ -44,23 +52,34 @@ COLUMNS: tuple[str, ...] = (
 # A spreadsheet reads a cell starting with one of these as a formula (tab and carriage return can
 # hide the sign that follows them); OWASP "CSV Injection" advises a leading apostrophe.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell of a sign followed only by digits, spaces and the punctuation of phone numbers and
+# numbers ("+49 521 106-0", "-", "-2.5", "-2,5", "+33 (0)5 55 00 00 00", "+1/555") is not run:
+# it holds no letter and no colon, so no function, cell or range reference or DDE call, and at
+# worst reads as arithmetic on its own digits. It is a phone number or a number, written as is.
+_PHONE_OR_NUMBER = re.compile(r"[+-][0-9 \u00a0\u202f()./,+-]*")
 
 Cell = str | int | dt.date | dt.time | None
 
 
 def neutralise_formula(text: str) -> str:
-    """`=HYPERLINK(…)` -> `'=HYPERLINK(…)`, so a spreadsheet shows it instead of running it."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """`=HYPERLINK(…)` -> `'=HYPERLINK(…)`, so a spreadsheet shows it instead of running it.
+
+    Neutralised: a cell starting with `=`, `@`, a tab or a carriage return, and a cell starting
+    with `+` or `-` unless all of it is a phone number or a number (see `_PHONE_OR_NUMBER`).
+    Everything else, a leading space included (" =1" is text to a spreadsheet), is unchanged."""
+    if not text.startswith(FORMULA_STARTS) or _PHONE_OR_NUMBER.fullmatch(text):
+        return text
+    return "'" + text
 
 
 @dataclass(frozen=True)
 class Row:
     date: dt.date
-    group: str
+    group: str  # localised for the whole delegation, else the subgroup's name
     start: dt.time  # local wall-clock time, no zone
     end: dt.time
     type: str  # localised word: Visit, Besuch, Visite, …
-    id: str
+    id: str  # a host, event or stay id from the visit file; "" for other rows
     name: str
     address: str
     contact: str
@@ -77,6 +96,17 @@ def headers(w: Words) -> list[str]:
     return [w[key] for key in COLUMNS]
 
 
+def group_name(group: str, w: Words) -> str:
+    """The Group column: "whole delegation" (localised) or the subgroup's own name."""
+    return w["whole_delegation"] if group == "all" else group  # "all": model.compile.GROUP_ALL
+
+
+def place_id(key: str | None) -> str:
+    """A place key as the id column shows it: the visit file's id, and "" for the arrival and
+    departure places, which have no id there (their keys are the planner's, in English)."""
+    return "" if key is None or key in (ARRIVAL_KEY, DEPARTURE_KEY) else key
+
+
 def item_row(item: Item, track: PlanTrack, zone: ZoneInfo, w: Words) -> Row:
     """One item of `track` as a row; `zone` is the trip's, for wall-clock times."""
     address: str | None = None
@@ -85,7 +115,7 @@ def item_row(item: Item, track: PlanTrack, zone: ZoneInfo, w: Words) -> Row:
     match item:
         case StartItem() | EndItem():
             start = end = item.time
-            id_, name, address = item.key, item.place, item.address
+            id_, name, address = place_id(item.key), item.place, item.address
         case TravelItem():
             start, end = item.start, item.end
             id_, name, minutes = "", f"{item.from_name} → {item.to_name}", item.minutes
@@ -94,12 +124,12 @@ def item_row(item: Item, track: PlanTrack, zone: ZoneInfo, w: Words) -> Row:
             id_, name, address, contact = item.id, item.name, item.address, item.contact
         case LunchItem():
             start, end = item.start, item.end
-            id_, name = item.at or "", item.place or w["lunch_on_the_way"]
+            id_, name = place_id(item.at), item.place or w["lunch_on_the_way"]
         case _:
             raise TypeError(item)
     return Row(
         date=track.date,
-        group=track.group,
+        group=group_name(track.group, w),
         start=start.astimezone(zone).time(),
         end=end.astimezone(zone).time(),
         type=w[item.type],

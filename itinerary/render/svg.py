@@ -18,6 +18,7 @@ from html import escape
 
 from .i18n import Words, clock
 from .program import Day, Row, Stop
+from .terminal import LEADING_ON, short_name
 from .text import one_line
 
 # kind -> (fill, text colour)
@@ -47,12 +48,31 @@ def text_width(text: str, size: float) -> float:
 
 
 def fit_text(text: str, width: float, size: float) -> str:
-    """`text` on one line, cut with an ellipsis to fit `width`; "" when nothing fits."""
+    """`text` on one line, cut after a whole word with an ellipsis to fit `width` (`fit_words`),
+    or inside its first word when that alone is too long; "" when nothing fits."""
+    text = one_line(text)
+    words = fit_words(text, width, size)
+    if words:
+        return words
+    keep = int(width / (size * _CHAR_EM)) - 1
+    return text[:keep].rstrip() + "…" if keep >= 1 else ""
+
+
+def fit_words(text: str, width: float, size: float) -> str:
+    """`text` on one line if it fits `width`, else its first whole words and "…"; "" when not
+    even the first word fits: a label is never cut inside a word ("Mittage…")."""
     text = one_line(text)
     if text_width(text, size) <= width:
         return text
-    keep = int(width / (size * _CHAR_EM)) - 1
-    return text[:keep].rstrip() + "…" if keep >= 1 else ""
+    words = text.split(" ")
+    while len(words) > 1:
+        words.pop()
+        if len(words) > 1 and LEADING_ON.fullmatch(words[-1]):
+            continue  # "Networking dinner…", not "Networking dinner with…"
+        cut = " ".join(words).rstrip(" ,;:–—-(«") + "…"
+        if cut != "…" and text_width(cut, size) <= width:
+            return cut
+    return ""
 
 
 def _n(value: float) -> str:
@@ -77,6 +97,15 @@ _BAR_TOP, _BAR_HEIGHT = 26.0, 40.0
 _TRAVEL_HEIGHT = 8.0
 _LEGEND_Y = 96.0
 TIMELINE_HEIGHT = 108.0
+# A bar's label inside it: at this size, else at the smaller one; when neither fits, a visit
+# shows its number and as many whole words as fit, and other bars (lunch) get their label
+# below the axis, in the first of `_OUTSIDE_LANES` rows where it overlaps no other, joined to
+# the bar by a leader line. A label is never cut inside a word.
+_LABEL_SIZES = (12.0, 10.0)
+_OUTSIDE_SIZE = 11.0
+_OUTSIDE_LANES = 3
+_LANE_HEIGHT = 14.0
+_LANE_FIRST_Y = _BAR_TOP + _BAR_HEIGHT + 6 + 15  # baseline of the first row of outside labels
 
 
 def _hours(start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
@@ -98,9 +127,7 @@ def timeline_svg(day: Day, w: Words) -> str:
 
     hour_px = inner * 3600 / span
     step = 1 if hour_px >= 42 else 2 if hour_px >= 21 else 3
-    parts = [
-        _svg_open("timeline", TIMELINE_WIDTH, TIMELINE_HEIGHT, f"{w['timeline']} — {day.long_date}")
-    ]
+    parts = []
     tick = axis_start
     index = 0
     while tick <= axis_end:
@@ -121,25 +148,31 @@ def timeline_svg(day: Day, w: Words) -> str:
         f'<line x1="{_n(_PAD)}" y1="{_n(baseline)}" x2="{_n(TIMELINE_WIDTH - _PAD)}" '
         f'y2="{_n(baseline)}" stroke="{MUTED}" stroke-width="1"/>'
     )
+    lanes: list[list[tuple[float, float]]] = [[] for _ in range(_OUTSIDE_LANES)]
     for row in day.bars():
-        parts.append(_bar(row, x(row.start), x(row.end), w))
-    parts.append(_legend(sorted({r.kind for r in day.bars()}, key=list(PALETTE).index), w))
+        parts.append(_bar(row, x(row.start), x(row.end), w, lanes))
+    used = max((i + 1 for i, lane in enumerate(lanes) if lane), default=0)
+    legend_y = _LEGEND_Y + used * _LANE_HEIGHT
+    kinds: list[str] = sorted({r.kind for r in day.bars()}, key=list(PALETTE).index)
+    parts.append(_legend(kinds, w, legend_y))
     parts.append("</svg>")
-    return "".join(parts)
+    height = TIMELINE_HEIGHT + used * _LANE_HEIGHT
+    label = f"{w['timeline']} — {day.long_date}"
+    return _svg_open("timeline", TIMELINE_WIDTH, height, label) + "".join(parts)
 
 
-def _bar(row: Row, x0: float, x1: float, w: Words) -> str:
+def _bar(row: Row, x0: float, x1: float, w: Words, lanes: list[list[tuple[float, float]]]) -> str:
     fill, ink = PALETTE[row.kind]
     width = max(x1 - x0, 1.5)
     tooltip = f"<title>{_t(row.time)} {_t(_bar_name(row))}</title>"
     if row.kind == "travel":
         top = _BAR_TOP + (_BAR_HEIGHT - _TRAVEL_HEIGHT) / 2
         minutes = f"{row.travel_minutes} {w['minutes']}"
-        label = minutes if text_width(minutes, 10) <= width else ""
+        size = next((s for s in (10.0, 9.0) if text_width(minutes, s) <= width), None)
         text = (
-            f'<text x="{_n(x0 + width / 2)}" y="{_n(top - 4)}" font-size="10" '
-            f'text-anchor="middle" fill="{ink}">{_t(label)}</text>'
-            if label
+            f'<text x="{_n(x0 + width / 2)}" y="{_n(top - 4)}" font-size="{_n(size)}" '
+            f'text-anchor="middle" fill="{ink}">{_t(minutes)}</text>'
+            if size
             else ""
         )
         return (
@@ -147,42 +180,101 @@ def _bar(row: Row, x0: float, x1: float, w: Words) -> str:
             f'height="{_n(_TRAVEL_HEIGHT)}" rx="2" fill="{fill}"/>{text}{tooltip}</g>'
         )
     outline = ' stroke="#b8892b" stroke-width="1"' if row.kind == "lunch" else ""
-    wanted = f"{row.marker} {row.title}" if row.marker else row.label
-    label = fit_text(wanted, width - 10, 12)
-    if row.marker and not label:
-        label = fit_text(row.marker, width - 4, 12)
     weight = ' font-weight="600"' if row.kind in ("visit", "event") else ""
-    text = (
-        f'<text x="{_n(x0 + 5)}" y="{_n(_BAR_TOP + _BAR_HEIGHT / 2 + 4)}" font-size="12"'
-        f'{weight} fill="{ink}">{_t(label)}</text>'
-        if label
-        else ""
-    )
-    return (
+    rect = (
         f'<g><rect x="{_n(x0)}" y="{_n(_BAR_TOP)}" width="{_n(width)}" '
-        f'height="{_n(_BAR_HEIGHT)}" rx="3" fill="{fill}"{outline}/>{text}{tooltip}</g>'
+        f'height="{_n(_BAR_HEIGHT)}" rx="3" fill="{fill}"{outline}/>'
     )
+    label, size = _inside_label(row, width)
+    if label:
+        text = (
+            f'<text x="{_n(x0 + 5)}" y="{_n(_BAR_TOP + _BAR_HEIGHT / 2 + size / 3)}" '
+            f'font-size="{_n(size)}"{weight} fill="{ink}">{_t(label)}</text>'
+        )
+        return f"{rect}{text}{tooltip}</g>"
+    return f"{rect}{_outside_label(row, x0 + width / 2, lanes)}{tooltip}</g>"
+
+
+def _bar_label(row: Row) -> str:
+    """What a bar would say with room enough: its number and the name without its legal form
+    ("2 Phoenix Contact"; the tooltip and the table have the name whole), or its kind."""
+    return f"{row.marker} {short_name(row.title, 60)}" if row.marker else row.label
+
+
+def _inside_label(row: Row, width: float) -> tuple[str, float]:
+    """The label that fits inside the bar and its size, or ("", 0) for one outside it."""
+    wanted = _bar_label(row)
+    room = width - 10
+    for size in _LABEL_SIZES:
+        if text_width(one_line(wanted), size) <= room:
+            return wanted, size
+    if row.marker:  # the number links the bar to the table and the map: whole words after it
+        title = one_line(row.title)
+        for size in _LABEL_SIZES:
+            # The terminal's shortening ("DMG MORI", "Fraunhofer-Einrichtung… IEM"), when it
+            # fits and ends no word inside; else the first whole words that fit.
+            chars = int(room / (size * _CHAR_EM)) - len(row.marker) - 1
+            short = f"{row.marker} {short_name(title, max(chars, 1))}"
+            if text_width(short, size) <= room and _whole_words(short, title):
+                return short, size
+            words = fit_words(wanted, room, size)
+            if words and words != f"{row.marker}…":
+                return words, size
+        smallest = _LABEL_SIZES[-1]
+        if text_width(row.marker, smallest) <= width - 4:
+            return row.marker, smallest
+    return "", 0.0
+
+
+def _whole_words(label: str, title: str) -> bool:
+    """Whether every word of `label` (but its number) is a word of `title`, or a part of a
+    hyphenated one ("Fraunhofer…" of "Fraunhofer-Anwendungszentrum"): cut at no other place."""
+    words = {word.strip(',;:()«»"') for word in title.split()}
+    words |= {part for word in words for part in word.split("-")}
+    return all(w.removesuffix("…").strip(',;:()«»"') in words for w in label.split()[1:])
+
+
+def _outside_label(row: Row, cx: float, lanes: list[list[tuple[float, float]]]) -> str:
+    """The bar's label below the axis, in the first row where it overlaps no other label,
+    with a leader line up to the bar; "" when every row is taken there (the tooltip has it)."""
+    text = fit_words(_bar_label(row), TIMELINE_WIDTH / 4, _OUTSIDE_SIZE) or row.marker
+    if not text:
+        return ""
+    width = text_width(one_line(text), _OUTSIDE_SIZE)
+    left = min(max(cx - width / 2, _PAD), TIMELINE_WIDTH - _PAD - width)
+    span = (left - 4, left + width + 4)
+    for number, lane in enumerate(lanes):
+        if all(span[1] <= a or b <= span[0] for a, b in lane):
+            lane.append(span)
+            y = _LANE_FIRST_Y + number * _LANE_HEIGHT
+            return (
+                f'<line x1="{_n(cx)}" y1="{_n(_BAR_TOP + _BAR_HEIGHT)}" x2="{_n(cx)}" '
+                f'y2="{_n(y - _OUTSIDE_SIZE)}" stroke="{MUTED}" stroke-width="1"/>'
+                f'<text x="{_n(left)}" y="{_n(y)}" font-size="{_n(_OUTSIDE_SIZE)}" '
+                f'fill="{INK}">{_t(text)}</text>'
+            )
+    return ""
 
 
 def _bar_name(row: Row) -> str:
     return " ".join(p for p in (row.label, row.title, row.place) if p)
 
 
-def _legend(kinds: list[str], w: Words) -> str:
+def _legend(kinds: list[str], w: Words, legend_y: float = _LEGEND_Y) -> str:
     parts = []
     lx = _PAD
     for kind in kinds:
         fill, _ = PALETTE[kind]
         height = _TRAVEL_HEIGHT if kind == "travel" else 12.0
         parts.append(
-            f'<rect x="{_n(lx)}" y="{_n(_LEGEND_Y - 5 - height / 2)}" width="22" '
+            f'<rect x="{_n(lx)}" y="{_n(legend_y - 5 - height / 2)}" width="22" '
             f'height="{_n(height)}" rx="2" fill="{fill}"'
             + (' stroke="#b8892b" stroke-width="1"' if kind == "lunch" else "")
             + "/>"
         )
         label = w[kind]
         parts.append(
-            f'<text x="{_n(lx + 28)}" y="{_n(_LEGEND_Y)}" font-size="11" '
+            f'<text x="{_n(lx + 28)}" y="{_n(legend_y)}" font-size="11" '
             f'fill="{INK}">{_t(label)}</text>'
         )
         lx += 28 + text_width(label, 11) + 22
@@ -619,4 +711,12 @@ def _north() -> str:
     )
 
 
-__all__ = ["PALETTE", "Projection", "fit_text", "map_svg", "text_width", "timeline_svg"]
+__all__ = [
+    "PALETTE",
+    "Projection",
+    "fit_text",
+    "fit_words",
+    "map_svg",
+    "text_width",
+    "timeline_svg",
+]

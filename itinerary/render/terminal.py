@@ -1,56 +1,285 @@
-"""The plan as rich tables: one per day, then a summary."""
+"""The plan as rich tables: one per day, then a summary.
+
+A day's table has a row per visit, event, lunch and the day's start and end; each coach leg is
+folded into the row it leads to ("34 min from Paderborn/Lippstadt Airport" in the travel
+column), so that a day fits on one screen of 80 columns. Long names are shortened for the
+terminal only (`short_name`): every export keeps them whole. `legs=True` (`plan --legs`) gives
+each leg its own row, with the names whole, as the exports list them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
+from rich.constrain import Constrain
 from rich.table import Table
 from rich.text import Text
 
-from ..input.spec import Language
+from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, Language
 from ..model.timeline import format_duration
-from ..plan import EndItem, EventItem, LunchItem, Plan, StartItem, TravelItem, VisitItem
+from ..plan import (
+    EndItem,
+    EventItem,
+    Item,
+    LunchItem,
+    Plan,
+    PlanTrack,
+    StartItem,
+    TravelItem,
+    VisitItem,
+)
 from .i18n import Words, clock, clock_range
 
+# How long a name may be in the folded tables: in the "what" column, and as the place a leg
+# comes from in the travel column (which also holds "34 min from "): longer ones lose their
+# legal form, brackets and what follows a dash at FROM_CHARS, and are cut at FROM_CUT_CHARS.
+NAME_CHARS = 34
+TOWN_CHARS = 14
+FROM_CHARS, FROM_CUT_CHARS = 20, 30
+# A wait this long or longer between the coach's arrival and the next item shows the arrival
+# time ("arr. 17:46"); shorter waits (rounding to the time grid, a few minutes' margin) do not.
+SHOWN_WAIT_MINUTES = 15
+# The folded tables fill the terminal up to this width; wider, they would only spread out.
+FOLDED_MAX_WIDTH = 120
 
-def _activity(item: object, w: Words, day: dt.date) -> tuple[str, str, str, str]:
-    """(time, activity, place, travel minutes) of one item of the programme day `day`."""
+# Legal forms at the end of a company's name, which a glance at the day does not need: "Phoenix
+# Contact GmbH & Co. KG" -> "Phoenix Contact", "CLAAS KGaA mbH" -> "CLAAS". German, French,
+# English and a few other European forms; matched whole, case as written.
+_LEGAL_FORM = re.compile(
+    r"(?:,?\s+(?:GmbH\s*&\s*Co\.?\s*KG(?:aA)?|AG\s*&\s*Co\.?\s*KG(?:aA)?|&\s*Cie\.?\s*KG"
+    r"|gGmbH|GmbH|mbH|UG(?:\s*\(haftungsbeschränkt\))?|KGaA|KG|OHG|AG|SE|e\.\s?V\.|eG"
+    r"|S\.A\.S\.?|SASU|SAS|SARL|S\.A\.R\.L\.|S\.A\.|SA|SCOP|Ltd\.?|Limited|plc|PLC|LLP"
+    r"|Inc\.?|LLC|Corp\.?|B\.V\.|BV|N\.V\.|NV|S\.p\.A\.|SpA|S\.L\.|S\.r\.l\.|Srl|AB|A/S|Oy))+$"
+)
+# A short lower-case word or preposition, an elided article ("d'", "l'"), a dash or guillemet:
+# what a cut name should not end with.
+LEADING_ON = re.compile(
+    r"[a-zäöüßàâçéèêëîïôûù]{1,3}|with|from|into|over|über|beim|pour|avec|dans|sous|vers|chez"
+    r"|\w'|[–—«(:-]"
+)
+_TRAILING_BRACKETS = re.compile(r"\s*\([^()]*\)$")
+_PARTS = re.compile(r"\s+[–—-]\s+|,\s+")  # "ELOPSYS – pôle de compétitivité"
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)*")  # "IEM", "IOSB-INA"
+# A postcode before the town: "33102 ", "F-87000 ", "D-33102 ", "1010 ", "75 008 " (not UK ones,
+# which follow the town and stay).
+_POSTCODE = re.compile(r"^(?:[A-Z]{1,2}-)?\d[\d ]{2,}\d\s+")
+
+
+def short_name(name: str, limit: int = NAME_CHARS, cut_limit: int | None = None) -> str:
+    """A name as the terminal shows it: without its legal form, and when still longer than
+    `limit` characters, without a trailing "(…)", then only the part before a dash or a comma
+    ("CILAS – céramiques optiques" -> "CILAS", "Heinz Nixdorf Institut, Universität Paderborn"
+    -> "Heinz Nixdorf Institut"), then, when longer than `cut_limit` (default `limit`), cut
+    after a whole word with "…", keeping an acronym at the end ("Fraunhofer-Einrichtung…
+    IEM"). Never empty."""
+    name = " ".join(name.split())
+    name = _LEGAL_FORM.sub("", name) or name
+    if len(name) <= limit:
+        return name
+    name = _TRAILING_BRACKETS.sub("", name) or name
+    if len(name) > limit:
+        first = _PARTS.split(name, maxsplit=1)[0]
+        if len(first) >= 3:
+            name = first
+    limit = limit if cut_limit is None else cut_limit
+    if len(name) <= limit:
+        return name
+    rest, _, last = name.rpartition(" ")
+    if rest and _ACRONYM.fullmatch(last) and len(last) <= limit // 3:
+        return f"{ellipsize(rest, limit - len(last) - 1)} {last}"
+    return ellipsize(name, limit)
+
+
+def town(address: str) -> str:
+    """The town of an address, for the terminal's "where": "Zukunftsmeile 1, 33102 Paderborn"
+    -> "Paderborn". The last part after a comma that is not a bare country name, without its
+    postcode; the address as it is when it has no comma."""
+    parts = [part.strip() for part in address.split(",") if part.strip()]
+    if len(parts) < 2:
+        return " ".join(address.split())
+    last = parts[-1]
+    if not any(c.isdigit() for c in last) and any(c.isdigit() for c in parts[-2]):
+        last = parts[-2]  # "…, 33102 Paderborn, Germany"
+    return _POSTCODE.sub("", last) or last
+
+
+def ellipsize(text: str, limit: int) -> str:
+    """`text` cut after the last whole word that leaves room for "…" within `limit`, short
+    words that only lead on to the next ("de", "à", "für", "of") left off too; a first word
+    longer than that is cut at a hyphen in it, else inside it, as nothing shorter would say
+    anything."""
+    if len(text) <= limit:
+        return text
+    words = text[:limit].split(" ")
+    if len(words) > 1:
+        words.pop()  # cut inside, or exactly at its end: either way there is no room for "…"
+        while len(words) > 1 and LEADING_ON.fullmatch(words[-1]):
+            words.pop()
+        cut = " ".join(words)
+    else:  # one long word: cut at a hyphen in it if there is one ("Fraunhofer-…"), else inside
+        cut = text[: limit - 1]
+        hyphen = cut.rfind("-")
+        if hyphen >= 3:
+            cut = cut[:hyphen]
+    return cut.rstrip(" ,;:–—-(«") + "…"
+
+
+def _activity(
+    item: object,
+    w: Words,
+    day: dt.date,
+    name: Callable[[str], str] = str,
+    address: Callable[[str], str] = str,
+) -> tuple[str, str, str, str]:
+    """(time, activity, place, travel minutes) of one item of the programme day `day`; `name`
+    shows a host's, event's or place's name (whole, or `short_name`), `address` an address
+    (whole, or its `town`)."""
     if isinstance(item, StartItem):
-        return clock(item.time, day), w["start"], item.place, ""
+        return clock(item.time, day), w["start"], name(item.place), ""
     if isinstance(item, EndItem):
-        return clock(item.time, day), w["end"], item.place, ""
+        return clock(item.time, day), w["end"], name(item.place), ""
     if isinstance(item, TravelItem):
         return (
             clock_range(item.start, item.end, day),
             w["travel"],
-            f"{item.from_name} → {item.to_name}",
+            f"{name(item.from_name)} → {name(item.to_name)}",
             str(item.minutes),
         )
     if isinstance(item, VisitItem):
         label = w["visit"] + (f" ({w['must']})" if item.priority == "must" else "")
         return (
             clock_range(item.start, item.end, day),
-            f"{label}{w['colon']}{item.name}",
-            item.address or "",
+            f"{label}{w['colon']}{name(item.name)}",
+            address(item.address or ""),
             "",
         )
     if isinstance(item, EventItem):
         return (
             clock_range(item.start, item.end, day),
-            f"{w['event']}{w['colon']}{item.name}",
-            item.address or "",
+            f"{w['event']}{w['colon']}{name(item.name)}",
+            address(item.address or ""),
             "",
         )
     if isinstance(item, LunchItem):
         return (
             clock_range(item.start, item.end, day),
             w["lunch"],
-            item.place or w["lunch_on_the_way"],
+            name(item.place) if item.place else w["lunch_on_the_way"],
             "",
         )
     raise TypeError(item)
+
+
+def _ends(item: Item) -> tuple[dt.datetime, dt.datetime]:
+    if isinstance(item, StartItem | EndItem):
+        return item.time, item.time
+    return item.start, item.end
+
+
+def _legs_text(
+    legs: Sequence[TravelItem],
+    after: Item | None,
+    before: Item,
+    hotels: set[str],
+    w: Words,
+    day: dt.date,
+) -> str:
+    """The travel cell of `before`, the row the `legs` lead to from the row `after`: "34 min
+    from Paderborn/Lippstadt Airport", "20 min from the hotel" (a place in `hotels`), with the
+    coach's departure ("dep. 13:05") or arrival ("arr. 17:46") when the group waits
+    `SHOWN_WAIT_MINUTES` or more before or after it (on a line of its own, so it never
+    breaks). A leg split by a lunch on the way goes on from the lunch's row: "25 min more"."""
+    lines = []
+    for leg in legs:
+        on_the_way = isinstance(after, LunchItem) and after.at is None
+        if on_the_way:
+            text = w.fmt("travel_more", minutes=leg.minutes)
+        elif leg.from_ in hotels:
+            text = w.fmt("travel_from_hotel", minutes=leg.minutes)
+        else:
+            place = short_name(leg.from_name, FROM_CHARS, FROM_CUT_CHARS)
+            text = w.fmt("travel_from", minutes=leg.minutes, place=place)
+        if after is not None and _minutes(_ends(after)[1], leg.start) >= SHOWN_WAIT_MINUTES:
+            lines.append(f"({w.fmt('departs', time=clock(leg.start, day))})")
+        lines.append(text)
+        after = leg
+    if after is not None and _minutes(_ends(after)[1], _ends(before)[0]) >= SHOWN_WAIT_MINUTES:
+        lines.append(f"({w.fmt('arrives', time=clock(_ends(after)[1], day))})")
+    return "\n".join(lines)
+
+
+def _minutes(start: dt.datetime, end: dt.datetime) -> float:
+    return (end - start).total_seconds() / 60
+
+
+FoldedRow = tuple[str, str, str, str, str | None]  # time, what, where, travel, style
+
+
+def _folded_rows(track: PlanTrack, w: Words) -> list[FoldedRow]:
+    """A row per item that is not travel, each with the leg (or legs) that lead to it. The
+    "what" names the visit or event, or the place of the day's start, end or lunch; the
+    "where" is the town."""
+    addresses = track.addresses()
+    rows: list[FoldedRow] = []
+    # Where the day starts and ends, except an arrival or departure, is a stay: the hotel.
+    hotels = {
+        item.key
+        for item in track.items
+        if isinstance(item, StartItem | EndItem) and item.key not in (ARRIVAL_KEY, DEPARTURE_KEY)
+    }
+    pending: list[TravelItem] = []
+    previous: Item | None = None
+    for item in track.items:
+        if isinstance(item, TravelItem):
+            pending.append(item)
+            continue
+        time, what, where, _ = _activity(item, w, track.date, short_name, town)
+        if not isinstance(item, VisitItem | EventItem):
+            # The place is what this row is about ("Lunch: KREON Technologies"); where is
+            # its town, when its address is known.
+            what = f"{what}{w['colon']}{where}" if where else what
+            key = getattr(item, "key", None) or getattr(item, "at", None)
+            address = getattr(item, "address", None) or (addresses.get(key) if key else None)
+            where = town(address) if address else ""
+        travel = _legs_text(pending, previous, item, hotels, w, track.date) if pending else ""
+        style = "bold" if isinstance(item, VisitItem | EventItem) else None
+        rows.append((time, what, where, travel, style))
+        pending, previous = [], item
+    for leg in pending:  # legs after the day's end: only a hand-edited plan has them
+        time, what, where, minutes = _activity(leg, w, track.date, short_name)
+        rows.append((time, f"{what}{w['colon']}{where}", "", f"{minutes} {w['minutes']}", None))
+    return rows
+
+
+def _folded_table(rows: list[FoldedRow], w: Words, title: str, towns: int) -> RenderableType:
+    """The day's `rows` as a table; `towns`: the width of the longest town of the trip."""
+    table = Table(title=title, title_justify="left", expand=True)
+    table.add_column(w["time"], no_wrap=True)
+    table.add_column(w["what"], ratio=5)
+    # A town is one word or two, and cut it would be unreadable ("Paderbo…"): the column is as
+    # wide as the longest of the trip (so every day has the same columns), up to TOWN_CHARS,
+    # and takes no share of the rest.
+    table.add_column(w["where"], min_width=min(towns, TOWN_CHARS), ratio=None)
+    table.add_column(w["travel"], ratio=4)
+    for time, what, where, travel, style in rows:
+        table.add_row(time, what, where, travel, style=style)
+    return Constrain(table, FOLDED_MAX_WIDTH)
+
+
+def _legs_table(track: PlanTrack, w: Words, title: str) -> RenderableType:
+    """A row per item, each leg included, with the names whole."""
+    table = Table(title=title, title_justify="left", expand=False)
+    table.add_column(w["time"], no_wrap=True)
+    table.add_column(w["what"])
+    table.add_column(w["where"])
+    table.add_column(w["travel_min"], justify="right")
+    for item in track.items:
+        style = "bold" if isinstance(item, VisitItem | EventItem) else None
+        table.add_row(*_activity(item, w, track.date), style=style)
+    return table
 
 
 def score_line(plan: Plan, w: Words) -> str:
@@ -92,20 +321,20 @@ def travel_proof(plan: Plan, w: Words, duration: Callable[[int], str] = format_d
     return ""
 
 
-def plan_renderable(plan: Plan, lang: Language | None = None) -> Group:
+def plan_renderable(plan: Plan, lang: Language | None = None, legs: bool = False) -> Group:
+    """The day tables (legs folded into the rows they lead to, or with `legs` a row each), the
+    summary and what was left out."""
     w = Words(lang or plan.trip.language)
     parts: list = []
+    folded = {} if legs else {id(track): _folded_rows(track, w) for track in plan.tracks}
+    towns = max((len(row[2]) for rows in folded.values() for row in rows), default=0)
     for track in plan.tracks:
         group = f" — {track.group}" if track.group != "all" else ""
-        table = Table(title=w.long_date(track.date) + group, title_justify="left", expand=False)
-        table.add_column(w["time"], no_wrap=True)
-        table.add_column(w["what"])
-        table.add_column(w["where"])
-        table.add_column(w["travel_min"], justify="right")
-        for item in track.items:
-            style = "bold" if isinstance(item, VisitItem | EventItem) else None
-            table.add_row(*_activity(item, w, track.date), style=style)
-        parts.append(table)
+        title = w.long_date(track.date) + group
+        if legs:
+            parts.append(_legs_table(track, w, title))
+        else:
+            parts.append(_folded_table(folded[id(track)], w, title, towns))
         for note in track.notes:
             parts.append(Text(f"  {w['note']}{w['colon']}{note}", style="yellow"))
 
@@ -142,5 +371,7 @@ def plan_renderable(plan: Plan, lang: Language | None = None) -> Group:
     return Group(*parts)
 
 
-def print_plan(plan: Plan, console: Console, lang: Language | None = None) -> None:
-    console.print(plan_renderable(plan, lang))
+def print_plan(
+    plan: Plan, console: Console, lang: Language | None = None, legs: bool = False
+) -> None:
+    console.print(plan_renderable(plan, lang, legs))

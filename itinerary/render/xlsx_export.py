@@ -2,9 +2,10 @@
 organiser a sheet of what was left out of the programme.
 
 Cells are typed: dates and local times are real Excel dates and times, travel minutes integers.
-Text goes in as plain strings (never formulas) and also gets the leading `'` the `csv` export
-gives it, so the two exports show the same text. Two exports of one plan are the same bytes:
-the workbook and zip timestamps are taken from the trip's first day, not from the clock.
+Text goes in as string cells, exactly as written ("+49 521 106-0", "=HYPERLINK(…)"): a string
+cell is never a formula, so it needs no leading `'` (which Excel would show). Two exports of
+one plan are the same bytes: the workbook and zip timestamps are taken from the trip's first
+day, not from the clock.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from openpyxl.writer.excel import ExcelWriter
 from ..plan import Plan, Unscheduled
 from . import RenderOptions
 from .i18n import Words
-from .rows import Cell, headers, neutralise_formula, plan_rows, track_rows
+from .rows import Cell, headers, plan_rows, track_rows
 from .terminal import score_line
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def _value(cell: Cell) -> Cell:
     if isinstance(cell, str):
         # Control characters are not allowed in the file's XML; show where one was. Line breaks
         # in a cell are LF in Excel, and XML reads a bare CR back as LF anyway.
-        text = neutralise_formula(ILLEGAL_CHARACTERS_RE.sub("\ufffd", cell))
+        text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", cell)
         return text.replace("\r\n", "\n").replace("\r", "\n")
     return cell
 
@@ -73,6 +74,10 @@ def _put(
     ws: Worksheet, row: int, column: int, value: Cell, number_format: str | None = None
 ) -> SheetCell | MergedCell:
     cell = ws.cell(row, column, _value(value))
+    if isinstance(value, str):
+        # openpyxl takes text starting with "=" for a formula and "#N/A" for an error; text is
+        # text: an inline string cell, which no spreadsheet runs.
+        cell.data_type = "s"
     if number_format:
         cell.number_format = number_format
     elif isinstance(value, dt.time):
@@ -112,9 +117,10 @@ def _shown_length(value: object) -> int:
 
 def _overview(ws: Worksheet, plan: Plan, w: Words) -> None:
     delegation = plan.delegation
+    size = delegation.size
     facts: list[tuple[str, Cell, str | None]] = [
         (w["trip"], plan.trip.name, None),
-        (w["delegation"], f"{delegation.name} ({delegation.size} {w['people']})", None),
+        (w["delegation"], f"{delegation.name} ({w.count(size, 'person', 'people')})", None),
         (w["dates"], w.date_range(plan.trip.start, plan.trip.end), None),
         (w["score"], score_line(plan, w), None),
         (w["status"], w[plan.status], None),
