@@ -9,9 +9,11 @@ and month names and their order are right ("Dienstag, 24. Mai 2016", "mardi 24 m
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+from babel import Locale
 from babel.dates import format_date
+from babel.lists import format_list
 
 from ..input.spec import Language
 from ..plan import Unscheduled
@@ -93,6 +95,8 @@ LABELS: Catalogue = {
         "lang_en": "English",
         "lang_de": "German",
         "lang_fr": "French",
+        "interpreter": "{language}: interpreter needed",
+        "organiser": "Organiser",
         "colon": ": ",
     },
     "de": {
@@ -163,6 +167,8 @@ LABELS: Catalogue = {
         "lang_en": "Englisch",
         "lang_de": "Deutsch",
         "lang_fr": "Französisch",
+        "interpreter": "{language}: Dolmetscher erforderlich",
+        "organiser": "Veranstalter",
         "colon": ": ",
     },
     "fr": {
@@ -235,6 +241,8 @@ LABELS: Catalogue = {
         "lang_en": "anglais",
         "lang_de": "allemand",
         "lang_fr": "français",
+        "interpreter": "{language}\u202f: interprète nécessaire",
+        "organiser": "Organisateur",
         # French typography puts a (narrow) no-break space before a colon.
         "colon": "\u202f: ",
     },
@@ -264,7 +272,16 @@ class Words:
         return reason_in(unscheduled, self.lang)
 
     def language_name(self, lang: str) -> str:
-        return self._words[f"lang_{lang}"]
+        """'German', 'Deutsch', 'allemand'; any ISO 639 code Babel knows ('ca': 'Catalan')."""
+        key = f"lang_{lang}"
+        if key in self._words:
+            return self._words[key]
+        return Locale.parse(_LOCALES[self.lang]).languages.get(lang, lang)
+
+    def language_list(self, langs: Sequence[str]) -> str:
+        """'French and English', 'Französisch und Englisch', 'français et anglais'."""
+        names = [self.language_name(code) for code in langs]
+        return format_list(names, locale=_LOCALES[self.lang]) if names else ""
 
     def long_date(self, date: dt.date) -> str:
         """'Tuesday, 24 May 2016', 'Dienstag, 24. Mai 2016', 'mardi 24 mai 2016'."""

@@ -40,7 +40,7 @@ def _activity(item: object, w: Words, day: dt.date) -> tuple[str, str, str, str]
         return (
             clock_range(item.start, item.end, day),
             f"{w['event']}{w['colon']}{item.name}",
-            item.address or "",
+            ", ".join(p for p in (item.venue, item.address) if p),
             "",
         )
     if isinstance(item, LunchItem):
