@@ -76,10 +76,11 @@ def read_salutation(salutation: str) -> Address:
             gender, english = _FORMS[key]
         elif key in _DOCTOR or key.startswith(("dr.", "dr-")):
             doctor = True
-            titles.append(word if word.lower().startswith("dr") else "Dr.")
+            # German writes "Dr." (and keeps "Dr.-Ing."); "Docteur", "Doctor" become "Dr.".
+            titles.append(word if key.startswith(("dr.", "dr-")) else "Dr.")
         elif key in _PROFESSOR:
             professor = True
-            titles.append(word if key in ("prof", "professor") else "Prof.")
+            titles.append("Professor" if key == "professor" else "Prof.")
         elif key not in _FILLERS:
             other.append(word)
     return Address(gender, english, doctor, professor, tuple(titles), tuple(other))

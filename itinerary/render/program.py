@@ -215,7 +215,7 @@ def remarks(item: VisitItem, w: Words) -> tuple[str, ...]:
     if item.interpreter:
         found.append(w.fmt("interpreter", language=w.language_name(item.held_in)))
     if item.notes and item.notes.strip():
-        found.append(w.fmt("fact", label=w["note"], value=item.notes.strip()))
+        found.append(f"{w['note']}{w['colon']}{item.notes.strip()}")
     return tuple(found)
 
 

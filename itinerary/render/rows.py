@@ -102,7 +102,7 @@ def item_row(item: Item, track: PlanTrack, zone: ZoneInfo, w: Words) -> Row:
         case VisitItem():
             start, end = item.start, item.end
             id_, name, address, contact = item.id, item.name, item.address, item.contact
-            note = "\n".join(remarks(item, w))
+            note = "; ".join(remarks(item, w))
         case EventItem():
             start, end = item.start, item.end
             id_, name, contact = item.id, item.name, item.contact
