@@ -427,3 +427,9 @@ def test_without_a_venue_the_address_names_the_place(tmp_path: Path) -> None:
     names = {i["to_name"] for t in data["tracks"] for i in t["items"] if i.get("to") == "welcome"}
     assert names == {"Karl-Kellner-Ring 7, 35576 Wetzlar"}
     assert "→ Begrüßung" not in result.stderr
+
+
+def test_a_plan_without_the_letters_facts_keeps_format_1(small_trip: Path) -> None:
+    result = runner.invoke(app, ["plan", str(small_trip), "--json", "-"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["format"] == "itinerary-plan/1"

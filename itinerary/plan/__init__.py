@@ -257,8 +257,15 @@ _KEYS_1_2: Final = {
 
 
 def _field(value: Any, key: str) -> Any:
-    """`value[key]` or `value.key`: the data before validation holds dicts or models."""
-    return value.get(key) if isinstance(value, dict) else getattr(value, key, None)
+    """`value[key]` or `value.key`: the data before validation holds dicts or models (or, in a
+    damaged file, anything: then None, and validation says what is wrong)."""
+    if isinstance(value, dict):
+        return value.get(key)
+    return getattr(value, key, None) if isinstance(value, BaseModel) else None
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _uses_1_2(data: dict[str, Any]) -> bool:
@@ -266,10 +273,11 @@ def _uses_1_2(data: dict[str, Any]) -> bool:
     if data.get("organiser") is not None or _field(data.get("delegation"), "languages"):
         return True
     contacts = [_field(data.get("delegation"), "contact")]
-    for track in data.get("tracks") or ():
-        for item in _field(track, "items") or ():
-            keys = _KEYS_1_2.get(_field(item, "type"), ())
+    for track in _items(data.get("tracks")):
+        for item in _items(_field(track, "items")):
+            kind = _field(item, "type")
+            keys = _KEYS_1_2.get(kind, ()) if isinstance(kind, str) else ()
             if any(_field(item, key) is not None for key in keys):
                 return True
             contacts.append(_field(item, "contact"))
-    return any(_field(c, "salutation") for c in contacts if c is not None)
+    return any(_field(c, "salutation") for c in contacts)

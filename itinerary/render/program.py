@@ -213,7 +213,8 @@ def remarks(item: VisitItem, w: Words) -> tuple[str, ...]:
     an interpreter to bring, the organiser's own notes on the host."""
     found = []
     if item.interpreter:
-        found.append(w.fmt("interpreter", language=w.language_name(item.held_in)))
+        text = w.fmt("interpreter", language=w.language_name(item.held_in))
+        found.append(text[:1].upper() + text[1:])  # "Français : …" starts the line
     if item.notes and item.notes.strip():
         found.append(f"{w['note']}{w['colon']}{item.notes.strip()}")
     return tuple(found)
