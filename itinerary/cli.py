@@ -201,7 +201,18 @@ AudienceOption = Annotated[
 ]
 
 
-def _render_options(lang: str | None, audience: str) -> Any:
+WithTravelOption = Annotated[
+    bool,
+    typer.Option(
+        "--with-travel",
+        help="ics: add every coach departure to the calendar (from, to, departure and arrival).",
+    ),
+]
+
+
+def _render_options(
+    lang: str | None, audience: str, with_travel: bool = False, formats: tuple[str, ...] = ()
+) -> Any:
     from .render import RenderOptions
     from .render.i18n import LANGUAGES
 
@@ -209,7 +220,10 @@ def _render_options(lang: str | None, audience: str) -> Any:
         raise OutputError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     if audience not in ("organiser", "delegation"):
         raise OutputError(f"--for must be organiser or delegation, not {audience!r}")
-    return RenderOptions(lang=lang, audience=audience)  # type: ignore[arg-type]
+    if with_travel and "ics" not in formats:
+        shown = ", ".join(formats) or "the terminal tables"
+        raise OutputError(f"--with-travel applies to the ics calendar only, not to {shown}")
+    return RenderOptions(lang=lang, audience=audience, with_travel=with_travel)  # type: ignore[arg-type]
 
 
 @app.command()
@@ -246,6 +260,7 @@ def plan(
     ] = None,
     lang: LangOption = None,
     audience: AudienceOption = "organiser",
+    with_travel: WithTravelOption = False,
     prove: Annotated[
         bool,
         typer.Option(
@@ -291,7 +306,7 @@ def plan(
     formats = list(dict.fromkeys(export or []))
     for fmt in formats:
         check_format(fmt)
-    options = _render_options(lang, audience)
+    options = _render_options(lang, audience, with_travel, tuple(formats))
     loaded = load_spec(visit)
     _print_warnings(loaded.warnings)
     # Every output is checked before the plan is made (which can take minutes): a mistyped
@@ -361,6 +376,7 @@ def export_command(
     ] = None,
     lang: LangOption = None,
     audience: AudienceOption = "organiser",
+    with_travel: WithTravelOption = False,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite an existing file or non-empty folder.")
     ] = False,
@@ -376,7 +392,7 @@ def export_command(
     )
 
     check_format(fmt)
-    options = _render_options(lang, audience)
+    options = _render_options(lang, audience, with_travel, (fmt,))
     destination: Path | str = out if out is not None else default_destination(plan_file, fmt)
     if str(destination) == "-":
         destination = "-"
@@ -429,10 +445,10 @@ class LiveProgress:
 @handles_errors
 def validate(visit: VisitFile) -> None:
     """Check a visit file without planning."""
-    from .input.load import load_spec
+    from .input.load import letter_warnings, load_spec
 
     loaded = load_spec(visit)
-    _print_warnings(loaded.warnings)
+    _print_warnings([*loaded.warnings, *letter_warnings(loaded)])
     spec = loaded.spec
     hosts, events = len(spec.hosts), len(spec.events)
     days = len(spec.trip_dates())

@@ -50,13 +50,11 @@ def neighbour_names(plan: Plan, host_id: str) -> tuple[str, str]:
     """Names of the places just before and after the host's visit in its day (not lunch or
     travel)."""
     (track,) = [t for t in plan.tracks if any(getattr(i, "id", None) == host_id for i in t.items)]
+    stops = [i for i in track.items if isinstance(i, StartItem | VisitItem | EventItem | EndItem)]
     names = [
-        i.place if isinstance(i, StartItem | EndItem) else i.name
-        for i in track.items
-        if isinstance(i, StartItem | VisitItem | EventItem | EndItem)
-    ]
-    visit = next(v for v in plan.visits() if v.id == host_id)
-    index = names.index(visit.name)
+        i.place if isinstance(i, StartItem | EndItem | EventItem) else i.name for i in stops
+    ]  # an event is named by its venue
+    index = next(n for n, i in enumerate(stops) if getattr(i, "id", None) == host_id)
     return names[index - 1], names[index + 1]
 
 
@@ -107,7 +105,7 @@ def test_german_host_in_owl_gets_a_german_note(plans: dict[str, Plan]) -> None:
     day = visit.start.date()
     coming_from, going_to = neighbour_names(plan, "dmg-mori")
     date = f"{DE_WEEKDAYS[day.weekday()]}, {day.day}. {DE_MONTHS[day.month - 1]} {day.year}"
-    assert note.startswith("Guten Tag Thomas Richter,\n")
+    assert note.startswith("Sehr geehrter Herr Richter,\n")  # salutation: Herr
     for line in [
         f"- **Datum**: {date}",
         f"- **Ankunft**: {clock(visit.start, plan)}",
@@ -119,10 +117,16 @@ def test_german_host_in_owl_gets_a_german_note(plans: dict[str, Plan]) -> None:
         "- **Ansprechpartner der Delegation**: Montserrat Vidal, +34 600 123 456, "
         "montserrat.vidal@example.org",
         "- **Themenwünsche**: machine tools, digital manufacturing, CELOS",
-        "- **Sprache des Besuchs**: Deutsch",
+        # DMG Mori also offers English, which the Catalan delegation speaks.
+        "- **Sprache des Besuchs**: Englisch",
     ]:
         assert line + "\n" in note
-    assert "bestätigen" in note and note.endswith("Mit freundlichen Grüßen\n")
+    assert "Sicherheitsschuhe" in note  # the host's message
+    assert "bestätigen" in note
+    assert note.endswith(
+        "Mit freundlichen Grüßen\n\nPetra Lange  \nInternational projects  \n"
+        "it's OWL Clustermanagement GmbH  \n+49 5251 000 110  \np.lange@its-owl.example.org\n"
+    )
 
 
 def test_french_host_in_limoges_gets_a_french_note(plans: dict[str, Plan]) -> None:
@@ -131,7 +135,7 @@ def test_french_host_in_limoges_gets_a_french_note(plans: dict[str, Plan]) -> No
     visit = next(v for v in plan.visits() if v.id == "ceradrop")
     day = visit.start.date()
     coming_from, going_to = neighbour_names(plan, "ceradrop")
-    assert note.startswith("Bonjour Julien Moreau,\n")
+    assert note.startswith("Monsieur,\n")  # French business usage: no name
     date = f"{FR_WEEKDAYS[day.weekday()]} {day.day} {FR_MONTHS[day.month - 1]} {day.year}"
     assert f"- **Date**\u202f: {date}\n" in note
     assert f"- **Arrivée**\u202f: {clock(visit.start, plan)}\n" in note
@@ -139,7 +143,10 @@ def test_french_host_in_limoges_gets_a_french_note(plans: dict[str, Plan]) -> No
     assert f"- **Ensuite vers**\u202f: {going_to}\n" in note
     assert "6 personnes" in note and "Katharina Vogel" in note
     assert "impression jet d'encre, microcomposants, électronique imprimée" in note
-    assert "- **Langue de la visite**\u202f: français\n" in note
+    # Ceradrop also offers English; the German delegation speaks German and English.
+    assert "- **Langue de la visite**\u202f: anglais\n" in note
+    assert "démonstration d'impression sur céramique" in note  # the host's message
+    assert "Salle blanche" not in note  # the organiser's notes
     assert "confirmer cette visite" in note
 
 
@@ -168,18 +175,21 @@ def test_one_language_for_all_hosts_when_asked(plans: dict[str, Plan]) -> None:
     visit = next(v for v in plan.visits() if v.id == "dmg-mori")
     day = visit.start.date()
     note = files["dmg-mori.md"]
-    assert note.startswith("Dear Thomas Richter,\n")
+    assert note.startswith("Dear Mr Richter,\n")
     assert f"{EN_WEEKDAYS[day.weekday()]}, {day.day} {EN_MONTHS[day.month - 1]} {day.year}" in note
-    # The visit itself is still held in German: that is a fact about the visit, not the note.
-    assert "- **Language of the visit**: German\n" in note
+    # The visit is held in English whatever the note's language: a fact about the visit.
+    assert "- **Language of the visit**: English\n" in note
     assert "Visit: ACCIÓ" in files["dmg-mori.ics"]
     french = text_files(render(plan, RenderOptions(lang="fr")))
-    assert all(t.startswith("Bonjour ") for n, t in french.items() if n.endswith(".md"))
+    openings = {t.split("\n")[0] for n, t in french.items() if n.endswith(".md")}
+    assert openings <= {"Madame,", "Monsieur,", "Madame, Monsieur,"}
+    assert french["dmg-mori.md"].startswith("Monsieur,\n")
 
 
 def user_texts(plan: Plan) -> list[str]:
     """Everything the plan's author wrote (names, addresses, topics), longest first."""
     texts = [plan.trip.name, plan.delegation.name, *plan.delegation.model_dump().values()]
+    texts += list(plan.organiser.model_dump().values()) if plan.organiser else []
     for track in plan.tracks:
         for item in track.items:
             fields = item.model_dump()
@@ -251,7 +261,9 @@ def hostile(plan: Plan) -> Plan:
         lambda v: {
             "id": next(ids),
             "name": f"{HOSTILE_NAME}\n# {v.name}",
-            "contact": Contact(name="*Dr.* <b>Evil</b>\n# x", role="[boss](http://x)"),
+            "contact": Contact(
+                name="*Dr.* <b>Evil</b>\n# x", role="[boss](http://x)", salutation="*Ms* <i>_"
+            ),
             "topics": ["_a_", "`b`", "<i>c</i>"],
         },
     )
@@ -290,7 +302,8 @@ def test_hostile_names_stay_text_in_markdown(plans: dict[str, Plan]) -> None:
             assert tag not in html, (name, tag)
         assert "&lt;script&gt;" in html and "&amp;amp;" in html
         assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]", text)
-        assert text.startswith("Dear *Dr.*".replace("*", "\\*"))
+        # The salutation's unknown words are kept as written, and inert.
+        assert text.startswith(r"Dear \*Ms\* \<i\>\_ x,")
 
 
 def test_file_stems_are_unique_deterministic_and_stable_under_the_writer() -> None:

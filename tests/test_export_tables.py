@@ -203,7 +203,7 @@ def test_xlsx_day_sheets_hold_typed_cells(plans, example) -> None:
         assert [c.value for c in header] == headers(Words(plan.trip.language))
         assert all(c.font.b and c.fill.fgColor.rgb.endswith("DDEBF7") for c in header)
         assert sheet.freeze_panes == "A2"
-        assert sheet.auto_filter.ref == f"A1:L{len(track.items) + 1}"
+        assert sheet.auto_filter.ref == f"A1:M{len(track.items) + 1}"  # 13 columns, Note included
         widths = [sheet.column_dimensions[get_column_letter(c)].width for c in range(1, 13)]
         longest_name = max(len(row.value) for row in sheet["G"])
         assert widths[2] == widths[3] < 13  # times are narrower than openpyxl's default width
@@ -250,7 +250,7 @@ def test_xlsx_overview_sums_up_and_lists_every_item(plans, example) -> None:
     assert all(sheet.cell(r, 1).font.b for r in range(1, 7))
     assert [c.value for c in sheet[8]] == headers(w)
     assert sheet.freeze_panes == "A9"
-    assert sheet.auto_filter.ref == f"A8:L{8 + len(items(plan))}"
+    assert sheet.auto_filter.ref == f"A8:M{8 + len(items(plan))}"
     starts = [clock(row[2]) for row in sheet.iter_rows(min_row=9, values_only=True)]
     assert starts == [local_clock(plan, item)[0] for _, item in items(plan)]
 

@@ -108,6 +108,9 @@ def _neutral_plan() -> Plan:
             "role",
             "topics",
             "notes",
+            "message",
+            "venue",
+            "salutation",
             "email",
             "phone",
         }

@@ -41,8 +41,8 @@ EXPECTED: dict[str, list[str]] = {
     "unknown-key": ["unknown-key.yaml:20: unknown key 'duraton' — did you mean 'duration'?"],
     "unknown-key-no-match": [
         "unknown-key-no-match.yaml:21: unknown key 'parking' (expected one of: id, name,"
-        " address, location, duration, priority, open, contact, language, topics, notes,"
-        " after)",
+        " address, location, duration, priority, open, contact, language, languages, topics,"
+        " message, notes, after)",
     ],
     "missing-location": ["missing-location.yaml:17: missing required key 'location'"],
     # --- single values --------------------------------------------------------------------

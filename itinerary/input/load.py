@@ -415,6 +415,18 @@ def semantic_issues(
     return out
 
 
+def letter_warnings(loaded: Loaded) -> list[Issue]:
+    """What `validate` says of the host letters: unsigned without an `organiser`."""
+    spec = loaded.spec
+    if spec.organiser is not None or not spec.hosts:
+        return []
+    message = (
+        "no `organiser`: host letters will be signed with the delegation's name only "
+        "(add organiser: {name, organisation, email, phone})"
+    )
+    return [Issue(loaded.source, 1, message)]
+
+
 def semantic_warnings(spec: VisitSpec) -> list[tuple[Path_, str]]:
     """What is valid but read in one of two ways: a local time that occurs twice."""
     return [(path, message) for path, message, ambiguous in _wall_clock_times(spec) if ambiguous]

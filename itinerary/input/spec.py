@@ -244,6 +244,31 @@ def check_timezone(value: str) -> str:
 
 Language = Literal["en", "de", "fr"]
 
+
+@functools.cache
+def language_codes() -> frozenset[str]:
+    """The two- and three-letter ISO 639 codes Babel can name (offline): what people speak,
+    which is more than the three languages the programme is printed in."""
+    from babel import Locale
+
+    return frozenset(str(code) for code in Locale.parse("en").languages if "_" not in str(code))
+
+
+def _check_spoken(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a language code such as fr, got {value!r}")
+    code = value.strip().lower()
+    if code not in language_codes():
+        raise ValueError(f"{value!r} is not a language code; use ISO 639-1 codes like en, de, fr")
+    return code
+
+
+SpokenLanguage = Annotated[
+    str,
+    BeforeValidator(_check_spoken),
+    WithJsonSchema({"type": "string", "pattern": "^[a-z]{2,3}$", "examples": ["fr"]}),
+]
+
 # --- sections -------------------------------------------------------------------------------------
 
 
@@ -252,6 +277,23 @@ class Contact(Closed):
     email: str | None = Field(None, description="E-mail address")
     phone: str | None = Field(None, description="Phone number, ideally international (+49 …)")
     role: str | None = Field(None, description="Role or function, e.g. 'Head of R&D'")
+    salutation: str | None = Field(
+        None,
+        description=(
+            "How the person is addressed, e.g. 'Frau Dr.', 'Herr', 'Madame', 'Ms', 'Dr': host "
+            "letters then greet them by name; without it they open with a neutral greeting"
+        ),
+    )
+
+
+class Organiser(Closed):
+    """Who organises the trip: signs every host letter and is named in the programme."""
+
+    name: str = Field(description="Name of the person who signs the host letters")
+    organisation: str | None = Field(None, description="Their organisation, e.g. a cluster")
+    role: str | None = Field(None, description="Their role, e.g. 'International projects'")
+    email: str | None = Field(None, description="E-mail address for the hosts' replies")
+    phone: str | None = Field(None, description="Phone number, ideally international (+49 …)")
 
 
 class DayBounds(Closed):
@@ -379,6 +421,13 @@ class Delegation(Closed):
     size: int = Field(1, ge=1, le=10_000, description="Number of people")
     contact: Contact | None = Field(None, description="Who hosts should call about the group")
     organisation: str | None = Field(None, description="Organising body, e.g. ACCIÓ")
+    languages: list[SpokenLanguage] | None = Field(
+        None,
+        description=(
+            "Languages the group speaks (ISO 639-1 codes, e.g. [fr, en]): a visit held in none "
+            "of them is marked 'interpreter needed'; omit when not known"
+        ),
+    )
 
 
 class Endpoint(Closed):
@@ -470,9 +519,24 @@ class Host(Closed):
         None, description="When the host can receive the group; omit for 'whenever the day runs'"
     )
     contact: Contact | None = None
-    language: Language | None = Field(None, description="Language of the visit (en, de, fr)")
+    language: Language | None = Field(
+        None, description="The host's language (en, de, fr): of its letter, and of the visit"
+    )
+    languages: list[SpokenLanguage] | None = Field(
+        None,
+        description=(
+            "Other languages the host can hold the visit in (ISO 639-1 codes): the visit is "
+            "held in one the delegation speaks, if any"
+        ),
+    )
     topics: list[str] = Field(default_factory=list, description="Topics of interest")
-    notes: str | None = Field(None, description="Free text for the organiser")
+    message: str | None = Field(
+        None, description="Text for the host: goes into the host's letter, as written"
+    )
+    notes: str | None = Field(
+        None,
+        description="Free text for the organiser: in the organiser's programme, never to the host",
+    )
     after: list[Id] | None = Field(
         None,
         description=(
@@ -490,12 +554,21 @@ class Host(Closed):
 class Event(Closed):
     id: Id = Field(description="Short unique name")
     name: str = Field(description="Title of the event")
+    venue: str | None = Field(
+        None, description="Name of the place, e.g. 'Ratskeller Paderborn' (shown as where)"
+    )
     address: str | None = Field(None, description="Street address")
     location: Location
     start: LocalDateTime = Field(description='Local start, e.g. "2016-05-25 14:00"')
     end: LocalDateTime = Field(description="Local end, same date")
     lunch: bool = Field(False, description="True when the event includes lunch that day")
     contact: Contact | None = None
+
+    @property
+    def place(self) -> str:
+        """What the event's place is called in travel rows and "where": its venue, else its
+        address; the title only when there is neither."""
+        return self.venue or self.address or self.name
 
     @field_validator("end")
     @classmethod
@@ -548,6 +621,9 @@ class VisitSpec(Closed):
 
     trip: Trip
     delegation: Delegation
+    organiser: Organiser | None = Field(
+        None, description="Who organises the trip: signs the host letters, named in the programme"
+    )
     arrival: Endpoint | None = Field(None, description="Where and when the first day starts")
     departure: Endpoint | None = Field(None, description="Where and by when the last day ends")
     stays: list[Stay] = Field(default_factory=list, description="Hotels, by nights")

@@ -58,7 +58,7 @@ def compile_spec(loaded: Loaded) -> Compiled:
     for host in spec.hosts:
         places[host.id] = Place(host.id, host.name, host.location, host.address)
     for event in spec.events:
-        places[event.id] = Place(event.id, event.name, event.location, event.address)
+        places[event.id] = Place(event.id, event.place, event.location, event.address)
     place_list = tuple(places.values())
     index = {p.key: i for i, p in enumerate(place_list)}
     travel = loaded.travel.matrix_of([(p.key, p.location) for p in place_list])

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from ..input.spec import Contact, Language, check_timezone
+from ..input.spec import Contact, Language, Organiser, check_timezone
 from ..input.spec import Location as Location
 
 FORMAT: Final = "itinerary-plan/1"
@@ -20,6 +20,10 @@ FORMAT: Final = "itinerary-plan/1"
 # every key it uses, so plans without the newer keys stay byte for byte as before. Every reader
 # of format 1 reads any 1.x (a key it does not know is ignored with a warning).
 FORMAT_1_1: Final = "itinerary-plan/1.1"  # adds `unmet_choices`
+# Adds the host letters' and the organiser's facts: `organiser`, `delegation.languages`, a
+# visit's `message`, `notes`, `visit_language`, `interpreter`, an event's `venue`, a contact's
+# `salutation`.
+FORMAT_1_2: Final = "itinerary-plan/1.2"
 
 
 class _Model(BaseModel):
@@ -70,8 +74,19 @@ class VisitItem(_Model):
     end: Moment
     priority: int | Literal["must"]
     contact: Contact | None = None
-    language: Language
+    language: Language  # the host's: its letter is written in it
     topics: list[str] = Field(default_factory=list)
+    message: str | None = None  # for the host's letter
+    notes: str | None = None  # the organiser's, never shown to the host
+    # The language the visit is held in when it differs from `language` (one the delegation
+    # speaks); `interpreter`: the delegation speaks neither (absent: not needed, or not known).
+    visit_language: str | None = None
+    interpreter: bool | None = None
+
+    @property
+    def held_in(self) -> str:
+        """The language the visit is held in."""
+        return self.visit_language or self.language
 
 
 class LunchItem(_Model):
@@ -87,12 +102,18 @@ class EventItem(_Model):
     type: Literal["event"] = "event"
     id: str
     name: str
+    venue: str | None = None
     address: str | None = None
     location: Location
     start: Moment
     end: Moment
     lunch: bool = False
     contact: Contact | None = None
+
+    @property
+    def place(self) -> str:
+        """Where the event is, as travel rows name it (see `spec.Event.place`)."""
+        return self.venue or self.address or self.name
 
 
 Item = Annotated[
@@ -166,6 +187,7 @@ class PlanDelegation(_Model):
     size: int
     organisation: str | None = None
     contact: Contact | None = None
+    languages: list[str] | None = None
 
 
 class SolverInfo(_Model):
@@ -176,9 +198,10 @@ class SolverInfo(_Model):
 
 
 class Plan(_Model):
-    format: Literal["itinerary-plan/1", "itinerary-plan/1.1"] = FORMAT
+    format: Literal["itinerary-plan/1", "itinerary-plan/1.1", "itinerary-plan/1.2"] = FORMAT
     trip: PlanTrip
     delegation: PlanDelegation
+    organiser: Organiser | None = None
     status: Literal["complete", "partial"]
     score: int
     max_score: int
@@ -205,7 +228,8 @@ class Plan(_Model):
         an empty `unmet_choices` is none."""
         if isinstance(data, dict):
             unmet = data.get("unmet_choices") or None
-            data = {**data, "unmet_choices": unmet, "format": FORMAT_1_1 if unmet else FORMAT}
+            fmt = FORMAT_1_2 if _uses_1_2(data) else FORMAT_1_1 if unmet else FORMAT
+            data = {**data, "unmet_choices": unmet, "format": fmt}
         return data
 
     def to_json(self) -> str:
@@ -224,3 +248,36 @@ class Plan(_Model):
 
     def visits(self) -> list[VisitItem]:
         return [i for t in self.tracks for i in t.items if isinstance(i, VisitItem)]
+
+
+_KEYS_1_2: Final = {
+    "visit": ("message", "notes", "visit_language", "interpreter"),
+    "event": ("venue",),
+}
+
+
+def _field(value: Any, key: str) -> Any:
+    """`value[key]` or `value.key`: the data before validation holds dicts or models (or, in a
+    damaged file, anything: then None, and validation says what is wrong)."""
+    if isinstance(value, dict):
+        return value.get(key)
+    return getattr(value, key, None) if isinstance(value, BaseModel) else None
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _uses_1_2(data: dict[str, Any]) -> bool:
+    """Whether the plan data holds a key of format 1.2 with a value."""
+    if data.get("organiser") is not None or _field(data.get("delegation"), "languages"):
+        return True
+    contacts = [_field(data.get("delegation"), "contact")]
+    for track in _items(data.get("tracks")):
+        for item in _items(_field(track, "items")):
+            kind = _field(item, "type")
+            keys = _KEYS_1_2.get(kind, ()) if isinstance(kind, str) else ()
+            if any(_field(item, key) is not None for key in keys):
+                return True
+            contacts.append(_field(item, "contact"))
+    return any(_field(c, "salutation") for c in contacts)

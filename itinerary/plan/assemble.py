@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from ..input.load import Loaded
+from ..input.spec import Host, Language
 from ..model.compile import Compiled
 from ..model.problem import Problem, Solution
 from ..model.schedule import layout
@@ -95,6 +98,9 @@ def assemble(
                             contact=host.contact,
                             language=host.language or trip_language,
                             topics=list(host.topics),
+                            message=host.message,
+                            notes=host.notes,
+                            **visit_language(host, trip_language, spec.delegation.languages),
                         )
                     )
                 else:
@@ -103,6 +109,7 @@ def assemble(
                         EventItem(
                             id=event.id,
                             name=event.name,
+                            venue=event.venue,
                             address=event.address,
                             location=event.location,
                             start=local(seg.start),
@@ -175,7 +182,9 @@ def assemble(
             size=spec.delegation.size,
             organisation=spec.delegation.organisation,
             contact=spec.delegation.contact,
+            languages=spec.delegation.languages,
         ),
+        organiser=spec.organiser,
         status="complete" if solution.is_complete(problem) else "partial",
         score=solution.score(problem),
         max_score=problem.max_score(),
@@ -207,3 +216,26 @@ def _optimal(solution: Solution, problem: Problem) -> bool | None:
         and solution.travel_bound is not None
         and solution.travel_minutes(problem) == solution.travel_bound
     )
+
+
+class _HeldIn(TypedDict, total=False):
+    visit_language: str
+    interpreter: bool
+
+
+def visit_language(host: Host, trip_language: Language, spoken: list[str] | None) -> _HeldIn:
+    """The plan's `visit_language` and `interpreter` of a visit to `host`, when they say
+    something: held in the first of the delegation's languages (`spoken`, in its order of
+    preference) that the host speaks, its own language first among equals; in the host's
+    language with an interpreter when they share none. Nothing when the delegation's languages
+    are not known."""
+    own = host.language or trip_language
+    if spoken is None:
+        return {}
+    offered = [own, *(host.languages or ())]
+    if own in spoken:
+        return {}
+    shared = [code for code in spoken if code in offered]
+    if shared:
+        return {"visit_language": shared[0]}
+    return {"interpreter": True}

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from ..input.load import Loaded
-from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, VisitSpec, stay_key
+from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, Host, VisitSpec, stay_key
 from . import EndItem, EventItem, Item, LunchItem, Plan, StartItem, TravelItem, VisitItem
 
 
@@ -50,6 +50,32 @@ def _at(naive: dt.datetime, tz: ZoneInfo) -> dt.datetime:
 def _in_utc(item: _M) -> _M:
     update = {f: getattr(item, f).astimezone(_UTC) for f in _TIME_FIELDS if hasattr(item, f)}
     return item.model_copy(update=update)
+
+
+def _language_problem(item: VisitItem, host: Host, spec: VisitSpec) -> str | None:
+    """What is wrong with the language a visit is said to be held in: it must be one the host
+    speaks and, when the delegation's languages are known, one it speaks too, unless they share
+    none and the visit is marked `interpreter`."""
+    own = host.language or spec.trip.language
+    offered = {own, *(host.languages or ())}
+    if item.language != own:
+        return f"its letter's language is {item.language}, not the host's {own}"
+    if item.held_in not in offered:
+        return f"held in {item.held_in}, which the host does not offer"
+    spoken = spec.delegation.languages
+    if spoken is None:
+        if item.interpreter:
+            return "marked as needing an interpreter, but the group's languages are unknown"
+        return None
+    if offered & set(spoken):
+        if item.held_in not in spoken:
+            return f"held in {item.held_in}, which the delegation does not speak"
+        if item.interpreter:
+            return "marked as needing an interpreter, but host and delegation share a language"
+        return None
+    if not item.interpreter:
+        return "host and delegation share no language, but no interpreter is marked"
+    return None
 
 
 def _minutes(a: dt.datetime, b: dt.datetime) -> int:
@@ -228,6 +254,9 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                         f"visit {item.id} {hm(item.start)}–{hm(item.end)} is not inside "
                         "an open window"
                     )
+                language = _language_problem(item, host, spec)
+                if language:
+                    bad(f"visit {item.id}: {language}")
             elif isinstance(item, EventItem):
                 event = events.get(item.id)
                 if event is None:

@@ -20,10 +20,12 @@ Audience = Literal["organiser", "delegation"]
 @dataclass(frozen=True)
 class RenderOptions:
     """`lang`: None means the plan's own language (for `hosts`: each host's language).
-    `audience`: the organiser also sees why hosts were left out; the delegation does not."""
+    `audience`: the organiser also sees why hosts were left out, and its own notes; the
+    delegation does not."""
 
     lang: Language | None = None
     audience: Audience = "organiser"
+    with_travel: bool = False  # `ics`: the coach departures as entries too
 
     def language(self, plan: Plan) -> Language:
         return self.lang or plan.trip.language

@@ -35,8 +35,9 @@ def render(plan: Plan, options: RenderOptions) -> bytes:
     w = Words(options.language(plan))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(neutralise_formula(h) for h in headers(w))
-    writer.writerows([_text(cell) for cell in row.cells()] for row in plan_rows(plan, w))
+    organiser = options.audience == "organiser"
+    writer.writerow(neutralise_formula(h) for h in headers(w, organiser))
+    writer.writerows([_text(cell) for cell in row.cells(organiser)] for row in plan_rows(plan, w))
     # The byte order mark is how Excel recognises UTF-8 in a CSV file; without it Excel reads the
     # file in the computer's legacy code page and "Düsseldorf" or "Délégation" come out garbled.
     return buffer.getvalue().encode("utf-8-sig")

@@ -1,11 +1,14 @@
 """One note and one calendar file per scheduled host, for the organiser to send on.
 
-`<host>.md` is a short letter to paste into an e-mail: when the group comes and leaves, who
-they are, whom to call, what they want to see, where they come from and go on to, and a request
-to confirm. `<host>.ics` holds the same visit for the host's calendar. Each host learns only
-about their own visit: the places before and after it are named, never another host's time,
-and nothing about priorities, scores or hosts left out. Both are written in the language of the
-visit unless the export asks for one language for all.
+`<host>.md` is a short letter to paste into an e-mail: a greeting by the contact's salutation
+(`greeting`), when the group comes and leaves, who they are, whom to call, what they want to
+see, the language of the visit (and whether an interpreter is needed), where they come from and
+go on to, the host's own `message`, a request to confirm, and the organiser's signature.
+`<host>.ics` holds the same visit for the host's calendar, TENTATIVE until the host confirms.
+Each host learns only about their own visit: the places before and after it are named, never
+another host's time, and nothing about priorities, scores, the organiser's `notes` or hosts
+left out. Both are written in the host's language unless the export asks for one language for
+all.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from zoneinfo import ZoneInfo
 from ..fsio import MAX_FILENAME, safe_filename
 from ..plan import EndItem, EventItem, Plan, StartItem, VisitItem
 from . import RenderOptions
+from .greeting import greeting
 from .i18n import Words, clock
 from .ics_export import (
     Entry,
@@ -31,8 +35,6 @@ from .text import joined, one_line
 
 TEXTS = {
     "en": {
-        "greeting_named": "Dear {name},",
-        "greeting": "Dear Sir or Madam,",
         "intro": "Here are the details of the planned visit of our delegation:",
         "arrival": "Arrival",
         "departure": "Departure",
@@ -41,12 +43,11 @@ TEXTS = {
         "delegation_contact": "Delegation contact",
         "topics_of_interest": "Topics of interest",
         "visit_language": "Language of the visit",
+        "interpreter_needed": "{language} (interpreter needed: the delegation speaks {spoken})",
         "confirm": "Could you please confirm this visit, or let us know if anything should change?",
         "regards": "Kind regards,",
     },
     "de": {
-        "greeting_named": "Guten Tag {name},",
-        "greeting": "Sehr geehrte Damen und Herren,",
         "intro": "hier finden Sie die Einzelheiten zum geplanten Besuch unserer Delegation:",
         "arrival": "Ankunft",
         "departure": "Abfahrt",
@@ -55,6 +56,9 @@ TEXTS = {
         "delegation_contact": "Ansprechpartner der Delegation",
         "topics_of_interest": "Themenwünsche",
         "visit_language": "Sprache des Besuchs",
+        "interpreter_needed": (
+            "{language} (Dolmetscher erforderlich: die Delegation spricht {spoken})"
+        ),
         "confirm": (
             "Könnten Sie uns diesen Besuch bitte bestätigen oder uns mitteilen, "
             "falls sich etwas ändern sollte?"
@@ -62,8 +66,6 @@ TEXTS = {
         "regards": "Mit freundlichen Grüßen",
     },
     "fr": {
-        "greeting_named": "Bonjour {name},",
-        "greeting": "Madame, Monsieur,",
         "intro": "Voici les détails de la visite prévue de notre délégation\u202f:",
         "arrival": "Arrivée",
         "departure": "Départ",
@@ -72,6 +74,9 @@ TEXTS = {
         "delegation_contact": "Interlocuteur de la délégation",
         "topics_of_interest": "Thèmes d'intérêt",
         "visit_language": "Langue de la visite",
+        "interpreter_needed": (
+            "{language} (interprète nécessaire\u202f: la délégation parle {spoken})"
+        ),
         "confirm": (
             "Pourriez-vous nous confirmer cette visite, ou nous signaler "
             "tout changement nécessaire\u202f?"
@@ -133,6 +138,16 @@ def _route_facts(slot: Slot, w: Words) -> list[tuple[str, str]]:
     return [(w["group"], subgroup), (w["coming_from"], coming_from), (w["going_to"], going_to)]
 
 
+def _language_text(plan: Plan, visit: VisitItem, w: Words) -> str:
+    """The language the visit is held in; when the delegation speaks none of the host's, says
+    that an interpreter is needed and what the delegation speaks."""
+    language = w.language_name(visit.held_in)
+    spoken = plan.delegation.languages
+    if not visit.interpreter or not spoken:
+        return language
+    return w.fmt("interpreter_needed", language=language, spoken=w.language_list(spoken))
+
+
 def _group_facts(plan: Plan, visit: VisitItem, w: Words) -> list[tuple[str, str]]:
     group = plan.delegation
     return [
@@ -140,7 +155,7 @@ def _group_facts(plan: Plan, visit: VisitItem, w: Words) -> list[tuple[str, str]
         (w["organisation"], group.organisation or ""),
         (w["delegation_contact"], contact_text(group.contact)),
         (w["topics_of_interest"], ", ".join(visit.topics)),
-        (w["visit_language"], w.language_name(visit.language)),
+        (w["visit_language"], _language_text(plan, visit, w)),
     ]
 
 
@@ -148,12 +163,33 @@ def _bullets(facts: Iterable[tuple[str, str]], w: Words) -> list[str]:
     return [f"- **{label}**{w['colon']}{md(value)}" for label, value in facts if value]
 
 
+def _paragraphs(text: str) -> list[str]:
+    """The host's `message` as Markdown paragraphs: its own blank lines kept, each line inert."""
+    lines = [md(line) for line in text.strip().splitlines()]
+    # A hard line break (two spaces) keeps the author's single line breaks in the paragraph.
+    return [
+        line + "  " if line and nxt else line
+        for line, nxt in zip(lines, [*lines[1:], ""], strict=True)
+    ]
+
+
+def signature(plan: Plan) -> list[str]:
+    """Who signs: the organiser (name, role, organisation, phone, e-mail, one a line), or,
+    without one, the delegation (its name, and the organising body if given)."""
+    o = plan.organiser
+    if o is not None:
+        who = [o.name, o.role, o.organisation, o.phone, o.email]
+    else:
+        who = [plan.delegation.name, plan.delegation.organisation]
+    lines = [md(part) for part in who if part and part.strip()]
+    return [line + "  " for line in lines[:-1]] + lines[-1:]
+
+
 def note(plan: Plan, visits: list[Slot], w: Words) -> str:
     """The letter to one host about their visit(s)."""
     zone = ZoneInfo(plan.trip.timezone)
     first = _visit(visits[0])
-    name = first.contact and first.contact.name
-    lines = [w.fmt("greeting_named", name=md(name)) if name else w["greeting"], "", w["intro"]]
+    lines = [md(greeting(first.contact, w.lang)), "", w["intro"]]
     for slot in visits:
         visit = _visit(slot)
         times = [
@@ -163,14 +199,20 @@ def note(plan: Plan, visits: list[Slot], w: Words) -> str:
             (w["address"], visit.address or ""),
         ]
         lines += ["", *_bullets(times + _route_facts(slot, w), w)]
-    lines += ["", *_bullets(_group_facts(plan, first, w), w), "", w["confirm"], "", w["regards"]]
+    lines += ["", *_bullets(_group_facts(plan, first, w), w)]
+    if first.message and first.message.strip():
+        lines += ["", *_paragraphs(first.message)]
+    lines += ["", w["confirm"], "", w["regards"], "", *signature(plan)]
     return "\n".join(lines) + "\n"
 
 
 def host_entry(plan: Plan, slot: Slot, w: Words) -> Entry:
-    """The host's view of their visit: who comes, whom to call, where they come from."""
+    """The host's view of their visit: who comes, whom to call, where they come from. Tentative
+    until the host confirms it (the letter asks them to)."""
     visit = _visit(slot)
     facts = _route_facts(slot, w) + _group_facts(plan, visit, w)
+    if visit.message and visit.message.strip():
+        facts.append((w["note"], visit.message.strip()))
     return Entry(
         key=f"host-visit-{visit.id}",
         summary=w["visit"] + w["colon"] + plan.delegation.name,
@@ -180,6 +222,7 @@ def host_entry(plan: Plan, slot: Slot, w: Words) -> Entry:
         geo=visit.location,
         description=description(facts, w),
         category=w["visit"],
+        status="TENTATIVE",
     )
 
 

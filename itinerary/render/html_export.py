@@ -104,6 +104,10 @@ svg.timeline {{ margin-bottom: 12px; }}
 .kind {{ display: block; }}
 .title {{ font-weight: 600; }}
 .sub {{ display: block; color: var(--muted); font-size: 0.867rem; }}
+.remark {{
+  display: block; margin-top: 3px; padding-left: 6px; border-left: 3px solid #c98a00;
+  font-size: 0.867rem; color: #6b4a00;
+}}
 .marker {{
   display: inline-block; min-width: 1.6em; height: 1.6em; border-radius: .8em;
   margin-right: 6px; padding: 0 .3em; text-align: center; font-size: 0.733rem; font-weight: 700;
@@ -204,6 +208,12 @@ def _cover(p: Programme) -> str:
     contact_block = (
         f'<div><dt class="label">{_h(w["contact"])}</dt><dd>{contact}</dd></div>' if contact else ""
     )
+    organiser_block = (
+        f'<div><dt class="label">{_h(w["organiser"])}</dt>'
+        f"<dd>{'<br>'.join(_h(part) for part in p.organiser)}</dd></div>"
+        if p.organiser
+        else ""
+    )
     overview_rows = "".join(
         f'<tr><td class="nowrap">{_h(w["day"])} {day.number}</td>'
         f'<td class="nowrap">{_h(day.long_date)}</td>'
@@ -219,6 +229,7 @@ def _cover(p: Programme) -> str:
         '<dl class="facts">'
         f"<div>{_facts(p.delegation)}</div>"
         f"{contact_block}"
+        f"{organiser_block}"
         f"<div>{_facts([Fact(w['timezone'], p.timezone)])}</div>"
         "</dl>\n"
         f'<table class="overview"><thead><tr><th class="label">{_h(w["day"])}</th>'
@@ -280,7 +291,8 @@ def _row(row: Row, p: Programme) -> str:
     marker = f'<span class="marker {row.kind}">{_h(row.marker)}</span>' if row.marker else ""
     must = f'<span class="must">{_h(p.words["must"])}</span>' if row.must else ""
     title = f'{marker}<span class="title">{_h(row.title)}</span>{must}' if row.title else ""
-    what = f'<span class="kind label">{_h(row.label)}</span>{title}'
+    remarks = "".join(f'<span class="remark">{_h(remark)}</span>' for remark in row.remarks)
+    what = f'<span class="kind label">{_h(row.label)}</span>{title}{remarks}'
     where = _h(row.place) + (f'<span class="sub">{_h(row.address)}</span>' if row.address else "")
     return (
         f'<tr class="{row.kind}"><td class="time">{_h(row.time)}</td><td>{what}</td>'

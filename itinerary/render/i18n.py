@@ -9,10 +9,11 @@ and month names and their order are right ("Dienstag, 24. Mai 2016", "mardi 24 m
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from babel import Locale
 from babel.dates import format_date
+from babel.lists import format_list
 
 from ..input.spec import Language
 from ..plan import Unscheduled
@@ -101,6 +102,8 @@ LABELS: Catalogue = {
         "travel_from_hotel": "{minutes} min from the hotel",
         "departs": "dep. {time}",
         "arrives": "arr. {time}",
+        "interpreter": "{language}: interpreter needed",
+        "organiser": "Organiser",
         "colon": ": ",
     },
     "de": {
@@ -178,6 +181,8 @@ LABELS: Catalogue = {
         "travel_from_hotel": "{minutes} Min. ab Hotel",
         "departs": "ab {time}",
         "arrives": "an {time}",
+        "interpreter": "{language}: Dolmetscher erforderlich",
+        "organiser": "Veranstalter",
         "colon": ": ",
     },
     "fr": {
@@ -250,6 +255,8 @@ LABELS: Catalogue = {
         "lang_en": "anglais",
         "lang_de": "allemand",
         "lang_fr": "français",
+        "interpreter": "{language}\u202f: interprète nécessaire",
+        "organiser": "Organisateur",
         # French typography puts a (narrow) no-break space before a colon.
         "whole_delegation": "toute la délégation",
         "person": "personne",
@@ -292,7 +299,16 @@ class Words:
         return reason_in(unscheduled, self.lang)
 
     def language_name(self, lang: str) -> str:
-        return self._words[f"lang_{lang}"]
+        """'German', 'Deutsch', 'allemand'; any ISO 639 code Babel knows ('ca': 'Catalan')."""
+        key = f"lang_{lang}"
+        if key in self._words:
+            return self._words[key]
+        return Locale.parse(_LOCALES[self.lang]).languages.get(lang, lang)
+
+    def language_list(self, langs: Sequence[str]) -> str:
+        """'French and English', 'Französisch und Englisch', 'français et anglais'."""
+        names = [self.language_name(code) for code in langs]
+        return format_list(names, locale=_LOCALES[self.lang]) if names else ""
 
     def long_date(self, date: dt.date) -> str:
         """'Tuesday, 24 May 2016', 'Dienstag, 24. Mai 2016', 'mardi 24 mai 2016'."""

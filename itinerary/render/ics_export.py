@@ -3,9 +3,9 @@
 Times are written in the trip's time zone with a VTIMEZONE, so a calendar shows the planned
 wall-clock times on both sides of a daylight-saving change. UIDs name what an entry is (host,
 event, lunch of a day) and never when, so importing the calendar of a re-planned trip moves the
-entries instead of adding copies. Travel is not an entry of its own: each entry says what comes
-next and how long the way there takes. `calendar_for` also builds each host's own calendar
-(`hosts_export`).
+entries instead of adding copies. Each entry says what comes next and how long the way there
+takes; with `--with-travel` every coach departure is an entry of its own too. `calendar_for`
+also builds each host's own calendar (`hosts_export`).
 """
 
 from __future__ import annotations
@@ -40,14 +40,20 @@ TEXTS = {
     "en": {
         "ics_next_travel": "Next: {minutes} min travel to {place}",
         "ics_next_at": "Next: {what} at {time}",
+        "ics_coach": "Coach: {start} → {end}",
+        "ics_coach_times": "Departure {start} from {start_place}, arrival {end} at {end_place}",
     },
     "de": {
         "ics_next_travel": "Danach: {minutes} Min. Fahrt zu {place}",
         "ics_next_at": "Danach: {what} um {time}",
+        "ics_coach": "Bus: {start} → {end}",
+        "ics_coach_times": "Abfahrt {start} ab {start_place}, Ankunft {end} in {end_place}",
     },
     "fr": {
         "ics_next_travel": "Ensuite\u202f: {minutes} min de trajet vers {place}",
         "ics_next_at": "Ensuite\u202f: {what} à {time}",
+        "ics_coach": "Car\u202f: {start} → {end}",
+        "ics_coach_times": "Départ à {start} de {start_place}, arrivée à {end} à {end_place}",
     },
 }
 
@@ -84,6 +90,9 @@ class Entry:
     geo: Location | None
     description: str
     category: str
+    # CONFIRMED for the delegation's own calendar; a host's visit is TENTATIVE until the host
+    # has confirmed it.
+    status: str = "CONFIRMED"
 
 
 def slots(plan: Plan, kind: type | UnionType = CalendarItem) -> list[Slot]:
@@ -99,8 +108,10 @@ def place_name(item: object) -> str:
     """What a person calls the place of an item: a host, an event, a hotel, a station."""
     if isinstance(item, StartItem | EndItem):
         return item.place
-    if isinstance(item, VisitItem | EventItem):
+    if isinstance(item, VisitItem):
         return item.name
+    if isinstance(item, EventItem):
+        return item.place
     raise TypeError(item)
 
 
@@ -162,7 +173,7 @@ def calendar_for(plan: Plan, entries: Iterable[Entry], name: str | None) -> byte
         if entry.description:
             event.add("description", printable(entry.description))
         event.add("categories", [entry.category])
-        event.add("status", "CONFIRMED")
+        event.add("status", entry.status)
         cal.add_component(event)
     # Whole years around the trip: the offsets stay right for an entry moved within the year.
     cal.add_missing_timezones(
@@ -185,7 +196,8 @@ def _next_line(slot: Slot, zone: ZoneInfo, w: Words) -> str:
     if isinstance(item, LunchItem):
         return w.fmt("ics_next_at", what=w["lunch"], time=clock(item.start.astimezone(zone)))
     moment = item.time if isinstance(item, StartItem | EndItem) else item.start
-    return w.fmt("ics_next_at", what=place_name(item), time=clock(moment.astimezone(zone)))
+    what = item.name if isinstance(item, EventItem) else place_name(item)  # the event, not where
+    return w.fmt("ics_next_at", what=what, time=clock(moment.astimezone(zone)))
 
 
 def delegation_entry(plan: Plan, slot: Slot, w: Words) -> Entry:
@@ -201,7 +213,7 @@ def delegation_entry(plan: Plan, slot: Slot, w: Words) -> Entry:
         ]
     elif isinstance(item, EventItem):
         key, summary, category = f"event-{item.id}", item.name, "event"
-        location = joined(item.name, item.address)
+        location = joined(item.venue or item.name, item.address)
         facts = [(w["contact"], contact_text(item.contact))]
     else:
         key, summary, category = (
@@ -225,7 +237,39 @@ def delegation_entry(plan: Plan, slot: Slot, w: Words) -> Entry:
     )
 
 
+def travel_entry(plan: Plan, track: PlanTrack, item: TravelItem, w: Words) -> Entry:
+    """A coach departure: "Coach: Hotel X → Company Y", from its departure to its arrival,
+    located where the group boards."""
+    zone = ZoneInfo(plan.trip.timezone)
+    start, end = clock(item.start.astimezone(zone)), clock(item.end.astimezone(zone))
+    times = w.fmt(
+        "ics_coach_times", start=start, start_place=item.from_name, end=end, end_place=item.to_name
+    )
+    arrival_address = track.address_of(item.to)
+    return Entry(
+        key=f"travel-{track.date}-{track.group}-{item.from_}-{item.to}",
+        summary=w.fmt("ics_coach", start=item.from_name, end=item.to_name)
+        + ("" if track.group == "all" else f" ({track.group})"),
+        start=item.start,
+        end=item.end,
+        location=joined(item.from_name, track.address_of(item.from_)),
+        geo=None,
+        description=joined(
+            times,
+            arrival_address and f"{w['address']}{w['colon']}{arrival_address}",
+            sep="\n",
+        ),
+        category=w["travel"],
+    )
+
+
 def render(plan: Plan, options: RenderOptions) -> bytes:
     w = Words(options.language(plan), TEXTS)
-    entries = [delegation_entry(plan, slot, w) for slot in slots(plan)]
+    kinds = CalendarItem | TravelItem if options.with_travel else CalendarItem
+    entries = [
+        travel_entry(plan, slot.track, item, w)
+        if isinstance(item := slot.track.items[slot.index], TravelItem)
+        else delegation_entry(plan, slot, w)
+        for slot in slots(plan, kinds)
+    ]
     return calendar_for(plan, entries, plan.trip.name)

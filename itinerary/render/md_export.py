@@ -44,6 +44,8 @@ def document(p: Programme) -> str:
     contact = contact_parts(p.contact)
     if contact:
         lines.append(_fact(w, w["contact"], ", ".join(md(c) for c in contact)))
+    if p.organiser:
+        lines.append(_fact(w, w["organiser"], ", ".join(md(part) for part in p.organiser)))
     lines += [_fact(w, w["timezone"], md(p.timezone)), "", f"_{md(p.copy_note)}_", ""]
     for day in p.days:
         lines += _day(day, p)
@@ -99,6 +101,9 @@ def _row(row: Row, p: Programme) -> str:
         # Strong emphasis only closes after a non-space, hence the strip.
         title = f"**{number}{md(row.title.strip(), cell=True)}**{must}"
         what = p.words.fmt("fact", label=what, value=title)
+    for remark in row.remarks:
+        # Emphasis closes only after a non-space: the remark is stripped when it is made.
+        what += f"<br>_{md(remark, cell=True)}_"
     where = "<br>".join(md(part, cell=True) for part in (row.place, row.address) if part)
     contact = "<br>".join(md(part, cell=True) for part in contact_parts(row.contact))
     travel = "" if row.travel_minutes is None else str(row.travel_minutes)

@@ -82,6 +82,8 @@ class Row:
     travel_minutes: int | None = None
     must: bool = False
     marker: str = ""
+    # The organiser's remarks on a visit: "German: interpreter needed", the host's `notes`.
+    remarks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,7 @@ class Programme:
     copy_note: str
     delegation: tuple[Fact, ...]
     contact: Contact | None
+    organiser: tuple[str, ...]  # name (role), organisation, phone, e-mail: who runs the trip
     days: tuple[Day, ...]
     summary: tuple[Fact, ...]
     unscheduled: tuple[LeftOut, ...] | None  # None: not shown to this audience
@@ -163,6 +166,7 @@ def build(plan: Plan, options: RenderOptions) -> Programme:
         copy_note=w["copy_organiser"] if organiser else w["copy_delegation"],
         delegation=tuple(delegation),
         contact=d.contact,
+        organiser=organiser_parts(plan),
         days=tuple(_day(n, track, w, organiser) for n, track in enumerate(plan.tracks, 1)),
         summary=_summary(plan, w, organiser),
         unscheduled=tuple(_left_out(plan, w)) if organiser else None,
@@ -193,6 +197,27 @@ def contact_parts(contact: Contact | None) -> tuple[str, ...]:
     if contact is None:
         return ()
     return tuple(p for p in (contact_name(contact), contact.phone, contact.email) if p)
+
+
+def organiser_parts(plan: Plan) -> tuple[str, ...]:
+    """'Anna Schmidt (International projects)', organisation, phone, e-mail: those given."""
+    o = plan.organiser
+    if o is None:
+        return ()
+    name = f"{o.name} ({o.role})" if o.role else o.name
+    return tuple(p for p in (name, o.organisation, o.phone, o.email) if p)
+
+
+def remarks(item: VisitItem, w: Words) -> tuple[str, ...]:
+    """What the organiser must know of a visit and the host must not read in the programme:
+    an interpreter to bring, the organiser's own notes on the host."""
+    found = []
+    if item.interpreter:
+        text = w.fmt("interpreter", language=w.language_name(item.held_in))
+        found.append(text[:1].upper() + text[1:])  # "Français : …" starts the line
+    if item.notes and item.notes.strip():
+        found.append(f"{w['note']}{w['colon']}{item.notes.strip()}")
+    return tuple(found)
 
 
 def _summary(plan: Plan, w: Words, organiser: bool) -> tuple[Fact, ...]:
@@ -282,11 +307,13 @@ def _day(number: int, track: PlanTrack, w: Words, organiser: bool) -> Day:
                     time=clock_range(item.start, item.end, track.date),
                     label=w[kind],
                     title=item.name,
+                    place=(item.venue if isinstance(item, EventItem) else None) or "",
                     address=item.address or "",
                     contact=item.contact,
                     # Priorities are the organiser's business, not the delegation's.
                     must=organiser and isinstance(item, VisitItem) and item.priority == "must",
                     marker=visit_stop(kind, item.name, item.location),
+                    remarks=remarks(item, w) if organiser and isinstance(item, VisitItem) else (),
                 )
             )
         elif isinstance(item, LunchItem):
@@ -298,7 +325,8 @@ def _day(number: int, track: PlanTrack, w: Words, organiser: bool) -> Day:
                     time=clock_range(item.start, item.end, track.date),
                     label=w["lunch"],
                     place=item.place if item.place is not None else w["lunch_on_the_way"],
-                    address=(addresses.get(item.at) if item.at is not None else None) or "",
+                    # (An event without a venue is named by its address: not twice.)
+                    address=_other((addresses.get(item.at) if item.at else None), item.place),
                 )
             )
     long_date = w.long_date(track.date)
@@ -322,6 +350,10 @@ def _day(number: int, track: PlanTrack, w: Words, organiser: bool) -> Day:
     )
 
 
+def _other(address: str | None, place: str | None) -> str:
+    return "" if not address or address == place else address
+
+
 __all__ = [
     "TEXTS",
     "Day",
@@ -334,5 +366,7 @@ __all__ = [
     "contact_name",
     "contact_parts",
     "duration",
+    "organiser_parts",
     "priority_text",
+    "remarks",
 ]

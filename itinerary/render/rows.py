@@ -32,6 +32,8 @@ from ..plan import (
     VisitItem,
 )
 from .i18n import Words
+from .program import remarks
+from .text import joined
 
 # Label keys (i18n LABELS) of the columns, in order; `Row` has one field per column.
 COLUMNS: tuple[str, ...] = (
@@ -46,8 +48,11 @@ COLUMNS: tuple[str, ...] = (
     "contact",
     "phone",
     "email",
+    "note",
     "travel_min",
 )
+# The organiser's own column: left out of what the delegation receives.
+ORGANISER_ONLY = frozenset({"note"})
 
 # A spreadsheet reads a cell starting with one of these as a formula (tab and carriage return can
 # hide the sign that follows them); OWASP "CSV Injection" advises a leading apostrophe.
@@ -85,15 +90,19 @@ class Row:
     contact: str
     phone: str
     email: str
+    note: str  # the organiser's: an interpreter to bring, the host's `notes`
     travel_minutes: int | None  # travel rows only
 
-    def cells(self) -> tuple[Cell, ...]:
-        """The values in `COLUMNS` order."""
-        return astuple(self)
+    def cells(self, organiser: bool = True) -> tuple[Cell, ...]:
+        """The values in `COLUMNS` order (without the organiser's columns for the delegation)."""
+        values = astuple(self)
+        if organiser:
+            return values
+        return tuple(v for key, v in zip(COLUMNS, values, strict=True) if key not in ORGANISER_ONLY)
 
 
-def headers(w: Words) -> list[str]:
-    return [w[key] for key in COLUMNS]
+def headers(w: Words, organiser: bool = True) -> list[str]:
+    return [w[key] for key in COLUMNS if organiser or key not in ORGANISER_ONLY]
 
 
 def group_name(group: str, w: Words) -> str:
@@ -112,6 +121,7 @@ def item_row(item: Item, track: PlanTrack, zone: ZoneInfo, w: Words) -> Row:
     address: str | None = None
     contact: Contact | None = None
     minutes: int | None = None
+    note = ""
     match item:
         case StartItem() | EndItem():
             start = end = item.time
@@ -119,9 +129,14 @@ def item_row(item: Item, track: PlanTrack, zone: ZoneInfo, w: Words) -> Row:
         case TravelItem():
             start, end = item.start, item.end
             id_, name, minutes = "", f"{item.from_name} → {item.to_name}", item.minutes
-        case VisitItem() | EventItem():
+        case VisitItem():
             start, end = item.start, item.end
             id_, name, address, contact = item.id, item.name, item.address, item.contact
+            note = "; ".join(remarks(item, w))
+        case EventItem():
+            start, end = item.start, item.end
+            id_, name, contact = item.id, item.name, item.contact
+            address = joined(item.venue, item.address)
         case LunchItem():
             start, end = item.start, item.end
             id_, name = place_id(item.at), item.place or w["lunch_on_the_way"]
@@ -139,6 +154,7 @@ def item_row(item: Item, track: PlanTrack, zone: ZoneInfo, w: Words) -> Row:
         contact=(contact.name if contact else None) or "",
         phone=(contact.phone if contact else None) or "",
         email=(contact.email if contact else None) or "",
+        note=note,
         travel_minutes=minutes,
     )
 

@@ -160,7 +160,7 @@ def _activity(
         return (
             clock_range(item.start, item.end, day),
             f"{w['event']}{w['colon']}{name(item.name)}",
-            address(item.address or ""),
+            address(", ".join(p for p in (item.venue, item.address) if p)),
             "",
         )
     if isinstance(item, LunchItem):

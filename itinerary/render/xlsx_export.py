@@ -115,7 +115,7 @@ def _shown_length(value: object) -> int:
     return max((len(line) for line in str(value or "").splitlines()), default=0)
 
 
-def _overview(ws: Worksheet, plan: Plan, w: Words) -> None:
+def _overview(ws: Worksheet, plan: Plan, w: Words, organiser: bool) -> None:
     delegation = plan.delegation
     size = delegation.size
     facts: list[tuple[str, Cell, str | None]] = [
@@ -129,7 +129,8 @@ def _overview(ws: Worksheet, plan: Plan, w: Words) -> None:
     for line, (label, value, number_format) in enumerate(facts, 1):
         _put(ws, line, 1, label).font = BOLD
         _put(ws, line, 2, value, number_format)
-    _table(ws, len(facts) + 2, headers(w), [row.cells() for row in plan_rows(plan, w)])
+    rows = [row.cells(organiser) for row in plan_rows(plan, w)]
+    _table(ws, len(facts) + 2, headers(w, organiser), rows)
 
 
 def _unscheduled_cells(left: Unscheduled, w: Words) -> tuple[Cell, ...]:
@@ -147,12 +148,13 @@ def render(plan: Plan, options: RenderOptions) -> bytes:
     overview = book.active
     assert isinstance(overview, Worksheet)  # a new workbook has one sheet, a worksheet, active
     overview.title = sheet_title(w["overview"], taken)
-    _overview(overview, plan, w)
+    organiser = options.audience == "organiser"
+    _overview(overview, plan, w, organiser)
     for track in plan.tracks:
         name = track.date.isoformat() + ("" if track.group == "all" else f" {track.group}")
         ws = book.create_sheet(sheet_title(name, taken))
         rows = track_rows(plan, track, w)
-        _table(ws, 1, headers(w), [row.cells() for row in rows])
+        _table(ws, 1, headers(w, organiser), [row.cells(organiser) for row in rows])
         for line, note in enumerate(track.notes, len(rows) + 3):
             _put(ws, line, 1, w["note"]).font = BOLD
             _put(ws, line, 2, note)
