@@ -157,8 +157,8 @@ class TravelModel:
             start = up_to
         if not np.isfinite(raw).all() or raw.max() >= 2.0**52:  # beyond float's whole numbers
             return [[self.minutes(a, la, b, lb) for b, lb in places] for a, la in places]
-        kmh = [kmh for _, kmh in self.speeds]
-        spread = 1e-7 * max(kmh) / min(kmh)
+        speeds = [kmh for _, kmh in self.speeds]
+        spread = 1e-7 * max(speeds) / min(speeds)
         minutes = np.ceil(raw - 5e-7)
         near = np.abs(raw - np.floor(raw) - 5e-7) <= 1e-9 + spread * raw
         near |= np.abs(raw - np.floor(raw) - 1 - 5e-7) <= 1e-9 + spread * raw
