@@ -163,6 +163,11 @@ def _print_warnings(issues: tuple[Issue, ...] | list[Issue]) -> None:
         _err(f"{issue.file}:{issue.line}: warning: {issue.message}")
 
 
+def _print_notes(issues: tuple[Issue, ...]) -> None:
+    for issue in issues:
+        _err(f"{issue.file}:{issue.line}: note: {issue.message}")
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"itinerary {__version__}")
@@ -309,6 +314,7 @@ def plan(
     options = _render_options(lang, audience, with_travel, tuple(formats))
     loaded = load_spec(visit)
     _print_warnings(loaded.warnings)
+    _print_notes(loaded.notes)
     # Every output is checked before the plan is made (which can take minutes): a mistyped
     # folder, a read-only one, an existing file without --force, an output that is one of the
     # inputs, two outputs to one file.
@@ -449,6 +455,7 @@ def validate(visit: VisitFile) -> None:
 
     loaded = load_spec(visit)
     _print_warnings([*loaded.warnings, *letter_warnings(loaded)])
+    _print_notes(loaded.notes)
     spec = loaded.spec
     hosts, events = len(spec.hosts), len(spec.events)
     days = len(spec.trip_dates())

@@ -164,7 +164,8 @@ stays:
 FAR_AIRPORT = (
     TRIP
     + (
-        'arrival: {place: Munich Airport, location: [48.3538, 11.7861], time: "2016-05-23 22:00"}\n'
+        "arrival: {place: Rome Fiumicino Airport, location: [41.8003, 12.2389],"
+        ' time: "2016-05-23 22:00"}\n'
         "stays:\n"
         "  - {id: hotel, name: Hotel Paderborn, location: [51.7155, 8.7630],"
         " from: 2016-05-23, to: 2016-05-25}\n"
@@ -177,7 +178,8 @@ def test_an_arrival_whose_journey_runs_into_the_next_day_is_refused(tmp_path: Pa
     visit = write(tmp_path, FAR_AIRPORT)
     message = refused(visit)
     assert message.startswith(
-        f"{visit}:9: the journey from Munich Airport to Hotel Paderborn on 2016-05-23 takes "
+        f"{visit}:9: the journey from Rome Fiumicino Airport to Hotel Paderborn on 2016-05-23 "
+        "takes "
     )
     assert "after the next day begins (08:30 on 2016-05-24)" in message
     assert len(message.splitlines()) == 1
@@ -187,7 +189,7 @@ def test_an_arrival_whose_journey_runs_into_the_next_day_is_refused(tmp_path: Pa
 def test_a_late_arrival_that_ends_after_midnight_but_before_the_next_day_plans(
     tmp_path: Path,
 ) -> None:
-    near = FAR_AIRPORT.replace("[48.3538, 11.7861]", "[51.6141, 8.6163]").replace("22:00", "23:50")
+    near = FAR_AIRPORT.replace("[41.8003, 12.2389]", "[51.6141, 8.6163]").replace("22:00", "23:50")
     visit = write(tmp_path, near)
     plan, _ = planned(tmp_path, visit, "--no-bound")
     first, second = plan.tracks[0], plan.tracks[1]

@@ -25,7 +25,7 @@ from itinerary.input.load import Loaded, load_spec_text
 from itinerary.input.spec import WEEKDAYS
 from itinerary.input.yamlsrc import load_yaml
 from itinerary.model.compile import compile_spec
-from itinerary.model.travel import TravelModel
+from itinerary.model.travel import TravelModel, one_speed
 from itinerary.plan import Plan
 from itinerary.plan.check import check_plan
 from itinerary.plan.planner import make_plan
@@ -135,7 +135,12 @@ def trips(draw: st.DrawFn) -> dict[str, Any]:
     )
     spec: dict[str, Any] = {"trip": trip, "delegation": {"name": "Delegation", "size": 5}}
 
-    travel = TravelModel(**trip.get("travel", {}))
+    given = trip.get("travel")
+    travel = (
+        TravelModel(one_speed(given["speed_kmh"]), given["detour"], given["buffer_minutes"])
+        if given
+        else TravelModel()
+    )
     arrival = departure = None
     if draw(st.booleans()):
         lo, hi = bounds[start]
@@ -337,7 +342,8 @@ def test_random_bytes_give_input_error_or_loaded(raw: bytes) -> None:
 
 
 YAML_KEYS = (
-    "trip name start end timezone day days lunch from to minutes travel speed_kmh delegation "
+    "trip name start end timezone day days lunch from to minutes travel speed_kmh profile speeds "
+    "up_to_km kmh matrix_fallback coach car delegation "
     "size arrival departure place location time stays hosts id duration priority open dates "
     "events 2016-05-23"
 ).split()

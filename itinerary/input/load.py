@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -17,7 +18,14 @@ from pydantic import BaseModel, ValidationError
 from ..errors import InputError, Issue, counted
 from ..model.frames import DayFrame, day_frames, overlaps
 from ..model.timeline import Clock, format_duration
-from ..model.travel import TravelModel, read_matrix_csv
+from ..model.travel import (
+    PROFILES,
+    Speeds,
+    TravelModel,
+    missing_pairs,
+    one_speed,
+    read_matrix_csv,
+)
 from .relations import relation_issues
 from .spec import (
     ARRIVAL_KEY,
@@ -42,6 +50,7 @@ class Loaded:
     travel: TravelModel
     warnings: tuple[Issue, ...] = ()
     files: tuple[Path, ...] = ()  # what was read: the visit file, its travel matrix
+    notes: tuple[Issue, ...] = ()  # located facts worth a line, e.g. travel times estimated
 
 
 def load_spec(path: str | Path) -> Loaded:
@@ -61,7 +70,7 @@ def _load(doc: YamlDoc, filename: str, base_dir: Path, files: tuple[Path, ...]) 
     problems = semantic_issues(spec, doc.line_of)
     if problems:
         raise InputError([Issue(filename, doc.line_of(p), _one_line(m)) for p, m in problems])
-    travel, matrix_file = _travel_model(spec, doc, filename, base_dir)
+    travel, matrix_file, notes = _travel_model(spec, doc, filename, base_dir)
     if matrix_file is not None:
         files += (matrix_file,)
     problems = journey_issues(spec, travel)
@@ -70,30 +79,118 @@ def _load(doc: YamlDoc, filename: str, base_dir: Path, files: tuple[Path, ...]) 
     warnings = tuple(
         Issue(filename, doc.line_of(p), _one_line(m)) for p, m in semantic_warnings(spec)
     )
-    return Loaded(spec=spec, source=filename, travel=travel, warnings=warnings, files=files)
+    return Loaded(
+        spec=spec, source=filename, travel=travel, warnings=warnings, files=files, notes=notes
+    )
 
 
 def _travel_model(
     spec: VisitSpec, doc: YamlDoc, filename: str, base_dir: Path
-) -> tuple[TravelModel, Path | None]:
-    """The travel model, and the matrix file it was read from, if any."""
+) -> tuple[TravelModel, Path | None, tuple[Issue, ...]]:
+    """The travel model, the matrix file it was read from, if any, and a note on the pairs
+    the matrix leaves to the speeds."""
     t = spec.trip.travel
+    speeds = travel_speeds(spec)
     matrix = None
     matrix_path = None
+    notes: tuple[Issue, ...] = ()
     if t.matrix is not None:
+        line = doc.line_of(("trip", "travel", "matrix"))
         matrix_path = Path(t.matrix)
         if not matrix_path.is_absolute():
             matrix_path = base_dir / matrix_path
         if not matrix_path.is_file():
-            line = doc.line_of(("trip", "travel", "matrix"))
             message = f"travel matrix file {t.matrix!r} not found (looked for {matrix_path})"
             if matrix_path.is_dir():
                 message = f"travel matrix {t.matrix!r} is a folder, not a file ({matrix_path})"
             elif matrix_path.exists():
                 message = f"travel matrix {t.matrix!r} is not a regular file ({matrix_path})"
             raise InputError(Issue(filename, line, message))
-        matrix = read_matrix_csv(matrix_path, str(matrix_path), place_keys(spec))
-    return TravelModel(t.speed_kmh, t.detour, t.buffer_minutes, matrix), matrix_path
+        keys = place_keys(spec)
+        complete = t.matrix_fallback == "none"
+        matrix = read_matrix_csv(matrix_path, str(matrix_path), keys, complete=complete)
+        estimated = len(missing_pairs(matrix, keys))
+        if estimated:
+            pairs = len(keys) * (len(keys) - 1)
+            notes = (
+                Issue(
+                    filename,
+                    line,
+                    f"the travel matrix {t.matrix} gives {pairs - estimated} of the {pairs} "
+                    f"pairs of places; the other {estimated} are estimated with "
+                    f"{t.speed_choice()}",
+                ),
+            )
+    model = TravelModel(speeds, t.detour, t.buffer_minutes, matrix)
+    return model, matrix_path, notes
+
+
+def travel_speeds(spec: VisitSpec) -> Speeds:
+    """The speeds in force: `speed_kmh`, a written-out `speeds` table, or a profile (coach
+    unless the file names another)."""
+    t = spec.trip.travel
+    if t.speed_kmh is not None:
+        return one_speed(t.speed_kmh)
+    if t.speeds is not None:
+        return tuple(
+            (math.inf if band.up_to_km is None else band.up_to_km, band.kmh) for band in t.speeds
+        )
+    return PROFILES[t.profile or "coach"]
+
+
+def _travel_issues(spec: VisitSpec) -> list[tuple[Path_, str]]:
+    """One way of giving speeds, and a `speeds` table of increasing, open-ended bands."""
+    t = spec.trip.travel
+    at = ("trip", "travel")
+    given = [
+        key
+        for key, value in (("profile", t.profile), ("speeds", t.speeds), ("speed_kmh", t.speed_kmh))
+        if value is not None
+    ]
+    if len(given) > 1:
+        return [
+            (
+                at + (given[1],),
+                f"{given[1]}: give either {given[0]} or {given[1]}, not both (profile: a "
+                "named table, speeds: your own table, speed_kmh: one speed for every leg)",
+            )
+        ]
+    if t.speeds is None:
+        return []
+    if not t.speeds:
+        return [(at + ("speeds",), "speeds: give at least one band, e.g. [{kmh: 60}]")]
+    out: list[tuple[Path_, str]] = []
+    last = len(t.speeds) - 1
+    before = 0.0
+    for i, band in enumerate(t.speeds):
+        where = at + ("speeds", i)
+        if i == last and band.up_to_km is not None:
+            out.append(
+                (
+                    where + ("up_to_km",),
+                    f"up_to_km: the last band covers the rest of every leg; remove up_to_km "
+                    f"{band.up_to_km:g} (or add a band after it)",
+                )
+            )
+        elif i < last and band.up_to_km is None:
+            out.append(
+                (
+                    where,
+                    f"speeds: band {i + 1} of {last + 1} needs up_to_km (only the last band is "
+                    "open-ended)",
+                )
+            )
+        elif band.up_to_km is not None and band.up_to_km <= before:
+            out.append(
+                (
+                    where + ("up_to_km",),
+                    f"up_to_km: the bands must cover increasing distances, but {band.up_to_km:g}"
+                    f" km is not beyond the band before ({before:g} km)",
+                )
+            )
+        if band.up_to_km is not None:
+            before = max(before, band.up_to_km)
+    return out
 
 
 def place_keys(spec: VisitSpec) -> list[str]:
@@ -315,6 +412,7 @@ def semantic_issues(
             )
 
     out += _day_hours_issues(spec)
+    out += _travel_issues(spec)
     out += [
         (path, message) for path, message, ambiguous in _wall_clock_times(spec) if not ambiguous
     ]

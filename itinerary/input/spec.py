@@ -339,8 +339,37 @@ class Lunch(Closed):
         return self
 
 
+class SpeedBand(Closed):
+    up_to_km: float | None = Field(
+        None,
+        gt=0,
+        le=20000,
+        description=(
+            "This band's speed holds up to this many road km of the leg; omit it on the last "
+            "band, which covers the rest"
+        ),
+    )
+    kmh: float = Field(ge=1, le=300, description="Average speed over this band of the leg")
+
+
 class Travel(Closed):
-    speed_kmh: float = Field(50, ge=1, le=300, description="Average door-to-door speed")
+    profile: Literal["coach", "car"] | None = Field(
+        None,
+        description=(
+            "Speeds by distance of a coach (the default) or a car: slow in towns, fast on "
+            "motorways (the table and its sources are in the README)"
+        ),
+    )
+    speeds: list[SpeedBand] | None = Field(
+        None,
+        description=(
+            "Your own speeds by distance instead of a profile: bands of increasing up_to_km, "
+            "the last without up_to_km, e.g. [{up_to_km: 5, kmh: 25}, {kmh: 80}]"
+        ),
+    )
+    speed_kmh: float | None = Field(
+        None, ge=1, le=300, description="One average speed for every leg, instead of a profile"
+    )
     detour: float = Field(
         1.3, ge=1, le=5, description="Road distance divided by straight-line distance"
     )
@@ -351,9 +380,23 @@ class Travel(Closed):
         None,
         description=(
             "CSV file of travel minutes by place id (relative to this file), replacing the "
-            "speed model; buffer_minutes is still added"
+            "speed model for the pairs it gives; buffer_minutes is still added"
         ),
     )
+    matrix_fallback: Literal["profile", "none"] = Field(
+        "profile",
+        description=(
+            "Pairs the matrix lacks: estimated from the speeds (profile), or refused (none)"
+        ),
+    )
+
+    def speed_choice(self) -> str:
+        """Which of the three ways of giving speeds is in force, in the file's words."""
+        if self.speed_kmh is not None:
+            return f"{self.speed_kmh:g} km/h"
+        if self.speeds is not None:
+            return "the speeds table"
+        return f"the {self.profile or 'coach'} profile"
 
 
 class Trip(Closed):
