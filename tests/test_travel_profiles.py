@@ -32,6 +32,7 @@ stays:
 hosts:
   - {{id: town, name: Town GmbH, location: [51.7310, 8.7360], duration: 60, priority: must}}
   - {{id: bielefeld, name: Bielefeld AG, location: [52.0302, 8.5325], duration: 60, priority: must}}
+organiser: {{name: Eva Kraus, organisation: OWL Agency}}
 """
 LOCATIONS = {"hotel": (51.7155, 8.7630), "town": (51.7310, 8.7360), "bielefeld": (52.0302, 8.5325)}
 
