@@ -1,5 +1,5 @@
 """The Plan: dated items per track, unscheduled hosts with reasons; JSON form `itinerary-plan/1`
-(1.1 when it lists unmet must choices).
+(1.1 when it lists unmet must choices, 1.2 when a day is a public holiday).
 
 A Plan is what gets reviewed and exported; exports read it back and never solve again, so it
 carries what they need (addresses, contacts, languages, the delegation).
@@ -10,7 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from ..input.spec import Contact, Language, check_timezone
 from ..input.spec import Location as Location
@@ -20,6 +28,7 @@ FORMAT: Final = "itinerary-plan/1"
 # every key it uses, so plans without the newer keys stay byte for byte as before. Every reader
 # of format 1 reads any 1.x (a key it does not know is ignored with a warning).
 FORMAT_1_1: Final = "itinerary-plan/1.1"  # adds `unmet_choices`
+FORMAT_1_2: Final = "itinerary-plan/1.2"  # adds a track's `holiday`
 
 
 class _Model(BaseModel):
@@ -106,6 +115,20 @@ class PlanTrack(_Model):
     group: str
     items: list[Item]
     notes: list[str] = Field(default_factory=list)
+    # The trip's public holiday that day (format 1.2), by language: {"en": "Corpus Christi",
+    # "de": "Fronleichnam", "fr": "Fête-Dieu"}, for the day headings; absent on other days.
+    holiday: dict[Language, str] | None = None
+
+    def holiday_in(self, lang: Language) -> str | None:
+        """The holiday's name in `lang` (a plan may lack a language: then the first given)."""
+        if not self.holiday:
+            return None
+        return self.holiday.get(lang) or next(iter(self.holiday.values()))
+
+    @field_validator("holiday")
+    @classmethod
+    def _none_if_empty(cls, holiday: dict[Language, str] | None) -> dict[Language, str] | None:
+        return holiday or None
 
     def address_of(self, key: str | None) -> str | None:
         """The address of place `key` (a lunch's `at`), as the day's visit, event or stay has it."""
@@ -176,7 +199,7 @@ class SolverInfo(_Model):
 
 
 class Plan(_Model):
-    format: Literal["itinerary-plan/1", "itinerary-plan/1.1"] = FORMAT
+    format: Literal["itinerary-plan/1", "itinerary-plan/1.1", "itinerary-plan/1.2"] = FORMAT
     trip: PlanTrip
     delegation: PlanDelegation
     status: Literal["complete", "partial"]
@@ -205,7 +228,13 @@ class Plan(_Model):
         an empty `unmet_choices` is none."""
         if isinstance(data, dict):
             unmet = data.get("unmet_choices") or None
-            data = {**data, "unmet_choices": unmet, "format": FORMAT_1_1 if unmet else FORMAT}
+            tracks = data.get("tracks")
+            holiday = isinstance(tracks, list) and any(
+                (t.get("holiday") if isinstance(t, dict) else getattr(t, "holiday", None))
+                for t in tracks
+            )
+            fmt = FORMAT_1_2 if holiday else FORMAT_1_1 if unmet else FORMAT
+            data = {**data, "unmet_choices": unmet, "format": fmt}
         return data
 
     def to_json(self) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from babel.dates import format_date
 
 from ..input.spec import Language
-from ..plan import Unscheduled
+from ..plan import PlanTrack, Unscheduled
 from ..plan.reasons import reason_in
 
 LANGUAGES: tuple[Language, ...] = ("en", "de", "fr")
@@ -94,6 +94,7 @@ LABELS: Catalogue = {
         "lang_de": "German",
         "lang_fr": "French",
         "colon": ": ",
+        "holiday": "Public holiday",
     },
     "de": {
         "programme": "Programm",
@@ -164,6 +165,7 @@ LABELS: Catalogue = {
         "lang_de": "Deutsch",
         "lang_fr": "Französisch",
         "colon": ": ",
+        "holiday": "Feiertag",
     },
     "fr": {
         "programme": "Programme",
@@ -237,6 +239,7 @@ LABELS: Catalogue = {
         "lang_fr": "français",
         # French typography puts a (narrow) no-break space before a colon.
         "colon": "\u202f: ",
+        "holiday": "Jour férié",
     },
 }
 
@@ -269,6 +272,13 @@ class Words:
     def long_date(self, date: dt.date) -> str:
         """'Tuesday, 24 May 2016', 'Dienstag, 24. Mai 2016', 'mardi 24 mai 2016'."""
         return format_date(date, format="full", locale=_LOCALES[self.lang])
+
+    def day_title(self, track: PlanTrack) -> str:
+        """The long date, with the trip's public holiday that day when there is one:
+        'Thursday, 26 May 2016 — Corpus Christi', 'Donnerstag, 26. Mai 2016 — Fronleichnam'."""
+        holiday = track.holiday_in(self.lang)
+        date = self.long_date(track.date)
+        return f"{date} — {holiday}" if holiday else date
 
     def medium_date(self, date: dt.date) -> str:
         """'24 May 2016', '24.05.2016', '24 mai 2016'."""

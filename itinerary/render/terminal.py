@@ -97,7 +97,7 @@ def plan_renderable(plan: Plan, lang: Language | None = None) -> Group:
     parts: list = []
     for track in plan.tracks:
         group = f" — {track.group}" if track.group != "all" else ""
-        table = Table(title=w.long_date(track.date) + group, title_justify="left", expand=False)
+        table = Table(title=w.day_title(track) + group, title_justify="left", expand=False)
         table.add_column(w["time"], no_wrap=True)
         table.add_column(w["what"])
         table.add_column(w["where"])
