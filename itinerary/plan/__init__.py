@@ -115,8 +115,9 @@ class PlanTrack(_Model):
     group: str
     items: list[Item]
     notes: list[str] = Field(default_factory=list)
-    # The trip's public holiday that day (format 1.2), by language: {"en": "Corpus Christi",
-    # "de": "Fronleichnam", "fr": "Fête-Dieu"}, for the day headings; absent on other days.
+    # The trip's public holiday that day (format 1.2), by language, for the day headings:
+    # {"en": "Corpus Christi", "de": "Fronleichnam", "fr": "Fronleichnam"} (the country's own
+    # name where the `holidays` package has no translation); absent on other days.
     holiday: dict[Language, str] | None = None
 
     def holiday_in(self, lang: Language) -> str | None:
