@@ -17,8 +17,11 @@ from itinerary.input.load import load_spec
 from itinerary.plan import Plan, VisitItem
 from itinerary.plan.check import check_plan
 from itinerary.render.export import parse_plan
+from itinerary.render.i18n import Words
+from itinerary.render.terminal import score_line
 
-runner = CliRunner()
+# Wide enough that a reason is not wrapped inside its table cell.
+runner = CliRunner(env={"COLUMNS": "240"})
 
 # Wed 25 – Fri 27 May 2016 in North Rhine-Westphalia; Thursday 26 May is Corpus Christi.
 CORPUS_CHRISTI = """\
@@ -89,7 +92,8 @@ def test_a_public_holiday_closes_every_host_and_the_plan_says_why(tmp_path: Path
 
 def test_without_trip_holidays_the_same_hosts_are_open_that_day(tmp_path: Path) -> None:
     plan, _, _ = _plan(tmp_path, CORPUS_CHRISTI.replace("  holidays: DE-NW\n", ""))
-    assert [v.id for v in _visits_on(plan, "2016-05-26")] == ["thursdays"]
+    assert "thursdays" in [v.id for v in _visits_on(plan, "2016-05-26")]
+    assert not plan.unscheduled
     assert all(t.holiday is None for t in plan.tracks)
 
 
@@ -127,7 +131,8 @@ def test_a_host_across_the_border_follows_its_own_countrys_holidays(tmp_path: Pa
         '    open: [{days: [thu], from: "09:00", to: "17:00"}]\n'
     )
     plan, stdout, _ = _plan(tmp_path, text, "--lang", "de")
-    assert [v.id for v in _visits_on(plan, "2016-07-14")] == ["german-thursdays"]
+    on_the_14th = [v.id for v in _visits_on(plan, "2016-07-14")]
+    assert "german-thursdays" in on_the_14th and "thursdays" not in on_the_14th
     (left,) = plan.unscheduled
     assert left.id == "thursdays"
     assert left.reason == "closed on Thursday, 14 July 2016 (National Day)"
@@ -386,5 +391,7 @@ def test_the_owl_example_plans_nothing_on_corpus_christi_and_is_optimal(tmp_path
     assert plan.status == "complete"
     assert _visits_on(plan, "2016-05-26") == []
     assert plan.optimal is True and plan.travel_optimal is True
-    assert f"{plan.score} of {plan.max_score} (optimal)" in result.stdout
+    assert score_line(plan, Words("en")) in result.stdout
+    assert f"{plan.score} (optimal; all hosts together would be {plan.max_score})" in result.stdout
+    assert "shortest possible" in result.stdout
     assert "Thursday, 26 May 2016 — Corpus Christi" in result.stdout
