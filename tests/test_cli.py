@@ -57,7 +57,7 @@ def test_validate_does_not_import_ortools() -> None:
 def test_validate_ok() -> None:
     result = runner.invoke(app, ["validate", str(EXAMPLES / "its-owl-week.yaml")])
     assert result.exit_code == 0
-    assert "valid — 10 hosts, 2 events, 5 days" in result.stdout
+    assert "valid — 10 hosts, 3 events, 5 days" in result.stdout
 
 
 def test_validate_bad_file_is_one_line_exit_2(tmp_path: Path) -> None:

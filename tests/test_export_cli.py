@@ -303,7 +303,8 @@ def test_plan_proves_the_examples_optimal_and_no_bound_skips_it(tmp_path: Path) 
     assert result.exit_code == 0, result.output
     plan = Plan.from_json(proved.read_bytes())
     assert plan.optimal is True and plan.bound == plan.score
-    assert f"{plan.score} of {plan.max_score} (optimal)" in result.stdout
+    # Corpus Christi leaves some hosts out: the proven best is below the sum of all hosts.
+    assert f"{plan.score} (optimal; all hosts together would be {plan.max_score})" in result.stdout
     data = json.loads(proved.read_text(encoding="utf-8"))
     assert data["bound"] == plan.score and data["optimal"] is True
 

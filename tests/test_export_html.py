@@ -210,7 +210,7 @@ def test_days_without_visits_or_items_and_a_lunch_on_the_way_still_render(owl: P
     page = Page(html)
     assert page.errors == [] and len(sections(html)) == len(owl.tracks)
     assert "on the way" in page.text
-    assert "Day 4 — Thursday, 26 May 2016 — Team B" in page.texts
+    assert "Day 4 — Thursday, 26 May 2016 — Corpus Christi — Team B" in page.texts
 
 
 def test_output_is_deterministic_and_matches_the_golden_file() -> None:

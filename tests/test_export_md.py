@@ -47,7 +47,7 @@ def test_examples_render_a_section_and_a_table_per_day(
     w = Words(plan.trip.language)
     assert text.startswith(f"# {plan.trip.name}\n")
     headings = re.findall(r"^## (.+)$", text, flags=re.M)
-    expected = [f"{w['day']} {n} — {w.long_date(t.date)}" for n, t in enumerate(plan.tracks, 1)]
+    expected = [f"{w['day']} {n} — {w.day_title(t)}" for n, t in enumerate(plan.tracks, 1)]
     assert headings[: len(plan.tracks)] == expected
     assert headings[len(plan.tracks)] == w["summary"]
     rendered = as_html(text)

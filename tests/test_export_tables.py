@@ -205,7 +205,8 @@ def test_xlsx_day_sheets_hold_typed_cells(plans, example) -> None:
         assert sheet.freeze_panes == "A2"
         assert sheet.auto_filter.ref == f"A1:M{len(track.items) + 1}"  # 13 columns, Note included
         widths = [sheet.column_dimensions[get_column_letter(c)].width for c in range(1, 13)]
-        longest_name = max(len(row.value) for row in sheet["G"])
+        # (below the table, a holiday or note row leaves the column empty)
+        longest_name = max(len(row.value) for row in sheet["G"] if row.value is not None)
         assert widths[2] == widths[3] < 13  # times are narrower than openpyxl's default width
         assert widths[6] == min(longest_name + 2, 60)
         rows = sheet.iter_rows(min_row=2, max_row=len(track.items) + 1)

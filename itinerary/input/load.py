@@ -26,6 +26,7 @@ from ..model.travel import (
     one_speed,
     read_matrix_csv,
 )
+from .closures import closures_in_trip, host_region, opening_windows
 from .relations import relation_issues
 from .spec import (
     ARRIVAL_KEY,
@@ -509,6 +510,7 @@ def semantic_issues(
             )
         if latest is None or b.end > latest[1].end:
             latest = (j, b)
+    out += _closed_issues(spec, where)
     out += size_issues(spec)
     return out
 
@@ -525,9 +527,62 @@ def letter_warnings(loaded: Loaded) -> list[Issue]:
     return [Issue(loaded.source, 1, message)]
 
 
+def _closed_issues(spec: VisitSpec, where: Callable[[Path_], str]) -> list[tuple[Path_, str]]:
+    """An `open` window listing a date the host's `closed` closes: which one is meant cannot
+    be known."""
+    out: list[tuple[Path_, str]] = []
+    for i, host in enumerate(spec.hosts):
+        for j, window in enumerate(host.open or ()):
+            for date in window.dates or ():
+                k = next((k for k, c in enumerate(host.closed) if c.from_ <= date <= c.to), None)
+                if k is not None:
+                    out.append(
+                        (
+                            ("hosts", i, "open", j, "dates"),
+                            f"host '{host.id}' has an open window on {date}, a date its `closed` "
+                            f"list closes ({where(('hosts', i, 'closed', k))}); remove one of them",
+                        )
+                    )
+    return out
+
+
 def semantic_warnings(spec: VisitSpec) -> list[tuple[Path_, str]]:
-    """What is valid but read in one of two ways: a local time that occurs twice."""
-    return [(path, message) for path, message, ambiguous in _wall_clock_times(spec) if ambiguous]
+    """What is valid but read in one of two ways: a local time that occurs twice; a must-visit
+    that is open during the trip only on days it is closed."""
+    out = [(path, message) for path, message, ambiguous in _wall_clock_times(spec) if ambiguous]
+    return out + _closure_warnings(spec)
+
+
+def _closure_warnings(spec: VisitSpec) -> list[tuple[Path_, str]]:
+    """A must-visit whose opening hours fall during the trip only on public holidays or its
+    closed dates: it cannot be planned, which the organiser should learn before planning."""
+    out: list[tuple[Path_, str]] = []
+    dates = spec.trip_dates()
+    for i, host in enumerate(spec.hosts):
+        if not host.must or not (host.closed or host_region(spec, host)):
+            continue
+        if any(opening_windows(spec, host, date) for date in dates):
+            continue
+        shut = closures_in_trip(spec, host)
+        if not shut:
+            continue  # closed every trip day by its hours alone: the plan says so
+        days = ", ".join(
+            f"{c.date} (a public holiday in {c.region}: {c.holiday['en']})"
+            if c.holiday
+            else f"{c.date} (listed in `closed`)"
+            for c in shut
+        )
+        key = "closed" if all(c.holiday is None for c in shut) else "holidays"
+        path: Path_ = ("hosts", i, key) if getattr(host, key) else ("hosts", i)
+        out.append(
+            (
+                path,
+                f"must-visit '{host.id}' is open during the trip only on days it is closed: "
+                f"{days}; it cannot be planned (an `open` window with `dates` opens it on a "
+                "public holiday)",
+            )
+        )
+    return out
 
 
 def _day_hours_issues(spec: VisitSpec) -> list[tuple[Path_, str]]:

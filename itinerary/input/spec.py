@@ -269,6 +269,30 @@ SpokenLanguage = Annotated[
     WithJsonSchema({"type": "string", "pattern": "^[a-z]{2,3}$", "examples": ["fr"]}),
 ]
 
+
+def _check_region(value: str) -> str:
+    from .closures import check_region
+
+    return check_region(value)
+
+
+def _check_host_region(value: str) -> str:
+    from .closures import check_host_region
+
+    return check_host_region(value)
+
+
+HolidayRegion = Annotated[
+    str,
+    AfterValidator(_check_region),
+    WithJsonSchema({"type": "string", "examples": ["DE-NW", "FR", "ES-CT"]}),
+]
+HostHolidayRegion = Annotated[
+    str,
+    AfterValidator(_check_host_region),
+    WithJsonSchema({"type": "string", "examples": ["FR", "DE-BY", "none"]}),
+]
+
 # --- sections -------------------------------------------------------------------------------------
 
 
@@ -444,6 +468,13 @@ class Trip(Closed):
                 f"(round_minutes) for the {lunch.minutes}-minute lunch"
             )
         return self
+    holidays: HolidayRegion | None = Field(
+        None,
+        description=(
+            "Public holidays that close the hosts: a country or region code as the `holidays` "
+            "package names them (DE, DE-NW, FR, ES-CT); omit for none"
+        ),
+    )
 
     # On the field, not the model, so that the error points at the `end:` line.
     @field_validator("end")
@@ -526,6 +557,49 @@ class OpenWindow(Closed):
         return self.dates is not None and date in self.dates
 
 
+def _closed_day(value: Any) -> Any:
+    """A single date in `closed` is a closure of that one day."""
+    if isinstance(value, dict):
+        return value
+    return {"from": value, "to": value}
+
+
+class ClosedDates(Closed):
+    from_: dt.date = Field(alias="from", description="First closed date")
+    to: dt.date = Field(description="Last closed date (inclusive)")
+
+    @field_validator("to")
+    @classmethod
+    def _ordered(cls, to: dt.date, info: ValidationInfo) -> dt.date:
+        from_ = info.data.get("from_")
+        if from_ is not None and to < from_:
+            raise ValueError(f"the closure ends {to}, before it begins {from_}")
+        return to
+
+
+ClosedDay = Annotated[
+    ClosedDates,
+    BeforeValidator(_closed_day),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "from": {"type": "string", "format": "date"},
+                        "to": {"type": "string", "format": "date"},
+                    },
+                    "required": ["from", "to"],
+                    "additionalProperties": False,
+                },
+            ],
+            "examples": ["2016-05-24", {"from": "2016-07-25", "to": "2016-08-12"}],
+        }
+    ),
+]
+
+
 def _parse_priority(value: Any) -> int | Literal["must"]:
     """`must`, or a whole number 1..100; one clean message instead of a union's two."""
     if isinstance(value, str) and value.strip().lower() == "must":
@@ -579,6 +653,20 @@ class Host(Closed):
     notes: str | None = Field(
         None,
         description="Free text for the organiser: in the organiser's programme, never to the host",
+    )
+    holidays: HostHolidayRegion | None = Field(
+        None,
+        description=(
+            "Public holidays of this host's region when they differ from trip.holidays (a host "
+            "across a border: FR); `none`: the host keeps its hours on public holidays"
+        ),
+    )
+    closed: list[ClosedDay] = Field(
+        default_factory=list,
+        description=(
+            "Dates the host is closed (company holidays, a trade fair): a date, or "
+            "{from, to} (inclusive)"
+        ),
     )
     after: list[Id] | None = Field(
         None,

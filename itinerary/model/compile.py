@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from ..input.closures import opening_windows
 from ..input.load import Loaded
 from ..input.spec import Event, Host, VisitSpec, format_time_of_day
 from .frames import Place, day_bounds, day_frames
@@ -108,12 +109,11 @@ def _relations(spec: VisitSpec, node_refs: list[NodeRef]) -> tuple[list[After], 
     return after, one_of
 
 
-def host_windows_on(host: Host, date: dt.date) -> list[tuple[int, int]]:
-    """The host's open windows on a date as local minutes of the day, sorted."""
-    if host.open is None:
-        return [(0, 24 * 60)]
-    # Not merged: a visit must lie wholly inside ONE window (09–12 and 12–15 are two visits' worth).
-    return sorted({(w.from_, w.to) for w in host.open if w.applies_to(date)})
+def host_windows_on(spec: VisitSpec, host: Host, date: dt.date) -> list[tuple[int, int]]:
+    """The host's open windows on a date as local minutes of the day, sorted: none on its
+    closed dates and public holidays (`input.closures`, the one reference), so the solver
+    simply sees no window there."""
+    return opening_windows(spec, host, date)
 
 
 def _host_node(
@@ -129,7 +129,7 @@ def _host_node(
     grid = spec.trip.round_minutes
     for t, (track, ref) in enumerate(zip(tracks, refs, strict=True)):
         found = False
-        for a, b in host_windows_on(host, ref.date):
+        for a, b in host_windows_on(spec, host, ref.date):
             # Start times on the grid: the first mark at or after opening (or the day's start),
             # the last that still ends by closing (or the day's end).
             start = up_to_grid(max(clock.at(ref.date, a), track.earliest_start), grid)

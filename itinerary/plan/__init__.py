@@ -1,5 +1,5 @@
 """The Plan: dated items per track, unscheduled hosts with reasons; JSON form `itinerary-plan/1`
-(1.1 when it lists unmet must choices).
+(1.1 when it lists unmet must choices, 1.2 when a day is a public holiday).
 
 A Plan is what gets reviewed and exported; exports read it back and never solve again, so it
 carries what they need (addresses, contacts, languages, the delegation).
@@ -10,7 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from ..input.spec import Contact, Language, Organiser, check_timezone
 from ..input.spec import Location as Location
@@ -22,7 +30,7 @@ FORMAT: Final = "itinerary-plan/1"
 FORMAT_1_1: Final = "itinerary-plan/1.1"  # adds `unmet_choices`
 # Adds the host letters' and the organiser's facts: `organiser`, `delegation.languages`, a
 # visit's `message`, `notes`, `visit_language`, `interpreter`, an event's `venue`, a contact's
-# `salutation`.
+# `salutation`; and a track's `holiday`.
 FORMAT_1_2: Final = "itinerary-plan/1.2"
 
 
@@ -127,6 +135,21 @@ class PlanTrack(_Model):
     group: str
     items: list[Item]
     notes: list[str] = Field(default_factory=list)
+    # The trip's public holiday that day (format 1.2), by language, for the day headings:
+    # {"en": "Corpus Christi", "de": "Fronleichnam", "fr": "Fronleichnam"} (the country's own
+    # name where the `holidays` package has no translation); absent on other days.
+    holiday: dict[Language, str] | None = None
+
+    def holiday_in(self, lang: Language) -> str | None:
+        """The holiday's name in `lang` (a plan may lack a language: then the first given)."""
+        if not self.holiday:
+            return None
+        return self.holiday.get(lang) or next(iter(self.holiday.values()))
+
+    @field_validator("holiday")
+    @classmethod
+    def _none_if_empty(cls, holiday: dict[Language, str] | None) -> dict[Language, str] | None:
+        return holiday or None
 
     def address_of(self, key: str | None) -> str | None:
         """The address of place `key` (a lunch's `at`), as the day's visit, event or stay has it."""
@@ -228,7 +251,12 @@ class Plan(_Model):
         an empty `unmet_choices` is none."""
         if isinstance(data, dict):
             unmet = data.get("unmet_choices") or None
-            fmt = FORMAT_1_2 if _uses_1_2(data) else FORMAT_1_1 if unmet else FORMAT
+            tracks = data.get("tracks")
+            holiday = isinstance(tracks, list) and any(
+                (t.get("holiday") if isinstance(t, dict) else getattr(t, "holiday", None))
+                for t in tracks
+            )
+            fmt = FORMAT_1_2 if holiday or _uses_1_2(data) else FORMAT_1_1 if unmet else FORMAT
             data = {**data, "unmet_choices": unmet, "format": fmt}
         return data
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+from ..input.closures import holiday_names
 from ..input.load import Loaded
 from ..input.spec import Host, Language
 from ..model.compile import Compiled
@@ -139,7 +140,11 @@ def assemble(
         notes = [ref.lunch_note] if ref.lunch_note else []
         tracks.append(
             PlanTrack(
-                date=ref.date, group=ref.group, items=[start_item, *items, end_item], notes=notes
+                date=ref.date,
+                group=ref.group,
+                items=[start_item, *items, end_item],
+                notes=notes,
+                holiday=holiday_names(spec.trip.holidays, ref.date),
             )
         )
 

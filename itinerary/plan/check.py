@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
+from ..input.closures import closure_on, holiday_names, opening_windows
 from ..input.load import Loaded
 from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, Host, VisitSpec, stay_key
 from . import EndItem, EventItem, Item, LunchItem, Plan, StartItem, TravelItem, VisitItem
@@ -111,6 +112,12 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
     for track in plan.tracks:
         where = f"{track.date}/{track.group}"
         items = track.items
+        holiday = holiday_names(spec.trip.holidays, track.date)
+        if track.holiday != holiday:
+            shown = "none" if holiday is None else repr(holiday["en"])
+            out.append(
+                Violation(where, f"the day's public holiday is {shown}, not as the plan says")
+            )
 
         def hm(t: dt.datetime) -> str:
             return f"{t.astimezone(tz):%H:%M}"
@@ -244,11 +251,24 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                     )
                 if _off_grid(item.start.astimezone(tz), grid):
                     bad(f"visit {item.id} starts at {hm(item.start)}, off the {grid}-minute grid")
-                if host.open is not None and not any(
-                    w.applies_to(track.date)
-                    and _local(track.date, w.from_, tz) <= item.start
-                    and item.end <= _local(track.date, w.to, tz)
-                    for w in host.open
+                # The windows of that date as the visit file means them (`input.closures`,
+                # shared with compile as the one reading of `open`, `closed` and `holidays`):
+                # none on a closed date or a public holiday the host is not opened for.
+                windows = opening_windows(spec, host, track.date)
+                if not windows:
+                    closure = closure_on(spec, host, track.date)
+                    why = (
+                        f"a public holiday ({closure.holiday['en']})"
+                        if closure is not None and closure.holiday
+                        else "one of its closed dates"
+                        if closure is not None
+                        else "a day it is not open"
+                    )
+                    bad(f"visit {item.id} on {track.date}, {why}")
+                elif not any(
+                    _local(track.date, a, tz) <= item.start
+                    and item.end <= _local(track.date, b, tz)
+                    for a, b in windows
                 ):
                     bad(
                         f"visit {item.id} {hm(item.start)}–{hm(item.end)} is not inside "

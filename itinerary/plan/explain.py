@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..input.closures import closures_in_trip
 from ..input.load import Loaded
 from ..input.spec import Host, format_time_of_day
 from ..model.compile import Compiled, event_nodes_on, host_windows_on
@@ -121,8 +122,17 @@ def _explain_host(
     problem = compiled.problem
     node = problem.nodes[n]
     dates = [ref.date for ref in compiled.tracks]
-    raw = [(d, w) for d in dates for w in host_windows_on(host, d)]
+    raw = [(d, w) for d in dates for w in host_windows_on(loaded.spec, host, d)]
     if not raw:
+        shut = closures_in_trip(loaded.spec, host)
+        if shut:  # open by its hours, but on public holidays or its closed dates only
+            days = [
+                [c.date.isoformat(), *(c.holiday[lang] for lang in ("en", "de", "fr"))]
+                if c.holiday
+                else [c.date.isoformat()]
+                for c in shut
+            ]
+            return Cause(code="closed_on", args={"days": days})
         return Cause(code="closed")
     longest = max(raw, key=lambda dw: dw[1][1] - dw[1][0])[1]
     if longest[1] - longest[0] < host.duration:

@@ -7,12 +7,23 @@ without this module.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from babel.dates import format_date
+
 from ..input.spec import Language
 from . import Cause, Unscheduled
+
+_DATE_LOCALES = {"en": "en_GB", "de": "de_DE", "fr": "fr_FR"}
+_HOLIDAY_NAME_AT = {"en": 0, "de": 1, "fr": 2}  # in a `closed_on` day: [date, en, de, fr]
+_CLOSED_DAYS_SHOWN = 3
 
 TEMPLATES: dict[str, dict[str, str]] = {
     "en": {
         "closed": "closed on every trip day",
+        "closed_on": "closed on {days}",
+        "closed_day": "closed day",
+        "closed_more": " and {n} more days",
         "window_too_short": "open window {window} is shorter than the {minutes}-minute visit",
         "window_off_grid": "open window {window} leaves the {minutes}-minute visit no start on "
         "the {grid}-minute time grid",
@@ -40,6 +51,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
     "de": {
         "closed": "an keinem Reisetag geöffnet",
+        "closed_on": "geschlossen am {days}",
+        "closed_day": "Schließtag",
+        "closed_more": " und an {n} weiteren Tagen",
         "window_too_short": "Öffnungszeit {window} ist kürzer als der {minutes}-minütige Besuch",
         "window_off_grid": "Öffnungszeit {window} lässt dem {minutes}-minütigen Besuch keinen "
         "Beginn im {grid}-Minuten-Raster",
@@ -67,6 +81,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
     "fr": {
         "closed": "fermé tous les jours du voyage",
+        "closed_on": "fermé le {days}",
+        "closed_day": "jour de fermeture",
+        "closed_more": " et {n} autres jours",
         "window_too_short": "le créneau d'ouverture {window} est plus court que la visite de "
         "{minutes} minutes",
         "window_off_grid": "le créneau d'ouverture {window} n'offre à la visite de {minutes} "
@@ -98,12 +115,31 @@ TEMPLATES: dict[str, dict[str, str]] = {
 
 def word_cause(cause: Cause, lang: Language = "en") -> str:
     words = TEMPLATES[lang]
+    if cause.code == "closed_on":
+        return words["closed_on"].format(days=_closed_days(cause.args["days"], lang))
     values: dict[str, object] = {}
     for key, value in cause.args.items():
         if isinstance(value, list):
             value = words["and"].join(words["event_on"].format(id=i, date=d) for i, d in value)
         values[key] = value
     return words[cause.code].format(**values)
+
+
+def _closed_days(days: object, lang: Language) -> str:
+    """`[[date, en, de, fr], [date]]` (a holiday's names, or none for a closed date) ->
+    'Thursday, 26 May 2016 (Corpus Christi) and Tuesday, 24 May 2016 (closed day)'."""
+    words = TEMPLATES[lang]
+    shown = []
+    listed = days if isinstance(days, list) else []
+    for day in listed[:_CLOSED_DAYS_SHOWN]:
+        date = format_date(dt.date.fromisoformat(day[0]), format="full", locale=_DATE_LOCALES[lang])
+        names = day[1:]
+        name = names[_HOLIDAY_NAME_AT[lang]] if len(names) == 3 else words["closed_day"]
+        shown.append(f"{date} ({name})")
+    text = words["and"].join(shown) if len(shown) < 3 else "; ".join(shown)
+    if len(listed) > _CLOSED_DAYS_SHOWN:
+        text += words["closed_more"].format(n=len(listed) - _CLOSED_DAYS_SHOWN)
+    return text
 
 
 def reason_in(unscheduled: Unscheduled, lang: Language) -> str:

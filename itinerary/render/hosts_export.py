@@ -193,7 +193,7 @@ def note(plan: Plan, visits: list[Slot], w: Words) -> str:
     for slot in visits:
         visit = _visit(slot)
         times = [
-            (w["date"], w.long_date(slot.track.date)),
+            (w["date"], w.day_title(slot.track)),
             (w["arrival"], clock(visit.start.astimezone(zone))),
             (w["departure"], clock(visit.end.astimezone(zone))),
             (w["address"], visit.address or ""),

@@ -16,7 +16,7 @@ from babel.dates import format_date
 from babel.lists import format_list
 
 from ..input.spec import Language
-from ..plan import Unscheduled
+from ..plan import PlanTrack, Unscheduled
 from ..plan.reasons import reason_in
 
 LANGUAGES: tuple[Language, ...] = ("en", "de", "fr")
@@ -105,6 +105,7 @@ LABELS: Catalogue = {
         "interpreter": "{language}: interpreter needed",
         "organiser": "Organiser",
         "colon": ": ",
+        "holiday": "Public holiday",
     },
     "de": {
         "programme": "Programm",
@@ -184,6 +185,7 @@ LABELS: Catalogue = {
         "interpreter": "{language}: Dolmetscher erforderlich",
         "organiser": "Veranstalter",
         "colon": ": ",
+        "holiday": "Feiertag",
     },
     "fr": {
         "programme": "Programme",
@@ -266,6 +268,7 @@ LABELS: Catalogue = {
         "departs": "dép. {time}",
         "arrives": "arr. {time}",
         "colon": "\u202f: ",
+        "holiday": "Jour férié",
     },
 }
 
@@ -313,6 +316,13 @@ class Words:
     def long_date(self, date: dt.date) -> str:
         """'Tuesday, 24 May 2016', 'Dienstag, 24. Mai 2016', 'mardi 24 mai 2016'."""
         return format_date(date, format="full", locale=_LOCALES[self.lang])
+
+    def day_title(self, track: PlanTrack) -> str:
+        """The long date, with the trip's public holiday that day when there is one:
+        'Thursday, 26 May 2016 — Corpus Christi', 'Donnerstag, 26. Mai 2016 — Fronleichnam'."""
+        holiday = track.holiday_in(self.lang)
+        date = self.long_date(track.date)
+        return f"{date} — {holiday}" if holiday else date
 
     def medium_date(self, date: dt.date) -> str:
         """'24 May 2016', '24.05.2016', '24 mai 2016'."""

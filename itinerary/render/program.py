@@ -329,7 +329,7 @@ def _day(number: int, track: PlanTrack, w: Words, organiser: bool) -> Day:
                     address=_other((addresses.get(item.at) if item.at else None), item.place),
                 )
             )
-    long_date = w.long_date(track.date)
+    long_date = w.day_title(track)  # with the public holiday, when the day is one
     group = track.group if track.group != "all" else None
     heading = f"{w['day']} {number} — {long_date}" + (f" — {group}" if group else "")
     travel = sum(r.travel_minutes or 0 for r in rows)

@@ -330,7 +330,7 @@ def plan_renderable(plan: Plan, lang: Language | None = None, legs: bool = False
     towns = max((len(row[2]) for rows in folded.values() for row in rows), default=0)
     for track in plan.tracks:
         group = f" — {track.group}" if track.group != "all" else ""
-        title = w.long_date(track.date) + group
+        title = w.day_title(track) + group
         if legs:
             parts.append(_legs_table(track, w, title))
         else:

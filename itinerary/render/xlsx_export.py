@@ -155,8 +155,11 @@ def render(plan: Plan, options: RenderOptions) -> bytes:
         ws = book.create_sheet(sheet_title(name, taken))
         rows = track_rows(plan, track, w)
         _table(ws, 1, headers(w, organiser), [row.cells(organiser) for row in rows])
-        for line, note in enumerate(track.notes, len(rows) + 3):
-            _put(ws, line, 1, w["note"]).font = BOLD
+        holiday = track.holiday_in(w.lang)
+        notes = [(w["holiday"], holiday)] if holiday else []
+        notes += [(w["note"], note) for note in track.notes]
+        for line, (label, note) in enumerate(notes, len(rows) + 3):
+            _put(ws, line, 1, label).font = BOLD
             _put(ws, line, 2, note)
     if options.audience == "organiser":
         ws = book.create_sheet(sheet_title(w["unscheduled"], taken))
