@@ -468,6 +468,7 @@ class Trip(Closed):
                 f"(round_minutes) for the {lunch.minutes}-minute lunch"
             )
         return self
+
     holidays: HolidayRegion | None = Field(
         None,
         description=(
