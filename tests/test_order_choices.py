@@ -347,8 +347,8 @@ def test_the_other_choice_is_the_reason() -> None:
     loaded = loaded_trip()
     _, _, plan = planned(loaded, [ITS_OWL, BENTELER, MATCHMAKING], [SMARTFACTORY, MIELE])
     assert _reasons(plan) == {
-        "claas": "the other choice Benteler is in the plan",
-        "dmg-mori": "the other choice Miele is in the plan",
+        "claas": "the other choice, Benteler, is in the plan",
+        "dmg-mori": "the other choice, Miele, is in the plan",
     }
 
 
@@ -382,8 +382,8 @@ def test_a_host_of_the_wrong_kind_keeps_its_basic_reason() -> None:
 @pytest.mark.parametrize(
     ("code", "lang", "words"),
     [
-        ("other_choice", "en", "the other choice Benteler is in the plan"),
-        ("other_choice", "de", "die andere Wahl Benteler ist im Plan"),
+        ("other_choice", "en", "the other choice, Benteler, is in the plan"),
+        ("other_choice", "de", "stattdessen ist die Alternative Benteler im Plan"),
         ("other_choice", "fr", "l'autre choix, Benteler, est au programme"),
         ("after_missing", "en", "visited only after Benteler, which is not in the plan"),
         ("after_missing", "de", "nur nach Benteler zu besuchen, das nicht im Plan ist"),
