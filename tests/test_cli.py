@@ -199,12 +199,10 @@ def test_impossible_must_visit_exit_1_with_reasons(tmp_path: Path) -> None:
     assert reasons["short"] == "open window 10:00–11:00 is shorter than the 120-minute visit"
     assert reasons["weekend"] == "closed on every trip day"
     assert reasons["clash"] == "conflicts with Matchmaking on Tuesday, 24 May 2016"
-    # One 8-hour visit fits (Monday: the matchmaking takes Tuesday afternoon); the highest
-    # priority one is in, and the others are left out for it.
-    assert reasons["near"] == (
-        "left out for higher-priority visits: it fits only in place of Nearest KG (priority 40) "
-        "on Monday, 23 May 2016"
-    )
+    # No 8-hour visit fits: Monday's lunch leaves no room for one, nor does Tuesday's
+    # matchmaking (which includes lunch). Not "left out for higher-priority visits": none is in.
+    for host in ("near", "nearer", "nearest"):
+        assert reasons[host] == "fits on no day together with that day's lunch and events"
 
 
 def test_json_into_a_missing_folder_is_a_clean_error(tmp_path: Path) -> None:

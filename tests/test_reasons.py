@@ -429,7 +429,7 @@ def test_room_the_plan_left_is_said_and_exported(tmp_path: Path, lang: Language)
         _no_ids_or_iso_dates(plan, reason_in(u, lang))
 
 
-NO_ROOM = """\
+LUNCH_AND_EVENT = """\
 trip:
   name: Lunch and matchmaking
   start: 2016-05-26
@@ -449,21 +449,41 @@ events:
 """
 
 
-def test_no_room_when_lunch_and_the_event_leave_none(tmp_path: Path) -> None:
+def test_a_host_that_fits_with_lunch_or_with_the_event_but_not_both(tmp_path: Path) -> None:
     """Morgen fits the day alone, with lunch after it, and before the matchmaking without
-    lunch; lunch, Morgen and the matchmaking together do not fit, with nothing to drop."""
+    lunch; lunch, Morgen and the matchmaking together do not fit: neither "no room for lunch"
+    nor "conflicts with the matchmaking" alone would be true."""
     visit = tmp_path / "visit.yaml"
-    visit.write_text(NO_ROOM, encoding="utf-8")
+    visit.write_text(LUNCH_AND_EVENT, encoding="utf-8")
     saved = tmp_path / "plan.json"
-    result = runner.invoke(app, ["plan", str(visit), "--json", str(saved), "--lang", "de"])
+    result = runner.invoke(
+        app, ["plan", str(visit), "--json", str(saved), "--lang", "de"], env=WIDE
+    )
     assert result.exit_code == 0, result.output
     plan = Plan.from_json(saved.read_bytes())
     assert check_plan(plan, load_spec(visit)) == []
     [morgen] = plan.unscheduled
-    assert morgen.cause is not None and morgen.cause.code == "no_room"
-    assert morgen.reason == "no day of the plan has room for it, not even in place of other visits"
-    assert reason_in(morgen, "de") == (
+    assert morgen.cause is not None and morgen.cause.code == "lunch_and_events"
+    assert morgen.reason == "fits on no day together with that day's lunch and events"
+    german = "passt an keinem Tag zusammen mit Mittagessen und Terminen dieses Tages"
+    assert reason_in(morgen, "de") == german and german in result.stdout
+    assert reason_in(morgen, "fr") == (
+        "ne trouve place dans aucune journée avec son déjeuner et ses rendez-vous"
+    )
+
+
+def test_no_room_is_worded_in_each_language() -> None:
+    """The last resort, when no trial found a way in (a rule between hosts can bar them all)."""
+    no_room = Cause(code="no_room")
+    assert word_cause(no_room) == (
+        "no day of the plan has room for it, not even in place of other visits"
+    )
+    assert word_cause(no_room, "de") == (
         "an keinem Tag des Plans ist Platz dafür, auch nicht anstelle anderer Besuche"
+    )
+    assert word_cause(no_room, "fr") == (
+        "aucune journée du programme n'a de place pour cette visite, même à la place d'autres "
+        "visites"
     )
 
 

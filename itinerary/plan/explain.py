@@ -1,7 +1,8 @@
 """Why each unscheduled host or event is unscheduled, in words an organiser can act on.
 
 Pure checks, from the most basic cause to the least: closed, window too short, outside the
-day's hours, too far, no room for lunch, clashing with an event; then, given the plan, the rules
+day's hours, too far, no room for lunch, clashing with an event, no day with room for both lunch
+and the day's events; then, given the plan, the rules
 between hosts (another host of its choice is in the plan; a host or event it comes after is not,
 or ends too late for it); last, what the plan's days leave for it (`_Room`): each day's route is
 tried with the host in the place of none, one or several consecutive visits, by the rules
@@ -179,9 +180,13 @@ def _explain_host(
         if clashes:
             return Cause(code="event_conflict", args={"events": clashes, "names": named})
         return Cause(code="around_events")
+    # Each of lunch and the events leaves room on some day, but no day has room for both.
+    with_all = [t for t in with_events if _fits_between_events(problem, t, n, events_on[t], True)]
+    if not with_all:
+        return Cause(code="lunch_and_events")
     if (cause := related.cause(problem, n)) is not None:
         return cause
-    return room.cause(n, with_events)
+    return room.cause(n, with_all)
 
 
 def _too_far(compiled: Compiled, n: int, tracks: tuple[int, ...]) -> Cause:
@@ -214,9 +219,12 @@ def _too_far(compiled: Compiled, n: int, tracks: tuple[int, ...]) -> Cause:
     )
 
 
-def _fits_between_events(problem: Problem, t: int, n: int, events: list[int]) -> bool:
+def _fits_between_events(
+    problem: Problem, t: int, n: int, events: list[int], with_breaks: bool = False
+) -> bool:
     return any(
-        earliest_starts(problem, t, events[:k] + [n] + events[k:], with_breaks=False) is not None
+        earliest_starts(problem, t, events[:k] + [n] + events[k:], with_breaks=with_breaks)
+        is not None
         for k in range(len(events) + 1)
     )
 

@@ -36,6 +36,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "no_lunch_room": "leaves no room for lunch on any day it is open",
         "event_conflict": "conflicts with {events}",
         "around_events": "does not fit around the day's events",
+        "lunch_and_events": "fits on no day together with that day's lunch and events",
         "must_crowded": "does not fit together with the other must-visits and events",
         # What the plan's days leave for it (explain._Room): the cheapest way in.
         "outranked": "left out for higher-priority visits: it fits only in place of {visits} "
@@ -85,6 +86,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "no_lunch_room": "lässt an keinem Öffnungstag Zeit für das Mittagessen",
         "event_conflict": "überschneidet sich mit {events}",
         "around_events": "passt nicht zwischen die Termine des Tages",
+        "lunch_and_events": "passt an keinem Tag zusammen mit Mittagessen und Terminen dieses "
+        "Tages",
         "must_crowded": "passt nicht mit den anderen Pflichtbesuchen und Terminen zusammen",
         "outranked": "zugunsten wichtigerer Besuche ausgelassen: Platz wäre nur anstelle von "
         "{visits} am {date}",
@@ -134,6 +137,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "no_lunch_room": "ne laisse pas le temps de déjeuner les jours où il est ouvert",
         "event_conflict": "en conflit avec {events}",
         "around_events": "ne s'insère pas entre les rendez-vous de la journée",
+        "lunch_and_events": "ne trouve place dans aucune journée avec son déjeuner et ses "
+        "rendez-vous",
         "must_crowded": "incompatible avec les autres visites incontournables et rendez-vous",
         "outranked": "écarté au profit de visites plus prioritaires\u202f: seul le retrait de "
         "{visits} le {date} lui ferait de la place",
