@@ -458,6 +458,8 @@ class _Room:
                 continue
             else:
                 seq = [m for m in seq if m not in gone]
+            if earliest_starts(problem, route.track, seq, with_breaks=False) is None:
+                return None  # a quick no: without lunch, one pass instead of one per leg
             starts = earliest_starts(problem, route.track, seq)
             if starts is None:
                 return None
