@@ -39,6 +39,7 @@ from itinerary.input.load import Loaded, load_spec
 from itinerary.input.spec import Language
 from itinerary.model.compile import compile_spec
 from itinerary.model.problem import Solution
+from itinerary.model.rules import earliest_starts
 from itinerary.model.schedule import timed_route
 from itinerary.plan import Cause, EventItem, Plan, Unscheduled, VisitItem
 from itinerary.plan.assemble import assemble
@@ -243,6 +244,40 @@ def assert_claims_hold(plan: Plan, loaded: Loaded) -> None:
             assert listed == []
 
 
+def assert_room_as_claimed(plan: Plan, loaded: Loaded) -> None:
+    """Re-derived from the plan by the rules alone (`earliest_starts`), not by the explanation:
+    a host said to fit "only in place of" visits fits on no day of the plan as it is, and fits
+    on the date given once those visits are out; one said to fit "without dropping a visit"
+    fits on that date as the plan is."""
+    compiled = compile_spec(loaded)
+    problem = compiled.problem
+    node_of = {ref.id: n for n, ref in enumerate(compiled.nodes)}
+    day_of = {ref.date.isoformat(): t for t, ref in enumerate(compiled.tracks)}
+    days = {
+        day_of[track.date.isoformat()]: [
+            node_of[i.id] for i in track.items if isinstance(i, VisitItem | EventItem)
+        ]
+        for track in plan.tracks
+    }
+
+    def fits(t: int, seq: list[int], n: int) -> bool:
+        return any(
+            earliest_starts(problem, t, seq[:p] + [n] + seq[p:]) is not None
+            for p in range(len(seq) + 1)
+        )
+
+    for u in plan.unscheduled:
+        code = u.cause.code if u.cause is not None else None
+        n = node_of[u.id]
+        if code in ("outranked", "lower_score", "leaves_must_out", "more_travel", "room_left"):
+            assert u.cause is not None
+            t = day_of[str(u.cause.args["date"])]
+            out = {node_of[v[0]] for v in u.cause.args["visits"]}  # type: ignore[index,union-attr]
+            assert fits(t, [m for m in days[t] if m not in out], n), u
+            if code != "room_left":  # "only in place of": no room as the plan is
+                assert not any(fits(d, seq, n) for d, seq in days.items()), u
+
+
 def _no_ids_or_iso_dates(plan: Plan, text: str) -> None:
     assert not re.search(r"\d{4}-\d{2}-\d{2}", text), text
     ids = [i.id for t in plan.tracks for i in t.items if isinstance(i, VisitItem | EventItem)]
@@ -257,6 +292,7 @@ def test_reasons_name_the_visits_and_the_dates_in_the_language(
 ) -> None:
     plan, terminal, loaded = _planned(tmp_path, lang)
     assert_claims_hold(plan, loaded)
+    assert_room_as_claimed(plan, loaded)
     left = _by_name(plan)
     codes = {name: u.cause.code for name, u in left.items() if u.cause is not None}
     assert codes["Anker Werke"] == "lower_score"
@@ -363,6 +399,7 @@ def test_a_host_that_outranks_a_scheduled_one_is_not_said_to_be_outranked(
     assert "higher-priority" not in anker.reason
     assert "lower the score by 10" in anker.reason
     assert_claims_hold(plan, loaded)
+    assert_room_as_claimed(plan, loaded)
 
 
 def _hand_made(loaded: Loaded, days: list[list[str]]) -> Plan:
@@ -393,6 +430,7 @@ def test_room_the_plan_left_is_said_and_exported(tmp_path: Path, lang: Language)
         [["x-berg"], ["x-fern"], ["x-muss", "x-leicht"], ["x-matchmaking"]],
     )
     assert_claims_hold(plan, loaded)
+    assert_room_as_claimed(plan, loaded)
     codes = {u.id: u.cause.code for u in plan.unscheduled if u.cause is not None}
     assert codes["x-chemie"] == "room_left"
     assert codes["x-anker"] == "better_swap"  # 50 in place of Berg's 30
@@ -554,6 +592,7 @@ def test_the_examples_reasons_hold_and_claim_no_better_plan_than_a_proven_one(na
     plan = example_plan(name)
     loaded = load_spec(EXAMPLES / f"{name}.yaml")
     assert_claims_hold(plan, loaded)
+    assert_room_as_claimed(plan, loaded)
     for u in plan.unscheduled:
         assert u.cause is not None
         if plan.optimal:
