@@ -199,9 +199,11 @@ def test_impossible_must_visit_exit_1_with_reasons(tmp_path: Path) -> None:
     )
     assert reasons["short"] == "open window 10:00–11:00 is shorter than the 120-minute visit"
     assert reasons["weekend"] == "closed on every trip day"
-    assert reasons["clash"] == "conflicts with event matchmaking on 2016-05-24"
-    # Two of the three 8-hour visits fit (one a day); the lowest priority one is left out.
-    assert reasons["near"] == "left out for higher-priority visits (priority 20)"
+    assert reasons["clash"] == "conflicts with Matchmaking on Tuesday, 24 May 2016"
+    # No 8-hour visit fits: Monday's lunch leaves no room for one, nor does Tuesday's
+    # matchmaking (which includes lunch). Not "left out for higher-priority visits": none is in.
+    for host in ("near", "nearer", "nearest"):
+        assert reasons[host] == "fits on no day together with that day's lunch and events"
 
 
 def test_json_into_a_missing_folder_is_a_clean_error(tmp_path: Path) -> None:

@@ -59,9 +59,24 @@ def test_causes_are_worded_in_each_language() -> None:
     clash = Cause(
         code="event_conflict", args={"events": [["fair", "2016-05-24"], ["gala", "2016-05-25"]]}
     )
-    assert word_cause(clash) == "conflicts with event fair on 2016-05-24 and gala on 2016-05-25"
-    assert word_cause(clash, "de") == (
-        "überschneidet sich mit dem Termin fair am 2016-05-24 und gala am 2016-05-25"
+    # A plan of an older version: event ids only; the dates are still the language's.
+    assert word_cause(clash) == (
+        "conflicts with fair on Tuesday, 24 May 2016 and gala on Wednesday, 25 May 2016"
+    )
+    named = clash.model_copy(
+        update={
+            "args": {
+                **clash.args,
+                "names": [["Fachmesse", "2016-05-24"], ["Galadiner", "2016-05-25"]],
+            }
+        }
+    )
+    assert word_cause(named, "de") == (
+        "überschneidet sich mit Fachmesse am Dienstag, 24. Mai 2016 und Galadiner am "
+        "Mittwoch, 25. Mai 2016"
+    )
+    assert word_cause(named, "fr") == (
+        "en conflit avec Fachmesse le mardi 24 mai 2016 et Galadiner le mercredi 25 mai 2016"
     )
     crowded = Cause(code="crowded_out", args={"priority": 30})
     assert word_cause(crowded, "fr") == (

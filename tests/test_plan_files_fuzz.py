@@ -92,3 +92,13 @@ def test_a_damaged_plan_is_rendered_or_refused_in_located_lines(data: dict[str, 
 def test_bytes_that_are_no_plan_are_refused(raw: bytes) -> None:
     with pytest.raises(InputError):
         parse_plan(raw, "plan.json")
+
+
+def test_an_event_item_turned_into_lunch_is_refused_in_located_lines() -> None:
+    """An event's `"type"` edited to `"lunch"`: its `lunch` key is named twice among the
+    unknown keys (found by the fuzz above), and the plan is refused, not crashed on."""
+    data = copy.deepcopy(SAVED)
+    item = next(i for i in data["tracks"][1]["items"] if i["type"] == "event" and "lunch" in i)
+    item["type"] = "lunch"
+    with pytest.raises(InputError):
+        parse_plan(json.dumps(data, indent=2), "plan.json")

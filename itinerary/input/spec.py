@@ -243,6 +243,9 @@ def check_timezone(value: str) -> str:
 
 
 Language = Literal["en", "de", "fr"]
+# The Babel locale each language's dates and numbers are written in; British English: day before
+# month, 24-hour clock, as a European host expects.
+LOCALES: dict[Language, str] = {"en": "en_GB", "de": "de_DE", "fr": "fr_FR"}
 
 
 @functools.cache

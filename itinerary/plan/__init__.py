@@ -169,7 +169,9 @@ class PlanTrack(_Model):
 
 class Cause(_Model):
     """Why something is unscheduled, as a code and its values, so every export can word it in
-    its own language (`itinerary.plan.reasons`); `Unscheduled.reason` holds the English words."""
+    its own language (`itinerary.plan.reasons`); `Unscheduled.reason` holds the English words.
+    The values name things for people (names) and for programs (ids, ISO dates, minutes); a
+    newer version adds codes and values, never changes the shape of an existing one."""
 
     code: str
     args: dict[str, str | int | list[list[str]]] = Field(default_factory=dict)

@@ -1,30 +1,38 @@
 """Why each unscheduled host or event is unscheduled, in words an organiser can act on.
 
 Pure checks, from the most basic cause to the least: closed, window too short, outside the
-day's hours, too far, no room for lunch, clashing with an event; then, given the plan, the rules
+day's hours, too far, no room for lunch, clashing with an event, no day with room for both lunch
+and the day's events; then, given the plan, the rules
 between hosts (another host of its choice is in the plan; a host or event it comes after is not,
-or ends too late for it); last, crowded out by the others.
+or ends too late for it); last, what the plan's days leave for it (`_Room`): each day's route is
+tried with the host in the place of none, one or several consecutive visits, by the rules
+(`model.rules`), and the cheapest way in says what it would cost: the visits it would displace,
+whether they outrank it, what the score and the travel would become. Nothing is solved again,
+and nothing is claimed that those trials did not show.
+
+A cause is a code with its values (`plan.Cause`): ids and ISO dates for programs to read, names
+for people; `reasons.py` words it. A new cause is a new code here and its words there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ..input.closures import closures_in_trip
 from ..input.load import Loaded
 from ..input.spec import Host, format_time_of_day
 from ..model.compile import Compiled, event_nodes_on, host_windows_on
-from ..model.problem import Problem, Solution
-from ..model.schedule import earliest_starts
+from ..model.problem import Problem, Route, Solution, Stop
+from ..model.rules import Rank, cross_track_violations, earliest_starts
 from ..model.timeline import format_duration
 from . import Cause
 
 
-def explain(
-    compiled: Compiled, loaded: Loaded, node_index: int, solution: Solution | None = None
-) -> Cause:
-    """The cause as a code with its values; `render.i18n` words it in en, de or fr. With the
-    `solution` the node is left out of, the rules between hosts can be the cause too."""
+def explain(compiled: Compiled, loaded: Loaded, node_index: int, solution: Solution) -> Cause:
+    """The cause as a code with its values; `plan.reasons` words it in en, de or fr. The
+    `solution` is the plan the node is left out of: the rules between hosts and the room its
+    days leave can be the cause too."""
     return explain_all(compiled, loaded, [node_index], solution)[0]
 
 
@@ -32,7 +40,7 @@ def explain_all(
     compiled: Compiled,
     loaded: Loaded,
     node_indices: Sequence[int],
-    solution: Solution | None = None,
+    solution: Solution,
 ) -> list[Cause]:
     """`explain` for each node, with the lookups every reason needs made once: a plan of 1,000
     hosts leaves hundreds out, and finding each host and each day's events anew took seconds."""
@@ -41,14 +49,20 @@ def explain_all(
     events_on = [
         event_nodes_on(problem.nodes, compiled.nodes, t) for t in range(len(problem.tracks))
     ]
-    related = _Related.of(compiled, loaded, solution) if solution is not None else None
+    by_id = {("host", h.id): h.name for h in loaded.spec.hosts}
+    by_id.update({("event", e.id): e.name for e in loaded.spec.events})
+    names = [by_id[(ref.kind, ref.id)] for ref in compiled.nodes]
+    related = _Related.of(compiled, solution, names)
+    room = _Room(compiled, solution, names)
     causes = []
     for n in node_indices:
         ref = compiled.nodes[n]
         if ref.kind == "event":
-            causes.append(_explain_event(compiled, n))
+            causes.append(_explain_event(compiled, n, events_on, names))
         else:
-            causes.append(_explain_host(compiled, loaded, hosts[ref.id], n, events_on, related))
+            causes.append(
+                _explain_host(compiled, loaded, hosts[ref.id], n, events_on, names, related, room)
+            )
     return causes
 
 
@@ -73,16 +87,13 @@ class _Related:
             self.needs.setdefault(rule.later, []).append(rule.earlier)
 
     @staticmethod
-    def of(compiled: Compiled, loaded: Loaded, solution: Solution) -> _Related:
+    def of(compiled: Compiled, solution: Solution, names: list[str]) -> _Related:
         problem = compiled.problem
         served = {
             s.node: (s.start, s.start + problem.nodes[s.node].duration)
             for r in solution.routes
             for s in r.stops
         }
-        by_id = {("host", h.id): h.name for h in loaded.spec.hosts}
-        by_id.update({("event", e.id): e.name for e in loaded.spec.events})
-        names = [by_id[(ref.kind, ref.id)] for ref in compiled.nodes]
         return _Related(problem, served, names)
 
     def cause(self, problem: Problem, n: int) -> Cause | None:
@@ -103,11 +114,28 @@ class _Related:
         return None
 
 
-def _explain_event(compiled: Compiled, n: int) -> Cause:
+def _explain_event(
+    compiled: Compiled, n: int, events_on: list[list[int]], names: list[str]
+) -> Cause:
+    """Unreachable on its day; else the events of that day it cannot be attended with, in
+    either order; else crowded out by the day's must-visits and events together."""
     problem = compiled.problem
     for t in problem.allowed_tracks(n):
-        if earliest_starts(problem, t, [n], with_breaks=False) is not None:
-            return Cause(code="event_crowded")
+        if earliest_starts(problem, t, [n], with_breaks=False) is None:
+            continue
+        clashing = [
+            e
+            for e in events_on[t]
+            if e != n
+            and earliest_starts(problem, t, [n, e], with_breaks=False) is None
+            and earliest_starts(problem, t, [e, n], with_breaks=False) is None
+        ]
+        if clashing:
+            date = compiled.tracks[t].date.isoformat()
+            events = [[compiled.nodes[e].id, date] for e in clashing]
+            named = [[names[e], date] for e in clashing]
+            return Cause(code="event_conflict", args={"events": events, "names": named})
+        return Cause(code="event_crowded")
     return Cause(code="event_unreachable")
 
 
@@ -117,7 +145,9 @@ def _explain_host(
     host: Host,
     n: int,
     events_on: list[list[int]],
-    related: _Related | None = None,
+    names: list[str],
+    related: _Related,
+    room: _Room,
 ) -> Cause:
     problem = compiled.problem
     node = problem.nodes[n]
@@ -156,20 +186,26 @@ def _explain_host(
         return Cause(code="no_lunch_room")
     with_events = [t for t in alone if _fits_between_events(problem, t, n, events_on[t])]
     if not with_events:
+        # `events` ([id, date]) for programs, as plans have always had it; `names` ([name,
+        # date]) for people. Both keep pairs, which is what readers of older versions expect.
         clashes: list[list[str]] = []
+        named: list[list[str]] = []
         for t in alone:
             for e in events_on[t]:
                 clash = [compiled.nodes[e].id, compiled.tracks[t].date.isoformat()]
                 if clash not in clashes:
                     clashes.append(clash)
+                    named.append([names[e], clash[1]])
         if clashes:
-            return Cause(code="event_conflict", args={"events": clashes})
+            return Cause(code="event_conflict", args={"events": clashes, "names": named})
         return Cause(code="around_events")
-    if related is not None and (cause := related.cause(problem, n)) is not None:
+    # Each of lunch and the events leaves room on some day, but no day has room for both.
+    with_all = [t for t in with_events if _fits_between_events(problem, t, n, events_on[t], True)]
+    if not with_all:
+        return Cause(code="lunch_and_events")
+    if (cause := related.cause(problem, n)) is not None:
         return cause
-    if node.required:
-        return Cause(code="must_crowded")
-    return Cause(code="crowded_out", args={"priority": node.score})
+    return room.cause(n, with_all)
 
 
 def _too_far(compiled: Compiled, n: int, tracks: tuple[int, ...]) -> Cause:
@@ -186,18 +222,285 @@ def _too_far(compiled: Compiled, n: int, tracks: tuple[int, ...]) -> Cause:
     there = problem.travel[track.start_place][node.place]
     back = problem.travel[node.place][track.end_place]
     start_name = compiled.places[track.start_place].name
+    # `travel` as plans have always had it; `travel_minutes` to word it in each language.
     if there + node.duration + back > track.latest_end - track.earliest_start:
         return Cause(
             code="too_far_for_day",
-            args={"place": start_name, "travel": format_duration(there + back)},
+            args={
+                "place": start_name,
+                "travel": format_duration(there + back),
+                "travel_minutes": there + back,
+            },
         )
     return Cause(
-        code="too_far_for_window", args={"place": start_name, "travel": format_duration(there)}
+        code="too_far_for_window",
+        args={"place": start_name, "travel": format_duration(there), "travel_minutes": there},
     )
 
 
-def _fits_between_events(problem: Problem, t: int, n: int, events: list[int]) -> bool:
+def _fits_between_events(
+    problem: Problem, t: int, n: int, events: list[int], with_breaks: bool = False
+) -> bool:
     return any(
-        earliest_starts(problem, t, events[:k] + [n] + events[k:], with_breaks=False) is not None
+        earliest_starts(problem, t, events[:k] + [n] + events[k:], with_breaks=with_breaks)
+        is not None
         for k in range(len(events) + 1)
     )
+
+
+@dataclass(frozen=True)
+class _Way:
+    """One way of putting a left-out host into the plan: on `track`, in the place of `removed`
+    (a run of consecutive visits of that day, none for a free gap, plus the visits that come
+    after them by an `after` rule, wherever they are), and the change it makes to the plan's
+    `Rank`: required nodes left out, score lost, travel minutes (negative: better)."""
+
+    track: int
+    removed: tuple[int, ...]
+    required: int
+    lost: int
+    travel: int
+
+    def change(self) -> tuple[int, int, int]:
+        return (self.required, self.lost, self.travel)
+
+
+class _Room:
+    """What the plan's days leave for one more host, found by trying it in each day's route
+    in the place of none, one or several consecutive visits (never an event), or anywhere in
+    the day with one visit out, or among the day's events alone, each trial timed
+    by the rules (`rules.earliest_starts`) and the whole plan held to the rules between hosts
+    (`rules.cross_track_violations`) and ranked by them (`rules.Rank`): trials of the plan as
+    it is, not a new solve. A bound computed once per day (when the group is free after each
+    visit, and how late each visit may start for the rest of the day to stay possible, both
+    without lunch) turns most trials down before they are timed."""
+
+    def __init__(self, compiled: Compiled, solution: Solution, names: list[str]) -> None:
+        problem = compiled.problem
+        self.compiled = compiled
+        self.problem = problem
+        self.solution = solution
+        self.names = names
+        self.routes = {r.track: r for r in solution.routes}
+        self.served = solution.served()
+        self.rank = Rank.of(problem, solution).key()
+        self.laters: dict[int, list[int]] = {}
+        for rule in problem.after:
+            if rule.later in self.served:
+                self.laters.setdefault(rule.earlier, []).append(rule.later)
+        self.must_choices: dict[int, list[int]] = {}  # node -> its `must` choices
+        for c, choice in enumerate(problem.one_of):
+            if choice.must:
+                for m in choice.nodes:
+                    self.must_choices.setdefault(m, []).append(c)
+        self.chosen = {
+            c: [m for m in choice.nodes if m in self.served]
+            for c, choice in enumerate(problem.one_of)
+        }
+        self._bounds: dict[int, tuple[list[int], list[int], list[int]] | None] = {}
+
+    def sequence(self, t: int) -> tuple[int, ...]:
+        route = self.routes.get(t)
+        return tuple(s.node for s in route.stops) if route is not None else ()
+
+    def cause(self, n: int, tracks: Sequence[int]) -> Cause:
+        """The cheapest way in, worded by what it would do to the plan; with none, that no day
+        has room. `tracks`: the days the host fits on alone, around their events."""
+        way = self.cheapest(n, tracks)
+        node = self.problem.nodes[n]
+        if way is None:
+            return Cause(code="must_crowded" if node.required else "no_room")
+        date = self.compiled.tracks[way.track].date.isoformat()
+        args: dict[str, str | int | list[list[str]]] = {
+            "date": date,
+            "visits": [self._visit(m) for m in way.removed],
+        }
+        change = way.change()
+        if not way.removed and change >= (0, 0, 0):
+            # Only a host that adds no score (none in a visit file) can be left out of a gap.
+            return Cause(code="adds_travel", args={**args, "travel_minutes": way.travel})
+        if change < (0, 0, 0):
+            # A better plan than the one shown: the search stopped before it found it.
+            args.update(points=-way.lost, travel_minutes=way.travel)
+            return Cause(code="better_swap" if way.removed else "room_left", args=args)
+        if change == (0, 0, 0):
+            return Cause(code="equal_swap", args=args)
+        if not node.required:
+            args["priority"] = node.score
+        if all(self._outranks(m, n) for m in way.removed):
+            return Cause(code="outranked", args=args)
+        if way.required > 0:
+            return Cause(code="leaves_must_out", args=args)
+        if way.lost > 0:
+            return Cause(code="lower_score", args={**args, "points": way.lost})
+        return Cause(code="more_travel", args={**args, "travel_minutes": way.travel})
+
+    def _visit(self, m: int) -> list[str]:
+        """[id, name, priority ("must" or the number), ISO date] of a visit in the plan."""
+        node = self.problem.nodes[m]
+        t = next(r.track for r in self.solution.routes if any(s.node == m for s in r.stops))
+        return [
+            self.compiled.nodes[m].id,
+            self.names[m],
+            "must" if node.required else str(node.score),
+            self.compiled.tracks[t].date.isoformat(),
+        ]
+
+    def _outranks(self, m: int, n: int) -> bool:
+        a, b = self.problem.nodes[m], self.problem.nodes[n]
+        return (a.required and not b.required) or (
+            not a.required and not b.required and a.score > b.score
+        )
+
+    def cheapest(self, n: int, tracks: Sequence[int]) -> _Way | None:
+        """The way in that changes the plan's rank least, among the trials (see the class)."""
+        # (required, lost) as estimated, the day, where n goes (before the p-th visit of the
+        # day's route) and what goes out.
+        trials: list[tuple[int, int, int, int, tuple[int, ...]]] = []
+        for t in tracks:
+            seq = self.sequence(t)
+            is_event = [self.compiled.nodes[m].kind == "event" for m in seq]
+            for i in range(len(seq) + 1):
+                for j in range(i, len(seq) + 1):
+                    if j > i and is_event[j - 1]:
+                        break  # an event stays where it is
+                    removed = self._with_laters(seq[i:j])
+                    if len(removed) == j - i or set(removed).isdisjoint(seq[:i] + seq[j:]):
+                        # The rest of the day's route is as it was: the bound applies.
+                        if not self._may_fit(n, t, i, j):
+                            continue
+                    trials.append((*self._estimate(n, removed), t, i, removed))
+            for r, m in enumerate(seq):
+                if is_event[r]:
+                    continue
+                # One visit out and n elsewhere in the day: the others move up to make room.
+                removed = self._with_laters([m])
+                estimate = self._estimate(n, removed)
+                for p in range(len(seq) + 1):
+                    if p not in (r, r + 1):  # those are the run of m, above
+                        trials.append((*estimate, t, p, removed))
+            if any(is_event) and not all(is_event):
+                # Every visit of the day out, around its events: what the runs between two
+                # events cannot try, so that "no room" holds for the whole day.
+                removed = self._with_laters(
+                    [m for m, e in zip(seq, is_event, strict=True) if not e]
+                )
+                estimate = self._estimate(n, removed)
+                for p in [0] + [k + 1 for k, e in enumerate(is_event) if e]:
+                    trials.append((*estimate, t, p, removed))
+        trials.sort(key=lambda trial: trial[:2])
+        best: _Way | None = None
+        for required, lost, t, p, removed in trials:
+            if best is not None and (required, lost) > (best.required, best.lost):
+                break
+            way = self._try(n, t, p, removed)
+            if way is not None and (best is None or way.change() < best.change()):
+                best = way
+        return best
+
+    def _with_laters(self, run: Sequence[int]) -> tuple[int, ...]:
+        """The run and every served visit that comes after one of them (`after`), which would
+        have to go too."""
+        if not self.laters:
+            return tuple(run)
+        removed = list(run)
+        for m in removed:  # grows as it goes
+            removed += [x for x in self.laters.get(m, ()) if x not in removed]
+        return tuple(removed)
+
+    def _estimate(self, n: int, removed: Sequence[int]) -> tuple[int, int]:
+        """The change to the rank's required and score fields, as `_try` will find it."""
+        nodes = self.problem.nodes
+        required = sum(1 for m in removed if nodes[m].required) - nodes[n].required
+        for c in {c for m in removed for c in self.must_choices.get(m, ())}:
+            if set(self.chosen[c]) <= set(removed) and c not in self.must_choices.get(n, ()):
+                required += 1
+        for c in self.must_choices.get(n, ()):
+            if not self.chosen[c]:  # unmet until n meets it (met by another: `other_choice`)
+                required -= 1
+        lost = sum(nodes[m].score for m in removed) - nodes[n].score
+        return required, lost
+
+    def _may_fit(self, n: int, t: int, i: int, j: int) -> bool:
+        """A bound: whether n can go between visits i - 1 and j of day t's route with the
+        visits in between taken out, ignoring lunch (which only ever takes time)."""
+        bounds = self._bounds_of(t)
+        if bounds is None:
+            return True
+        free, places, latest = bounds
+        problem, node = self.problem, self.problem.nodes[n]
+        start = node.first_start(free[i] + problem.travel[places[i]][node.place])
+        if start is None:
+            return False
+        ready = start + node.duration + problem.travel[node.place][places[j + 1]]
+        return ready <= latest[j]
+
+    def _bounds_of(self, t: int) -> tuple[list[int], list[int], list[int]] | None:
+        """Day t's route without lunch: when the group is free after each of its first i
+        visits (free[i]) and where (places[i]; places[len + 1] is the end place), and the
+        latest start of visit j (latest[j]; latest[len]: the latest return) for the rest of the
+        day to stay possible."""
+        if t in self._bounds:
+            return self._bounds[t]
+        problem, track = self.problem, self.problem.tracks[t]
+        seq = self.sequence(t)
+        starts = earliest_starts(problem, t, seq, with_breaks=False)
+        found: tuple[list[int], list[int], list[int]] | None = None
+        if starts is not None:
+            nodes = [problem.nodes[m] for m in seq]
+            free = [track.earliest_start] + [
+                s + nd.duration for s, nd in zip(starts, nodes, strict=True)
+            ]
+            places = [track.start_place] + [nd.place for nd in nodes] + [track.end_place]
+            latest = [0] * len(seq) + [track.latest_end]
+            for k in range(len(seq) - 1, -1, -1):
+                bound = latest[k + 1] - problem.travel[places[k + 1]][places[k + 2]]
+                bound -= nodes[k].duration
+                latest[k] = _latest_start(nodes[k].windows, bound)
+            found = (free, places, latest)
+        self._bounds[t] = found
+        return found
+
+    def _try(self, n: int, t: int, p: int, removed: tuple[int, ...]) -> _Way | None:
+        """The plan with `removed` taken out and n on day t right before what is left of the
+        p-th visit of its route on, timed by the rules; None if it breaks one."""
+        problem = self.problem
+        gone = set(removed)
+        routes = []
+        for route in self.solution.routes:
+            seq = [s.node for s in route.stops]
+            if route.track == t:
+                seq = [m for m in seq[:p] if m not in gone] + [n]
+                seq += [m for m in self.sequence(t)[p:] if m not in gone]
+            elif gone.isdisjoint(seq):
+                routes.append(route)
+                continue
+            else:
+                seq = [m for m in seq if m not in gone]
+            if earliest_starts(problem, route.track, seq, with_breaks=False) is None:
+                return None  # a quick no: without lunch, one pass instead of one per leg
+            starts = earliest_starts(problem, route.track, seq)
+            if starts is None:
+                return None
+            stops = tuple(Stop(m, s) for m, s in zip(seq, starts, strict=True))
+            routes.append(Route(route.track, route.departure, route.arrival, stops))
+        if t not in self.routes:
+            starts = earliest_starts(problem, t, [n])
+            if starts is None:
+                return None
+            routes.append(Route(t, 0, 0, (Stop(n, starts[0]),)))
+        tried = Solution(tuple(routes), ())
+        if cross_track_violations(problem, tried):
+            return None
+        rank = Rank.of(problem, tried).key()
+        if rank[0] != self.rank[0]:
+            return None  # an event left out: never a way in
+        required, lost, travel = (rank[k] - self.rank[k] for k in (1, 2, 3))
+        return _Way(t, removed, required, lost, travel)
+
+
+def _latest_start(windows: Sequence[tuple[int, int]], bound: int) -> int:
+    """The latest start no later than `bound` inside one of `windows`; a number below every
+    window when there is none (no ready time can meet it then)."""
+    starts = [min(b, bound) for a, b in windows if a <= bound]
+    return max(starts) if starts else -(10**9)

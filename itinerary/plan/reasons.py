@@ -3,18 +3,25 @@
 `explain` finds the cause as a code with values (`plan.Cause`); this module turns it into a
 sentence. The English sentence is also stored in the plan as `reason`, so a plan stays readable
 without this module.
+
+A cause's values are worded by their key, the same for every cause (`_VALUES`): `date` (an ISO
+date) as the language writes a date in a sentence ("Wednesday, 13 July 2016", "Mittwoch,
+13. Juli 2016", "mercredi 13 juillet 2016"), `visits` ([id, name, priority, ISO date] each) as
+names with their priorities, `events` as names on their dates, `travel_minutes` as a duration
+in `travel`. A new cause needs its code in `TEMPLATES` in each language, and a new kind of value
+its entry in `_VALUES`. Codes of older versions stay here, so that older plans still read well.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 
 from babel.dates import format_date
 
-from ..input.spec import Language
+from ..input.spec import LOCALES, Language
 from . import Cause, Unscheduled
 
-_DATE_LOCALES = {"en": "en_GB", "de": "de_DE", "fr": "fr_FR"}
 _HOLIDAY_NAME_AT = {"en": 0, "de": 1, "fr": 2}  # in a `closed_on` day: [date, en, de, fr]
 _CLOSED_DAYS_SHOWN = 3
 
@@ -35,18 +42,44 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "too_far_for_window": "cannot be reached from {place} within its open hours "
         "({travel} travel each way)",
         "no_lunch_room": "leaves no room for lunch on any day it is open",
-        "event_conflict": "conflicts with event {events}",
+        "event_conflict": "conflicts with {events}",
         "around_events": "does not fit around the day's events",
+        "lunch_and_events": "fits on no day together with that day's lunch and events",
         "must_crowded": "does not fit together with the other must-visits and events",
-        "crowded_out": "left out for higher-priority visits (priority {priority})",
+        # What the plan's days leave for it (explain._Room): the cheapest way in.
+        "outranked": "left out for higher-priority visits: it fits only in place of {visits} "
+        "on {date}",
+        "leaves_must_out": "fits on {date} only in place of {visits}, which would leave the "
+        "plan incomplete",
+        "lower_score": "fits on {date} only in place of {visits}, which would lower the score "
+        "by {points}",
+        "more_travel": "fits on {date} only in place of {visits}, for the same score with "
+        "{travel} more travel",
+        "equal_swap": "fits on {date} in place of {visits}, for a plan just as good (the same "
+        "score and travel)",
+        "better_swap": "fits on {date} in place of {visits}, which makes a better plan; the "
+        "search stopped before it found it",
+        "room_left": "fits on {date} without dropping a visit; the search stopped before it "
+        "found this better plan",
+        "adds_travel": "fits on {date} without dropping a visit, but adds {travel} of travel "
+        "and no score",
+        "no_room": "no day of the plan has room for it, not even in place of other visits",
         "event_crowded": "does not fit together with the must-visits and other events of that day",
         "event_unreachable": (
             "cannot be reached from the day's start place and back within the day's hours"
         ),
-        "other_choice": "the other choice {name} is in the plan",
+        "other_choice": "the other choice, {name}, is in the plan",
         "after_missing": "visited only after {name}, which is not in the plan",
         "after_too_late": "visited only after {name}, which the plan cannot fit before it",
-        "event_on": "{id} on {date}",
+        # Plans of older versions: said of every host crowded out, true or not.
+        "crowded_out": "left out for higher-priority visits (priority {priority})",
+        # The pieces of the values.
+        "event_on": "{name} on {date}",
+        "visit_priority": "{name} (priority {priority})",
+        "visit_must": "{name} (must-visit)",
+        "visit_priority_on": "{name} (priority {priority}, {date})",
+        "visit_must_on": "{name} (must-visit, {date})",
+        "minutes": "min",
         "and": " and ",
     },
     "de": {
@@ -64,19 +97,44 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "too_far_for_window": "von {place} aus nicht innerhalb der Öffnungszeiten erreichbar "
         "({travel} Fahrzeit je Richtung)",
         "no_lunch_room": "lässt an keinem Öffnungstag Zeit für das Mittagessen",
-        "event_conflict": "überschneidet sich mit dem Termin {events}",
+        "event_conflict": "überschneidet sich mit {events}",
         "around_events": "passt nicht zwischen die Termine des Tages",
+        "lunch_and_events": "passt an keinem Tag zusammen mit Mittagessen und Terminen dieses "
+        "Tages",
         "must_crowded": "passt nicht mit den anderen Pflichtbesuchen und Terminen zusammen",
-        "crowded_out": "zugunsten wichtigerer Besuche ausgelassen (Priorität {priority})",
+        "outranked": "zugunsten wichtigerer Besuche ausgelassen: Platz wäre nur anstelle von "
+        "{visits} am {date}",
+        "leaves_must_out": "Platz wäre am {date} nur anstelle von {visits}, womit der Plan "
+        "unvollständig würde",
+        "lower_score": "Platz wäre am {date} nur anstelle von {visits}, was die Punktzahl um "
+        "{points} senken würde",
+        "more_travel": "Platz wäre am {date} nur anstelle von {visits}, bei gleicher Punktzahl "
+        "mit {travel} mehr Fahrzeit",
+        "equal_swap": "Platz wäre am {date} anstelle von {visits}, für einen ebenso guten Plan "
+        "(gleiche Punktzahl und Fahrzeit)",
+        "better_swap": "Platz wäre am {date} anstelle von {visits}, was einen besseren Plan "
+        "ergibt; die Suche endete, bevor sie ihn fand",
+        "room_left": "Platz wäre am {date}, ohne einen Besuch zu streichen; die Suche endete, "
+        "bevor sie diesen besseren Plan fand",
+        "adds_travel": "Platz wäre am {date}, ohne einen Besuch zu streichen, aber mit {travel} "
+        "mehr Fahrzeit und ohne Punkte",
+        "no_room": "an keinem Tag des Plans ist Platz dafür, auch nicht anstelle anderer Besuche",
         "event_crowded": "passt nicht mit den Pflichtbesuchen und anderen Terminen des Tages "
         "zusammen",
         "event_unreachable": "vom Startort des Tages aus nicht hin und zurück innerhalb der "
         "Tageszeiten erreichbar",
-        "other_choice": "die andere Wahl {name} ist im Plan",
+        "other_choice": "stattdessen ist die Alternative {name} im Plan",
         "after_missing": "nur nach {name} zu besuchen, das nicht im Plan ist",
         "after_too_late": "nur nach {name} zu besuchen, das der Plan nicht früh genug davor "
         "unterbringt",
-        "event_on": "{id} am {date}",
+        # Plans of older versions: said of every host crowded out, true or not.
+        "crowded_out": "zugunsten wichtigerer Besuche ausgelassen (Priorität {priority})",
+        "event_on": "{name} am {date}",
+        "visit_priority": "{name} (Priorität {priority})",
+        "visit_must": "{name} (Pflichtbesuch)",
+        "visit_priority_on": "{name} (Priorität {priority}, {date})",
+        "visit_must_on": "{name} (Pflichtbesuch, {date})",
+        "minutes": "Min.",
         "and": " und ",
     },
     "fr": {
@@ -95,10 +153,29 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "too_far_for_window": "inaccessible depuis {place} pendant ses heures d'ouverture "
         "({travel} de trajet dans chaque sens)",
         "no_lunch_room": "ne laisse pas le temps de déjeuner les jours où il est ouvert",
-        "event_conflict": "en conflit avec le rendez-vous {events}",
+        "event_conflict": "en conflit avec {events}",
         "around_events": "ne s'insère pas entre les rendez-vous de la journée",
+        "lunch_and_events": "ne trouve place dans aucune journée avec son déjeuner et ses "
+        "rendez-vous",
         "must_crowded": "incompatible avec les autres visites incontournables et rendez-vous",
-        "crowded_out": "écarté au profit de visites plus prioritaires (priorité {priority})",
+        "outranked": "écarté au profit de visites plus prioritaires\u202f: seul le retrait de "
+        "{visits} le {date} lui ferait de la place",
+        "leaves_must_out": "seul le retrait de {visits} le {date} lui ferait de la place, ce qui "
+        "rendrait le programme incomplet",
+        "lower_score": "seul le retrait de {visits} le {date} lui ferait de la place, ce qui "
+        "abaisserait le score de {points}",
+        "more_travel": "seul le retrait de {visits} le {date} lui ferait de la place, pour le "
+        "même score avec {travel} de trajet en plus",
+        "equal_swap": "le retrait de {visits} le {date} lui ferait de la place, pour un "
+        "programme aussi bon (même score, mêmes trajets)",
+        "better_swap": "le retrait de {visits} le {date} lui ferait de la place et donnerait un "
+        "meilleur programme\u202f; la recherche s'est arrêtée avant de le trouver",
+        "room_left": "il y a de la place le {date} sans retirer de visite\u202f; la recherche "
+        "s'est arrêtée avant de trouver ce meilleur programme",
+        "adds_travel": "il y a de la place le {date} sans retirer de visite, mais avec {travel} "
+        "de trajet en plus et sans points",
+        "no_room": "aucune journée du programme n'a de place pour cette visite, même à la place "
+        "d'autres visites",
         "event_crowded": "incompatible avec les visites incontournables et les autres "
         "rendez-vous de la journée",
         "event_unreachable": "inaccessible aller-retour depuis le point de départ de la journée "
@@ -107,22 +184,99 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "after_missing": "à visiter seulement après {name}, qui n'est pas au programme",
         "after_too_late": "à visiter seulement après {name}, que le programme ne peut placer "
         "assez tôt avant",
-        "event_on": "{id} le {date}",
+        # Plans of older versions: said of every host crowded out, true or not.
+        "crowded_out": "écarté au profit de visites plus prioritaires (priorité {priority})",
+        "event_on": "{name} le {date}",
+        "visit_priority": "{name} (priorité {priority})",
+        "visit_must": "{name} (visite incontournable)",
+        "visit_priority_on": "{name} (priorité {priority}, {date})",
+        "visit_must_on": "{name} (visite incontournable, {date})",
+        "minutes": "min",
         "and": " et ",
     },
 }
 
 
-def word_cause(cause: Cause, lang: Language = "en") -> str:
+def long_date(iso: str, lang: Language) -> str:
+    """An ISO date as `lang` writes it in a sentence: 'Wednesday, 13 July 2016'; a text that is
+    no date is left as it is."""
+    try:
+        date = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return format_date(date, format="full", locale=LOCALES[lang])
+
+
+def duration(minutes: int, lang: Language) -> str:
+    """'45 min', '2 h 10': the shape the programme gives travel in, the unit in `lang`."""
+    if minutes < 60:
+        return f"{minutes} {TEMPLATES[lang]['minutes']}"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest:02d}"
+
+
+def _listed(items: Sequence[str], lang: Language) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + TEMPLATES[lang]["and"] + items[-1]
+
+
+def _events(value: object, args: Mapping[str, object], lang: Language) -> str:
+    """[[id, ISO date], …], named by `args["names"]` ([[name, ISO date], …]) when the plan has
+    them (plans of older versions have ids only)."""
+    assert isinstance(value, list)
+    names = args.get("names")
+    pairs = names if isinstance(names, list) and len(names) == len(value) else value
     words = TEMPLATES[lang]
+    return _listed(
+        [words["event_on"].format(name=n, date=long_date(d, lang)) for n, d in pairs], lang
+    )
+
+
+def _visits(value: object, args: Mapping[str, object], lang: Language) -> str:
+    """[[id, name, priority, ISO date], …]; the date is said when it is not the cause's."""
+    assert isinstance(value, list)
+    words = TEMPLATES[lang]
+    worded = []
+    for _id, name, priority, date in value:
+        kind = "visit_must" if priority == "must" else "visit_priority"
+        if date != args.get("date"):
+            kind += "_on"
+        worded.append(words[kind].format(name=name, priority=priority, date=long_date(date, lang)))
+    return _listed(worded, lang)
+
+
+def _date(value: object, args: Mapping[str, object], lang: Language) -> str:
+    return long_date(str(value), lang)
+
+
+def _travel(value: object, args: Mapping[str, object], lang: Language) -> str:
+    """The travel in the language's words when the minutes are known, else as recorded."""
+    minutes = args.get("travel_minutes")
+    return duration(minutes, lang) if isinstance(minutes, int) else str(value)
+
+
+# How each kind of value is worded, by its key; a value of another key is used as it is.
+_VALUES: dict[str, Callable[[object, Mapping[str, object], Language], str]] = {
+    "date": _date,
+    "events": _events,
+    "visits": _visits,
+    "travel": _travel,
+}
+
+
+def word_cause(cause: Cause, lang: Language = "en") -> str:
     if cause.code == "closed_on":
-        return words["closed_on"].format(days=_closed_days(cause.args["days"], lang))
-    values: dict[str, object] = {}
-    for key, value in cause.args.items():
-        if isinstance(value, list):
-            value = words["and"].join(words["event_on"].format(id=i, date=d) for i, d in value)
-        values[key] = value
-    return words[cause.code].format(**values)
+        return TEMPLATES[lang]["closed_on"].format(days=_closed_days(cause.args["days"], lang))
+    args = dict(cause.args)
+    if "travel_minutes" in args and "travel" not in args:
+        args["travel"] = ""  # worded from the minutes
+    values = {
+        key: _VALUES[key](value, args, lang) if key in _VALUES else value
+        for key, value in args.items()
+    }
+    return TEMPLATES[lang][cause.code].format(**values)
 
 
 def _closed_days(days: object, lang: Language) -> str:
@@ -132,7 +286,7 @@ def _closed_days(days: object, lang: Language) -> str:
     shown = []
     listed = days if isinstance(days, list) else []
     for day in listed[:_CLOSED_DAYS_SHOWN]:
-        date = format_date(dt.date.fromisoformat(day[0]), format="full", locale=_DATE_LOCALES[lang])
+        date = long_date(day[0], lang)
         names = day[1:]
         name = names[_HOLIDAY_NAME_AT[lang]] if len(names) == 3 else words["closed_day"]
         shown.append(f"{date} ({name})")
@@ -143,7 +297,11 @@ def _closed_days(days: object, lang: Language) -> str:
 
 
 def reason_in(unscheduled: Unscheduled, lang: Language) -> str:
-    """The reason in `lang`; plans without a recorded cause keep their English reason."""
+    """The reason in `lang`; plans without a recorded cause, or with one this version cannot
+    word (a newer version's code, values of another shape), keep their English reason."""
     if unscheduled.cause is None or unscheduled.cause.code not in TEMPLATES[lang]:
         return unscheduled.reason
-    return word_cause(unscheduled.cause, lang)
+    try:
+        return word_cause(unscheduled.cause, lang)
+    except (KeyError, IndexError, ValueError, TypeError, AssertionError):
+        return unscheduled.reason

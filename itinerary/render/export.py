@@ -164,9 +164,12 @@ def _issues(errors: list[Any], text: str, name: str) -> list[Issue]:
 
 
 def _drop(data: Any, path: tuple[str | int, ...]) -> None:
+    """Drop the key at `path`; a path that ends at a list item names no key (pydantic can name
+    one key twice, under a union member and beside it: the first drop took it)."""
     for part in path[:-1]:
         data = data[part]
-    data.pop(path[-1], None)
+    if path and isinstance(data, dict):
+        data.pop(path[-1], None)
 
 
 def _cleaned(data: Any) -> Any:

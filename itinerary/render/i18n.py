@@ -15,14 +15,12 @@ from babel import Locale
 from babel.dates import format_date
 from babel.lists import format_list
 
+from ..input.spec import LOCALES as _LOCALES
 from ..input.spec import Language
 from ..plan import PlanTrack, Unscheduled
 from ..plan.reasons import reason_in
 
 LANGUAGES: tuple[Language, ...] = ("en", "de", "fr")
-
-# British English: day before month, 24-hour clock, as a European host expects.
-_LOCALES: dict[str, str] = {"en": "en_GB", "de": "de_DE", "fr": "fr_FR"}
 
 Catalogue = Mapping[str, Mapping[str, str]]
 
