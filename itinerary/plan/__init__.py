@@ -1,5 +1,6 @@
 """The Plan: dated items per track, unscheduled hosts with reasons; JSON form `itinerary-plan/1`
-(1.1 when it lists unmet must choices).
+(1.1 when it lists unmet must choices, 1.2 when it has rests at the hotel, check-ins, or the
+arrival's and departure's details).
 
 A Plan is what gets reviewed and exported; exports read it back and never solve again, so it
 carries what they need (addresses, contacts, languages, the delegation).
@@ -20,6 +21,8 @@ FORMAT: Final = "itinerary-plan/1"
 # every key it uses, so plans without the newer keys stay byte for byte as before. Every reader
 # of format 1 reads any 1.x (a key it does not know is ignored with a warning).
 FORMAT_1_1: Final = "itinerary-plan/1.1"  # adds `unmet_choices`
+# adds `rest` and `check_in` items, and `note` / `departs` on start and end items
+FORMAT_1_2: Final = "itinerary-plan/1.2"
 
 
 class _Model(BaseModel):
@@ -42,11 +45,43 @@ class _AtPlace(_Model):
 
 
 class StartItem(_AtPlace):
+    """On the arrival day (`key` "arrival"), `time` is the landing (or the train's arrival):
+    the coach leaves `arrival.minutes` later, with the first travel item."""
+
     type: Literal["start"] = "start"
+    note: str | None = None  # the arrival's note, e.g. "flight LH 123" (format 1.2)
 
 
 class EndItem(_AtPlace):
+    """On the departure day (`key` "departure"), `time` is when the group reaches the
+    departure place and `departs` the flight's (or train's) time."""
+
     type: Literal["end"] = "end"
+    note: str | None = None  # the departure's note (format 1.2)
+    departs: Moment | None = None  # format 1.2
+
+
+class _AtStay(_Model):
+    """Time the group spends at a hotel of the trip: `at` is the stay's key, `place` its name."""
+
+    start: Moment
+    end: Moment
+    at: str
+    place: str
+    location: Location
+    address: str | None = None
+
+
+class RestItem(_AtStay):
+    """The group rests at the hotel instead of waiting on site (format 1.2)."""
+
+    type: Literal["rest"] = "rest"
+
+
+class CheckInItem(_AtStay):
+    """The first arrival at a new hotel: check-in and luggage (`stays[].check_in_minutes`)."""
+
+    type: Literal["check_in"] = "check_in"
 
 
 class TravelItem(_Model):
@@ -96,7 +131,7 @@ class EventItem(_Model):
 
 
 Item = Annotated[
-    StartItem | TravelItem | VisitItem | LunchItem | EventItem | EndItem,
+    StartItem | TravelItem | VisitItem | LunchItem | EventItem | RestItem | CheckInItem | EndItem,
     Field(discriminator="type"),
 ]
 
@@ -176,7 +211,7 @@ class SolverInfo(_Model):
 
 
 class Plan(_Model):
-    format: Literal["itinerary-plan/1", "itinerary-plan/1.1"] = FORMAT
+    format: Literal["itinerary-plan/1", "itinerary-plan/1.1", "itinerary-plan/1.2"] = FORMAT
     trip: PlanTrip
     delegation: PlanDelegation
     status: Literal["complete", "partial"]
@@ -201,11 +236,12 @@ class Plan(_Model):
     @model_validator(mode="before")
     @classmethod
     def _lowest_format(cls, data: Any) -> Any:
-        """The format is the lowest version with every key the plan uses (see FORMAT_1_1);
-        an empty `unmet_choices` is none."""
+        """The format is the lowest version with every key the plan uses (see FORMAT_1_1,
+        FORMAT_1_2); an empty `unmet_choices` is none."""
         if isinstance(data, dict):
             unmet = data.get("unmet_choices") or None
-            data = {**data, "unmet_choices": unmet, "format": FORMAT_1_1 if unmet else FORMAT}
+            version = FORMAT_1_2 if _uses_1_2(data) else FORMAT_1_1 if unmet else FORMAT
+            data = {**data, "unmet_choices": unmet, "format": version}
         return data
 
     def to_json(self) -> str:
@@ -224,3 +260,19 @@ class Plan(_Model):
 
     def visits(self) -> list[VisitItem]:
         return [i for t in self.tracks for i in t.items if isinstance(i, VisitItem)]
+
+
+def _uses_1_2(data: dict[str, Any]) -> bool:
+    """Whether plan data (models or dicts, as given to `Plan`) has an item or key of 1.2."""
+    for track in data.get("tracks") or ():
+        items = track.items if isinstance(track, PlanTrack) else (track or {}).get("items")
+        for item in items or ():
+            if isinstance(item, BaseModel):
+                item = item.model_dump(exclude_none=True)
+            if not isinstance(item, dict):
+                continue
+            if item.get("type") in ("rest", "check_in"):
+                return True
+            if item.get("note") is not None or item.get("departs") is not None:
+                return True
+    return False

@@ -19,7 +19,18 @@ from pydantic import BaseModel
 
 from ..input.load import Loaded
 from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, VisitSpec, stay_key
-from . import EndItem, EventItem, Item, LunchItem, Plan, StartItem, TravelItem, VisitItem
+from . import (
+    CheckInItem,
+    EndItem,
+    EventItem,
+    Item,
+    LunchItem,
+    Plan,
+    RestItem,
+    StartItem,
+    TravelItem,
+    VisitItem,
+)
 
 
 @dataclass(frozen=True)
@@ -132,10 +143,19 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
         day_start, day_end = spec.day_bounds(track.date)
         earliest = _local(track.date, day_start, tz)
         latest = _local(track.date, day_end, tz)
+        # The coach leaves `arrival.minutes` after landing and must reach the departure place
+        # `departure.minutes` before the flight: those are the journey's bounds.
+        baggage = dt.timedelta()
         if first and spec.arrival:
-            earliest = _at(spec.arrival.time, tz)
+            baggage = dt.timedelta(minutes=spec.arrival.minutes)
+            earliest = _at(spec.arrival.time, tz) + baggage
         if last and spec.departure:
-            latest = _at(spec.departure.time, tz)
+            departs = _at(spec.departure.time, tz)
+            latest = departs - dt.timedelta(minutes=spec.departure.minutes)
+            if end_item.departs is not None and end_item.departs != departs:
+                bad(f"the departure is at {hm(departs)}, not {hm(end_item.departs)}")
+        elif end_item.departs is not None:
+            bad("a departure time on a day that does not end with the departure")
         direct = (
             dt.timedelta(minutes=travel(exp_start, exp_end))
             if exp_start in places and exp_end in places
@@ -146,10 +166,22 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                 earliest = latest - direct
             else:
                 latest = earliest + direct
-        if start_item.time < earliest:
+        if start_item.time < earliest - baggage:
             bad(f"starts at {hm(start_item.time)}, before the day may start ({hm(earliest)})")
-        if end_item.time > latest:
-            bad(f"ends at {hm(end_item.time)}, after the day must end ({hm(latest)})")
+        for item in items[1:-1]:
+            if not isinstance(item, StartItem | EndItem) and item.start < earliest:
+                bad(f"{item.type} at {hm(item.start)}, before the day may start ({hm(earliest)})")
+        # A check-in at the end of the day follows the arrival and may run past the day's end
+        # (`day.end` is when the group is back at the hotel); everything else may not.
+        finished = max(
+            [start_item.time]
+            + [i.end for i in items[1:-1] if not isinstance(i, CheckInItem | StartItem | EndItem)]
+        )
+        check_in_ends = [i.end for i in items[1:-1] if isinstance(i, CheckInItem)]
+        if finished > latest or end_item.time > max([latest, *check_in_ends]):
+            bad(
+                f"ends at {hm(max(finished, end_item.time))}, after the day must end ({hm(latest)})"
+            )
 
         # movement: every change of place is covered by travel of the right length
         here, heading, done = start_item.key, None, 0
@@ -175,6 +207,11 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                             f"plan says {done}"
                         )
                     here, heading = heading, None
+                continue
+            if isinstance(item, RestItem | CheckInItem):
+                if heading is not None or item.at != here:
+                    where_now = here if heading is None else "on the way"
+                    bad(f"{item.type} at {item.at} but the group is at {where_now}")
                 continue
             if isinstance(item, LunchItem):
                 if item.at is not None and heading is None and item.at in places:
@@ -236,6 +273,11 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                     bad(f"event {item.id} is not at its fixed time")
                 if event.start.date() != track.date:
                     bad(f"event {item.id} is on the wrong day")
+
+        out.extend(
+            Violation(where, message)
+            for message in _stay_violations(spec, items, exp_start, exp_end, hm)
+        )
 
         # lunch
         lunches = [i for i in items if isinstance(i, LunchItem)]
@@ -357,6 +399,50 @@ def _order_violations(
                         "which it comes after",
                     )
                 )
+    return out
+
+
+def _stay_violations(
+    spec: VisitSpec,
+    items: list[Item],
+    start_key: str,
+    end_key: str,
+    hm: Callable[[dt.datetime], str],
+) -> list[str]:
+    """Rests and check-ins: at a hotel of the day (the night's, or the previous night's), and
+    one check-in of `check_in_minutes` at the first arrival at a new hotel (none without one)."""
+    out: list[str] = []
+    stays = {stay_key(s): s for s in spec.stays}
+    allowed = [k for k in (end_key, start_key) if k in stays]
+    new = end_key if end_key in stays and end_key != start_key else None
+    minutes = stays[new].check_in_minutes if new is not None else 0
+    check_ins = [i for i in items if isinstance(i, CheckInItem)]
+    for item in items:
+        if isinstance(item, RestItem | CheckInItem):
+            if item.at not in allowed:
+                names = " or ".join(allowed) if allowed else "none"
+                out.append(
+                    f"{item.type} {hm(item.start)}–{hm(item.end)} at {item.at}, not at a hotel "
+                    f"of the day ({names})"
+                )
+            if item.end <= item.start:
+                out.append(f"{item.type} at {hm(item.start)} takes no time")
+    for item in check_ins:
+        if item.at != new or minutes == 0:
+            out.append(f"check-in at {item.at}, which is not a new hotel with a check-in")
+        elif _minutes(item.start, item.end) != minutes:
+            out.append(
+                f"check-in at {item.at} lasts {_minutes(item.start, item.end)} min, not {minutes}"
+            )
+    if new is not None and minutes > 0:
+        at_new = [i for i in check_ins if i.at == new]
+        if len(at_new) != 1:
+            out.append(f"{len(at_new)} check-ins at {new}, not one")
+        else:
+            # the check-in comes before the group first leaves the new hotel
+            index = items.index(at_new[0])
+            if any(isinstance(i, TravelItem) and i.from_ == new for i in items[1:index]):
+                out.append(f"check-in at {new} is not at the first arrival there")
     return out
 
 

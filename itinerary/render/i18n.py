@@ -13,8 +13,8 @@ from collections.abc import Mapping
 
 from babel.dates import format_date
 
-from ..input.spec import Language
-from ..plan import Unscheduled
+from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, Language
+from ..plan import EndItem, StartItem, Unscheduled
 from ..plan.reasons import reason_in
 
 LANGUAGES: tuple[Language, ...] = ("en", "de", "fr")
@@ -41,6 +41,13 @@ LABELS: Catalogue = {
         "lunch": "Lunch",
         "lunch_on_the_way": "on the way",
         "start": "Start",
+        "arrival": "Arrival",
+        "arrival_note": "Arrival ({note})",
+        "departure": "Departure",
+        "departure_at": "Departure at {time}",
+        "departure_note": "Departure ({note} at {time})",
+        "rest": "At the hotel",
+        "check_in": "Check-in at the hotel",
         "end": "End of day",
         "from": "From",
         "to": "To",
@@ -111,6 +118,13 @@ LABELS: Catalogue = {
         "lunch": "Mittagessen",
         "lunch_on_the_way": "unterwegs",
         "start": "Abfahrt",
+        "arrival": "Ankunft",
+        "arrival_note": "Ankunft ({note})",
+        "departure": "Abreise",
+        "departure_at": "Abreise um {time}",
+        "departure_note": "Abreise ({note} um {time})",
+        "rest": "Im Hotel",
+        "check_in": "Check-in im Hotel",
         "end": "Tagesende",
         "from": "Von",
         "to": "Nach",
@@ -181,6 +195,13 @@ LABELS: Catalogue = {
         "lunch": "Déjeuner",
         "lunch_on_the_way": "en route",
         "start": "Départ",
+        "arrival": "Arrivée",
+        "arrival_note": "Arrivée ({note})",
+        "departure": "Départ",
+        "departure_at": "Départ à {time}",
+        "departure_note": "Départ ({note} à {time})",
+        "rest": "À l'hôtel",
+        "check_in": "Enregistrement à l'hôtel",
         "end": "Fin de journée",
         "from": "De",
         "to": "À",
@@ -295,3 +316,23 @@ def clock(moment: dt.datetime | dt.time, day: dt.date | None = None) -> str:
 
 def clock_range(start: dt.datetime, end: dt.datetime, day: dt.date | None = None) -> str:
     return f"{clock(start, day)}–{clock(end, day)}"
+
+
+def start_label(item: StartItem, w: Words) -> str:
+    """'Arrival (flight LH 123)' on the arrival day, else the day's start ('Start')."""
+    if item.key != ARRIVAL_KEY:
+        return w["start"]
+    return w.fmt("arrival_note", note=item.note) if item.note else w["arrival"]
+
+
+def end_label(item: EndItem, w: Words) -> str:
+    """'Departure (flight LH 123 at 17:30)' on the departure day, with the flight's time
+    (the row's own time is when the group reaches the airport), else 'End of day'."""
+    if item.key != DEPARTURE_KEY:
+        return w["end"]
+    if item.departs is None:
+        return w["departure"]
+    time = clock(item.departs.astimezone(item.time.tzinfo))
+    if item.note:
+        return w.fmt("departure_note", note=item.note, time=time)
+    return w.fmt("departure_at", time=time)

@@ -11,16 +11,28 @@ from rich.text import Text
 
 from ..input.spec import Language
 from ..model.timeline import format_duration
-from ..plan import EndItem, EventItem, LunchItem, Plan, StartItem, TravelItem, VisitItem
-from .i18n import Words, clock, clock_range
+from ..plan import (
+    CheckInItem,
+    EndItem,
+    EventItem,
+    LunchItem,
+    Plan,
+    RestItem,
+    StartItem,
+    TravelItem,
+    VisitItem,
+)
+from .i18n import Words, clock, clock_range, end_label, start_label
 
 
 def _activity(item: object, w: Words, day: dt.date) -> tuple[str, str, str, str]:
     """(time, activity, place, travel minutes) of one item of the programme day `day`."""
     if isinstance(item, StartItem):
-        return clock(item.time, day), w["start"], item.place, ""
+        return clock(item.time, day), start_label(item, w), item.place, ""
     if isinstance(item, EndItem):
-        return clock(item.time, day), w["end"], item.place, ""
+        return clock(item.time, day), end_label(item, w), item.place, ""
+    if isinstance(item, RestItem | CheckInItem):
+        return clock_range(item.start, item.end, day), w[item.type], item.place, ""
     if isinstance(item, TravelItem):
         return (
             clock_range(item.start, item.end, day),
