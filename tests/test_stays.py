@@ -210,10 +210,13 @@ def test_the_wetzlar_group_rests_at_the_hotel_instead_of_waiting_for_dinner(
     # the night's end: back to the hotel, no second check-in
     assert sum(isinstance(i, CheckInItem) for i in day) == 1
     assert "At the hotel" in terminal and "Check-in at the hotel" in terminal
-    # the travel total counts the trips to the hotel
+    # the travel total counts the trips to the hotel; the proof is about the route
     assert plan.travel_minutes == sum(
         i.minutes for t in plan.tracks for i in t.items if isinstance(i, TravelItem)
     )
+    assert plan.travel_optimal and plan.travel_bound is not None
+    assert plan.travel_minutes - plan.travel_bound == 21  # 21 + 16 minutes instead of 16
+    assert "shortest possible, plus 21 min to and from the hotel" in terminal
 
 
 @pytest.mark.parametrize(

@@ -72,6 +72,7 @@ LABELS: Catalogue = {
         "score_best": "{score} of {max_score} (highest possible)",
         "score_best_of": "{score} (highest possible; all hosts together would be {max_score})",
         "travel_shortest": "shortest possible",
+        "travel_shortest_with_rests": "shortest possible, plus {minutes} to and from the hotel",
         "travel_at_least": "at least {bound} possible",
         "travel_unproven": "not proven shortest",
         "hosts_scheduled": "Hosts scheduled",
@@ -149,6 +150,7 @@ LABELS: Catalogue = {
         "score_best": "{score} von {max_score} (höchstmöglich)",
         "score_best_of": "{score} (höchstmöglich; alle Gastgeber zusammen wären {max_score})",
         "travel_shortest": "kürzestmöglich",
+        "travel_shortest_with_rests": "kürzestmöglich, zuzüglich {minutes} zum Hotel und zurück",
         "travel_at_least": "mindestens {bound} möglich",
         "travel_unproven": "nicht als kürzeste bewiesen",
         "hosts_scheduled": "Eingeplante Gastgeber",
@@ -228,6 +230,9 @@ LABELS: Catalogue = {
             "{score} (le maximum possible\u202f; tous les hôtes réunis feraient {max_score})"
         ),
         "travel_shortest": "le plus court possible",
+        "travel_shortest_with_rests": (
+            "le plus court possible, plus {minutes} pour l'aller-retour à l'hôtel"
+        ),
         "travel_at_least": "au moins {bound} possible",
         "travel_unproven": "minimum non prouvé",
         "hosts_scheduled": "Hôtes programmés",

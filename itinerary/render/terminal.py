@@ -95,6 +95,10 @@ def travel_proof(plan: Plan, w: Words, duration: Callable[[int], str] = format_d
     """What is proven about the plan's travel, to follow its total: ', shortest possible', ',
     at least 9h50 possible', ', not proven shortest', or '' when no bound was tried."""
     if plan.travel_optimal:
+        if plan.travel_bound is not None and plan.travel_minutes > plan.travel_bound:
+            # The route is the shortest; the trips to rest at the hotel come on top of it.
+            extra = duration(plan.travel_minutes - plan.travel_bound)
+            return f", {w.fmt('travel_shortest_with_rests', minutes=extra)}"
         return f", {w['travel_shortest']}"
     if plan.travel_bound is not None:
         return f", {w.fmt('travel_at_least', bound=duration(plan.travel_bound))}"
