@@ -264,11 +264,14 @@ class Plan(_Model):
 
 def _uses_1_2(data: dict[str, Any]) -> bool:
     """Whether plan data (models or dicts, as given to `Plan`) has an item or key of 1.2."""
-    for track in data.get("tracks") or ():
-        items = track.items if isinstance(track, PlanTrack) else (track or {}).get("items")
-        for item in items or ():
-            if isinstance(item, BaseModel):
-                item = item.model_dump(exclude_none=True)
+    tracks = data.get("tracks")
+    for track in tracks if isinstance(tracks, list) else ():
+        # Anything else is for validation to refuse, with its message.
+        items = track.items if isinstance(track, PlanTrack) else None
+        if isinstance(track, dict):
+            items = track.get("items")
+        for raw in items if isinstance(items, list) else ():
+            item = raw.model_dump(exclude_none=True) if isinstance(raw, BaseModel) else raw
             if not isinstance(item, dict):
                 continue
             if item.get("type") in ("rest", "check_in"):
