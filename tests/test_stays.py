@@ -214,8 +214,8 @@ def test_the_wetzlar_group_rests_at_the_hotel_instead_of_waiting_for_dinner(
     assert plan.travel_minutes == sum(
         i.minutes for t in plan.tracks for i in t.items if isinstance(i, TravelItem)
     )
-    assert plan.travel_optimal and plan.travel_bound is not None
-    assert plan.travel_minutes - plan.travel_bound == 21  # 21 + 16 minutes instead of 16
+    assert plan.hotel_travel_minutes == 21  # 21 + 16 minutes instead of 16
+    assert plan.travel_optimal and plan.travel_bound == plan.travel_minutes - 21
     assert "shortest possible, plus 21 min to and from the hotel" in terminal
 
 
@@ -442,3 +442,13 @@ def test_the_checker_refuses_leaving_before_the_baggage_is_in(
         leg[key] = (dt.datetime.fromisoformat(leg[key]) - shift).isoformat()
     found = _violations(data, loaded)
     assert any("travel at 13:10, before the day may start (13:20)" in v for v in found), found
+
+
+def test_the_checker_refuses_a_wrong_count_of_the_hotel_trips(
+    wetzlar: tuple[dict[str, Any], Any],
+) -> None:
+    data, loaded = wetzlar
+    assert data["hotel_travel_minutes"] == 21
+    del data["hotel_travel_minutes"]
+    found = _violations(data, loaded)
+    assert found == ["plan: hotel_travel_minutes is 0, the stops at the hotel add 21"], found

@@ -227,6 +227,10 @@ class Plan(_Model):
     optimal: bool | None = None
     travel_bound: int | None = None
     travel_optimal: bool | None = None
+    # Of `travel_minutes`, what the trips to rest or check in at a hotel in the middle of a day
+    # add to the route (format 1.2); absent when none. The proof is about the route:
+    # `travel_optimal` compares `travel_minutes - hotel_travel_minutes` with `travel_bound`.
+    hotel_travel_minutes: int | None = None
     tracks: list[PlanTrack]
     unscheduled: list[Unscheduled]
     solver: SolverInfo | None = None
@@ -264,6 +268,8 @@ class Plan(_Model):
 
 def _uses_1_2(data: dict[str, Any]) -> bool:
     """Whether plan data (models or dicts, as given to `Plan`) has an item or key of 1.2."""
+    if data.get("hotel_travel_minutes"):
+        return True
     tracks = data.get("tracks")
     for track in tracks if isinstance(tracks, list) else ():
         # Anything else is for validation to refuse, with its message.

@@ -233,6 +233,7 @@ def assemble(
         travel_optimal=None
         if solution.travel_bound is None
         else solution.travel_minutes(problem) == solution.travel_bound,
+        hotel_travel_minutes=(travel_total - solution.travel_minutes(problem)) or None,
         tracks=tracks,
         unscheduled=unscheduled,
         solver=SolverInfo(

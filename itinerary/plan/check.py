@@ -91,6 +91,7 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
     # (start, end, where) in UTC of every visit and event, for the rules between hosts
     times: dict[str, tuple[dt.datetime, dt.datetime, str]] = {}
     travel_total = 0
+    hotel_total = 0  # what the hotel stops in the middle of days add to the routes
 
     for track in plan.tracks:
         where = f"{track.date}/{track.group}"
@@ -278,6 +279,7 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
             Violation(where, message)
             for message in _stay_violations(spec, items, exp_start, exp_end, hm)
         )
+        hotel_total += _hotel_travel(items, places, travel)
 
         # lunch
         lunches = [i for i in items if isinstance(i, LunchItem)]
@@ -361,6 +363,14 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
     score = sum(int(hosts[h].priority) for h in visited if h in hosts and not hosts[h].must)
     if plan.score != score:
         out.append(Violation("plan", f"score is {plan.score}, visits add up to {score}"))
+    if (plan.hotel_travel_minutes or 0) != hotel_total:
+        out.append(
+            Violation(
+                "plan",
+                f"hotel_travel_minutes is {plan.hotel_travel_minutes or 0}, the stops at the "
+                f"hotel add {hotel_total}",
+            )
+        )
     if plan.travel_minutes != travel_total:
         out.append(
             Violation(
@@ -444,6 +454,37 @@ def _stay_violations(
             if any(isinstance(i, TravelItem) and i.from_ == new for i in items[1:index]):
                 out.append(f"check-in at {new} is not at the first arrival there")
     return out
+
+
+def _hotel_travel(
+    items: list[Item], places: dict[str, tuple[float, float]], travel: Callable[[str, str], int]
+) -> int:
+    """The travel minutes a day's stops at a hotel for nothing but a rest or a check-in add to
+    the way between the stops before and after them (a stop at the end place, where the day
+    ends, is no detour)."""
+    stops: list[tuple[str, set[str]]] = []
+    for item in items:
+        key = None
+        if isinstance(item, StartItem | EndItem):
+            key = item.key
+        elif isinstance(item, VisitItem | EventItem):
+            key = item.id
+        elif isinstance(item, LunchItem | RestItem | CheckInItem):
+            key = item.at
+        if key is None:
+            continue
+        if key not in places:
+            return 0  # reported as an unknown place
+        if stops and stops[-1][0] == key:
+            stops[-1][1].add(item.type)
+        else:
+            stops.append((key, {item.type}))
+
+    def legs(keys: list[str]) -> int:
+        return sum(travel(a, b) for a, b in itertools.pairwise(keys) if a != b)
+
+    route = [key for key, kinds in stops if not kinds <= {"rest", "check_in"}]
+    return legs([key for key, _ in stops]) - legs(route)
 
 
 def _times(item: Item) -> list[dt.datetime]:

@@ -95,9 +95,9 @@ def travel_proof(plan: Plan, w: Words, duration: Callable[[int], str] = format_d
     """What is proven about the plan's travel, to follow its total: ', shortest possible', ',
     at least 9h50 possible', ', not proven shortest', or '' when no bound was tried."""
     if plan.travel_optimal:
-        if plan.travel_bound is not None and plan.travel_minutes > plan.travel_bound:
+        if plan.hotel_travel_minutes:
             # The route is the shortest; the trips to rest at the hotel come on top of it.
-            extra = duration(plan.travel_minutes - plan.travel_bound)
+            extra = duration(plan.hotel_travel_minutes)
             return f", {w.fmt('travel_shortest_with_rests', minutes=extra)}"
         return f", {w['travel_shortest']}"
     if plan.travel_bound is not None:
