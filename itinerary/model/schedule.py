@@ -126,7 +126,9 @@ def _place_break(
             return mode, leg, s
     for i in legs:
         s = max(free_from[i], f)
-        if fits(s, due_by[i]) and free_from[i] + travel[i] + L <= due_by[i]:
+        # On the way: the break begins while travelling (else it is at a place, above).
+        on_the_way = 0 < s - free_from[i] < travel[i] or not avoid
+        if on_the_way and fits(s, due_by[i]) and free_from[i] + travel[i] + L <= due_by[i]:
             return "split", i, s
     for mode, leg, s, ok in candidates:
         if ok:
