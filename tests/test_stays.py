@@ -452,3 +452,12 @@ def test_the_checker_refuses_a_wrong_count_of_the_hotel_trips(
     del data["hotel_travel_minutes"]
     found = _violations(data, loaded)
     assert found == ["plan: hotel_travel_minutes is 0, the stops at the hotel add 21"], found
+
+
+def test_a_plan_without_rests_or_endpoints_stays_format_1(tmp_path: Path) -> None:
+    from conftest import SMALL_TRIP
+
+    plan, _ = _plan(tmp_path, SMALL_TRIP)
+    data = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    assert data["format"] == "itinerary-plan/1" and "hotel_travel_minutes" not in data
+    assert not any(i.type in ("rest", "check_in") for t in plan.tracks for i in t.items)
