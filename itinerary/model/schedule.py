@@ -181,9 +181,14 @@ def away_from(problem: Problem, route: Route, avoid: frozenset[int]) -> Route:
     track = problem.tracks[route.track]
     if not track.breaks or not avoid:
         return route
+    # Leaving as the route does, in time to reach the first stop as lunch begins, or as early
+    # as the day allows; coming back as the route does, or as late as the day allows.
+    first = problem.nodes[route.stops[0].node].place if route.stops else track.end_place
+    for_lunch = track.breaks[0].earliest_start - problem.travel[track.start_place][first]
+    departures = (route.departure, max(track.earliest_start, min(for_lunch, route.departure)))
     options = [
         replace(route, departure=departure, arrival=arrival)
-        for departure in dict.fromkeys((route.departure, track.earliest_start))
+        for departure in dict.fromkeys((*departures, track.earliest_start))
         for arrival in dict.fromkeys((route.arrival, track.latest_end))
     ]
 
