@@ -292,6 +292,31 @@ def test_on_a_hotel_change_day_the_group_checks_in_before_the_evening_event(
     assert after[0].start == visit.end and after[3].end == after[4].start
 
 
+def test_a_day_that_only_moves_hotel_for_an_evening_event_checks_in_first(
+    tmp_path: Path,
+) -> None:
+    text = HOTEL_CHANGE.replace("CHECK_IN", "15")
+    text = text[: text.index("hosts:")] + text[text.index("events:") :]
+    plan, _ = _plan(tmp_path, text)
+    day = plan.tracks[1].items
+    assert _kinds(day) == [
+        "start",
+        "travel",
+        "check_in",
+        "rest",
+        "travel",
+        "event",
+        "travel",
+        "end",
+    ]
+    _, move, check_in, rest, to_dinner, dinner, _, _ = day
+    assert (move.from_, move.to) == ("first", "second")
+    assert (check_in.end - check_in.start) == dt.timedelta(minutes=15)
+    # an hour at the new hotel (rest_at_stay_after), then the dinner at 18:30
+    assert (rest.end - rest.start) == dt.timedelta(minutes=60)
+    assert to_dinner.end == dinner.start and _local(dinner.start) == "18:30"
+
+
 def test_without_rests_the_check_in_follows_the_last_arrival(tmp_path: Path) -> None:
     text = WETZLAR.read_text(encoding="utf-8").replace(
         "  travel: {", "  rest_at_stay_after: 0\n  travel: {"

@@ -225,7 +225,12 @@ class StayDay:
 
 
 def with_stays(
-    problem: Problem, segments: list[Segment], day: StayDay, departure: int, ready: int
+    problem: Problem,
+    segments: list[Segment],
+    day: StayDay,
+    departure: int,
+    ready: int,
+    day_start: int | None = None,
 ) -> list[Segment]:
     """The laid-out day with its time at the hotels: a wait of at least `rest_after` minutes
     before a visit, an event or a lunch at a place becomes a rest at a hotel when going there
@@ -235,8 +240,10 @@ def with_stays(
     that fits (check in, rest, then the event). The first arrival at the new hotel is a
     check-in of `day.check_in` minutes; when the day only reaches it at its end, the check-in
     follows the arrival. `departure`: when the route leaves its start place; `ready`: the
-    earliest it may (the coach after the baggage on an arrival day). Visits, events and the
-    break keep their times: the rest fills waiting time."""
+    earliest it may (the coach after the baggage on an arrival day); `day_start`: when the day
+    begins, from which a group that leaves one hotel for the evening may move into the new one
+    first (by default `ready`). Visits, events and the break keep their times: the rest fills
+    waiting time."""
     visits = [i for i, s in enumerate(segments) if s.kind == "visit"]
     last_visit = visits[-1] if visits else None
     reached = day.new is None
@@ -252,6 +259,8 @@ def with_stays(
         if place is not None and day.places and day.rest_after > 0 and out:
             # The first leg of the day may leave as early as the day allows.
             earliest = ready if len(out) == 1 else None
+            if earliest is not None and evening:
+                earliest = min(earliest, ready if day_start is None else day_start)
             detour = _detour(problem, out, place, seg.start, day, reached, evening, earliest)
             if detour is not None:
                 out, stay = detour
@@ -288,6 +297,14 @@ def _detour(
         assert prev.from_place is not None
         origin, kept = prev.from_place, out[:-1]
         begin = min(prev.start, earliest) if earliest is not None else prev.start
+        moving = day.new is not None and origin != day.new and origin in day.places
+        if evening and earliest is not None and moving:
+            # Straight from the old hotel to the evening: move into the new one first, with
+            # `rest_after` minutes there, leaving the old one no earlier than needed for that.
+            new = day.new
+            assert new is not None  # `moving`
+            needed = travel[origin][new] + day.check_in + day.rest_after + travel[new][place]
+            begin = min(prev.start, max(earliest, due - needed))
         wait = due - begin - travel[origin][place]
     else:
         origin, begin, kept = place, prev.end, out

@@ -75,7 +75,14 @@ def assemble(
         # From the airport the group may leave for the hotel as soon as the coach may; from a
         # hotel it rests there until the route leaves.
         ready = track.earliest_start if ref.starts_at_arrival else route.departure
-        segments = with_stays(problem, layout(problem, route, transit), day, route.departure, ready)
+        segments = with_stays(
+            problem,
+            layout(problem, route, transit),
+            day,
+            route.departure,
+            ready,
+            track.earliest_start,
+        )
         items: list = []
         for seg in segments:
             if seg.kind == "travel":
