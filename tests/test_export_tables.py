@@ -21,7 +21,7 @@ from itinerary.cli import app
 from itinerary.input.spec import Contact
 from itinerary.plan import EndItem, Item, Plan, StartItem, TravelItem, Unscheduled, VisitItem
 from itinerary.render import RenderOptions, render
-from itinerary.render.i18n import LABELS, Words, clock
+from itinerary.render.i18n import LABELS, Words, clock, end_label, start_label
 from itinerary.render.rows import COLUMNS, Row, headers, neutralise_formula
 from itinerary.render.terminal import score_line
 from itinerary.render.xlsx_export import sheet_title
@@ -128,7 +128,12 @@ def test_csv_has_one_row_per_item_with_the_plans_times(plans, example) -> None:
         cells = dict(zip(COLUMNS, row, strict=True))
         assert cells["date"] == date.isoformat()
         assert (cells["start_time"], cells["end_time"]) == local_clock(plan, item)
-        assert cells["type"] == w[item.type]
+        if isinstance(item, StartItem):
+            assert cells["type"] == start_label(item, w)  # "Arrival" on the arrival day
+        elif isinstance(item, EndItem):
+            assert cells["type"] == end_label(item, w)  # "Departure at 16:00" on the last
+        else:
+            assert cells["type"] == w[item.type]
         minutes = str(item.minutes) if isinstance(item, TravelItem) else ""
         assert cells["travel_min"] == minutes
         if isinstance(item, VisitItem):

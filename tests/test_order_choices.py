@@ -41,6 +41,7 @@ trip:
   end: 2016-05-24
   timezone: Europe/Berlin
   lunch: {from: "12:00", to: "14:00", minutes: 60}
+  rest_at_stay_after: 0  # no rests at the hotel: the plans stay format 1 and 1.1
 delegation: {name: Test delegation, size: 10}
 stays:
   - {id: hotel, name: Hotel, location: [51.7155, 8.7630], from: 2016-05-23, to: 2016-05-24}

@@ -465,6 +465,19 @@ def semantic_issues(
             )
     if spec.arrival and spec.departure and spec.departure.time <= spec.arrival.time:
         out.append((("departure", "time"), "departure is not after arrival"))
+    elif spec.arrival and spec.departure:
+        ready = spec.arrival.time + dt.timedelta(minutes=spec.arrival.minutes)
+        due = spec.departure.time - dt.timedelta(minutes=spec.departure.minutes)
+        if due < ready:
+            out.append(
+                (
+                    ("departure", "minutes") if spec.departure.minutes else ("arrival", "minutes"),
+                    f"the coach may leave {spec.arrival.place} only at {ready:%Y-%m-%d %H:%M} "
+                    f"(arrival.minutes: {spec.arrival.minutes}) but must reach "
+                    f"{spec.departure.place} by {due:%Y-%m-%d %H:%M} "
+                    f"(departure.minutes: {spec.departure.minutes})",
+                )
+            )
 
     events = sorted(enumerate(spec.events), key=lambda ie: ie[1].start)
     for i, event in events:

@@ -116,6 +116,15 @@ def _parse_duration(value: Any) -> int:
     return minutes
 
 
+def _parse_duration_or_zero(value: Any) -> int:
+    """Like `_parse_duration`, but 0 ("none") is allowed: an optional allowance of time."""
+    if value == 0 and not isinstance(value, bool):
+        return 0
+    if isinstance(value, str) and value.strip() in ("0", "0min", "0m", "0h"):
+        return 0
+    return _parse_duration(value)
+
+
 Minutes = Annotated[
     int,
     BeforeValidator(_parse_duration),
@@ -126,6 +135,22 @@ Minutes = Annotated[
                 {"type": "string", "pattern": r"^\s*(\d+\s*h)?\s*(\d+\s*(m|min)?)?\s*$"},
             ],
             "examples": [90, "1h30"],
+        }
+    ),
+]
+
+
+# Minutes that may be 0: an allowance of time (baggage, check-in) that defaults to none.
+AllowanceMinutes = Annotated[
+    int,
+    BeforeValidator(_parse_duration_or_zero),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 0},
+                {"type": "string", "pattern": r"^\s*(\d+\s*h)?\s*(\d+\s*(m|min)?)?\s*$"},
+            ],
+            "examples": [0, 30, "1h"],
         }
     ),
 ]
@@ -479,6 +504,15 @@ class Trip(Closed):
             "package names them (DE, DE-NW, FR, ES-CT); omit for none"
         ),
     )
+    rest_at_stay_after: AllowanceMinutes = Field(
+        60,
+        validate_default=True,
+        description=(
+            "When the group would wait at least this long before a visit or event and going to "
+            "the hotel and back fits in the wait, the plan sends it to the hotel to rest "
+            "(0: never)"
+        ),
+    )
 
     # On the field, not the model, so that the error points at the `end:` line.
     @field_validator("end")
@@ -511,8 +545,18 @@ class Delegation(Closed):
 class Endpoint(Closed):
     place: str = Field(description="Name of the place, e.g. an airport or station")
     location: Location
-    time: LocalDateTime = Field(description='Local date and time, e.g. "2016-05-23 10:30"')
+    time: LocalDateTime = Field(
+        description='Local date and time of the landing or the flight, e.g. "2016-05-23 10:30"'
+    )
     address: str | None = Field(None, description="Street address")
+    minutes: AllowanceMinutes = Field(
+        0,
+        description=(
+            "Arrival: from landing to the coach leaving (baggage); departure: from the coach "
+            "reaching the place to the flight or train"
+        ),
+    )
+    note: str | None = Field(None, description='Free text shown with it, e.g. "flight LH 123"')
 
 
 class Stay(Closed):
@@ -522,6 +566,9 @@ class Stay(Closed):
     location: Location
     from_: dt.date = Field(alias="from", description="First night spent here")
     to: dt.date = Field(description="Last night spent here (inclusive)")
+    check_in_minutes: AllowanceMinutes = Field(
+        0, description="How long the first arrival here takes (check-in, luggage)"
+    )
 
     @field_validator("to")
     @classmethod

@@ -31,6 +31,24 @@ class DayFrame:
     end: Place
     arrival: dt.datetime | None  # local wall clock, when the day begins with the arrival
     departure: dt.datetime | None  # local wall clock, when the day ends with the departure
+    # From landing to the coach leaving (baggage), and from the coach reaching the departure
+    # place to the flight: the journey's own bounds lie this far inside the two times.
+    arrival_minutes: int = 0
+    departure_minutes: int = 0
+
+    @property
+    def ready(self) -> dt.datetime | None:
+        """When the coach may leave the arrival place."""
+        if self.arrival is None:
+            return None
+        return self.arrival + dt.timedelta(minutes=self.arrival_minutes)
+
+    @property
+    def due(self) -> dt.datetime | None:
+        """When the coach must have reached the departure place."""
+        if self.departure is None:
+            return None
+        return self.departure - dt.timedelta(minutes=self.departure_minutes)
 
 
 def day_frames(spec: VisitSpec) -> list[DayFrame]:
@@ -58,6 +76,8 @@ def day_frames(spec: VisitSpec) -> list[DayFrame]:
                 end,
                 spec.arrival.time if first and spec.arrival else None,
                 spec.departure.time if last and spec.departure else None,
+                spec.arrival.minutes if first and spec.arrival else 0,
+                spec.departure.minutes if last and spec.departure else 0,
             )
         )
     return frames
@@ -82,10 +102,12 @@ def fit_direct_journey(earliest: int, latest: int, direct: int, fixed_end: bool)
 
 def day_bounds(spec: VisitSpec, frame: DayFrame, clock: Clock, direct: int) -> tuple[int, int]:
     """(earliest start, latest end) of a day in minutes on `clock`, stretched for the direct
-    journey of `direct` minutes from its start place to its end place."""
+    journey of `direct` minutes from its start place to its end place. An arrival day starts
+    when the coach may leave (`arrival.minutes` after landing); a departure day ends when the
+    coach must be at the departure place (`departure.minutes` before the flight)."""
     day_start, day_end = spec.day_bounds(frame.date)
-    earliest = clock.minutes(frame.arrival) if frame.arrival else clock.at(frame.date, day_start)
-    latest = clock.minutes(frame.departure) if frame.departure else clock.at(frame.date, day_end)
+    earliest = clock.minutes(frame.ready) if frame.ready else clock.at(frame.date, day_start)
+    latest = clock.minutes(frame.due) if frame.due else clock.at(frame.date, day_end)
     return fit_direct_journey(earliest, latest, direct, frame.departure is not None)
 
 

@@ -1,5 +1,6 @@
 """The Plan: dated items per track, unscheduled hosts with reasons; JSON form `itinerary-plan/1`
-(1.1 when it lists unmet must choices, 1.2 when a day is a public holiday).
+(1.1 when it lists unmet must choices, 1.2 when it uses a key of 1.2: a public holiday, the
+host letters' facts, rests at the hotel, check-ins, the arrival's and departure's details).
 
 A Plan is what gets reviewed and exported; exports read it back and never solve again, so it
 carries what they need (addresses, contacts, languages, the delegation).
@@ -31,6 +32,8 @@ FORMAT_1_1: Final = "itinerary-plan/1.1"  # adds `unmet_choices`
 # Adds the host letters' and the organiser's facts: `organiser`, `delegation.languages`, a
 # visit's `message`, `notes`, `visit_language`, `interpreter`, an event's `venue`, a contact's
 # `salutation`; and a track's `holiday`.
+# and `rest` and `check_in` items, `note` / `departs` on start and end items, and
+# `hotel_travel_minutes`.
 FORMAT_1_2: Final = "itinerary-plan/1.2"
 
 
@@ -54,11 +57,43 @@ class _AtPlace(_Model):
 
 
 class StartItem(_AtPlace):
+    """On the arrival day (`key` "arrival"), `time` is the landing (or the train's arrival):
+    the coach leaves `arrival.minutes` later, with the first travel item."""
+
     type: Literal["start"] = "start"
+    note: str | None = None  # the arrival's note, e.g. "flight LH 123" (format 1.2)
 
 
 class EndItem(_AtPlace):
+    """On the departure day (`key` "departure"), `time` is when the group reaches the
+    departure place and `departs` the flight's (or train's) time."""
+
     type: Literal["end"] = "end"
+    note: str | None = None  # the departure's note (format 1.2)
+    departs: Moment | None = None  # format 1.2
+
+
+class _AtStay(_Model):
+    """Time the group spends at a hotel of the trip: `at` is the stay's key, `place` its name."""
+
+    start: Moment
+    end: Moment
+    at: str
+    place: str
+    location: Location
+    address: str | None = None
+
+
+class RestItem(_AtStay):
+    """The group rests at the hotel instead of waiting on site (format 1.2)."""
+
+    type: Literal["rest"] = "rest"
+
+
+class CheckInItem(_AtStay):
+    """The first arrival at a new hotel: check-in and luggage (`stays[].check_in_minutes`)."""
+
+    type: Literal["check_in"] = "check_in"
 
 
 class TravelItem(_Model):
@@ -125,7 +160,7 @@ class EventItem(_Model):
 
 
 Item = Annotated[
-    StartItem | TravelItem | VisitItem | LunchItem | EventItem | EndItem,
+    StartItem | TravelItem | VisitItem | LunchItem | EventItem | RestItem | CheckInItem | EndItem,
     Field(discriminator="type"),
 ]
 
@@ -240,6 +275,10 @@ class Plan(_Model):
     optimal: bool | None = None
     travel_bound: int | None = None
     travel_optimal: bool | None = None
+    # Of `travel_minutes`, what the trips to rest or check in at a hotel in the middle of a day
+    # add to the route (format 1.2); absent when none. The proof is about the route:
+    # `travel_optimal` compares `travel_minutes - hotel_travel_minutes` with `travel_bound`.
+    hotel_travel_minutes: int | None = None
     tracks: list[PlanTrack]
     unscheduled: list[Unscheduled]
     solver: SolverInfo | None = None
@@ -249,8 +288,8 @@ class Plan(_Model):
     @model_validator(mode="before")
     @classmethod
     def _lowest_format(cls, data: Any) -> Any:
-        """The format is the lowest version with every key the plan uses (see FORMAT_1_1);
-        an empty `unmet_choices` is none."""
+        """The format is the lowest version with every key the plan uses (see FORMAT_1_1,
+        FORMAT_1_2); an empty `unmet_choices` is none."""
         if isinstance(data, dict):
             unmet = data.get("unmet_choices") or None
             tracks = data.get("tracks")
@@ -298,7 +337,7 @@ def _items(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _uses_1_2(data: dict[str, Any]) -> bool:
+def _uses_1_2_letters(data: dict[str, Any]) -> bool:
     """Whether the plan data holds a key of format 1.2 with a value."""
     if data.get("organiser") is not None or _field(data.get("delegation"), "languages"):
         return True
@@ -311,3 +350,30 @@ def _uses_1_2(data: dict[str, Any]) -> bool:
                 return True
             contacts.append(_field(item, "contact"))
     return any(_field(c, "salutation") for c in contacts)
+
+
+def _uses_1_2_stays(data: dict[str, Any]) -> bool:
+    """Whether plan data (models or dicts, as given to `Plan`) has an item or key of 1.2."""
+    if data.get("hotel_travel_minutes"):
+        return True
+    tracks = data.get("tracks")
+    for track in tracks if isinstance(tracks, list) else ():
+        # Anything else is for validation to refuse, with its message.
+        items = track.items if isinstance(track, PlanTrack) else None
+        if isinstance(track, dict):
+            items = track.get("items")
+        for raw in items if isinstance(items, list) else ():
+            item = raw.model_dump(exclude_none=True) if isinstance(raw, BaseModel) else raw
+            if not isinstance(item, dict):
+                continue
+            if item.get("type") in ("rest", "check_in"):
+                return True
+            if item.get("note") is not None or item.get("departs") is not None:
+                return True
+    return False
+
+
+def _uses_1_2(data: dict[str, Any]) -> bool:
+    """Whether the plan data holds a key of format 1.2 (a track's `holiday` is checked by the
+    caller)."""
+    return _uses_1_2_letters(data) or _uses_1_2_stays(data)

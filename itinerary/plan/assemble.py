@@ -6,12 +6,13 @@ from typing import TypedDict
 
 from ..input.closures import holiday_names
 from ..input.load import Loaded
-from ..input.spec import Host, Language
+from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, Host, Language, stay_key
 from ..model.compile import Compiled
 from ..model.problem import Problem, Solution
-from ..model.schedule import layout
+from ..model.schedule import StayDay, away_from, layout, with_stays
 from ..solver import SolveParams
 from . import (
+    CheckInItem,
     EndItem,
     EventItem,
     LunchItem,
@@ -19,6 +20,7 @@ from . import (
     PlanDelegation,
     PlanTrack,
     PlanTrip,
+    RestItem,
     SolverInfo,
     StartItem,
     TravelItem,
@@ -45,6 +47,11 @@ def assemble(
     hosts = {h.id: h for h in spec.hosts}
     events = {e.id: e for e in spec.events}
     trip_language = spec.trip.language
+    stays = {stay_key(s): s for s in spec.stays}
+    # Lunch is not taken at the airport or the station when it can be taken elsewhere.
+    transit = frozenset(
+        i for i, p in enumerate(compiled.places) if p.key in (ARRIVAL_KEY, DEPARTURE_KEY)
+    )
 
     tracks: list[PlanTrack] = []
     travel_total = 0
@@ -53,7 +60,32 @@ def assemble(
         track = problem.tracks[route.track]
         start_place = compiled.places[track.start_place]
         end_place = compiled.places[track.end_place]
-        segments = layout(problem, route)
+        route = away_from(problem, route, transit)
+        # The night's hotel first, then the previous night's; a new hotel is checked in to.
+        hotels = tuple(
+            dict.fromkeys(
+                p for p in (track.end_place, track.start_place) if compiled.places[p].key in stays
+            )
+        )
+        changes = end_place.key in stays and track.end_place != track.start_place
+        new = track.end_place if changes else None
+        day = StayDay(
+            places=hotels,
+            new=new,
+            check_in=stays[end_place.key].check_in_minutes if new is not None else 0,
+            rest_after=spec.trip.rest_at_stay_after,
+        )
+        # From the airport the group may leave for the hotel as soon as the coach may; from a
+        # hotel it rests there until the route leaves.
+        ready = track.earliest_start if ref.starts_at_arrival else route.departure
+        segments = with_stays(
+            problem,
+            layout(problem, route, transit),
+            day,
+            route.departure,
+            ready,
+            track.earliest_start,
+        )
         items: list = []
         for seg in segments:
             if seg.kind == "travel":
@@ -69,6 +101,20 @@ def assemble(
                         from_name=a.name,
                         to_name=b.name,
                         minutes=seg.end - seg.start,
+                    )
+                )
+            elif seg.kind in ("rest", "check_in"):
+                assert seg.place is not None  # a rest or check-in is always at a hotel
+                hotel = compiled.places[seg.place]
+                at_stay = RestItem if seg.kind == "rest" else CheckInItem
+                items.append(
+                    at_stay(
+                        start=local(seg.start),
+                        end=local(seg.end),
+                        at=hotel.key,
+                        place=hotel.name,
+                        location=hotel.location,
+                        address=hotel.address,
                     )
                 )
             elif seg.kind == "break":
@@ -120,15 +166,19 @@ def assemble(
                         )
                     )
         first = min([route.departure] + [s.start for s in segments])
-        if ref.starts_at_arrival:
-            first = min(first, track.earliest_start)
+        arrival = spec.arrival if ref.starts_at_arrival else None
+        if arrival is not None:
+            # The day begins with the landing; the coach leaves `arrival.minutes` later.
+            first = min(first, track.earliest_start) - arrival.minutes
         last = max([route.departure] + [s.end for s in segments])
+        departure = spec.departure if end_place.key == DEPARTURE_KEY else None
         start_item = StartItem(
             place=start_place.name,
             key=start_place.key,
             location=start_place.location,
             address=start_place.address,
             time=local(first),
+            note=arrival.note if arrival is not None else None,
         )
         end_item = EndItem(
             place=end_place.name,
@@ -136,6 +186,8 @@ def assemble(
             location=end_place.location,
             address=end_place.address,
             time=local(last),
+            note=departure.note if departure is not None else None,
+            departs=local(compiled.clock.minutes(departure.time)) if departure else None,
         )
         notes = [ref.lunch_note] if ref.lunch_note else []
         tracks.append(
@@ -197,9 +249,11 @@ def assemble(
         optimal=_optimal(solution, problem),
         travel_minutes=travel_total,
         travel_bound=solution.travel_bound,
+        # The proof is about the route; a trip to the hotel to rest is a choice of layout.
         travel_optimal=None
         if solution.travel_bound is None
-        else travel_total == solution.travel_bound,
+        else solution.travel_minutes(problem) == solution.travel_bound,
+        hotel_travel_minutes=(travel_total - solution.travel_minutes(problem)) or None,
         tracks=tracks,
         unscheduled=unscheduled,
         solver=SolverInfo(

@@ -20,7 +20,18 @@ from pydantic import BaseModel
 from ..input.closures import closure_on, holiday_names, opening_windows
 from ..input.load import Loaded
 from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, Host, VisitSpec, stay_key
-from . import EndItem, EventItem, Item, LunchItem, Plan, StartItem, TravelItem, VisitItem
+from . import (
+    CheckInItem,
+    EndItem,
+    EventItem,
+    Item,
+    LunchItem,
+    Plan,
+    RestItem,
+    StartItem,
+    TravelItem,
+    VisitItem,
+)
 
 
 @dataclass(frozen=True)
@@ -108,6 +119,7 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
     # (start, end, where) in UTC of every visit and event, for the rules between hosts
     times: dict[str, tuple[dt.datetime, dt.datetime, str]] = {}
     travel_total = 0
+    hotel_total = 0  # what the hotel stops in the middle of days add to the routes
 
     for track in plan.tracks:
         where = f"{track.date}/{track.group}"
@@ -166,10 +178,19 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
         day_start, day_end = spec.day_bounds(track.date)
         earliest = _local(track.date, day_start, tz)
         latest = _local(track.date, day_end, tz)
+        # The coach leaves `arrival.minutes` after landing and must reach the departure place
+        # `departure.minutes` before the flight: those are the journey's bounds.
+        baggage = dt.timedelta()
         if first and spec.arrival:
-            earliest = _at(spec.arrival.time, tz)
+            baggage = dt.timedelta(minutes=spec.arrival.minutes)
+            earliest = _at(spec.arrival.time, tz) + baggage
         if last and spec.departure:
-            latest = _at(spec.departure.time, tz)
+            departs = _at(spec.departure.time, tz)
+            latest = departs - dt.timedelta(minutes=spec.departure.minutes)
+            if end_item.departs is not None and end_item.departs != departs:
+                bad(f"the departure is at {hm(departs)}, not {hm(end_item.departs)}")
+        elif end_item.departs is not None:
+            bad("a departure time on a day that does not end with the departure")
         direct = (
             dt.timedelta(minutes=travel(exp_start, exp_end))
             if exp_start in places and exp_end in places
@@ -180,10 +201,22 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                 earliest = latest - direct
             else:
                 latest = earliest + direct
-        if start_item.time < earliest:
+        if start_item.time < earliest - baggage:
             bad(f"starts at {hm(start_item.time)}, before the day may start ({hm(earliest)})")
-        if end_item.time > latest:
-            bad(f"ends at {hm(end_item.time)}, after the day must end ({hm(latest)})")
+        for item in items[1:-1]:
+            if not isinstance(item, StartItem | EndItem) and item.start < earliest:
+                bad(f"{item.type} at {hm(item.start)}, before the day may start ({hm(earliest)})")
+        # A check-in at the end of the day follows the arrival and may run past the day's end
+        # (`day.end` is when the group is back at the hotel); everything else may not.
+        finished = max(
+            [start_item.time]
+            + [i.end for i in items[1:-1] if not isinstance(i, CheckInItem | StartItem | EndItem)]
+        )
+        check_in_ends = [i.end for i in items[1:-1] if isinstance(i, CheckInItem)]
+        if finished > latest or end_item.time > max([latest, *check_in_ends]):
+            bad(
+                f"ends at {hm(max(finished, end_item.time))}, after the day must end ({hm(latest)})"
+            )
 
         # movement: every change of place is covered by travel of the right length
         here, heading, done = start_item.key, None, 0
@@ -209,6 +242,11 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                             f"plan says {done}"
                         )
                     here, heading = heading, None
+                continue
+            if isinstance(item, RestItem | CheckInItem):
+                if heading is not None or item.at != here:
+                    where_now = here if heading is None else "on the way"
+                    bad(f"{item.type} at {item.at} but the group is at {where_now}")
                 continue
             if isinstance(item, LunchItem):
                 if item.at is not None and heading is None and item.at in places:
@@ -288,6 +326,12 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                     bad(f"event {item.id} is not at its fixed time")
                 if event.start.date() != track.date:
                     bad(f"event {item.id} is on the wrong day")
+
+        out.extend(
+            Violation(where, message)
+            for message in _stay_violations(spec, items, exp_start, exp_end, hm)
+        )
+        hotel_total += _hotel_travel(items, places, travel)
 
         # lunch
         lunches = [i for i in items if isinstance(i, LunchItem)]
@@ -373,6 +417,14 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
     score = sum(int(hosts[h].priority) for h in visited if h in hosts and not hosts[h].must)
     if plan.score != score:
         out.append(Violation("plan", f"score is {plan.score}, visits add up to {score}"))
+    if (plan.hotel_travel_minutes or 0) != hotel_total:
+        out.append(
+            Violation(
+                "plan",
+                f"hotel_travel_minutes is {plan.hotel_travel_minutes or 0}, the stops at the "
+                f"hotel add {hotel_total}",
+            )
+        )
     if plan.travel_minutes != travel_total:
         out.append(
             Violation(
@@ -412,6 +464,81 @@ def _order_violations(
                     )
                 )
     return out
+
+
+def _stay_violations(
+    spec: VisitSpec,
+    items: list[Item],
+    start_key: str,
+    end_key: str,
+    hm: Callable[[dt.datetime], str],
+) -> list[str]:
+    """Rests and check-ins: at a hotel of the day (the night's, or the previous night's), and
+    one check-in of `check_in_minutes` at the first arrival at a new hotel (none without one)."""
+    out: list[str] = []
+    stays = {stay_key(s): s for s in spec.stays}
+    allowed = [k for k in (end_key, start_key) if k in stays]
+    new = end_key if end_key in stays and end_key != start_key else None
+    minutes = stays[new].check_in_minutes if new is not None else 0
+    check_ins = [i for i in items if isinstance(i, CheckInItem)]
+    for item in items:
+        if isinstance(item, RestItem | CheckInItem):
+            if item.at not in allowed:
+                names = " or ".join(allowed) if allowed else "none"
+                out.append(
+                    f"{item.type} {hm(item.start)}–{hm(item.end)} at {item.at}, not at a hotel "
+                    f"of the day ({names})"
+                )
+            if item.end <= item.start:
+                out.append(f"{item.type} at {hm(item.start)} takes no time")
+    for item in check_ins:
+        if item.at != new or minutes == 0:
+            out.append(f"check-in at {item.at}, which is not a new hotel with a check-in")
+        elif _minutes(item.start, item.end) != minutes:
+            out.append(
+                f"check-in at {item.at} lasts {_minutes(item.start, item.end)} min, not {minutes}"
+            )
+    if new is not None and minutes > 0:
+        at_new = [i for i in check_ins if i.at == new]
+        if len(at_new) != 1:
+            out.append(f"{len(at_new)} check-ins at {new}, not one")
+        else:
+            # the check-in comes before the group first leaves the new hotel
+            index = items.index(at_new[0])
+            if any(isinstance(i, TravelItem) and i.from_ == new for i in items[1:index]):
+                out.append(f"check-in at {new} is not at the first arrival there")
+    return out
+
+
+def _hotel_travel(
+    items: list[Item], places: dict[str, tuple[float, float]], travel: Callable[[str, str], int]
+) -> int:
+    """The travel minutes a day's stops at a hotel for nothing but a rest or a check-in add to
+    the way between the stops before and after them (a stop at the end place, where the day
+    ends, is no detour)."""
+    stops: list[tuple[str, set[str]]] = []
+    for item in items:
+        key = None
+        if isinstance(item, StartItem | EndItem):
+            key = item.key
+        elif isinstance(item, VisitItem | EventItem):
+            key = item.id
+        elif isinstance(item, LunchItem | RestItem | CheckInItem):
+            key = item.at
+        if key is None:
+            continue
+        if key not in places:
+            return 0  # reported as an unknown place
+        if stops and stops[-1][0] == key:
+            stops[-1][1].add(item.type)
+        else:
+            stops.append((key, {item.type}))
+
+    def legs(keys: list[str]) -> int:
+        return sum(travel(a, b) for a, b in itertools.pairwise(keys) if a != b)
+
+    route = [key for key, kinds in stops if not kinds <= {"rest", "check_in"}]
+    return legs([key for key, _ in stops]) - legs(route)
 
 
 def _times(item: Item) -> list[dt.datetime]:

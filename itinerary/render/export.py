@@ -190,8 +190,8 @@ def _in_trip_zone(plan: Plan) -> Plan:
     def moved(item: Any) -> Any:
         update = {
             f: getattr(item, f).astimezone(zone)
-            for f in ("time", "start", "end")
-            if hasattr(item, f)
+            for f in ("time", "start", "end", "departs")
+            if getattr(item, f, None) is not None
         }
         return item.model_copy(update=update)
 

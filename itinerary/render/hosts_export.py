@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from ..fsio import MAX_FILENAME, safe_filename
-from ..plan import EndItem, EventItem, Plan, StartItem, VisitItem
+from ..plan import CheckInItem, EndItem, EventItem, Plan, RestItem, StartItem, VisitItem
 from . import RenderOptions
 from .greeting import greeting
 from .i18n import Words, clock
@@ -123,7 +123,7 @@ def _visit(slot: Slot) -> VisitItem:
 
 def _neighbours(slot: Slot) -> tuple[str, str]:
     """The places the group comes from and goes on to: names only, never their times."""
-    places = (StartItem, VisitItem, EventItem, EndItem)
+    places = (StartItem, VisitItem, EventItem, RestItem, CheckInItem, EndItem)
     before = [i for i in slot.track.items[: slot.index] if isinstance(i, places)]
     after = [i for i in slot.track.items[slot.index + 1 :] if isinstance(i, places)]
     return (

@@ -101,6 +101,7 @@ svg.timeline {{ margin-bottom: 12px; }}
 .programme tr.travel .label {{ margin-right: .8em; }}
 .programme tr.visit td, .programme tr.event td {{ padding-top: 8px; padding-bottom: 8px; }}
 .programme tr.start td, .programme tr.end td {{ background: var(--band); }}
+.programme tr.rest td, .programme tr.check_in td {{ background: #f1f7f2; }}
 .kind {{ display: block; }}
 .title {{ font-weight: 600; }}
 .sub {{ display: block; color: var(--muted); font-size: 0.867rem; }}

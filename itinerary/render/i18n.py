@@ -15,9 +15,9 @@ from babel import Locale
 from babel.dates import format_date
 from babel.lists import format_list
 
+from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, Language
 from ..input.spec import LOCALES as _LOCALES
-from ..input.spec import Language
-from ..plan import PlanTrack, Unscheduled
+from ..plan import EndItem, PlanTrack, StartItem, Unscheduled
 from ..plan.reasons import reason_in
 
 LANGUAGES: tuple[Language, ...] = ("en", "de", "fr")
@@ -41,6 +41,13 @@ LABELS: Catalogue = {
         "lunch": "Lunch",
         "lunch_on_the_way": "on the way",
         "start": "Start",
+        "arrival": "Arrival",
+        "arrival_note": "Arrival ({note})",
+        "departure": "Departure",
+        "departure_at": "Departure at {time}",
+        "departure_note": "Departure ({note} at {time})",
+        "rest": "At the hotel",
+        "check_in": "Check-in at the hotel",
         "end": "End of day",
         "from": "From",
         "to": "To",
@@ -65,6 +72,7 @@ LABELS: Catalogue = {
         "score_best": "{score} of {max_score} (highest possible)",
         "score_best_of": "{score} (highest possible; all hosts together would be {max_score})",
         "travel_shortest": "shortest possible",
+        "travel_shortest_with_rests": "shortest possible, plus {minutes} to and from the hotel",
         "travel_at_least": "at least {bound} possible",
         "travel_unproven": "not proven shortest",
         "hosts_scheduled": "Hosts scheduled",
@@ -121,6 +129,13 @@ LABELS: Catalogue = {
         "lunch": "Mittagessen",
         "lunch_on_the_way": "unterwegs",
         "start": "Abfahrt",
+        "arrival": "Ankunft",
+        "arrival_note": "Ankunft ({note})",
+        "departure": "Abreise",
+        "departure_at": "Abreise um {time}",
+        "departure_note": "Abreise ({note} um {time})",
+        "rest": "Im Hotel",
+        "check_in": "Check-in im Hotel",
         "end": "Tagesende",
         "from": "Von",
         "to": "Nach",
@@ -145,6 +160,7 @@ LABELS: Catalogue = {
         "score_best": "{score} von {max_score} (höchstmöglich)",
         "score_best_of": "{score} (höchstmöglich; alle Gastgeber zusammen wären {max_score})",
         "travel_shortest": "kürzestmöglich",
+        "travel_shortest_with_rests": "kürzestmöglich, zuzüglich {minutes} zum Hotel und zurück",
         "travel_at_least": "mindestens {bound} möglich",
         "travel_unproven": "nicht als kürzeste bewiesen",
         "hosts_scheduled": "Eingeplante Gastgeber",
@@ -201,6 +217,13 @@ LABELS: Catalogue = {
         "lunch": "Déjeuner",
         "lunch_on_the_way": "en route",
         "start": "Départ",
+        "arrival": "Arrivée",
+        "arrival_note": "Arrivée ({note})",
+        "departure": "Départ",
+        "departure_at": "Départ à {time}",
+        "departure_note": "Départ ({note} à {time})",
+        "rest": "À l'hôtel",
+        "check_in": "Enregistrement à l'hôtel",
         "end": "Fin de journée",
         "from": "De",
         "to": "À",
@@ -227,6 +250,9 @@ LABELS: Catalogue = {
             "{score} (le maximum possible\u202f; tous les hôtes réunis feraient {max_score})"
         ),
         "travel_shortest": "le plus court possible",
+        "travel_shortest_with_rests": (
+            "le plus court possible, plus {minutes} pour l'aller-retour à l'hôtel"
+        ),
         "travel_at_least": "au moins {bound} possible",
         "travel_unproven": "minimum non prouvé",
         "hosts_scheduled": "Hôtes programmés",
@@ -347,3 +373,23 @@ def clock(moment: dt.datetime | dt.time, day: dt.date | None = None) -> str:
 
 def clock_range(start: dt.datetime, end: dt.datetime, day: dt.date | None = None) -> str:
     return f"{clock(start, day)}–{clock(end, day)}"
+
+
+def start_label(item: StartItem, w: Words) -> str:
+    """'Arrival (flight LH 123)' on the arrival day, else the day's start ('Start')."""
+    if item.key != ARRIVAL_KEY:
+        return w["start"]
+    return w.fmt("arrival_note", note=item.note) if item.note else w["arrival"]
+
+
+def end_label(item: EndItem, w: Words) -> str:
+    """'Departure (flight LH 123 at 17:30)' on the departure day, with the flight's time
+    (the row's own time is when the group reaches the airport), else 'End of day'."""
+    if item.key != DEPARTURE_KEY:
+        return w["end"]
+    if item.departs is None:
+        return w["departure"]
+    time = clock(item.departs.astimezone(item.time.tzinfo))
+    if item.note:
+        return w.fmt("departure_note", note=item.note, time=time)
+    return w.fmt("departure_at", time=time)

@@ -20,12 +20,14 @@ from icalendar import Calendar, Event, vText
 
 from ..input.spec import Contact, slug
 from ..plan import (
+    CheckInItem,
     EndItem,
     EventItem,
     Location,
     LunchItem,
     Plan,
     PlanTrack,
+    RestItem,
     StartItem,
     TravelItem,
     VisitItem,
@@ -106,7 +108,7 @@ def slots(plan: Plan, kind: type | UnionType = CalendarItem) -> list[Slot]:
 
 def place_name(item: object) -> str:
     """What a person calls the place of an item: a host, an event, a hotel, a station."""
-    if isinstance(item, StartItem | EndItem):
+    if isinstance(item, StartItem | EndItem | RestItem | CheckInItem):
         return item.place
     if isinstance(item, VisitItem):
         return item.name

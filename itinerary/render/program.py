@@ -14,20 +14,22 @@ from typing import Literal
 
 from ..input.spec import Contact
 from ..plan import (
+    CheckInItem,
     EndItem,
     EventItem,
     LunchItem,
     Plan,
     PlanTrack,
+    RestItem,
     StartItem,
     TravelItem,
     VisitItem,
 )
 from . import RenderOptions
-from .i18n import Words, clock, clock_range
+from .i18n import Words, clock, clock_range, end_label, start_label
 from .terminal import score_line, travel_proof
 
-Kind = Literal["start", "travel", "visit", "lunch", "event", "end"]
+Kind = Literal["start", "travel", "visit", "lunch", "event", "rest", "check_in", "end"]
 StopKind = Literal["base", "visit", "event"]
 
 TEXTS = {
@@ -264,12 +266,14 @@ def _day(number: int, track: PlanTrack, w: Words, organiser: bool) -> Day:
         path.append(len(stops) - 1)
         return marker
 
-    def base_stop(name: str, location: tuple[float, float]) -> None:
-        # The day often ends where it began (the hotel): one marker for both.
+    def base_stop(name: str, location: tuple[float, float], again: bool = True) -> None:
+        # The day often ends where it began (the hotel): one marker for both. `again`: the
+        # path goes there even when it is there already.
         index = bases.setdefault((name, location), len(stops))
         if index == len(stops):
             stops.append(Stop("base", "", name, location))
-        path.append(index)
+        if again or not path or path[-1] != index:
+            path.append(index)
 
     for item in track.items:
         if isinstance(item, StartItem | EndItem):
@@ -280,7 +284,9 @@ def _day(number: int, track: PlanTrack, w: Words, organiser: bool) -> Day:
                     start=item.time,
                     end=item.time,
                     time=clock(item.time, track.date),
-                    label=w["start"] if isinstance(item, StartItem) else w["end"],
+                    label=start_label(item, w)
+                    if isinstance(item, StartItem)
+                    else end_label(item, w),
                     place=item.place,
                     address=item.address or "",
                 )
@@ -314,6 +320,20 @@ def _day(number: int, track: PlanTrack, w: Words, organiser: bool) -> Day:
                     must=organiser and isinstance(item, VisitItem) and item.priority == "must",
                     marker=visit_stop(kind, item.name, item.location),
                     remarks=remarks(item, w) if organiser and isinstance(item, VisitItem) else (),
+                )
+            )
+        elif isinstance(item, RestItem | CheckInItem):
+            # The hotel the group rests at or checks in to is on the day's map and path.
+            base_stop(item.place, item.location, again=False)
+            rows.append(
+                Row(
+                    kind=item.type,
+                    start=item.start,
+                    end=item.end,
+                    time=clock_range(item.start, item.end, track.date),
+                    label=w[item.type],
+                    place=item.place,
+                    address=item.address or "",
                 )
             )
         elif isinstance(item, LunchItem):

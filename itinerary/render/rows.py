@@ -21,17 +21,19 @@ from zoneinfo import ZoneInfo
 
 from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, Contact
 from ..plan import (
+    CheckInItem,
     EndItem,
     EventItem,
     Item,
     LunchItem,
     Plan,
     PlanTrack,
+    RestItem,
     StartItem,
     TravelItem,
     VisitItem,
 )
-from .i18n import Words
+from .i18n import Words, end_label, start_label
 from .program import remarks
 from .text import joined
 
@@ -122,10 +124,16 @@ def item_row(item: Item, track: PlanTrack, zone: ZoneInfo, w: Words) -> Row:
     contact: Contact | None = None
     minutes: int | None = None
     note = ""
+    kind = w[item.type]
     match item:
         case StartItem() | EndItem():
             start = end = item.time
             id_, name, address = place_id(item.key), item.place, item.address
+            # "Arrival (flight LH 123)", "Departure (flight LH 123 at 17:30)"
+            kind = start_label(item, w) if isinstance(item, StartItem) else end_label(item, w)
+        case RestItem() | CheckInItem():
+            start, end = item.start, item.end
+            id_, name, address = item.at, item.place, item.address
         case TravelItem():
             start, end = item.start, item.end
             id_, name, minutes = "", f"{item.from_name} → {item.to_name}", item.minutes
@@ -147,7 +155,7 @@ def item_row(item: Item, track: PlanTrack, zone: ZoneInfo, w: Words) -> Row:
         group=group_name(track.group, w),
         start=start.astimezone(zone).time(),
         end=end.astimezone(zone).time(),
-        type=w[item.type],
+        type=kind,
         id=id_,
         name=name,
         address=address or "",

@@ -26,6 +26,8 @@ PALETTE: dict[str, tuple[str, str]] = {
     "visit": ("#1f4e79", "#ffffff"),
     "event": ("#e07b24", "#1b1b1b"),
     "lunch": ("#f6d58e", "#1b1b1b"),
+    "rest": ("#d6e6da", "#1b1b1b"),
+    "check_in": ("#5e8c6c", "#ffffff"),
     "travel": ("#8c96a3", "#3d4550"),
     "base": ("#2b2b2b", "#ffffff"),
 }

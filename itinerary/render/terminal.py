@@ -21,17 +21,19 @@ from rich.text import Text
 from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, Language
 from ..model.timeline import format_duration
 from ..plan import (
+    CheckInItem,
     EndItem,
     EventItem,
     Item,
     LunchItem,
     Plan,
     PlanTrack,
+    RestItem,
     StartItem,
     TravelItem,
     VisitItem,
 )
-from .i18n import Words, clock, clock_range
+from .i18n import Words, clock, clock_range, end_label, start_label
 
 # How long a name may be in the folded tables: in the "what" column, and as the place a leg
 # comes from in the travel column (which also holds "34 min from "): longer ones lose their
@@ -138,9 +140,11 @@ def _activity(
     shows a host's, event's or place's name (whole, or `short_name`), `address` an address
     (whole, or its `town`)."""
     if isinstance(item, StartItem):
-        return clock(item.time, day), w["start"], name(item.place), ""
+        return clock(item.time, day), start_label(item, w), name(item.place), ""
     if isinstance(item, EndItem):
-        return clock(item.time, day), w["end"], name(item.place), ""
+        return clock(item.time, day), end_label(item, w), name(item.place), ""
+    if isinstance(item, RestItem | CheckInItem):
+        return clock_range(item.start, item.end, day), w[item.type], name(item.place), ""
     if isinstance(item, TravelItem):
         return (
             clock_range(item.start, item.end, day),
@@ -312,6 +316,10 @@ def travel_proof(plan: Plan, w: Words, duration: Callable[[int], str] = format_d
     """What is proven about the plan's travel, to follow its total: ', shortest possible', ',
     at least 9h50 possible', ', not proven shortest', or '' when no bound was tried."""
     if plan.travel_optimal:
+        if plan.hotel_travel_minutes:
+            # The route is the shortest; the trips to rest at the hotel come on top of it.
+            extra = duration(plan.hotel_travel_minutes)
+            return f", {w.fmt('travel_shortest_with_rests', minutes=extra)}"
         return f", {w['travel_shortest']}"
     if plan.travel_bound is not None:
         return f", {w.fmt('travel_at_least', bound=duration(plan.travel_bound))}"
