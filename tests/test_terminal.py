@@ -51,23 +51,23 @@ def test_a_day_is_a_row_per_stop_with_its_leg_and_fits_80_columns() -> None:
     # Every leg of the first day, in the row it leads to, with where it comes from.
     for leg in (i for i in plan.tracks[0].items if isinstance(i, TravelItem)):
         assert f"{leg.minutes} min from" in day
-    assert "│ 10:15–11:15 │ Visit: Ceradrop" in day
-    assert "15 min from Gare de" in day
-    assert "11 min from CILAS " in day  # "CILAS – céramiques optiques", shortened
-    # The first day: 7 rows of which 5 on two lines, a title, a header of 3 lines, a bottom
-    # line (with every leg a row, the day took 35 lines at 80 columns).
-    assert len(day.splitlines()) <= 18
+    assert "│ 10:20–11:20 │ Visit: CeRAMPilot" in day
+    assert "19 min from Gare de" in day
+    assert "23 min from CILAS " in day  # "CILAS – céramiques optiques", shortened
+    # The first day: 7 rows of which 5 on two lines and one on three, a title, a header of 3
+    # lines, a bottom line (with every leg a row, the day took 35 lines at 80 columns).
+    assert len(day.splitlines()) <= 19
     wide = printed(plan, 200, "en")  # the same cells, on one line each
     thursday = wide.split("Thursday, 10 April 2008")[1].split("Friday")[0]
-    assert "17 min from the hotel" in thursday  # the day's start is the hotel
-    assert "(arr. 17:46)" in thursday  # 74 minutes before the reception: the coach's arrival
+    assert "23 min from the hotel" in thursday  # the day's start is the hotel
+    assert "(arr. 14:10)" in thursday  # 20 minutes before the brokerage event: the arrival
 
 
 def test_legs_keep_a_row_per_leg_with_names_whole() -> None:
     plan = Plan.from_json(SAVED.read_bytes())
     text = printed(plan, 100, "en", legs=True)
-    assert "│ 10:00–10:15 │ Travel " in text
-    assert "Limoges Centre Royal Limousin" in text
+    assert "│ 10:01–10:20 │ Travel " in text
+    assert "Hôtel Mercure Limoges Centre" in text and "Royal Limousin" in text  # not shortened
 
 
 def test_a_leg_split_by_lunch_on_the_way_goes_on_from_the_lunch() -> None:
@@ -159,10 +159,10 @@ def test_plan_folds_legs_and_legs_option_keeps_them(small_trip: Path) -> None:
 @pytest.mark.parametrize(
     ("lang", "words", "english"),
     [
-        ("de", ["Fahrt", "15 Min. ab Gare de", "17 Min. ab Hotel", "(an 17:46)"], ["from", "arr."]),
+        ("de", ["Fahrt", "19 Min. ab Gare de", "23 Min. ab Hotel", "(an 14:10)"], ["from", "arr."]),
         (
             "fr",
-            ["Trajet", "15 min depuis Gare de", "17 min depuis l'hôtel", "(arr. 17:46)"],
+            ["Trajet", "19 min depuis Gare de", "23 min depuis l'hôtel", "(arr. 14:10)"],
             ["from"],
         ),
     ],
