@@ -267,7 +267,7 @@ def test_validate_and_plan_warn_of_a_must_visit_open_only_on_a_holiday(tmp_path:
     result = runner.invoke(app, ["validate", str(visit)])
     assert result.exit_code == 0
     line = text.splitlines().index("  - id: thursdays") + 1
-    assert result.stderr.splitlines() == [
+    assert [li for li in result.stderr.splitlines() if "`organiser`" not in li] == [
         f"{visit}:{line}: warning: must-visit 'thursdays' is open during the trip only on days "
         "it is closed: 2016-05-26 (a public holiday in DE-NW: Corpus Christi); it cannot be "
         "planned (an `open` window with `dates` opens it on a public holiday)"

@@ -69,6 +69,7 @@ trip:
   start: 2016-05-23
   end: 2016-05-26
   timezone: Europe/Berlin
+  travel: {speed_kmh: 50}  # the minutes these scenes were built on
   day: {start: "09:00", end: "13:00"}
 delegation: {name: Test delegation, size: 10}
 stays:
@@ -473,6 +474,7 @@ trip:
   start: 2016-05-26
   end: 2016-05-26
   timezone: Europe/Berlin
+  travel: {speed_kmh: 50}  # the minutes these scenes were built on
   day: {start: "09:00", end: "18:00"}
   lunch: {from: "11:00", to: "14:00", minutes: 60}
 delegation: {name: Test delegation, size: 10}
