@@ -1,7 +1,7 @@
 """The README's picture of the printable programme, made from the bundled OWL example.
 
-    python docs/screenshot.py              # docs/programme.html and docs/programme.png
-    python docs/screenshot.py --html-only  # docs/programme.html only (no Chromium needed)
+    python docs/screenshot.py --force              # docs/programme.html and docs/programme.png
+    python docs/screenshot.py --html-only --force  # docs/programme.html only (no Chromium)
 
 Plans examples/its-owl-week.yaml as `itinerary plan` does (the default, fixed search budget, so
 every machine gets the same plan), renders the organiser's HTML programme in the trip's
@@ -9,7 +9,9 @@ language, writes it to docs/programme.html, and has headless Chromium take a pic
 top of the page (the cover and the first day: timeline, table and map), docs/programme.png,
 which the README shows. Both files are committed; tests/test_screenshot.py checks that the
 HTML is what the code renders now, so the picture cannot fall behind the code unnoticed: when
-that test fails, run this script and commit both files.
+that test fails, run this script and commit both files. As every script of the project, it
+replaces an existing file only with `--force` (checked before any work), and writes through a
+temporary file and a rename (`itinerary.fsio`), so an interrupted run leaves the old files.
 
 Run it from anywhere with the project installed (`pip install -e .`) or from the project's
 root; Chromium is looked up as `chromium` or `chromium-browser` on the PATH, or /usr/bin/chromium
@@ -59,9 +61,11 @@ def find_chromium(given: str | None) -> str:
     return found
 
 
-def screenshot(chromium: str, page: Path, png: Path) -> None:
-    """Headless Chromium's picture of the top of `page`, offline, in a throw-away profile."""
+def screenshot(chromium: str, page: Path) -> bytes:
+    """Headless Chromium's picture of the top of `page` (PNG), offline, in a throw-away
+    profile."""
     with tempfile.TemporaryDirectory() as home:
+        png = Path(home) / "programme.png"
         command = [
             chromium,
             "--headless",
@@ -79,6 +83,7 @@ def screenshot(chromium: str, page: Path, png: Path) -> None:
         ]
         env = {**os.environ, "HOME": home}
         subprocess.run(command, capture_output=True, timeout=120, env=env, check=True)
+        return png.read_bytes()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,14 +93,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, default=HTML.parent, help="folder to write to (default: docs/)"
     )
+    parser.add_argument("--force", action="store_true", help="replace files that exist")
     args = parser.parse_args(argv)
+    from itinerary.errors import OutputError
+    from itinerary.fsio import prepare_output, write_bytes
+
     chromium = None if args.html_only else find_chromium(args.chromium)
     html, png = args.out / HTML.name, args.out / PNG.name
-    html.write_bytes(programme_html())
-    print(f"wrote {html}")
-    if chromium is not None:
-        screenshot(chromium, html, png)
-        print(f"wrote {png}")
+    try:
+        for path in [html] if chromium is None else [html, png]:
+            prepare_output(path, force=args.force)  # before the plan, not after
+        write_bytes(html, programme_html(), force=args.force)
+        print(f"wrote {html}")
+        if chromium is not None:
+            write_bytes(png, screenshot(chromium, html), force=args.force)
+            print(f"wrote {png}")
+    except OutputError as exc:
+        print(f"screenshot.py: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

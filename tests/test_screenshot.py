@@ -14,7 +14,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "docs" / "screenshot.py"
-REMAKE = "run `python docs/screenshot.py` and commit docs/programme.html and docs/programme.png"
+REMAKE = (
+    "run `python docs/screenshot.py --force` and commit docs/programme.html and docs/programme.png"
+)
 
 
 @pytest.fixture(scope="module")
@@ -49,3 +51,18 @@ def test_the_readme_shows_the_picture_and_names_the_command() -> None:
     png = (ROOT / "docs" / "programme.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) == (1200, 1620)
+
+
+def test_the_script_replaces_a_page_only_with_force(
+    screenshot: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "programme.html"
+    page.write_text("kept", encoding="utf-8")
+    # Refused before any planning, in one line, and the file is left as it was.
+    assert screenshot.main(["--html-only", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "exists" in err and str(page) in err
+    assert page.read_text(encoding="utf-8") == "kept"
+    assert screenshot.main(["--html-only", "--out", str(tmp_path), "--force"]) == 0
+    assert page.read_bytes() == (ROOT / "docs" / "programme.html").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["programme.html"]  # no temp file left

@@ -23,7 +23,7 @@ from ..input.closures import closures_in_trip
 from ..input.load import Loaded
 from ..input.spec import Host, format_time_of_day
 from ..model.compile import Compiled, event_nodes_on, host_windows_on
-from ..model.problem import Problem, Route, Solution, Stop
+from ..model.problem import Problem, Route, Solution, Stop, up_to_grid
 from ..model.rules import Rank, cross_track_violations, earliest_starts
 from ..model.timeline import format_duration
 from . import Cause
@@ -169,7 +169,7 @@ def _explain_host(
         window = f"{format_time_of_day(longest[0])}–{format_time_of_day(longest[1])}"
         return Cause(code="window_too_short", args={"window": window, "minutes": host.duration})
     grid = loaded.spec.trip.round_minutes
-    if not any(-(-a // grid) * grid + host.duration <= b for _, (a, b) in raw):
+    if not any(up_to_grid(a, grid) + host.duration <= b for _, (a, b) in raw):
         # Long enough, but no mark of the time grid leaves room (open 09:02-10:03 for an hour).
         window = f"{format_time_of_day(longest[0])}–{format_time_of_day(longest[1])}"
         return Cause(
