@@ -114,10 +114,14 @@ def trips(draw: st.DrawFn) -> dict[str, Any]:
         o_end = min(24 * 60, max(o_start + 60, day_end + draw(st.integers(-120, 300))))
         trip["days"] = {d.isoformat(): {"start": hhmm(o_start), "end": hhmm(o_end)}}
         bounds[d] = (o_start, o_end)
+    grid = 5  # the time grid: default 5 minutes, else off or a quarter hour
+    if draw(st.booleans()):
+        grid = trip["round_minutes"] = draw(st.sampled_from([1, 15]))
     if draw(st.booleans()):
         l_from = draw(st.integers(10 * 60 + 30, 13 * 60))
         l_len = draw(st.integers(30, 90))
-        l_to = l_from + l_len + draw(st.integers(0, 120))
+        # A valid lunch window holds a mark of the grid with room for the lunch.
+        l_to = -(-l_from // grid) * grid + l_len + draw(st.integers(0, 120))
         trip["lunch"] = {"from": hhmm(l_from), "to": hhmm(l_to), "minutes": l_len}
     if draw(st.booleans()):
         trip["travel"] = {
@@ -125,9 +129,6 @@ def trips(draw: st.DrawFn) -> dict[str, Any]:
             "detour": round(draw(st.floats(1.0, 2.0)), 2),
             "buffer_minutes": draw(st.integers(0, 20)),
         }
-
-    if draw(st.booleans()):  # the time grid: default 5 minutes, else off or a quarter hour
-        trip["round_minutes"] = draw(st.sampled_from([1, 15]))
 
     hotel = (
         round(draw(st.floats(-60, 60, allow_nan=False)), 4),
