@@ -447,6 +447,8 @@ def test_routes_timed_by_the_rules_pass_the_verifier(case: tuple[Problem, int, l
 def test_what_the_or_tools_model_returns_passes_the_rules(problem: Problem) -> None:
     from ortools.constraint_solver import pywrapcp
 
+    if problem.gridded:
+        return  # not stated by the model: never polished (tests/test_time_grid.py)
     model = routing._Model(problem, routing.Weights.for_problem(problem, 1.0))
     parameters = pywrapcp.DefaultRoutingSearchParameters()
     parameters.solution_limit = 3

@@ -172,3 +172,29 @@ def test_a_lunch_window_without_a_mark_for_lunch_is_refused(tmp_path: Path) -> N
     line = result.stderr.strip()
     assert "\n" not in line and re.match(rf"{re.escape(str(visit))}:\d+: ", line), line
     assert "12:03–13:04 has no start on the 5-minute time grid" in line
+
+
+def test_a_problem_on_a_grid_is_not_polished(monkeypatch: pytest.MonkeyPatch) -> None:
+    # OR-Tools' time dimension cannot state the grid: the walk's plan is kept, on the grid (a
+    # polish with a margin once ran for minutes inside OR-Tools).
+    from itinerary.model.problem import Node, Problem, Track
+    from itinerary.model.verify import verify_solution
+    from itinerary.solver import SolveParams, search
+    from itinerary.solver.params import Budget
+
+    def no_polish(*args: object) -> None:
+        raise AssertionError("a problem on a grid was handed to the OR-Tools polish")
+
+    monkeypatch.setattr(search, "polish", no_polish)
+    travel = [[0, 7, 13], [7, 0, 9], [13, 9, 0]]
+    nodes = [
+        Node(1, 30, ((480, 900),), score=5, grid=5),
+        Node(2, 45, ((480, 900),), score=3, grid=5),
+    ]
+    problem = Problem.build(travel, nodes, [Track(0, 0, 480, 1000)])
+    assert problem.gridded
+    params = SolveParams(budget=Budget(iterations=50, solution_limit=20))
+    solution = search.solve_search(problem, params, None)
+    assert verify_solution(problem, solution) == []
+    assert all(s.start % 5 == 0 for r in solution.routes for s in r.stops)
+    assert solution.score(problem) == 8

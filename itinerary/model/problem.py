@@ -171,6 +171,13 @@ class Problem:
         return any(b[0] < a[1] for a, b in itertools.pairwise(spans))
 
     @property
+    def gridded(self) -> bool:
+        """Whether any start is on a time grid coarser than a minute (`Node.grid`, `Break.grid`)."""
+        return any(n.grid > 1 for n in self.nodes) or any(
+            b.grid > 1 for t in self.tracks for b in t.breaks
+        )
+
+    @property
     def spans_tracks(self) -> bool:
         """Whether any rule relates nodes across tracks (`after`, `one_of`)."""
         return bool(self.after or self.one_of)

@@ -7,12 +7,13 @@ Model:
   each copy may only be served by the tracks its window overlaps;
 - a time dimension whose transit is duration(i) + travel(i, j), with waiting allowed (slack);
 - breaks (lunch) as vehicle breaks, which may not overlap a visit and lengthen the move they
-  interrupt, so a break is never taken while travelling or visiting;
-- the time grid (`Node.grid`, `Break.grid`), which a time dimension cannot state, by a margin:
-  a move into a visit on a grid of g minutes takes g - 1 minutes more (the longest wait for the
-  next mark), a break g - 1 minutes longer. What OR-Tools finds is then possible on the grid
-  too, and is re-timed by the rules (`schedule.timed_route`) before it is returned; a sequence
-  that could not be re-timed is never returned (the plan from before the polish is kept).
+  interrupt, so a break is never taken while travelling or visiting.
+
+A time dimension cannot state the time grid (`Node.grid`, `Break.grid`: starts on multiples of
+a few minutes), so a problem with one is not polished (`Problem.gridded`, `polish`), as one
+with rules that span tracks is not. (Stated with a margin, a move into a visit g - 1 minutes
+longer, the walk's own plans no longer fitted the model, and a polish from them ran for
+minutes inside OR-Tools without finding a solution.)
 
 Objective. What we want is lexicographic: first serve every required node, then maximise the
 score, then minimise travel, then waiting. The search, however, is steered by a *guiding* cost
@@ -53,7 +54,6 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_param
 from ..errors import InternalError
 from ..model.problem import Problem, Route, Solution, Stop
 from ..model.rules import Rank, earliest_starts
-from ..model.schedule import timed_route
 from . import Deadline, Observer, Progress, SolveParams
 from .interrupts import Held, held_signals
 
@@ -130,19 +130,15 @@ class _Model:
         ends = [n_copies + 2 * t + 1 for t in range(n_tracks)]
         place = [problem.nodes[n].place for n, _, _ in copies]
         duration = [problem.nodes[n].duration for n, _, _ in copies]
-        # The grid's margin on the moves into each routing node (see the module docstring).
-        wait = [problem.nodes[n].grid - 1 for n, _, _ in copies]
         for track in problem.tracks:
             place += [track.start_place, track.end_place]
             duration += [0, 0]
-            wait += [0, 0]
         self.place = place
-        self.gridded = any(wait) or any(b.grid > 1 for t in problem.tracks for b in t.breaks)
 
         manager = pywrapcp.RoutingIndexManager(n_copies + 2 * n_tracks, n_tracks, starts, ends)
         routing = pywrapcp.RoutingModel(manager)
         self.manager, self.routing = manager, routing
-        time_matrix, cost_matrix = _transit_rows(problem.travel, place, duration, weights, wait)
+        time_matrix, cost_matrix = _transit_rows(problem.travel, place, duration, weights)
         time_cb = routing.RegisterTransitMatrix(time_matrix)
         cost_cb = routing.RegisterTransitMatrix(cost_matrix)
         routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
@@ -190,8 +186,8 @@ class _Model:
                 intervals = [
                     solver.FixedDurationIntervalVar(
                         max(b.earliest_start, track.earliest_start),
-                        min(b.latest_end, track.latest_end) - b.duration - (b.grid - 1),
-                        b.duration + b.grid - 1,
+                        min(b.latest_end, track.latest_end) - b.duration,
+                        b.duration,
                         False,
                         f"break{t}.{k}",
                     )
@@ -259,9 +255,7 @@ class _Model:
 
     def solution(
         self, assignment: pywrapcp.Assignment, solutions: int, stopped_by: str
-    ) -> Solution | None:
-        """The assignment as a Solution; None if a sequence of it cannot be done on the grid
-        (the margin makes that not expected; the caller keeps its plan then)."""
+    ) -> Solution:
         routing, manager, time = self.routing, self.manager, self.time
         routes = []
         served: set[int] = set()
@@ -276,15 +270,7 @@ class _Model:
                 served.add(n)
                 index = assignment.Value(routing.NextVar(index))
             arrival = assignment.Value(time.CumulVar(index))
-            route = Route(t, departure, arrival, tuple(stops))
-            if self.gridded:
-                # OR-Tools' times keep the rules with the grid's margin but are not on the
-                # grid: the sequence is timed as every plan is.
-                timed = timed_route(self.problem, t, [stop.node for stop in stops])
-                if timed is None:
-                    return None
-                route = timed
-            routes.append(route)
+            routes.append(Route(t, departure, arrival, tuple(stops)))
         dropped = tuple(n for n in range(len(self.problem.nodes)) if n not in served)
         return Solution(
             routes=tuple(routes), dropped=dropped, solutions_found=solutions, stopped_by=stopped_by
@@ -479,26 +465,16 @@ def _recreated(
 
 
 def _transit_rows(
-    travel: tuple[tuple[int, ...], ...],
-    place: list[int],
-    duration: list[int],
-    weights: Weights,
-    wait: list[int] | None = None,
+    travel: tuple[tuple[int, ...], ...], place: list[int], duration: list[int], weights: Weights
 ) -> tuple[list[list[int]], list[list[int]]]:
-    """Rows of the time (duration + travel, + the grid's margin `wait` of the destination) and
-    cost matrices, one per routing node.
+    """Rows of the time (duration + travel) and cost matrices, one per routing node.
 
     A row depends only on the node's place (and duration), and a host has one routing node per
     window and day, so each distinct row is built once (400 hosts x 10 days: 3,600 nodes, 410
     places; model build 1.8 s -> 0.6 s). OR-Tools still gets its own list per node: handing it
     one shared list for several nodes made its first solution about ten times slower.
     """
-    if wait is not None and any(wait):
-        travel_from = {
-            p: [travel[p][q] + w for q, w in zip(place, wait, strict=True)] for p in set(place)
-        }
-    else:
-        travel_from = {p: [travel[p][q] for q in place] for p in set(place)}
+    travel_from = {p: [travel[p][q] for q in place] for p in set(place)}
     time_rows: dict[tuple[int, int], list[int]] = {}
     cost_rows: dict[int, list[int]] = {}
     time_matrix, cost_matrix = [], []
@@ -506,7 +482,7 @@ def _transit_rows(
         if (p, d) not in time_rows:
             time_rows[p, d] = [d + minutes for minutes in travel_from[p]]
         if p not in cost_rows:
-            cost_rows[p] = [weights.travel * travel[p][q] for q in place]
+            cost_rows[p] = [weights.travel * minutes for minutes in travel_from[p]]
         time_matrix.append(time_rows[p, d][:])
         cost_matrix.append(cost_rows[p][:])
     return time_matrix, cost_matrix
@@ -529,9 +505,12 @@ def polish(
     state `after` and `one_of` (OR-Tools would allow a node in a second disjunction for a
     choice, but `after` needs conditional constraints between start times that its local search
     filters do not see, and this step's own ruin and insertion know neither), and on the trips
-    that have them the proof (CP-SAT, which states both) runs first or after."""
+    that have them the proof (CP-SAT, which states both) runs first or after. Nor for a problem
+    on a time grid (`Problem.gridded`), which a time dimension cannot state (module docstring)."""
     if problem.spans_tracks:
         raise InternalError("the OR-Tools polish does not know the rules that span tracks")
+    if problem.gridded:
+        raise InternalError("the OR-Tools polish does not know the time grid")
     weights = Weights.for_problem(problem, params.polish.score_weight * _mean_travel(problem))
     model = _Model(problem, weights)
     routing = model.routing
@@ -564,8 +543,7 @@ def polish(
     solutions = iterations + search.solutions
     if search.best is None or start_rank <= search.best:
         return finished(start, solutions, search.stopped_by())
-    polished = model.solution(search.best_solution, solutions, search.stopped_by())
-    return polished if polished is not None else finished(start, solutions, search.stopped_by())
+    return model.solution(search.best_solution, solutions, search.stopped_by())
 
 
 def finished(solution: Solution, solutions: int, stopped_by: str) -> Solution:

@@ -65,12 +65,13 @@ def solve_search(
     # The OR-Tools model holds two dense matrices over the visit options: at 400 hosts x 10 days
     # (3,600 options) it takes seconds to build and 0.5 GB, at 1,000 x 10 (8,800) 17 s and 2.7 GB.
     options = problem.visit_options()
-    # The polish's model states neither `after` nor `one_of`, and its local search would break
-    # them: a problem with rules that span tracks keeps the walk's plan (`routing.polish`).
+    # The polish's model states neither `after` nor `one_of` nor the time grid, and its local
+    # search would break them: such a problem keeps the walk's plan (`routing.polish`).
     polishing = (
         params.budget.solution_limit != 0
         and options <= POLISH_MAX_OPTIONS
         and not problem.spans_tracks
+        and not problem.gridded
     )
     if polishing and stop is not None:
         polish_seconds = (stop.at - began) * params.budget.polish_share
@@ -118,6 +119,12 @@ def solve_search(
     if stop is not None and stop.passed():
         return finished(found, iterations, lns_stop or reason)
     if not polishing:
-        unpolished = "no polish (rules that span tracks)" if problem.spans_tracks else ""
+        unpolished = (
+            "no polish (rules that span tracks)"
+            if problem.spans_tracks
+            else "no polish (time grid)"
+            if problem.gridded
+            else ""
+        )
         return finished(found, iterations, lns_stop or unpolished or "solution limit (0)")
     return polish(problem, params, observer, found, best_rank, iterations, stop, reason)
