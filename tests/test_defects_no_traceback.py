@@ -91,7 +91,11 @@ def test_a_closed_pipe_ends_quietly(visit: Path) -> None:
 
 
 BIG = (
-    SMALL_TRIP.split("hosts:")[0]
+    # Off the time grid (round_minutes: 1), so that the OR-Tools polish runs and its phase
+    # can be interrupted: a problem on a grid is not polished.
+    SMALL_TRIP.split("hosts:")[0].replace(
+        "  timezone: Europe/Berlin\n", "  timezone: Europe/Berlin\n  round_minutes: 1\n"
+    )
     + "hosts:\n"
     + "".join(
         f"  - {{id: h{i}, name: Host {i}, location: [{51.6 + (i % 7) * 0.05:.4f}, "
