@@ -141,8 +141,7 @@ def when(slot: Slot | None, lang: Language) -> str:
     """'Tue 24 May, 10:00–11:30' (a subgroup's track named after it); '—' for none."""
     if slot is None:
         return "—"
-    times = f"{clock(slot.start, slot.date)}–{clock(slot.end, slot.date)}"
-    text = f"{short_date(slot.date, lang)}, {times}"
+    text = f"{short_date(slot.date, lang)}, {_times(slot)}"
     return text if slot.group == "all" else f"{text} ({slot.group})"
 
 
@@ -165,8 +164,12 @@ def _items_table(changes: tuple[Change, ...], first: str, w: Words, notes: dict[
     return table
 
 
+def _times(slot: Slot) -> str:
+    return f"{clock(slot.start, slot.date)}–{clock(slot.end, slot.date)}"
+
+
 def _lunch_text(slot: Slot, w: Words) -> str:
-    time = f"{clock(slot.start, slot.date)}–{clock(slot.end, slot.date)}"
+    time = _times(slot)
     if slot.place is None:
         return w.fmt("on_the_way", time=time)
     return w.fmt("at_place", time=time, place=slot.place)
@@ -181,7 +184,8 @@ def day_lines(change: Change, w: Words) -> list[str]:
             return [w.fmt("lunch_added", new=_lunch_text(new, w))]
         if new is None:
             return [w.fmt("lunch_removed", old=_lunch_text(old, w))]
-        return [w.fmt("lunch_moved", new=_lunch_text(new, w), old=_lunch_text(old, w))]
+        was = _lunch_text(old, w) if old.place != new.place else _times(old)
+        return [w.fmt("lunch_moved", new=_lunch_text(new, w), old=was)]
     if old is None:
         assert new is not None
         return [w.fmt("day_added", start=clock(new.start, new.date), end=clock(new.end, new.date))]
@@ -221,7 +225,13 @@ def diff_renderable(diff: PlanDiff, old: Plan, new: Plan, lang: Language) -> Ren
     if told:
         counts = {kind: sum(1 for k in told.values() if k == kind) for kind in _STYLE}
         parts.append(Text(w.fmt("to_tell", count=len(told), **counts), style="bold"))
-        hosts = tuple(c for c in diff.of("host") if c.change != "unchanged")
+        # Whom to write to, by what to write: new times, cancellations, invitations.
+        hosts = tuple(
+            sorted(
+                (c for c in diff.of("host") if c.change != "unchanged"),
+                key=lambda c: list(_STYLE).index(c.change),
+            )
+        )
         reasons = {u.id: w.reason(u) for u in new.unscheduled if u.kind == "host"}
         parts.append(_items_table(hosts, "host_col", w, reasons))
     else:
@@ -241,9 +251,13 @@ def diff_renderable(diff: PlanDiff, old: Plan, new: Plan, lang: Language) -> Ren
         lines: dict[str, list[str]] = {}
         for change in days:
             lines.setdefault(_day_title(change, w), []).extend(day_lines(change, w))
-        parts.append(Text(w["days_title"], style="bold"))
+        table = Table.grid(padding=(0, 1), pad_edge=False)
+        table.add_column(no_wrap=True)
+        table.add_column()
         for title, phrases in lines.items():
-            parts.append(Text(f"  {title}{w['colon']}" + "; ".join(phrases)))
+            table.add_row(title, "\n".join(phrases))
+        parts.append(Text(w["days_title"], style="bold"))
+        parts.append(table)
     parts.append(
         Text(
             w.fmt(
