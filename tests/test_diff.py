@@ -573,3 +573,33 @@ def app():  # noqa: ANN201 - the typer app, imported late like the CLI tests do
     from itinerary.cli import app as the_app
 
     return the_app
+
+
+def test_a_new_plan_that_does_not_carry_the_counts_is_named(
+    round_one: tuple[Path, Path, Plan, Plan], tmp_path: Path
+) -> None:
+    """Letters from a plan made without the counts are numbered from the earlier plan's, and
+    the organiser is told that the next round needs a carried plan; a carried one is quiet."""
+    old, new, old_plan, new_plan = round_one
+    args = ["export", str(new), "-f", "hosts", "--changed-since", str(old)]
+    plain = runner.invoke(app(), [*args, "-o", str(tmp_path / "a")])
+    assert plain.exit_code == 0, plain.output
+    assert f"{new}:1: warning: this plan does not count the letters sent since {old}" in (
+        plain.stderr
+    )
+    save(carry_sequences(old_plan, new_plan), new)
+    carried = runner.invoke(app(), [*args, "-o", str(tmp_path / "b")])
+    assert carried.exit_code == 0, carried.output
+    assert "warning" not in carried.stderr
+    for name in ("claas.ics", "miele.ics", "fraunhofer-iem.ics"):
+        a = only_event((tmp_path / "a" / name).read_bytes())
+        b = only_event((tmp_path / "b" / name).read_bytes())
+        assert (str(a["UID"]), int(a["SEQUENCE"])) == (str(b["UID"]), int(b["SEQUENCE"]))
+    # The delegation's own calendar carries the count of a changed visit too.
+    ics = runner.invoke(app(), ["export", str(new), "-f", "ics", "-o", "-"])
+    claas = next(
+        e
+        for e in parse_ics(ics.stdout_bytes).walk("VEVENT")
+        if str(e["UID"]).startswith("visit-claas-")
+    )
+    assert int(claas["SEQUENCE"]) == 1
