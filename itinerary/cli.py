@@ -476,6 +476,19 @@ def _export_changes(
         f"({kinds['moved']} moved, {kinds['removed']} cancelled, {kinds['added']} invited); "
         f"{counted(skipped, 'unchanged host')} skipped"
     )
+    organiser = saved.organiser
+    if organiser is None or not (organiser.email or "").strip():
+        _print_warnings(
+            [
+                Issue(
+                    str(plan_file),
+                    1,
+                    "the plan has no organiser e-mail address, so the calendar updates name no "
+                    "ORGANIZER, which some calendar programs need to apply them (add "
+                    "organiser.email to the visit file)",
+                )
+            ]
+        )
     held = sequences(saved)
     behind = [
         host_id

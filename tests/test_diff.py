@@ -533,6 +533,21 @@ def test_changed_since_is_refused_where_it_cannot_hold(owl: Plan, tmp_path: Path
     assert trips.stderr.startswith(f"{old}:1: a plan of another trip")
     assert len(trips.stderr.splitlines()) == 1
     assert not (tmp_path / "new-changes").exists()
+    # `diff` still compares them, and says so.
+    compared = runner.invoke(app(), ["diff", str(old), str(new)])
+    assert compared.exit_code == 0, compared.output
+    assert "These plans are of different trips" in " ".join(compared.stdout.split())
+
+
+def test_a_plan_without_the_organisers_address_is_named(owl: Plan, tmp_path: Path) -> None:
+    nobody = owl.model_copy(update={"organiser": None})
+    old = save(nobody, tmp_path / "old.json")
+    new = save(edited(nobody, removed=("miele",)), tmp_path / "new.json")
+    result = runner.invoke(app(), ["export", str(new), "-f", "hosts", "--changed-since", str(old)])
+    assert result.exit_code == 0, result.output
+    assert f"{new}:1: warning: the plan has no organiser e-mail address" in result.stderr
+    message = only_event((tmp_path / "new-changes" / "miele.ics").read_bytes())
+    assert "ORGANIZER" not in message and str(message["STATUS"]) == "CANCELLED"
 
 
 # --- the delegation's calendar keeps its UIDs across re-plans ------------------------------------

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo
@@ -72,12 +72,6 @@ class Change:
     change: ChangeKind
     old: Slot | None
     new: Slot | None
-
-    @property
-    def time_moved(self) -> bool:
-        """For a day or lunch that is in both plans: whether its times changed (else its place
-        did)."""
-        return self.old is not None and self.new is not None and not self.old.same_time(self.new)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -237,7 +231,11 @@ def _day_changes(old: Plan, new: Plan) -> list[Change]:
     for key in sorted(dict.fromkeys([*before, *after])):
         a, b = before.get(key), after.get(key)
         name = key
-        for subject, shape in (("day", _day_slot), ("lunch", _lunch_slot)):
+        shapes: tuple[tuple[Subject, Callable[[PlanTrack, ZoneInfo], Slot | None]], ...] = (
+            ("day", _day_slot),
+            ("lunch", _lunch_slot),
+        )
+        for subject, shape in shapes:
             x = shape(a, old_zone) if a is not None else None
             y = shape(b, new_zone) if b is not None else None
             if x is None and y is None:
@@ -250,7 +248,7 @@ def _day_changes(old: Plan, new: Plan) -> list[Change]:
                 continue
             else:
                 kind = "moved"
-            changes.append(Change(subject, key, name, kind, x, y))  # type: ignore[arg-type]
+            changes.append(Change(subject, key, name, kind, x, y))
     return changes
 
 
