@@ -386,6 +386,17 @@ def export_command(
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite an existing file or non-empty folder.")
     ] = False,
+    changed_since: Annotated[
+        Path | None,
+        typer.Option(
+            "--changed-since",
+            help="hosts: write letters only to the hosts whose visit differs from this earlier "
+            "plan (a new time, a cancellation, a new invitation), each with a calendar update "
+            "of the earlier entry. Default folder: beside the plan (plan-changes/).",
+            show_default=False,
+            metavar="OLD",
+        ),
+    ] = None,
 ) -> None:
     """Export a saved plan without planning again: calendars, host notes, printable pages."""
     from .render.export import (
@@ -399,6 +410,11 @@ def export_command(
 
     check_format(fmt)
     options = _render_options(lang, audience, with_travel, (fmt,))
+    if changed_since is not None:
+        if fmt != "hosts":
+            raise OutputError(f"--changed-since applies to --format hosts only, not to {fmt}")
+        _export_changes(plan_file, changed_since, out, options, force=force)
+        return
     destination: Path | str = out if out is not None else default_destination(plan_file, fmt)
     if str(destination) == "-":
         destination = "-"
@@ -408,6 +424,89 @@ def export_command(
         written = export_plan(saved, fmt, destination, options, force=force)
     if written.path != "-":
         _err(_describe_written(written))
+
+
+def _export_changes(
+    plan_file: Path, old_file: Path, out: Path | None, options: Any, *, force: bool
+) -> None:
+    """`export --format hosts --changed-since OLD`: letters to the hosts that must be told."""
+    import datetime as dt
+
+    from .plan.diff import same_trip, sequences, told_sequences
+    from .render.export import (
+        Destination,
+        changes_destination,
+        check_destinations,
+        export_changes,
+        read_plan,
+    )
+
+    destination = out if out is not None else changes_destination(plan_file)
+    if str(destination) == "-":
+        raise OutputError("hosts cannot be written to standard output; give --out FOLDER")
+    earlier = read_plan(old_file, warn=lambda issue: _print_warnings([issue]))
+    saved = read_plan(plan_file, warn=lambda issue: _print_warnings([issue]))
+    if not same_trip(earlier, saved):
+        raise InputError(
+            Issue(
+                str(old_file),
+                1,
+                f"a plan of another trip ({earlier.trip.name!r} from {earlier.trip.start}, not "
+                f"{saved.trip.name!r} from {saved.trip.start}): its hosts' calendar entries have "
+                "other UIDs, so change letters would add entries instead of updating them",
+            )
+        )
+    check_destinations([Destination("hosts", destination)], [plan_file, old_file], force=force)
+    # A scheduling message is stamped when it is made (RFC 5545 DTSTAMP with METHOD).
+    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    written, letters = export_changes(earlier, saved, destination, options, stamp, force=force)
+    kinds = {
+        kind: sum(1 for k in letters.told.values() if k == kind)
+        for kind in ("moved", "removed", "added")
+    }
+    skipped = len(letters.unchanged)
+    if written is None:
+        _err(
+            f"no host must be told: {counted(skipped, 'host')} unchanged since {old_file}; "
+            "nothing written"
+        )
+        return
+    _err(
+        f"{_describe_written(written)}: {counted(len(letters.told), 'host')} to tell "
+        f"({kinds['moved']} moved, {kinds['removed']} cancelled, {kinds['added']} invited); "
+        f"{counted(skipped, 'unchanged host')} skipped"
+    )
+    organiser = saved.organiser
+    if organiser is None or not (organiser.email or "").strip():
+        _print_warnings(
+            [
+                Issue(
+                    str(plan_file),
+                    1,
+                    "the plan has no organiser e-mail address, so the calendar updates name no "
+                    "ORGANIZER, which some calendar programs need to apply them (add "
+                    "organiser.email to the visit file)",
+                )
+            ]
+        )
+    held = sequences(saved)
+    behind = [
+        host_id
+        for host_id, count in told_sequences(earlier, saved).items()
+        if held.get(host_id, 0) < count and host_id in held
+    ]
+    if behind:
+        _print_warnings(
+            [
+                Issue(
+                    str(plan_file),
+                    1,
+                    f"this plan does not count the letters sent since {old_file} (its visits' "
+                    "`sequence`): these letters are numbered right, but a later re-plan made "
+                    f"from it would number its own too low; make it with --previous {old_file}",
+                )
+            ]
+        )
 
 
 def describe_progress(progress: Any) -> str:
@@ -445,6 +544,55 @@ class LiveProgress:
     def __exit__(self, *exc: object) -> None:
         if self.status is not None:
             self.status.stop()
+
+
+@app.command("diff")
+@handles_errors
+def diff_command(
+    old_file: Annotated[
+        Path,
+        typer.Argument(
+            help="The earlier plan (the one the hosts were written from).", metavar="OLD"
+        ),
+    ],
+    new_file: Annotated[Path, typer.Argument(help="The new plan.", metavar="NEW")],
+    json_out: Annotated[
+        str | None,
+        typer.Option(
+            "--json",
+            help="Also write the changes as JSON (itinerary-diff/1) to this file ('-': standard "
+            "output, with the tables on standard error).",
+            show_default=False,
+        ),
+    ] = None,
+    lang: LangOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing JSON file.")
+    ] = False,
+) -> None:
+    """Say what changed between two saved plans: which hosts to tell (moved, removed, added),
+    events, and the shape of each day."""
+    from rich.console import Console
+
+    from .fsio import write_text
+    from .plan.diff import diff_plans
+    from .render.changes import print_diff
+    from .render.export import Destination, check_destinations, read_plan
+
+    options = _render_options(lang, "organiser")
+    destination = json_out if json_out in (None, "-") else Path(json_out)
+    if destination is not None:
+        check_destinations([Destination("json", destination)], [old_file, new_file], force=force)
+    old = read_plan(old_file, warn=lambda issue: _print_warnings([issue]))
+    new = read_plan(new_file, warn=lambda issue: _print_warnings([issue]))
+    changes = diff_plans(old, new)
+    with standard_output():
+        print_diff(changes, old, new, Console(stderr=json_out == "-"), options.language(new))
+        if json_out == "-":
+            sys.stdout.write(changes.to_json())
+    if json_out is not None and json_out != "-":
+        write_text(json_out, changes.to_json(), force=force)
+        _err(f"wrote {json_out}")
 
 
 @app.command()

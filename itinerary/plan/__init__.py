@@ -35,6 +35,9 @@ FORMAT_1_1: Final = "itinerary-plan/1.1"  # adds `unmet_choices`
 # and `rest` and `check_in` items, `note` / `departs` on start and end items, and
 # `hotel_travel_minutes`.
 FORMAT_1_2: Final = "itinerary-plan/1.2"
+# Adds `sequence` on a visit and on an unscheduled host: how many times the host has been sent
+# a changed or cancelled visit (the iCalendar SEQUENCE of their entry), kept only when > 0.
+FORMAT_1_3: Final = "itinerary-plan/1.3"
 
 
 class _Model(BaseModel):
@@ -125,6 +128,9 @@ class VisitItem(_Model):
     # speaks); `interpreter`: the delegation speaks neither (absent: not needed, or not known).
     visit_language: str | None = None
     interpreter: bool | None = None
+    # The revision of this visit as sent to the host (iCalendar SEQUENCE; format 1.3), raised
+    # by `plan.diff.carry_sequences` each time the visit changes; absent: 0, never changed.
+    sequence: int | None = Field(None, ge=1)
 
     @property
     def held_in(self) -> str:
@@ -219,6 +225,9 @@ class Unscheduled(_Model):
     priority: int | Literal["must"] | None = None
     reason: str
     cause: Cause | None = None  # absent in plans written before causes were recorded
+    # A host whose visit was cancelled keeps the revision of its last letter (format 1.3), so
+    # that a later invitation counts on from it.
+    sequence: int | None = Field(None, ge=1)
 
     @property
     def required(self) -> bool:
@@ -258,7 +267,9 @@ class SolverInfo(_Model):
 
 
 class Plan(_Model):
-    format: Literal["itinerary-plan/1", "itinerary-plan/1.1", "itinerary-plan/1.2"] = FORMAT
+    format: Literal[
+        "itinerary-plan/1", "itinerary-plan/1.1", "itinerary-plan/1.2", "itinerary-plan/1.3"
+    ] = FORMAT
     trip: PlanTrip
     delegation: PlanDelegation
     organiser: Organiser | None = None
@@ -289,7 +300,7 @@ class Plan(_Model):
     @classmethod
     def _lowest_format(cls, data: Any) -> Any:
         """The format is the lowest version with every key the plan uses (see FORMAT_1_1,
-        FORMAT_1_2); an empty `unmet_choices` is none."""
+        FORMAT_1_2, FORMAT_1_3); an empty `unmet_choices` is none."""
         if isinstance(data, dict):
             unmet = data.get("unmet_choices") or None
             tracks = data.get("tracks")
@@ -297,7 +308,12 @@ class Plan(_Model):
                 (t.get("holiday") if isinstance(t, dict) else getattr(t, "holiday", None))
                 for t in tracks
             )
-            fmt = FORMAT_1_2 if holiday or _uses_1_2(data) else FORMAT_1_1 if unmet else FORMAT
+            if _uses_1_3(data):
+                fmt = FORMAT_1_3
+            elif holiday or _uses_1_2(data):
+                fmt = FORMAT_1_2
+            else:
+                fmt = FORMAT_1_1 if unmet else FORMAT
             data = {**data, "unmet_choices": unmet, "format": fmt}
         return data
 
@@ -377,3 +393,12 @@ def _uses_1_2(data: dict[str, Any]) -> bool:
     """Whether the plan data holds a key of format 1.2 (a track's `holiday` is checked by the
     caller)."""
     return _uses_1_2_letters(data) or _uses_1_2_stays(data)
+
+
+def _uses_1_3(data: dict[str, Any]) -> bool:
+    """Whether the plan data holds a `sequence` (format 1.3) on a visit or unscheduled host."""
+    for track in _items(data.get("tracks")):
+        for item in _items(_field(track, "items")):
+            if _field(item, "type") == "visit" and _field(item, "sequence") is not None:
+                return True
+    return any(_field(u, "sequence") is not None for u in _items(data.get("unscheduled")))

@@ -7,6 +7,7 @@ a folder (`hosts`) is filled beside its destination and renamed into place.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -14,7 +15,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -23,7 +24,11 @@ from ..errors import InputError, Issue, OutputError, counted
 from ..fsio import check_folder, refuse_overwrite, write_bytes, write_folder
 from ..input.yamlsrc import clean_text, data_path
 from ..plan import FORMAT, Plan
+from ..plan.diff import same_trip
 from . import FORMATS, RenderOptions, render
+
+if TYPE_CHECKING:
+    from .hosts_export import ChangeLetters
 
 MAX_PLAN_BYTES = 50 * 1024 * 1024
 MAX_WARNINGS = 10  # unknown keys named one by one; the rest are counted
@@ -377,3 +382,38 @@ def export_plan(
         return Written(fmt, str(out), len(content))
     write_bytes(out, content, force=force)
     return Written(fmt, str(out), 1)
+
+
+def changes_destination(source: Path) -> Path:
+    """Beside the plan: plan.json -> plan-changes/ (not plan-hosts/, which a full export of the
+    same plan may already hold)."""
+    stem = source.name.removesuffix(".json")
+    return source.with_name(stem + "-changes")
+
+
+def export_changes(
+    earlier: Plan,
+    plan: Plan,
+    out: Path,
+    options: RenderOptions,
+    stamp: dt.datetime,
+    *,
+    force: bool = False,
+) -> tuple[Written | None, ChangeLetters]:
+    """Write the letters to the hosts whose visit differs between `earlier` and `plan` (see
+    `hosts_export.render_changes`) as the folder `out`, all or nothing. Nothing is written when
+    no host must be told (the Written is then None)."""
+    from .hosts_export import render_changes
+
+    if not same_trip(earlier, plan):
+        raise OutputError(
+            f"the plans are of different trips ({earlier.trip.name!r} from {earlier.trip.start}, "
+            f"{plan.trip.name!r} from {plan.trip.start}): their calendar entries have other "
+            "UIDs, so a change letter would add a second entry instead of updating the first"
+        )
+    check_destination("hosts", out, force=force)
+    letters = render_changes(earlier, plan, options, stamp)
+    if not letters.files:
+        return None, letters
+    write_folder(out, letters.files, force=force)
+    return Written("hosts", str(out), len(letters.files)), letters

@@ -13,12 +13,18 @@ all.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
+from babel.lists import format_list
+
 from ..fsio import MAX_FILENAME, safe_filename
+from ..input.spec import LOCALES
 from ..plan import CheckInItem, EndItem, EventItem, Plan, RestItem, StartItem, VisitItem
+from ..plan.diff import Told, diff_plans, told_sequences
 from . import RenderOptions
 from .greeting import greeting
 from .i18n import Words, clock
@@ -46,6 +52,20 @@ TEXTS = {
         "interpreter_needed": "{language} (interpreter needed: the delegation speaks {spoken})",
         "confirm": "Could you please confirm this visit, or let us know if anything should change?",
         "regards": "Kind regards,",
+        "moved_intro": "The time of our delegation's visit has changed; it is now:",
+        "moved_before": "Previously planned: {when}.",
+        "moved_sorry": "We apologise for the change.",
+        "moved_confirm": (
+            "Could you please confirm the new time, or let us know if it does not suit you?"
+        ),
+        "cancel": (
+            "We are sorry to cancel the visit of our delegation ({delegation}) planned for {when}."
+        ),
+        "cancel_thanks": (
+            "Thank you very much for your readiness to receive us, and please excuse the "
+            "inconvenience."
+        ),
+        "when": "{date}, {start}–{end}",
     },
     "de": {
         "intro": "hier finden Sie die Einzelheiten zum geplanten Besuch unserer Delegation:",
@@ -64,6 +84,24 @@ TEXTS = {
             "falls sich etwas ändern sollte?"
         ),
         "regards": "Mit freundlichen Grüßen",
+        "moved_intro": (
+            "der Termin des Besuchs unserer Delegation hat sich geändert. Der neue Termin:"
+        ),
+        "moved_before": "Bisher geplant: {when}.",
+        "moved_sorry": "Bitte entschuldigen Sie die Änderung.",
+        "moved_confirm": (
+            "Könnten Sie uns den neuen Termin bitte bestätigen oder uns mitteilen, "
+            "falls er Ihnen nicht passt?"
+        ),
+        "cancel": (
+            "zu unserem Bedauern müssen wir den für {when} geplanten Besuch unserer "
+            "Delegation ({delegation}) absagen."
+        ),
+        "cancel_thanks": (
+            "Herzlichen Dank für Ihre Bereitschaft, uns zu empfangen; bitte entschuldigen Sie "
+            "die Umstände."
+        ),
+        "when": "{date}, {start}–{end} Uhr",
     },
     "fr": {
         "intro": "Voici les détails de la visite prévue de notre délégation\u202f:",
@@ -82,6 +120,24 @@ TEXTS = {
             "tout changement nécessaire\u202f?"
         ),
         "regards": "Bien cordialement,",
+        "moved_intro": (
+            "L'horaire de la visite de notre délégation a changé\u202f; le voici désormais\u202f:"
+        ),
+        "moved_before": "Horaire prévu jusqu'ici\u202f: {when}.",
+        "moved_sorry": "Veuillez nous excuser pour ce changement.",
+        "moved_confirm": (
+            "Pourriez-vous nous confirmer ce nouvel horaire, ou nous signaler "
+            "s'il ne vous convient pas\u202f?"
+        ),
+        "cancel": (
+            "Nous avons le regret d'annuler la visite de notre délégation ({delegation}) "
+            "prévue le {when}."
+        ),
+        "cancel_thanks": (
+            "Nous vous remercions de votre disponibilité et vous prions de nous excuser "
+            "pour ce désagrément."
+        ),
+        "when": "{date}, de {start} à {end}",
     },
 }
 
@@ -185,11 +241,36 @@ def signature(plan: Plan) -> list[str]:
     return [line + "  " for line in lines[:-1]] + lines[-1:]
 
 
-def note(plan: Plan, visits: list[Slot], w: Words) -> str:
-    """The letter to one host about their visit(s)."""
+def _when(plan: Plan, slot: Slot, w: Words) -> str:
+    """'Tuesday, 24 May 2016, 10:00–11:30': a visit's day and times, as the letter names them."""
+    zone = ZoneInfo(plan.trip.timezone)
+    visit = _visit(slot)
+    return w.fmt(
+        "when",
+        date=w.long_date(slot.track.date),
+        start=clock(visit.start.astimezone(zone)),
+        end=clock(visit.end.astimezone(zone)),
+    )
+
+
+def _whens(plan: Plan, visits: list[Slot], w: Words) -> str:
+    return format_list([_when(plan, slot, w) for slot in visits], locale=LOCALES[w.lang])
+
+
+def note(
+    plan: Plan,
+    visits: list[Slot],
+    w: Words,
+    *,
+    before: tuple[Plan, list[Slot]] | None = None,
+) -> str:
+    """The letter to one host about their visit(s). With `before` (the plan the host was last
+    written from, and their visits in it), a letter about a new time: it says that the time
+    has changed, gives the new one as the first letter did, and names the old one."""
     zone = ZoneInfo(plan.trip.timezone)
     first = _visit(visits[0])
-    lines = [md(greeting(first.contact, w.lang)), "", w["intro"]]
+    intro = w["intro"] if before is None else w["moved_intro"]
+    lines = [md(greeting(first.contact, w.lang)), "", intro]
     for slot in visits:
         visit = _visit(slot)
         times = [
@@ -199,10 +280,25 @@ def note(plan: Plan, visits: list[Slot], w: Words) -> str:
             (w["address"], visit.address or ""),
         ]
         lines += ["", *_bullets(times + _route_facts(slot, w), w)]
+    if before is not None:
+        earlier, old_visits = before
+        was = w.fmt("moved_before", when=_whens(earlier, old_visits, w))
+        lines += ["", md(was + " " + w["moved_sorry"])]
     lines += ["", *_bullets(_group_facts(plan, first, w), w)]
     if first.message and first.message.strip():
         lines += ["", *_paragraphs(first.message)]
-    lines += ["", w["confirm"], "", w["regards"], "", *signature(plan)]
+    confirm = w["confirm"] if before is None else w["moved_confirm"]
+    lines += ["", confirm, "", w["regards"], "", *signature(plan)]
+    return "\n".join(lines) + "\n"
+
+
+def cancellation(plan: Plan, earlier: Plan, visits: list[Slot], w: Words) -> str:
+    """The letter that cancels a host's visit(s) of the `earlier` plan, signed as `plan` (the
+    current one) is: no new time, no facts of the programme, an apology and thanks."""
+    first = _visit(visits[0])
+    sorry = w.fmt("cancel", delegation=plan.delegation.name, when=_whens(earlier, visits, w))
+    lines = [md(greeting(first.contact, w.lang)), "", md(sorry), "", w["cancel_thanks"]]
+    lines += ["", w["regards"], "", *signature(plan)]
     return "\n".join(lines) + "\n"
 
 
@@ -223,13 +319,20 @@ def host_entry(plan: Plan, slot: Slot, w: Words) -> Entry:
         description=description(facts, w),
         category=w["visit"],
         status="TENTATIVE",
+        sequence=visit.sequence or 0,
+        attendee=visit.contact,
     )
 
 
-def render(plan: Plan, options: RenderOptions) -> dict[str, bytes]:
+def _by_host(plan: Plan) -> dict[str, list[Slot]]:
     by_host: dict[str, list[Slot]] = {}
     for slot in slots(plan, VisitItem):
         by_host.setdefault(_visit(slot).id, []).append(slot)
+    return by_host
+
+
+def render(plan: Plan, options: RenderOptions) -> dict[str, bytes]:
+    by_host = _by_host(plan)
     files: dict[str, bytes] = {}
     for host_id, stem in file_stems(by_host).items():
         visits = by_host[host_id]
@@ -238,3 +341,50 @@ def render(plan: Plan, options: RenderOptions) -> dict[str, bytes]:
         files[f"{stem}.ics"] = calendar_for(plan, entries, None)
         files[f"{stem}.md"] = note(plan, visits, w).encode("utf-8")
     return files
+
+
+@dataclass(frozen=True)
+class ChangeLetters:
+    """The letters to the hosts that must be told of a re-plan: `files` by name, what each host
+    is told (`told`, by host id), and the hosts left out because nothing changed for them."""
+
+    files: dict[str, bytes]
+    told: dict[str, Told]
+    unchanged: tuple[str, ...]
+
+
+def render_changes(
+    earlier: Plan, plan: Plan, options: RenderOptions, stamp: dt.datetime
+) -> ChangeLetters:
+    """A letter and a calendar message for each host whose visit differs between the `earlier`
+    plan (the one the hosts were written from) and `plan`: a new time (the letter names the
+    old one; METHOD:REQUEST), a cancellation (METHOD:CANCEL, STATUS:CANCELLED, at the old
+    time) or a first invitation (the usual letter; METHOD:REQUEST). Each calendar entry has the
+    UID of the host's entry in the earlier export and its SEQUENCE raised
+    (`plan.diff.told_sequences`); `stamp` is when the messages are made (their DTSTAMP). The
+    plans must be of one trip (`plan.diff.same_trip`), or the UIDs would not match."""
+    diff = diff_plans(earlier, plan)
+    told = diff.hosts_to_tell()
+    counts = told_sequences(earlier, plan, diff)
+    before, after = _by_host(earlier), _by_host(plan)
+    files: dict[str, bytes] = {}
+    for host_id, stem in file_stems(told).items():
+        if told[host_id] == "removed":
+            visits = before[host_id]
+            w = Words(options.lang or _visit(visits[0]).language, TEXTS)
+            entries = [
+                replace(host_entry(earlier, slot, w), status="CANCELLED", sequence=counts[host_id])
+                for slot in visits
+            ]
+            files[f"{stem}.ics"] = calendar_for(
+                earlier, entries, None, method="CANCEL", stamp=stamp
+            )
+            files[f"{stem}.md"] = cancellation(plan, earlier, visits, w).encode("utf-8")
+            continue
+        visits = after[host_id]
+        w = Words(options.lang or _visit(visits[0]).language, TEXTS)
+        entries = [replace(host_entry(plan, slot, w), sequence=counts[host_id]) for slot in visits]
+        files[f"{stem}.ics"] = calendar_for(plan, entries, None, method="REQUEST", stamp=stamp)
+        moved = (earlier, before[host_id]) if told[host_id] == "moved" else None
+        files[f"{stem}.md"] = note(plan, visits, w, before=moved).encode("utf-8")
+    return ChangeLetters(files, told, tuple(diff.unchanged_hosts()))

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from types import UnionType
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vText
+from icalendar import Calendar, Event, vCalAddress, vText
 
-from ..input.spec import Contact, slug
+from ..input.spec import Contact, Organiser, slug
 from ..plan import (
     CheckInItem,
     EndItem,
@@ -93,8 +93,14 @@ class Entry:
     description: str
     category: str
     # CONFIRMED for the delegation's own calendar; a host's visit is TENTATIVE until the host
-    # has confirmed it.
+    # has confirmed it; CANCELLED in a cancellation (METHOD:CANCEL).
     status: str = "CONFIRMED"
+    # The revision (SEQUENCE), sent when above 0: how many times the entry was changed or
+    # cancelled since it was first sent (the plan's `sequence`).
+    sequence: int = 0
+    # Whom a scheduling message (METHOD) is for: the host's contact, as ATTENDEE when it has
+    # an e-mail address.
+    attendee: Contact | None = None
 
 
 def slots(plan: Plan, kind: type | UnionType = CalendarItem) -> list[Slot]:
@@ -130,14 +136,51 @@ def description(facts: Iterable[tuple[str, str]], w: Words) -> str:
     return "\n".join(f"{label}{w['colon']}{value}" for label, value in facts if value)
 
 
-def calendar_for(plan: Plan, entries: Iterable[Entry], name: str | None) -> bytes:
+def trip_key(plan: Plan) -> str:
+    """What identifies the trip in every UID: its first day and name (never a time of the
+    plan), so that the entries of two plans of one trip have the same UIDs."""
+    return f"{plan.trip.start.isoformat()}-{slug(plan.trip.name)}"
+
+
+def entry_uid(plan: Plan, key: str) -> str:
+    """The UID of the entry `key` (what it is: `visit-claas`, `host-visit-claas`,
+    `lunch-2016-05-24-all`) in a calendar of `plan`'s trip."""
+    return f"{key}-{trip_key(plan)}@itinerary"
+
+
+def _mailto(contact: Contact | Organiser | None, param_name: str | None) -> vCalAddress | None:
+    """A calendar user (ORGANIZER, ATTENDEE) for a contact with an e-mail address."""
+    email = (contact.email or "").strip() if contact is not None else ""
+    if not email or any(c in email for c in ' \t\r\n<>"') or "@" not in email:
+        return None
+    address = vCalAddress(f"mailto:{email}")
+    if param_name:
+        address.params["cn"] = vText(one_line(param_name))
+    return address
+
+
+def calendar_for(
+    plan: Plan,
+    entries: Iterable[Entry],
+    name: str | None,
+    *,
+    method: str | None = None,
+    stamp: dt.datetime | None = None,
+) -> bytes:
     """An iCalendar file of `entries`. `name` titles a calendar meant to be subscribed to or
     imported as a calendar of its own; a file with one host's visit has none, so that it goes
-    into the host's own calendar."""
+    into the host's own calendar.
+
+    `method` makes the file a scheduling message (iTIP, RFC 5546): REQUEST (an invitation or
+    an update) or CANCEL, sent by the plan's organiser (ORGANIZER, when the plan has their
+    e-mail address) to the entry's `attendee`; `stamp` is then when the message was made
+    (DTSTAMP), so that a later message wins over an earlier one of the same SEQUENCE."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
+    if method is not None:
+        cal.add("method", method)
     if name is not None:
         # icalendar treats NAME and X-WR-CALNAME as unknown properties and would not escape a
         # plain str; both are TEXT (RFC 7986, and what clients expect), so pass vText.
@@ -145,14 +188,17 @@ def calendar_for(plan: Plan, entries: Iterable[Entry], name: str | None) -> byte
         cal.add("x-wr-calname", vText(one_line(name)))
         cal.add("x-wr-timezone", plan.trip.timezone)
     zone = ZoneInfo(plan.trip.timezone)
-    trip_key = f"{plan.trip.start.isoformat()}-{slug(plan.trip.name)}"
     # DTSTAMP is required. Without METHOD it means "last modified" (RFC 5545 3.8.7.2), which a
     # plan does not record; the clock would make every export differ, so take a value fixed by
     # the plan (midnight UTC of the trip's first day): the same plan always gives the same
     # bytes. Updates then rest on the UID, which is what clients match on when a calendar is
-    # imported again or subscribed to; no SEQUENCE is sent, because nothing here could count
-    # revisions reliably.
-    stamp = dt.datetime.combine(plan.trip.start, dt.time(), dt.UTC)
+    # imported again or subscribed to, and on SEQUENCE where the plan counts revisions (a
+    # visit's `sequence`, see plan/diff.py). A scheduling message (METHOD) is stamped when it
+    # was made.
+    if stamp is None or method is None:
+        stamp = dt.datetime.combine(plan.trip.start, dt.time(), dt.UTC)
+    organiser = plan.organiser
+    organizer = _mailto(organiser, organiser.name if organiser else None)
     used: set[str] = set()
     for entry in entries:
         # A second entry with the same identity (a host visited twice) gets its own UID.
@@ -163,8 +209,10 @@ def calendar_for(plan: Plan, entries: Iterable[Entry], name: str | None) -> byte
             key = f"{base}#{n}"
         used.add(key)
         event = Event()
-        event.add("uid", f"{key}-{trip_key}@itinerary")
-        event.add("dtstamp", stamp)
+        event.add("uid", entry_uid(plan, key))
+        event.add("dtstamp", stamp.astimezone(dt.UTC))
+        if entry.sequence > 0 or method is not None:
+            event.add("sequence", entry.sequence)
         event.add("dtstart", entry.start.astimezone(zone))
         event.add("dtend", entry.end.astimezone(zone))
         event.add("summary", printable(entry.summary))
@@ -176,6 +224,16 @@ def calendar_for(plan: Plan, entries: Iterable[Entry], name: str | None) -> byte
             event.add("description", printable(entry.description))
         event.add("categories", [entry.category])
         event.add("status", entry.status)
+        if method is not None:
+            if organizer is not None:
+                event.add("organizer", organizer)
+            attendee = _mailto(entry.attendee, entry.attendee.name if entry.attendee else None)
+            if attendee is not None:
+                attendee.params["role"] = "REQ-PARTICIPANT"
+                if method == "REQUEST":
+                    attendee.params["partstat"] = "NEEDS-ACTION"
+                    attendee.params["rsvp"] = "TRUE"
+                event.add("attendee", attendee)
         cal.add_component(event)
     # Whole years around the trip: the offsets stay right for an entry moved within the year.
     cal.add_missing_timezones(
@@ -227,6 +285,7 @@ def delegation_entry(plan: Plan, slot: Slot, w: Words) -> Entry:
         facts = []
     return Entry(
         key=key,
+        sequence=(item.sequence or 0) if isinstance(item, VisitItem) else 0,
         summary=summary + ("" if track.group == "all" else f" ({track.group})"),
         start=item.start,
         end=item.end,
