@@ -425,7 +425,8 @@ def solution_of(compiled: Compiled, plan: Plan) -> Solution:
     problem = compiled.problem
     track_of = {(ref.date, ref.group): t for t, ref in enumerate(compiled.tracks)}
     node_of = {(ref.kind, ref.id): i for i, ref in enumerate(compiled.nodes)}
-    epoch = compiled.clock.local(0)
+    epoch = compiled.clock.local(0).astimezone(dt.UTC)  # aware times of one zone subtract
+    # as wall-clock times; in UTC they count real minutes, as the Problem does
     routes = []
     for day in plan.tracks:
         t = track_of.get((day.date, day.group))
@@ -438,7 +439,9 @@ def solution_of(compiled: Compiled, plan: Plan) -> Solution:
                 m = node_of.get((kind, item.id))
                 if m is None:
                     raise ValueError(f"the plan has {kind} {item.id!r}, which the trip does not")
-                stops.append((m, int((item.start - epoch).total_seconds() // 60)))
+                stops.append(
+                    (m, int((item.start.astimezone(dt.UTC) - epoch).total_seconds() // 60))
+                )
         seq = [m for m, _ in stops]
         held = {m: _held(problem.nodes[m], s) for m, s in stops}
         try:
