@@ -427,3 +427,57 @@ def test_candidates_start_on_the_grid_each_once(owl: Plan) -> None:
     starts = [(c.track, c.start) for c in found]
     assert len(starts) == len(set(starts))
     assert all(c.start % compiled.problem.nodes[n].grid == 0 for c in found)
+
+
+TWO_DAYS = """\
+trip:
+  name: Two days
+  start: 2016-05-23
+  end: 2016-05-24
+  timezone: Europe/Berlin
+  day: {start: "09:00", end: "17:00"}
+  days: {2016-05-24: {end: "11:30"}}
+delegation: {name: Test delegation, size: 10}
+stays:
+  - {id: hotel, name: Hotel, location: [51.7155, 8.7630], from: 2016-05-23, to: 2016-05-24}
+hosts:
+  - {id: beta, name: Beta AG, location: [51.7400, 8.7000], duration: 60, priority: 40}
+  - id: gamma
+    name: Gamma KG
+    location: [51.7500, 8.7200]
+    duration: 90
+    priority: 50
+    open: [{days: [wed], from: "09:00", to: "17:00"}]
+"""
+
+
+def test_a_visit_taken_out_moves_to_another_day_where_it_fits() -> None:
+    """Tuesday's short morning holds beta or gamma, not both: gamma there takes beta out,
+    and beta moves to Monday, which has room, rather than being dropped."""
+    loaded = load_spec_text(TWO_DAYS, "visit.yaml")
+    compiled = compile_spec(loaded)
+    problem = compiled.problem
+    beta, gamma = 0, 1
+    tuesday = timed_route(problem, 1, [beta])
+    monday = timed_route(problem, 0, [])
+    assert tuesday is not None and monday is not None
+    base = Solution((monday, tuesday), (gamma,))
+    assert verify_solution(problem, base) == []
+    found = candidates(compiled, base, gamma, [1])
+    assert found
+    for cand in found:
+        assert cand.dropped == ()
+        assert [(c.node, c.track, c.new_track) for c in cand.moved] == [(beta, 1, 0)]
+        assert (cand.required, cand.lost) == (0, -50) and not cand.within
+        tried = problem.with_nodes({gamma: pinned(problem.nodes[gamma], 1, cand.start)})
+        assert verify_solution(tried, cand.solution) == []
+
+
+def test_every_language_has_every_word() -> None:
+    from itinerary.render.suggestion import TEXTS
+
+    assert set(TEXTS["en"]) == set(TEXTS["de"]) == set(TEXTS["fr"])
+    alike = {"de": [], "fr": ["sg_score"]}  # "score {change}" is French too
+    for lang in ("de", "fr"):
+        same = [k for k in TEXTS["en"] if TEXTS[lang][k] == TEXTS["en"][k]]
+        assert same == alike[lang]

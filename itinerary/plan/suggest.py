@@ -39,8 +39,8 @@ from ..input.closures import Closure, closure_on, opening_windows
 from ..input.load import Loaded
 from ..input.spec import Host
 from ..model.compile import Compiled, compile_spec
-from ..model.problem import Node, Problem, Route, Solution, up_to_grid
-from ..model.rules import cross_track_violations, earliest_starts
+from ..model.problem import Node, Problem, Route, Solution, Stop, up_to_grid
+from ..model.rules import Rank, cross_track_violations, earliest_starts
 from ..model.schedule import timed_route
 from ..model.verify import verify_solution
 from . import EventItem, Plan, Unscheduled, VisitItem
@@ -144,9 +144,10 @@ def candidates(
         raise ValueError(f"node {n} is already served")
     room = Room(compiled, solution, [])
     partners = _choice_partners(problem, solution, n)
+    elsewhere: dict[tuple[int, int], tuple[int, list[int]] | None] = {}
     found: list[Candidate] = []
     for t in tracks:
-        found += _on_track(problem, solution, room, n, t, partners)
+        found += _on_track(problem, solution, room, n, t, partners, elsewhere)
     return found
 
 
@@ -168,8 +169,12 @@ def _on_track(
     n: int,
     t: int,
     partners: tuple[int, ...],
+    elsewhere: dict[tuple[int, int], tuple[int, list[int]] | None],
 ) -> list[Candidate]:
+    """The candidates of node n on track t; `elsewhere` caches `_cheapest_insertion` into
+    the plan's own routes."""
     node, track = problem.nodes[n], problem.tracks[t]
+    rank = Rank.of(problem, solution).key()
     seq = room.sequence(t)
     trials = _trials(problem, room, n, seq, partners)
     first = up_to_grid(
@@ -179,6 +184,7 @@ def _on_track(
     found = []
     for start in range(first, last + 1, node.grid):
         held = pinned(node, t, start)
+        within = any(a <= start <= b for a, b in node.windows)
         tried_problem = problem.with_nodes({n: held})
         ways: list[Way] = []
         cutoff: tuple[int, int] | None = None
@@ -192,7 +198,10 @@ def _on_track(
                 ways.append(way)
                 cutoff = estimate
         best = min(
-            (_candidate(problem, tried_problem, solution, n, start, way) for way in ways),
+            (
+                _candidate(tried_problem, solution, rank, n, start, way, elsewhere, within)
+                for way in ways
+            ),
             key=Candidate.key,
             default=None,
         )
@@ -238,10 +247,22 @@ def _trials(
 
 
 def _candidate(
-    problem: Problem, tried_problem: Problem, base: Solution, n: int, start: int, way: Way
+    problem: Problem,
+    base: Solution,
+    rank: tuple[int, int, int, int],
+    n: int,
+    start: int,
+    way: Way,
+    elsewhere: dict[tuple[int, int], tuple[int, list[int]] | None],
+    within: bool,
 ) -> Candidate:
-    solution = _keeping_times(tried_problem, base, way.solution, n)
-    violations = verify_solution(tried_problem, solution)
+    """The candidate of `way` (n pinned at `start` in `problem`; `within` its own windows,
+    which `problem` no longer has): the visits it takes out
+    moved to another day where they fit (`_moved_elsewhere`), every visit kept at its time
+    where it can be (`_keeping_times`), verified, and its change to `rank` (the base's)."""
+    tried = _moved_elsewhere(problem, base, way, elsewhere)
+    solution = _keeping_times(problem, base, tried, n)
+    violations = verify_solution(problem, solution)
     if violations:
         raise InternalError(f"a suggested plan breaks a rule: {violations[0]}")
     before = {s.node: (r.track, s.start) for r in base.routes for s in r.stops}
@@ -252,18 +273,82 @@ def _candidate(
         if m in after and after[m] != before[m]
     )
     dropped = tuple(Change(m, *before[m]) for m in sorted(before) if m not in after)
-    node = problem.nodes[n]
+    changed = Rank.of(problem, solution).key()
     return Candidate(
         track=way.track,
         start=start,
-        within=any(a <= start <= b for a, b in node.windows),
-        required=way.required,
-        lost=way.lost,
-        travel=way.travel,
+        within=within,
+        required=changed[1] - rank[1],
+        lost=changed[2] - rank[2],
+        travel=changed[3] - rank[3],
         moved=moved,
         dropped=dropped,
         solution=solution,
     )
+
+
+def _moved_elsewhere(
+    problem: Problem,
+    base: Solution,
+    way: Way,
+    cache: dict[tuple[int, int], tuple[int, list[int]] | None],
+) -> Solution:
+    """`way`'s plan with each visit it takes out put on another day of the plan where it
+    fits (`_cheapest_insertion`: the least travel added), most valuable first; as it was if
+    none fits or the rules between tracks object. `cache`: insertions into the base's own
+    routes, which do not depend on the start tried."""
+    base_routes = {r.track: r for r in base.routes}
+    routes = {r.track: r for r in way.solution.routes}
+    nodes = problem.nodes
+    out = sorted(way.removed, key=lambda m: (not nodes[m].required, -nodes[m].score, m))
+    moved = False
+    for m in out:
+        best: tuple[int, int, list[int]] | None = None
+        for t in problem.allowed_tracks(m):
+            if t == way.track:
+                continue
+            route = routes.get(t)
+            seq = [s.node for s in route.stops] if route is not None else []
+            unchanged = route is not None and route is base_routes.get(t)
+            if unchanged and (m, t) in cache:
+                found = cache[(m, t)]
+            else:
+                found = _cheapest_insertion(problem, t, seq, m)
+                if unchanged:
+                    cache[(m, t)] = found
+            if found is not None and (best is None or found[0] < best[0]):
+                best = (found[0], t, found[1])
+        if best is not None:
+            _, t, seq = best
+            starts = earliest_starts(problem, t, seq)
+            assert starts is not None
+            routes[t] = Route(t, 0, 0, tuple(Stop(a, b) for a, b in zip(seq, starts, strict=True)))
+            moved = True
+    if not moved:
+        return way.solution
+    tried = Solution(tuple(routes[t] for t in sorted(routes)), ())
+    return way.solution if cross_track_violations(problem, tried) else tried
+
+
+def _cheapest_insertion(
+    problem: Problem, t: int, seq: list[int], m: int
+) -> tuple[int, list[int]] | None:
+    """Node m put into track t's sequence where it adds the least travel, by the rules
+    (`rules.earliest_starts`): (the travel added, the new sequence), or None."""
+    track, node = problem.tracks[t], problem.nodes[m]
+    places = [track.start_place] + [problem.nodes[k].place for k in seq] + [track.end_place]
+    best: tuple[int, list[int]] | None = None
+    for p in range(len(seq) + 1):
+        a, b = places[p], places[p + 1]
+        added = problem.travel[a][node.place] + problem.travel[node.place][b] - problem.travel[a][b]
+        if best is not None and added >= best[0]:
+            continue
+        tried = seq[:p] + [m] + seq[p:]
+        if earliest_starts(problem, t, tried, with_breaks=False) is None:
+            continue
+        if earliest_starts(problem, t, tried) is not None:
+            best = (added, tried)
+    return best
 
 
 def _keeping_times(problem: Problem, base: Solution, tried: Solution, n: int) -> Solution:

@@ -121,11 +121,12 @@ def _hours(hours: Sequence[tuple[int, int]], lang: Language) -> str:
     return format_list(shown, locale=LOCALES[lang]) if shown else ""
 
 
-def _span(item: Timed, slot: SuggestedSlot) -> str:
-    """'09:00–10:30', with the date when it is not the slot's."""
+def _span(item: Timed, slot: SuggestedSlot, w: Words) -> str:
+    """'09:00–10:30', after the date when it is not the slot's ('Tuesday, 24 May 2016,
+    09:00–10:30': a visit moved to another day)."""
     text = f"{clock(item.start)}–{clock(item.end)}"
     if item.start.date() != slot.date:
-        text = f"{item.start.date().isoformat()} {text}"
+        text = f"{w.long_date(item.start.date())}, {text}"
     return text
 
 
@@ -213,13 +214,18 @@ def _slot_lines(slot: SuggestedSlot, rank: int, w: Words) -> list[str]:
         lines.append(
             "   "
             + w.fmt(
-                "sg_moves", name=move.old.name, old=_span(move.old, slot), new=_span(move.new, slot)
+                "sg_moves",
+                name=move.old.name,
+                old=_span(move.old, slot, w),
+                new=_span(move.new, slot, w),
             )
         )
     for drop in slot.drops:
         lines.append(
             "   "
-            + w.fmt("sg_drops", name=drop.name, priority=_priority(drop, w), time=_span(drop, slot))
+            + w.fmt(
+                "sg_drops", name=drop.name, priority=_priority(drop, w), time=_span(drop, slot, w)
+            )
         )
     if not slot.moves and not slot.drops:
         lines.append("   " + w["sg_nothing_else"])
