@@ -388,9 +388,7 @@ class Room:
             if any(is_event) and not all(is_event):
                 # Every visit of the day out, around its events: what the runs between two
                 # events cannot try, so that "no room" holds for the whole day.
-                removed = self.with_laters(
-                    [m for m, e in zip(seq, is_event, strict=True) if not e]
-                )
+                removed = self.with_laters([m for m, e in zip(seq, is_event, strict=True) if not e])
                 estimate = self.estimate(n, removed)
                 for p in [0] + [k + 1 for k, e in enumerate(is_event) if e]:
                     trials.append((*estimate, t, p, removed))

@@ -38,7 +38,7 @@ from ..errors import InputError, InternalError, Issue
 from ..input.closures import Closure, closure_on, opening_windows
 from ..input.load import Loaded
 from ..input.spec import Host
-from ..model.compile import Compiled, compile_spec
+from ..model.compile import Compiled, NodeRef, compile_spec
 from ..model.problem import Node, Problem, Route, Solution, Stop, up_to_grid
 from ..model.rules import Rank, cross_track_violations, earliest_starts
 from ..model.schedule import timed_route
@@ -556,9 +556,9 @@ def suggest(
     compiled = compile_spec(loaded) if compiled is None else compiled
     problem, clock = compiled.problem, compiled.clock
     solution = solution_of(compiled, plan)
-    n = compiled.nodes.index(
-        next(r for r in compiled.nodes if r.kind == "host" and r.id == host.id)
-    )
+    n = next((i for i, r in enumerate(compiled.nodes) if r == NodeRef("host", host.id)), None)
+    if n is None:
+        raise ValueError(f"host {host.id!r} is not among what the trip plans")
     hosts = {h.id: h for h in spec.hosts}
     events = {e.id: e.name for e in spec.events}
 

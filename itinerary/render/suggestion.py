@@ -257,7 +257,9 @@ def suggestion_json(suggestion: Suggestion, lang: Language, limit: int) -> str:
         "name": suggestion.host_name,
         "duration": suggestion.duration,
         "planned": None if suggestion.planned is None else _times(suggestion.planned),
-        "reason": None if suggestion.unscheduled is None else suggestion.unscheduled.reason,
+        "reason": None
+        if suggestion.unscheduled is None
+        else reason_in(suggestion.unscheduled, lang),
         "not_searched": [
             {
                 "date": c.date.isoformat(),
