@@ -201,18 +201,20 @@ def _slot_lines(slot: SuggestedSlot, rank: int, w: Words) -> list[str]:
         starts = w.fmt("sg_starts", first=clock(slot.start), last=clock(slot.latest_start))
     where = w["sg_within"] if slot.within_hours else w["sg_outside"]
     colon = w["colon"]
-    lines = [f"{rank}. {w.long_date(slot.date)}, {starts} — {where}"]
-    lines.append(f"   {w['sg_ask']}{colon}{w.fmt('sg_quoted', text=sentence(slot, lang))}")
+    number = f"{rank}. "
+    pad = " " * len(number)  # the lines under it start where its text does
+    lines = [f"{number}{w.long_date(slot.date)}, {starts} — {where}"]
+    lines.append(f"{pad}{w['sg_ask']}{colon}{w.fmt('sg_quoted', text=sentence(slot, lang))}")
     cost = [
         w.fmt("sg_score", change=_signed(slot.score_change)),
         w.fmt("sg_travel", change=_signed_minutes(slot.travel_change, lang)),
     ]
     if slot.required_change:
         cost.append(w.fmt("sg_required", change=_signed(slot.required_change)))
-    lines.append("   " + ", ".join(cost))
+    lines.append(pad + ", ".join(cost))
     for move in slot.moves:
         lines.append(
-            "   "
+            pad
             + w.fmt(
                 "sg_moves",
                 name=move.old.name,
@@ -222,13 +224,13 @@ def _slot_lines(slot: SuggestedSlot, rank: int, w: Words) -> list[str]:
         )
     for drop in slot.drops:
         lines.append(
-            "   "
+            pad
             + w.fmt(
                 "sg_drops", name=drop.name, priority=_priority(drop, w), time=_span(drop, slot, w)
             )
         )
     if not slot.moves and not slot.drops:
-        lines.append("   " + w["sg_nothing_else"])
+        lines.append(pad + w["sg_nothing_else"])
     return lines
 
 
