@@ -463,6 +463,7 @@ def suggest(
         raise OutputError(f"--limit must be 1 or more, not {limit}")
     loaded = load_spec(visit)
     _print_warnings(loaded.warnings)
+    _print_notes(loaded.notes)
     find_host(loaded, host)  # an unknown id is refused before any planning
     inputs = list(loaded.files) + ([plan_file] if plan_file is not None else [])
     if json_out is not None:
