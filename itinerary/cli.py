@@ -508,6 +508,90 @@ def _export_changes(
             ]
         )
 
+@app.command()
+@handles_errors
+def suggest(
+    visit: VisitFile,
+    host: Annotated[
+        str,
+        typer.Argument(help="The id of a host not in the plan.", show_default=False),
+    ],
+    plan_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--plan",
+            help="The plan to suggest against (saved with plan --json); default: plan the "
+            "trip first, as `itinerary plan` does.",
+            show_default=False,
+            metavar="PLAN",
+        ),
+    ] = None,
+    json_out: Annotated[
+        str | None,
+        typer.Option(
+            "--json",
+            help="Also write the slots as JSON (itinerary-suggest/1) to this file ('-': "
+            "standard output, with the text on standard error).",
+            show_default=False,
+        ),
+    ] = None,
+    lang: LangOption = None,
+    limit: Annotated[
+        int, typer.Option("--limit", help="Show at most this many slots, best first.")
+    ] = 10,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing JSON file.")
+    ] = False,
+) -> None:
+    """List the slots where a host left out would fit if it agreed, best first, with their
+    cost to the plan and the sentence to send the host."""
+    from rich.console import Console
+
+    from .fsio import write_text
+    from .input.load import load_spec
+    from .plan.suggest import find_host
+    from .plan.suggest import suggest as suggest_slots
+    from .render.export import Destination, check_destinations, read_plan
+    from .render.i18n import LANGUAGES
+    from .render.suggestion import suggestion_json, suggestion_text
+
+    if lang is not None and lang not in LANGUAGES:
+        raise OutputError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    if limit < 1:
+        raise OutputError(f"--limit must be 1 or more, not {limit}")
+    loaded = load_spec(visit)
+    _print_warnings(loaded.warnings)
+    _print_notes(loaded.notes)
+    find_host(loaded, host)  # an unknown id is refused before any planning
+    inputs = list(loaded.files) + ([plan_file] if plan_file is not None else [])
+    if json_out is not None:
+        out = json_out if json_out == "-" else Path(json_out)
+        check_destinations([Destination("json", out)], inputs, force=force)
+    if plan_file is not None:
+        saved = read_plan(plan_file, warn=lambda issue: _print_warnings([issue]))
+    else:
+        from .plan.planner import make_plan
+
+        with LiveProgress(Console(stderr=True)) as observer:
+            saved = make_plan(loaded, observer=observer)
+    try:
+        found = suggest_slots(loaded, saved, host)
+    except ValueError as exc:
+        shown = str(plan_file) if plan_file is not None else str(visit)
+        raise InputError(Issue(shown, 1, f"{exc}")) from None
+    language = lang or loaded.spec.trip.language
+    text = suggestion_text(found, language, limit)
+    data = suggestion_json(found, language, limit)
+    with standard_output():
+        if json_out == "-":
+            sys.stderr.write(text)
+            sys.stdout.write(data)
+        else:
+            sys.stdout.write(text)
+    if json_out is not None and json_out != "-":
+        write_text(json_out, data, force=force)
+        _err(f"wrote {json_out}")
+
 
 def describe_progress(progress: Any) -> str:
     """One status line for the best solution so far."""

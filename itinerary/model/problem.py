@@ -207,6 +207,18 @@ class Problem:
         changed._check_references()
         return changed
 
+    def with_nodes(self, changed: dict[int, Node]) -> Problem:
+        """This problem with the nodes of `changed` (by index) replaced, e.g. pinned to one
+        start (`plan/suggest.py` tries a host at each start of a day). As in `with_tracks`,
+        the travel matrix is not checked again; the references are."""
+        nodes = list(self.nodes)
+        for index, node in changed.items():
+            nodes[index] = node
+        result = copy.copy(self)
+        object.__setattr__(result, "nodes", tuple(nodes))
+        result._check_references()
+        return result
+
     def allowed_tracks(self, node_index: int) -> tuple[int, ...]:
         node = self.nodes[node_index]
         return tuple(range(len(self.tracks))) if node.tracks is None else node.tracks

@@ -4,7 +4,7 @@ Pure checks, from the most basic cause to the least: closed, window too short, o
 day's hours, too far, no room for lunch, clashing with an event, no day with room for both lunch
 and the day's events; then, given the plan, the rules
 between hosts (another host of its choice is in the plan; a host or event it comes after is not,
-or ends too late for it); last, what the plan's days leave for it (`_Room`): each day's route is
+or ends too late for it); last, what the plan's days leave for it (`Room`): each day's route is
 tried with the host in the place of none, one or several consecutive visits, by the rules
 (`model.rules`), and the cheapest way in says what it would cost: the visits it would displace,
 whether they outrank it, what the score and the travel would become. Nothing is solved again,
@@ -17,13 +17,13 @@ for people; `reasons.py` words it. A new cause is a new code here and its words 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..input.closures import closures_in_trip
 from ..input.load import Loaded
 from ..input.spec import Host, format_time_of_day
 from ..model.compile import Compiled, event_nodes_on, host_windows_on
-from ..model.problem import Problem, Route, Solution, Stop, up_to_grid
+from ..model.problem import Node, Problem, Route, Solution, Stop, up_to_grid
 from ..model.rules import Rank, cross_track_violations, earliest_starts
 from ..model.timeline import format_duration
 from . import Cause
@@ -53,7 +53,7 @@ def explain_all(
     by_id.update({("event", e.id): e.name for e in loaded.spec.events})
     names = [by_id[(ref.kind, ref.id)] for ref in compiled.nodes]
     related = _Related.of(compiled, solution, names)
-    room = _Room(compiled, solution, names)
+    room = Room(compiled, solution, names)
     causes = []
     for n in node_indices:
         ref = compiled.nodes[n]
@@ -147,7 +147,7 @@ def _explain_host(
     events_on: list[list[int]],
     names: list[str],
     related: _Related,
-    room: _Room,
+    room: Room,
 ) -> Cause:
     problem = compiled.problem
     node = problem.nodes[n]
@@ -249,7 +249,7 @@ def _fits_between_events(
 
 
 @dataclass(frozen=True)
-class _Way:
+class Way:
     """One way of putting a left-out host into the plan: on `track`, in the place of `removed`
     (a run of consecutive visits of that day, none for a free gap, plus the visits that come
     after them by an `after` rule, wherever they are), and the change it makes to the plan's
@@ -260,12 +260,15 @@ class _Way:
     required: int
     lost: int
     travel: int
+    # The plan tried: the routes with `removed` out and the host in, each changed route timed
+    # by `rules.earliest_starts` (departure and arrival as the plan had them), `dropped` empty.
+    solution: Solution = field(compare=False, repr=False)
 
     def change(self) -> tuple[int, int, int]:
         return (self.required, self.lost, self.travel)
 
 
-class _Room:
+class Room:
     """What the plan's days leave for one more host, found by trying it in each day's route
     in the place of none, one or several consecutive visits (never an event), or anywhere in
     the day with one visit out, or among the day's events alone, each trial timed
@@ -273,7 +276,10 @@ class _Room:
     (`rules.cross_track_violations`) and ranked by them (`rules.Rank`): trials of the plan as
     it is, not a new solve. A bound computed once per day (when the group is free after each
     visit, and how late each visit may start for the rest of the day to stay possible, both
-    without lunch) turns most trials down before they are timed."""
+    without lunch) turns most trials down before they are timed.
+
+    `plan/suggest.py` asks the same trials of a host pinned to one start (`trial` and
+    `may_fit` take the pinned node or the problem that has it)."""
 
     def __init__(self, compiled: Compiled, solution: Solution, names: list[str]) -> None:
         problem = compiled.problem
@@ -352,7 +358,7 @@ class _Room:
             not a.required and not b.required and a.score > b.score
         )
 
-    def cheapest(self, n: int, tracks: Sequence[int]) -> _Way | None:
+    def cheapest(self, n: int, tracks: Sequence[int]) -> Way | None:
         """The way in that changes the plan's rank least, among the trials (see the class)."""
         # (required, lost) as estimated, the day, where n goes (before the p-th visit of the
         # day's route) and what goes out.
@@ -364,41 +370,39 @@ class _Room:
                 for j in range(i, len(seq) + 1):
                     if j > i and is_event[j - 1]:
                         break  # an event stays where it is
-                    removed = self._with_laters(seq[i:j])
+                    removed = self.with_laters(seq[i:j])
                     if len(removed) == j - i or set(removed).isdisjoint(seq[:i] + seq[j:]):
                         # The rest of the day's route is as it was: the bound applies.
-                        if not self._may_fit(n, t, i, j):
+                        if not self.may_fit(n, t, i, j):
                             continue
-                    trials.append((*self._estimate(n, removed), t, i, removed))
+                    trials.append((*self.estimate(n, removed), t, i, removed))
             for r, m in enumerate(seq):
                 if is_event[r]:
                     continue
                 # One visit out and n elsewhere in the day: the others move up to make room.
-                removed = self._with_laters([m])
-                estimate = self._estimate(n, removed)
+                removed = self.with_laters([m])
+                estimate = self.estimate(n, removed)
                 for p in range(len(seq) + 1):
                     if p not in (r, r + 1):  # those are the run of m, above
                         trials.append((*estimate, t, p, removed))
             if any(is_event) and not all(is_event):
                 # Every visit of the day out, around its events: what the runs between two
                 # events cannot try, so that "no room" holds for the whole day.
-                removed = self._with_laters(
-                    [m for m, e in zip(seq, is_event, strict=True) if not e]
-                )
-                estimate = self._estimate(n, removed)
+                removed = self.with_laters([m for m, e in zip(seq, is_event, strict=True) if not e])
+                estimate = self.estimate(n, removed)
                 for p in [0] + [k + 1 for k, e in enumerate(is_event) if e]:
                     trials.append((*estimate, t, p, removed))
         trials.sort(key=lambda trial: trial[:2])
-        best: _Way | None = None
+        best: Way | None = None
         for required, lost, t, p, removed in trials:
             if best is not None and (required, lost) > (best.required, best.lost):
                 break
-            way = self._try(n, t, p, removed)
+            way = self.trial(n, t, p, removed)
             if way is not None and (best is None or way.change() < best.change()):
                 best = way
         return best
 
-    def _with_laters(self, run: Sequence[int]) -> tuple[int, ...]:
+    def with_laters(self, run: Sequence[int]) -> tuple[int, ...]:
         """The run and every served visit that comes after one of them (`after`), which would
         have to go too."""
         if not self.laters:
@@ -408,8 +412,8 @@ class _Room:
             removed += [x for x in self.laters.get(m, ()) if x not in removed]
         return tuple(removed)
 
-    def _estimate(self, n: int, removed: Sequence[int]) -> tuple[int, int]:
-        """The change to the rank's required and score fields, as `_try` will find it."""
+    def estimate(self, n: int, removed: Sequence[int]) -> tuple[int, int]:
+        """The change to the rank's required and score fields, as `trial` will find it."""
         nodes = self.problem.nodes
         required = sum(1 for m in removed if nodes[m].required) - nodes[n].required
         for c in {c for m in removed for c in self.must_choices.get(m, ())}:
@@ -421,21 +425,32 @@ class _Room:
         lost = sum(nodes[m].score for m in removed) - nodes[n].score
         return required, lost
 
-    def _may_fit(self, n: int, t: int, i: int, j: int) -> bool:
+    def may_fit(
+        self, n: int, t: int, i: int | None, j: int | None, node: Node | None = None
+    ) -> bool:
         """A bound: whether n can go between visits i - 1 and j of day t's route with the
-        visits in between taken out, ignoring lunch (which only ever takes time)."""
-        bounds = self._bounds_of(t)
+        visits in between taken out, ignoring lunch (which only ever takes time). `i` None:
+        the visits before n are not the route's first i (only the rest of the day is
+        bounded); `j` None: those after it are not the route's from j on. `node`: n as it
+        would be served (pinned to a start), by default as the problem has it."""
+        bounds = self.bounds_of(t)
         if bounds is None:
             return True
         free, places, latest = bounds
-        problem, node = self.problem, self.problem.nodes[n]
-        start = node.first_start(free[i] + problem.travel[places[i]][node.place])
+        problem = self.problem
+        node = problem.nodes[n] if node is None else node
+        if i is None:
+            start = node.first_start(problem.tracks[t].earliest_start)
+        else:
+            start = node.first_start(free[i] + problem.travel[places[i]][node.place])
         if start is None:
             return False
+        if j is None:
+            return True
         ready = start + node.duration + problem.travel[node.place][places[j + 1]]
         return ready <= latest[j]
 
-    def _bounds_of(self, t: int) -> tuple[list[int], list[int], list[int]] | None:
+    def bounds_of(self, t: int) -> tuple[list[int], list[int], list[int]] | None:
         """Day t's route without lunch: when the group is free after each of its first i
         visits (free[i]) and where (places[i]; places[len + 1] is the end place), and the
         latest start of visit j (latest[j]; latest[len]: the latest return) for the rest of the
@@ -461,10 +476,14 @@ class _Room:
         self._bounds[t] = found
         return found
 
-    def _try(self, n: int, t: int, p: int, removed: tuple[int, ...]) -> _Way | None:
+    def trial(
+        self, n: int, t: int, p: int, removed: tuple[int, ...], problem: Problem | None = None
+    ) -> Way | None:
         """The plan with `removed` taken out and n on day t right before what is left of the
-        p-th visit of its route on, timed by the rules; None if it breaks one."""
-        problem = self.problem
+        p-th visit of its route on, timed by the rules; None if it breaks one. `problem`: this
+        one with node n changed (pinned to a start; the same score and requirement), by
+        default this one."""
+        problem = self.problem if problem is None else problem
         gone = set(removed)
         routes = []
         for route in self.solution.routes:
@@ -496,7 +515,7 @@ class _Room:
         if rank[0] != self.rank[0]:
             return None  # an event left out: never a way in
         required, lost, travel = (rank[k] - self.rank[k] for k in (1, 2, 3))
-        return _Way(t, removed, required, lost, travel)
+        return Way(t, removed, required, lost, travel, tried)
 
 
 def _latest_start(windows: Sequence[tuple[int, int]], bound: int) -> int:

@@ -29,7 +29,7 @@ PLAN_PARAMS = SolveParams(proof=ProofParams())
 # part and a part per node, which may be left out and then takes a row of the printed table with
 # its reason. 1,000 hosts, all but 30 left out: 0.25 s to assemble and check, 1.8 s to print
 # (rich tables); 300: 0.05 and 0.35 s. Since reasons try each host left out in each day of the
-# plan (explain._Room), 500 hosts over 5 or 10 days, all but 20 left out, take 0.36–0.47 s to
+# plan (explain.Room), 500 hosts over 5 or 10 days, all but 20 left out, take 0.36–0.47 s to
 # assemble (generated trips, the insertion's plan): still within the part per node.
 FINISH_SECONDS = 0.7
 FINISH_SECONDS_PER_NODE = 0.002

@@ -46,7 +46,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "around_events": "does not fit around the day's events",
         "lunch_and_events": "fits on no day together with that day's lunch and events",
         "must_crowded": "does not fit together with the other must-visits and events",
-        # What the plan's days leave for it (explain._Room): the cheapest way in.
+        # What the plan's days leave for it (explain.Room): the cheapest way in.
         "outranked": "left out for higher-priority visits: it fits only in place of {visits} "
         "on {date}",
         "leaves_must_out": "fits on {date} only in place of {visits}, which would leave the "
