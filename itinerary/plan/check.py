@@ -1009,3 +1009,170 @@ def _lunch_needed(
         if s + length <= t and max(free + move, s) + length <= due:
             return True
     return False
+
+
+def check_plan_alone(plan: Plan) -> list[Violation]:
+    """What can be checked of a plan without its visit file (`itinerary export` without
+    `--visit`): each day begins with its start and ends with its end, in order, nothing
+    overlapping (what overlaps a drive is too little travel time); every time in the trip's
+    time zone; each drive as long as it says; nothing after the departure; no host or event
+    twice, or both in the programme and left out; and the plan's figures (score, travel,
+    status) as its items add up. The hours of hosts, travel times, lunch, events and the
+    other rules need the visit file: `check_plan`."""
+    tz = ZoneInfo(plan.trip.timezone)
+    out: list[Violation] = []
+    seen: dict[str, int] = {}
+    travel_total = 0
+    for track in plan.tracks:
+        where = f"{track.date}/{track.group}"
+
+        def bad(
+            msg: str,
+            kind: str,
+            item: Item | None,
+            where: str = where,
+            date: dt.date = track.date,
+            **args: Any,
+        ) -> None:
+            out.append(Violation(where, msg, kind, date=date, args=args, **_about(item)))
+
+        items = track.items
+        if (
+            len(items) < 2
+            or not isinstance(items[0], StartItem)
+            or not isinstance(items[-1], EndItem)
+            or any(isinstance(i, StartItem | EndItem) for i in items[1:-1])
+        ):
+            bad("a day must begin with a start item and end with an end item", "day_shape", None)
+            continue
+        for item in items:
+            for t in _times(item):
+                if t.utcoffset() != t.astimezone(tz).utcoffset():
+                    bad(
+                        f"{t.isoformat()} does not carry the trip time zone's UTC offset",
+                        "time_zone",
+                        item,
+                        time=t.isoformat(),
+                    )
+        start_item, end_item = items[0], items[-1]
+        assert isinstance(start_item, StartItem) and isinstance(end_item, EndItem)
+        clock, clock_item = start_item.time, cast(Item, start_item)
+        left: Item = start_item
+        for item in items[1:-1]:
+            assert not isinstance(item, StartItem | EndItem)
+            if isinstance(item, TravelItem):
+                travel_total += item.minutes
+                if _minutes(item.start, item.end) != item.minutes:
+                    bad(
+                        f"travel {item.from_}→{item.to} lasts "
+                        f"{_minutes(item.start, item.end)} min, says {item.minutes}",
+                        "travel_item",
+                        item,
+                        lasts=_minutes(item.start, item.end),
+                        minutes=item.minutes,
+                    )
+            if isinstance(item, VisitItem | EventItem):
+                seen[item.id] = seen.get(item.id, 0) + 1
+            if item.start < clock:
+                message = (
+                    f"{item.type} at {item.start.astimezone(tz):%H:%M} overlaps what comes before"
+                )
+                if isinstance(clock_item, TravelItem):
+                    bad(
+                        message,
+                        "travel_time",
+                        item,
+                        to=clock_item.to_name,
+                        frm=_name_at(left),
+                        left=_left_at(left),
+                        minutes=None,
+                        arrives=clock,
+                    )
+                else:
+                    other = _about(clock_item).get("name")
+                    bad(
+                        message,
+                        "overlap",
+                        item,
+                        other=other,
+                        other_subject=clock_item.type,
+                        until=clock,
+                    )
+            if item.end < item.start:
+                bad(f"{item.type} ends before it starts", "ends_before_start", item)
+            if item.end >= clock:
+                clock, clock_item = item.end, item
+            if not isinstance(item, TravelItem):
+                left = item
+        if end_item.time < clock:
+            bad(
+                f"the day ends before its last item ends ({clock.astimezone(tz):%H:%M})",
+                "day_end_early",
+                end_item,
+                until=clock,
+            )
+        if end_item.departs is not None:
+            for item in items[1:-1]:
+                assert not isinstance(item, StartItem | EndItem)
+                if item.end > end_item.departs and not isinstance(item, CheckInItem):
+                    bad(
+                        f"{item.type} ends after the departure",
+                        "after_day_departure",
+                        item,
+                        latest=end_item.departs,
+                        departs=end_item.departs,
+                        place=end_item.place,
+                    )
+    listed = {u.id for u in plan.unscheduled}
+    for ident, count in seen.items():
+        if count > 1 or ident in listed:
+            name = (
+                next(v.name for v in plan.visits() if v.id == ident)
+                if ident in {v.id for v in plan.visits()}
+                else ident
+            )
+            out.append(
+                Violation(
+                    "plan",
+                    f"{ident} is in the plan {count} times"
+                    + (" and listed as left out" if ident in listed else ""),
+                    "host_twice",
+                    "visit",
+                    ident,
+                    name,
+                    args={"visits": count, "listed": ident in listed},
+                )
+            )
+    required = [u for u in plan.unscheduled if u.required] or plan.unmet()
+    status = "partial" if required else "complete"
+    if plan.status != status:
+        out.append(
+            Violation(
+                "plan",
+                f"status is {plan.status}, should be {status}",
+                "status",
+                args={"said": plan.status, "is_": status},
+            )
+        )
+    score = sum(
+        int(v.priority) for v in {v.id: v for v in plan.visits()}.values() if v.priority != "must"
+    )
+    if plan.score != score:
+        out.append(
+            Violation(
+                "plan",
+                f"score is {plan.score}, visits add up to {score}",
+                "score",
+                args={"said": plan.score, "is_": score},
+            )
+        )
+    if plan.travel_minutes != travel_total:
+        out.append(
+            Violation(
+                "plan",
+                f"travel_minutes is {plan.travel_minutes}, items add up to {travel_total}",
+                "travel_total",
+                args={"said": plan.travel_minutes, "is_": travel_total},
+            )
+        )
+    return out
