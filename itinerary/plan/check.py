@@ -238,7 +238,11 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                 message = (
                     f"{item.type} at {hm(start)} overlaps what comes before (until {hm(clock)})"
                 )
-                if isinstance(clock_item, TravelItem) and clock_item.to in places:
+                if (
+                    isinstance(clock_item, TravelItem)
+                    and clock_item.to in places
+                    and start >= _left_at(left)
+                ):
                     frm = clock_item.from_ if clock_item.from_ in places else None
                     need = travel(frm, clock_item.to) if frm is not None else clock_item.minutes
                     bad(
@@ -252,13 +256,14 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                         arrives=clock,
                     )
                 else:
+                    other = left if start < _left_at(left) else clock_item
                     bad(
                         message,
                         "overlap",
                         item,
-                        other=_about(clock_item).get("name"),
-                        other_subject=clock_item.type,
-                        until=clock,
+                        other=_about(other).get("name"),
+                        other_subject=other.type,
+                        until=_left_at(other),
                     )
             if end < start:
                 bad(f"{item.type} ends before it starts", "ends_before_start", item)
@@ -352,14 +357,18 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
         finished = max([start_item.time] + [i.end for i in inner])
         check_in_ends = [i.end for i in items[1:-1] if isinstance(i, CheckInItem)]
         if finished > latest or end_item.time > max([latest, *check_in_ends]):
-            late: Item = (
-                max(inner, key=lambda i: i.end) if finished > latest and inner else end_item
-            )
+            # named by the last visit, event or lunch that ends too late, else the day's end
+            placed = [
+                i
+                for i in inner
+                if isinstance(i, VisitItem | EventItem | LunchItem) and i.end > latest
+            ]
+            late: Item = max(placed, key=lambda i: i.end) if placed else end_item
             bad(
                 f"ends at {hm(max(finished, end_item.time))}, after the day must end "
                 f"({hm(latest)})",
                 "after_day",
-                late if isinstance(late, VisitItem | EventItem | LunchItem) else end_item,
+                late,
                 latest=latest,
                 departs=departs,
                 place=end_item.place,
@@ -1077,7 +1086,7 @@ def check_plan_alone(plan: Plan) -> list[Violation]:
                 message = (
                     f"{item.type} at {item.start.astimezone(tz):%H:%M} overlaps what comes before"
                 )
-                if isinstance(clock_item, TravelItem):
+                if isinstance(clock_item, TravelItem) and item.start >= _left_at(left):
                     bad(
                         message,
                         "travel_time",
@@ -1089,14 +1098,14 @@ def check_plan_alone(plan: Plan) -> list[Violation]:
                         arrives=clock,
                     )
                 else:
-                    other = _about(clock_item).get("name")
+                    other = left if item.start < _left_at(left) else clock_item
                     bad(
                         message,
                         "overlap",
                         item,
-                        other=other,
-                        other_subject=clock_item.type,
-                        until=clock,
+                        other=_about(other).get("name"),
+                        other_subject=other.type,
+                        until=_left_at(other),
                     )
             if item.end < item.start:
                 bad(f"{item.type} ends before it starts", "ends_before_start", item)

@@ -135,15 +135,10 @@ def _retimed(
 
     for n, item in enumerate(anchors):
         key = _place_key(item)
-        if isinstance(item, LunchItem) and (key is None or key not in (here, _next(anchors, n))):
+        if isinstance(item, LunchItem) and key not in (here, _next(anchors, n)):
+            # On the way, or at a place the group no longer passes (the planner has lunch at
+            # the place left or the place reached): where the drive has the group by then.
             after = _next(anchors, n) or end.key
-            if key is not None and key != after:
-                # lunch at a third place: the group goes there for it
-                free = drive(key, free) if key in places else free
-                here = key
-                out.append(item)
-                free = max(free, item.end)
-                continue
             need = minutes(here, after)
             before = int((item.start - free).total_seconds() // 60)
             if need <= 0 or before <= 0:
