@@ -379,7 +379,7 @@ def test_the_findings_in_german_and_french(runner: CliRunner, tmp_path: Path) ->
         "geschlossen",
     )
     _, french = check(runner, tmp_path, data, "--lang", "fr")
-    has(french, f"mercredi 25 mai, 11:30–13:00, {name}: l’hôte est fermé de 12:00 à 13:30")
+    has(french, f"mercredi 25 mai, 11:30–13:00, {name}\u202f: l’hôte est fermé de 12:00 à 13:30")
 
 
 def test_every_language_words_every_kind() -> None:

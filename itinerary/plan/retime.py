@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ..input.load import Loaded
 from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, VisitSpec, stay_key
@@ -168,13 +168,13 @@ def _retimed(
             continue
         if key is not None and key != here:
             if key in places and here in places:
-                need = dt.timedelta(minutes=minutes(here, key))
+                length = dt.timedelta(minutes=minutes(here, key))
                 leave = free
-                given = [t for t in hints.get((here, key), ()) if free <= t <= item.start - need]
+                given = [t for t in hints.get((here, key), ()) if free <= t <= item.start - length]
                 if given:  # the drive as the plan has it, where it still fits
                     leave = given[0]
                 elif len(out) == 1:  # the day's first drive: just in time, as the planner's
-                    leave = max(free, item.start - need) if arriving else item.start - need
+                    leave = max(free, item.start - length) if arriving else item.start - length
                 if len(out) == 1 and not arriving:  # the day begins when the coach leaves
                     out[0] = start = start.model_copy(update={"time": leave})
                 free = drive(key, leave)
@@ -188,7 +188,7 @@ def _retimed(
     return track.model_copy(update={"items": out})
 
 
-def _next(anchors: list[Item], n: int) -> str | None:
+def _next(anchors: Sequence[Item], n: int) -> str | None:
     """The next place the group is due at after anchor `n` (None: only lunches on the way)."""
     for item in anchors[n + 1 :]:
         key = _place_key(item)
@@ -229,7 +229,7 @@ def recount(plan: Plan, loaded: Loaded, minutes: Callable[[str, str], int]) -> P
             unscheduled.append(
                 Unscheduled(id=event.id, name=event.name, kind="event", reason=REMOVED)
             )
-    order = {h.id: n for n, h in enumerate([*spec.hosts, *spec.events])}
+    order = {i: n for n, i in enumerate([h.id for h in spec.hosts] + [e.id for e in spec.events])}
     unscheduled.sort(key=lambda u: (u.kind != "host", order.get(u.id, len(order))))
     unmet = [
         UnmetChoice(one_of=list(c.one_of), names=[hosts[h].name for h in c.one_of])

@@ -229,7 +229,7 @@ TEXTS: Catalogue = {
         "day_shape": "la journée doit commencer par son départ et finir par sa fin",
         "time_zone": "l’heure {time} n’est pas dans le fuseau horaire du voyage",
         "travel_time": (
-            "le groupe ne peut pas être chez {to} à {start} après la fin de {frm} à {left} : "
+            "le groupe ne peut pas être chez {to} à {start} après la fin de {frm} à {left}\u202f: "
             "le trajet dure {minutes} min"
         ),
         "travel_time_unknown": (
@@ -276,7 +276,7 @@ TEXTS: Catalogue = {
             "un interprète est indiqué, mais l’hôte et la délégation ont une langue commune"
         ),
         "interpreter_missing": (
-            "l’hôte et la délégation n’ont aucune langue commune : il faut un interprète"
+            "l’hôte et la délégation n’ont aucune langue commune\u202f: il faut un interprète"
         ),
         "event_time": "le rendez-vous est fixé au {fixed_date}, {fixed_start}–{fixed_end}",
         "event_day": "le rendez-vous est le {fixed_date}",
@@ -305,19 +305,19 @@ TEXTS: Catalogue = {
         "choice": "un seul de {names} peut être au programme",
         "unmet_choices": "la liste des choix non satisfaits du plan est fausse",
         "status": "le plan se dit {said}, mais il est {is_}",
-        "score": "le plan annonce un score de {said} ; ses visites font {is_}",
+        "score": "le plan annonce un score de {said}\u202f; ses visites font {is_}",
         "hotel_travel": (
-            "le plan annonce {said} min vers l’hôtel et retour ; les passages à l’hôtel font "
+            "le plan annonce {said} min vers l’hôtel et retour\u202f; les passages à l’hôtel font "
             "{is_} min"
         ),
-        "travel_total": "le plan annonce {said} min de trajet ; ses trajets font {is_} min",
-        "check_holds": "Le plan tient : il respecte chaque règle du fichier de visite.",
+        "travel_total": "le plan annonce {said} min de trajet\u202f; ses trajets font {is_} min",
+        "check_holds": "Le plan tient\u202f: il respecte chaque règle du fichier de visite.",
         "check_rule": "règle enfreinte",
         "check_rules": "règles enfreintes",
-        "check_breaks": "Le plan ne tient pas : {count}.",
-        "check_figures": "Score {score} sur {max_score} ; trajets {travel} min.",
-        "check_score_was": "Le plan annonçait un score de {said} ; il est de {is_}.",
-        "check_travel_was": "Le plan annonçait {said} min de trajet ; il y en a {is_}.",
+        "check_breaks": "Le plan ne tient pas\u202f: {count}.",
+        "check_figures": "Score {score} sur {max_score}\u202f; trajets {travel} min.",
+        "check_score_was": "Le plan annonçait un score de {said}\u202f; il est de {is_}.",
+        "check_travel_was": "Le plan annonçait {said} min de trajet\u202f; il y en a {is_}.",
         "check_more": "… et {count} de plus",
     },
 }
@@ -392,7 +392,7 @@ def _prefix(v: Violation, w: Words, zone: ZoneInfo) -> str:
             named = v.name or v.id
             if named:
                 parts.append(named)
-    return ", ".join(parts) + ": " if parts else ""
+    return ", ".join(parts) + w["colon"] if parts else ""
 
 
 def _shown(name: str, value: Any, w: Words, zone: ZoneInfo) -> str:
