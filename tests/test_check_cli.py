@@ -139,12 +139,8 @@ def test_a_visit_moved_before_the_host_opens(runner: CliRunner, tmp_path: Path) 
 
 
 def test_a_visit_moved_to_a_public_holiday(runner: CliRunner, tmp_path: Path) -> None:
-    def edit(data: Data) -> None:  # Monday's Fraunhofer IEM visit to Corpus Christi
-        track, item = visit_of(data, "fraunhofer-iem")
-        track["items"].remove(item)
-        retimed(item, "16:00", "17:30", "2016-05-26")
-        thursday = track_on(data, "2016-05-26")["items"]
-        thursday.insert(len(thursday) - 1, item)
+    def edit(data: Data) -> None:  # Monday's Fraunhofer IEM visit to Corpus Christi, by its date
+        retimed(visit_of(data, "fraunhofer-iem")[1], "16:00", "17:30", "2016-05-26")
 
     has(
         broken(runner, tmp_path, edit),
@@ -487,7 +483,7 @@ def test_a_spreadsheet_row_deleted_and_a_visit_moved_to_another_day(
         "miele",
     ]
     left = next(u for u in edited.unscheduled if u.id == "dmg-mori")
-    assert left.reason == "taken out of the programme by hand"
+    assert left.reason == "not in the programme as edited by hand"
     assert edited.score == example_plan("its-owl-week").score - 80
     assert result.exit_code == 0, result.output
     assert check_plan(edited, load_spec(OWL)) == []
@@ -600,3 +596,13 @@ def test_every_finding_is_worded_in_every_language() -> None:
     for lang in ("en", "de", "fr"):
         for v in found:
             assert describe(v, plan.trip.timezone, lang) != str(v), v  # type: ignore[arg-type]
+
+
+def test_the_delegations_spreadsheet_reads_back_too(runner: CliRunner, tmp_path: Path) -> None:
+    """Without the Note column and the sheet of hosts left out, in German."""
+    path = owl_xlsx(tmp_path, audience="delegation", lang="de")
+    result = runner.invoke(app, ["check", str(OWL), str(path)])
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stdout.splitlines()[-1] == "The plan holds: it keeps every rule of the visit file."
+    )

@@ -41,7 +41,7 @@ from . import (
 )
 
 # The reason given for a host or event an organiser took out of the programme by hand.
-REMOVED = "taken out of the programme by hand"
+REMOVED = "not in the programme as edited by hand"
 
 Place = tuple[str, Location, str | None]  # name, location, address
 
@@ -81,8 +81,38 @@ def retime(plan: Plan, loaded: Loaded) -> Plan:
             return 0  # an unknown place: the checker names it
         return loaded.travel.minutes(a, places[a][1], b, places[b][1])
 
-    tracks = [_retimed(track, spec, places, minutes) for track in plan.tracks]
+    tracks = [_retimed(track, spec, places, minutes) for track in _by_date(plan.tracks)]
     return recount(plan.model_copy(update={"tracks": tracks}), loaded, minutes)
+
+
+def _by_date(tracks: list[PlanTrack]) -> list[PlanTrack]:
+    """The days with each visit and event moved to the day of its date, when an organiser
+    changed the date of its times but not its day (a rest or check-in may run past midnight
+    and stays where it is)."""
+    zone = next(
+        (t.items[0].time.tzinfo for t in tracks if t.items and isinstance(t.items[0], StartItem)),
+        None,
+    )
+    days = {(t.date, t.group) for t in tracks}
+    moved: dict[tuple[dt.date, str], list[Item]] = {}
+    kept: list[list[Item]] = []
+    for track in tracks:
+        stay: list[Item] = []
+        for item in track.items:
+            if isinstance(item, VisitItem | EventItem) and zone is not None:
+                day = item.start.astimezone(zone).date()
+                if day != track.date and (day, track.group) in days:
+                    moved.setdefault((day, track.group), []).append(item)
+                    continue
+            stay.append(item)
+        kept.append(stay)
+    if not moved:
+        return tracks
+    out = []
+    for track, items in zip(tracks, kept, strict=True):
+        extra = moved.get((track.date, track.group), [])
+        out.append(track.model_copy(update={"items": [*items[:-1], *extra, *items[-1:]]}))
+    return out
 
 
 def _retimed(
