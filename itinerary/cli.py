@@ -397,6 +397,21 @@ def export_command(
             metavar="OLD",
         ),
     ] = None,
+    visit: Annotated[
+        Path | None,
+        typer.Option(
+            "--visit",
+            help="The plan's visit file: check the plan against every rule of the trip before "
+            "exporting (without it, only what the plan alone can tell is checked).",
+            show_default=False,
+        ),
+    ] = None,
+    unchecked: Annotated[
+        bool,
+        typer.Option(
+            "--unchecked", help="Export the plan even if it fails the check (a hand-edited plan)."
+        ),
+    ] = False,
 ) -> None:
     """Export a saved plan without planning again: calendars, host notes, printable pages."""
     from .render.export import (
@@ -410,16 +425,26 @@ def export_command(
 
     check_format(fmt)
     options = _render_options(lang, audience, with_travel, (fmt,))
+    loaded = None
+    if visit is not None and not unchecked:
+        from .input.load import load_spec
+
+        loaded = load_spec(visit)
+        _print_warnings(loaded.warnings)
     if changed_since is not None:
         if fmt != "hosts":
             raise OutputError(f"--changed-since applies to --format hosts only, not to {fmt}")
-        _export_changes(plan_file, changed_since, out, options, force=force)
+        check = None if unchecked else (loaded, visit)
+        _export_changes(plan_file, changed_since, out, options, check, force=force)
         return
     destination: Path | str = out if out is not None else default_destination(plan_file, fmt)
     if str(destination) == "-":
         destination = "-"
     saved = read_plan(plan_file, warn=lambda issue: _print_warnings([issue]))
-    check_destinations([Destination(fmt, destination)], [plan_file], force=force)
+    inputs = [plan_file] if loaded is None else [plan_file, *loaded.files]
+    check_destinations([Destination(fmt, destination)], inputs, force=force)
+    if not unchecked:
+        _refuse_unless_it_holds(saved, loaded, plan_file, visit, options.language(saved))
     with standard_output():
         written = export_plan(saved, fmt, destination, options, force=force)
     if written.path != "-":
@@ -427,9 +452,17 @@ def export_command(
 
 
 def _export_changes(
-    plan_file: Path, old_file: Path, out: Path | None, options: Any, *, force: bool
+    plan_file: Path,
+    old_file: Path,
+    out: Path | None,
+    options: Any,
+    check: tuple[Any, Path | None] | None,
+    *,
+    force: bool,
 ) -> None:
-    """`export --format hosts --changed-since OLD`: letters to the hosts that must be told."""
+    """`export --format hosts --changed-since OLD`: letters to the hosts that must be told.
+    `check`: the loaded visit file (or None) and its path, to refuse a plan that does not hold
+    as every export does; None with --unchecked."""
     import datetime as dt
 
     from .plan.diff import same_trip, sequences, told_sequences
@@ -456,7 +489,11 @@ def _export_changes(
                 "other UIDs, so change letters would add entries instead of updating them",
             )
         )
-    check_destinations([Destination("hosts", destination)], [plan_file, old_file], force=force)
+    loaded, visit = check if check is not None else (None, None)
+    inputs = [plan_file, old_file] + ([] if loaded is None else list(loaded.files))
+    check_destinations([Destination("hosts", destination)], inputs, force=force)
+    if check is not None:
+        _refuse_unless_it_holds(saved, loaded, plan_file, visit, options.language(saved))
     # A scheduling message is stamped when it is made (RFC 5545 DTSTAMP with METHOD).
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     written, letters = export_changes(earlier, saved, destination, options, stamp, force=force)
@@ -507,6 +544,7 @@ def _export_changes(
                 )
             ]
         )
+
 
 @app.command()
 @handles_errors
@@ -591,6 +629,125 @@ def suggest(
     if json_out is not None and json_out != "-":
         write_text(json_out, data, force=force)
         _err(f"wrote {json_out}")
+
+
+# How many of a refused plan's broken rules `export` prints.
+REFUSAL_SHOWN = 5
+
+
+def _refuse_unless_it_holds(
+    plan: Any, loaded: Any, plan_file: Path, visit: Path | None, lang: Any
+) -> None:
+    """`export` of a plan that fails the check: its first broken rules, in the reader's words,
+    and an OutputError (exit 2: the output is refused). With the visit file every rule is
+    checked; without it, what the plan alone can tell (`check.check_plan_alone`)."""
+    from .plan.check import check_plan, check_plan_alone
+    from .render.check_words import summary
+
+    violations = check_plan(plan, loaded) if loaded is not None else check_plan_alone(plan)
+    if not violations:
+        return
+    for line in summary(violations, plan.trip.timezone, lang, REFUSAL_SHOWN):
+        _err(line)
+    how = f"itinerary check {visit} {plan_file}" if visit else f"itinerary check VISIT {plan_file}"
+    raise OutputError(
+        f"{plan_file} does not hold ({counted(len(violations), 'broken rule')}), so it is not "
+        f"exported; see {how}, or export it anyway with --unchecked"
+    )
+
+
+@app.command()
+@handles_errors
+def check(
+    visit: VisitFile,
+    plan_file: Annotated[
+        Path,
+        typer.Argument(
+            help="A plan (plan.json) or its spreadsheet (itinerary export --format xlsx), "
+            "edited by hand.",
+            metavar="PLAN",
+            show_default=False,
+        ),
+    ],
+    json_out: Annotated[
+        str | None,
+        typer.Option(
+            "--json",
+            help="Write the plan as read (drives laid out again, figures recounted) to this "
+            "file ('-': standard output, with the findings on standard error).",
+            show_default=False,
+        ),
+    ] = None,
+    lang: LangOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing output file.")
+    ] = False,
+) -> None:
+    """Check a hand-edited plan or spreadsheet against every rule of the trip."""
+    from .fsio import write_text
+    from .input.load import load_spec
+    from .plan.check import check_plan
+    from .plan.retime import retime
+    from .render.check_words import summary, words
+    from .render.export import Destination, check_destinations, read_plan
+    from .render.xlsx_import import is_xlsx, read_edited
+
+    options = _render_options(lang, "organiser")
+    loaded = load_spec(visit)
+    _print_warnings(loaded.warnings)
+    if json_out is not None:
+        target: Path | str = json_out if json_out == "-" else Path(json_out)
+        check_destinations([Destination("json", target)], [plan_file, *loaded.files], force=force)
+    stated = None
+    if is_xlsx(plan_file):
+        result = read_edited(plan_file, loaded)
+    else:
+        stated = read_plan(plan_file, warn=lambda issue: _print_warnings([issue]))
+        result = retime(stated, loaded)
+    language = options.language(result)
+    w = words(language)
+    violations = check_plan(result, loaded)
+    lines = summary(violations, result.trip.timezone, language)
+    lines.append(
+        w.fmt(
+            "check_figures",
+            score=result.score,
+            max_score=result.max_score,
+            travel=result.travel_minutes,
+        )
+    )
+    wrong = 0
+    if stated is not None and stated.score != result.score:
+        lines.append(w.fmt("check_score_was", said=stated.score, is_=result.score))
+        wrong += 1
+    if stated is not None and stated.travel_minutes != result.travel_minutes:
+        lines.append(
+            w.fmt("check_travel_was", said=stated.travel_minutes, is_=result.travel_minutes)
+        )
+        wrong += 1
+    missing = [u.name for u in result.missing_required()]
+    missing += [" / ".join(c.names) for c in result.unmet()]
+    if violations:
+        count = len(violations)
+        shown = f"{count} {w['check_rule'] if count == 1 else w['check_rules']}"
+        lines.append(w.fmt("check_breaks", count=shown))
+    elif not wrong and not missing:
+        lines.append(w["check_holds"])
+    on_stdout = json_out != "-"
+    with standard_output():
+        text = "\n".join(lines)
+        if on_stdout:
+            typer.echo(text)
+        else:
+            _err(text)
+            sys.stdout.write(result.to_json())
+    if json_out is not None and json_out != "-":
+        write_text(json_out, result.to_json(), force=force)
+        _err(f"wrote {json_out}")
+    if missing:
+        _err(f"incomplete plan: {', '.join(missing)} not in the programme")
+    if violations or wrong or missing:
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 def describe_progress(progress: Any) -> str:

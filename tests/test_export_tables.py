@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import zipfile
 from dataclasses import fields
 from pathlib import Path
@@ -24,7 +25,7 @@ from itinerary.render import RenderOptions, render
 from itinerary.render.i18n import LABELS, Words, clock, end_label, start_label
 from itinerary.render.rows import COLUMNS, Row, headers, neutralise_formula
 from itinerary.render.terminal import score_line
-from itinerary.render.xlsx_export import sheet_title
+from itinerary.render.xlsx_export import KEY_HEADER, sheet_title
 
 EXAMPLE_NAMES = ("its-owl-week", "limoges-symposium")
 INJECTIONS = (
@@ -81,6 +82,15 @@ def first_visit_index(plan: Plan) -> int:
 
 def read_csv(content: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+
+
+def key_id(item: Item) -> str | None:
+    """The id an item's hidden xlsx key gives it: a host, event or place key, from>to."""
+    if isinstance(item, StartItem | EndItem):
+        return item.key
+    if isinstance(item, TravelItem):
+        return f"{item.from_}>{item.to}"
+    return getattr(item, "id", None) or getattr(item, "at", None)
 
 
 def read_xlsx(content: bytes) -> openpyxl.Workbook:
@@ -205,8 +215,10 @@ def test_xlsx_day_sheets_hold_typed_cells(plans, example) -> None:
     for track in plan.tracks:
         sheet = book[track.date.isoformat()]
         header = next(sheet.iter_rows(max_row=1))
-        assert [c.value for c in header] == headers(Words(plan.trip.language))
-        assert all(c.font.b and c.fill.fgColor.rgb.endswith("DDEBF7") for c in header)
+        # the visible columns, then the hidden key `itinerary check` reads an edited sheet by
+        assert [c.value for c in header] == [*headers(Words(plan.trip.language)), KEY_HEADER]
+        assert sheet.column_dimensions["N"].hidden
+        assert all(c.font.b and c.fill.fgColor.rgb.endswith("DDEBF7") for c in header[:-1])
         assert sheet.freeze_panes == "A2"
         assert sheet.auto_filter.ref == f"A1:M{len(track.items) + 1}"  # 13 columns, Note included
         widths = [sheet.column_dimensions[get_column_letter(c)].width for c in range(1, 13)]
@@ -216,7 +228,8 @@ def test_xlsx_day_sheets_hold_typed_cells(plans, example) -> None:
         assert widths[6] == min(longest_name + 2, 60)
         rows = sheet.iter_rows(min_row=2, max_row=len(track.items) + 1)
         for item, row in zip(track.items, rows, strict=True):
-            cells = dict(zip(COLUMNS, row, strict=True))
+            cells = dict(zip(COLUMNS, row[:-1], strict=True))
+            assert json.loads(row[-1].value)[:3] == [item.type, key_id(item), str(track.date)]
             assert cells["date"].value.date() == track.date
             assert cells["date"].number_format == "yyyy-mm-dd"
             start, end = cells["start_time"].value, cells["end_time"].value
@@ -254,7 +267,7 @@ def test_xlsx_overview_sums_up_and_lists_every_item(plans, example) -> None:
     assert facts[w["total_travel"]].value == plan.travel_minutes
     assert facts[w["dates"]].value == w.date_range(plan.trip.start, plan.trip.end)
     assert all(sheet.cell(r, 1).font.b for r in range(1, 7))
-    assert [c.value for c in sheet[8]] == headers(w)
+    assert [c.value for c in sheet[8]] == [*headers(w), KEY_HEADER]
     assert sheet.freeze_panes == "A9"
     assert sheet.auto_filter.ref == f"A8:M{8 + len(items(plan))}"
     starts = [clock(row[2]) for row in sheet.iter_rows(min_row=9, values_only=True)]
@@ -271,7 +284,9 @@ def test_xlsx_unscheduled_sheet_lists_what_was_left_out(plans) -> None:
     plan = plan.model_copy(update={"unscheduled": [*plan.unscheduled, *more]})
     sheet = read_xlsx(render(plan, "xlsx"))[w["unscheduled"]]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == (w["id"], w["name"], w["priority"], w["reason"])
+    assert rows[0] == (w["id"], w["name"], w["priority"], w["reason"], KEY_HEADER)
+    assert [json.loads(r[-1]) for r in rows[1:]] == [["left_out", u.id] for u in plan.unscheduled]
+    rows = [r[:-1] for r in rows]
     expected = [(u.id, u.name, u.priority, w.reason(u)) for u in plan.unscheduled[:-2]]
     assert rows[1:-2] == expected
     assert "priorité" in rows[1][3]  # the planner's reasons are worded in the plan's language
@@ -290,7 +305,7 @@ def test_xlsx_formulas_are_inert_strings(plans) -> None:
     visit_row = next(
         r for r in day.iter_rows(min_row=2) if r[COLUMNS.index("type")].value == "Visite"
     )
-    cells = dict(zip(COLUMNS, visit_row, strict=True))
+    cells = dict(zip(COLUMNS, visit_row[:-1], strict=True))
     name, address, contact, phone, visit_id, email = INJECTIONS
     expected = {"name": name, "address": address, "contact": contact, "phone": phone}
     expected |= {"id": visit_id, "email": email}
@@ -365,7 +380,7 @@ def test_xlsx_headers_and_sheet_names_are_localised(plans, lang) -> None:
     book = read_xlsx(render(plan, "xlsx", RenderOptions(lang=lang)))
     english = {LABELS["en"][k] for k in LABELS["en"] if LABELS["en"][k] != LABELS[lang][k]}
     day = book[plan.tracks[0].date.isoformat()]
-    assert [c.value for c in day[1]] == headers(w)
+    assert [c.value for c in day[1]] == [*headers(w), KEY_HEADER]
     assert not english & {c.value for c in day[1]}
     assert not english & {c.value for c in book[w["overview"]]["A"]}
     assert not english & set(book.sheetnames)
@@ -423,7 +438,7 @@ def test_xlsx_keeps_a_phone_number_and_a_formula_as_plain_strings(tmp_path: Path
     book = read_xlsx(export_cli(plan, tmp_path, "xlsx"))
     day = book[plan.tracks[0].date.isoformat()]
     row = list(day.iter_rows(min_row=2))[first_visit_index(plan)]
-    cells = dict(zip(COLUMNS, row, strict=True))
+    cells = dict(zip(COLUMNS, row[:-1], strict=True))
     assert (cells["phone"].data_type, cells["phone"].value) == ("s", PHONE)
     assert (cells["name"].data_type, cells["name"].value) == ("s", FORMULA)
     values = [c.value for ws in book for r in ws.iter_rows() for c in r]

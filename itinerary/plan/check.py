@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TypeVar
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -36,11 +36,49 @@ from . import (
 
 @dataclass(frozen=True)
 class Violation:
+    """One broken rule. `where` and `message` say it for developers (ids, English); the rest
+    is the same as data, for people's words (`render/check_words.py`, en/de/fr): `kind` names
+    the rule (a key of its catalogue), `subject` what broke it ("visit", "event", "lunch",
+    "travel", "start", "end", "rest", "check_in"; "day" for the day as a whole, "plan" for the
+    plan's own figures and lists), `id` and `name` the host, event or place, `date` the day,
+    `start`/`end` the item's local times as the plan has them, and `args` the values the
+    sentence needs (local times as aware datetimes, dates, minutes, names)."""
+
     where: str
     message: str
+    kind: str = "other"
+    subject: str = "plan"
+    id: str | None = None
+    name: str | None = None
+    date: dt.date | None = None
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    args: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
+
+
+def _about(item: Item | None) -> dict[str, Any]:
+    """The Violation fields that name an item of a day: what it is, its id, name and times."""
+    if item is None:
+        return {"subject": "day"}
+    about: dict[str, Any] = {"subject": item.type}
+    if isinstance(item, VisitItem | EventItem):
+        about |= {"id": item.id, "name": item.name}
+    elif isinstance(item, StartItem | EndItem):
+        about |= {"id": item.key, "name": item.place}
+    elif isinstance(item, RestItem | CheckInItem):
+        about |= {"id": item.at, "name": item.place}
+    elif isinstance(item, LunchItem):
+        about |= {"id": item.at, "name": item.place}
+    elif isinstance(item, TravelItem):
+        about |= {"name": f"{item.from_name} → {item.to_name}"}
+    if isinstance(item, StartItem | EndItem):
+        about |= {"start": item.time, "end": item.time}
+    else:
+        about |= {"start": item.start, "end": item.end}
+    return about
 
 
 _UTC = dt.UTC
@@ -64,29 +102,41 @@ def _in_utc(item: _M) -> _M:
     return item.model_copy(update=update)
 
 
-def _language_problem(item: VisitItem, host: Host, spec: VisitSpec) -> str | None:
-    """What is wrong with the language a visit is said to be held in: it must be one the host
-    speaks and, when the delegation's languages are known, one it speaks too, unless they share
-    none and the visit is marked `interpreter`."""
+def _language_problem(item: VisitItem, host: Host, spec: VisitSpec) -> tuple[str, str] | None:
+    """What is wrong with the language a visit is said to be held in, as (kind, message): it
+    must be one the host speaks and, when the delegation's languages are known, one it speaks
+    too, unless they share none and the visit is marked `interpreter`."""
     own = host.language or spec.trip.language
     offered = {own, *(host.languages or ())}
     if item.language != own:
-        return f"its letter's language is {item.language}, not the host's {own}"
+        return "letter_language", f"its letter's language is {item.language}, not the host's {own}"
     if item.held_in not in offered:
-        return f"held in {item.held_in}, which the host does not offer"
+        return "host_language", f"held in {item.held_in}, which the host does not offer"
     spoken = spec.delegation.languages
     if spoken is None:
         if item.interpreter:
-            return "marked as needing an interpreter, but the group's languages are unknown"
+            return (
+                "interpreter_unknown",
+                "marked as needing an interpreter, but the group's languages are unknown",
+            )
         return None
     if offered & set(spoken):
         if item.held_in not in spoken:
-            return f"held in {item.held_in}, which the delegation does not speak"
+            return (
+                "group_language",
+                f"held in {item.held_in}, which the delegation does not speak",
+            )
         if item.interpreter:
-            return "marked as needing an interpreter, but host and delegation share a language"
+            return (
+                "interpreter_unneeded",
+                "marked as needing an interpreter, but host and delegation share a language",
+            )
         return None
     if not item.interpreter:
-        return "host and delegation share no language, but no interpreter is marked"
+        return (
+            "interpreter_missing",
+            "host and delegation share no language, but no interpreter is marked",
+        )
     return None
 
 
@@ -104,20 +154,28 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
     def travel(a: str, b: str) -> int:
         return loaded.travel.minutes(a, places[a], b, places[b])
 
+    def name_of(key: str) -> str:
+        return _place_name(spec, key)
+
+    def whole(message: str, kind: str, **args: Any) -> None:
+        out.append(Violation("plan", message, kind, args=args))
+
     dates = spec.trip_dates()
     if [t.date for t in plan.tracks] != dates:
-        out.append(
-            Violation(
-                "plan", f"tracks cover {[str(t.date) for t in plan.tracks]}, not the trip dates"
-            )
+        whole(
+            f"tracks cover {[str(t.date) for t in plan.tracks]}, not the trip dates",
+            "days",
+            dates=[t.date for t in plan.tracks],
+            first=dates[0],
+            last=dates[-1],
         )
 
     hosts = {h.id: h for h in spec.hosts}
     events = {e.id: e for e in spec.events}
     visited: dict[str, int] = {}
     attended: set[str] = set()
-    # (start, end, where) in UTC of every visit and event, for the rules between hosts
-    times: dict[str, tuple[dt.datetime, dt.datetime, str]] = {}
+    # (start, end, where, date, name) in UTC of every visit and event, for the rules between hosts
+    times: dict[str, tuple[dt.datetime, dt.datetime, str, dt.date]] = {}
     travel_total = 0
     hotel_total = 0  # what the hotel stops in the middle of days add to the routes
 
@@ -125,62 +183,126 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
         where = f"{track.date}/{track.group}"
         items = track.items
         holiday = holiday_names(spec.trip.holidays, track.date)
-        if track.holiday != holiday:
-            shown = "none" if holiday is None else repr(holiday["en"])
-            out.append(
-                Violation(where, f"the day's public holiday is {shown}, not as the plan says")
-            )
 
         def hm(t: dt.datetime) -> str:
             return f"{t.astimezone(tz):%H:%M}"
 
-        def bad(msg: str, where: str = where) -> None:
-            out.append(Violation(where, msg))
+        def bad(
+            msg: str,
+            kind: str = "other",
+            item: Item | None = None,
+            where: str = where,
+            date: dt.date = track.date,
+            **args: Any,
+        ) -> None:
+            out.append(Violation(where, msg, kind, date=date, args=args, **_about(item)))
+
+        if track.holiday != holiday:
+            shown = "none" if holiday is None else repr(holiday["en"])
+            bad(
+                f"the day's public holiday is {shown}, not as the plan says",
+                "holiday_named",
+                holiday=None if holiday is None else holiday["en"],
+            )
 
         if (
             len(items) < 2
             or not isinstance(items[0], StartItem)
             or not isinstance(items[-1], EndItem)
         ):
-            bad("a day must begin with a start item and end with an end item")
+            bad("a day must begin with a start item and end with an end item", "day_shape")
             continue
         if any(isinstance(i, StartItem | EndItem) for i in items[1:-1]):
-            bad("start/end items in the middle of the day")
+            bad("start/end items in the middle of the day", "day_shape")
 
         # every time is correct local time with its offset, and stays on this date
         for item in items:
             for t in _times(item):
                 if t.tzinfo is None or t.utcoffset() != t.astimezone(tz).utcoffset():
-                    bad(f"{t.isoformat()} does not carry the trip time zone's UTC offset")
+                    bad(
+                        f"{t.isoformat()} does not carry the trip time zone's UTC offset",
+                        "time_zone",
+                        item,
+                        time=t.isoformat(),
+                    )
         start_item, end_item = _in_utc(items[0]), _in_utc(items[-1])
         items = [start_item, *(_in_utc(i) for i in items[1:-1]), end_item]
-        # chronology
-        clock = start_item.time
+        # chronology: what overlaps a journey is too little travel time, said as such
+        clock, clock_item = start_item.time, cast(Item, start_item)
+        left: Item = start_item  # the last item at a place before the journey under way
         for item in items[1:-1]:
             if isinstance(item, StartItem | EndItem):
                 continue  # reported above; it has a time, not a start and an end
             start, end = item.start, item.end
             if start < clock:
-                bad(f"{item.type} at {hm(start)} overlaps what comes before (until {hm(clock)})")
+                message = (
+                    f"{item.type} at {hm(start)} overlaps what comes before (until {hm(clock)})"
+                )
+                if (
+                    isinstance(clock_item, TravelItem)
+                    and clock_item.to in places
+                    and start >= _left_at(left)
+                ):
+                    frm = clock_item.from_ if clock_item.from_ in places else None
+                    need = travel(frm, clock_item.to) if frm is not None else clock_item.minutes
+                    bad(
+                        message,
+                        "travel_time",
+                        item,
+                        to=clock_item.to_name,
+                        frm=_name_at(left),
+                        left=_left_at(left),
+                        minutes=need,
+                        arrives=clock,
+                    )
+                else:
+                    other = left if start < _left_at(left) else clock_item
+                    bad(
+                        message,
+                        "overlap",
+                        item,
+                        other=_about(other).get("name"),
+                        other_subject=other.type,
+                        until=_left_at(other),
+                    )
             if end < start:
-                bad(f"{item.type} ends before it starts")
-            clock = max(clock, end)
+                bad(f"{item.type} ends before it starts", "ends_before_start", item)
+            if end >= clock:
+                clock, clock_item = end, item
+            if not isinstance(item, TravelItem):
+                left = item
         if end_item.time < clock:
-            bad(f"the day ends at {hm(end_item.time)}, before its last item ends ({hm(clock)})")
+            bad(
+                f"the day ends at {hm(end_item.time)}, before its last item ends ({hm(clock)})",
+                "day_end_early",
+                end_item,
+                until=clock,
+            )
 
         # day bounds and start/end places
         first, last = track.date == dates[0], track.date == dates[-1]
         exp_start, exp_end = _expected_places(spec, track.date, first, last)
         if start_item.key != exp_start:
-            bad(f"starts at {start_item.key}, expected {exp_start}")
+            bad(
+                f"starts at {start_item.key}, expected {exp_start}",
+                "start_place",
+                start_item,
+                expected=name_of(exp_start),
+            )
         if end_item.key != exp_end:
-            bad(f"ends at {end_item.key}, expected {exp_end}")
+            bad(
+                f"ends at {end_item.key}, expected {exp_end}",
+                "end_place",
+                end_item,
+                expected=name_of(exp_end),
+            )
         day_start, day_end = spec.day_bounds(track.date)
         earliest = _local(track.date, day_start, tz)
         latest = _local(track.date, day_end, tz)
         # The coach leaves `arrival.minutes` after landing and must reach the departure place
         # `departure.minutes` before the flight: those are the journey's bounds.
         baggage = dt.timedelta()
+        departs: dt.datetime | None = None
         if first and spec.arrival:
             baggage = dt.timedelta(minutes=spec.arrival.minutes)
             earliest = _at(spec.arrival.time, tz) + baggage
@@ -188,9 +310,19 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
             departs = _at(spec.departure.time, tz)
             latest = departs - dt.timedelta(minutes=spec.departure.minutes)
             if end_item.departs is not None and end_item.departs != departs:
-                bad(f"the departure is at {hm(departs)}, not {hm(end_item.departs)}")
+                bad(
+                    f"the departure is at {hm(departs)}, not {hm(end_item.departs)}",
+                    "departure_time",
+                    end_item,
+                    departs=departs,
+                    said=end_item.departs,
+                )
         elif end_item.departs is not None:
-            bad("a departure time on a day that does not end with the departure")
+            bad(
+                "a departure time on a day that does not end with the departure",
+                "departure_day",
+                end_item,
+            )
         direct = (
             dt.timedelta(minutes=travel(exp_start, exp_end))
             if exp_start in places and exp_end in places
@@ -201,108 +333,202 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                 earliest = latest - direct
             else:
                 latest = earliest + direct
+        arriving = bool(first and spec.arrival)
         if start_item.time < earliest - baggage:
-            bad(f"starts at {hm(start_item.time)}, before the day may start ({hm(earliest)})")
+            bad(
+                f"starts at {hm(start_item.time)}, before the day may start ({hm(earliest)})",
+                "day_start",
+                start_item,
+                earliest=earliest - baggage,
+                arrival=arriving,
+            )
         for item in items[1:-1]:
             if not isinstance(item, StartItem | EndItem) and item.start < earliest:
-                bad(f"{item.type} at {hm(item.start)}, before the day may start ({hm(earliest)})")
+                bad(
+                    f"{item.type} at {hm(item.start)}, before the day may start ({hm(earliest)})",
+                    "before_day",
+                    item,
+                    earliest=earliest,
+                    arrival=arriving,
+                )
         # A check-in at the end of the day follows the arrival and may run past the day's end
         # (`day.end` is when the group is back at the hotel); everything else may not.
-        finished = max(
-            [start_item.time]
-            + [i.end for i in items[1:-1] if not isinstance(i, CheckInItem | StartItem | EndItem)]
-        )
+        inner = [i for i in items[1:-1] if not isinstance(i, CheckInItem | StartItem | EndItem)]
+        finished = max([start_item.time] + [i.end for i in inner])
         check_in_ends = [i.end for i in items[1:-1] if isinstance(i, CheckInItem)]
         if finished > latest or end_item.time > max([latest, *check_in_ends]):
+            # named by the last visit, event or lunch that ends too late, else the day's end
+            placed = [
+                i
+                for i in inner
+                if isinstance(i, VisitItem | EventItem | LunchItem) and i.end > latest
+            ]
+            late: Item = max(placed, key=lambda i: i.end) if placed else end_item
             bad(
-                f"ends at {hm(max(finished, end_item.time))}, after the day must end ({hm(latest)})"
+                f"ends at {hm(max(finished, end_item.time))}, after the day must end "
+                f"({hm(latest)})",
+                "after_day",
+                late,
+                latest=latest,
+                departs=departs,
+                place=end_item.place,
             )
 
         # movement: every change of place is covered by travel of the right length
         here, heading, done = start_item.key, None, 0
+        left = start_item
         for item in items[1:]:
             if isinstance(item, TravelItem):
                 travel_total += item.minutes
                 if _minutes(item.start, item.end) != item.minutes:
                     bad(
                         f"travel {item.from_}→{item.to} lasts "
-                        f"{_minutes(item.start, item.end)} min, says {item.minutes}"
+                        f"{_minutes(item.start, item.end)} min, says {item.minutes}",
+                        "travel_item",
+                        item,
+                        lasts=_minutes(item.start, item.end),
+                        minutes=item.minutes,
                     )
                 if heading is None:
                     if item.from_ != here:
-                        bad(f"travel leaves from {item.from_} but the group is at {here}")
+                        bad(
+                            f"travel leaves from {item.from_} but the group is at {here}",
+                            "route",
+                            item,
+                            here=name_of(here),
+                        )
                     heading, done = item.to, 0
                 elif item.to != heading:
-                    bad(f"travel to {item.to} before reaching {heading}")
+                    bad(
+                        f"travel to {item.to} before reaching {heading}",
+                        "route",
+                        item,
+                        here=None,
+                        heading=name_of(heading),
+                    )
                 done += item.minutes
-                if done >= travel(here, heading):
+                if heading in places and here in places and done >= travel(here, heading):
                     if done > travel(here, heading):
                         bad(
                             f"travel {here}→{heading} takes {travel(here, heading)} min, "
-                            f"plan says {done}"
+                            f"plan says {done}",
+                            "travel_long",
+                            item,
+                            frm=name_of(here),
+                            to=name_of(heading),
+                            minutes=travel(here, heading),
+                            said=done,
                         )
                     here, heading = heading, None
                 continue
             if isinstance(item, RestItem | CheckInItem):
                 if heading is not None or item.at != here:
                     where_now = here if heading is None else "on the way"
-                    bad(f"{item.type} at {item.at} but the group is at {where_now}")
+                    bad(
+                        f"{item.type} at {item.at} but the group is at {where_now}",
+                        "route",
+                        item,
+                        here=None if heading is not None else name_of(here),
+                    )
+                left = item
                 continue
             if isinstance(item, LunchItem):
                 if item.at is not None and heading is None and item.at in places:
                     if item.at != here and travel(here, item.at) == 0:
                         here = item.at  # two names for one spot: no travel item is due
                 if item.at is None and heading is None:
-                    bad("lunch 'on the way' but the group is not travelling")
+                    bad(
+                        "lunch 'on the way' but the group is not travelling",
+                        "route",
+                        item,
+                        here=name_of(here),
+                    )
                 if item.at is not None and (heading is not None or item.at != here):
                     bad(
                         f"lunch at {item.at} but the group is at "
-                        f"{here if heading is None else 'on the way'}"
+                        f"{here if heading is None else 'on the way'}",
+                        "route",
+                        item,
+                        here=None if heading is not None else name_of(here),
                     )
                 continue
             key = item.key if isinstance(item, StartItem | EndItem) else item.id
             if key not in places:
-                bad(f"unknown place {key}")
+                if isinstance(item, VisitItem | EventItem):
+                    continue  # reported below, as an unknown host or event
+                bad(f"unknown place {key}", "unknown_place", item)
                 continue
             if heading is not None:
-                bad(f"reaches {key} while still travelling to {heading}")
+                bad(
+                    f"reaches {key} while still travelling to {heading}",
+                    "travel_time",
+                    item,
+                    to=_about(item).get("name"),
+                    frm=_name_at(left),
+                    left=_left_at(left),
+                    minutes=travel(here, key) if here in places else None,
+                    arrives=None,
+                )
                 here, heading = heading, None
             if here != key:
-                need = travel(here, key)
+                need = travel(here, key) if here in places else 0
                 if need > 0:
-                    bad(f"no travel from {here} to {key} ({need} min needed)")
+                    bad(
+                        f"no travel from {here} to {key} ({need} min needed)",
+                        "travel_time",
+                        item,
+                        to=_about(item).get("name"),
+                        frm=_name_at(left),
+                        left=_left_at(left),
+                        minutes=need,
+                        arrives=None,
+                    )
                 here = key
+            left = item
 
         # visits and events
         for item in items:
             if isinstance(item, VisitItem):
                 host = hosts.get(item.id)
                 if host is None:
-                    bad(f"visit to unknown host {item.id}")
+                    bad(f"visit to unknown host {item.id}", "unknown_host", item)
                     continue
                 visited[item.id] = visited.get(item.id, 0) + 1
-                times.setdefault(item.id, (item.start, item.end, where))
+                times.setdefault(item.id, (item.start, item.end, where, track.date))
                 if _minutes(item.start, item.end) != host.duration:
                     bad(
                         f"visit {item.id} lasts {_minutes(item.start, item.end)} min, "
-                        f"not {host.duration}"
+                        f"not {host.duration}",
+                        "duration",
+                        item,
+                        lasts=_minutes(item.start, item.end),
+                        minutes=host.duration,
                     )
                 if _off_grid(item.start.astimezone(tz), grid):
-                    bad(f"visit {item.id} starts at {hm(item.start)}, off the {grid}-minute grid")
+                    bad(
+                        f"visit {item.id} starts at {hm(item.start)}, off the {grid}-minute grid",
+                        "grid",
+                        item,
+                        grid=grid,
+                    )
                 # The windows of that date as the visit file means them (`input.closures`,
                 # shared with compile as the one reading of `open`, `closed` and `holidays`):
                 # none on a closed date or a public holiday the host is not opened for.
                 windows = opening_windows(spec, host, track.date)
                 if not windows:
                     closure = closure_on(spec, host, track.date)
-                    why = (
-                        f"a public holiday ({closure.holiday['en']})"
-                        if closure is not None and closure.holiday
-                        else "one of its closed dates"
-                        if closure is not None
-                        else "a day it is not open"
+                    if closure is not None and closure.holiday:
+                        why, kind = f"a public holiday ({closure.holiday['en']})", "holiday"
+                    elif closure is not None:
+                        why, kind = "one of its closed dates", "closed_date"
+                    else:
+                        why, kind = "a day it is not open", "closed_day"
+                    bad(
+                        f"visit {item.id} on {track.date}, {why}",
+                        kind,
+                        item,
+                        holiday=dict(closure.holiday) if closure and closure.holiday else None,
                     )
-                    bad(f"visit {item.id} on {track.date}, {why}")
                 elif not any(
                     _local(track.date, a, tz) <= item.start
                     and item.end <= _local(track.date, b, tz)
@@ -310,27 +536,48 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                 ):
                     bad(
                         f"visit {item.id} {hm(item.start)}–{hm(item.end)} is not inside "
-                        "an open window"
+                        "an open window",
+                        "hours",
+                        item,
+                        **_closed_between(item, windows, track.date, tz),
                     )
                 language = _language_problem(item, host, spec)
                 if language:
-                    bad(f"visit {item.id}: {language}")
+                    bad(
+                        f"visit {item.id}: {language[1]}",
+                        language[0],
+                        item,
+                        letter=item.language,
+                        held_in=item.held_in,
+                        own=host.language or spec.trip.language,
+                    )
             elif isinstance(item, EventItem):
                 event = events.get(item.id)
                 if event is None:
-                    bad(f"unknown event {item.id}")
+                    bad(f"unknown event {item.id}", "unknown_event", item)
                     continue
                 attended.add(item.id)
-                times.setdefault(item.id, (item.start, item.end, where))
-                if (item.start, item.end) != (_at(event.start, tz), _at(event.end, tz)):
-                    bad(f"event {item.id} is not at its fixed time")
+                times.setdefault(item.id, (item.start, item.end, where, track.date))
+                fixed = (_at(event.start, tz), _at(event.end, tz))
+                if (item.start, item.end) != fixed:
+                    bad(
+                        f"event {item.id} is not at its fixed time",
+                        "event_time",
+                        item,
+                        fixed_start=fixed[0],
+                        fixed_end=fixed[1],
+                        fixed_date=event.start.date(),
+                    )
                 if event.start.date() != track.date:
-                    bad(f"event {item.id} is on the wrong day")
+                    bad(
+                        f"event {item.id} is on the wrong day",
+                        "event_day",
+                        item,
+                        fixed_date=event.start.date(),
+                    )
 
-        out.extend(
-            Violation(where, message)
-            for message in _stay_violations(spec, items, exp_start, exp_end, hm)
-        )
+        for message, kind, at_stay, args in _stay_violations(spec, items, exp_start, exp_end, hm):
+            bad(message, kind, at_stay, **args)
         hotel_total += _hotel_travel(items, places, travel)
 
         # lunch
@@ -340,20 +587,44 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
             f, t = _local(track.date, lunch.from_, tz), _local(track.date, lunch.to, tz)
             for item in lunches:
                 if _off_grid(item.start.astimezone(tz), grid):
-                    bad(f"lunch starts at {hm(item.start)}, off the {grid}-minute grid")
+                    bad(
+                        f"lunch starts at {hm(item.start)}, off the {grid}-minute grid",
+                        "grid",
+                        item,
+                        grid=grid,
+                    )
                 if _minutes(item.start, item.end) != lunch.minutes:
-                    bad(f"lunch lasts {_minutes(item.start, item.end)} min, not {lunch.minutes}")
+                    bad(
+                        f"lunch lasts {_minutes(item.start, item.end)} min, not {lunch.minutes}",
+                        "lunch_length",
+                        item,
+                        lasts=_minutes(item.start, item.end),
+                        minutes=lunch.minutes,
+                    )
                 if item.start < f or item.end > t:
-                    bad(f"lunch {hm(item.start)}–{hm(item.end)} is outside {hm(f)}–{hm(t)}")
+                    bad(
+                        f"lunch {hm(item.start)}–{hm(item.end)} is outside {hm(f)}–{hm(t)}",
+                        "lunch_window",
+                        item,
+                        opens=f,
+                        closes=t,
+                    )
             if len(lunches) > 1:
-                bad("more than one lunch")
+                bad("more than one lunch", "lunch_twice", None, count=len(lunches))
             attended_here = [i for i in items if isinstance(i, EventItem)]
             if not lunches and _lunch_needed(
                 spec, track.date, tz, earliest, latest, exp_start, exp_end, attended_here, travel
             ):
-                bad("no lunch, though the day has room for it")
+                bad(
+                    "no lunch, though the day has room for it",
+                    "lunch_missing",
+                    None,
+                    opens=f,
+                    closes=t,
+                    minutes=lunch.minutes,
+                )
         elif lunches:
-            bad("lunch in a trip without lunch")
+            bad("lunch in a trip without lunch", "lunch_none", lunches[0])
 
     # the days follow one another: the group cannot begin a day before it has ended the last
     for before, after in itertools.pairwise(plan.tracks):
@@ -370,6 +641,10 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
                     f"{after.date}/{after.group}",
                     f"begins at {beginning.time.astimezone(tz):%Y-%m-%d %H:%M}, before the day "
                     f"before ends ({ending.time.astimezone(tz):%Y-%m-%d %H:%M})",
+                    "night",
+                    date=after.date,
+                    args={"until": ending.time},
+                    **_about(beginning),
                 )
             )
 
@@ -379,12 +654,28 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
         count = visited.get(host.id, 0) + (host.id in unscheduled)
         if count != 1:
             out.append(
-                Violation("plan", f"host {host.id} is visited/listed {count} times, not once")
+                Violation(
+                    "plan",
+                    f"host {host.id} is visited/listed {count} times, not once",
+                    "host_missing" if count == 0 else "host_twice",
+                    "visit",
+                    host.id,
+                    host.name,
+                    args={"visits": visited.get(host.id, 0), "listed": host.id in unscheduled},
+                )
             )
     for event in spec.events:
         if (event.id in attended) + (event.id in unscheduled) != 1:
             out.append(
-                Violation("plan", f"event {event.id} is neither attended nor listed as unscheduled")
+                Violation(
+                    "plan",
+                    f"event {event.id} is neither attended nor listed as unscheduled",
+                    "event_missing",
+                    "event",
+                    event.id,
+                    event.name,
+                    args={"listed": event.id in unscheduled},
+                )
             )
     out += _order_violations(spec, times, tz)
     unmet = []
@@ -392,75 +683,131 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
         chosen = [h for h in choice.one_of if h in visited]
         if len(chosen) > 1:
             listed = ", ".join(chosen[:-1]) + " and " + chosen[-1]
-            out.append(
-                Violation(
-                    "plan",
-                    f"{listed} are {'both' if len(chosen) == 2 else 'all'} in the plan, but the "
-                    "choice one_of "
-                    f"[{', '.join(choice.one_of)}] allows at most one",
-                )
+            whole(
+                f"{listed} are {'both' if len(chosen) == 2 else 'all'} in the plan, but the "
+                "choice one_of "
+                f"[{', '.join(choice.one_of)}] allows at most one",
+                "choice",
+                names=[hosts[h].name for h in chosen],
             )
         if choice.must and not chosen:
             unmet.append(list(choice.one_of))
     recorded = [c.one_of for c in plan.unmet()]
     if recorded != unmet:
-        out.append(
-            Violation(
-                "plan", f"unmet_choices lists {recorded}, but the must choices unmet are {unmet}"
-            )
+        whole(
+            f"unmet_choices lists {recorded}, but the must choices unmet are {unmet}",
+            "unmet_choices",
+            names=[" / ".join(hosts[h].name for h in c if h in hosts) for c in unmet],
         )
     missing_required = [h.id for h in spec.hosts if h.must and h.id in unscheduled]
     missing_required += [e.id for e in spec.events if e.id in unscheduled]
     status = "partial" if missing_required or unmet else "complete"
     if plan.status != status:
-        out.append(Violation("plan", f"status is {plan.status}, should be {status}"))
+        whole(
+            f"status is {plan.status}, should be {status}", "status", said=plan.status, is_=status
+        )
     score = sum(int(hosts[h].priority) for h in visited if h in hosts and not hosts[h].must)
     if plan.score != score:
-        out.append(Violation("plan", f"score is {plan.score}, visits add up to {score}"))
+        whole(
+            f"score is {plan.score}, visits add up to {score}", "score", said=plan.score, is_=score
+        )
     if (plan.hotel_travel_minutes or 0) != hotel_total:
-        out.append(
-            Violation(
-                "plan",
-                f"hotel_travel_minutes is {plan.hotel_travel_minutes or 0}, the stops at the "
-                f"hotel add {hotel_total}",
-            )
+        whole(
+            f"hotel_travel_minutes is {plan.hotel_travel_minutes or 0}, the stops at the "
+            f"hotel add {hotel_total}",
+            "hotel_travel",
+            said=plan.hotel_travel_minutes or 0,
+            is_=hotel_total,
         )
     if plan.travel_minutes != travel_total:
-        out.append(
-            Violation(
-                "plan", f"travel_minutes is {plan.travel_minutes}, items add up to {travel_total}"
-            )
+        whole(
+            f"travel_minutes is {plan.travel_minutes}, items add up to {travel_total}",
+            "travel_total",
+            said=plan.travel_minutes,
+            is_=travel_total,
         )
     return out
 
 
+# The kinds of violation that are about the plan's own figures, not about its schedule: a plan
+# edited by hand gets them right by recounting (`plan/retime.py`), not by moving anything.
+FIGURES = frozenset({"score", "travel_total", "hotel_travel", "status", "unmet_choices"})
+
+
+def _name_at(item: Item) -> str | None:
+    """The name of the place an item is at, for "after X ends": the host, event or hotel."""
+    return _about(item).get("name")
+
+
+def _left_at(item: Item) -> dt.datetime:
+    """When the group may leave an item's place."""
+    return item.time if isinstance(item, StartItem | EndItem) else item.end
+
+
+def _closed_between(
+    item: VisitItem, windows: list[tuple[int, int]], date: dt.date, tz: ZoneInfo
+) -> dict[str, Any]:
+    """What of the host's hours a visit falls outside of, for people: closed from `closed` to
+    `opens` (a gap between two windows, a lunch closure), not yet open (`opens`), or already
+    closed (`closes`)."""
+    spans = sorted((_local(date, a, tz), _local(date, b, tz)) for a, b in windows)
+    for (_, b), (a, _) in itertools.pairwise(spans):
+        if item.start < a and item.end > b:
+            return {"closed": b, "opens": a, "closes": None}
+    if item.start < spans[0][0]:
+        return {"closed": None, "opens": spans[0][0], "closes": None}
+    closes = max(b for a, b in spans if a <= item.start)
+    return {"closed": None, "opens": None, "closes": closes}
+
+
 def _order_violations(
-    spec: VisitSpec, times: dict[str, tuple[dt.datetime, dt.datetime, str]], tz: ZoneInfo
+    spec: VisitSpec,
+    times: dict[str, tuple[dt.datetime, dt.datetime, str, dt.date]],
+    tz: ZoneInfo,
 ) -> list[Violation]:
     """A host with `after` that is in the plan comes after each host or event it names: that
     one is in the plan too, and has ended when this visit starts."""
     out: list[Violation] = []
+    names = {h.id: h.name for h in spec.hosts} | {e.id: e.name for e in spec.events}
     for host in spec.hosts:
         if host.id not in times or not host.after:
             continue
-        start, _, where = times[host.id]
+        start, end, where, date = times[host.id]
+        about: dict[str, Any] = {
+            "subject": "visit",
+            "id": host.id,
+            "name": host.name,
+            "date": date,
+            "start": start,
+            "end": end,
+        }
         for earlier in host.after:
             if earlier not in times:
                 out.append(
                     Violation(
                         where,
                         f"visit {host.id} is in the plan without {earlier}, which it comes after",
+                        "after_missing",
+                        args={"other": names.get(earlier, earlier)},
+                        **about,
                     )
                 )
                 continue
-            _, end, there = times[earlier]
-            if end > start:
+            _, ends, there, other_date = times[earlier]
+            if ends > start:
                 out.append(
                     Violation(
                         where,
                         f"visit {host.id} starts at {start.astimezone(tz):%Y-%m-%d %H:%M}, "
-                        f"before {earlier} ends ({end.astimezone(tz):%Y-%m-%d %H:%M}, {there}), "
+                        f"before {earlier} ends ({ends.astimezone(tz):%Y-%m-%d %H:%M}, {there}), "
                         "which it comes after",
+                        "after_order",
+                        args={
+                            "other": names.get(earlier, earlier),
+                            "until": ends,
+                            "other_date": other_date,
+                        },
+                        **about,
                     )
                 )
     return out
@@ -472,41 +819,75 @@ def _stay_violations(
     start_key: str,
     end_key: str,
     hm: Callable[[dt.datetime], str],
-) -> list[str]:
+) -> list[tuple[str, str, Item | None, dict[str, Any]]]:
     """Rests and check-ins: at a hotel of the day (the night's, or the previous night's), and
-    one check-in of `check_in_minutes` at the first arrival at a new hotel (none without one)."""
-    out: list[str] = []
+    one check-in of `check_in_minutes` at the first arrival at a new hotel (none without one).
+    Each as (message, kind, item, args)."""
+    out: list[tuple[str, str, Item | None, dict[str, Any]]] = []
     stays = {stay_key(s): s for s in spec.stays}
     allowed = [k for k in (end_key, start_key) if k in stays]
     new = end_key if end_key in stays and end_key != start_key else None
     minutes = stays[new].check_in_minutes if new is not None else 0
     check_ins = [i for i in items if isinstance(i, CheckInItem)]
+    hotels = [stays[k].name for k in allowed]
     for item in items:
         if isinstance(item, RestItem | CheckInItem):
             if item.at not in allowed:
                 names = " or ".join(allowed) if allowed else "none"
                 out.append(
-                    f"{item.type} {hm(item.start)}–{hm(item.end)} at {item.at}, not at a hotel "
-                    f"of the day ({names})"
+                    (
+                        f"{item.type} {hm(item.start)}–{hm(item.end)} at {item.at}, not at a "
+                        f"hotel of the day ({names})",
+                        "stay_place",
+                        item,
+                        {"hotels": hotels},
+                    )
                 )
             if item.end <= item.start:
-                out.append(f"{item.type} at {hm(item.start)} takes no time")
+                out.append((f"{item.type} at {hm(item.start)} takes no time", "no_time", item, {}))
     for item in check_ins:
         if item.at != new or minutes == 0:
-            out.append(f"check-in at {item.at}, which is not a new hotel with a check-in")
+            out.append(
+                (
+                    f"check-in at {item.at}, which is not a new hotel with a check-in",
+                    "check_in_needless",
+                    item,
+                    {},
+                )
+            )
         elif _minutes(item.start, item.end) != minutes:
             out.append(
-                f"check-in at {item.at} lasts {_minutes(item.start, item.end)} min, not {minutes}"
+                (
+                    f"check-in at {item.at} lasts {_minutes(item.start, item.end)} min, "
+                    f"not {minutes}",
+                    "check_in_length",
+                    item,
+                    {"lasts": _minutes(item.start, item.end), "minutes": minutes},
+                )
             )
     if new is not None and minutes > 0:
         at_new = [i for i in check_ins if i.at == new]
         if len(at_new) != 1:
-            out.append(f"{len(at_new)} check-ins at {new}, not one")
+            out.append(
+                (
+                    f"{len(at_new)} check-ins at {new}, not one",
+                    "check_in_count",
+                    None,
+                    {"count": len(at_new), "hotel": stays[new].name},
+                )
+            )
         else:
             # the check-in comes before the group first leaves the new hotel
             index = items.index(at_new[0])
             if any(isinstance(i, TravelItem) and i.from_ == new for i in items[1:index]):
-                out.append(f"check-in at {new} is not at the first arrival there")
+                out.append(
+                    (
+                        f"check-in at {new} is not at the first arrival there",
+                        "check_in_late",
+                        at_new[0],
+                        {},
+                    )
+                )
     return out
 
 
@@ -556,6 +937,25 @@ def _places(spec: VisitSpec) -> dict[str, tuple[float, float]]:
     if spec.departure:
         places[DEPARTURE_KEY] = spec.departure.location
     return places
+
+
+def _place_name(spec: VisitSpec, key: str) -> str:
+    """A place key as people know it: the host's, event's or hotel's name, the arrival's or
+    departure's place; the key itself when the visit file has no such place."""
+    for stay in spec.stays:
+        if stay_key(stay) == key:
+            return stay.name
+    for host in spec.hosts:
+        if host.id == key:
+            return host.name
+    for event in spec.events:
+        if event.id == key:
+            return event.name
+    if key == ARRIVAL_KEY and spec.arrival:
+        return spec.arrival.place
+    if key == DEPARTURE_KEY and spec.departure:
+        return spec.departure.place
+    return key
 
 
 def _expected_places(spec: VisitSpec, date: dt.date, first: bool, last: bool) -> tuple[str, str]:
@@ -618,3 +1018,170 @@ def _lunch_needed(
         if s + length <= t and max(free + move, s) + length <= due:
             return True
     return False
+
+
+def check_plan_alone(plan: Plan) -> list[Violation]:
+    """What can be checked of a plan without its visit file (`itinerary export` without
+    `--visit`): each day begins with its start and ends with its end, in order, nothing
+    overlapping (what overlaps a drive is too little travel time); every time in the trip's
+    time zone; each drive as long as it says; nothing after the departure; no host or event
+    twice, or both in the programme and left out; and the plan's figures (score, travel,
+    status) as its items add up. The hours of hosts, travel times, lunch, events and the
+    other rules need the visit file: `check_plan`."""
+    tz = ZoneInfo(plan.trip.timezone)
+    out: list[Violation] = []
+    seen: dict[str, int] = {}
+    travel_total = 0
+    for track in plan.tracks:
+        where = f"{track.date}/{track.group}"
+
+        def bad(
+            msg: str,
+            kind: str,
+            item: Item | None,
+            where: str = where,
+            date: dt.date = track.date,
+            **args: Any,
+        ) -> None:
+            out.append(Violation(where, msg, kind, date=date, args=args, **_about(item)))
+
+        items = track.items
+        if (
+            len(items) < 2
+            or not isinstance(items[0], StartItem)
+            or not isinstance(items[-1], EndItem)
+            or any(isinstance(i, StartItem | EndItem) for i in items[1:-1])
+        ):
+            bad("a day must begin with a start item and end with an end item", "day_shape", None)
+            continue
+        for item in items:
+            for t in _times(item):
+                if t.utcoffset() != t.astimezone(tz).utcoffset():
+                    bad(
+                        f"{t.isoformat()} does not carry the trip time zone's UTC offset",
+                        "time_zone",
+                        item,
+                        time=t.isoformat(),
+                    )
+        start_item, end_item = items[0], items[-1]
+        assert isinstance(start_item, StartItem) and isinstance(end_item, EndItem)
+        clock, clock_item = start_item.time, cast(Item, start_item)
+        left: Item = start_item
+        for item in items[1:-1]:
+            assert not isinstance(item, StartItem | EndItem)
+            if isinstance(item, TravelItem):
+                travel_total += item.minutes
+                if _minutes(item.start, item.end) != item.minutes:
+                    bad(
+                        f"travel {item.from_}→{item.to} lasts "
+                        f"{_minutes(item.start, item.end)} min, says {item.minutes}",
+                        "travel_item",
+                        item,
+                        lasts=_minutes(item.start, item.end),
+                        minutes=item.minutes,
+                    )
+            if isinstance(item, VisitItem | EventItem):
+                seen[item.id] = seen.get(item.id, 0) + 1
+            if item.start < clock:
+                message = (
+                    f"{item.type} at {item.start.astimezone(tz):%H:%M} overlaps what comes before"
+                )
+                if isinstance(clock_item, TravelItem) and item.start >= _left_at(left):
+                    bad(
+                        message,
+                        "travel_time",
+                        item,
+                        to=clock_item.to_name,
+                        frm=_name_at(left),
+                        left=_left_at(left),
+                        minutes=None,
+                        arrives=clock,
+                    )
+                else:
+                    other = left if item.start < _left_at(left) else clock_item
+                    bad(
+                        message,
+                        "overlap",
+                        item,
+                        other=_about(other).get("name"),
+                        other_subject=other.type,
+                        until=_left_at(other),
+                    )
+            if item.end < item.start:
+                bad(f"{item.type} ends before it starts", "ends_before_start", item)
+            if item.end >= clock:
+                clock, clock_item = item.end, item
+            if not isinstance(item, TravelItem):
+                left = item
+        if end_item.time < clock:
+            bad(
+                f"the day ends before its last item ends ({clock.astimezone(tz):%H:%M})",
+                "day_end_early",
+                end_item,
+                until=clock,
+            )
+        if end_item.departs is not None:
+            for item in items[1:-1]:
+                assert not isinstance(item, StartItem | EndItem)
+                if item.end > end_item.departs and not isinstance(item, CheckInItem):
+                    bad(
+                        f"{item.type} ends after the departure",
+                        "after_day_departure",
+                        item,
+                        latest=end_item.departs,
+                        departs=end_item.departs,
+                        place=end_item.place,
+                    )
+    listed = {u.id for u in plan.unscheduled}
+    for ident, count in seen.items():
+        if count > 1 or ident in listed:
+            name = (
+                next(v.name for v in plan.visits() if v.id == ident)
+                if ident in {v.id for v in plan.visits()}
+                else ident
+            )
+            out.append(
+                Violation(
+                    "plan",
+                    f"{ident} is in the plan {count} times"
+                    + (" and listed as left out" if ident in listed else ""),
+                    "host_twice",
+                    "visit",
+                    ident,
+                    name,
+                    args={"visits": count, "listed": ident in listed},
+                )
+            )
+    required = [u for u in plan.unscheduled if u.required] or plan.unmet()
+    status = "partial" if required else "complete"
+    if plan.status != status:
+        out.append(
+            Violation(
+                "plan",
+                f"status is {plan.status}, should be {status}",
+                "status",
+                args={"said": plan.status, "is_": status},
+            )
+        )
+    score = sum(
+        int(v.priority) for v in {v.id: v for v in plan.visits()}.values() if v.priority != "must"
+    )
+    if plan.score != score:
+        out.append(
+            Violation(
+                "plan",
+                f"score is {plan.score}, visits add up to {score}",
+                "score",
+                args={"said": plan.score, "is_": score},
+            )
+        )
+    if plan.travel_minutes != travel_total:
+        out.append(
+            Violation(
+                "plan",
+                f"travel_minutes is {plan.travel_minutes}, items add up to {travel_total}",
+                "travel_total",
+                args={"said": plan.travel_minutes, "is_": travel_total},
+            )
+        )
+    return out

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import zipfile
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
@@ -26,7 +28,17 @@ from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from ..plan import Plan, Unscheduled
+from ..plan import (
+    EndItem,
+    EventItem,
+    Item,
+    Plan,
+    PlanTrack,
+    StartItem,
+    TravelItem,
+    Unscheduled,
+    VisitItem,
+)
 from . import RenderOptions
 from .i18n import Words
 from .rows import Cell, headers, plan_rows, track_rows
@@ -34,6 +46,13 @@ from .terminal import score_line
 
 if TYPE_CHECKING:
     from _typeshed import SizedBuffer
+
+# The last column of every table, hidden: what each row is, for `itinerary check` to read an
+# edited sheet back (`plan/sheet.py`): a JSON list [type, id, date, group, start, end] of the
+# item as exported (the id a host, event or place key, "from>to" for a drive; the times local
+# "HH:MM"), or
+# ["left_out", id] on the sheet of what was left out. Its header is the same in every language.
+KEY_HEADER = "itinerary"
 
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -87,8 +106,15 @@ def _put(
     return cell
 
 
-def _table(ws: Worksheet, top: int, header: list[str], rows: list[tuple[Cell, ...]]) -> None:
-    """A header row at `top` (bold, filled, frozen, with filters) and the rows below it."""
+def _table(
+    ws: Worksheet,
+    top: int,
+    header: list[str],
+    rows: list[tuple[Cell, ...]],
+    keys: list[str] | None = None,
+) -> None:
+    """A header row at `top` (bold, filled, frozen, with filters) and the rows below it; with
+    `keys`, a last, hidden column of row keys (`KEY_HEADER`)."""
     for column, title in enumerate(header, 1):
         cell = _put(ws, top, column, title)
         cell.font, cell.fill = BOLD, HEADER_FILL
@@ -97,6 +123,41 @@ def _table(ws: Worksheet, top: int, header: list[str], rows: list[tuple[Cell, ..
             _put(ws, top + offset, column, value)
     ws.freeze_panes = ws.cell(top + 1, 1).coordinate
     ws.auto_filter.ref = f"A{top}:{get_column_letter(len(header))}{top + len(rows)}"
+    if keys is not None:
+        column = len(header) + 1
+        _put(ws, top, column, KEY_HEADER)
+        for offset, key in enumerate(keys, 1):
+            _put(ws, top + offset, column, key)
+
+
+def _hide_keys(ws: Worksheet, width: int) -> None:
+    """Hide the key column (after the widths are fitted: a hidden column keeps its width)."""
+    letter = get_column_letter(width + 1)
+    ws.column_dimensions[letter].hidden = True
+
+
+def item_key(item: Item, track: PlanTrack, zone: ZoneInfo) -> str:
+    """The hidden key of an item's row: [type, id, date, group, start, end] (see KEY_HEADER)."""
+    if isinstance(item, StartItem | EndItem):
+        ident: str | None = item.key
+        start = end = item.time
+    else:
+        start, end = item.start, item.end
+        if isinstance(item, VisitItem | EventItem):
+            ident = item.id
+        elif isinstance(item, TravelItem):
+            ident = f"{item.from_}>{item.to}"
+        else:
+            ident = item.at
+    shown = [
+        item.type,
+        ident,
+        track.date.isoformat(),
+        track.group,
+        f"{start.astimezone(zone):%H:%M}",
+        f"{end.astimezone(zone):%H:%M}",
+    ]
+    return json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
 
 
 def _fit_widths(ws: Worksheet) -> None:
@@ -130,7 +191,9 @@ def _overview(ws: Worksheet, plan: Plan, w: Words, organiser: bool) -> None:
         _put(ws, line, 1, label).font = BOLD
         _put(ws, line, 2, value, number_format)
     rows = [row.cells(organiser) for row in plan_rows(plan, w)]
-    _table(ws, len(facts) + 2, headers(w, organiser), rows)
+    zone = ZoneInfo(plan.trip.timezone)
+    keys = [item_key(item, track, zone) for track in plan.tracks for item in track.items]
+    _table(ws, len(facts) + 2, headers(w, organiser), rows, keys)
 
 
 def _unscheduled_cells(left: Unscheduled, w: Words) -> tuple[Cell, ...]:
@@ -154,7 +217,9 @@ def render(plan: Plan, options: RenderOptions) -> bytes:
         name = track.date.isoformat() + ("" if track.group == "all" else f" {track.group}")
         ws = book.create_sheet(sheet_title(name, taken))
         rows = track_rows(plan, track, w)
-        _table(ws, 1, headers(w, organiser), [row.cells(organiser) for row in rows])
+        zone = ZoneInfo(plan.trip.timezone)
+        keys = [item_key(item, track, zone) for item in track.items]
+        _table(ws, 1, headers(w, organiser), [row.cells(organiser) for row in rows], keys)
         holiday = track.holiday_in(w.lang)
         notes = [(w["holiday"], holiday)] if holiday else []
         notes += [(w["note"], note) for note in track.notes]
@@ -164,9 +229,15 @@ def render(plan: Plan, options: RenderOptions) -> bytes:
     if options.audience == "organiser":
         ws = book.create_sheet(sheet_title(w["unscheduled"], taken))
         header = [w["id"], w["name"], w["priority"], w["reason"]]
-        _table(ws, 1, header, [_unscheduled_cells(left, w) for left in plan.unscheduled])
+        keys = [json.dumps(["left_out", left.id], ensure_ascii=False) for left in plan.unscheduled]
+        _table(ws, 1, header, [_unscheduled_cells(left, w) for left in plan.unscheduled], keys)
     for ws in book.worksheets:
         _fit_widths(ws)
+    widths = [len(headers(w, organiser))] * (len(book.worksheets) - (1 if organiser else 0))
+    if organiser:
+        widths.append(4)
+    for ws, width in zip(book.worksheets, widths, strict=True):
+        _hide_keys(ws, width)
     return _save(book, dt.datetime.combine(plan.trip.start, dt.time()))
 
 
