@@ -303,7 +303,7 @@ def test_letters_go_only_to_the_hosts_that_must_be_told(
 ) -> None:
     old, new, old_plan, _ = round_one
     result = runner.invoke(
-        app(), ["export", str(new), "--format", "hosts", "--changed-since", str(old)]
+        app(), ["export", "--unchecked", str(new), "--format", "hosts", "--changed-since", str(old)]
     )
     assert result.exit_code == 0, result.output
     folder = tmp_path / "new-changes"
@@ -323,7 +323,17 @@ def test_each_letter_is_worded_for_its_change_in_english(
     old, new, _, new_plan = round_one
     result = runner.invoke(
         app(),
-        ["export", str(new), "--format", "hosts", "--changed-since", str(old), "--lang", "en"],
+        [
+            "export",
+            "--unchecked",
+            str(new),
+            "--format",
+            "hosts",
+            "--changed-since",
+            str(old),
+            "--lang",
+            "en",
+        ],
     )
     assert result.exit_code == 0, result.output
     got = letters(tmp_path / "new-changes")
@@ -351,7 +361,17 @@ def test_each_letter_is_worded_for_its_change_in_german(
     out = tmp_path / "briefe"
     result = runner.invoke(
         app(),
-        ["export", str(new), "-f", "hosts", "--changed-since", str(old), "--out", str(out)],
+        [
+            "export",
+            "--unchecked",
+            str(new),
+            "-f",
+            "hosts",
+            "--changed-since",
+            str(old),
+            "--out",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     got = letters(out)  # the hosts' own language: German
@@ -385,12 +405,24 @@ def test_calendar_messages_update_the_hosts_entries(
 ) -> None:
     old, new, old_plan, new_plan = round_one
     first = tmp_path / "first"
-    sent = runner.invoke(app(), ["export", str(old), "--format", "hosts", "--out", str(first)])
+    sent = runner.invoke(
+        app(), ["export", "--unchecked", str(old), "--format", "hosts", "--out", str(first)]
+    )
     assert sent.exit_code == 0, sent.output
     changes = tmp_path / "changes"
     result = runner.invoke(
         app(),
-        ["export", str(new), "-f", "hosts", "--changed-since", str(old), "-o", str(changes)],
+        [
+            "export",
+            "--unchecked",
+            str(new),
+            "-f",
+            "hosts",
+            "--changed-since",
+            str(old),
+            "-o",
+            str(changes),
+        ],
     )
     assert result.exit_code == 0, result.output
     for host in ("claas", "miele"):
@@ -479,7 +511,7 @@ def test_nothing_is_written_when_no_host_must_be_told(owl: Plan, tmp_path: Path)
     old = save(owl, tmp_path / "old.json")
     new = save(edited(owl, lunch=dt.timedelta(minutes=15)), tmp_path / "new.json")
     result = runner.invoke(
-        app(), ["export", str(new), "--format", "hosts", "--changed-since", str(old)]
+        app(), ["export", "--unchecked", str(new), "--format", "hosts", "--changed-since", str(old)]
     )
     assert result.exit_code == 0, result.output
     assert f"no host must be told: {len(owl.visits())} hosts unchanged" in result.stderr
@@ -493,7 +525,17 @@ def test_letters_never_replace_a_folder_without_force(
     out = tmp_path / "letters"
     out.mkdir()
     (out / "claas.md").write_text("my own draft", encoding="utf-8")
-    args = ["export", str(new), "-f", "hosts", "--changed-since", str(old), "-o", str(out)]
+    args = [
+        "export",
+        "--unchecked",
+        str(new),
+        "-f",
+        "hosts",
+        "--changed-since",
+        str(old),
+        "-o",
+        str(out),
+    ]
     refused = runner.invoke(app(), args)
     assert refused.exit_code == 2
     assert "not empty; use --force" in refused.stderr
@@ -508,6 +550,7 @@ def test_letters_never_replace_a_folder_without_force(
         app(),
         [
             "export",
+            "--unchecked",
             str(new),
             "-f",
             "hosts",
@@ -525,10 +568,14 @@ def test_changed_since_is_refused_where_it_cannot_hold(owl: Plan, tmp_path: Path
     old = save(owl, tmp_path / "old.json")
     other = owl.model_copy(update={"trip": owl.trip.model_copy(update={"name": "Another trip"})})
     new = save(other, tmp_path / "new.json")
-    ics = runner.invoke(app(), ["export", str(new), "-f", "ics", "--changed-since", str(old)])
+    ics = runner.invoke(
+        app(), ["export", "--unchecked", str(new), "-f", "ics", "--changed-since", str(old)]
+    )
     assert ics.exit_code == 2
     assert "--changed-since applies to --format hosts only" in ics.stderr
-    trips = runner.invoke(app(), ["export", str(new), "-f", "hosts", "--changed-since", str(old)])
+    trips = runner.invoke(
+        app(), ["export", "--unchecked", str(new), "-f", "hosts", "--changed-since", str(old)]
+    )
     assert trips.exit_code == 2
     assert trips.stderr.startswith(f"{old}:1: a plan of another trip")
     assert len(trips.stderr.splitlines()) == 1
@@ -543,7 +590,9 @@ def test_a_plan_without_the_organisers_address_is_named(owl: Plan, tmp_path: Pat
     nobody = owl.model_copy(update={"organiser": None})
     old = save(nobody, tmp_path / "old.json")
     new = save(edited(nobody, removed=("miele",)), tmp_path / "new.json")
-    result = runner.invoke(app(), ["export", str(new), "-f", "hosts", "--changed-since", str(old)])
+    result = runner.invoke(
+        app(), ["export", "--unchecked", str(new), "-f", "hosts", "--changed-since", str(old)]
+    )
     assert result.exit_code == 0, result.output
     assert f"{new}:1: warning: the plan has no organiser e-mail address" in result.stderr
     message = only_event((tmp_path / "new-changes" / "miele.ics").read_bytes())
@@ -558,7 +607,7 @@ def test_the_delegation_calendar_keeps_its_uids_across_replans(
 ) -> None:
     old, new = save(owl, tmp_path / "old.json"), save(replanned, tmp_path / "new.json")
     for path in (old, new):
-        result = runner.invoke(app(), ["export", str(path), "--format", "ics"])
+        result = runner.invoke(app(), ["export", "--unchecked", str(path), "--format", "ics"])
         assert result.exit_code == 0, result.output
     before = {
         str(e["UID"]): e for e in parse_ics((tmp_path / "old.ics").read_bytes()).walk("VEVENT")
@@ -596,7 +645,7 @@ def test_a_new_plan_that_does_not_carry_the_counts_is_named(
     """Letters from a plan made without the counts are numbered from the earlier plan's, and
     the organiser is told that the next round needs a carried plan; a carried one is quiet."""
     old, new, old_plan, new_plan = round_one
-    args = ["export", str(new), "-f", "hosts", "--changed-since", str(old)]
+    args = ["export", "--unchecked", str(new), "-f", "hosts", "--changed-since", str(old)]
     plain = runner.invoke(app(), [*args, "-o", str(tmp_path / "a")])
     assert plain.exit_code == 0, plain.output
     assert f"{new}:1: warning: this plan does not count the letters sent since {old}" in (
@@ -611,10 +660,25 @@ def test_a_new_plan_that_does_not_carry_the_counts_is_named(
         b = only_event((tmp_path / "b" / name).read_bytes())
         assert (str(a["UID"]), int(a["SEQUENCE"])) == (str(b["UID"]), int(b["SEQUENCE"]))
     # The delegation's own calendar carries the count of a changed visit too.
-    ics = runner.invoke(app(), ["export", str(new), "-f", "ics", "-o", "-"])
+    ics = runner.invoke(app(), ["export", "--unchecked", str(new), "-f", "ics", "-o", "-"])
     claas = next(
         e
         for e in parse_ics(ics.stdout_bytes).walk("VEVENT")
         if str(e["UID"]).startswith("visit-claas-")
     )
     assert int(claas["SEQUENCE"]) == 1
+
+
+def test_change_letters_of_a_plan_that_does_not_hold_are_refused(
+    round_one: tuple[Path, Path, Plan, Plan], tmp_path: Path
+) -> None:
+    """Like every export, `--changed-since` refuses a plan that breaks a rule (here CLAAS moved
+    a day by hand, onto the evening's dinner), naming the rule; `--unchecked` writes it."""
+    old, new, _, _ = round_one
+    args = ["export", str(new), "-f", "hosts", "--changed-since", str(old)]
+    refused = runner.invoke(app(), args)
+    assert refused.exit_code == 2
+    assert "CLAAS KGaA mbH" in refused.stderr and "--unchecked" in refused.stderr
+    assert not (tmp_path / "new-changes").exists()
+    assert runner.invoke(app(), [*args, "--unchecked"]).exit_code == 0
+    assert (tmp_path / "new-changes").is_dir()
