@@ -1,6 +1,7 @@
 """The Plan: dated items per track, unscheduled hosts with reasons; JSON form `itinerary-plan/1`
 (1.1 when it lists unmet must choices, 1.2 when it uses a key of 1.2: a public holiday, the
-host letters' facts, rests at the hotel, check-ins, the arrival's and departure's details).
+host letters' facts, rests at the hotel, check-ins, the arrival's and departure's details; 1.3
+when a travel item carries its road geometry, `route`, from a plan made with road times).
 
 A Plan is what gets reviewed and exported; exports read it back and never solve again, so it
 carries what they need (addresses, contacts, languages, the delegation).
@@ -35,6 +36,9 @@ FORMAT_1_1: Final = "itinerary-plan/1.1"  # adds `unmet_choices`
 # and `rest` and `check_in` items, `note` / `departs` on start and end items, and
 # `hotel_travel_minutes`.
 FORMAT_1_2: Final = "itinerary-plan/1.2"
+# Adds a travel item's `route`: the road geometry of the leg, [lat, lon] points from OSRM, when
+# the plan was made with road times (trip.travel.roads or osrm_url).
+FORMAT_1_3: Final = "itinerary-plan/1.3"
 
 
 class _Model(BaseModel):
@@ -105,6 +109,9 @@ class TravelItem(_Model):
     from_name: str
     to_name: str
     minutes: int
+    # The road the leg takes, from the place left to the place reached (format 1.3); absent
+    # without road times, or where OSRM gave none (the map then draws a straight line).
+    route: list[Location] | None = None
 
 
 class VisitItem(_Model):
@@ -258,7 +265,9 @@ class SolverInfo(_Model):
 
 
 class Plan(_Model):
-    format: Literal["itinerary-plan/1", "itinerary-plan/1.1", "itinerary-plan/1.2"] = FORMAT
+    format: Literal[
+        "itinerary-plan/1", "itinerary-plan/1.1", "itinerary-plan/1.2", "itinerary-plan/1.3"
+    ] = FORMAT
     trip: PlanTrip
     delegation: PlanDelegation
     organiser: Organiser | None = None
@@ -289,7 +298,7 @@ class Plan(_Model):
     @classmethod
     def _lowest_format(cls, data: Any) -> Any:
         """The format is the lowest version with every key the plan uses (see FORMAT_1_1,
-        FORMAT_1_2); an empty `unmet_choices` is none."""
+        FORMAT_1_2, FORMAT_1_3); an empty `unmet_choices` is none."""
         if isinstance(data, dict):
             unmet = data.get("unmet_choices") or None
             tracks = data.get("tracks")
@@ -298,6 +307,8 @@ class Plan(_Model):
                 for t in tracks
             )
             fmt = FORMAT_1_2 if holiday or _uses_1_2(data) else FORMAT_1_1 if unmet else FORMAT
+            if _uses_1_3(data):
+                fmt = FORMAT_1_3
             data = {**data, "unmet_choices": unmet, "format": fmt}
         return data
 
@@ -377,3 +388,12 @@ def _uses_1_2(data: dict[str, Any]) -> bool:
     """Whether the plan data holds a key of format 1.2 (a track's `holiday` is checked by the
     caller)."""
     return _uses_1_2_letters(data) or _uses_1_2_stays(data)
+
+
+def _uses_1_3(data: dict[str, Any]) -> bool:
+    """Whether a travel item of the plan data carries a road geometry (`route`)."""
+    for track in _items(data.get("tracks")):
+        for item in _items(_field(track, "items")):
+            if _field(item, "type") == "travel" and _field(item, "route"):
+                return True
+    return False
