@@ -255,6 +255,8 @@ class ServerEngine:
         except (urllib.error.URLError, OSError, ValueError) as exc:
             self._down = True
             reason = getattr(exc, "reason", exc)
+            if isinstance(reason, OSError) and reason.strerror:
+                reason = reason.strerror.lower()  # "connection refused", without the errno
             raise RoadError(
                 f"osrm_url: the OSRM server at {self.url} does not answer ({_short(reason)}); "
                 "is it running?"
