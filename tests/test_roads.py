@@ -632,3 +632,29 @@ def test_a_helsinki_trip_plans_with_road_times_that_differ_from_the_straight_lin
     # The coach is slower on some legs; on others a street open to buses only (Helsinki has
     # several in the centre) saves it the car's detour.
     assert any(coach[pair] > car[pair] for pair in car)
+
+
+def test_the_checker_holds_a_legs_road_to_its_places() -> None:
+    """A travel item's `route` must run from near the place it leaves to near the one it
+    reaches (plan/check.py): a plan whose geometry belongs to another leg is refused."""
+    from conftest import SMALL_TRIP
+
+    from itinerary.plan.check import check_plan
+
+    loaded = load_spec_text(SMALL_TRIP, "visit.yaml")
+    plan = plan_checked(loaded)
+    data = plan.model_dump(by_alias=True, exclude_none=True)
+    travel = next(i for t in data["tracks"] for i in t["items"] if i["type"] == "travel")
+    places = {key: loc for key, loc, _, _ in place_refs(loaded.spec)}
+    start, end = places[travel["from"]], places[travel["to"]]
+    middle = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
+    travel["route"] = [list(start), list(middle), list(end)]
+    good = Plan.model_validate(data)
+    assert good.format == "itinerary-plan/1.3"
+    assert check_plan(good, loaded) == []
+    travel["route"] = [[start[0] + 0.05, start[1]], list(end)]  # 5.6 km north of the start
+    bad = check_plan(Plan.model_validate(data), loaded)
+    assert len(bad) == 1
+    assert f"travel {travel['from']}→{travel['to']}: its road begins 5.6 km from the place" in str(
+        bad[0]
+    )
