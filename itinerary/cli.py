@@ -533,7 +533,10 @@ def roads_prepare(
     seconds = time.monotonic() - started
     _err(f"prepared {extract} with the {profile} profile in {seconds:.1f} s")
     with standard_output():
-        typer.echo(f"wrote {base}; use it in visit.yaml as  trip: travel: {{roads: {base}}}")
+        typer.echo(
+            f"wrote {base} (the routing data: give its path as trip.travel.roads, relative to "
+            "the visit file)"
+        )
 
 
 class PrepareProgress:
