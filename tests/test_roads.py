@@ -658,3 +658,18 @@ def test_the_checker_holds_a_legs_road_to_its_places() -> None:
     assert f"travel {travel['from']}→{travel['to']}: its road begins 5.6 km from the place" in str(
         bad[0]
     )
+
+
+@needs_osrm
+def test_a_cache_that_cannot_be_written_costs_a_note_not_the_plan(
+    region: dict[str, Path], tmp_path: Path
+) -> None:
+    visit = write_trip(tmp_path, f"{{roads: {region['car']}}}")
+    (tmp_path / "visit.road-times.json").write_text("someone's notes\n")
+    result = runner.invoke(app, ["plan", str(visit), "--json", str(tmp_path / "plan.json")])
+    assert result.exit_code == 0, result.output
+    assert (
+        f"{visit}:7: note: road times not cached: {tmp_path / 'visit.road-times.json'} exists "
+        "and is not itinerary's road-time cache" in result.stderr
+    )
+    assert (tmp_path / "visit.road-times.json").read_text() == "someone's notes\n"

@@ -215,6 +215,8 @@ def _road_model(
             )
         )
     notes: list[Issue] = []
+    if times.cache_error is not None:
+        notes.append(Issue(filename, line, f"road times not cached: {times.cache_error}"))
     if unrouted:
         shown = ", ".join(f"{a} → {b}" for a, b in unrouted[:3])
         more = f" and {len(unrouted) - 3} more" if len(unrouted) > 3 else ""

@@ -52,6 +52,7 @@ class RoadTimes:
     cache_file: Path | None = None
     cache: RoadCache | None = None
     engine: RoadEngine | None = field(default=None, repr=False)
+    cache_error: str | None = None  # why the table could not be cached (it is used all the same)
 
     def seconds(self, i: int, j: int) -> float | None:
         return self.table.seconds[i][j]
@@ -98,7 +99,13 @@ def road_times(
     how = "computed by OSRM"
     cache = RoadCache(key, locations, table.seconds, table.snapped_m)
     if cache_file is not None:
-        write_cache(cache_file, cache)
+        try:
+            write_cache(cache_file, cache)
+        except OutputError as exc:
+            # A read-only folder, or a file of that name that is not a cache: plan all the same.
+            return RoadTimes(
+                source, key, locations, table, how, None, None, engine, cache_error=str(exc)
+            )
         if why == "there is none yet":
             how = "computed by OSRM (no cache yet)"
         elif why:
