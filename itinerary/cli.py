@@ -22,7 +22,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from . import __version__
-from .errors import InputError, InternalError, Issue, OutputError, counted
+from .errors import InputError, InternalError, Issue, OutputError, RoadError, counted
 
 EXIT_OK, EXIT_PARTIAL, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_CLOSED_PIPE = 130, 143, 141
@@ -97,7 +97,7 @@ def handles_errors(command: F) -> F:
             for issue in exc.issues:
                 _err(str(issue))
             raise typer.Exit(EXIT_INVALID) from None
-        except OutputError as exc:
+        except (OutputError, RoadError) as exc:
             _err(f"error: {exc}")
             raise typer.Exit(EXIT_INVALID) from None
         except StandardOutputClosed:
@@ -853,6 +853,131 @@ def validate(visit: VisitFile) -> None:
             f"{visit}: valid — {counted(hosts, 'host')}, {counted(events, 'event')}, "
             f"{counted(days, 'day')} ({spec.trip.start} to {spec.trip.end})"
         )
+        if loaded.roads is not None:
+            typer.echo(describe_road_times(loaded.roads))
+
+
+def describe_road_times(roads: Any) -> str:
+    """Where the road times come from and whether the cache was current: "current" when it
+    served them, else why it was not (they were then computed and the cache brought up to date)."""
+    where = f"{roads.source.shown}, {len(roads.locations)} places"
+    if roads.cache_file is None:
+        return f"road times: {roads.how} ({where})"
+    if roads.how == "read from the cache":
+        return f"road times: the cache {roads.cache_file} is current ({where})"
+    return f"road times: {roads.how}; the cache {roads.cache_file} is now current ({where})"
+
+
+roads_app = typer.Typer(
+    name="roads",
+    help="Road travel times from OpenStreetMap data with OSRM (the roads extra).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(roads_app)
+
+
+@roads_app.command("prepare")
+@handles_errors
+def roads_prepare(
+    extract: Annotated[
+        Path,
+        typer.Argument(
+            help="An OpenStreetMap extract of the region (.osm.pbf, .osm or .osm.bz2).",
+            metavar="REGION.osm.pbf",
+            show_default=False,
+        ),
+    ],
+    profile: Annotated[
+        str,
+        typer.Option(
+            "--profile",
+            help="car (OSRM's car profile) or coach (100 km/h at most, slower in towns, roads "
+            "open to buses).",
+        ),
+    ] = "car",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Folder for the routing data (default: beside the extract).",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite routing data prepared before.")
+    ] = False,
+) -> None:
+    """Prepare routing data once (OSRM's extract, partition and customize), for
+    trip.travel.roads."""
+    from rich.console import Console
+
+    from .roads.prepare import check_prepare, prepare_region
+
+    check_prepare(extract, profile, out, force)
+    console = Console(stderr=True)
+    started = time.monotonic()
+    with PrepareProgress(console) as observer:
+        base = prepare_region(extract, profile, out, force, observer)
+    seconds = time.monotonic() - started
+    _err(f"prepared {extract} with the {profile} profile in {seconds:.1f} s")
+    with standard_output():
+        typer.echo(
+            f"wrote {base} (the routing data: give its path as trip.travel.roads, relative to "
+            "the visit file)"
+        )
+
+
+class PrepareProgress:
+    """The three steps of `roads prepare` with a bar, the step's name, the time taken and the
+    last line OSRM wrote; on a terminal only (elsewhere nothing but the result)."""
+
+    def __init__(self, console: Any) -> None:
+        self.console = console
+        self.progress: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> Callable[[Any], None]:
+        if self.console.is_terminal:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self.progress = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("[dim]{task.fields[line]}"),
+                console=self.console,
+                transient=False,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task("osrm-extract", total=3, line="")
+        return self.update
+
+    def update(self, progress: Any) -> None:
+        if self.progress is None:
+            return
+        line = progress.line if len(progress.line) <= 60 else progress.line[:59] + "…"
+        self.progress.update(
+            self.task,
+            completed=progress.step - 1,
+            description=f"osrm-{progress.name}",
+            line=line,
+        )
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            if exc[0] is None:
+                self.progress.update(self.task, completed=3, description="done", line="")
+            self.progress.stop()
 
 
 @app.command()

@@ -39,3 +39,8 @@ class OutputError(Exception):
 
 class InternalError(Exception):
     """A bug: the program broke one of its own guarantees."""
+
+
+class RoadError(Exception):
+    """Road times or routing data cannot be had (`itinerary.roads`): the message is one line
+    for the person planning; where it comes from a visit file, the loader locates it."""

@@ -38,6 +38,9 @@ from .spec import (
 )
 from .yamlsrc import YamlDoc, data_path, load_yaml, read_yaml_file
 
+if typing.TYPE_CHECKING:
+    from ..roads.times import RoadSource, RoadTimes
+
 Path_ = tuple[str | int, ...]
 
 
@@ -52,18 +55,39 @@ class Loaded:
     warnings: tuple[Issue, ...] = ()
     files: tuple[Path, ...] = ()  # what was read: the visit file, its travel matrix
     notes: tuple[Issue, ...] = ()  # located facts worth a line, e.g. travel times estimated
+    # Road times (trip.travel.roads / osrm_url): the table the matrix was made from, for the
+    # road geometry of the plan's legs; None with the speed model or a CSV matrix.
+    roads: RoadTimes | None = None
 
 
 def load_spec(path: str | Path) -> Loaded:
+    """The trip in the file at `path`; road times are cached beside it (`roads/cache.py`)."""
     doc = read_yaml_file(path)
-    return _load(doc, str(path), Path(path).parent, (Path(path),))
+    return _load(doc, str(path), Path(path).parent, (Path(path),), road_cache_path(Path(path)))
 
 
-def load_spec_text(text: str, filename: str = "visit.yaml", base_dir: Path | None = None) -> Loaded:
-    return _load(load_yaml(text, filename), filename, base_dir or Path.cwd(), ())
+def load_spec_text(
+    text: str,
+    filename: str = "visit.yaml",
+    base_dir: Path | None = None,
+    road_cache: Path | None = None,
+) -> Loaded:
+    """The trip in `text`; road times are cached at `road_cache` if given, else not at all."""
+    return _load(load_yaml(text, filename), filename, base_dir or Path.cwd(), (), road_cache)
 
 
-def _load(doc: YamlDoc, filename: str, base_dir: Path, files: tuple[Path, ...]) -> Loaded:
+def road_cache_path(visit: Path) -> Path:
+    """Where the road times of the trip in `visit` are cached: `visit.road-times.json`."""
+    return visit.with_name(visit.stem + ".road-times.json")
+
+
+def _load(
+    doc: YamlDoc,
+    filename: str,
+    base_dir: Path,
+    files: tuple[Path, ...],
+    road_cache: Path | None = None,
+) -> Loaded:
     try:
         spec = VisitSpec.model_validate(doc.data)
     except ValidationError as exc:
@@ -72,8 +96,11 @@ def _load(doc: YamlDoc, filename: str, base_dir: Path, files: tuple[Path, ...]) 
     if problems:
         raise InputError([Issue(filename, doc.line_of(p), _one_line(m)) for p, m in problems])
     travel, matrix_file, notes = _travel_model(spec, doc, filename, base_dir)
+    roads = None
     if matrix_file is not None:
         files += (matrix_file,)
+    elif spec.trip.travel.roads is not None or spec.trip.travel.osrm_url is not None:
+        travel, roads, notes = _road_model(spec, doc, filename, base_dir, road_cache)
     problems = journey_issues(spec, travel)
     if problems:
         raise InputError([Issue(filename, doc.line_of(p), _one_line(m)) for p, m in problems])
@@ -81,8 +108,128 @@ def _load(doc: YamlDoc, filename: str, base_dir: Path, files: tuple[Path, ...]) 
         Issue(filename, doc.line_of(p), _one_line(m)) for p, m in semantic_warnings(spec)
     )
     return Loaded(
-        spec=spec, source=filename, travel=travel, warnings=warnings, files=files, notes=notes
+        spec=spec,
+        source=filename,
+        travel=travel,
+        warnings=warnings,
+        files=files,
+        notes=notes,
+        roads=roads,
     )
+
+
+def place_refs(spec: VisitSpec) -> list[tuple[str, tuple[float, float], str, Path_]]:
+    """Every place of the trip once: key, location, name, and where its location is written."""
+    found: dict[str, tuple[str, tuple[float, float], str, Path_]] = {}
+    for i, stay in enumerate(spec.stays):
+        key = stay_key(stay)
+        found.setdefault(key, (key, stay.location, stay.name, ("stays", i, "location")))
+    for i, host in enumerate(spec.hosts):
+        found[host.id] = (host.id, host.location, host.name, ("hosts", i, "location"))
+    for i, event in enumerate(spec.events):
+        found[event.id] = (event.id, event.location, event.name, ("events", i, "location"))
+    for key, end in ((ARRIVAL_KEY, spec.arrival), (DEPARTURE_KEY, spec.departure)):
+        if end is not None:
+            name = getattr(end, "name", None) or key
+            found[key] = (key, end.location, str(name), (key, "location"))
+    return list(found.values())
+
+
+def road_source(spec: VisitSpec, base_dir: Path) -> RoadSource | None:
+    """Where the trip's road times come from (`roads` or `osrm_url`), or None."""
+    from ..roads.times import RoadSource
+
+    t = spec.trip.travel
+    if t.roads is not None:
+        data = Path(t.roads).expanduser()
+        return RoadSource(data=data if data.is_absolute() else base_dir / data, shown=t.roads)
+    if t.osrm_url is not None:
+        return RoadSource(url=t.osrm_url, shown=t.osrm_url)
+    return None
+
+
+def _road_model(
+    spec: VisitSpec, doc: YamlDoc, filename: str, base_dir: Path, road_cache: Path | None
+) -> tuple[TravelModel, RoadTimes, tuple[Issue, ...]]:
+    """The travel model with road times: OSRM's seconds x `road_factor`, in whole minutes, as
+    a matrix; places off the road network and pairs without a route are refused (naming them)
+    unless `matrix_fallback: profile` leaves them to the speed model (with a note)."""
+    from ..errors import RoadError
+    from ..roads.engine import MAX_SNAP_METERS
+    from ..roads.times import road_times
+
+    t = spec.trip.travel
+    key_name = "roads" if t.roads is not None else "osrm_url"
+    line = doc.line_of(("trip", "travel", key_name))
+    source = road_source(spec, base_dir)
+    assert source is not None
+    refs = place_refs(spec)
+    locations = list(dict.fromkeys(location for _, location, _, _ in refs))
+    at = {location: i for i, location in enumerate(locations)}
+    try:
+        times = road_times(source, locations, road_cache)
+    except RoadError as exc:
+        raise InputError(Issue(filename, line, str(exc))) from None
+    fallback = "matrix_fallback" in t.model_fields_set and t.matrix_fallback == "profile"
+    off_road = [ref for ref in refs if times.table.snapped_m[at[ref[1]]] > MAX_SNAP_METERS]
+    if off_road and not fallback:
+        raise InputError(
+            [
+                Issue(
+                    filename,
+                    doc.line_of(path),
+                    f"{name} ({key}) is {times.table.snapped_m[at[loc]] / 1000:.1f} km from the "
+                    f"nearest road of the routing data ({source.shown}): it cannot be reached by "
+                    "road (an island, a point outside the region?); correct its location, or "
+                    "write matrix_fallback: profile to estimate its travel",
+                )
+                for key, loc, name, path in off_road
+            ]
+        )
+    off = {at[loc] for _, loc, _, _ in off_road}
+    matrix: dict[tuple[str, str], int] = {}
+    unrouted: list[tuple[str, str]] = []
+    for a, la, _, _ in refs:
+        for b, lb, _, _ in refs:
+            if a == b:
+                continue
+            i, j = at[la], at[lb]
+            seconds = times.seconds(i, j) if i not in off and j not in off else None
+            if seconds is None:
+                unrouted.append((a, b))
+                continue
+            matrix[(a, b)] = math.ceil(round(seconds * t.road_factor / 60, 6))
+    names = {key: name for key, _, name, _ in refs}
+    on_road = {key for key, loc, _, _ in refs if at[loc] not in off}
+    unrouted_between = [(a, b) for a, b in unrouted if a in on_road and b in on_road]
+    if unrouted_between and not fallback:
+        a, b = unrouted_between[0]
+        others = len(unrouted_between) - 1
+        also = f" ({others} more pairs have none)" if others else ""
+        raise InputError(
+            Issue(
+                filename,
+                line,
+                f"no road route from {names[a]} ({a}) to {names[b]} ({b}) in the routing data "
+                f"({source.shown}){also}; write matrix_fallback: profile to estimate such pairs",
+            )
+        )
+    notes: list[Issue] = []
+    if times.cache_error is not None:
+        notes.append(Issue(filename, line, f"road times not cached: {times.cache_error}"))
+    if unrouted:
+        shown = ", ".join(f"{a} → {b}" for a, b in unrouted[:3])
+        more = f" and {len(unrouted) - 3} more" if len(unrouted) > 3 else ""
+        notes.append(
+            Issue(
+                filename,
+                line,
+                f"no road route for {counted(len(unrouted), 'pair')} of places ({shown}{more}): "
+                f"estimated with {t.speed_choice()}",
+            )
+        )
+    model = TravelModel(travel_speeds(spec), t.detour, t.buffer_minutes, matrix)
+    return model, times, tuple(notes)
 
 
 def _travel_model(
@@ -137,6 +284,41 @@ def travel_speeds(spec: VisitSpec) -> Speeds:
             (math.inf if band.up_to_km is None else band.up_to_km, band.kmh) for band in t.speeds
         )
     return PROFILES[t.profile or "coach"]
+
+
+def _road_issues(spec: VisitSpec) -> list[tuple[Path_, str]]:
+    """One source of given times (matrix, roads, osrm_url), a server address that is one, and
+    a road_factor only with road times."""
+    from ..roads.engine import check_url
+
+    t = spec.trip.travel
+    at = ("trip", "travel")
+    given = [
+        key
+        for key, value in (("matrix", t.matrix), ("roads", t.roads), ("osrm_url", t.osrm_url))
+        if value is not None
+    ]
+    if len(given) > 1:
+        return [
+            (
+                at + (given[1],),
+                f"{given[1]}: give either {given[0]} or {given[1]}, not both (matrix: a CSV of "
+                "minutes, roads: routing data on this computer, osrm_url: an OSRM server)",
+            )
+        ]
+    if t.osrm_url is not None and (why := check_url(t.osrm_url)):
+        return [(at + ("osrm_url",), why)]
+    if t.roads is not None and not t.roads.strip():
+        return [(at + ("roads",), "roads: give the path of the region's .osrm file")]
+    if "road_factor" in t.model_fields_set and t.roads is None and t.osrm_url is None:
+        return [
+            (
+                at + ("road_factor",),
+                "road_factor scales road times: it needs roads or osrm_url (for the speed "
+                "model, set detour or the speeds)",
+            )
+        ]
+    return []
 
 
 def _travel_issues(spec: VisitSpec) -> list[tuple[Path_, str]]:
@@ -414,6 +596,7 @@ def semantic_issues(
 
     out += _day_hours_issues(spec)
     out += _travel_issues(spec)
+    out += _road_issues(spec)
     out += [
         (path, message) for path, message, ambiguous in _wall_clock_times(spec) if not ambiguous
     ]

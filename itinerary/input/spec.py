@@ -438,7 +438,33 @@ class Travel(Closed):
     matrix_fallback: Literal["profile", "none"] = Field(
         "profile",
         description=(
-            "Pairs the matrix lacks: estimated from the speeds (profile), or refused (none)"
+            "Pairs the matrix lacks: estimated from the speeds (profile), or refused (none). "
+            "With roads or osrm_url, places and pairs the road network cannot reach are "
+            "refused unless this says profile"
+        ),
+    )
+    roads: str | None = Field(
+        None,
+        description=(
+            "Road times from routing data made by `itinerary roads prepare` (the region's "
+            ".osrm file, relative to this file) instead of the speed model; needs the roads "
+            "extra. buffer_minutes is still added"
+        ),
+    )
+    osrm_url: str | None = Field(
+        None,
+        description=(
+            "Road times from a running OSRM server instead of the speed model, e.g. "
+            "http://localhost:5000"
+        ),
+    )
+    road_factor: float = Field(
+        1.0,
+        ge=0.5,
+        le=3,
+        description=(
+            "Road times (roads, osrm_url) multiplied by this: above 1 for a group that moves "
+            "slower than the routing profile's vehicle"
         ),
     )
 

@@ -1,6 +1,7 @@
 """The Plan: dated items per track, unscheduled hosts with reasons; JSON form `itinerary-plan/1`
 (1.1 when it lists unmet must choices, 1.2 when it uses a key of 1.2: a public holiday, the
-host letters' facts, rests at the hotel, check-ins, the arrival's and departure's details).
+host letters' facts, rests at the hotel, check-ins, the arrival's and departure's details; 1.3
+when a travel item carries its road geometry, `route`, from a plan made with road times).
 
 A Plan is what gets reviewed and exported; exports read it back and never solve again, so it
 carries what they need (addresses, contacts, languages, the delegation).
@@ -36,7 +37,9 @@ FORMAT_1_1: Final = "itinerary-plan/1.1"  # adds `unmet_choices`
 # `hotel_travel_minutes`.
 FORMAT_1_2: Final = "itinerary-plan/1.2"
 # Adds `sequence` on a visit and on an unscheduled host: how many times the host has been sent
-# a changed or cancelled visit (the iCalendar SEQUENCE of their entry), kept only when > 0.
+# a changed or cancelled visit (the iCalendar SEQUENCE of their entry), kept only when > 0; and
+# a travel item's `route`: the road geometry of the leg, [lat, lon] points from OSRM, when the
+# plan was made with road times (trip.travel.roads or osrm_url).
 FORMAT_1_3: Final = "itinerary-plan/1.3"
 
 
@@ -108,6 +111,9 @@ class TravelItem(_Model):
     from_name: str
     to_name: str
     minutes: int
+    # The road the leg takes, from the place left to the place reached (format 1.3); absent
+    # without road times, or where OSRM gave none (the map then draws a straight line).
+    route: list[Location] | None = None
 
 
 class VisitItem(_Model):
@@ -396,9 +402,13 @@ def _uses_1_2(data: dict[str, Any]) -> bool:
 
 
 def _uses_1_3(data: dict[str, Any]) -> bool:
-    """Whether the plan data holds a `sequence` (format 1.3) on a visit or unscheduled host."""
+    """Whether the plan data holds a key of format 1.3: a `sequence` on a visit or unscheduled
+    host, or a travel item's road geometry (`route`)."""
     for track in _items(data.get("tracks")):
         for item in _items(_field(track, "items")):
-            if _field(item, "type") == "visit" and _field(item, "sequence") is not None:
+            kind = _field(item, "type")
+            if kind == "visit" and _field(item, "sequence") is not None:
+                return True
+            if kind == "travel" and _field(item, "route"):
                 return True
     return any(_field(u, "sequence") is not None for u in _items(data.get("unscheduled")))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
@@ -380,6 +381,10 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
         for item in items[1:]:
             if isinstance(item, TravelItem):
                 travel_total += item.minutes
+                if item.route is not None:
+                    why = _route_problem(item.route, places.get(item.from_), places.get(item.to))
+                    if why:
+                        bad(f"travel {item.from_}→{item.to}: its road {why}")
                 if _minutes(item.start, item.end) != item.minutes:
                     bad(
                         f"travel {item.from_}→{item.to} lasts "
@@ -926,6 +931,37 @@ def _times(item: Item) -> list[dt.datetime]:
     if isinstance(item, StartItem | EndItem):
         return [item.time]
     return [item.start, item.end]
+
+
+# How far a leg's road may begin or end from its places: OSRM starts from the nearest road it
+# may use, and road times refuse a place further than 1 km from one (roads/engine.py); the
+# margin covers the simplified geometry.
+ROUTE_REACH_KM = 1.5
+
+
+def _route_problem(
+    route: list[tuple[float, float]],
+    start: tuple[float, float] | None,
+    end: tuple[float, float] | None,
+) -> str | None:
+    """Why a travel item's road geometry is not a road between its two places, or None."""
+    if len(route) < 2:
+        return "has fewer than two points"
+    if start is not None and _km(route[0], start) > ROUTE_REACH_KM:
+        return f"begins {_km(route[0], start):.1f} km from the place it leaves"
+    if end is not None and _km(route[-1], end) > ROUTE_REACH_KM:
+        return f"ends {_km(route[-1], end):.1f} km from the place it reaches"
+    return None
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle km (haversine), computed here so the checker depends on no travel model."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _places(spec: VisitSpec) -> dict[str, tuple[float, float]]:

@@ -11,8 +11,10 @@ assembly, checking and printing of the plan their reserve.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..errors import InternalError
-from ..input.load import Loaded
+from ..input.load import Loaded, place_refs
 from ..model.compile import compile_spec
 from ..model.problem import Problem
 from ..solver import Deadline, Observer, ProofParams, SolveParams, solve
@@ -54,8 +56,34 @@ def make_plan(
     solve_deadline = None if deadline is None else deadline.before(finish_reserve(problem))
     solution = solve(problem, params, observer, solve_deadline)
     plan = assemble(compiled, loaded, solution, params)
+    if loaded.roads is not None:
+        plan = with_routes(plan, loaded)
     violations = check_plan(plan, loaded)
     if violations:
         shown = "; ".join(map(str, violations[:5]))
         raise InternalError(f"the plan breaks its own rules: {shown}")
     return plan
+
+
+def with_routes(plan: Plan, loaded: Loaded) -> Plan:
+    """The plan with the road geometry of each travel item (`route`, format 1.3), from the
+    road-time cache or OSRM (`roads.times.leg_routes`); a leg without one keeps none. Only the
+    geometry is added: times and minutes are the plan's, made from the same road table."""
+    from ..roads.times import leg_routes
+
+    assert loaded.roads is not None
+    at = {key: location for key, location, _, _ in place_refs(loaded.spec)}
+    data = plan.model_dump(by_alias=True, exclude_none=True)
+    legs: list[tuple[dict[str, Any], tuple[tuple[float, float], tuple[float, float]]]] = []
+    for track in data["tracks"]:
+        for item in track["items"]:
+            if item["type"] == "travel" and item["from"] in at and item["to"] in at:
+                legs.append((item, (at[item["from"]], at[item["to"]])))
+    routes = leg_routes(loaded.roads, [leg for _, leg in legs])
+    if not routes:
+        return plan
+    for item, leg in legs:
+        points = routes.get(leg)
+        if points is not None:
+            item["route"] = [list(point) for point in points]
+    return Plan.model_validate(data)

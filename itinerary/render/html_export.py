@@ -264,7 +264,8 @@ def _day(day: Day, p: Programme) -> str:
         f'<th class="label num">{_h(w["travel_min"])}</th></tr></thead>\n'
         f"<tbody>\n{rows}\n</tbody></table>\n"
         '<div class="lower">'
-        f"<figure>{map_svg(day, w)}<figcaption>{_h(w['map_caption'])}</figcaption></figure>"
+        f"<figure>{map_svg(day, w)}<figcaption>"
+        f"{_h(w['map_caption_roads' if day.routes else 'map_caption'])}</figcaption></figure>"
         f'<div class="aside">{_map_key(day)}{notes_block}</div>'
         "</div>\n"
         "</section>"

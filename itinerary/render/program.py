@@ -9,7 +9,7 @@ each renderer escapes for its own syntax.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from ..input.spec import Contact
@@ -42,6 +42,8 @@ TEXTS = {
             "Straight lines between the stops in visit order; the travel times in the table "
             "allow for detours."
         ),
+        "map_caption_roads": "The roads between the stops in visit order, as the times were "
+        "planned.",
         "day_travel": "{duration} of travel",
     },
     "de": {
@@ -52,6 +54,8 @@ TEXTS = {
             "Luftlinien zwischen den Stationen in Besuchsreihenfolge; die Fahrzeiten in der "
             "Tabelle berücksichtigen Umwege."
         ),
+        "map_caption_roads": "Die Straßen zwischen den Stationen in Besuchsreihenfolge, wie "
+        "die Fahrzeiten geplant sind.",
         "day_travel": "{duration} Fahrzeit",
     },
     "fr": {
@@ -62,6 +66,8 @@ TEXTS = {
             "Lignes droites entre les étapes dans l'ordre des visites ; les temps de trajet du "
             "tableau tiennent compte des détours."
         ),
+        "map_caption_roads": "Les routes entre les étapes dans l'ordre des visites, telles "
+        "que les temps de trajet ont été planifiés.",
         "day_travel": "{duration} de trajet",
     },
 }
@@ -111,6 +117,11 @@ class Day:
     path: tuple[int, ...]  # indices into `stops`, in the order the day goes
     notes: tuple[str, ...]
     travel_minutes: int
+    # The road geometry of the day's legs, by (from, to) location, for plans made with road
+    # times (plan format 1.3); empty otherwise: the map then joins the stops by straight lines.
+    routes: dict[
+        tuple[tuple[float, float], tuple[float, float]], tuple[tuple[float, float], ...]
+    ] = field(default_factory=dict)
 
     def bars(self) -> tuple[Row, ...]:
         """The rows that take time: what the timeline draws."""
@@ -257,6 +268,7 @@ def _day(number: int, track: PlanTrack, w: Words, organiser: bool) -> Day:
     numbered = 0  # stops with a number: visits and events so far
     bases: dict[tuple[str, tuple[float, float]], int] = {}  # (name, location) -> stop index
     addresses = track.addresses()  # for the lunches, looked up once for the day
+    routes = _routes(track)
 
     def visit_stop(kind: StopKind, name: str, location: tuple[float, float]) -> str:
         nonlocal numbered
@@ -367,7 +379,32 @@ def _day(number: int, track: PlanTrack, w: Words, organiser: bool) -> Day:
         path=tuple(path),
         notes=tuple(track.notes),
         travel_minutes=travel,
+        routes=routes,
     )
+
+
+def _routes(
+    track: PlanTrack,
+) -> dict[tuple[tuple[float, float], tuple[float, float]], tuple[tuple[float, float], ...]]:
+    """The road geometry of each travel item of the day that has one, by the locations of the
+    places it leaves and reaches (as the day's items give them)."""
+    if not any(isinstance(i, TravelItem) and i.route for i in track.items):
+        return {}
+    where: dict[str, tuple[float, float]] = {}
+    for item in track.items:
+        if isinstance(item, StartItem | EndItem):
+            where.setdefault(item.key, item.location)
+        elif isinstance(item, VisitItem | EventItem):
+            where.setdefault(item.id, item.location)
+        elif isinstance(item, RestItem | CheckInItem):
+            where.setdefault(item.at, item.location)
+    found = {}
+    for item in track.items:
+        if isinstance(item, TravelItem) and item.route and item.from_ in where and item.to in where:
+            found[(where[item.from_], where[item.to])] = tuple(
+                (lat, lon) for lat, lon in item.route
+            )
+    return found
 
 
 def _other(address: str | None, place: str | None) -> str:

@@ -450,15 +450,19 @@ def map_svg(day: Day, w: Words) -> str:
     if not day.stops:
         parts.append("</svg>")
         return "".join(parts)
-    project = Projection.fit([s.location for s in day.stops])
+    road_points = [p for route in day.routes.values() for p in route]
+    project = Projection.fit([s.location for s in day.stops] + road_points)
     scale_km = _scale_km(project.px_per_km)
     parts.append(_grid(scale_km * project.px_per_km))
     points = _spread([project(s.location) for s in day.stops])
-    segments = _leg_segments(day.path, points)
+    straight, roads = _road_legs(day, points, project)
+    segments = _leg_segments(day.path, points, straight)
+    parts.extend(_road(road) for road in roads)
     parts.extend(_leg(segment) for segment in segments)
     parts.extend(_marker(stop, point) for stop, point in zip(day.stops, points, strict=True))
     if len(day.stops) <= MAP_LABEL_LIMIT:
         lines = [box for segment in segments for box in _segment_boxes(segment)]
+        lines += [box for road in roads for box in _road_boxes(road)]
         parts.extend(_labels(day.stops, points, lines + _FURNITURE))
     parts.append(_scale_bar(scale_km, project.px_per_km))
     parts.append(_north())
@@ -542,11 +546,75 @@ def _spots_around(px: float, py: float, gap: float) -> list[tuple[float, float]]
 Segment = tuple[float, float, float, float]
 
 
-def _leg_segments(path: tuple[int, ...], points: list[tuple[float, float]]) -> list[Segment]:
+Road = tuple[tuple[float, float], ...]  # a leg's road on the map, in pixels
+
+
+def _road_legs(
+    day: Day, points: list[tuple[float, float]], project: Projection
+) -> tuple[set[int] | None, list[Road]]:
+    """The legs drawn along their road (a plan made with road times) as polylines from marker
+    to marker, and which legs of the path (by position) are still drawn straight: None for
+    all of them."""
+    if not day.routes:
+        return None, []
+    roads: list[Road] = []
+    straight: set[int] = set()
+    for n, (a, b) in enumerate(zip(day.path, day.path[1:], strict=False)):
+        route = day.routes.get((day.stops[a].location, day.stops[b].location))
+        if route is None or a == b:
+            straight.add(n)
+            continue
+        roads.append((points[a], *(project(p) for p in route), points[b]))
+    return straight, roads
+
+
+def _road(road: Road) -> str:
+    """A leg along its road, with an arrowhead half-way along it."""
+    line = " ".join(f"{_n(x)},{_n(y)}" for x, y in road)
+    out = (
+        f'<polyline points="{line}" fill="none" stroke="{MUTED}" stroke-width="2" '
+        'stroke-linejoin="round" stroke-linecap="round"/>'
+    )
+    lengths = [math.dist(p, q) for p, q in zip(road, road[1:], strict=False)]
+    total = sum(lengths)
+    if total <= 20:
+        return out
+    walked = 0.0
+    for (p, q), length in zip(zip(road, road[1:], strict=False), lengths, strict=True):
+        if walked + length >= total / 2 and length > 0:
+            t = (total / 2 - walked) / length
+            mx, my = p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t
+            ux, uy = (q[0] - p[0]) / length, (q[1] - p[1]) / length
+            mx, my = mx + ux * 5, my + uy * 5
+            corners = (
+                (mx, my),
+                (mx - ux * 10 - uy * 5, my - uy * 10 + ux * 5),
+                (mx - ux * 10 + uy * 5, my - uy * 10 - ux * 5),
+            )
+            arrow = " ".join(f"{_n(px)},{_n(py)}" for px, py in corners)
+            return f'{out}<polygon points="{arrow}" fill="{MUTED}"/>'
+        walked += length
+    return out
+
+
+def _road_boxes(road: Road) -> list[_Box]:
+    """Small boxes along a road, so that labels keep off it."""
+    boxes = []
+    for (sx, sy), (ex, ey) in zip(road, road[1:], strict=False):
+        boxes += _segment_boxes((sx, sy, ex, ey))
+    return boxes
+
+
+def _leg_segments(
+    path: tuple[int, ...], points: list[tuple[float, float]], only: set[int] | None = None
+) -> list[Segment]:
     """A line per leg from rim to rim of the markers, nudged a little to its right-hand side so
-    the way out and the way back stay two lines; legs between touching markers are left out."""
+    the way out and the way back stay two lines; legs between touching markers are left out,
+    and so are legs not in `only` (positions in the path) when it is given."""
     segments = []
-    for a, b in zip(path, path[1:], strict=False):
+    for n, (a, b) in enumerate(zip(path, path[1:], strict=False)):
+        if only is not None and n not in only:
+            continue
         (x0, y0), (x1, y1) = points[a], points[b]
         length = math.dist((x0, y0), (x1, y1))
         if a == b or length <= 2 * _RADIUS + 2:

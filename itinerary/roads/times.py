@@ -1,0 +1,176 @@
+"""Road times for a trip's places: from the cache when it is current, else from OSRM (a prepared
+region or a server), then cached; and the road geometry of a plan's legs.
+
+The travel layer (`input/load.py`) turns the table into the minutes matrix of `TravelModel`
+(`model/travel.py`); the solver sees minutes only, as with a CSV matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import OutputError, RoadError
+from .cache import CacheKey, RoadCache, read_cache, status, write_cache
+from .engine import (
+    LatLon,
+    LocalEngine,
+    RoadData,
+    RoadEngine,
+    RoadTable,
+    ServerEngine,
+    open_data,
+    osrm_available,
+)
+
+
+@dataclass(frozen=True)
+class RoadSource:
+    """Where road times come from, as the visit file says: a prepared region (`data`, the
+    `.osrm` path resolved against the visit file's folder) or a server (`url`)."""
+
+    data: Path | None = None
+    url: str | None = None
+    shown: str = ""  # as written in the file
+
+    def __post_init__(self) -> None:
+        if (self.data is None) == (self.url is None):
+            raise ValueError("a road source is either prepared data or a server's URL")
+
+
+@dataclass(frozen=True, eq=False)
+class RoadTimes:
+    """The duration table between `locations`, and how it was had (`how`: a few words for
+    `itinerary validate` and the plan's notes)."""
+
+    source: RoadSource
+    key: CacheKey | None
+    locations: tuple[LatLon, ...]
+    table: RoadTable
+    how: str
+    cache_file: Path | None = None
+    cache: RoadCache | None = None
+    engine: RoadEngine | None = field(default=None, repr=False)
+    cache_error: str | None = None  # why the table could not be cached (it is used all the same)
+
+    def seconds(self, i: int, j: int) -> float | None:
+        return self.table.seconds[i][j]
+
+
+def _key_for(source: RoadSource) -> tuple[CacheKey | None, RoadData | None]:
+    """The cache key of the source as it is now, without asking OSRM anything (a server's
+    data version is the cached one: it is not asked while the cache serves)."""
+    if source.data is not None:
+        data = open_data(source.data, source.shown)
+        return CacheKey(str(source.data.resolve()), data.profile, data.version()), data
+    return None, None
+
+
+def road_times(
+    source: RoadSource, locations: Sequence[LatLon], cache_file: Path | None
+) -> RoadTimes:
+    """The table between `locations` (distinct), from the cache at `cache_file` when it is
+    current, else computed and written there. Raises RoadError (one line for the user)."""
+    locations = tuple(locations)
+    key, data = _key_for(source)
+    cached = read_cache(cache_file) if cache_file is not None else None
+    if source.url is not None and cached is not None and cached.key.source == source.url:
+        key = cached.key  # a server: same URL, the data version it last reported
+    why = status(cached, key, locations) if key is not None else "there is none yet"
+    if why is None and cached is not None:
+        table = cached.table_for(locations)
+        if table is not None:
+            return RoadTimes(
+                source, key, locations, table, "read from the cache", cache_file, cached
+            )
+    engine: RoadEngine
+    if data is not None:
+        if not osrm_available():
+            from .engine import INSTALL_HINT
+
+            raise RoadError(INSTALL_HINT)
+        engine = LocalEngine(data, source.shown)
+    else:
+        assert source.url is not None
+        engine = ServerEngine(source.url)
+    table = engine.table(locations)
+    key = CacheKey(engine.source, engine.profile, engine.version())
+    how = "computed by OSRM"
+    cache = RoadCache(key, locations, table.seconds, table.snapped_m)
+    if cache_file is not None:
+        try:
+            write_cache(cache_file, cache)
+        except OutputError as exc:
+            # A read-only folder, or a file of that name that is not a cache: plan all the same.
+            return RoadTimes(
+                source, key, locations, table, how, None, None, engine, cache_error=str(exc)
+            )
+        if why == "there is none yet":
+            how = "computed by OSRM (no cache yet)"
+        elif why:
+            how = f"computed by OSRM (the cache was not current: {why})"
+    return RoadTimes(source, key, locations, table, how, cache_file, cache, engine)
+
+
+def cache_state(source: RoadSource, locations: Sequence[LatLon], cache_file: Path) -> str | None:
+    """Why the cache at `cache_file` is not current for `locations` (None: it is), without
+    computing anything: for `itinerary validate`."""
+    cached = read_cache(cache_file)
+    try:
+        key, _ = _key_for(source)
+    except RoadError as exc:
+        return str(exc)
+    if source.url is not None:
+        if cached is None:
+            return "there is none yet"
+        if cached.key.source != source.url:
+            return f"it was made from {cached.key.source}"
+        key = cached.key
+    assert key is not None
+    return status(cached, key, tuple(locations))
+
+
+def leg_routes(
+    times: RoadTimes, legs: Iterable[tuple[LatLon, LatLon]]
+) -> dict[tuple[LatLon, LatLon], tuple[LatLon, ...]]:
+    """The road geometry of each leg: from the cache, else from OSRM (then added to the
+    cache). A leg OSRM cannot route, or any leg while OSRM cannot be asked (no extra, no
+    server), is left out: the map draws it as a straight line."""
+    found: dict[tuple[LatLon, LatLon], tuple[LatLon, ...]] = {}
+    new: dict[tuple[LatLon, LatLon], tuple[LatLon, ...]] = {}
+    engine = times.engine
+    tried_engine = engine is not None
+    for a, b in dict.fromkeys(legs):
+        if a == b:
+            continue
+        cached = times.cache.route(a, b) if times.cache is not None else None
+        if cached is not None:
+            found[(a, b)] = cached
+            continue
+        if not tried_engine:
+            tried_engine = True
+            engine = _engine_if_possible(times.source)
+        if engine is None:
+            continue
+        points = engine.route(a, b)
+        if points is not None:
+            found[(a, b)] = new[(a, b)] = points
+    if new and times.cache is not None and times.cache_file is not None:
+        try:
+            write_cache(times.cache_file, times.cache.with_routes(new))
+        except OutputError:
+            pass  # the geometry is a nicety: the plan stands without it being kept
+    return found
+
+
+def _engine_if_possible(source: RoadSource) -> RoadEngine | None:
+    try:
+        if source.data is not None:
+            if not osrm_available():
+                return None
+            return LocalEngine(open_data(source.data, source.shown), source.shown)
+        assert source.url is not None
+        return ServerEngine(source.url)
+    except RoadError:
+        return None
