@@ -1,6 +1,7 @@
 """The Plan: dated items per track, unscheduled hosts with reasons; JSON form `itinerary-plan/1`
 (1.1 when it lists unmet must choices, 1.2 when it uses a key of 1.2: a public holiday, the
-host letters' facts, rests at the hotel, check-ins, the arrival's and departure's details).
+host letters' facts, rests at the hotel, check-ins, the arrival's and departure's details; 1.3
+when an event carries matchmaking meetings).
 
 A Plan is what gets reviewed and exported; exports read it back and never solve again, so it
 carries what they need (addresses, contacts, languages, the delegation).
@@ -23,6 +24,7 @@ from pydantic import (
 
 from ..input.spec import Contact, Language, Organiser, check_timezone
 from ..input.spec import Location as Location
+from .meetings import Matchmaking, Meeting, Unmatched
 
 FORMAT: Final = "itinerary-plan/1"
 # Format 1 gains keys in minor versions; a plan is written with the lowest version that has
@@ -35,6 +37,8 @@ FORMAT_1_1: Final = "itinerary-plan/1.1"  # adds `unmet_choices`
 # and `rest` and `check_in` items, `note` / `departs` on start and end items, and
 # `hotel_travel_minutes`.
 FORMAT_1_2: Final = "itinerary-plan/1.2"
+# Adds an event item's `meetings`, `unmatched` and `matchmaking` (B2B matchmaking, issue 21).
+FORMAT_1_3: Final = "itinerary-plan/1.3"
 
 
 class _Model(BaseModel):
@@ -152,6 +156,11 @@ class EventItem(_Model):
     end: Moment
     lunch: bool = False
     contact: Contact | None = None
+    # A matchmaking event's one-to-one meetings, the requests left out and what the schedules
+    # are printed from (format 1.3).
+    meetings: list[Meeting] | None = None
+    unmatched: list[Unmatched] | None = None
+    matchmaking: Matchmaking | None = None
 
     @property
     def place(self) -> str:
@@ -258,7 +267,9 @@ class SolverInfo(_Model):
 
 
 class Plan(_Model):
-    format: Literal["itinerary-plan/1", "itinerary-plan/1.1", "itinerary-plan/1.2"] = FORMAT
+    format: Literal[
+        "itinerary-plan/1", "itinerary-plan/1.1", "itinerary-plan/1.2", "itinerary-plan/1.3"
+    ] = FORMAT
     trip: PlanTrip
     delegation: PlanDelegation
     organiser: Organiser | None = None
@@ -289,7 +300,7 @@ class Plan(_Model):
     @classmethod
     def _lowest_format(cls, data: Any) -> Any:
         """The format is the lowest version with every key the plan uses (see FORMAT_1_1,
-        FORMAT_1_2); an empty `unmet_choices` is none."""
+        FORMAT_1_2, FORMAT_1_3); an empty `unmet_choices` is none."""
         if isinstance(data, dict):
             unmet = data.get("unmet_choices") or None
             tracks = data.get("tracks")
@@ -298,6 +309,8 @@ class Plan(_Model):
                 for t in tracks
             )
             fmt = FORMAT_1_2 if holiday or _uses_1_2(data) else FORMAT_1_1 if unmet else FORMAT
+            if _uses_1_3(data):
+                fmt = FORMAT_1_3
             data = {**data, "unmet_choices": unmet, "format": fmt}
         return data
 
@@ -317,6 +330,15 @@ class Plan(_Model):
 
     def visits(self) -> list[VisitItem]:
         return [i for t in self.tracks for i in t.items if isinstance(i, VisitItem)]
+
+    def matchmaking_events(self) -> list[EventItem]:
+        """The event items with matchmaking meetings, in the order of the programme."""
+        return [
+            i
+            for t in self.tracks
+            for i in t.items
+            if isinstance(i, EventItem) and i.matchmaking is not None
+        ]
 
 
 _KEYS_1_2: Final = {
@@ -377,3 +399,12 @@ def _uses_1_2(data: dict[str, Any]) -> bool:
     """Whether the plan data holds a key of format 1.2 (a track's `holiday` is checked by the
     caller)."""
     return _uses_1_2_letters(data) or _uses_1_2_stays(data)
+
+
+def _uses_1_3(data: dict[str, Any]) -> bool:
+    """Whether the plan data holds an event item with matchmaking (format 1.3)."""
+    for track in _items(data.get("tracks")):
+        for item in _items(_field(track, "items")):
+            if _field(item, "type") == "event" and _field(item, "matchmaking") is not None:
+                return True
+    return False

@@ -16,9 +16,36 @@ from ..input.load import Loaded
 from ..model.compile import compile_spec
 from ..model.problem import Problem
 from ..solver import Deadline, Observer, ProofParams, SolveParams, solve
-from . import Plan
+from . import EventItem, Plan
 from .assemble import assemble
 from .check import check_plan
+
+
+def with_meetings(plan: Plan, loaded: Loaded) -> Plan:
+    """The plan with the meetings of every matchmaking event it attends scheduled inside the
+    event (its time is fixed by then; an event left out of the plan has no meetings)."""
+    wanted = {e.id: e for e in loaded.spec.events if e.matchmaking is not None}
+    if not wanted:
+        return plan
+    from ..match.assemble import match_event
+
+    tracks = []
+    for track in plan.tracks:
+        items = []
+        for item in track.items:
+            if isinstance(item, EventItem) and item.id in wanted:
+                found = match_event(loaded, wanted[item.id])
+                item = item.model_copy(
+                    update={
+                        "meetings": found.meetings,
+                        "unmatched": found.unmatched,
+                        "matchmaking": found.matchmaking,
+                    }
+                )
+            items.append(item)
+        tracks.append(track.model_copy(update={"items": items}))
+    return Plan.model_validate({**dict(plan), "tracks": tracks, "format": None})
+
 
 # What `itinerary plan` does unless told otherwise: the default budget, and a proof on
 # trip-sized problems (larger ones are not tried).
@@ -53,7 +80,7 @@ def make_plan(
     params = params.for_problem(problem)  # the plan records this budget
     solve_deadline = None if deadline is None else deadline.before(finish_reserve(problem))
     solution = solve(problem, params, observer, solve_deadline)
-    plan = assemble(compiled, loaded, solution, params)
+    plan = with_meetings(assemble(compiled, loaded, solution, params), loaded)
     violations = check_plan(plan, loaded)
     if violations:
         shown = "; ".join(map(str, violations[:5]))
