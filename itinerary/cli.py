@@ -258,8 +258,8 @@ def plan(
         list[str] | None,
         typer.Option(
             "--export",
-            help="Also export the plan in this format (repeatable): ics, hosts, html, md, csv, "
-            "xlsx, json. Written beside the visit file (visit.html, visit-hosts/, …).",
+            help="Also export the plan in this format (repeatable): ics, hosts, meetings, html, "
+            "md, csv, xlsx, json. Written beside the visit file (visit.html, visit-hosts/, …).",
             show_default=False,
         ),
     ] = None,
@@ -426,8 +426,8 @@ def export_command(
         typer.Option(
             "--format",
             "-f",
-            help="ics, hosts (a folder: a note and a calendar per host), html, md, csv, xlsx "
-            "or json.",
+            help="ics, hosts (a folder: a note and a calendar per host), meetings (a folder: a "
+            "schedule and a calendar per matchmaking participant), html, md, csv, xlsx or json.",
             show_default=False,
         ),
     ],
@@ -436,7 +436,7 @@ def export_command(
         typer.Option(
             "--out",
             "-o",
-            help="File (or folder for hosts) to write; '-' for standard output. "
+            help="File (or folder for hosts and meetings) to write; '-' for standard output. "
             "Default: beside the plan (plan.html, plan-hosts/, …).",
             show_default=False,
         ),

@@ -285,7 +285,7 @@ def check_destination(fmt: str, out: Path | str, *, force: bool) -> None:
 def _foreign_entry(folder: Path, spec: Any) -> Path | None:
     """Something in `folder` that an export of this format did not write: with it there, the
     folder is somebody's own (a mistyped --out), and --force must not replace it."""
-    written = {".md", ".ics"}  # what a `hosts` folder holds, one note and calendar per host
+    written = set(spec.written)  # e.g. a `hosts` folder: one note and calendar per host
     for entry in sorted(folder.iterdir()):
         if entry.is_symlink() or not entry.is_file() or entry.suffix not in written:
             return entry
