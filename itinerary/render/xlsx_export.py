@@ -152,8 +152,8 @@ def _matchmaking(ws: Worksheet, plan: Plan, event: EventItem, lang: Language) ->
         cell = _put(ws, grid_top, column, title)
         cell.font, cell.fill = BOLD, HEADER_FILL
     for offset, (span, cells) in enumerate(sheet.grid, 1):
-        for column, value in enumerate([span, *cells], 1):
-            _put(ws, grid_top + offset, column, value)
+        for column, text in enumerate([span, *cells], 1):
+            _put(ws, grid_top + offset, column, text)
     who = people(info)
     zone = ZoneInfo(plan.trip.timezone)
     rows: list[tuple[Cell, ...]] = []
