@@ -260,3 +260,120 @@ def test_leftover_minutes_are_a_warning(tmp_path: Path) -> None:
     assert "warning: 15 minutes of 14:00–15:00 hold no slot (the last ends at 14:45)" in (
         result.stderr
     )
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.fixture(scope="module")
+def saved_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("plan")
+    visit = write(folder)
+    result = runner.invoke(app, ["plan", str(visit), "--json", str(folder / "plan.json")])
+    assert result.exit_code == 0, result.output
+    return folder / "plan.json"
+
+
+def test_export_meetings_writes_a_schedule_and_calendar_per_participant(
+    saved_plan: Path, tmp_path: Path
+) -> None:
+    from icalendar import Calendar
+
+    out = tmp_path / "schedules"
+    result = runner.invoke(
+        app, ["export", str(saved_plan), "--format", "meetings", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    ids = ["amartin", "jk", "jpuig", "lb", "md"]
+    assert names == sorted([f"{i}.html" for i in ids] + [f"{i}.ics" for i in ids])
+    german = (out / "jk.html").read_text(encoding="utf-8")
+    assert '<html lang="de">' in german and "Gesprächsplan von Jens Krause" in german
+    assert "Jordi Puig" in german and "Leitat" in german
+    french = (out / "md.html").read_text(encoding="utf-8")
+    assert '<html lang="fr">' in french and "Planning de rendez-vous de Marie Dubois" in french
+    calendar = Calendar.from_ical((out / "jk.ics").read_bytes())
+    events = [c for c in calendar.walk("VEVENT")]
+    plan = Plan.from_json(saved_plan.read_text(encoding="utf-8"))
+    [event] = plan.matchmaking_events()
+    assert len(events) == sum("jk" in m.with_ for m in event.meetings or [])
+    assert all(str(e["SUMMARY"]).startswith("Gesprächspartner: ") for e in events)
+
+
+def test_export_meetings_of_a_plan_without_matchmaking_is_refused(tmp_path: Path) -> None:
+    text = BROKERAGE.split("    matchmaking:")[0]
+    visit = write(tmp_path, text)
+    runner.invoke(app, ["plan", str(visit), "--json", str(tmp_path / "p.json")])
+    result = runner.invoke(
+        app,
+        ["export", str(tmp_path / "p.json"), "--format", "meetings", "--out", str(tmp_path / "m")],
+    )
+    assert result.exit_code == 2 and "no matchmaking meetings" in result.stderr
+
+
+def test_the_programme_shows_the_grid_and_the_interpreters(saved_plan: Path) -> None:
+    from itinerary.render import RenderOptions, render
+
+    plan = Plan.from_json(saved_plan.read_text(encoding="utf-8"))
+    organiser = render(plan, "html", RenderOptions(lang="en"))
+    assert isinstance(organiser, bytes)
+    page = organiser.decode("utf-8")
+    assert '<section class="sheet matchmaking">' in page
+    assert "Meetings — Brokerage event" in page and "Table 2" in page
+    assert "Meetings needing an interpreter" in page
+    delegation = render(plan, "html", RenderOptions(lang="en", audience="delegation"))
+    assert isinstance(delegation, bytes)
+    assert "Meetings needing an interpreter" not in delegation.decode("utf-8")
+
+
+def test_the_workbook_has_a_sheet_per_matchmaking_event(saved_plan: Path) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from itinerary.render import RenderOptions, render
+
+    plan = Plan.from_json(saved_plan.read_text(encoding="utf-8"))
+    data = render(plan, "xlsx", RenderOptions(lang="en"))
+    assert isinstance(data, bytes)
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["Brokerage event"]
+    values = [row for row in sheet.iter_rows(values_only=True)]
+    assert values[0][0] == "Meetings — Brokerage event"
+    assert values[3][:3] == ("Time", "Table 1", "Table 2")
+    [event] = plan.matchmaking_events()
+    meeting_rows = [r for r in values if not isinstance(r[0], str) and r[2]]
+    assert len(meeting_rows) == len(event.meetings or [])
+
+
+def test_the_owl_example_prints_its_meeting_grid() -> None:
+    from conftest import example_plan
+
+    plan = example_plan("its-owl-week")
+    [event] = plan.matchmaking_events()
+    assert event.meetings and len(event.meetings) >= 25
+    assert {m.with_[0] for m in event.meetings} & {"puig", "soler", "vidal"}
+    result = runner.invoke(app, ["match", str(EXAMPLES / "its-owl-week.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "Meetings — German-Catalan matchmaking (World Café)" in result.stdout
+    assert "Pere Soler (Girbau)" in result.stdout
+
+
+def test_the_limoges_brokerage_example(tmp_path: Path) -> None:
+    visit = EXAMPLES / "limoges-brokerage.yaml"
+    assert runner.invoke(app, ["validate", str(visit)]).exit_code == 0
+    out = tmp_path / "meetings.json"
+    result = runner.invoke(app, ["match", str(visit), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Rendez-vous — Brokerage event" in result.stdout
+    [event] = json.loads(out.read_text(encoding="utf-8"))["events"]
+    tables = {m["table"] for m in event["meetings"]}
+    assert tables <= {"t1", "t2", "t3", "t4"}
+    must = [m for m in event["meetings"] if m.get("must")]
+    assert {frozenset(m["with"]) for m in must} == {
+        frozenset({"vogel", "elopsys"}),
+        frozenset({"keller", "ceramique"}),
+    }
+    loaded = load_spec(visit)
+    plan = make_plan(loaded)
+    assert check_plan(plan, loaded) == []
