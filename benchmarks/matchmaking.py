@@ -24,8 +24,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
+import json
 import random
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -160,16 +163,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[20, 50, 100, 200, 400])
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--out", type=Path, default=None, help="CSV file to write (new only)")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child:  # one run in a fresh process, so that its peak memory is its own
+        print(json.dumps(run(args.sizes[0], args.seeds[0], MatchParams())))
+        return
     rows = []
     for size in args.sizes:
         for seed in args.seeds:
-            row = run(size, seed, MatchParams())
+            done = subprocess.run(
+                [sys.executable, __file__, "--child", "--sizes", str(size), "--seeds", str(seed)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            row = json.loads(done.stdout.strip().splitlines()[-1])
             rows.append(row)
             print(", ".join(f"{k}={v}" for k, v in row.items()), flush=True)
     if args.out is not None:
-        import io
-
         from itinerary.fsio import write_text
 
         buffer = io.StringIO()

@@ -5,7 +5,7 @@ turn, a participant keeping the table of the slot before where possible."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from .problem import Meeting, MeetingProblem
 
@@ -127,12 +127,15 @@ def assign_tables(problem: MeetingProblem, slot_of: Mapping[int, int]) -> tuple[
 
 
 def fewer_gaps(
-    problem: MeetingProblem, slot_of: Mapping[int, int], rounds: int = 3
+    problem: MeetingProblem,
+    slot_of: Mapping[int, int],
+    rounds: int = 3,
+    stop: Callable[[], bool] | None = None,
 ) -> dict[int, int]:
     """The same meetings, moved between slots while that lowers the idle gaps: a meeting to a
     slot in which both are free (and a table, and an interpreter if needed), or two meetings of
     one participant swapping slots. Hill climbing in a fixed order, at most `rounds` passes:
-    deterministic."""
+    deterministic, unless `stop()` (asked before each meeting is tried) ends it early."""
     from .problem import gaps_of
 
     slots = dict(slot_of)
@@ -160,6 +163,8 @@ def fewer_gaps(
         improved = False
         rounds -= 1
         for r in sorted(slots):
+            if stop is not None and stop():
+                return slots
             s = slots[r]
             req = problem.requests[r]
             now = gaps(req.a) + gaps(req.b)
@@ -180,6 +185,8 @@ def fewer_gaps(
         for r, s in slots.items():
             by_slot.setdefault(s, []).append(r)
         for r in sorted(slots):
+            if stop is not None and stop():
+                return slots
             s = slots[r]
             req = problem.requests[r]
             if gaps(req.a) + gaps(req.b) == 0:

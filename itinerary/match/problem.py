@@ -251,7 +251,7 @@ class MatchParams:
     work: float = 2.0
     bound_work: float = 1.5
     polish_work: float = 0.5
-    time_limit: float | None = 9.0
+    time_limit: float | None = 8.0
     seed: int = 1
     workers: int = 1
 

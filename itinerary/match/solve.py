@@ -58,10 +58,13 @@ def schedule_meetings(
     params = params or MatchParams()
     started = time.monotonic()
 
+    def elapsed() -> float:
+        return time.monotonic() - started
+
     def left() -> float | None:
         if params.time_limit is None:
             return None
-        return params.time_limit - (time.monotonic() - started)
+        return params.time_limit - elapsed()
 
     hint = by_priority(problem)
     if not problem.requests:
@@ -100,7 +103,8 @@ def schedule_meetings(
     ) + sum(has.values())
     model.model.maximize(first)
     model.hint(hint, has)
-    half = None if params.time_limit is None else params.time_limit / 2
+    # Stage 1 may run to half the time limit, model building included.
+    half = None if params.time_limit is None else params.time_limit / 2 - elapsed()
     solver = _solver(params, params.work, half)
     status = _solve(solver, model.model)
     stages += (_status(status),)
@@ -115,9 +119,11 @@ def schedule_meetings(
     if status in _DONE:
         # objective ≤ B, and participation is at most k − 1: priority ≤ (B − W·must) / k.
         bound = min(bound, (int(solver.best_objective_bound + 1e-6) - weight * must_met) // k)
-    best = fewer_gaps(problem, best)
+    # The hill climb may run to 80 % of the time limit, CP-SAT's gap stage to its end.
+    late = None if params.time_limit is None else 0.8 * params.time_limit
+    best = fewer_gaps(problem, best, stop=None if late is None else lambda: elapsed() > late)
     remaining = left()
-    if params.polish_work > 0 and len(best) > 1 and (remaining is None or remaining > 0):
+    if params.polish_work > 0 and len(best) > 1 and (remaining is None or remaining > 0.2):
         gaps_before = idle_gaps(problem, assign_tables(problem, best))
         slotted, status = _fewest_gaps(problem, best, params, remaining)
         stages += (_status(status),)
