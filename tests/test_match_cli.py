@@ -377,3 +377,58 @@ def test_the_limoges_brokerage_example(tmp_path: Path) -> None:
     loaded = load_spec(visit)
     plan = make_plan(loaded)
     assert check_plan(plan, loaded) == []
+
+
+@pytest.mark.parametrize("lang", ["de", "fr"])
+def test_no_english_label_in_german_or_french_meetings(saved_plan: Path, lang: str) -> None:
+    """As tests/test_i18n.py checks every other export, on a plan with matchmaking: the meetings
+    folder, the programme's grid and the workbook's sheet carry no English label."""
+    import re
+
+    from test_i18n import _catalogues, _english_labels, _visible_text, _words_in
+
+    from itinerary.match.explain import TEMPLATES
+    from itinerary.render import RenderOptions, render
+    from itinerary.render.meetings import MEETING_LABELS
+
+    plan = Plan.from_json(saved_plan.read_text(encoding="utf-8"))
+    catalogues = [MEETING_LABELS, TEMPLATES]
+    labels = _english_labels(lang) | {
+        label.strip()
+        for c in catalogues
+        for k, english in c["en"].items()
+        if english != c[lang][k]
+        for label in re.split(r"\{[^}]*\}", english)
+        if _words_in(label)
+    }
+    every = [c for _, c in _catalogues()] + catalogues
+    translated = _words_in(" ".join(c[lang][k] for c in every for k in c[lang]))
+    for fmt in ("meetings", "html", "xlsx"):
+        text = _visible_text(fmt, render(plan, fmt, RenderOptions(lang=lang)))  # type: ignore[arg-type]
+        english = _visible_text(fmt, render(plan, fmt, RenderOptions(lang="en")))
+        assert "Table 1" in english or "Meets" in english, fmt
+        leaks = []
+        for label in labels:
+            words = _words_in(label)
+            if not words or words <= translated:
+                continue
+            if re.search(r"(?<![A-Za-zÀ-ÿ])" + re.escape(label) + r"(?![A-Za-zÀ-ÿ])", text):
+                leaks.append(label)
+        assert leaks == [], f"English labels in {fmt}/{lang}: {sorted(leaks)}"
+
+
+def test_meeting_files_stay_inside_their_folder_whatever_the_ids(
+    saved_plan: Path, tmp_path: Path
+) -> None:
+    from itinerary.render import RenderOptions
+    from itinerary.render.export import export_plan
+
+    text = saved_plan.read_text(encoding="utf-8").replace('"jk"', '"../CON"')
+    plan = Plan.from_json(text)
+    out = tmp_path / "out" / "meetings"
+    out.parent.mkdir()
+    export_plan(plan, "meetings", out, RenderOptions())
+    names = [p.name for p in out.iterdir()]
+    assert len(names) == 10 and all(p.parent == out and p.is_file() for p in out.iterdir())
+    assert not any(n.startswith(".") or n.lower().split(".")[0] == "con" for n in names)
+    assert [p for p in tmp_path.rglob("*") if out.parent not in p.parents and p != out.parent] == []

@@ -58,6 +58,10 @@ FORMATS: dict[str, Format] = {
             "a folder with a note and a calendar per host",
             (".md", ".ics"),
         ),
+        Format("html", ".html", False, True, "a printable, self-contained programme page"),
+        Format("md", ".md", False, True, "the programme as Markdown"),
+        Format("csv", ".csv", False, True, "one row per item, for spreadsheets"),
+        Format("xlsx", ".xlsx", False, False, "an Excel workbook, one sheet per day"),
         Format(
             "meetings",
             "-meetings",
@@ -66,10 +70,6 @@ FORMATS: dict[str, Format] = {
             "a folder with a printable schedule and a calendar per matchmaking participant",
             (".html", ".ics"),
         ),
-        Format("html", ".html", False, True, "a printable, self-contained programme page"),
-        Format("md", ".md", False, True, "the programme as Markdown"),
-        Format("csv", ".csv", False, True, "one row per item, for spreadsheets"),
-        Format("xlsx", ".xlsx", False, False, "an Excel workbook, one sheet per day"),
         Format("json", ".json", False, True, "the plan as it is"),
     )
 }

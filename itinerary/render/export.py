@@ -365,6 +365,8 @@ def export_plan(
 ) -> Written:
     """Render `plan` as `fmt` and write it to `out` ("-": standard output)."""
     check_format(fmt)
+    if fmt == "meetings" and not plan.matchmaking_events():
+        raise OutputError("the plan has no matchmaking meetings to export")
     check_destination(fmt, out, force=force)
     content = render(plan, fmt, options or RenderOptions())
     if str(out) == "-":

@@ -13,14 +13,13 @@ from __future__ import annotations
 import html
 from zoneinfo import ZoneInfo
 
-from ..errors import OutputError
 from ..fsio import MAX_FILENAME, safe_filename
 from ..plan import EventItem, Plan
 from ..plan.meetings import Meeting, MeetingPerson
 from . import RenderOptions
 from .i18n import Words, clock_range
 from .ics_export import Entry, calendar_for
-from .meetings import people, table_name, words
+from .meetings import MEETING_LABELS, people, table_name, words
 
 _MAX_STEM = MAX_FILENAME - 12
 
@@ -133,9 +132,12 @@ def entries(event: EventItem, person: MeetingPerson, w: Words) -> list[Entry]:
     return out
 
 
+TEXTS = MEETING_LABELS  # the words of these pages (checked by tests/test_i18n.py)
+
+
 def render(plan: Plan, options: RenderOptions) -> dict[str, bytes]:
-    if not plan.matchmaking_events():
-        raise OutputError("the plan has no matchmaking meetings to export")
+    """Per participant of every matchmaking event, `ID.html` and `ID.ics` (none for a plan
+    without matchmaking: `export_plan` refuses that)."""
     files: dict[str, bytes] = {}
     stems = _stems(plan)
     for event in plan.matchmaking_events():
