@@ -258,8 +258,8 @@ def plan(
         list[str] | None,
         typer.Option(
             "--export",
-            help="Also export the plan in this format (repeatable): ics, hosts, html, md, csv, "
-            "xlsx, json. Written beside the visit file (visit.html, visit-hosts/, …).",
+            help="Also export the plan in this format (repeatable): ics, hosts, meetings, html, "
+            "md, csv, xlsx, json. Written beside the visit file (visit.html, visit-hosts/, …).",
             show_default=False,
         ),
     ] = None,
@@ -345,6 +345,67 @@ def plan(
         raise typer.Exit(EXIT_PARTIAL)
 
 
+@app.command()
+@handles_errors
+def match(
+    visit: VisitFile,
+    event: Annotated[
+        str | None,
+        typer.Option("--event", help="Only this matchmaking event (its id).", show_default=False),
+    ] = None,
+    json_out: Annotated[
+        str | None,
+        typer.Option(
+            "--json",
+            help="Also write the meetings as JSON (itinerary-meetings/1) to this file ('-': "
+            "standard output, with the tables on standard error).",
+            show_default=False,
+        ),
+    ] = None,
+    lang: LangOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing JSON file.")
+    ] = False,
+) -> None:
+    """Schedule the one-to-one meetings of the matchmaking events only (not the trip)."""
+    from rich.console import Console
+
+    from .fsio import refuse_overwrite, write_text
+    from .input.load import load_spec
+    from .match.assemble import match_events, matchmaking_events
+    from .render.i18n import LANGUAGES
+    from .render.meetings import all_meetings_renderable
+
+    if lang is not None and lang not in LANGUAGES:
+        raise OutputError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    loaded = load_spec(visit)
+    _print_warnings(loaded.warnings)
+    events = matchmaking_events(loaded.spec)
+    if not events:
+        raise OutputError(f"{visit} has no event with `matchmaking`")
+    if event is not None and event not in {e.id for e in events}:
+        ids = ", ".join(e.id for e in events)
+        raise OutputError(f"no matchmaking event {event!r} in {visit} (there is: {ids})")
+    if json_out is not None and json_out != "-":
+        target = Path(json_out)
+        if any(target.resolve() == f.resolve() for f in loaded.files):
+            raise OutputError(f"{json_out} is an input of this command; it is never overwritten")
+        refuse_overwrite(target, force=force)
+    result = match_events(loaded, event_id=event)
+    language = lang or loaded.spec.trip.language
+    with standard_output():
+        Console(stderr=json_out == "-").print(all_meetings_renderable(result.events, language))
+        if json_out == "-":
+            sys.stdout.write(result.to_json())
+    if json_out is not None and json_out != "-":
+        write_text(json_out, result.to_json(), force=force)
+        _err(f"wrote {json_out}")
+    missing = [" and ".join(u.with_) for e in result.events for u in e.unmatched if u.must]
+    if missing:
+        _err(f"incomplete: the must meetings {'; '.join(missing)} could not be scheduled")
+        raise typer.Exit(EXIT_PARTIAL)
+
+
 def _describe_written(written: Any) -> str:
     if written.files != 1:
         return f"wrote {written.path}/ ({written.files} files)"
@@ -365,8 +426,8 @@ def export_command(
         typer.Option(
             "--format",
             "-f",
-            help="ics, hosts (a folder: a note and a calendar per host), html, md, csv, xlsx "
-            "or json.",
+            help="ics, hosts (a folder: a note and a calendar per host), meetings (a folder: a "
+            "schedule and a calendar per matchmaking participant), html, md, csv, xlsx or json.",
             show_default=False,
         ),
     ],
@@ -375,7 +436,7 @@ def export_command(
         typer.Option(
             "--out",
             "-o",
-            help="File (or folder for hosts) to write; '-' for standard output. "
+            help="File (or folder for hosts and meetings) to write; '-' for standard output. "
             "Default: beside the plan (plan.html, plan-hosts/, …).",
             show_default=False,
         ),

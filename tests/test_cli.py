@@ -89,8 +89,10 @@ def test_examples_plan_with_exit_0_and_pass_the_checker(name: str, tmp_path: Pat
     assert plan.status == "complete"
     assert check_plan(plan, load_spec(EXAMPLES / name)) == []
     data = json.loads(out.read_text(encoding="utf-8"))
-    # 1.2: the host letters' facts, and the departure's time on the last day (`departs`)
-    assert data["format"] == "itinerary-plan/1.2"
+    # 1.2: the host letters' facts, and the departure's time on the last day (`departs`); 1.3:
+    # the OWL week's matchmaking meetings (issue 21)
+    expected = "itinerary-plan/1.3" if name == "its-owl-week.yaml" else "itinerary-plan/1.2"
+    assert data["format"] == expected
     assert data["tracks"][-1]["items"][-1]["departs"][-6] in "+-"
     assert {"trip", "status", "score", "travel_minutes", "tracks", "unscheduled"} <= data.keys()
     first = data["tracks"][0]["items"][0]

@@ -30,7 +30,8 @@ def saved(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("fmt", [f for f in FORMATS if f != "json"])
+# `meetings` needs a plan with matchmaking: tests/test_match_cli.py
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if f not in ("json", "meetings")])
 def test_every_format_is_written_beside_the_plan_by_default(fmt: str, saved: Path) -> None:
     result = runner.invoke(app, ["export", str(saved), "--format", fmt])
     assert result.exit_code == 0, result.output
@@ -312,7 +313,9 @@ def test_plan_proves_the_examples_optimal_and_no_bound_skips_it(tmp_path: Path) 
     assert result.exit_code == 0, result.output
     data = json.loads(skipped.read_text(encoding="utf-8"))
     assert "bound" not in data and "optimal" not in data
-    assert "optimal" not in result.stdout
+    # (the matchmaking's own bound, of its meetings, is not the plan's: issue 21)
+    score_lines = [line for line in result.stdout.splitlines() if "Score" in line]
+    assert score_lines and not any("optimal" in line for line in score_lines)
     assert f"{plan.score} of {plan.max_score}" in result.stdout
 
 

@@ -462,7 +462,7 @@ def test_what_the_or_tools_model_returns_passes_the_rules(problem: Problem) -> N
         assert earliest_starts(problem, route.track, sequence) is not None
 
 
-@pytest.mark.parametrize("checker", ["model/verify.py", "plan/check.py"])
+@pytest.mark.parametrize("checker", ["model/verify.py", "plan/check.py", "plan/check_meetings.py"])
 def test_the_independent_checkers_import_neither_the_rules_nor_the_solver(checker: str) -> None:
     path = Path(itinerary.__file__).parent / checker
     package = "itinerary." + checker.split("/")[0]
@@ -481,6 +481,7 @@ def test_the_independent_checkers_import_neither_the_rules_nor_the_solver(checke
         "itinerary.model.compile",
         "itinerary.solver",
         "itinerary.plan.planner",
+        "itinerary.match",
     }
     assert imported, "the checker imports something"
     assert not {name for name in imported if any(name.startswith(side) for side in solver_side)}

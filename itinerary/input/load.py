@@ -7,8 +7,8 @@ import difflib
 import math
 import types
 import typing
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +27,7 @@ from ..model.travel import (
     read_matrix_csv,
 )
 from .closures import closures_in_trip, host_region, opening_windows
+from .matchmaking import RequestRow, read_requests
 from .relations import relation_issues
 from .spec import (
     ARRIVAL_KEY,
@@ -58,6 +59,8 @@ class Loaded:
     # Road times (trip.travel.roads / osrm_url): the table the matrix was made from, for the
     # road geometry of the plan's legs; None with the speed model or a CSV matrix.
     roads: RoadTimes | None = None
+    # Per matchmaking event id, its meeting requests (written inline or in a CSV file).
+    requests: Mapping[str, tuple[RequestRow, ...]] = field(default_factory=dict)
 
 
 def load_spec(path: str | Path) -> Loaded:
@@ -93,8 +96,13 @@ def _load(
     except ValidationError as exc:
         raise InputError(_issues_from_validation(exc, doc, filename)) from None
     problems = semantic_issues(spec, doc.line_of)
-    if problems:
-        raise InputError([Issue(filename, doc.line_of(p), _one_line(m)) for p, m in problems])
+    issues = [Issue(filename, doc.line_of(p), _one_line(m)) for p, m in problems]
+    requests, request_files, request_errors, request_warnings = read_requests(
+        spec, doc.line_of, filename, base_dir
+    )
+    if issues or request_errors:
+        raise InputError(issues + request_errors)
+    files += request_files
     travel, matrix_file, notes = _travel_model(spec, doc, filename, base_dir)
     roads = None
     if matrix_file is not None:
@@ -106,7 +114,7 @@ def _load(
         raise InputError([Issue(filename, doc.line_of(p), _one_line(m)) for p, m in problems])
     warnings = tuple(
         Issue(filename, doc.line_of(p), _one_line(m)) for p, m in semantic_warnings(spec)
-    )
+    ) + tuple(request_warnings)
     return Loaded(
         spec=spec,
         source=filename,
@@ -115,6 +123,7 @@ def _load(
         files=files,
         notes=notes,
         roads=roads,
+        requests=requests,
     )
 
 
@@ -622,6 +631,8 @@ def semantic_issues(
     if spec.departure is None:
         nights.add(last)
     uncovered = [night for night in sorted(nights) if spec.stay_for_night(night) is None]
+    if not spec.needs_stays():
+        uncovered = []  # a trip of events only: its days begin and end at an event
     for run_first, run_last in _runs(uncovered):
         what = (
             f"the night of {run_first}"

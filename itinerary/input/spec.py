@@ -554,6 +554,33 @@ class Trip(Closed):
         return end
 
 
+class Person(Closed):
+    """Someone who can meet others at a matchmaking event."""
+
+    id: Id = Field(description="Short unique name, used in meeting requests")
+    name: str = Field(description="Full name, printed on schedules")
+    organisation: str | None = Field(None, description="Company or institution")
+    language: SpokenLanguage | None = Field(
+        None,
+        description=(
+            "The language they read (ISO 639-1): their personal schedule is printed in it when "
+            "it is en, de or fr, else in the trip's language"
+        ),
+    )
+    languages: list[SpokenLanguage] | None = Field(
+        None, description="Other languages they can hold a meeting in"
+    )
+    email: str | None = Field(None, description="E-mail address")
+
+    def spoken(self) -> frozenset[str]:
+        """Every language they can meet in (empty: not known)."""
+        return frozenset(([self.language] if self.language else []) + list(self.languages or ()))
+
+
+class Member(Person):
+    """A member of the delegation: a participant of every matchmaking event of the trip."""
+
+
 class Delegation(Closed):
     name: str = Field(description="Name of the visiting group")
     size: int = Field(1, ge=1, le=10_000, description="Number of people")
@@ -564,6 +591,13 @@ class Delegation(Closed):
         description=(
             "Languages the group speaks (ISO 639-1 codes, e.g. [fr, en]): a visit held in none "
             "of them is marked 'interpreter needed'; omit when not known"
+        ),
+    )
+    members: list[Member] = Field(
+        default_factory=list,
+        description=(
+            "The delegates by name: participants of every matchmaking event (a member without "
+            "languages speaks the delegation's)"
         ),
     )
 
@@ -759,6 +793,89 @@ class Host(Closed):
         return self.priority == "must"
 
 
+class TimeSpan(Closed):
+    from_: TimeOfDay = Field(alias="from", description='Start, e.g. "15:20"')
+    to: TimeOfDay = Field(description='End, e.g. "15:40"')
+
+    @field_validator("to")
+    @classmethod
+    def _ordered(cls, to: int, info: ValidationInfo) -> int:
+        from_ = info.data.get("from_")
+        if from_ is not None and to <= from_:
+            raise ValueError(f"{format_time_of_day(to)} is not after {format_time_of_day(from_)}")
+        return to
+
+
+class Participant(Person):
+    """Someone present at one matchmaking event besides the delegation's members."""
+
+    available: TimeSpan | None = Field(
+        None,
+        description='When they are present, e.g. {from: "14:00", to: "16:00"}; omit: all along',
+    )
+
+
+class Table(Closed):
+    id: Id = Field(description="Short unique name of the table")
+    name: str = Field(description='What the table is called on schedules, e.g. "Table 1"')
+
+
+class MeetingRequest(Closed):
+    from_: Id = Field(alias="from", description="Id of the participant who asks")
+    to: Id = Field(description="Id of the participant they ask to meet")
+    priority: Priority = Field(
+        50,
+        description="`must`, or 1..100 (higher is more important); requests both ways add up",
+    )
+
+
+def _check_tables(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and value < 1:
+        raise ValueError(f"give at least 1 table, got {value}")
+    return value
+
+
+class Matchmaking(Closed):
+    """One-to-one meetings at the event, in slots at tables (B2B matchmaking)."""
+
+    minutes: Minutes = Field(description="Length of a meeting slot, e.g. 20")
+    pause_minutes: AllowanceMinutes = Field(0, description="Pause between two slots")
+    breaks: list[TimeSpan] = Field(
+        default_factory=list,
+        description='Pauses without meetings, e.g. [{from: "15:20", to: "15:40"}]',
+    )
+    tables: Annotated[int | list[Table], BeforeValidator(_check_tables)] = Field(
+        description="Number of tables, or the named tables: [{id: t1, name: Table 1}, …]"
+    )
+    participants: list[Participant] = Field(
+        default_factory=list, description="People present besides the delegation's members"
+    )
+    requests: list[MeetingRequest] | str = Field(
+        default_factory=list,
+        description=(
+            "Who asks to meet whom: a list of {from, to, priority}, or a CSV file with the "
+            "columns from,to,priority (relative to this file)"
+        ),
+    )
+    max_meetings: int | None = Field(
+        None, ge=1, le=100, description="At most this many meetings per participant"
+    )
+    interpreters: int | None = Field(
+        None,
+        ge=0,
+        le=1000,
+        description=(
+            "Meetings whose two sides share no language need an interpreter: at most this many "
+            "at once (omit: no limit)"
+        ),
+    )
+
+    def table_list(self) -> list[Table]:
+        if isinstance(self.tables, int):
+            return [Table(id=str(i), name=f"{i}") for i in range(1, self.tables + 1)]
+        return list(self.tables)
+
+
 class Event(Closed):
     id: Id = Field(description="Short unique name")
     name: str = Field(description="Title of the event")
@@ -771,6 +888,9 @@ class Event(Closed):
     end: LocalDateTime = Field(description="Local end, same date")
     lunch: bool = Field(False, description="True when the event includes lunch that day")
     contact: Contact | None = None
+    matchmaking: Matchmaking | None = Field(
+        None, description="One-to-one meetings scheduled inside the event (B2B matchmaking)"
+    )
 
     @property
     def place(self) -> str:
@@ -860,6 +980,17 @@ class VisitSpec(Closed):
             if stay.from_ <= date <= stay.to:
                 return stay
         return None
+
+    def needs_stays(self) -> bool:
+        """Whether every night needs a stay: not in a trip of events only (a stand-alone
+        brokerage event), whose days without a stay begin and end at an event (`base_event`)."""
+        return bool(self.hosts) or not self.events
+
+    def base_event(self, date: dt.date) -> Event:
+        """Where a day of a trip of events only begins and ends when no stay covers its night:
+        the day's first event, else the trip's first."""
+        day = [e for e in self.events if e.start.date() == date]
+        return min(day or self.events, key=lambda e: e.start)
 
 
 def slug(text: str) -> str:

@@ -62,13 +62,13 @@ def day_frames(spec: VisitSpec) -> list[DayFrame]:
                 ARRIVAL_KEY, spec.arrival.place, spec.arrival.location, spec.arrival.address
             )
         else:
-            start = stay_place(spec, date if first else date - dt.timedelta(days=1))
+            start = stay_place(spec, date if first else date - dt.timedelta(days=1), date)
         if last and spec.departure:
             end = Place(
                 DEPARTURE_KEY, spec.departure.place, spec.departure.location, spec.departure.address
             )
         else:
-            end = stay_place(spec, date)
+            end = stay_place(spec, date, date)
         frames.append(
             DayFrame(
                 date,
@@ -83,8 +83,12 @@ def day_frames(spec: VisitSpec) -> list[DayFrame]:
     return frames
 
 
-def stay_place(spec: VisitSpec, night: dt.date) -> Place:
+def stay_place(spec: VisitSpec, night: dt.date, day: dt.date | None = None) -> Place:
+    """The hotel of `night`; in a trip of events only without one, the base event of `day`."""
     stay = spec.stay_for_night(night)
+    if stay is None and not spec.needs_stays():
+        event = spec.base_event(day or night)
+        return Place(event.id, event.place, event.location, event.address)
     if stay is None:  # load.semantic_issues reports this before we get here
         raise ValueError(f"no stay covers the night of {night}")
     return Place(stay_key(stay), stay.name, stay.location, stay.address)

@@ -1,7 +1,8 @@
 """The Plan: dated items per track, unscheduled hosts with reasons; JSON form `itinerary-plan/1`
 (1.1 when it lists unmet must choices, 1.2 when it uses a key of 1.2: a public holiday, the
 host letters' facts, rests at the hotel, check-ins, the arrival's and departure's details; 1.3
-when a travel item carries its road geometry, `route`, from a plan made with road times).
+when a travel item carries its road geometry, `route`, from a plan made with road times, a visit
+or an unscheduled host its revision count, `sequence`, or an event matchmaking meetings).
 
 A Plan is what gets reviewed and exported; exports read it back and never solve again, so it
 carries what they need (addresses, contacts, languages, the delegation).
@@ -24,6 +25,7 @@ from pydantic import (
 
 from ..input.spec import Contact, Language, Organiser, check_timezone
 from ..input.spec import Location as Location
+from .meetings import Matchmaking, Meeting, Unmatched
 
 FORMAT: Final = "itinerary-plan/1"
 # Format 1 gains keys in minor versions; a plan is written with the lowest version that has
@@ -37,9 +39,10 @@ FORMAT_1_1: Final = "itinerary-plan/1.1"  # adds `unmet_choices`
 # `hotel_travel_minutes`.
 FORMAT_1_2: Final = "itinerary-plan/1.2"
 # Adds `sequence` on a visit and on an unscheduled host: how many times the host has been sent
-# a changed or cancelled visit (the iCalendar SEQUENCE of their entry), kept only when > 0; and
+# a changed or cancelled visit (the iCalendar SEQUENCE of their entry), kept only when > 0;
 # a travel item's `route`: the road geometry of the leg, [lat, lon] points from OSRM, when the
-# plan was made with road times (trip.travel.roads or osrm_url).
+# plan was made with road times (trip.travel.roads or osrm_url);
+# and an event item's `meetings`, `unmatched` and `matchmaking` (B2B matchmaking).
 FORMAT_1_3: Final = "itinerary-plan/1.3"
 
 
@@ -164,6 +167,11 @@ class EventItem(_Model):
     end: Moment
     lunch: bool = False
     contact: Contact | None = None
+    # A matchmaking event's one-to-one meetings, the requests left out and what the schedules
+    # are printed from (format 1.3).
+    meetings: list[Meeting] | None = None
+    unmatched: list[Unmatched] | None = None
+    matchmaking: Matchmaking | None = None
 
     @property
     def place(self) -> str:
@@ -340,6 +348,15 @@ class Plan(_Model):
     def visits(self) -> list[VisitItem]:
         return [i for t in self.tracks for i in t.items if isinstance(i, VisitItem)]
 
+    def matchmaking_events(self) -> list[EventItem]:
+        """The event items with matchmaking meetings, in the order of the programme."""
+        return [
+            i
+            for t in self.tracks
+            for i in t.items
+            if isinstance(i, EventItem) and i.matchmaking is not None
+        ]
+
 
 _KEYS_1_2: Final = {
     "visit": ("message", "notes", "visit_language", "interpreter"),
@@ -403,12 +420,14 @@ def _uses_1_2(data: dict[str, Any]) -> bool:
 
 def _uses_1_3(data: dict[str, Any]) -> bool:
     """Whether the plan data holds a key of format 1.3: a `sequence` on a visit or unscheduled
-    host, or a travel item's road geometry (`route`)."""
+    host, a travel item's road geometry (`route`) or an event item with matchmaking."""
     for track in _items(data.get("tracks")):
         for item in _items(_field(track, "items")):
             kind = _field(item, "type")
             if kind == "visit" and _field(item, "sequence") is not None:
                 return True
             if kind == "travel" and _field(item, "route"):
+                return True
+            if kind == "event" and _field(item, "matchmaking") is not None:
                 return True
     return any(_field(u, "sequence") is not None for u in _items(data.get("unscheduled")))

@@ -33,6 +33,7 @@ from . import (
     TravelItem,
     VisitItem,
 )
+from .check_meetings import check_meetings
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,36 @@ def _minutes(a: dt.datetime, b: dt.datetime) -> int:
     return int((b - a).total_seconds() // 60)
 
 
+def _meeting_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
+    """The meetings of every matchmaking event the plan attends (check_meetings.py), and none
+    on any other event."""
+    out: list[Violation] = []
+    events = {e.id: e for e in loaded.spec.events}
+    for track in plan.tracks:
+        for item in track.items:
+            if not isinstance(item, EventItem):
+                continue
+            event = events.get(item.id)
+            wanted = event is not None and event.matchmaking is not None
+            if item.matchmaking is None or item.meetings is None or item.unmatched is None:
+                if wanted or item.meetings or item.unmatched:
+                    out.append(Violation(item.id, "a matchmaking event without its meetings"))
+                continue
+            if not wanted or event is None:
+                out.append(Violation(item.id, "meetings at an event without matchmaking"))
+                continue
+            for message in check_meetings(
+                loaded, event, item.meetings, item.unmatched, item.matchmaking
+            ):
+                out.append(Violation(item.id, message))
+    return out
+
+
 def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
+    return _route_violations(plan, loaded) + _meeting_violations(plan, loaded)
+
+
+def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
     spec = loaded.spec
     tz = ZoneInfo(spec.trip.timezone)
     out: list[Violation] = []
@@ -997,6 +1027,8 @@ def _place_name(spec: VisitSpec, key: str) -> str:
 def _expected_places(spec: VisitSpec, date: dt.date, first: bool, last: bool) -> tuple[str, str]:
     def stay_of(night: dt.date) -> str:
         stay = spec.stay_for_night(night)
+        if stay is None and not spec.needs_stays():
+            return spec.base_event(date).id  # a trip of events only: the day's event
         return stay_key(stay) if stay else "?"
 
     start = (

@@ -18,9 +18,40 @@ from ..input.load import Loaded, place_refs
 from ..model.compile import compile_spec
 from ..model.problem import Problem
 from ..solver import Deadline, Observer, ProofParams, SolveParams, solve
-from . import Plan
+from . import EventItem, Plan
 from .assemble import assemble
 from .check import check_plan
+
+
+def with_meetings(plan: Plan, loaded: Loaded, seconds: float | None = None) -> Plan:
+    """The plan with the meetings of every matchmaking event it attends scheduled inside the
+    event (its time is fixed by then; an event left out of the plan has no meetings);
+    `seconds`: each event's time limit under a deadline (else `MatchParams`' own)."""
+    wanted = {e.id: e for e in loaded.spec.events if e.matchmaking is not None}
+    if not wanted:
+        return plan
+    from ..match.assemble import match_event
+    from ..match.problem import MatchParams
+
+    params = MatchParams() if seconds is None else MatchParams(time_limit=min(8.0, seconds))
+
+    tracks = []
+    for track in plan.tracks:
+        items = []
+        for item in track.items:
+            if isinstance(item, EventItem) and item.id in wanted:
+                found = match_event(loaded, wanted[item.id], params)
+                item = item.model_copy(
+                    update={
+                        "meetings": found.meetings,
+                        "unmatched": found.unmatched,
+                        "matchmaking": found.matchmaking,
+                    }
+                )
+            items.append(item)
+        tracks.append(track.model_copy(update={"items": items}))
+    return Plan.model_validate({**dict(plan), "tracks": tracks, "format": None})
+
 
 # What `itinerary plan` does unless told otherwise: the default budget, and a proof on
 # trip-sized problems (larger ones are not tried).
@@ -35,6 +66,11 @@ PLAN_PARAMS = SolveParams(proof=ProofParams())
 # assemble (generated trips, the insertion's plan): still within the part per node.
 FINISH_SECONDS = 0.7
 FINISH_SECONDS_PER_NODE = 0.002
+
+
+# Under a deadline, what each matchmaking event's meetings get of it (kept from the route's
+# solver): their stages shrink to fit (`MatchParams.time_limit`).
+MATCH_SECONDS = 1.5
 
 
 def finish_reserve(problem: Problem) -> float:
@@ -53,11 +89,17 @@ def make_plan(
     compiled = compile_spec(loaded)
     problem = compiled.problem
     params = params.for_problem(problem)  # the plan records this budget
-    solve_deadline = None if deadline is None else deadline.before(finish_reserve(problem))
+    events = sum(1 for e in loaded.spec.events if e.matchmaking is not None)
+    reserve = finish_reserve(problem)
+    solve_deadline = None if deadline is None else deadline.before(reserve + MATCH_SECONDS * events)
     solution = solve(problem, params, observer, solve_deadline)
+    match_seconds = None
+    if deadline is not None and events:
+        match_seconds = max(0.2, (deadline.remaining() - reserve) / events)
     plan = assemble(compiled, loaded, solution, params)
     if loaded.roads is not None:
         plan = with_routes(plan, loaded)
+    plan = with_meetings(plan, loaded, match_seconds)
     violations = check_plan(plan, loaded)
     if violations:
         shown = "; ".join(map(str, violations[:5]))

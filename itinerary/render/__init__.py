@@ -38,6 +38,8 @@ class Format:
     folder: bool
     text: bool  # may be written to standard output with --out -
     help: str
+    # What a folder format writes (by suffix): anything else in the folder is somebody's own.
+    written: tuple[str, ...] = ()
 
     @property
     def module(self) -> str:
@@ -48,11 +50,26 @@ FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         Format("ics", ".ics", False, True, "the delegation's calendar (iCalendar)"),
-        Format("hosts", "-hosts", True, False, "a folder with a note and a calendar per host"),
+        Format(
+            "hosts",
+            "-hosts",
+            True,
+            False,
+            "a folder with a note and a calendar per host",
+            (".md", ".ics"),
+        ),
         Format("html", ".html", False, True, "a printable, self-contained programme page"),
         Format("md", ".md", False, True, "the programme as Markdown"),
         Format("csv", ".csv", False, True, "one row per item, for spreadsheets"),
         Format("xlsx", ".xlsx", False, False, "an Excel workbook, one sheet per day"),
+        Format(
+            "meetings",
+            "-meetings",
+            True,
+            False,
+            "a folder with a printable schedule and a calendar per matchmaking participant",
+            (".html", ".ics"),
+        ),
         Format("json", ".json", False, True, "the plan as it is"),
     )
 }

@@ -290,7 +290,7 @@ def check_destination(fmt: str, out: Path | str, *, force: bool) -> None:
 def _foreign_entry(folder: Path, spec: Any) -> Path | None:
     """Something in `folder` that an export of this format did not write: with it there, the
     folder is somebody's own (a mistyped --out), and --force must not replace it."""
-    written = {".md", ".ics"}  # what a `hosts` folder holds, one note and calendar per host
+    written = set(spec.written)  # e.g. a `hosts` folder: one note and calendar per host
     for entry in sorted(folder.iterdir()):
         if entry.is_symlink() or not entry.is_file() or entry.suffix not in written:
             return entry
@@ -370,6 +370,8 @@ def export_plan(
 ) -> Written:
     """Render `plan` as `fmt` and write it to `out` ("-": standard output)."""
     check_format(fmt)
+    if fmt == "meetings" and not plan.matchmaking_events():
+        raise OutputError("the plan has no matchmaking meetings to export")
     check_destination(fmt, out, force=force)
     content = render(plan, fmt, options or RenderOptions())
     if str(out) == "-":

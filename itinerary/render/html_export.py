@@ -20,6 +20,7 @@ from .program import (
     Day,
     Fact,
     LeftOut,
+    MatchSheet,
     Programme,
     Row,
     build,
@@ -159,7 +160,12 @@ def render(plan: Plan, options: RenderOptions) -> bytes:
 
 def page(p: Programme) -> str:
     w = p.words
-    sheets = [_cover(p), *(_day(day, p) for day in p.days), _summary(p)]
+    sheets = [
+        _cover(p),
+        *(_day(day, p) for day in p.days),
+        *(_matchmaking(sheet, p) for sheet in p.matchmaking),
+        _summary(p),
+    ]
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{_a(p.lang)}">\n<head>\n<meta charset="utf-8">\n'
@@ -299,6 +305,44 @@ def _row(row: Row, p: Programme) -> str:
     return (
         f'<tr class="{row.kind}"><td class="time">{_h(row.time)}</td><td>{what}</td>'
         f'<td>{where}</td><td>{_contact(row.contact)}</td><td class="num">{travel}</td></tr>'
+    )
+
+
+def _matchmaking(sheet: MatchSheet, p: Programme) -> str:
+    """A matchmaking event: the slot × table grid, then the meetings needing an interpreter
+    (for the organiser: where to send the interpreters)."""
+    from .meetings import words
+
+    w = words(p.words.lang)
+    head = "".join(f'<th class="label">{_h(t)}</th>' for t in sheet.tables)
+    rows = "".join(
+        f'<tr><td class="time">{_h(span)}</td>'
+        + "".join(f"<td>{_h(cell)}</td>" for cell in cells)
+        + "</tr>"
+        for span, cells in sheet.grid
+    )
+    interpreted = ""
+    if sheet.interpreted and p.unscheduled is not None:
+        lines = "".join(
+            f'<tr><td class="time">{_h(a)}</td><td>{_h(b)}</td><td>{_h(c)}</td>'
+            f"<td>{_h(d)}</td></tr>"
+            for a, b, c, d in sheet.interpreted
+        )
+        interpreted = (
+            f"<h3>{_h(w['m_interpreters'])}</h3>\n"
+            f'<table class="meetings"><thead><tr><th class="label">{_h(w["m_time"])}</th>'
+            f'<th class="label">{_h(w["m_table"])}</th>'
+            f'<th class="label">{_h(w["m_participant"])}</th>'
+            f'<th class="label">{_h(w["m_participant"])}</th></tr></thead>'
+            f"<tbody>{lines}</tbody></table>\n"
+        )
+    return (
+        '<section class="sheet matchmaking">\n'
+        f"<h2>{_h(sheet.title)}</h2>\n<p>{_h(sheet.when)}</p>\n"
+        f'<table class="meetings"><thead><tr><th class="label">{_h(w["m_time"])}</th>{head}'
+        f"</tr></thead><tbody>{rows}</tbody></table>\n"
+        f"<p>{_h(sheet.summary)}</p>\n{interpreted}"
+        "</section>"
     )
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..input.spec import Contact
+from ..input.spec import Contact, Language
 from ..plan import (
     CheckInItem,
     EndItem,
@@ -146,6 +146,20 @@ class LeftOut:
 
 
 @dataclass(frozen=True)
+class MatchSheet:
+    """A matchmaking event: the slot × table grid and the meetings needing an interpreter."""
+
+    title: str
+    when: str
+    tables: tuple[str, ...]
+    # Per slot: its time, and per table the meeting there ("Jordi Puig – Jens Krause") or "".
+    grid: tuple[tuple[str, tuple[str, ...]], ...]
+    # (time, table, participant, participant) of each meeting needing an interpreter.
+    interpreted: tuple[tuple[str, str, str, str], ...]
+    summary: str
+
+
+@dataclass(frozen=True)
 class Programme:
     words: Words
     lang: str
@@ -159,6 +173,7 @@ class Programme:
     days: tuple[Day, ...]
     summary: tuple[Fact, ...]
     unscheduled: tuple[LeftOut, ...] | None  # None: not shown to this audience
+    matchmaking: tuple[MatchSheet, ...] = ()
 
 
 def build(plan: Plan, options: RenderOptions) -> Programme:
@@ -183,6 +198,52 @@ def build(plan: Plan, options: RenderOptions) -> Programme:
         days=tuple(_day(n, track, w, organiser) for n, track in enumerate(plan.tracks, 1)),
         summary=_summary(plan, w, organiser),
         unscheduled=tuple(_left_out(plan, w)) if organiser else None,
+        matchmaking=tuple(match_sheet(plan, e, lang) for e in plan.matchmaking_events()),
+    )
+
+
+def match_sheet(plan: Plan, event: EventItem, lang: Language) -> MatchSheet:
+    """An event's meetings as a grid: a row per slot, a column per table."""
+    from zoneinfo import ZoneInfo
+
+    from .meetings import people, person_text, summary, table_name, words
+
+    info = event.matchmaking
+    assert info is not None
+    mw = words(lang)
+    zone = ZoneInfo(plan.trip.timezone)
+    who = people(info)
+    at = {(m.start, m.table): m for m in event.meetings or []}
+
+    def name(pid: str) -> str:
+        return person_text(who.get(pid), pid)
+
+    grid = []
+    for slot in info.slots:
+        cells = []
+        for table in info.tables:
+            m = at.get((slot.start, table.id))
+            cells.append(" – ".join(name(p) for p in m.with_) if m else "")
+        span = clock_range(slot.start.astimezone(zone), slot.end.astimezone(zone))
+        grid.append((span, tuple(cells)))
+    interpreted = tuple(
+        (
+            clock_range(m.start.astimezone(zone), m.end.astimezone(zone)),
+            table_name(info, m.table, mw),
+            name(m.with_[0]),
+            name(m.with_[1]),
+        )
+        for m in sorted(event.meetings or [], key=lambda m: m.start)
+        if m.interpreter
+    )
+    start = event.start.astimezone(zone)
+    return MatchSheet(
+        title=mw.fmt("meetings_of", event=event.name),
+        when=f"{mw.long_date(start.date())}, {clock_range(start, event.end.astimezone(zone))}",
+        tables=tuple(table_name(info, t.id, mw) for t in info.tables),
+        grid=tuple(grid),
+        interpreted=interpreted,
+        summary=summary(event, mw),
     )
 
 

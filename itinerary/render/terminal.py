@@ -34,6 +34,7 @@ from ..plan import (
     VisitItem,
 )
 from .i18n import Words, clock, clock_range, end_label, start_label
+from .meetings import meetings_renderable
 
 # How long a name may be in the folded tables: in the "what" column, and as the place a leg
 # comes from in the travel column (which also holds "34 min from "): longer ones lose their
@@ -345,6 +346,8 @@ def plan_renderable(plan: Plan, lang: Language | None = None, legs: bool = False
             parts.append(_folded_table(folded[id(track)], w, title, towns))
         for note in track.notes:
             parts.append(Text(f"  {w['note']}{w['colon']}{note}", style="yellow"))
+    for event in plan.matchmaking_events():
+        parts.append(meetings_renderable(event, w.lang))
 
     summary = Table(title=w["summary"], title_justify="left", show_header=False)
     summary.add_column("", style="bold")

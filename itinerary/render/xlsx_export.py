@@ -28,6 +28,7 @@ from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from ..input.spec import Language
 from ..plan import (
     EndItem,
     EventItem,
@@ -196,6 +197,63 @@ def _overview(ws: Worksheet, plan: Plan, w: Words, organiser: bool) -> None:
     _table(ws, len(facts) + 2, headers(w, organiser), rows, keys)
 
 
+def _matchmaking(ws: Worksheet, plan: Plan, event: EventItem, lang: Language) -> None:
+    """A matchmaking event's sheet: the slot × table grid, then one row per meeting (time,
+    table, both participants with their organisations, priority, interpreter)."""
+    from .meetings import people, table_name, words
+    from .program import match_sheet
+
+    sheet = match_sheet(plan, event, lang)
+    mw = words(lang)
+    info = event.matchmaking
+    assert info is not None
+    _put(ws, 1, 1, sheet.title).font = BOLD
+    _put(ws, 2, 1, sheet.when)
+    grid_top = 4
+    for column, title in enumerate([mw["m_time"], *sheet.tables], 1):
+        cell = _put(ws, grid_top, column, title)
+        cell.font, cell.fill = BOLD, HEADER_FILL
+    for offset, (span, cells) in enumerate(sheet.grid, 1):
+        for column, text in enumerate([span, *cells], 1):
+            _put(ws, grid_top + offset, column, text)
+    who = people(info)
+    zone = ZoneInfo(plan.trip.timezone)
+    rows: list[tuple[Cell, ...]] = []
+    for m in sorted(event.meetings or [], key=lambda m: (m.start, m.table)):
+        a, b = (who.get(pid) for pid in m.with_)
+        rows.append(
+            (
+                m.start.astimezone(zone).time().replace(tzinfo=None),
+                m.end.astimezone(zone).time().replace(tzinfo=None),
+                table_name(info, m.table, mw),
+                a.name if a else m.with_[0],
+                (a.organisation or "") if a else "",
+                b.name if b else m.with_[1],
+                (b.organisation or "") if b else "",
+                m.priority,
+                mw["m_interpreter"] if m.interpreter else "",
+            )
+        )
+    header = [
+        mw["m_time"],
+        "",
+        mw["m_table"],
+        mw["m_participant"],
+        mw["m_organisation"],
+        mw["m_participant"],
+        mw["m_organisation"],
+        mw["m_priority"],
+        mw["m_interpreter"],
+    ]
+    top = grid_top + len(sheet.grid) + 2
+    for column, title in enumerate(header, 1):
+        cell = _put(ws, top, column, title)
+        cell.font, cell.fill = BOLD, HEADER_FILL
+    for offset, values in enumerate(rows, 1):
+        for column, value in enumerate(values, 1):
+            _put(ws, top + offset, column, value)
+
+
 def _unscheduled_cells(left: Unscheduled, w: Words) -> tuple[Cell, ...]:
     if left.kind == "event":
         priority: Cell = w["event"]
@@ -226,6 +284,8 @@ def render(plan: Plan, options: RenderOptions) -> bytes:
         for line, (label, note) in enumerate(notes, len(rows) + 3):
             _put(ws, line, 1, label).font = BOLD
             _put(ws, line, 2, note)
+    for event in plan.matchmaking_events():
+        _matchmaking(book.create_sheet(sheet_title(event.name, taken)), plan, event, w.lang)
     if options.audience == "organiser":
         ws = book.create_sheet(sheet_title(w["unscheduled"], taken))
         header = [w["id"], w["name"], w["priority"], w["reason"]]

@@ -1,0 +1,173 @@
+"""The meeting scheduler (issue 21) against exhaustive search on tiny events, and its parts."""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from itinerary.match.greedy import assign_tables, by_priority, fewer_gaps, first_come_first_served
+from itinerary.match.problem import (
+    MatchParams,
+    Meeting,
+    MeetingProblem,
+    Request,
+    Slot,
+    idle_gaps,
+    rank,
+    violations,
+    without_meeting,
+)
+from itinerary.match.solve import schedule_meetings
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = MatchParams(work=5.0, bound_work=1.0, polish_work=2.0, time_limit=None)
+
+
+@st.composite
+def tiny_events(draw: st.DrawFn) -> MeetingProblem:
+    n = draw(st.integers(2, 5))
+    slots = draw(st.integers(1, 4))
+    available = []
+    for _ in range(n):
+        first = draw(st.integers(0, slots - 1))
+        last = draw(st.integers(first, slots - 1))
+        available.append(frozenset(range(first, last + 1)))
+    pairs = draw(
+        st.lists(
+            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda p: p[0] != p[1]),
+            max_size=6,
+        )
+    )
+    requests = {}
+    for a, b in pairs:
+        key = (min(a, b), max(a, b))
+        if key not in requests:
+            requests[key] = Request(
+                key[0],
+                key[1],
+                draw(st.integers(1, 100)),
+                must=draw(st.booleans()) and draw(st.booleans()),
+                needs_interpreter=draw(st.booleans()),
+            )
+    return MeetingProblem(
+        slots=tuple(Slot(25 * s, 25 * s + 20) for s in range(slots)),
+        available=tuple(available),
+        requests=tuple(requests.values()),
+        tables=draw(st.integers(1, 2)),
+        interpreters=draw(st.one_of(st.none(), st.integers(0, 1))),
+        max_meetings=draw(st.one_of(st.none(), st.integers(1, 2))),
+    )
+
+
+def every_schedule(problem: MeetingProblem) -> list[list[Meeting]]:
+    """Every feasible schedule: each request in no slot or in one of its common slots."""
+    choices = [[None, *problem.common_slots(r)] for r in range(len(problem.requests))]
+    out = []
+    for picked in itertools.product(*choices):
+        slot_of = {r: s for r, s in enumerate(picked) if s is not None}
+        per_slot: dict[int, int] = {}
+        for s in slot_of.values():
+            per_slot[s] = per_slot.get(s, 0) + 1
+        if any(n > problem.tables for n in per_slot.values()):
+            continue
+        meetings = list(assign_tables(problem, slot_of))
+        if not violations(problem, meetings):
+            out.append(meetings)
+    return out
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_events())
+def test_cpsat_meets_exhaustive_search_on_tiny_events(problem: MeetingProblem) -> None:
+    result = schedule_meetings(problem, TINY)
+    meetings = list(result.meetings)
+    assert violations(problem, meetings) == []
+    schedules = every_schedule(problem)
+    best = max(rank(problem, s) for s in schedules)
+    got = rank(problem, meetings)
+    # Which meetings: must requests, the priority sum and fairness are the best there is.
+    assert (got.must, got.score, got.neg_without) == (best.must, best.score, best.neg_without)
+    assert result.optimal and result.bound == result.score
+    # When: the fewest idle gaps of any schedule of the same meetings.
+    same = {m.request for m in meetings}
+    fewest = min(idle_gaps(problem, s) for s in schedules if {m.request for m in s} == same)
+    assert result.idle_gaps == fewest == idle_gaps(problem, meetings)
+    assert result.without == without_meeting(problem, meetings)
+
+
+@settings(max_examples=60, deadline=None)
+@given(tiny_events())
+def test_the_bound_is_never_below_a_feasible_score(problem: MeetingProblem) -> None:
+    # A solve that stops at once still gives a bound no feasible schedule beats.
+    result = schedule_meetings(
+        problem, MatchParams(work=0.001, bound_work=0.001, polish_work=0, time_limit=None)
+    )
+    assert violations(problem, list(result.meetings)) == []
+    for schedule in every_schedule(problem):
+        r = rank(problem, schedule)
+        if r.must >= result.must_met:
+            assert r.score <= result.bound
+
+
+@settings(max_examples=80, deadline=None)
+@given(tiny_events())
+def test_greedy_schedules_keep_the_rules(problem: MeetingProblem) -> None:
+    for slot_of in (by_priority(problem), first_come_first_served(problem)):
+        meetings = assign_tables(problem, slot_of)
+        assert violations(problem, list(meetings)) == []
+        moved = fewer_gaps(problem, slot_of)
+        assert set(moved) == set(slot_of)
+        after = assign_tables(problem, moved)
+        assert violations(problem, list(after)) == []
+        assert idle_gaps(problem, after) <= idle_gaps(problem, meetings)
+
+
+def test_a_request_both_ways_is_one_meeting_and_a_pair_is_refused_twice() -> None:
+    problem = MeetingProblem(
+        slots=(Slot(0, 20),),
+        available=(frozenset({0}),) * 2,
+        requests=(Request(0, 1, 90),),
+        tables=1,
+    )
+    assert schedule_meetings(problem, TINY).score == 90
+    try:
+        MeetingProblem(
+            slots=(Slot(0, 20),),
+            available=(frozenset({0}),) * 2,
+            requests=(Request(0, 1, 10), Request(0, 1, 20)),
+            tables=1,
+        )
+    except ValueError as exc:
+        assert "merge" in str(exc)
+    else:
+        raise AssertionError("two requests for one pair were accepted")
+
+
+def test_tables_keep_a_participant_seated_between_consecutive_slots() -> None:
+    problem = MeetingProblem(
+        slots=(Slot(0, 20), Slot(25, 45)),
+        available=(frozenset({0, 1}),) * 4,
+        requests=(Request(0, 1, 10), Request(2, 3, 10), Request(0, 3, 10), Request(1, 2, 10)),
+        tables=2,
+    )
+    meetings = assign_tables(problem, {0: 0, 1: 0, 2: 1, 3: 1})
+    assert violations(problem, list(meetings)) == []
+    table = {(m.request, m.slot): m.table for m in meetings}
+    assert table[(2, 1)] in (table[(0, 0)], table[(1, 0)])
+
+
+def test_a_large_event_is_scheduled_within_one_percent() -> None:
+    """The issue's size: 400 participants, ~2,000 requests, 16 slots, 40 tables. Quality only:
+    the speed is measured by benchmarks/matchmaking.py."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import matchmaking
+
+    problem = matchmaking.event(400, 1)
+    assert len(problem.requests) >= 2000 and problem.tables == 40
+    result = schedule_meetings(problem, MatchParams(time_limit=None))
+    assert violations(problem, list(result.meetings)) == []
+    assert result.score >= 0.99 * result.bound
