@@ -762,6 +762,16 @@ def check(
     stated = None
     if is_xlsx(plan_file):
         result = read_edited(plan_file, loaded)
+        if any(e.matchmaking is not None for e in loaded.spec.events):
+            from .plan.planner import with_meetings
+
+            # The spreadsheet's meeting sheets are for reading, not read back (their rows name
+            # people, not ids): the meetings are scheduled again inside the events as edited.
+            result = with_meetings(result, loaded)
+            _err(
+                f"{plan_file}: the matchmaking meetings are scheduled again from {visit}; "
+                "edits on a meetings sheet are not read back"
+            )
     else:
         stated = read_plan(plan_file, warn=lambda issue: _print_warnings([issue]))
         result = retime(stated, loaded)
