@@ -7,7 +7,7 @@ Tracks are (day, group) pairs; this version has one group, "all". Ordering is de
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -124,6 +124,21 @@ def _host_node(
     refs: list[TrackRef],
     place: int,
 ) -> Node:
+    if host.declined:  # never planned: no window, no track, nothing to score
+        return Node(place=place, duration=host.duration, windows=(), tracks=())
+    if host.confirmed is not None:
+        # Pinned where the host accepted it, even off the time grid: one start, on its date's
+        # track, required (`load.confirmed_issues` made sure it fits the day).
+        start = clock.minutes(host.confirmed)
+        day = host.confirmed.date()
+        return Node(
+            place=place,
+            duration=host.duration,
+            windows=((start, start),),
+            score=0 if host.must else int(host.priority),
+            required=True,
+            tracks=tuple(t for t, ref in enumerate(refs) if ref.date == day),
+        )
     windows: list[tuple[int, int]] = []
     allowed: list[int] = []
     grid = spec.trip.round_minutes
@@ -161,10 +176,15 @@ def _event_node(event: Event, clock: Clock, refs: list[TrackRef], place: int) ->
     )
 
 
-def event_nodes_on(nodes: Sequence[Node], node_refs: Sequence[NodeRef], t: int) -> list[int]:
-    """The event nodes a track must attend, in time order."""
+def event_nodes_on(
+    nodes: Sequence[Node], node_refs: Sequence[NodeRef], t: int, pinned: Collection[str] = ()
+) -> list[int]:
+    """The event nodes a track must attend, in time order; with `pinned` (ids of confirmed
+    hosts), their visits too."""
     events = [
-        i for i, ref in enumerate(node_refs) if ref.kind == "event" and t in (nodes[i].tracks or ())
+        i
+        for i, ref in enumerate(node_refs)
+        if (ref.kind == "event" or ref.id in pinned) and t in (nodes[i].tracks or ())
     ]
     return sorted(events, key=lambda i: nodes[i].windows[0][0])
 
@@ -206,7 +226,8 @@ def _with_lunch(
     trial = base.with_tracks((*tracks[:t], with_lunch, *tracks[t + 1 :]))
     if earliest_starts(trial, t, []) is None:
         return track, ref  # the day's own journey leaves no room for lunch
-    events = event_nodes_on(base.nodes, node_refs, t)
+    confirmed = {h.id for h in spec.hosts if h.confirmed is not None}
+    events = event_nodes_on(base.nodes, node_refs, t, confirmed)
     if earliest_starts(trial, t, events) is not None:
         return with_lunch, ref
     if earliest_starts(trial, t, events, with_breaks=False) is None:

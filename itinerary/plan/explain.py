@@ -1,14 +1,14 @@
 """Why each unscheduled host or event is unscheduled, in words an organiser can act on.
 
-Pure checks, from the most basic cause to the least: closed, window too short, outside the
-day's hours, too far, no room for lunch, clashing with an event, no day with room for both lunch
-and the day's events; then, given the plan, the rules
-between hosts (another host of its choice is in the plan; a host or event it comes after is not,
-or ends too late for it); last, what the plan's days leave for it (`_Room`): each day's route is
-tried with the host in the place of none, one or several consecutive visits, by the rules
-(`model.rules`), and the cheapest way in says what it would cost: the visits it would displace,
-whether they outrank it, what the score and the travel would become. Nothing is solved again,
-and nothing is claimed that those trials did not show.
+Pure checks, from the most basic cause to the least: declined (the host said no), closed, window
+too short, outside the day's hours, too far, no room for lunch, clashing with an event, no day
+with room for both lunch and the day's events; then, given the plan, the rules between hosts
+(another host of its choice is in the plan; a host or event it comes after is not, or ends too
+late for it); last, what the plan's days leave for it (`_Room`): each day's route is tried with
+the host in the place of none, one or several consecutive visits, by the rules (`model.rules`),
+and the cheapest way in says what it would cost: the visits it would displace, whether they
+outrank it, what the score and the travel would become. Nothing is solved again, and nothing is
+claimed that those trials did not show.
 
 A cause is a code with its values (`plan.Cause`): ids and ISO dates for programs to read, names
 for people; `reasons.py` words it. A new cause is a new code here and its words there.
@@ -149,6 +149,8 @@ def _explain_host(
     related: _Related,
     room: _Room,
 ) -> Cause:
+    if host.declined:
+        return Cause(code="declined")
     problem = compiled.problem
     node = problem.nodes[n]
     dates = [ref.date for ref in compiled.tracks]
