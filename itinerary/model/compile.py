@@ -15,7 +15,17 @@ from ..input.closures import opening_windows
 from ..input.load import Loaded
 from ..input.spec import Event, Host, VisitSpec, format_time_of_day
 from .frames import Place, day_bounds, day_frames
-from .problem import After, Break, Node, OneOf, Problem, Track, down_to_grid, up_to_grid
+from .problem import (
+    After,
+    Break,
+    Node,
+    OneOf,
+    Previous,
+    Problem,
+    Track,
+    down_to_grid,
+    up_to_grid,
+)
 from .schedule import earliest_starts
 from .timeline import Clock
 
@@ -37,6 +47,15 @@ class NodeRef:
 
 
 @dataclass(frozen=True)
+class PreviousVisit:
+    """A visit of the plan being replaced (`itinerary plan --previous`): the host's id and its
+    start, with its UTC offset."""
+
+    id: str
+    start: dt.datetime
+
+
+@dataclass(frozen=True)
 class Compiled:
     """The problem and the index that maps its integers back to the trip."""
 
@@ -45,9 +64,15 @@ class Compiled:
     nodes: tuple[NodeRef, ...]
     tracks: tuple[TrackRef, ...]
     clock: Clock
+    # Re-planning: the previous visits that map to no node and day (the host is no longer in
+    # the file, or the date is no day of the trip): changes whatever the plan, so they are not
+    # in `Problem.previous` but counted with its changes.
+    unplaced: tuple[str, ...] = ()
 
 
-def compile_spec(loaded: Loaded) -> Compiled:
+def compile_spec(loaded: Loaded, previous: Sequence[PreviousVisit] | None = None) -> Compiled:
+    """The Problem of a trip; with `previous` (the visits of the plan being replaced), its
+    `Problem.previous`: each visit by its host's node, its date's track and its start."""
     spec = loaded.spec
     clock = Clock(spec.trip.timezone, spec.trip.start)
     frames = day_frames(spec)
@@ -88,7 +113,37 @@ def compile_spec(loaded: Loaded) -> Compiled:
     for t, ref in enumerate(track_refs):
         tracks[t], track_refs[t] = _with_lunch(spec, clock, base, node_refs, tracks, t, ref)
     problem = base.with_tracks(tracks)
-    return Compiled(problem, place_list, tuple(node_refs), tuple(track_refs), clock)
+    unplaced: list[str] = []
+    if previous:
+        mapped = _previous(previous, clock, node_refs, track_refs)
+        problem = problem.with_previous([v for v in mapped if isinstance(v, Previous)])
+        unplaced = [v for v in mapped if isinstance(v, str)]
+    return Compiled(
+        problem, place_list, tuple(node_refs), tuple(track_refs), clock, tuple(unplaced)
+    )
+
+
+def _previous(
+    previous: Sequence[PreviousVisit],
+    clock: Clock,
+    node_refs: Sequence[NodeRef],
+    track_refs: Sequence[TrackRef],
+) -> list[Previous | str]:
+    """Each previous visit as a `Previous` (node, track, minute), or its host id when it maps
+    to no host of the file or no day of the trip (or repeats a host: only its first visit)."""
+    node_of = {ref.id: n for n, ref in enumerate(node_refs) if ref.kind == "host"}
+    track_of = {ref.date: t for t, ref in enumerate(track_refs) if ref.group == GROUP_ALL}
+    out: list[Previous | str] = []
+    seen: set[int] = set()
+    for visit in previous:
+        n = node_of.get(visit.id)
+        t = track_of.get(visit.start.astimezone(clock.tz).date())
+        if n is None or t is None or n in seen:
+            out.append(visit.id)
+            continue
+        seen.add(n)
+        out.append(Previous(n, t, clock.minutes_of(visit.start)))
+    return out
 
 
 def _relations(spec: VisitSpec, node_refs: list[NodeRef]) -> tuple[list[After], list[OneOf]]:

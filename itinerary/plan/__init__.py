@@ -35,6 +35,10 @@ FORMAT_1_1: Final = "itinerary-plan/1.1"  # adds `unmet_choices`
 # and `rest` and `check_in` items, `note` / `departs` on start and end items, and
 # `hotel_travel_minutes`.
 FORMAT_1_2: Final = "itinerary-plan/1.2"
+# Adds what a re-planned plan (`itinerary plan --previous`) says about the plan it replaces:
+# `changes`, `changes_bound`, `changes_optimal`.
+FORMAT_1_3: Final = "itinerary-plan/1.3"
+_KEYS_1_3: Final = ("changes", "changes_bound", "changes_optimal")
 
 
 class _Model(BaseModel):
@@ -258,7 +262,9 @@ class SolverInfo(_Model):
 
 
 class Plan(_Model):
-    format: Literal["itinerary-plan/1", "itinerary-plan/1.1", "itinerary-plan/1.2"] = FORMAT
+    format: Literal[
+        "itinerary-plan/1", "itinerary-plan/1.1", "itinerary-plan/1.2", "itinerary-plan/1.3"
+    ] = FORMAT
     trip: PlanTrip
     delegation: PlanDelegation
     organiser: Organiser | None = None
@@ -284,12 +290,19 @@ class Plan(_Model):
     solver: SolverInfo | None = None
     # Must choices left unmet (format 1.1); absent when there are none.
     unmet_choices: list[UnmetChoice] | None = None
+    # Re-planned against a previous plan (`plan --previous`, format 1.3; absent otherwise): how
+    # many of its visits this plan moves (another date or start) or drops; `changes_bound`: no
+    # plan that attends every event and confirmed visit changes fewer (absent when not proven);
+    # `changes_optimal`: `changes` meets it ("fewest changes, proven").
+    changes: int | None = None
+    changes_bound: int | None = None
+    changes_optimal: bool | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _lowest_format(cls, data: Any) -> Any:
         """The format is the lowest version with every key the plan uses (see FORMAT_1_1,
-        FORMAT_1_2); an empty `unmet_choices` is none."""
+        FORMAT_1_2, FORMAT_1_3); an empty `unmet_choices` is none."""
         if isinstance(data, dict):
             unmet = data.get("unmet_choices") or None
             tracks = data.get("tracks")
@@ -298,6 +311,8 @@ class Plan(_Model):
                 for t in tracks
             )
             fmt = FORMAT_1_2 if holiday or _uses_1_2(data) else FORMAT_1_1 if unmet else FORMAT
+            if any(data.get(key) is not None for key in _KEYS_1_3):
+                fmt = FORMAT_1_3
             data = {**data, "unmet_choices": unmet, "format": fmt}
         return data
 

@@ -497,7 +497,7 @@ class _Room:
         rank = Rank.of(problem, tried).key()
         if rank[0] != self.rank[0]:
             return None  # an event left out: never a way in
-        required, lost, travel = (rank[k] - self.rank[k] for k in (1, 2, 3))
+        required, lost, travel = (rank[k] - self.rank[k] for k in (1, 2, 4))
         return _Way(t, removed, required, lost, travel)
 
 

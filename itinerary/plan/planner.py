@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..errors import InternalError
 from ..input.load import Loaded
-from ..model.compile import compile_spec
+from ..model.compile import PreviousVisit, compile_spec
 from ..model.problem import Problem
 from ..solver import Deadline, Observer, ProofParams, SolveParams, solve
 from . import Plan
@@ -45,15 +45,21 @@ def make_plan(
     params: SolveParams = PLAN_PARAMS,
     observer: Observer | None = None,
     deadline: Deadline | None = None,
+    previous: Plan | None = None,
 ) -> Plan:
     """`params.proof=None` skips the proof (the plan then has no `bound` and no `optimal`).
-    `deadline`: when the whole command must be done (see the module docstring)."""
-    compiled = compile_spec(loaded)
+    `deadline`: when the whole command must be done (see the module docstring). `previous`:
+    the plan this one replaces (`plan --previous`): the new plan moves as few of its visits
+    as it can after the score (`rules.Rank`), and says how many it moves (`Plan.changes`)."""
+    visits = None
+    if previous is not None:
+        visits = [PreviousVisit(v.id, v.start) for v in previous.visits()]
+    compiled = compile_spec(loaded, visits)
     problem = compiled.problem
     params = params.for_problem(problem)  # the plan records this budget
     solve_deadline = None if deadline is None else deadline.before(finish_reserve(problem))
     solution = solve(problem, params, observer, solve_deadline)
-    plan = assemble(compiled, loaded, solution, params)
+    plan = assemble(compiled, loaded, solution, params, replanning=previous is not None)
     violations = check_plan(plan, loaded)
     if violations:
         shown = "; ".join(map(str, violations[:5]))

@@ -25,8 +25,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
 from ..errors import InternalError
 from ..model.problem import Problem, Solution
+from ..model.rules import earliest_starts, starts_keeping
 from . import Deadline, Observer, Progress, SolveParams
 from .cpsat import ScoreBound, better, events_served, may_prove, prove_bound
 from .cpsat import required_served as _required_served
@@ -51,7 +54,7 @@ def run(
     them. `params` carries the final budget (`SolveParams.for_problem` already applied)."""
     bound = params.proof
     if bound is None or not may_prove(problem, bound):
-        return solve_search(problem, params, observer, deadline)
+        return _with_changes_bound(problem, solve_search(problem, params, observer, deadline))
 
     # The insertion plan (milliseconds) is where CP-SAT starts: with a good first solution it
     # fixes most routes by their reduced cost at once (generated 25 hosts x 5 days: 0.01-0.45
@@ -61,7 +64,13 @@ def run(
     # the search and the proof after it still have the rest.
     first_deadline = None if deadline is None else deadline.part(FIRST_PROOF_SHARE)
     first = prove_bound(problem, bound, deadline=first_deadline, events_first=True, start=start)
-    if first is not None and first.best is not None and first.proven and first.travel_proven:
+    if (
+        first is not None
+        and first.best is not None
+        and first.proven
+        and first.travel_proven
+        and not problem.previous  # the proof ranks no changes: the search does (`Rank`)
+    ):
         if observer is not None:
             observer(_progress(problem, first.best, proving=True))
         return _with_bounds(
@@ -73,18 +82,71 @@ def run(
     search_deadline = None if deadline is None else deadline.part(1 - PROOF_SHARE)
     found = solve_search(problem, params, observer, search_deadline)
     if first is not None and first.proven:
-        # The score is proven; only the travel ran out of work. Its bounds stand for whichever
-        # schedule ranks higher.
-        return _with_bounds(
-            problem, _better_of(problem, found, first, "CP-SAT's schedule ranks higher"), first
-        )
+        # The score is proven; only the travel ran out of work (or, re-planning, the changes
+        # were left to the search). Its bounds stand for whichever schedule ranks higher.
+        chosen = _better_of(problem, found, first, "CP-SAT's schedule ranks higher")
+        return _with_changes_bound(problem, _with_bounds(problem, chosen, first))
     if observer is not None:
         observer(_progress(problem, found, proving=True))
     after = prove_bound(problem, bound, hint=found, deadline=deadline)
     if after is None:
-        return found
+        return _with_changes_bound(problem, found)
     chosen = _better_of(problem, found, after, "then CP-SAT found a better schedule")
-    return _with_bounds(problem, chosen, after)
+    return _with_changes_bound(problem, _with_bounds(problem, chosen, after))
+
+
+# Above this many places the triangle inequality of the travel matrix is not checked, and no
+# bound on the changes is given (a cubic check: 0.1 s at 200 places).
+CHANGES_BOUND_MAX_PLACES = 200
+
+
+def _with_changes_bound(problem: Problem, solution: Solution) -> Solution:
+    """`solution` with `changes_bound` when re-planning: the visits of the previous plan that
+    no plan attending every fixed-time node can keep (see `changes_bound`)."""
+    if not problem.previous:
+        return solution
+    bound = changes_bound(problem)
+    return solution if bound is None else replace(solution, changes_bound=bound)
+
+
+def changes_bound(problem: Problem) -> int | None:
+    """A lower bound on `rules.changes` for every feasible solution that attends every
+    fixed-time node (events, confirmed visits): the previous visits that cannot be kept even
+    alone with the fixed-time nodes of their track (their node has no window there any more,
+    the start is off its windows, or the fixed-time nodes and lunch leave it no room then).
+    Dropping other visits from a route never makes it infeasible when travel obeys the
+    triangle inequality, which is checked (None when it does not hold, or the matrix is too
+    large to check); so a solution that makes this many changes makes the fewest possible."""
+    places = len(problem.travel)
+    if places > CHANGES_BOUND_MAX_PLACES or not _triangular(problem.travel):
+        return None
+    fixed_on: dict[int, list[int]] = {}
+    for n, node in enumerate(problem.nodes):
+        if node.fixed:
+            for t in problem.allowed_tracks(n):
+                fixed_on.setdefault(t, []).append(n)
+    bound = 0
+    for visit in problem.previous:
+        alone = problem.with_previous([visit])
+        fixed = [n for n in fixed_on.get(visit.track, []) if n != visit.node]
+        fixed.sort(key=lambda n: problem.nodes[n].windows[0][0])
+        if earliest_starts(alone, visit.track, fixed) is None:
+            continue  # the fixed-time nodes clash: no solution attends them all
+        start = {n: problem.nodes[n].windows[0][0] for n in fixed}
+        start[visit.node] = visit.start
+        sequence = sorted([*fixed, visit.node], key=lambda n: start[n])
+        starts = starts_keeping(alone, visit.track, sequence)
+        if starts is None or starts[sequence.index(visit.node)] != visit.start:
+            bound += 1
+    return bound
+
+
+def _triangular(travel: tuple[tuple[int, ...], ...]) -> bool:
+    """Whether no detour through a third place is shorter than the direct way."""
+    matrix = np.array(travel, dtype=np.int64)
+    return all(
+        bool((matrix[:, k, None] + matrix[None, k, :] >= matrix).all()) for k in range(len(travel))
+    )
 
 
 def _better_of(problem: Problem, found: Solution, proof: ScoreBound, why: str) -> Solution:
