@@ -29,9 +29,9 @@ import numpy as np
 
 from ..errors import InternalError
 from ..model.problem import Problem, Solution
-from ..model.rules import earliest_starts, starts_keeping
-from . import Deadline, Observer, Progress, SolveParams
-from .cpsat import ScoreBound, better, events_served, may_prove, prove_bound
+from ..model.rules import changes, earliest_starts, starts_keeping
+from . import Deadline, Observer, Progress, ProofParams, SolveParams
+from .cpsat import ScoreBound, better, events_served, may_prove, prove_bound, prove_changes
 from .cpsat import required_served as _required_served
 from .insertion import insertion_sequences, sequence_solution
 from .search import solve_search
@@ -54,7 +54,9 @@ def run(
     them. `params` carries the final budget (`SolveParams.for_problem` already applied)."""
     bound = params.proof
     if bound is None or not may_prove(problem, bound):
-        return _with_changes_bound(problem, solve_search(problem, params, observer, deadline))
+        return _with_changes_bound(
+            problem, bound, deadline, solve_search(problem, params, observer, deadline)
+        )
 
     # The insertion plan (milliseconds) is where CP-SAT starts: with a good first solution it
     # fixes most routes by their reduced cost at once (generated 25 hosts x 5 days: 0.01-0.45
@@ -85,14 +87,14 @@ def run(
         # The score is proven; only the travel ran out of work (or, re-planning, the changes
         # were left to the search). Its bounds stand for whichever schedule ranks higher.
         chosen = _better_of(problem, found, first, "CP-SAT's schedule ranks higher")
-        return _with_changes_bound(problem, _with_bounds(problem, chosen, first))
+        return _with_changes_bound(problem, bound, deadline, _with_bounds(problem, chosen, first))
     if observer is not None:
         observer(_progress(problem, found, proving=True))
     after = prove_bound(problem, bound, hint=found, deadline=deadline)
     if after is None:
-        return _with_changes_bound(problem, found)
+        return _with_changes_bound(problem, bound, deadline, found)
     chosen = _better_of(problem, found, after, "then CP-SAT found a better schedule")
-    return _with_changes_bound(problem, _with_bounds(problem, chosen, after))
+    return _with_changes_bound(problem, bound, deadline, _with_bounds(problem, chosen, after))
 
 
 # Above this many places the triangle inequality of the travel matrix is not checked, and no
@@ -100,13 +102,30 @@ def run(
 CHANGES_BOUND_MAX_PLACES = 200
 
 
-def _with_changes_bound(problem: Problem, solution: Solution) -> Solution:
-    """`solution` with `changes_bound` when re-planning: the visits of the previous plan that
-    no plan attending every fixed-time node can keep (see `changes_bound`)."""
-    if not problem.previous:
+def _with_changes_bound(
+    problem: Problem, params: ProofParams | None, deadline: Deadline | None, solution: Solution
+) -> Solution:
+    """`solution` with `changes_bound` when re-planning and proving (`params`): the better of
+    the visits of the previous plan that no plan attending every fixed-time node can keep
+    (`changes_bound`), and CP-SAT's proof at the solution's score (`cpsat.prove_changes`, only
+    when the first does not already meet the solution's changes); CP-SAT's schedule instead
+    of `solution` when it ranks higher (it keeps more at the same score)."""
+    if not problem.previous or params is None:
         return solution
     bound = changes_bound(problem)
-    return solution if bound is None else replace(solution, changes_bound=bound)
+    if bound is not None and bound >= changes(problem, solution):
+        return replace(solution, changes_bound=bound)
+    proof = prove_changes(problem, solution, params, deadline)
+    if proof is not None and proof.best is not None and better(problem, proof.best, solution):
+        solution = replace(
+            proof.best,
+            solutions_found=solution.solutions_found,
+            stopped_by=f"{solution.stopped_by}; then CP-SAT found a schedule with fewer changes",
+            score_bound=solution.score_bound,
+            travel_bound=solution.travel_bound,
+        )
+    found = [b for b in (bound, proof.bound if proof is not None else None) if b is not None]
+    return replace(solution, changes_bound=max(found)) if found else solution
 
 
 def changes_bound(problem: Problem) -> int | None:
