@@ -250,7 +250,7 @@ def test_a_confirmed_time_that_does_not_fit_is_a_located_input_error(
     lines_of = {
         "closed": line_of(text, "closed:"),
         "open": line_of(text, "open:", after="id: alpha"),
-        "talk": line_of(text, "id: talk"),
+        "talk": line_of(text, "start:", after="id: talk"),
         "alpha": line_of(text, "confirmed:", after="id: alpha"),
     }
     assert located.group(2).startswith(message.format(**lines_of)), located.group(2)
