@@ -278,4 +278,5 @@ def test_cp_sats_change_bound_holds_and_is_tight_where_proven(seed: int) -> None
         assert Rank.of(problem, proof.best).key()[:3] <= Rank.of(problem, solution).key()[:3]
     if proof.proven:
         assert proof.bound == fewest
-        assert proof.best is not None and changes(problem, proof.best) == fewest
+        # (No schedule comes with it when no previous start can be kept at all.)
+        assert proof.best is None or changes(problem, proof.best) == fewest
