@@ -180,7 +180,8 @@ def _host_node(
     place: int,
 ) -> Node:
     if host.declined:  # never planned: no window, no track, nothing to score
-        return Node(place=place, duration=host.duration, windows=(), tracks=())
+        # A declined must-visit is still one the plan lacks: the plan is partial, and says why.
+        return Node(place=place, duration=host.duration, windows=(), required=host.must, tracks=())
     if host.confirmed is not None:
         # Pinned where the host accepted it, even off the time grid: one start, on its date's
         # track, required (`load.confirmed_issues` made sure it fits the day).

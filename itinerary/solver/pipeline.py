@@ -17,6 +17,13 @@ its bound then covers schedules serving as many required nodes, and it may find 
 schedule. When the first proof proved the score but ran out of work on travel, its schedule
 competes with the search's and its bounds stand, so the proof does not run twice.
 
+*Re-planning* (`Problem.previous`): the rank has the changes to the previous plan between the
+score and travel, which the score proof does not see. When the first proof proves the score,
+CP-SAT then keeps as many previous visits as it can at that score (`cpsat.prove_changes`); when
+that is proven too, the search is skipped; otherwise the search runs (its rank counts the
+changes) and every plan gets the proven lower bound on its changes (`Solution.changes_bound`).
+The OR-Tools polish, which does not rank changes, is not used.
+
 Every stage is bounded by counts of work (reproducible), or by a `Deadline`, and the best
 solution by `cpsat.better` (the rank, travel last) is kept.
 """
@@ -80,6 +87,17 @@ def run(
             replace(first.best, stopped_by="CP-SAT proved it optimal in score and travel"),
             first,
         )
+
+    if first is not None and first.best is not None and first.proven and problem.previous:
+        # Re-planning: at the proven score, CP-SAT keeps the most visits of the previous plan it
+        # can; when that is proven too, the search has nothing left to find that ranks higher.
+        kept = _with_changes_bound(
+            problem, bound, deadline, _with_bounds(problem, first.best, first)
+        )
+        if kept.changes_bound is not None and changes(problem, kept) == kept.changes_bound:
+            if observer is not None:
+                observer(_progress(problem, kept, proving=True))
+            return replace(kept, stopped_by="CP-SAT proved the score, then the fewest changes")
 
     search_deadline = None if deadline is None else deadline.part(1 - PROOF_SHARE)
     found = solve_search(problem, params, observer, search_deadline)
