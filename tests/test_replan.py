@@ -280,3 +280,13 @@ def test_cp_sats_change_bound_holds_and_is_tight_where_proven(seed: int) -> None
         assert proof.bound == fewest
         # (No schedule comes with it when no previous start can be kept at all.)
         assert proof.best is None or changes(problem, proof.best) == fewest
+
+
+def test_the_change_words_are_complete_in_every_language() -> None:
+    from itinerary.render.changes import TEXTS
+
+    assert set(TEXTS) == {"en", "de", "fr"}
+    for lang in ("de", "fr"):
+        assert set(TEXTS[lang]) == set(TEXTS["en"]), lang
+        # Translated, not copied: only the placeholders may be alike.
+        assert all(TEXTS[lang][k] != TEXTS["en"][k] for k in TEXTS["en"]), lang
