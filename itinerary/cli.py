@@ -285,6 +285,16 @@ def plan(
             "leg is folded into the row it leads to and long names are shortened).",
         ),
     ] = False,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            help="Re-plan against this earlier plan (JSON, as sent to the hosts): after the "
+            "score, move or drop as few of its visits as possible, and list what changed. It "
+            "is read before anything is written, so it may be the --json file (with --force).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Plan the trip and print the programme, one table per day."""
     from .solver import Deadline, time_limit_problem
@@ -308,6 +318,11 @@ def plan(
     )
     from .render.terminal import print_plan
 
+    old = None
+    if previous is not None:
+        from .render.export import read_plan
+
+        old = read_plan(previous, warn=lambda issue: _print_warnings([issue]))
     formats = list(dict.fromkeys(export or []))
     for fmt in formats:
         check_format(fmt)
@@ -326,10 +341,21 @@ def plan(
     if not prove:
         params = replace(params, proof=None)
     with LiveProgress(Console(stderr=True)) as observer:
-        result = make_plan(loaded, params, observer, deadline)
+        result = make_plan(loaded, params, observer, deadline, previous=old)
+    if old is not None:
+        from .plan.diff import carry_sequences
+
+        # The hosts' revision counts go on from the plan they were written from, so the next
+        # change letters update their calendar entries (README, "Who must be told").
+        result = carry_sequences(old, result)
     tables_to_stderr = json_out == "-"  # standard output is then the JSON, and only it
     with standard_output():
-        print_plan(result, Console(stderr=tables_to_stderr), options.language(result), legs)
+        console = Console(stderr=tables_to_stderr)
+        print_plan(result, console, options.language(result), legs)
+        if old is not None:
+            from .render.replan import changes_renderable
+
+            console.print(changes_renderable(old, result, options.language(result)))
         if json_out == "-":
             sys.stdout.write(result.to_json())
     if json_out is not None and json_out != "-":

@@ -462,7 +462,7 @@ def test_exchange_takes_a_better_visit_in_where_a_poorer_one_held_the_day_late()
 def _walk(
     problem: Problem, seed: int, iterations: int, params: lns.WalkParams | None = None
 ) -> tuple[list[list[int]], list]:
-    bests: list[tuple[int, int, int]] = []
+    bests: list[tuple[int, int, int, int, int]] = []
     done = [0]
 
     def progress() -> float:
@@ -508,6 +508,7 @@ def test_the_walk_returns_verified_plans_that_only_get_better(
         fixed,
         len(missing) - fixed,
         problem.max_score() - solution.score(problem),
+        0,  # changes to a previous plan: none without one
         solution.travel_minutes(problem),
     )
     inserted = sequence_solution(problem, insertion_sequences(problem))

@@ -15,8 +15,11 @@ each, the reference says whether the sequence can be done on a track and when; t
   on the track, each with an order the rules accept;
 - the independent verifier (`verify.verify_solution`) finds nothing wrong with a route the rules
   timed, nor with what OR-Tools' model returns;
-- the rank: `Rank.of` gives the walk's own four integers, orders as routing's former `_Rank`
-  did, and `cpsat.better` is its strict order.
+- the rank: `Rank.of` gives the walk's own five integers (changes to a previous plan
+  included), orders as routing's former `_Rank` did, and `cpsat.better` is its strict order;
+- re-planning: the timing that keeps previous starts (`rules.starts_keeping`) keeps as many as
+  exhaustive search over which to keep finds, is feasible when the earliest timing is, and its
+  routes pass the verifier.
 
 A failure here is a real bug in the copy (or in the reference): fix the copy, never the test.
 """
@@ -41,6 +44,7 @@ from itinerary.model.problem import (
     Break,
     Node,
     OneOf,
+    Previous,
     Problem,
     Route,
     Solution,
@@ -51,9 +55,11 @@ from itinerary.model.problem import (
 )
 from itinerary.model.rules import (
     Rank,
+    changes,
     cross_track_violations,
     earliest_starts,
     first_start,
+    starts_keeping,
     starts_with_break_at,
 )
 from itinerary.model.schedule import layout, timed_route
@@ -68,8 +74,12 @@ FEWER = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCh
 
 
 @st.composite
-def problems(draw: st.DrawFn, max_nodes: int = 6, spanning: bool = False) -> Problem:
-    """A small random Problem; with `spanning`, `after` and `one_of` rules too."""
+def problems(
+    draw: st.DrawFn, max_nodes: int = 6, spanning: bool = False, previous: bool = False
+) -> Problem:
+    """A small random Problem; with `spanning`, `after` and `one_of` rules too; with
+    `previous`, a previous plan to re-plan against (`Problem.previous`): some nodes each on a
+    track at a start, mostly one of its windows allows, some anywhere."""
     n_places = draw(st.integers(2, 6))
     if draw(st.booleans()):  # points on a plane, plus a buffer: the triangle inequality holds
         pts = [(draw(st.integers(0, 40)), draw(st.integers(0, 40))) for _ in range(n_places)]
@@ -150,15 +160,29 @@ def problems(draw: st.DrawFn, max_nodes: int = 6, spanning: bool = False) -> Pro
             OneOf(tuple(draw(group)), must=draw(st.booleans()))
             for _ in range(draw(st.integers(0, 2)))
         ]
-    return Problem.build(travel, nodes, tracks, after, one_of)
+    before: list[Previous] = []
+    if previous:
+        for n in draw(st.sets(st.integers(0, len(nodes) - 1))):
+            node = nodes[n]
+            t = draw(st.integers(0, n_tracks - 1))
+            if node.windows and draw(st.integers(0, 3)) > 0:
+                a, b = draw(st.sampled_from(node.windows))
+                start = up_to_grid(draw(st.integers(a, b)), node.grid)
+                start = start if start <= b else a
+            else:
+                start = tracks[t].earliest_start + draw(st.integers(0, 600))
+            before.append(Previous(n, t, start))
+    return Problem.build(travel, nodes, tracks, after, one_of, before)
 
 
 @st.composite
-def cases(draw: st.DrawFn, max_nodes: int = 6) -> tuple[Problem, int, list[int]]:
+def cases(
+    draw: st.DrawFn, max_nodes: int = 6, previous: bool = False
+) -> tuple[Problem, int, list[int]]:
     """A problem, a track and a sequence of distinct nodes: any, or one the rules accept
     (built node by node), or one of those with another node put in somewhere (often just too
     much), so that both verdicts and their border come up."""
-    problem = draw(problems(max_nodes))
+    problem = draw(problems(max_nodes, previous=previous))
     t = draw(st.integers(0, len(problem.tracks) - 1))
     nodes = list(draw(st.permutations(range(len(problem.nodes)))))
     kind = draw(st.sampled_from(["any", "feasible", "one more"]))
@@ -419,7 +443,7 @@ def test_the_route_enumeration_finds_exactly_the_node_sets_the_rules_allow(
 
 
 @EXAMPLES
-@given(cases())
+@given(st.booleans().flatmap(lambda previous: cases(previous=previous)))
 def test_routes_timed_by_the_rules_pass_the_verifier(case: tuple[Problem, int, list[int]]) -> None:
     problem, t, sequence = case
     if earliest_starts(problem, t, sequence) is None:
@@ -531,23 +555,32 @@ def test_cross_track_violations_name_each_rule_broken() -> None:
     nothing = plan((), ())
     assert cross_track_violations(problem, nothing) == []
     assert nothing.unmet_choices(problem) == [1]
-    assert Rank.of(problem, nothing) == Rank(0, 1, 0, 0)
+    assert Rank.of(problem, nothing) == Rank(0, 1, 0, 0, 0)
 
 
 # --- the rank ---------------------------------------------------------------------------------
 
 
-def former_routing_rank(problem: Problem, solution: Solution) -> tuple[int, int, int, int]:
-    """routing._Rank.of as it was before `Rank` (it knew no `one_of`)."""
+def former_routing_rank(problem: Problem, solution: Solution) -> tuple[int, int, int, int, int]:
+    """routing._Rank.of as it was before `Rank` (it knew no `one_of`), with the changes to a
+    previous plan (`Problem.previous`) counted as their rule says: a previous visit not served
+    on its track at its start."""
     served = solution.served()
     missing = [n for i, n in enumerate(problem.nodes) if n.required and i not in served]
     fixed = sum(1 for n in missing if n.fixed)
     lost = problem.max_score() - sum(problem.nodes[n].score for n in served)
-    return (fixed, len(missing) - fixed, lost, solution.travel_minutes(problem))
+    kept = sum(
+        1
+        for v in problem.previous
+        for r in solution.routes
+        if r.track == v.track and Stop(v.node, v.start) in r.stops
+    )
+    changed = len(problem.previous) - kept
+    return (fixed, len(missing) - fixed, lost, changed, solution.travel_minutes(problem))
 
 
 @EXAMPLES
-@given(problems(spanning=True), st.data())
+@given(problems(spanning=True, previous=True), st.data())
 def test_rank_is_the_walks_rank_and_the_former_routing_rank(
     problem: Problem, data: st.DataObject
 ) -> None:
@@ -583,3 +616,56 @@ def test_better_takes_a_schedule_of_the_same_score_only_with_less_travel() -> No
     assert not cpsat.better(problem, short, short)
     fewer = insertion.sequence_solution(problem, [[0]])
     assert cpsat.better(problem, long, fewer)  # score before travel
+
+
+# --- re-planning: keeping previous starts -----------------------------------------------------
+
+
+def most_kept_exhaustively(problem: Problem, t: int, sequence: list[int]) -> int:
+    """The most previous starts on track t a feasible timing of `sequence` keeps, by trying
+    every set of them to keep: each kept node pinned to its previous start (a window of that
+    one start, on no grid), the sequence then done by the rules' earliest starts. A previous
+    start off the node's windows or grid can never be kept."""
+    old = {v.node: v.start for v in problem.previous if v.track == t}
+    keepable = [
+        n
+        for n in sequence
+        if n in old
+        and first_start(problem.nodes[n].windows, old[n], problem.nodes[n].grid) == old[n]
+    ]
+    for size in range(len(keepable), 0, -1):
+        for chosen in itertools.combinations(keepable, size):
+            nodes = list(problem.nodes)
+            for n in chosen:
+                nodes[n] = replace(nodes[n], windows=((old[n], old[n]),), grid=1)
+            pinned = Problem.build(problem.travel, nodes, problem.tracks)
+            if earliest_starts(pinned, t, sequence) is not None:
+                return size
+    return 0
+
+
+@EXAMPLES
+@given(cases(previous=True))
+def test_the_timing_keeps_as_many_previous_starts_as_exhaustive_search(
+    case: tuple[Problem, int, list[int]],
+) -> None:
+    problem, t, sequence = case
+    earliest = earliest_starts(problem, t, sequence)
+    starts = starts_keeping(problem, t, sequence)
+    assert (starts is None) == (earliest is None)
+    if starts is None or earliest is None:
+        return
+    old = {(v.node, v.start) for v in problem.previous if v.track == t}
+
+    def kept(times: list[int]) -> int:
+        return sum(1 for n, s in zip(sequence, times, strict=True) if (n, s) in old)
+
+    assert kept(starts) == most_kept_exhaustively(problem, t, sequence)
+    assert kept(starts) >= kept(earliest)
+    if kept(starts) == kept(earliest):
+        assert starts == earliest  # the earliest timing unless keeping needs another
+    route = timed_route(problem, t, sequence)
+    assert route is not None and [s.start for s in route.stops] == starts
+    solution = alone(problem, route)
+    assert verify_solution(problem, solution) == []
+    assert changes(problem, solution) == len(problem.previous) - kept(starts)

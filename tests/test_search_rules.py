@@ -136,7 +136,7 @@ def checked_walk(
     seed: int = 1,
     start: list[list[int]] | None = None,
     **params: Any,
-) -> tuple[list[list[int]], list[tuple[int, int, int, int]]]:
+) -> tuple[list[list[int]], list[tuple[int, int, int, int, int]]]:
     """`lns.improve` from `start` (the insertion plan unless given) with every move of the walk
     checked against the rules as it is made: each `_State` method that changes routes, and each
     `_tighten`, leaves no violation behind."""
@@ -174,13 +174,13 @@ def checked_walk(
 
     monkeypatch.setattr(lns, "_tighten", checking_tighten)
     done = [0]
-    bests: list[tuple[int, int, int, int]] = []
+    bests: list[tuple[int, int, int, int, int]] = []
 
     def progress() -> float:
         done[0] += 1
         return done[0] / iterations
 
-    def on_best(sequences: list[list[int]], rank: tuple[int, int, int, int]) -> None:
+    def on_best(sequences: list[list[int]], rank: tuple[int, int, int, int, int]) -> None:
         keeps(problem, sequences)
         assert Rank.of(problem, sequence_solution(problem, sequences)).key() == rank
         bests.append(rank)

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, Issue, counted
-from ..model.frames import DayFrame, day_frames, overlaps
+from ..model.frames import DayFrame, day_bounds, day_frames, overlaps
 from ..model.timeline import Clock, format_duration
 from ..model.travel import (
     PROFILES,
@@ -26,7 +26,7 @@ from ..model.travel import (
     one_speed,
     read_matrix_csv,
 )
-from .closures import closures_in_trip, host_region, opening_windows
+from .closures import closure_on, closures_in_trip, host_region, opening_windows
 from .matchmaking import RequestRow, read_requests
 from .relations import relation_issues
 from .spec import (
@@ -110,6 +110,8 @@ def _load(
     elif spec.trip.travel.roads is not None or spec.trip.travel.osrm_url is not None:
         travel, roads, notes = _road_model(spec, doc, filename, base_dir, road_cache)
     problems = journey_issues(spec, travel)
+    if not problems:
+        problems = confirmed_issues(spec, travel, doc.line_of)
     if problems:
         raise InputError([Issue(filename, doc.line_of(p), _one_line(m)) for p, m in problems])
     warnings = tuple(
@@ -949,6 +951,184 @@ def journey_issues(spec: VisitSpec, travel: TravelModel) -> list[tuple[Path_, st
             )
         out.append((path, message))
     return out
+
+
+@dataclass(frozen=True)
+class _Pinned:
+    """A visit or event at a fixed time, for `confirmed_issues`."""
+
+    path: Path_
+    what: str  # "host 'miele'", "event 'dinner'"
+    key: str
+    location: tuple[float, float]
+    start: int  # minutes on the trip's clock
+    end: int
+    confirmed: bool
+
+
+def confirmed_issues(
+    spec: VisitSpec, travel: TravelModel, line_of: Callable[[Path_], int] | None = None
+) -> list[tuple[Path_, str]]:
+    """Confirmed visits (`hosts[].confirmed`) that no longer fit: on no day of the trip,
+    outside the host's opening hours (or on a closed date or a public holiday), outside the
+    day's bounds with the journey from its start place and back to its end place, overlapping
+    an event or another confirmed visit, or too far from one to be reached in time. Each
+    message names both items (the other by its line)."""
+    confirmed = [(i, h) for i, h in enumerate(spec.hosts) if h.confirmed is not None]
+    if not confirmed:
+        return []
+    clock = Clock(spec.trip.timezone, spec.trip.start)
+    frames = {frame.date: frame for frame in day_frames(spec)}
+
+    def where(path: Path_) -> str:
+        return f"line {line_of(path)}" if line_of is not None else ".".join(map(str, path))
+
+    def minutes(a: str, a_loc: tuple[float, float], b: str, b_loc: tuple[float, float]) -> int:
+        return travel.minutes(a, a_loc, b, b_loc)
+
+    def hm(m: int) -> str:
+        return f"{clock.local(m):%H:%M}"
+
+    out: list[tuple[Path_, str]] = []
+    pinned: dict[dt.date, list[_Pinned]] = {}
+    for i, host in confirmed:
+        assert host.confirmed is not None
+        path: Path_ = ("hosts", i, "confirmed")
+        when = f"{host.confirmed:%Y-%m-%d %H:%M}"
+        date = host.confirmed.date()
+        frame = frames.get(date)
+        if frame is None:
+            out.append(
+                (
+                    path,
+                    f"host '{host.id}' is confirmed for {when}, on no day of the trip "
+                    f"({spec.trip.start} to {spec.trip.end}, {where(('trip', 'start'))})",
+                )
+            )
+            continue
+        start = clock.minutes(host.confirmed)
+        end = start + host.duration
+        local_start = host.confirmed.hour * 60 + host.confirmed.minute
+        windows = opening_windows(spec, host, date)
+        open_path: Path_ = ("hosts", i, "open") if host.open is not None else ("hosts", i)
+        if not windows:
+            closure = closure_on(spec, host, date)
+            why = (
+                f"a public holiday ({closure.holiday['en']})"
+                if closure is not None and closure.holiday
+                else "one of its closed dates"
+                if closure is not None
+                else "a day it is not open"
+            )
+            closed_path: Path_ = (
+                ("hosts", i, "closed")
+                if closure is not None and closure.holiday is None
+                else open_path
+            )
+            out.append(
+                (
+                    path,
+                    f"host '{host.id}' is confirmed for {when}, but {date} is {why} "
+                    f"({where(closed_path)})",
+                )
+            )
+            continue
+        if not any(a <= local_start and local_start + host.duration <= b for a, b in windows):
+            hours = ", ".join(
+                f"{format_time_of_day(a)}–{format_time_of_day(b)}" for a, b in windows
+            )
+            out.append(
+                (
+                    path,
+                    f"host '{host.id}' is confirmed for {when}–"
+                    f"{format_time_of_day(local_start + host.duration)}, outside its opening "
+                    f"hours on {date} ({hours}, {where(open_path)})",
+                )
+            )
+            continue
+        direct = minutes(frame.start.key, frame.start.location, frame.end.key, frame.end.location)
+        earliest, latest = day_bounds(spec, frame, clock, direct)
+        go = minutes(frame.start.key, frame.start.location, host.id, host.location)
+        back = minutes(host.id, host.location, frame.end.key, frame.end.location)
+        if earliest + go > start:
+            out.append(
+                (
+                    path,
+                    f"host '{host.id}' is confirmed for {when}, but the day begins at "
+                    f"{hm(earliest)} at {frame.start.name} and the journey there takes "
+                    f"{format_duration(go)} (arriving at {hm(earliest + go)}); see "
+                    f"{where(_day_path(spec, date, frame, start=True))}",
+                )
+            )
+            continue
+        if end + back > latest:
+            out.append(
+                (
+                    path,
+                    f"host '{host.id}' is confirmed for {when}–{hm(end)}, but the day ends at "
+                    f"{hm(latest)} at {frame.end.name} and the journey there takes "
+                    f"{format_duration(back)} (arriving at {hm(end + back)}); see "
+                    f"{where(_day_path(spec, date, frame, start=False))}",
+                )
+            )
+            continue
+        pinned.setdefault(date, []).append(
+            _Pinned(path, f"host '{host.id}'", host.id, host.location, start, end, True)
+        )
+    for j, event in enumerate(spec.events):
+        date = event.start.date()
+        if date in pinned:
+            pinned[date].append(
+                _Pinned(
+                    ("events", j, "start"),
+                    f"event '{event.id}'",
+                    event.id,
+                    event.location,
+                    clock.minutes(event.start),
+                    clock.minutes(event.end),
+                    False,
+                )
+            )
+    for items in pinned.values():
+        items.sort(key=lambda p: (p.start, p.end))
+        for k, b in enumerate(items):
+            for a in items[:k]:
+                if not (a.confirmed or b.confirmed):
+                    continue  # two events: their own checks
+                mine, other = (b, a) if b.confirmed else (a, b)
+                if b.start < a.end:
+                    out.append(
+                        (
+                            mine.path,
+                            f"{mine.what} ({hm(mine.start)}–{hm(mine.end)}) overlaps "
+                            f"{other.what} ({hm(other.start)}–{hm(other.end)}, "
+                            f"{where(other.path)})",
+                        )
+                    )
+                    continue
+                move = minutes(a.key, a.location, b.key, b.location)
+                if a.end + move > b.start:
+                    out.append(
+                        (
+                            mine.path,
+                            f"the group cannot be at {b.what} by {hm(b.start)} after {a.what} "
+                            f"ends at {hm(a.end)}: the journey takes {format_duration(move)} "
+                            f"({where(other.path)})",
+                        )
+                    )
+    return sorted(out, key=lambda pm: line_of(pm[0]) if line_of is not None else 0)
+
+
+def _day_path(spec: VisitSpec, date: dt.date, frame: DayFrame, *, start: bool) -> Path_:
+    """Where the visit file sets the bound of a day: the arrival or departure, the day's own
+    hours, or the trip's."""
+    if start and frame.arrival is not None:
+        return ("arrival", "time")
+    if not start and frame.departure is not None:
+        return ("departure", "time")
+    if date in spec.trip.days:
+        return ("trip", "days", date.isoformat())
+    return ("trip", "day")
 
 
 def _when(clock: Clock, minutes: int) -> str:

@@ -788,9 +788,34 @@ class Host(Closed):
         ),
     )
 
+    confirmed: LocalDateTime | None = Field(
+        None,
+        description=(
+            'The host accepted a visit starting then (local time, e.g. "2016-05-24 10:00"): '
+            "the visit is pinned there, even off the time grid, and counts as required"
+        ),
+    )
+    declined: bool = Field(
+        False, description="True when the host declined: it is never planned, and says so"
+    )
+
+    @model_validator(mode="after")
+    def _one_reply(self) -> Host:
+        if self.declined and self.confirmed is not None:
+            raise ValueError(
+                "a host is either confirmed or declined, not both: remove `declined` or `confirmed`"
+            )
+        return self
+
     @property
     def must(self) -> bool:
         return self.priority == "must"
+
+    @property
+    def required(self) -> bool:
+        """The plan is partial without it: a must-visit, or a confirmed visit (the host expects
+        the group then; it keeps its priority in the score)."""
+        return self.must or self.confirmed is not None
 
 
 class TimeSpan(Closed):

@@ -7,7 +7,7 @@ Tracks are (day, group) pairs; this version has one group, "all". Ordering is de
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -15,7 +15,17 @@ from ..input.closures import opening_windows
 from ..input.load import Loaded
 from ..input.spec import Event, Host, VisitSpec, format_time_of_day
 from .frames import Place, day_bounds, day_frames
-from .problem import After, Break, Node, OneOf, Problem, Track, down_to_grid, up_to_grid
+from .problem import (
+    After,
+    Break,
+    Node,
+    OneOf,
+    Previous,
+    Problem,
+    Track,
+    down_to_grid,
+    up_to_grid,
+)
 from .schedule import earliest_starts
 from .timeline import Clock
 
@@ -37,6 +47,15 @@ class NodeRef:
 
 
 @dataclass(frozen=True)
+class PreviousVisit:
+    """A visit of the plan being replaced (`itinerary plan --previous`): the host's id and its
+    start, with its UTC offset."""
+
+    id: str
+    start: dt.datetime
+
+
+@dataclass(frozen=True)
 class Compiled:
     """The problem and the index that maps its integers back to the trip."""
 
@@ -45,9 +64,15 @@ class Compiled:
     nodes: tuple[NodeRef, ...]
     tracks: tuple[TrackRef, ...]
     clock: Clock
+    # Re-planning: the previous visits that map to no node and day (the host is no longer in
+    # the file, or the date is no day of the trip): changes whatever the plan, so they are not
+    # in `Problem.previous` but counted with its changes.
+    unplaced: tuple[str, ...] = ()
 
 
-def compile_spec(loaded: Loaded) -> Compiled:
+def compile_spec(loaded: Loaded, previous: Sequence[PreviousVisit] | None = None) -> Compiled:
+    """The Problem of a trip; with `previous` (the visits of the plan being replaced), its
+    `Problem.previous`: each visit by its host's node, its date's track and its start."""
     spec = loaded.spec
     clock = Clock(spec.trip.timezone, spec.trip.start)
     frames = day_frames(spec)
@@ -88,7 +113,37 @@ def compile_spec(loaded: Loaded) -> Compiled:
     for t, ref in enumerate(track_refs):
         tracks[t], track_refs[t] = _with_lunch(spec, clock, base, node_refs, tracks, t, ref)
     problem = base.with_tracks(tracks)
-    return Compiled(problem, place_list, tuple(node_refs), tuple(track_refs), clock)
+    unplaced: list[str] = []
+    if previous:
+        mapped = _previous(previous, clock, node_refs, track_refs)
+        problem = problem.with_previous([v for v in mapped if isinstance(v, Previous)])
+        unplaced = [v for v in mapped if isinstance(v, str)]
+    return Compiled(
+        problem, place_list, tuple(node_refs), tuple(track_refs), clock, tuple(unplaced)
+    )
+
+
+def _previous(
+    previous: Sequence[PreviousVisit],
+    clock: Clock,
+    node_refs: Sequence[NodeRef],
+    track_refs: Sequence[TrackRef],
+) -> list[Previous | str]:
+    """Each previous visit as a `Previous` (node, track, minute), or its host id when it maps
+    to no host of the file or no day of the trip (or repeats a host: only its first visit)."""
+    node_of = {ref.id: n for n, ref in enumerate(node_refs) if ref.kind == "host"}
+    track_of = {ref.date: t for t, ref in enumerate(track_refs) if ref.group == GROUP_ALL}
+    out: list[Previous | str] = []
+    seen: set[int] = set()
+    for visit in previous:
+        n = node_of.get(visit.id)
+        t = track_of.get(visit.start.astimezone(clock.tz).date())
+        if n is None or t is None or n in seen:
+            out.append(visit.id)
+            continue
+        seen.add(n)
+        out.append(Previous(n, t, clock.minutes_of(visit.start)))
+    return out
 
 
 def _relations(spec: VisitSpec, node_refs: list[NodeRef]) -> tuple[list[After], list[OneOf]]:
@@ -124,6 +179,22 @@ def _host_node(
     refs: list[TrackRef],
     place: int,
 ) -> Node:
+    if host.declined:  # never planned: no window, no track, nothing to score
+        # A declined must-visit is still one the plan lacks: the plan is partial, and says why.
+        return Node(place=place, duration=host.duration, windows=(), required=host.must, tracks=())
+    if host.confirmed is not None:
+        # Pinned where the host accepted it, even off the time grid: one start, on its date's
+        # track, required (`load.confirmed_issues` made sure it fits the day).
+        start = clock.minutes(host.confirmed)
+        day = host.confirmed.date()
+        return Node(
+            place=place,
+            duration=host.duration,
+            windows=((start, start),),
+            score=0 if host.must else int(host.priority),
+            required=True,
+            tracks=tuple(t for t, ref in enumerate(refs) if ref.date == day),
+        )
     windows: list[tuple[int, int]] = []
     allowed: list[int] = []
     grid = spec.trip.round_minutes
@@ -161,10 +232,15 @@ def _event_node(event: Event, clock: Clock, refs: list[TrackRef], place: int) ->
     )
 
 
-def event_nodes_on(nodes: Sequence[Node], node_refs: Sequence[NodeRef], t: int) -> list[int]:
-    """The event nodes a track must attend, in time order."""
+def event_nodes_on(
+    nodes: Sequence[Node], node_refs: Sequence[NodeRef], t: int, pinned: Collection[str] = ()
+) -> list[int]:
+    """The event nodes a track must attend, in time order; with `pinned` (ids of confirmed
+    hosts), their visits too."""
     events = [
-        i for i, ref in enumerate(node_refs) if ref.kind == "event" and t in (nodes[i].tracks or ())
+        i
+        for i, ref in enumerate(node_refs)
+        if (ref.kind == "event" or ref.id in pinned) and t in (nodes[i].tracks or ())
     ]
     return sorted(events, key=lambda i: nodes[i].windows[0][0])
 
@@ -206,7 +282,8 @@ def _with_lunch(
     trial = base.with_tracks((*tracks[:t], with_lunch, *tracks[t + 1 :]))
     if earliest_starts(trial, t, []) is None:
         return track, ref  # the day's own journey leaves no room for lunch
-    events = event_nodes_on(base.nodes, node_refs, t)
+    confirmed = {h.id for h in spec.hosts if h.confirmed is not None}
+    events = event_nodes_on(base.nodes, node_refs, t, confirmed)
     if earliest_starts(trial, t, events) is not None:
         return with_lunch, ref
     if earliest_starts(trial, t, events, with_breaks=False) is None:

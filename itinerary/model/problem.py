@@ -127,12 +127,25 @@ class OneOf:
 
 
 @dataclass(frozen=True)
+class Previous:
+    """A visit of the plan this one replaces (`itinerary plan --previous`): `node` served on
+    `track` at `start`. Serving it there and then again costs nothing; a different track or
+    start, or leaving it out, is a change (`rules.Rank`)."""
+
+    node: int
+    track: int
+    start: int
+
+
+@dataclass(frozen=True)
 class Problem:
     travel: tuple[tuple[int, ...], ...]  # minutes, place x place
     nodes: tuple[Node, ...]
     tracks: tuple[Track, ...]
     after: tuple[After, ...] = ()
     one_of: tuple[OneOf, ...] = ()
+    # The visits of the plan being replaced, at most one per node; empty: no re-planning.
+    previous: tuple[Previous, ...] = ()
 
     def __post_init__(self) -> None:
         n = len(self.travel)
@@ -164,6 +177,11 @@ class Problem:
         for choice in self.one_of:
             if len(set(choice.nodes)) < 2 or any(not 0 <= n < n_nodes for n in choice.nodes):
                 raise ValueError(f"{choice} needs two or more known nodes")
+        for visit in self.previous:
+            if not (0 <= visit.node < n_nodes and 0 <= visit.track < len(self.tracks)):
+                raise ValueError(f"{visit} refers to an unknown node or track")
+        if len({v.node for v in self.previous}) != len(self.previous):
+            raise ValueError("a node is in the previous plan more than once")
 
     def tracks_overlap(self) -> bool:
         """Whether two tracks share any time (parallel groups, identical TOPTW vehicles)."""
@@ -189,6 +207,7 @@ class Problem:
         tracks: Sequence[Track],
         after: Sequence[After] = (),
         one_of: Sequence[OneOf] = (),
+        previous: Sequence[Previous] = (),
     ) -> Problem:
         return Problem(
             tuple(tuple(map(int, row)) for row in travel),
@@ -196,7 +215,15 @@ class Problem:
             tuple(tracks),
             tuple(after),
             tuple(one_of),
+            tuple(previous),
         )
+
+    def with_previous(self, previous: Sequence[Previous]) -> Problem:
+        """This problem re-planning against `previous` (see `Previous`)."""
+        changed = copy.copy(self)  # the travel matrix was checked when this problem was made
+        object.__setattr__(changed, "previous", tuple(previous))
+        changed._check_references()
+        return changed
 
     def with_tracks(self, tracks: Sequence[Track]) -> Problem:
         """This problem with other tracks. The travel matrix, checked when this problem was
@@ -259,6 +286,9 @@ class Solution:
     # and score travels less than `travel_bound` minutes.
     score_bound: int | None = None
     travel_bound: int | None = None
+    # With `Problem.previous`: no feasible solution that attends every fixed-time node makes
+    # fewer changes than this (`rules.changes`); None when not computed.
+    changes_bound: int | None = None
 
     def score(self, problem: Problem) -> int:
         return sum(problem.nodes[s.node].score for r in self.routes for s in r.stops)

@@ -19,8 +19,13 @@
   is served too and has ended by its start; `OneOf`: at most one of a set is served
   (`cross_track_violations`). A `must` choice left unmet, like a required node left out, breaks
   no rule: the plan is incomplete and ranks lower.
+- **Keeping a previous start.** When re-planning against a previous plan (`Problem.previous`),
+  a node served on its previous track at its previous start is *kept*; anything else is a
+  change (`changes`). A sequence is timed as early as it can be (`earliest_starts`) unless a
+  timing that keeps more previous starts is feasible: then by that one (`starts_keeping`).
 - **Rank.** How two solutions compare: fixed-time events left out, then other required nodes
-  left out plus `must` choices left unmet, then score, then travel (`Rank`).
+  left out plus `must` choices left unmet, then score, then changes to the previous plan, then
+  travel (`Rank`).
 
 Where else they are written, on purpose, and how each is held to this module:
 
@@ -145,6 +150,100 @@ def starts_with_break_at(
     return starts
 
 
+def starts_keeping(problem: Problem, track_index: int, sequence: Sequence[int]) -> list[int] | None:
+    """The start times of `sequence` on a track as every plan has them, or None if it cannot
+    be done: `earliest_starts`, unless another feasible timing keeps more of the sequence's
+    nodes at their previous starts on this track (`Problem.previous`); then the timing that
+    keeps the most (a kept node starts later than it could, when its window and the rest of
+    the route allow it). Without a previous plan on this track: `earliest_starts` itself."""
+    starts = earliest_starts(problem, track_index, sequence)
+    if starts is None or not problem.previous:
+        return starts
+    old = {v.node: v.start for v in problem.previous if v.track == track_index}
+    if not any(n in old for n in sequence):
+        return starts
+    kept = sum(1 for n, s in zip(sequence, starts, strict=True) if old.get(n) == s)
+    most = _most_kept(problem, track_index, sequence, old)
+    if most is None or most[0] <= kept:
+        return starts
+    return most[1]
+
+
+def _most_kept(
+    problem: Problem, track_index: int, sequence: Sequence[int], old: dict[int, int]
+) -> tuple[int, list[int]] | None:
+    """The most previous starts (`old`: node -> start on this track) a feasible timing of
+    `sequence` keeps, and that timing; None if the sequence cannot be done. A dynamic program
+    over the sequence: per (starts kept so far, break taken) the earliest time the group is
+    free, which is all the rest depends on (every constraint is a release time or a deadline,
+    and keeping a start only needs the group ready by then), so it is exact."""
+    track = problem.tracks[track_index]
+    brk = track.breaks[0] if track.breaks else None
+    # (kept, break taken) -> (free from, starts so far)
+    states: dict[tuple[int, bool], tuple[int, list[int]]] = {(0, False): (track.earliest_start, [])}
+    if brk is not None:
+        s = break_start(track.earliest_start, brk)
+        if s is not None:
+            states[(0, True)] = (s + brk.duration, [])
+    place = track.start_place
+    for n in sequence:
+        node = problem.nodes[n]
+        if node.tracks is not None and track_index not in node.tracks:
+            return None
+        move = problem.travel[place][node.place]
+        following: dict[tuple[int, bool], tuple[int, list[int]]] = {}
+        for (kept, taken), (free, starts) in states.items():
+            legs = [(taken, free + move)]
+            if brk is not None and not taken:
+                ready = ready_after_leg(free, move, brk)
+                if ready is not None:
+                    legs.append((True, ready))
+            for now_taken, ready in legs:
+                earliest = node.first_start(ready)
+                if earliest is None:
+                    continue
+                options = [(kept, earliest)]
+                previous = old.get(n)
+                if previous == earliest:
+                    options = [(kept + 1, earliest)]
+                elif (
+                    previous is not None
+                    and previous >= ready
+                    and first_start(node.windows, previous, node.grid) == previous
+                ):
+                    options.append((kept + 1, previous))
+                for count, start in options:
+                    key = (count, now_taken)
+                    done = start + node.duration
+                    if key not in following or done < following[key][0]:
+                        following[key] = (done, [*starts, start])
+        states = following
+        place = node.place
+    move = problem.travel[place][track.end_place]
+    best: tuple[int, list[int]] | None = None
+    for (kept, taken), (free, starts) in states.items():
+        if brk is None or taken:
+            fits = free + move <= track.latest_end
+        else:
+            ready = ready_after_leg(free, move, brk)  # on the way back
+            fits = ready is not None and ready <= track.latest_end
+            if not fits and free + move <= track.latest_end:  # after coming back
+                s = break_start(free + move, brk)
+                fits = s is not None and s + brk.duration <= track.latest_end
+        if fits and (best is None or kept > best[0]):
+            best = (kept, starts)
+    return best
+
+
+def changes(problem: Problem, solution: Solution) -> int:
+    """How many visits of the previous plan (`Problem.previous`) the solution does not keep:
+    each one served on another track, at another start, or not at all."""
+    if not problem.previous:
+        return 0
+    at = {(r.track, s.node, s.start) for r in solution.routes for s in r.stops}
+    return sum(1 for v in problem.previous if (v.track, v.node, v.start) not in at)
+
+
 def cross_track_violations(problem: Problem, solution: Solution) -> list[str]:
     """The rules that relate nodes wherever they are served, as messages for each one the
     solution breaks: a node served more than once; `Problem.after` (`later` served without
@@ -191,28 +290,42 @@ class Rank:
        and journeys were decided around it;
     2. other required nodes left out, plus `must` choices (`Problem.one_of`) left unmet;
     3. score left out (`Problem.max_score()` less the score served): more score is better;
-    4. travel minutes.
+    4. changes to the previous plan (`changes`; always 0 without one);
+    5. travel minutes.
 
     Waiting is not ranked: for the chosen sequences the timing leaves as late and comes back as
-    early as they allow. The numpy walk keeps the same four integers as a tuple
+    early as they allow. The numpy walk keeps the same five integers as a tuple
     (`lns._State.rank`, a fast copy of `key()`)."""
 
     missing_fixed: int
     missing_required: int  # other required nodes left out, plus unmet `must` choices
     lost_score: int
+    changes: int
     travel: int
 
-    def key(self) -> tuple[int, int, int, int]:
-        return (self.missing_fixed, self.missing_required, self.lost_score, self.travel)
+    def key(self) -> tuple[int, int, int, int, int]:
+        return (
+            self.missing_fixed,
+            self.missing_required,
+            self.lost_score,
+            self.changes,
+            self.travel,
+        )
 
     @staticmethod
     def of(problem: Problem, solution: Solution) -> Rank:
-        return Rank.of_served(problem, solution.served(), solution.travel_minutes(problem))
+        return Rank.of_served(
+            problem,
+            solution.served(),
+            solution.travel_minutes(problem),
+            changes(problem, solution),
+        )
 
     @staticmethod
-    def of_served(problem: Problem, served: Collection[int], travel: int) -> Rank:
+    def of_served(problem: Problem, served: Collection[int], travel: int, changed: int = 0) -> Rank:
         """The rank of a solution that serves the nodes `served` with `travel` minutes of
-        travel, as the search knows it before it times the routes."""
+        travel and `changed` changes to the previous plan, as the search knows it before it
+        times the routes."""
         missing = [nd for n, nd in enumerate(problem.nodes) if nd.required and n not in served]
         fixed = sum(1 for nd in missing if nd.fixed)
         unmet = sum(
@@ -221,4 +334,4 @@ class Rank:
             if choice.must and not any(n in served for n in choice.nodes)
         )
         lost = problem.max_score() - sum(problem.nodes[n].score for n in served)
-        return Rank(fixed, len(missing) - fixed + unmet, lost, travel)
+        return Rank(fixed, len(missing) - fixed + unmet, lost, changed, travel)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from ..errors import InternalError
 from .problem import Break, Problem, Route, Stop, up_to_grid
 from .rules import earliest_starts as earliest_starts
+from .rules import starts_keeping
 
 
 @dataclass(frozen=True)
@@ -142,11 +143,12 @@ def _place_break(
 
 def timed_route(problem: Problem, t: int, sequence: Sequence[int]) -> Route | None:
     """The route of `sequence` on track t as every plan shows it: each visit at its earliest
-    start, leaving as late as the first visit allows and back as early as possible, or at the
-    track's bounds where the break needs the room (checked by laying the route out, as the plan
-    checker does); None if the sequence cannot be done."""
+    start (or, re-planning, at its previous start where a timing that keeps more of them is
+    feasible: `rules.starts_keeping`), leaving as late as the first visit allows and back as
+    early as possible, or at the track's bounds where the break needs the room (checked by
+    laying the route out, as the plan checker does); None if the sequence cannot be done."""
     track = problem.tracks[t]
-    starts = earliest_starts(problem, t, sequence)
+    starts = starts_keeping(problem, t, sequence)
     if starts is None:
         return None
     stops = tuple(Stop(n, s) for n, s in zip(sequence, starts, strict=True))

@@ -31,6 +31,10 @@ class Clock:
         aware = local.replace(tzinfo=self.tz).astimezone(_UTC)
         return int((aware - self._epoch_utc()).total_seconds() // 60)
 
+    def minutes_of(self, moment: dt.datetime) -> int:
+        """Minutes since the epoch of an aware moment (a plan's time with its UTC offset)."""
+        return int((moment.astimezone(_UTC) - self._epoch_utc()).total_seconds() // 60)
+
     def at(self, date: dt.date, minute_of_day: int) -> int:
         """Minutes since the epoch of `minute_of_day` (0..1440) on a local date."""
         naive = dt.datetime.combine(date, dt.time()) + dt.timedelta(minutes=minute_of_day)

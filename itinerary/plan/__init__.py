@@ -42,8 +42,11 @@ FORMAT_1_2: Final = "itinerary-plan/1.2"
 # a changed or cancelled visit (the iCalendar SEQUENCE of their entry), kept only when > 0;
 # a travel item's `route`: the road geometry of the leg, [lat, lon] points from OSRM, when the
 # plan was made with road times (trip.travel.roads or osrm_url);
-# and an event item's `meetings`, `unmatched` and `matchmaking` (B2B matchmaking).
+# an event item's `meetings`, `unmatched` and `matchmaking` (B2B matchmaking); and what a
+# re-planned plan (`itinerary plan --previous`) says about the plan it replaces: `changes`,
+# `changes_bound`, `changes_optimal`.
 FORMAT_1_3: Final = "itinerary-plan/1.3"
+_KEYS_1_3: Final = ("changes", "changes_bound", "changes_optimal")
 
 
 class _Model(BaseModel):
@@ -309,6 +312,13 @@ class Plan(_Model):
     solver: SolverInfo | None = None
     # Must choices left unmet (format 1.1); absent when there are none.
     unmet_choices: list[UnmetChoice] | None = None
+    # Re-planned against a previous plan (`plan --previous`, format 1.3; absent otherwise): how
+    # many of its visits this plan moves (another date or start) or drops; `changes_bound`: no
+    # plan that attends every event and confirmed visit changes fewer (absent when not proven);
+    # `changes_optimal`: `changes` meets it ("fewest changes, proven").
+    changes: int | None = None
+    changes_bound: int | None = None
+    changes_optimal: bool | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -420,7 +430,10 @@ def _uses_1_2(data: dict[str, Any]) -> bool:
 
 def _uses_1_3(data: dict[str, Any]) -> bool:
     """Whether the plan data holds a key of format 1.3: a `sequence` on a visit or unscheduled
-    host, a travel item's road geometry (`route`) or an event item with matchmaking."""
+    host, a travel item's road geometry (`route`), an event item with matchmaking, or what a
+    re-plan says of the plan it replaces (`changes`, …)."""
+    if any(data.get(key) is not None for key in _KEYS_1_3):
+        return True
     for track in _items(data.get("tracks")):
         for item in _items(_field(track, "items")):
             kind = _field(item, "type")

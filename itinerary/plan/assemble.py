@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+from ..errors import InternalError
 from ..input.closures import holiday_names
 from ..input.load import Loaded
 from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, Host, Language, stay_key
 from ..model.compile import Compiled
 from ..model.problem import Problem, Solution
+from ..model.rules import Rank, changes
 from ..model.schedule import StayDay, away_from, layout, with_stays
 from ..solver import SolveParams
 from . import (
@@ -37,10 +39,13 @@ def assemble(
     loaded: Loaded,
     solution: Solution,
     params: SolveParams | None = None,
+    *,
+    replanning: bool = False,
 ) -> Plan:
     """The plan of `solution`; its proven bounds (`Solution.score_bound`, `travel_bound`, see
     `solver/cpsat.py`), when it has them, make the plan say what is proven: `optimal` only when
-    both the score and the travel are."""
+    both the score and the travel are. `replanning` (`plan --previous`): the plan says how many
+    visits of the previous plan it changes, and whether that is proven the fewest."""
     spec = loaded.spec
     problem = compiled.problem
     local = compiled.clock.local
@@ -263,7 +268,38 @@ def assemble(
             time_limit=params.budget.time_limit,
         ),
         unmet_choices=unmet or None,
+        **(_changes(compiled, solution) if replanning else _NO_CHANGES),
     )
+
+
+class _Changes(TypedDict):
+    changes: int | None
+    changes_bound: int | None
+    changes_optimal: bool | None
+
+
+_NO_CHANGES: _Changes = {"changes": None, "changes_bound": None, "changes_optimal": None}
+
+
+def _changes(compiled: Compiled, solution: Solution) -> _Changes:
+    """`changes`, `changes_bound` and `changes_optimal` of a re-planned plan: the visits of
+    the previous plan it moves or drops (those whose host or date is gone included), and the
+    fewest any plan attending every event and confirmed visit could (`Solution.changes_bound`,
+    which holds only for such plans)."""
+    problem = compiled.problem
+    changed = changes(problem, solution) + len(compiled.unplaced)
+    bound = solution.changes_bound
+    if bound is not None and Rank.of(problem, solution).missing_fixed:
+        bound = None
+    if bound is not None:
+        bound += len(compiled.unplaced)
+        if changed < bound:
+            raise InternalError(f"the plan makes {changed} changes, fewer than its bound {bound}")
+    return {
+        "changes": changed,
+        "changes_bound": bound,
+        "changes_optimal": None if bound is None else changed == bound,
+    }
 
 
 def _optimal(solution: Solution, problem: Problem) -> bool | None:

@@ -539,7 +539,25 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
                         lasts=_minutes(item.start, item.end),
                         minutes=host.duration,
                     )
-                if _off_grid(item.start.astimezone(tz), grid):
+                if host.declined:
+                    bad(
+                        f"visit {item.id}: the host declined; it may not be in the plan",
+                        "declined",
+                        item,
+                    )
+                if host.confirmed is not None:
+                    # Confirmed: exactly then, even off the grid (the host accepted that time).
+                    confirmed = _at(host.confirmed, tz)
+                    if item.start != confirmed:
+                        bad(
+                            f"visit {item.id} starts at {track.date} {hm(item.start)}, not at "
+                            f"its confirmed time {host.confirmed:%Y-%m-%d %H:%M}",
+                            "confirmed_time",
+                            item,
+                            confirmed=confirmed,
+                            confirmed_date=confirmed.date(),
+                        )
+                elif _off_grid(item.start.astimezone(tz), grid):
                     bad(
                         f"visit {item.id} starts at {hm(item.start)}, off the {grid}-minute grid",
                         "grid",
@@ -646,7 +664,15 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
                     )
             if len(lunches) > 1:
                 bad("more than one lunch", "lunch_twice", None, count=len(lunches))
-            attended_here = [i for i in items if isinstance(i, EventItem)]
+            # Fixed points: events, and visits at a confirmed time (compile's lunch trial too).
+            attended_here: list[EventItem | VisitItem] = [
+                i
+                for i in items
+                if isinstance(i, EventItem)
+                or (
+                    isinstance(i, VisitItem) and i.id in hosts and hosts[i.id].confirmed is not None
+                )
+            ]
             if not lunches and _lunch_needed(
                 spec, track.date, tz, earliest, latest, exp_start, exp_end, attended_here, travel
             ):
@@ -734,7 +760,7 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
             "unmet_choices",
             names=[" / ".join(hosts[h].name for h in c if h in hosts) for c in unmet],
         )
-    missing_required = [h.id for h in spec.hosts if h.must and h.id in unscheduled]
+    missing_required = [h.id for h in spec.hosts if h.required and h.id in unscheduled]
     missing_required += [e.id for e in spec.events if e.id in unscheduled]
     status = "partial" if missing_required or unmet else "complete"
     if plan.status != status:
@@ -1061,7 +1087,7 @@ def _lunch_needed(
     latest: dt.datetime,
     start_key: str,
     end_key: str,
-    day_events: list[EventItem],
+    day_events: list[EventItem | VisitItem],
     travel: Callable[[str, str], int],
 ) -> bool:
     """Lunch is due on a day whose bounds leave room for it and whose events leave a gap."""

@@ -1,14 +1,14 @@
 """Why each unscheduled host or event is unscheduled, in words an organiser can act on.
 
-Pure checks, from the most basic cause to the least: closed, window too short, outside the
-day's hours, too far, no room for lunch, clashing with an event, no day with room for both lunch
-and the day's events; then, given the plan, the rules
-between hosts (another host of its choice is in the plan; a host or event it comes after is not,
-or ends too late for it); last, what the plan's days leave for it (`Room`): each day's route is
-tried with the host in the place of none, one or several consecutive visits, by the rules
-(`model.rules`), and the cheapest way in says what it would cost: the visits it would displace,
-whether they outrank it, what the score and the travel would become. Nothing is solved again,
-and nothing is claimed that those trials did not show.
+Pure checks, from the most basic cause to the least: declined (the host said no), closed, window
+too short, outside the day's hours, too far, no room for lunch, clashing with an event, no day
+with room for both lunch and the day's events; then, given the plan, the rules between hosts
+(another host of its choice is in the plan; a host or event it comes after is not, or ends too
+late for it); last, what the plan's days leave for it (`Room`): each day's route is tried with
+the host in the place of none, one or several consecutive visits, by the rules (`model.rules`),
+and the cheapest way in says what it would cost: the visits it would displace, whether they
+outrank it, what the score and the travel would become. Nothing is solved again, and nothing is
+claimed that those trials did not show.
 
 A cause is a code with its values (`plan.Cause`): ids and ISO dates for programs to read, names
 for people; `reasons.py` words it. A new cause is a new code here and its words there.
@@ -149,6 +149,8 @@ def _explain_host(
     related: _Related,
     room: Room,
 ) -> Cause:
+    if host.declined:
+        return Cause(code="declined")
     problem = compiled.problem
     node = problem.nodes[n]
     dates = [ref.date for ref in compiled.tracks]
@@ -289,7 +291,7 @@ class Room:
         self.names = names
         self.routes = {r.track: r for r in solution.routes}
         self.served = solution.served()
-        self.rank = Rank.of(problem, solution).key()
+        self.rank = Rank.of(problem, solution)
         self.laters: dict[int, list[int]] = {}
         for rule in problem.after:
             if rule.later in self.served:
@@ -511,10 +513,12 @@ class Room:
         tried = Solution(tuple(routes), ())
         if cross_track_violations(problem, tried):
             return None
-        rank = Rank.of(problem, tried).key()
-        if rank[0] != self.rank[0]:
+        rank = Rank.of(problem, tried)
+        if rank.missing_fixed != self.rank.missing_fixed:
             return None  # an event left out: never a way in
-        required, lost, travel = (rank[k] - self.rank[k] for k in (1, 2, 3))
+        required = rank.missing_required - self.rank.missing_required
+        lost = rank.lost_score - self.rank.lost_score
+        travel = rank.travel - self.rank.travel
         return Way(t, removed, required, lost, travel, tried)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import InternalError
 from ..input.load import Loaded, place_refs
-from ..model.compile import compile_spec
+from ..model.compile import PreviousVisit, compile_spec
 from ..model.problem import Problem
 from ..solver import Deadline, Observer, ProofParams, SolveParams, solve
 from . import EventItem, Plan
@@ -83,10 +83,16 @@ def make_plan(
     params: SolveParams = PLAN_PARAMS,
     observer: Observer | None = None,
     deadline: Deadline | None = None,
+    previous: Plan | None = None,
 ) -> Plan:
     """`params.proof=None` skips the proof (the plan then has no `bound` and no `optimal`).
-    `deadline`: when the whole command must be done (see the module docstring)."""
-    compiled = compile_spec(loaded)
+    `deadline`: when the whole command must be done (see the module docstring). `previous`:
+    the plan this one replaces (`plan --previous`): the new plan moves as few of its visits
+    as it can after the score (`rules.Rank`), and says how many it moves (`Plan.changes`)."""
+    visits = None
+    if previous is not None:
+        visits = [PreviousVisit(v.id, v.start) for v in previous.visits()]
+    compiled = compile_spec(loaded, visits)
     problem = compiled.problem
     params = params.for_problem(problem)  # the plan records this budget
     events = sum(1 for e in loaded.spec.events if e.matchmaking is not None)
@@ -96,7 +102,7 @@ def make_plan(
     match_seconds = None
     if deadline is not None and events:
         match_seconds = max(0.2, (deadline.remaining() - reserve) / events)
-    plan = assemble(compiled, loaded, solution, params)
+    plan = assemble(compiled, loaded, solution, params, replanning=previous is not None)
     if loaded.roads is not None:
         plan = with_routes(plan, loaded)
     plan = with_meetings(plan, loaded, match_seconds)

@@ -27,6 +27,7 @@ _CLOSED_DAYS_SHOWN = 3
 
 TEMPLATES: dict[str, dict[str, str]] = {
     "en": {
+        "declined": "the host declined the visit",
         "closed": "closed on every trip day",
         "closed_on": "closed on {days}",
         "closed_day": "closed day",
@@ -83,6 +84,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "and": " and ",
     },
     "de": {
+        "declined": "der Gastgeber hat den Besuch abgesagt",
         "closed": "an keinem Reisetag geöffnet",
         "closed_on": "geschlossen am {days}",
         "closed_day": "Schließtag",
@@ -138,6 +140,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "and": " und ",
     },
     "fr": {
+        "declined": "l'hôte a décliné la visite",
         "closed": "fermé tous les jours du voyage",
         "closed_on": "fermé le {days}",
         "closed_day": "jour de fermeture",

@@ -174,7 +174,7 @@ def _on_track(
     """The candidates of node n on track t; `elsewhere` caches `_cheapest_insertion` into
     the plan's own routes."""
     node, track = problem.nodes[n], problem.tracks[t]
-    rank = Rank.of(problem, solution).key()
+    rank = Rank.of(problem, solution)
     seq = room.sequence(t)
     trials = _trials(problem, room, n, seq, partners)
     first = up_to_grid(
@@ -249,7 +249,7 @@ def _trials(
 def _candidate(
     problem: Problem,
     base: Solution,
-    rank: tuple[int, int, int, int],
+    rank: Rank,
     n: int,
     start: int,
     way: Way,
@@ -273,14 +273,14 @@ def _candidate(
         if m in after and after[m] != before[m]
     )
     dropped = tuple(Change(m, *before[m]) for m in sorted(before) if m not in after)
-    changed = Rank.of(problem, solution).key()
+    changed = Rank.of(problem, solution)
     return Candidate(
         track=way.track,
         start=start,
         within=within,
-        required=changed[1] - rank[1],
-        lost=changed[2] - rank[2],
-        travel=changed[3] - rank[3],
+        required=changed.missing_required - rank.missing_required,
+        lost=changed.lost_score - rank.lost_score,
+        travel=changed.travel - rank.travel,
         moved=moved,
         dropped=dropped,
         solution=solution,

@@ -64,6 +64,10 @@ TEXTS: Catalogue = {
         "unknown_event": "the visit file has no event {id}",
         "duration": "the visit lasts {lasts} min, but it takes {minutes} min",
         "grid": "it does not begin on the {grid}-minute grid",
+        "declined": "the host declined the visit, so it may not be in the programme",
+        "confirmed_time": (
+            "the host confirmed {confirmed_date} at {confirmed}; the visit must begin then"
+        ),
         "holiday": "the host is closed on {holiday}",
         "closed_date": "the host is closed that day",
         "closed_day": "the host is not open that day",
@@ -158,6 +162,11 @@ TEXTS: Catalogue = {
         "unknown_event": "die Besuchsdatei hat keinen Termin {id}",
         "duration": "der Besuch dauert {lasts} Min., vorgesehen sind {minutes} Min.",
         "grid": "beginnt nicht im {grid}-Minuten-Raster",
+        "declined": "der Gastgeber hat den Besuch abgesagt; er darf nicht im Programm stehen",
+        "confirmed_time": (
+            "der Gastgeber hat den Termin am {confirmed_date} um {confirmed} bestätigt; dann "
+            "muss der Besuch beginnen"
+        ),
         "holiday": "der Gastgeber hat an {holiday} geschlossen",
         "closed_date": "der Gastgeber hat an diesem Tag geschlossen",
         "closed_day": "der Gastgeber hat an diesem Tag nicht geöffnet",
@@ -260,6 +269,11 @@ TEXTS: Catalogue = {
         "unknown_event": "le fichier de visite n’a pas de rendez-vous {id}",
         "duration": "la visite dure {lasts} min, mais elle en demande {minutes}",
         "grid": "ne commence pas sur la grille de {grid} minutes",
+        "declined": "l’hôte a décliné la visite, elle ne peut donc pas figurer au programme",
+        "confirmed_time": (
+            "l’hôte a confirmé le {confirmed_date} à {confirmed} ; la visite doit commencer à "
+            "cette heure"
+        ),
         "holiday": "l’hôte est fermé ce jour férié ({holiday})",
         "closed_date": "l’hôte est fermé ce jour-là",
         "closed_day": "l’hôte n’ouvre pas ce jour-là",
@@ -346,7 +360,7 @@ def _variant(v: Violation) -> str:
     return v.kind
 
 
-_DATE_ARGS = frozenset({"first", "last", "fixed_date", "other_date"})
+_DATE_ARGS = frozenset({"first", "last", "fixed_date", "other_date", "confirmed_date"})
 
 
 def describe(v: Violation, timezone: str, lang: Language = "en") -> str:

@@ -35,6 +35,8 @@ from ..plan import (
 )
 from .i18n import Words, clock, clock_range, end_label, start_label
 from .meetings import meetings_renderable
+from .replan import TEXTS as CHANGE_TEXTS
+from .replan import changes_line
 
 # How long a name may be in the folded tables: in the "what" column, and as the place a leg
 # comes from in the travel column (which also holds "34 min from "): longer ones lose their
@@ -333,7 +335,7 @@ def travel_proof(plan: Plan, w: Words, duration: Callable[[int], str] = format_d
 def plan_renderable(plan: Plan, lang: Language | None = None, legs: bool = False) -> Group:
     """The day tables (legs folded into the rows they lead to, or with `legs` a row each), the
     summary and what was left out."""
-    w = Words(lang or plan.trip.language)
+    w = Words(lang or plan.trip.language, CHANGE_TEXTS)
     parts: list = []
     folded = {} if legs else {id(track): _folded_rows(track, w) for track in plan.tracks}
     towns = max((len(row[2]) for rows in folded.values() for row in rows), default=0)
@@ -363,6 +365,9 @@ def plan_renderable(plan: Plan, lang: Language | None = None, legs: bool = False
     )
     summary.add_row(w["score"], score_line(plan, w))
     summary.add_row(w["total_travel"], travel_line(plan, w))
+    changed = changes_line(plan, w)
+    if changed is not None:  # re-planned against a previous plan (`plan --previous`)
+        summary.add_row(w["changes"], changed)
     parts.append(summary)
     if plan.unscheduled:
         left = Table(title=w["unscheduled"], title_justify="left")

@@ -71,6 +71,7 @@ from ortools.sat.python import cp_model
 
 from ..errors import InternalError
 from ..model.problem import Problem, Solution, down_to_grid, up_to_grid
+from ..model.rules import changes
 from ..model.schedule import earliest_starts, layout, timed_route
 from . import Deadline
 from .interrupts import run_stoppable
@@ -271,6 +272,94 @@ def prove_bound(
         and best is not None
         and best.travel_minutes(problem) == travel_bound,
     )
+
+
+@dataclass(frozen=True)
+class ChangesBound:
+    """What `prove_changes` showed: no feasible schedule that ranks as high as the solution it
+    was given on events, required nodes and score changes fewer than `bound` visits of the
+    previous plan; `best`: the schedule CP-SAT found that keeps the most (timed as every plan
+    is, so it may keep more than the model counted), if any."""
+
+    bound: int
+    best: Solution | None
+    proven: bool  # CP-SAT closed the search: its best keeps as many as any such schedule
+
+
+def prove_changes(
+    problem: Problem,
+    solution: Solution,
+    params: ProofParams | None = None,
+    deadline: Deadline | None = None,
+) -> ChangesBound | None:
+    """A proven lower bound on the changes to the previous plan (`rules.changes`) of every
+    feasible schedule that ranks as high as `solution` on events, required nodes and score
+    (`rules.Rank`'s first three fields), from the circuit model: its objective held at least
+    at `solution`'s, CP-SAT maximises the previous visits kept (`kept_v` ⇔ the node served on
+    its previous track, its start variable at the previous start). None when the problem has no
+    previous plan, is too large, a previous track shares its lane with another (the circuit
+    does not say which route is which track), `solution` leaves out a fixed-time node (the
+    bound then needs the events it could attend instead), or no bound was proven."""
+    params = params or ProofParams()
+    if not problem.previous:
+        return None
+    lanes = _lanes(problem)
+    lane_of = {t: k for k, ts in enumerate(lanes) for t in ts}
+    if any(len(lanes[lane_of[v.track]]) > 1 for v in problem.previous):
+        return None
+    if _window_copies(problem, lanes) > params.max_copies:
+        return None
+    attended = _events_attended(problem, solution)
+    if len(attended) < sum(1 for node in problem.nodes if node.fixed):
+        return None
+    copies = _copies(problem, _LeastTravel.of(problem), lanes)
+    if len(copies) > params.max_change_copies:
+        return None
+    weights = _Weights.of(problem)
+    built = _CircuitModel(
+        problem, lanes, copies, required_served(problem, solution), attended, weights
+    )
+    m = built.model
+    m.add(built.objective >= _objective_value(problem, weights, solution))
+    kept: list[cp_model.IntVar] = []
+    for v in problem.previous:
+        node = problem.nodes[v.node]
+        mine = [
+            c
+            for c, copy in enumerate(copies)
+            if copy.node == v.node
+            and copy.lane == lane_of[v.track]
+            and copy.earliest <= v.start <= copy.latest
+        ]
+        if not mine or v.start % node.grid:
+            continue  # never kept: its start is no start the model allows there
+        lit = m.new_bool_var(f"kept{v.node}")
+        m.add(built.start[v.node] == v.start).only_enforce_if(lit)
+        m.add(sum(built.visit[c] for c in mine) >= 1).only_enforce_if(lit)
+        kept.append(lit)
+    if not kept:
+        return ChangesBound(len(problem.previous), None, True)
+    m.maximize(sum(kept))
+    built.add_hint(solution)
+    solver = _solver(params, params.deterministic_time, deadline)
+    if solver is None:
+        return None
+    proven_bounds: list[float] = []
+    solver.best_bound_callback = proven_bounds.append
+    status = run_stoppable(lambda: solver.solve(m), solver.stop_search)
+    if status == cp_model.MODEL_INVALID:
+        raise InternalError(f"CP-SAT rejects the model: {m.validate()}")
+    if status == cp_model.OPTIMAL:
+        most = round(solver.objective_value)
+    elif status == cp_model.FEASIBLE and proven_bounds and math.isfinite(proven_bounds[-1]):
+        most = math.floor(proven_bounds[-1] + 1e-6)
+    else:
+        return None
+    best = built.extract(solver)
+    bound = len(problem.previous) - min(most, len(kept))
+    if changes(problem, best) < bound:
+        raise InternalError("CP-SAT's schedule makes fewer changes than its proven bound")
+    return ChangesBound(bound, best, status == cp_model.OPTIMAL)
 
 
 def _solver(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..errors import InternalError
 from ..model.problem import Problem, Route, Solution
-from ..model.rules import earliest_starts
+from ..model.rules import cross_track_violations, earliest_starts
 from ..model.schedule import timed_route
 from .spanning import Spanning
 
@@ -68,18 +68,23 @@ def insertion_sequences(problem: Problem) -> list[list[int]]:
     those nodes first, so nothing that is served ever gets one of them inserted behind it."""
     travel, nodes = problem.travel, problem.nodes
     rules = Spanning.of(problem)
-    sequences: list[list[int]] = [[] for _ in problem.tracks]
+    sequences = _previous_sequences(problem, rules)
     # Per track, when the group is free after each prefix of its sequence if it took no break:
     # a lower bound on the real times, so an insertion that is late even then is skipped
     # without the full check.
     free_from = [[track.earliest_start] for track in problem.tracks]
+    for t, seq in enumerate(sequences):
+        if seq:
+            unbroken = earliest_starts(problem, t, seq, with_breaks=False)
+            assert unbroken is not None  # a break only ever delays
+            free_from[t] += [s + nodes[m].duration for s, m in zip(unbroken, seq, strict=True)]
     # The latest start of each node: its windows are sorted by their opening and may overlap, so
     # the last to open need not be the last to close.
     last_start = [max((b for _, b in node.windows), default=0) for node in nodes]
-    track_of: dict[int, int] = {}  # with rules: each served node's track
+    track_of = {n: t for t, seq in enumerate(sequences) for n in seq}  # each served node's track
     for n in _insertion_order(problem, rules):
         node = nodes[n]
-        if not node.windows:
+        if not node.windows or n in track_of:
             continue
         first = dict.fromkeys(problem.allowed_tracks(n), 0)  # track -> first position allowed
         if rules is not None:
@@ -124,6 +129,27 @@ def insertion_sequences(problem: Problem) -> list[list[int]]:
                     s + nodes[m].duration for s, m in zip(unbroken, trial, strict=True)
                 ]
                 break
+    return sequences
+
+
+def _previous_sequences(problem: Problem, rules: Spanning | None) -> list[list[int]]:
+    """Where the insertion starts: nothing, or when re-planning (`Problem.previous`) the
+    previous plan's visits on their tracks in their order, each kept while the track stays
+    feasible with it, so that what can stay where it was starts there. With rules that span
+    tracks, only when the previous visits keep them (`rules.cross_track_violations`), else
+    nothing."""
+    sequences: list[list[int]] = [[] for _ in problem.tracks]
+    for visit in sorted(problem.previous, key=lambda v: (v.track, v.start)):
+        trial = [*sequences[visit.track], visit.node]
+        if (
+            problem.nodes[visit.node].windows
+            and earliest_starts(problem, visit.track, trial) is not None
+        ):
+            sequences[visit.track] = trial
+    if rules is not None and any(sequences):
+        seeded = sequence_solution(problem, sequences)
+        if cross_track_violations(problem, seeded):
+            return [[] for _ in problem.tracks]
     return sequences
 
 

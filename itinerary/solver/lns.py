@@ -44,7 +44,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..model.problem import Problem
-from ..model.rules import first_start, ready_after_leg
+from ..model.rules import first_start, ready_after_leg, starts_keeping
 from .params import WalkParams
 from .spanning import Spanning
 
@@ -55,6 +55,10 @@ _INF = 2**40
 # traffic, which is most of the time a move evaluation takes (a fifth less on TOPTW).
 _SMALL_TIMES = 2**27
 _FAR = 2**50  # beyond any time or sum of times, in the 64-bit prefix sums of `_exchanges`
+# What a change to the previous plan (re-planning) costs in the annealing's acceptance, in score
+# points: less than the least priority (1), so the walk still takes score first, and far more
+# than a mean leg of travel (`WalkParams.travel_weight`), as the rank has it.
+CHANGE_COST = 0.5
 
 
 class _Data:
@@ -132,6 +136,10 @@ class _Data:
         # The `must` choices (`Problem.one_of`): one left unmet ranks like a must-visit left out.
         self.must_choices = [np.array(c.nodes, dtype=np.int64) for c in problem.one_of if c.must]
         self.max_score = problem.max_score()
+        # Re-planning (`Problem.previous`): how many visits of the previous plan there are, and
+        # whether any track has one, so a route counts what it keeps (`_Route.kept_count`).
+        self.n_previous = len(problem.previous)
+        self.previous_tracks = {v.track for v in problem.previous}
         self.copies_of: list[list[int]] = [[] for _ in nodes]
         for c, n in enumerate(node_of):
             self.copies_of[n].append(c)
@@ -251,6 +259,7 @@ class _Route:
         "required",
         "fixed",
         "cached_arrays",
+        "kept",
     )
 
     def __init__(self, data: _Data, t: int, items: list[int]) -> None:
@@ -272,6 +281,21 @@ class _Route:
         # travel minutes, score, required nodes and fixed events served
         self.legs, self.score, self.required, self.fixed = home, 0, 0, 0
         self.cached_arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self.kept: int | None = None  # previous starts kept; None: not counted since a change
+
+    def kept_count(self) -> int:
+        """How many visits of the previous plan this route keeps at their previous starts, as
+        the plan's timing has them (`rules.starts_keeping`, the reference itself: asked only
+        when re-planning, once per route after a change)."""
+        if self.kept is None:
+            self.kept = 0
+            if self.t in self.data.previous_tracks:
+                problem = self.data.problem
+                starts = starts_keeping(problem, self.t, self.items)
+                assert starts is not None  # the route is feasible
+                old = {(v.node, v.start) for v in problem.previous if v.track == self.t}
+                self.kept = sum(1 for n, s in zip(self.items, starts, strict=True) if (n, s) in old)
+        return self.kept
 
     def places(self) -> list[int]:
         track = self.data.problem.tracks[self.t]
@@ -405,6 +429,7 @@ class _Route:
         self.fixed += sum(fixed[n] for n in added) - sum(fixed[n] for n in gone)
         self.items, self.free, self.latest, self.ready = items, free, latest, ready
         self.cached_arrays = None
+        self.kept = None
         return True
 
     def _place_break(self) -> bool:
@@ -747,11 +772,11 @@ class _State:
         a list in place, so identity tells)."""
         return [r for r, items in zip(self.routes, before, strict=True) if r.items is not items]
 
-    def rank(self) -> tuple[int, int, int, int]:
+    def rank(self) -> tuple[int, int, int, int, int]:
         """`rules.Rank.key()` of these routes, from the counts the routes keep as they change:
         (fixed events missing, other must-visits missing plus must choices unmet, score left
-        out, travel minutes); smaller is better. A fast copy of `rules.Rank.of_served`, held to
-        it by tests/test_rules_conformance.py."""
+        out, changes to the previous plan, travel minutes); smaller is better. A fast copy of
+        `rules.Rank.of`, held to it by tests/test_rules_conformance.py."""
         data = self.data
         routes = self.routes
         fixed = data.n_fixed - sum(r.fixed for r in routes)
@@ -762,6 +787,7 @@ class _State:
             fixed,
             data.n_required - sum(r.required for r in routes) - fixed + unmet,
             data.max_score - sum(r.score for r in routes),
+            data.n_previous - sum(r.kept_count() for r in routes) if data.n_previous else 0,
             sum(r.legs for r in routes),
         )
 
@@ -1220,7 +1246,7 @@ def improve(
     sequences: list[list[int]],
     rng: random.Random,
     progress: Callable[[], float],
-    on_best: Callable[[list[list[int]], tuple[int, int, int, int]], None],
+    on_best: Callable[[list[list[int]], tuple[int, int, int, int, int]], None],
     params: WalkParams | None = None,
 ) -> list[list[int]]:
     """Ruin and recreate from `sequences` (feasible node sequences per track) until `progress()`,
@@ -1241,11 +1267,12 @@ def improve(
     since_best = 0  # iterations since the walk's own best
     walk_best = best_rank
 
-    def cost(rank: tuple[int, int, int, int]) -> float:
+    def cost(rank: tuple[int, int, int, int, int]) -> float:
         """What the annealing accepts by, not a rank: missing events and must-visits outweigh
         everything, but score and travel are traded at `weight`, so the walk may take a
-        little more travel for score, and back. The best is kept by the rank itself."""
-        return rank[0] * 1e12 + rank[1] * 1e9 + rank[2] + weight * rank[3]
+        little more travel for score, and back; a change to the previous plan costs
+        `CHANGE_COST` score points. The best is kept by the rank itself."""
+        return rank[0] * 1e12 + rank[1] * 1e9 + rank[2] + CHANGE_COST * rank[3] + weight * rank[4]
 
     while True:
         done = progress()

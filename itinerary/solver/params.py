@@ -128,6 +128,9 @@ class ProofParams:
     # business hours, beyond this size it spends its whole budget (a 35-host, 3-day trip with
     # 105 copies: 7 s) for a bound far above the score.
     max_circuit_copies: int = 60
+    # The same model proving the fewest changes to a previous plan (`plan --previous`), at the
+    # score held: the score no longer to prove, it is a smaller search (its/OWL week: 91).
+    max_change_copies: int = 150
     time_limit: float | None = None  # optional wall-clock cap in seconds (machine-dependent)
     workers: int = 1  # more than one makes the search depend on thread timing
     seed: int = 0

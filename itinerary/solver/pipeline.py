@@ -17,6 +17,13 @@ its bound then covers schedules serving as many required nodes, and it may find 
 schedule. When the first proof proved the score but ran out of work on travel, its schedule
 competes with the search's and its bounds stand, so the proof does not run twice.
 
+*Re-planning* (`Problem.previous`): the rank has the changes to the previous plan between the
+score and travel, which the score proof does not see. When the first proof proves the score,
+CP-SAT then keeps as many previous visits as it can at that score (`cpsat.prove_changes`); when
+that is proven too, the search is skipped; otherwise the search runs (its rank counts the
+changes) and every plan gets the proven lower bound on its changes (`Solution.changes_bound`).
+The OR-Tools polish, which does not rank changes, is not used.
+
 Every stage is bounded by counts of work (reproducible), or by a `Deadline`, and the best
 solution by `cpsat.better` (the rank, travel last) is kept.
 """
@@ -25,10 +32,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
 from ..errors import InternalError
 from ..model.problem import Problem, Solution
-from . import Deadline, Observer, Progress, SolveParams
-from .cpsat import ScoreBound, better, events_served, may_prove, prove_bound
+from ..model.rules import changes, earliest_starts, starts_keeping
+from . import Deadline, Observer, Progress, ProofParams, SolveParams
+from .cpsat import ScoreBound, better, events_served, may_prove, prove_bound, prove_changes
 from .cpsat import required_served as _required_served
 from .insertion import insertion_sequences, sequence_solution
 from .search import solve_search
@@ -51,7 +61,9 @@ def run(
     them. `params` carries the final budget (`SolveParams.for_problem` already applied)."""
     bound = params.proof
     if bound is None or not may_prove(problem, bound):
-        return solve_search(problem, params, observer, deadline)
+        return _with_changes_bound(
+            problem, bound, deadline, solve_search(problem, params, observer, deadline)
+        )
 
     # The insertion plan (milliseconds) is where CP-SAT starts: with a good first solution it
     # fixes most routes by their reduced cost at once (generated 25 hosts x 5 days: 0.01-0.45
@@ -61,7 +73,13 @@ def run(
     # the search and the proof after it still have the rest.
     first_deadline = None if deadline is None else deadline.part(FIRST_PROOF_SHARE)
     first = prove_bound(problem, bound, deadline=first_deadline, events_first=True, start=start)
-    if first is not None and first.best is not None and first.proven and first.travel_proven:
+    if (
+        first is not None
+        and first.best is not None
+        and first.proven
+        and first.travel_proven
+        and not problem.previous  # the proof ranks no changes: the search does (`Rank`)
+    ):
         if observer is not None:
             observer(_progress(problem, first.best, proving=True))
         return _with_bounds(
@@ -70,21 +88,102 @@ def run(
             first,
         )
 
+    if first is not None and first.best is not None and first.proven and problem.previous:
+        # Re-planning: at the proven score, CP-SAT keeps the most visits of the previous plan it
+        # can; when that is proven too, the search has nothing left to find that ranks higher.
+        kept = _with_changes_bound(
+            problem, bound, deadline, _with_bounds(problem, first.best, first)
+        )
+        if kept.changes_bound is not None and changes(problem, kept) == kept.changes_bound:
+            if observer is not None:
+                observer(_progress(problem, kept, proving=True))
+            return replace(kept, stopped_by="CP-SAT proved the score, then the fewest changes")
+
     search_deadline = None if deadline is None else deadline.part(1 - PROOF_SHARE)
     found = solve_search(problem, params, observer, search_deadline)
     if first is not None and first.proven:
-        # The score is proven; only the travel ran out of work. Its bounds stand for whichever
-        # schedule ranks higher.
-        return _with_bounds(
-            problem, _better_of(problem, found, first, "CP-SAT's schedule ranks higher"), first
-        )
+        # The score is proven; only the travel ran out of work (or, re-planning, the changes
+        # were left to the search). Its bounds stand for whichever schedule ranks higher.
+        chosen = _better_of(problem, found, first, "CP-SAT's schedule ranks higher")
+        return _with_changes_bound(problem, bound, deadline, _with_bounds(problem, chosen, first))
     if observer is not None:
         observer(_progress(problem, found, proving=True))
     after = prove_bound(problem, bound, hint=found, deadline=deadline)
     if after is None:
-        return found
+        return _with_changes_bound(problem, bound, deadline, found)
     chosen = _better_of(problem, found, after, "then CP-SAT found a better schedule")
-    return _with_bounds(problem, chosen, after)
+    return _with_changes_bound(problem, bound, deadline, _with_bounds(problem, chosen, after))
+
+
+# Above this many places the triangle inequality of the travel matrix is not checked, and no
+# bound on the changes is given (a cubic check: 0.1 s at 200 places).
+CHANGES_BOUND_MAX_PLACES = 200
+
+
+def _with_changes_bound(
+    problem: Problem, params: ProofParams | None, deadline: Deadline | None, solution: Solution
+) -> Solution:
+    """`solution` with `changes_bound` when re-planning and proving (`params`): the better of
+    the visits of the previous plan that no plan attending every fixed-time node can keep
+    (`changes_bound`), and CP-SAT's proof at the solution's score (`cpsat.prove_changes`, only
+    when the first does not already meet the solution's changes); CP-SAT's schedule instead
+    of `solution` when it ranks higher (it keeps more at the same score)."""
+    if not problem.previous or params is None:
+        return solution
+    bound = changes_bound(problem)
+    if bound is not None and bound >= changes(problem, solution):
+        return replace(solution, changes_bound=bound)
+    proof = prove_changes(problem, solution, params, deadline)
+    if proof is not None and proof.best is not None and better(problem, proof.best, solution):
+        solution = replace(
+            proof.best,
+            solutions_found=solution.solutions_found,
+            stopped_by=f"{solution.stopped_by}; then CP-SAT found a schedule with fewer changes",
+            score_bound=solution.score_bound,
+            travel_bound=solution.travel_bound,
+        )
+    found = [b for b in (bound, proof.bound if proof is not None else None) if b is not None]
+    return replace(solution, changes_bound=max(found)) if found else solution
+
+
+def changes_bound(problem: Problem) -> int | None:
+    """A lower bound on `rules.changes` for every feasible solution that attends every
+    fixed-time node (events, confirmed visits): the previous visits that cannot be kept even
+    alone with the fixed-time nodes of their track (their node has no window there any more,
+    the start is off its windows, or the fixed-time nodes and lunch leave it no room then).
+    Dropping other visits from a route never makes it infeasible when travel obeys the
+    triangle inequality, which is checked (None when it does not hold, or the matrix is too
+    large to check); so a solution that makes this many changes makes the fewest possible."""
+    places = len(problem.travel)
+    if places > CHANGES_BOUND_MAX_PLACES or not _triangular(problem.travel):
+        return None
+    fixed_on: dict[int, list[int]] = {}
+    for n, node in enumerate(problem.nodes):
+        if node.fixed:
+            for t in problem.allowed_tracks(n):
+                fixed_on.setdefault(t, []).append(n)
+    bound = 0
+    for visit in problem.previous:
+        alone = problem.with_previous([visit])
+        fixed = [n for n in fixed_on.get(visit.track, []) if n != visit.node]
+        fixed.sort(key=lambda n: problem.nodes[n].windows[0][0])
+        if earliest_starts(alone, visit.track, fixed) is None:
+            continue  # the fixed-time nodes clash: no solution attends them all
+        start = {n: problem.nodes[n].windows[0][0] for n in fixed}
+        start[visit.node] = visit.start
+        sequence = sorted([*fixed, visit.node], key=lambda n: start[n])
+        starts = starts_keeping(alone, visit.track, sequence)
+        if starts is None or starts[sequence.index(visit.node)] != visit.start:
+            bound += 1
+    return bound
+
+
+def _triangular(travel: tuple[tuple[int, ...], ...]) -> bool:
+    """Whether no detour through a third place is shorter than the direct way."""
+    matrix = np.array(travel, dtype=np.int64)
+    return all(
+        bool((matrix[:, k, None] + matrix[None, k, :] >= matrix).all()) for k in range(len(travel))
+    )
 
 
 def _better_of(problem: Problem, found: Solution, proof: ScoreBound, why: str) -> Solution:

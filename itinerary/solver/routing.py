@@ -511,6 +511,8 @@ def polish(
         raise InternalError("the OR-Tools polish does not know the rules that span tracks")
     if problem.gridded:
         raise InternalError("the OR-Tools polish does not know the time grid")
+    if problem.previous:
+        raise InternalError("the OR-Tools polish does not rank changes to a previous plan")
     weights = Weights.for_problem(problem, params.polish.score_weight * _mean_travel(problem))
     model = _Model(problem, weights)
     routing = model.routing

@@ -53,7 +53,7 @@ def solve_search(
     gained_at = 0  # the iteration of the last better plan
     best = sequences
 
-    def on_best(found: list[list[int]], rank: tuple[int, int, int, int]) -> None:
+    def on_best(found: list[list[int]], rank: tuple[int, int, int, int, int]) -> None:
         """`rank`: the walk's `Rank.key()` of `found`."""
         nonlocal best, best_rank, gained_at
         if rank < best_rank.key():
@@ -66,12 +66,14 @@ def solve_search(
     # (3,600 options) it takes seconds to build and 0.5 GB, at 1,000 x 10 (8,800) 17 s and 2.7 GB.
     options = problem.visit_options()
     # The polish's model states neither `after` nor `one_of` nor the time grid, and its local
-    # search would break them: such a problem keeps the walk's plan (`routing.polish`).
+    # search would break them: such a problem keeps the walk's plan (`routing.polish`). Nor
+    # does it rank changes to a previous plan (re-planning): it would trade them for travel.
     polishing = (
         params.budget.solution_limit != 0
         and options <= POLISH_MAX_OPTIONS
         and not problem.spans_tracks
         and not problem.gridded
+        and not problem.previous
     )
     if polishing and stop is not None:
         polish_seconds = (stop.at - began) * params.budget.polish_share
@@ -124,6 +126,8 @@ def solve_search(
             if problem.spans_tracks
             else "no polish (time grid)"
             if problem.gridded
+            else "no polish (re-planning)"
+            if problem.previous
             else ""
         )
         return finished(found, iterations, lns_stop or unpolished or "solution limit (0)")
