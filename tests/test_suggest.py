@@ -481,3 +481,30 @@ def test_every_language_has_every_word() -> None:
     for lang in ("de", "fr"):
         same = [k for k in TEXTS["en"] if TEXTS[lang][k] == TEXTS["en"][k]]
         assert same == alike[lang]
+
+
+def test_a_declined_host_is_suggested_as_if_it_agreed(tmp_path: Path) -> None:
+    """A declined host (compiled with no window and no score) is searched with its own grid and
+    priority: its slots start on the trip's 5-minute grid and gain its priority; written into
+    its windows (and the refusal taken back), the plan uses the best one."""
+    visit = tmp_path / "visit.yaml"
+    text = OWL.read_text(encoding="utf-8")
+    visit.write_text(
+        text.replace("  - id: dmg-mori\n", "  - id: dmg-mori\n    declined: true\n", 1),
+        encoding="utf-8",
+    )
+    assert "declined: true" in visit.read_text(encoding="utf-8")
+    data = _suggest_json(tmp_path, str(visit), "dmg-mori", "--limit", "20")
+    assert "declined" in data["reason"]
+    assert data["slots"]
+    for slot in data["slots"]:
+        for key in ("start", "latest_start"):
+            assert dt.datetime.fromisoformat(slot[key]).minute % 5 == 0, slot
+    best = data["slots"][0]
+    priority = {h["id"]: h.get("priority") for h in yaml.safe_load(text)["hosts"]}
+    dropped = sum(int(priority[d["id"]]) for d in best["drops"])
+    # DMG MORI's priority (80) counts: the score changes by it less what is dropped.
+    assert best["score_change"] == 80 - dropped
+    visit.write_text(text, encoding="utf-8")
+    _with_window(visit, "dmg-mori", best)
+    _assert_planned_in(_planned_checked(visit, tmp_path), "dmg-mori", best)

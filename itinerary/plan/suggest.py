@@ -30,7 +30,7 @@ import difflib
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -551,8 +551,17 @@ def suggest(
 ) -> Suggestion:
     """Where the host `host_id` could be visited if it agreed, against `plan` (see the module);
     `find_host`'s error for an unknown id, ValueError when the plan does not fit the trip."""
-    spec = loaded.spec
     host = find_host(loaded, host_id)
+    if host.declined:
+        # The question is where it would fit if it agreed: its windows, grid and priority as
+        # if it had not declined (compile leaves a declined host no window and no score).
+        agreed = [
+            h.model_copy(update={"declined": False}) if h is host else h for h in loaded.spec.hosts
+        ]
+        loaded = replace(loaded, spec=loaded.spec.model_copy(update={"hosts": agreed}))
+        host = find_host(loaded, host_id)
+        compiled = None
+    spec = loaded.spec
     compiled = compile_spec(loaded) if compiled is None else compiled
     problem, clock = compiled.problem, compiled.clock
     solution = solution_of(compiled, plan)
