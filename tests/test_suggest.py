@@ -358,7 +358,7 @@ def _assert_candidates_hold(loaded: Any, plan: Plan, taken_out: bool = False) ->
             continue  # an event
         base = _without(problem, planned, n) if taken_out else planned
         assert verify_solution(problem, base) == []
-        before = Rank.of(problem, base).key()
+        before = Rank.of(problem, base)
         found = candidates(compiled, base, n, range(len(problem.tracks)))
         if taken_out:  # where it was is a candidate, whatever it costs
             was = next((r.track, s.start) for r in planned.routes for s in r.stops if s.node == n)
@@ -368,8 +368,12 @@ def _assert_candidates_hold(loaded: Any, plan: Plan, taken_out: bool = False) ->
             assert verify_solution(tried, cand.solution) == []
             served = {s.node: (r.track, s.start) for r in cand.solution.routes for s in r.stops}
             assert served[n] == (cand.track, cand.start)
-            after = Rank.of(tried, cand.solution).key()
-            assert (after[1] - before[1], after[2] - before[2], after[3] - before[3]) == (
+            after = Rank.of(tried, cand.solution)
+            assert (
+                after.missing_required - before.missing_required,
+                after.lost_score - before.lost_score,
+                after.travel - before.travel,
+            ) == (
                 cand.required,
                 cand.lost,
                 cand.travel,
