@@ -11,7 +11,8 @@ walk that has not bettered its own best for a while starts afresh, with the best
 apart: on TOPTW single walks settle in different basins within a second, and more starts beat a
 longer stay. For the same reason the first part of the budget is a race of two walks taking
 turns, the better of which goes on: the hot start decides the basin, and one start in five or
-six on some instances lands in a poor one that the later, cooler restarts never leave. OR-Tools' local search then polishes what it finds (`routing.py`).
+six on some instances lands in a poor one that the later, cooler restarts never leave.
+OR-Tools' local search then polishes what it finds (`routing.py`).
 
 Feasibility is checked in O(1) per insertion with the classic forward/backward pair per route:
 `free[i]`, the earliest time the group is free after the first i items, and `latest[i]`, the
