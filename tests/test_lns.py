@@ -487,8 +487,10 @@ def _walk(
         lns.WalkParams(),
         lns.WalkParams(restart_after=3),
         lns.WalkParams(tighten=False, replace=False, exchange=False),
+        lns.WalkParams(starts=1),
+        lns.WalkParams(starts=3, race_share=0.5, restart_after=20),
     ],
-    ids=["default", "restart_after=3", "plain ruin and recreate"],
+    ids=["default", "restart_after=3", "plain ruin and recreate", "one start", "three starts"],
 )
 def test_the_walk_returns_verified_plans_that_only_get_better(
     seed: int, params: lns.WalkParams
@@ -518,6 +520,26 @@ def test_the_walk_returns_verified_plans_that_only_get_better(
 def test_the_walk_is_reproducible_for_a_seed() -> None:
     problem = random_problem(random.Random(5), n_nodes=12, n_tracks=3)
     assert _walk(problem, 7, 200) == _walk(problem, 7, 200)
+    three = lns.WalkParams(starts=3)
+    assert _walk(problem, 7, 200, three) == _walk(problem, 7, 200, three)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"starts": 0}, {"race_share": -0.1}, {"race_share": 1.5}, {"restart_after": 0}],
+)
+def test_walk_parameters_out_of_range_are_refused(fields: dict) -> None:
+    with pytest.raises(ValueError, match="invalid walk parameters"):
+        lns.WalkParams(**fields)
+
+
+def test_the_race_hands_on_the_best_start_even_if_the_first_walk_is_better_later() -> None:
+    # Each start of the race reports its plans to `on_best` as they come; the kept best never
+    # gets worse across the end of the race, whichever walk goes on.
+    for seed in range(6):
+        _, problem = random_case(seed, n_nodes=14, n_tracks=2)
+        _, bests = _walk(problem, seed, 120, lns.WalkParams(starts=4, race_share=0.6))
+        assert bests == sorted(bests, reverse=True)
 
 
 def test_a_must_visit_moves_to_another_day_to_make_room() -> None:

@@ -9,7 +9,10 @@ place, then one visit for one open visit worth more anywhere in the route, refil
 these frees, and accept the result by simulated annealing. A
 walk that has not bettered its own best for a while starts afresh, with the best so far kept
 apart: on TOPTW single walks settle in different basins within a second, and more starts beat a
-longer stay. OR-Tools' local search then polishes what it finds (`routing.py`).
+longer stay. For the same reason the first part of the budget is a race of two walks taking
+turns, the better of which goes on: the hot start decides the basin, and one start in five or
+six on some instances lands in a poor one that the later, cooler restarts never leave.
+OR-Tools' local search then polishes what it finds (`routing.py`).
 
 Feasibility is checked in O(1) per insertion with the classic forward/backward pair per route:
 `free[i]`, the earliest time the group is free after the first i items, and `latest[i]`, the
@@ -1241,6 +1244,29 @@ def _ruin(state: _State, rng: random.Random, params: WalkParams) -> set[int]:
     return removed
 
 
+@dataclass(eq=False)
+class _Walk:
+    """One walk of `improve`: its plan, the plan's rank, its own best rank, and the iterations
+    since that best."""
+
+    state: _State
+    current: tuple[int, int, int, int]
+    best: tuple[int, int, int, int]
+    idle: int = 0
+
+    @staticmethod
+    def fresh(
+        data: _Data, best: list[list[int]], noise: np.random.Generator, params: WalkParams
+    ) -> _Walk:
+        """A walk from scratch: only the fixed events of `best` stay, everything else is
+        recreated with noise."""
+        state = _State(data, best, noise)
+        state.remove({n for r in state.routes for n in r.items if data.movable[n]})
+        state.recreate(params.noise, params.route_noise)
+        rank = state.rank()
+        return _Walk(state, rank, rank)
+
+
 def improve(
     problem: Problem,
     sequences: list[list[int]],
@@ -1251,7 +1277,13 @@ def improve(
 ) -> list[list[int]]:
     """Ruin and recreate from `sequences` (feasible node sequences per track) until `progress()`,
     the share of the budget spent, reaches 1. Calls `on_best` at every new best (ranked by
-    `rules.Rank`, whose `key()` it hands on) and returns the best."""
+    `rules.Rank`, whose `key()` it hands on) and returns the best.
+
+    The first `params.race_share` of the budget is a race of `params.starts` walks taking
+    iterations in turn, each as hot as a single walk would be; the one with the best plan then
+    goes on alone. A hot walk settles in its basin early, and on some instances one start in
+    five or six lands in a poor one that later restarts, cooler, never leave (TOPTW pr09 m=2:
+    about 860 instead of 905, benchmarks/README.md): two starts make that rare."""
     params = params or WalkParams()
     data = _Data(problem)
     noise = np.random.default_rng(rng.getrandbits(64))
@@ -1260,12 +1292,17 @@ def improve(
     best_rank = state.rank()
     best = state.sequences()
     on_best(best, best_rank)
-    current_rank = best_rank
+    walks = [_Walk(state, best_rank, best_rank)]
+    walks += [_Walk.fresh(data, best, noise, params) for _ in range(params.starts - 1)]
+    for walk in walks[1:]:
+        if walk.best < best_rank:
+            best_rank, best = walk.best, walk.state.sequences()
+            on_best(best, best_rank)
+    racing = len(walks) > 1
+    turn = 0
     weight = params.travel_weight / data.mean_leg
     t0 = params.start_temperature * data.mean_score
     t1 = params.end_temperature * data.mean_score
-    since_best = 0  # iterations since the walk's own best
-    walk_best = best_rank
 
     def cost(rank: tuple[int, int, int, int, int]) -> float:
         """What the annealing accepts by, not a rank: missing events and must-visits outweigh
@@ -1278,6 +1315,13 @@ def improve(
         done = progress()
         if done >= 1.0:
             break
+        if racing and done >= params.race_share:
+            # The race is over: the walk with the best plan goes on alone.
+            walks = [min(walks, key=lambda w: w.best)]
+            racing = False
+        walk = walks[turn % len(walks)]
+        turn += 1
+        state = walk.state
         temperature = t0 * (t1 / t0) ** done
         before = state.snapshot()
         before_items = [r.items for r in state.routes]
@@ -1295,22 +1339,19 @@ def improve(
         if rank < best_rank:
             best_rank, best = rank, state.sequences()
             on_best(best, best_rank)
-        if rank < walk_best:
-            walk_best, since_best = rank, 0
+        if rank < walk.best:
+            walk.best, walk.idle = rank, 0
         else:
-            since_best += 1
-        threshold = cost(current_rank) - temperature * math.log(rng.random() or 1e-12)
+            walk.idle += 1
+        threshold = cost(walk.current) - temperature * math.log(rng.random() or 1e-12)
         if cost(rank) <= threshold:
-            current_rank = rank
+            walk.current = rank
         else:
             state.restore(before)
-        if since_best >= params.restart_after:
+        if walk.idle >= params.restart_after:
             # This walk is stuck in its basin (TOPTW: often within the first second, while
             # another start finds a better one). Start a new walk from scratch: only the fixed
             # events stay, everything else is recreated with this walk's noise. The best so
             # far is kept apart.
-            state, since_best = _State(data, best, noise), 0
-            state.remove({n for r in state.routes for n in r.items if data.movable[n]})
-            state.recreate(params.noise, params.route_noise)
-            current_rank = walk_best = state.rank()
+            walks[walks.index(walk)] = _Walk.fresh(data, best, noise, params)
     return best
