@@ -215,13 +215,15 @@ def _fewest_gaps(
     chosen: Mapping[int, int],
     params: MatchParams,
     seconds: float | None,
+    most_patterns: int = _PATTERNS,
 ) -> tuple[dict[int, int] | None, Any]:
-    """The chosen requests, each in exactly one slot, with the fewest idle gaps (stage 3)."""
+    """The chosen requests, each in exactly one slot, with the fewest idle gaps (stage 3);
+    participants with more than `most_patterns` busy patterns by their block starts."""
     chosen = dict(sorted(chosen.items()))
     model = _Model(problem, only=chosen)
     for r in chosen:
         model.model.add_exactly_one(model.by_request[r])
-    terms = model.idle_gap_terms(chosen, _PATTERNS)
+    terms = model.idle_gap_terms(chosen, most_patterns)
     model.model.minimize(sum(terms))
     model.hint(chosen, {})
     solver = _solver(params, params.polish_work, seconds)
