@@ -27,10 +27,11 @@ Stages, lexicographic as `problem.rank`:
    their slots, n their meetings: C(6, 3) = 20 on a 6-slot event) by a boolean per pattern
    costing its gaps, which is the participant's exact convex hull, so an event of some twenty
    participants and six slots is proven in a few hundredths of a second; the others by the
-   slots where a run of their meetings starts (a weak bound: a 16-slot event is made better,
-   not proven). `MeetingSchedule.gaps_optimal` says whether the gaps are proven fewest for
-   these meetings. The meeting graph is not split into components: the tables and the
-   interpreters of a slot couple them, and on the examples they bind.
+   slots where a run of their meetings starts (a weak bound: a large 16-slot event keeps the
+   hill climb's gaps, unproven). `MeetingSchedule.gaps_optimal` says whether the gaps are
+   proven fewest for these meetings. The meeting graph is not split into components: the
+   tables and the interpreters of a slot couple them, and in each example one component
+   holds every meeting anyway.
 
 Reproducible: one worker, a fixed seed, deterministic time limits (`MatchParams`); the
 wall-clock `time_limit` is a safety net.
