@@ -353,6 +353,8 @@ def test_the_owl_example_prints_its_meeting_grid() -> None:
     [event] = plan.matchmaking_events()
     assert event.meetings and len(event.meetings) >= 25
     assert {m.with_[0] for m in event.meetings} & {"puig", "soler", "vidal"}
+    # The gap stage proves that this event's meetings fit without an idle gap.
+    assert event.matchmaking is not None and event.matchmaking.idle_gaps == 0
     result = runner.invoke(app, ["match", str(EXAMPLES / "its-owl-week.yaml")])
     assert result.exit_code == 0, result.output
     assert "Meetings — German-Catalan matchmaking (World Café)" in result.stdout

@@ -21,7 +21,7 @@ from itinerary.match.problem import (
     violations,
     without_meeting,
 )
-from itinerary.match.solve import schedule_meetings
+from itinerary.match.solve import _fewest_gaps, schedule_meetings
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = MatchParams(work=5.0, bound_work=1.0, polish_work=2.0, time_limit=None)
@@ -96,7 +96,40 @@ def test_cpsat_meets_exhaustive_search_on_tiny_events(problem: MeetingProblem) -
     same = {m.request for m in meetings}
     fewest = min(idle_gaps(problem, s) for s in schedules if {m.request for m in s} == same)
     assert result.idle_gaps == fewest == idle_gaps(problem, meetings)
+    assert result.gaps_optimal
     assert result.without == without_meeting(problem, meetings)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_events(), st.integers(0, 10**6), st.sampled_from([0, 64]))
+def test_the_gap_stage_meets_exhaustive_search_on_any_meetings(
+    problem: MeetingProblem, pick: int, most_patterns: int
+) -> None:
+    """The gap stage alone, on any feasible set of meetings (not only the best one), by busy
+    patterns (64) and by block starts (0): the fewest idle gaps of any schedule of those
+    meetings, proven, and a schedule that keeps the rules."""
+    schedules = every_schedule(problem)
+    given_ = schedules[pick % len(schedules)]
+    chosen = {m.request: m.slot for m in given_}
+    slotted, status = _fewest_gaps(
+        problem, chosen, MatchParams(time_limit=None), None, most_patterns
+    )
+    assert str(getattr(status, "name", status)) == "OPTIMAL"
+    assert slotted is not None and set(slotted) == set(chosen)
+    meetings = list(assign_tables(problem, slotted))
+    assert violations(problem, meetings) == []
+    fewest = min(idle_gaps(problem, s) for s in schedules if {m.request for m in s} == set(chosen))
+    assert idle_gaps(problem, meetings) == fewest
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_events())
+def test_default_parameters_prove_the_gaps_of_tiny_events(problem: MeetingProblem) -> None:
+    result = schedule_meetings(problem, MatchParams(time_limit=None))
+    schedules = every_schedule(problem)
+    same = {m.request for m in result.meetings}
+    fewest = min(idle_gaps(problem, s) for s in schedules if {m.request for m in s} == same)
+    assert result.gaps_optimal and result.idle_gaps == fewest
 
 
 @settings(max_examples=60, deadline=None)
@@ -171,3 +204,20 @@ def test_a_large_event_is_scheduled_within_one_percent() -> None:
     result = schedule_meetings(problem, MatchParams(time_limit=None))
     assert violations(problem, list(result.meetings)) == []
     assert result.score >= 0.99 * result.bound
+
+
+def test_the_examples_gaps_are_proven_fewest() -> None:
+    """The OWL example (22 participants, 6 slots) and the Limoges brokerage (17): the gap
+    stage proves its gaps within the default work (it stopped at 4 and 2 gaps, unproven)."""
+    from itinerary.input.load import load_spec
+    from itinerary.match.assemble import matchmaking_events
+    from itinerary.match.compile import compile_event
+
+    for name, gaps in (("its-owl-week", 0), ("limoges-brokerage", 1)):
+        loaded = load_spec(ROOT / "examples" / f"{name}.yaml")
+        [event] = matchmaking_events(loaded.spec)
+        problem = compile_event(loaded, event).problem
+        result = schedule_meetings(problem)
+        assert violations(problem, list(result.meetings)) == []
+        assert result.optimal and result.gaps_optimal, result.stages
+        assert result.idle_gaps == gaps

@@ -135,8 +135,8 @@ class MeetingRank:
 @dataclass(frozen=True)
 class MeetingSchedule:
     """Meetings, in slot then table order. `bound`: no schedule meeting at least as many
-    `must` requests has a larger priority sum; `optimal`: `score` meets it (the idle gaps are
-    made few, not proven fewest)."""
+    `must` requests has a larger priority sum; `optimal`: `score` meets it. `gaps_optimal`: no
+    schedule of the same meetings has fewer idle gaps (proven; else they are made few)."""
 
     meetings: tuple[Meeting, ...]
     score: int
@@ -146,6 +146,7 @@ class MeetingSchedule:
     without: int  # participants with requests but no meeting
     must_met: int
     stages: tuple[str, ...] = field(default=())  # how each stage of the solve ended
+    gaps_optimal: bool = False
 
     def by_request(self) -> dict[int, Meeting]:
         return {m.request: m for m in self.meetings}
