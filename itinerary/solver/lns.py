@@ -1250,8 +1250,8 @@ class _Walk:
     since that best."""
 
     state: _State
-    current: tuple[int, int, int, int]
-    best: tuple[int, int, int, int]
+    current: tuple[int, int, int, int, int]
+    best: tuple[int, int, int, int, int]
     idle: int = 0
 
     @staticmethod
