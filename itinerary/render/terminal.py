@@ -157,6 +157,7 @@ def _activity(
         )
     if isinstance(item, VisitItem):
         label = w["visit"] + (f" ({w['must']})" if item.priority == "must" else "")
+        label += f" ({w['confirmed']})" if item.confirmed else ""
         return (
             clock_range(item.start, item.end, day),
             f"{label}{w['colon']}{name(item.name)}",
