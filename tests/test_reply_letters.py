@@ -225,6 +225,15 @@ def test_the_programme_marks_the_confirmed_visit(loop: dict[str, Path]) -> None:
     assert '<span class="must confirmed">✓ confirmé</span>' in html.stdout
 
 
+def test_the_terminal_programme_marks_the_confirmed_visit(loop: dict[str, Path]) -> None:
+    shown = runner.invoke(
+        app(), ["plan", str(loop["visit"]), "--lang", "de"], env={"COLUMNS": "200"}
+    )
+    assert shown.exit_code == 0, shown.output
+    assert "Besuch (Pflicht, ✓ bestätigt): CLAAS" in shown.output
+    assert shown.output.count("✓") == 1
+
+
 def test_carried_counts_raise_the_confirmed_host(loop: dict[str, Path]) -> None:
     old = Plan.from_json(loop["p1"].read_text(encoding="utf-8"))
     new = Plan.from_json(loop["p2"].read_text(encoding="utf-8"))
