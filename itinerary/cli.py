@@ -586,8 +586,17 @@ def _export_changes(
     written, letters = export_changes(earlier, saved, destination, options, stamp, force=force)
     kinds = {
         kind: sum(1 for k in letters.told.values() if k == kind)
-        for kind in ("moved", "removed", "added")
+        for kind in ("moved", "removed", "added", "declined", "confirmed")
     }
+    # The hosts' own replies are named only when there are any.
+    replies = "".join(
+        f", {kinds[kind]} {word}"
+        for kind, word in (
+            ("declined", "refusal acknowledged"),
+            ("confirmed", "thanked for confirming"),
+        )
+        if kinds[kind]
+    )
     skipped = len(letters.unchanged)
     if written is None:
         _err(
@@ -597,7 +606,8 @@ def _export_changes(
         return
     _err(
         f"{_describe_written(written)}: {counted(len(letters.told), 'host')} to tell "
-        f"({kinds['moved']} moved, {kinds['removed']} cancelled, {kinds['added']} invited); "
+        f"({kinds['moved']} moved, {kinds['removed']} cancelled, {kinds['added']} invited"
+        f"{replies}); "
         f"{counted(skipped, 'unchanged host')} skipped"
     )
     organiser = saved.organiser

@@ -2,7 +2,8 @@
 (1.1 when it lists unmet must choices, 1.2 when it uses a key of 1.2: a public holiday, the
 host letters' facts, rests at the hotel, check-ins, the arrival's and departure's details; 1.3
 when a travel item carries its road geometry, `route`, from a plan made with road times, a visit
-or an unscheduled host its revision count, `sequence`, or an event matchmaking meetings).
+or an unscheduled host its revision count, `sequence`, a visit its host's `confirmed`, or an
+event matchmaking meetings).
 
 A Plan is what gets reviewed and exported; exports read it back and never solve again, so it
 carries what they need (addresses, contacts, languages, the delegation).
@@ -143,6 +144,14 @@ class VisitItem(_Model):
     # The revision of this visit as sent to the host (iCalendar SEQUENCE; format 1.3), raised
     # by `plan.diff.carry_sequences` each time the visit changes; absent: 0, never changed.
     sequence: int | None = Field(None, ge=1)
+    # The host has confirmed this visit (`hosts[].confirmed` in the visit file; format 1.3):
+    # its letters and calendar entries say CONFIRMED, not TENTATIVE. Written only when true.
+    confirmed: bool | None = None
+
+    @field_validator("confirmed")
+    @classmethod
+    def _none_unless_true(cls, confirmed: bool | None) -> bool | None:
+        return True if confirmed else None
 
     @property
     def held_in(self) -> str:
@@ -430,14 +439,16 @@ def _uses_1_2(data: dict[str, Any]) -> bool:
 
 def _uses_1_3(data: dict[str, Any]) -> bool:
     """Whether the plan data holds a key of format 1.3: a `sequence` on a visit or unscheduled
-    host, a travel item's road geometry (`route`), an event item with matchmaking, or what a
-    re-plan says of the plan it replaces (`changes`, …)."""
+    host, a visit's `confirmed`, a travel item's road geometry (`route`), an event item with
+    matchmaking, or what a re-plan says of the plan it replaces (`changes`, …)."""
     if any(data.get(key) is not None for key in _KEYS_1_3):
         return True
     for track in _items(data.get("tracks")):
         for item in _items(_field(track, "items")):
             kind = _field(item, "type")
-            if kind == "visit" and _field(item, "sequence") is not None:
+            if kind == "visit" and (
+                _field(item, "sequence") is not None or _field(item, "confirmed")
+            ):
                 return True
             if kind == "travel" and _field(item, "route"):
                 return True

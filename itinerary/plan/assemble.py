@@ -152,6 +152,7 @@ def assemble(
                             topics=list(host.topics),
                             message=host.message,
                             notes=host.notes,
+                            confirmed=host.confirmed is not None,
                             **visit_language(host, trip_language, spec.delegation.languages),
                         )
                     )

@@ -545,6 +545,16 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
                         "declined",
                         item,
                     )
+                if bool(item.confirmed) != (host.confirmed is not None):
+                    # The flag is what the letters and calendars say (CONFIRMED or TENTATIVE):
+                    # it must be the visit file's reply, not a stale or hand-made one.
+                    state = "confirmed" if item.confirmed else "not confirmed"
+                    bad(
+                        f"visit {item.id} is marked {state} in the plan, but the visit file "
+                        + ("has no confirmed time for it" if item.confirmed else "confirms it"),
+                        "confirmed_flag" if item.confirmed else "unconfirmed_flag",
+                        item,
+                    )
                 if host.confirmed is not None:
                     # Confirmed: exactly then, even off the grid (the host accepted that time).
                     confirmed = _at(host.confirmed, tz)

@@ -1,14 +1,16 @@
 """What changed between two saved plans of one trip, and whom the organiser must tell.
 
 `diff_plans(old, new)` matches hosts and events by id and days by (date, group), and says for
-each host and event whether it was `added`, `removed`, `moved` (another date, start or end) or is
-`unchanged`, and for each day what changed in its shape: the day added or removed, its start or
-end moved or its hotel changed (`day`), its lunch added, removed, moved or held elsewhere
-(`lunch`). Nothing is solved again: the plans are compared as they are.
+each host and event whether it was `added`, `removed` (with `reason` "declined" when the host
+said no), `moved` (another date, start or end), `confirmed` (the same times, now confirmed by
+the host) or is `unchanged`, and for each day what changed in its shape: the day added or
+removed, its start or end moved or its hotel changed (`day`), its lunch added, removed, moved or
+held elsewhere (`lunch`). Nothing is solved again: the plans are compared as they are.
 
 `carry_sequences(old, new)` counts revisions for calendars (iCalendar SEQUENCE, RFC 5546): the
 new plan's visits keep the old plan's count when unchanged, and get one more when moved,
-cancelled (kept on the host's `unscheduled` entry) or invited again after a cancellation. The
+newly confirmed, cancelled (kept on the host's `unscheduled` entry) or invited again after a
+cancellation. The
 count lives in the plan file (`sequence`, format 1.3), so a chain of re-plans, each carried from
 the one before, always sends every host a higher number than the last letter it got.
 """
@@ -18,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo
 
@@ -26,10 +28,14 @@ from . import EndItem, EventItem, LunchItem, Plan, PlanTrack, StartItem, VisitIt
 
 FORMAT: Final = "itinerary-diff/1"
 
-ChangeKind = Literal["added", "removed", "moved", "unchanged"]
+ChangeKind = Literal["added", "removed", "moved", "confirmed", "unchanged"]
 Subject = Literal["host", "event", "day", "lunch"]
-# What a host is told: a new invitation, a new time, or a cancellation.
-Told = Literal["added", "moved", "removed"]
+# What a host is told: a new invitation, a new time, a cancellation, the acknowledgement of its
+# refusal (`declined`: removed because the host declined), or thanks for its confirmation.
+Told = Literal["added", "moved", "removed", "declined", "confirmed"]
+# Why a host was removed, when the new plan says so in a way its letter must follow: the host
+# declined (its `unscheduled` cause), so it is not told that the visit is cancelled.
+RemovedReason = Literal["declined"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ class Slot:
     group: str = "all"
     place: str | None = None
     end_place: str | None = None
+    # A host's visit that the host has confirmed (the plan's `confirmed`); never in the JSON.
+    confirmed: bool = False
 
     def same_time(self, other: Slot) -> bool:
         return (self.start, self.end, self.date) == (other.start, other.end, other.date)
@@ -64,7 +72,8 @@ class Slot:
 class Change:
     """One host, event, day or lunch. `id` is the host's or event's id, or for a day and its
     lunch the date (ISO), with "/group" for a subgroup's day. `name` is for people (the host's
-    name; for a day, the date)."""
+    name; for a day, the date). `reason`: why a host was `removed`, when it changes what the host
+    is told (`declined`: the host said no); in the JSON only when set."""
 
     subject: Subject
     id: str
@@ -72,16 +81,20 @@ class Change:
     change: ChangeKind
     old: Slot | None
     new: Slot | None
+    reason: RemovedReason | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "id": self.id,
             "kind": self.subject,
             "name": self.name,
             "change": self.change,
-            "old": self.old.as_json(self.subject) if self.old else None,
-            "new": self.new.as_json(self.subject) if self.new else None,
         }
+        if self.reason is not None:
+            data["reason"] = self.reason
+        data["old"] = self.old.as_json(self.subject) if self.old else None
+        data["new"] = self.new.as_json(self.subject) if self.new else None
+        return data
 
 
 @dataclass(frozen=True)
@@ -99,7 +112,9 @@ class PlanDiff:
     def hosts_to_tell(self) -> dict[str, Told]:
         """Each host whose visit changed, by id, with what their letter says: `added` (a new
         invitation: the host had no visit in the old plan), `removed` (a cancellation: none in
-        the new plan), else `moved` (a new time). Ordered as the changes are."""
+        the new plan), `declined` (none in the new plan because the host declined: an
+        acknowledgement), `confirmed` (the same times, newly confirmed: thanks), else `moved`
+        (a new time). Ordered as the changes are."""
         told: dict[str, Told] = {}
         by_host: dict[str, list[Change]] = {}
         for change in self.of("host"):
@@ -109,7 +124,15 @@ class PlanDiff:
                 continue
             in_old = any(c.old is not None for c in changes)
             in_new = any(c.new is not None for c in changes)
-            told[host_id] = "moved" if in_old and in_new else "added" if in_new else "removed"
+            if in_old and in_new:
+                kinds = {c.change for c in changes}
+                told[host_id] = "confirmed" if kinds <= {"confirmed", "unchanged"} else "moved"
+            elif in_new:
+                told[host_id] = "added"
+            elif any(c.reason == "declined" for c in changes):
+                told[host_id] = "declined"
+            else:
+                told[host_id] = "removed"
         return told
 
     def unchanged_hosts(self) -> list[str]:
@@ -137,12 +160,14 @@ def _item_slots(plan: Plan, kind: type[VisitItem] | type[EventItem]) -> dict[str
         for item in track.items:
             if isinstance(item, kind):
                 slot = Slot(item.start.astimezone(zone), item.end.astimezone(zone), track.date)
+                if isinstance(item, VisitItem) and item.confirmed:
+                    slot = replace(slot, confirmed=True)
                 found.setdefault(item.id, []).append(_in_group(slot, track))
     return {key: sorted(slots, key=lambda s: (s.start, s.end)) for key, slots in found.items()}
 
 
 def _in_group(slot: Slot, track: PlanTrack) -> Slot:
-    return Slot(slot.start, slot.end, slot.date, track.group, slot.place, slot.end_place)
+    return replace(slot, group=track.group)
 
 
 def _names(plan: Plan, kind: type[VisitItem] | type[EventItem]) -> dict[str, str]:
@@ -160,9 +185,11 @@ def _matched(
     new: dict[str, list[Slot]],
     old_names: dict[str, str],
     new_names: dict[str, str],
+    removed_why: dict[str, RemovedReason] | None = None,
 ) -> list[Change]:
-    """Pair the slots of each id in time order: a pair is moved or unchanged, a slot left over
-    is added or removed."""
+    """Pair the slots of each id in time order: a pair is moved, newly confirmed (the same
+    times, confirmed now and not before) or unchanged, a slot left over is added or removed
+    (with `removed_why`'s reason for its id, if any)."""
     changes: list[Change] = []
     for key in dict.fromkeys([*old, *new]):
         before, after = old.get(key, []), new.get(key, [])
@@ -170,13 +197,17 @@ def _matched(
         for n in range(max(len(before), len(after))):
             a = before[n] if n < len(before) else None
             b = after[n] if n < len(after) else None
+            reason = None
             if a is None:
                 kind: ChangeKind = "added"
             elif b is None:
                 kind = "removed"
+                reason = (removed_why or {}).get(key)
+            elif not a.same_time(b):
+                kind = "moved"
             else:
-                kind = "unchanged" if a.same_time(b) else "moved"
-            changes.append(Change(subject, key, name, kind, a, b))
+                kind = "confirmed" if b.confirmed and not a.confirmed else "unchanged"
+            changes.append(Change(subject, key, name, kind, a, b, reason))
     return sorted(changes, key=_when)
 
 
@@ -267,6 +298,7 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
         _item_slots(new, VisitItem),
         _names(old, VisitItem),
         _names(new, VisitItem),
+        _removed_why(new),
     )
     events = _matched(
         "event",
@@ -276,6 +308,15 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
         _names(new, EventItem),
     )
     return PlanDiff(tuple(hosts + events + _day_changes(old, new)), same_trip(old, new))
+
+
+def _removed_why(new: Plan) -> dict[str, RemovedReason]:
+    """The hosts the new plan leaves out because they declined (their cause code)."""
+    return {
+        u.id: "declined"
+        for u in new.unscheduled
+        if u.kind == "host" and u.cause is not None and u.cause.code == "declined"
+    }
 
 
 def sequences(plan: Plan) -> dict[str, int]:
@@ -291,9 +332,9 @@ def sequences(plan: Plan) -> dict[str, int]:
 
 def told_sequences(old: Plan, new: Plan, diff: PlanDiff | None = None) -> dict[str, int]:
     """The SEQUENCE of each letter to a host that must be told (`PlanDiff.hosts_to_tell`): one
-    more than the host was last sent in `old` for a new time, a cancellation, or an invitation
-    after a cancellation; 0 for a host invited for the first time. Never lower than what `new`
-    already holds (a plan carried from `old`)."""
+    more than the host was last sent in `old` for a new time, a cancellation (declined too), a
+    confirmation, or an invitation after a cancellation; 0 for a host invited for the first
+    time. Never lower than what `new` already holds (a plan carried from `old`)."""
     diff = diff or diff_plans(old, new)
     before, after = sequences(old), sequences(new)
     counts: dict[str, int] = {}
@@ -308,7 +349,8 @@ def carry_sequences(old: Plan, new: Plan) -> Plan:
     """`new` with each host's revision count carried from `old`: unchanged visits keep it,
     changed ones (moved, cancelled: on the host's `unscheduled` entry, invited again after a
     cancellation) get one more. Idempotent, and never lowers a count `new` already holds. A
-    cancelled host that is not in `new` at all (taken out of the visit file) keeps none."""
+    cancelled host that is not in `new` at all (taken out of the visit file) keeps none. A
+    newly confirmed visit gets one more too: its entry is sent again, CONFIRMED."""
     diff = diff_plans(old, new)
     counts = {**sequences(old), **told_sequences(old, new, diff)}
     current = sequences(new)
@@ -345,6 +387,7 @@ __all__ = [
     "Change",
     "ChangeKind",
     "PlanDiff",
+    "RemovedReason",
     "Slot",
     "Told",
     "carry_sequences",

@@ -29,6 +29,11 @@ TEXTS = {
         "ch_removed": "removed",
         "ch_added": "added",
         "ch_unchanged": "unchanged",
+        "ch_confirmed": "confirmed",
+        "ch_declined": "declined",
+        "and_replies": "; {replies}",
+        "n_declined": "{count} declined",
+        "n_confirmed": "{count} confirmed",
         "to_tell": "Hosts to tell: {count} ({moved} moved, {removed} removed, {added} added)",
         "none_to_tell": "No host to tell: every visit is where it was.",
         "unchanged_hosts": "Unchanged ({count}): {names}",
@@ -62,6 +67,11 @@ TEXTS = {
         "ch_removed": "entfällt",
         "ch_added": "neu",
         "ch_unchanged": "unverändert",
+        "ch_confirmed": "bestätigt",
+        "ch_declined": "abgesagt",
+        "and_replies": "; {replies}",
+        "n_declined": "{count} abgesagt",
+        "n_confirmed": "{count} bestätigt",
         "to_tell": (
             "Zu benachrichtigen: {count} Gastgeber ({moved} verschoben, {removed} entfallen, "
             "{added} neu)"
@@ -100,6 +110,11 @@ TEXTS = {
         "ch_removed": "supprimée",
         "ch_added": "ajoutée",
         "ch_unchanged": "inchangée",
+        "ch_confirmed": "confirmée",
+        "ch_declined": "déclinée",
+        "and_replies": "\u202f; {replies}",
+        "n_declined": "{count} déclinées",
+        "n_confirmed": "{count} confirmées",
         "to_tell": (
             "Hôtes à prévenir\u202f: {count} ({moved} déplacées, {removed} supprimées, "
             "{added} ajoutées)"
@@ -130,6 +145,9 @@ TEXTS = {
 }
 
 _STYLE = {"moved": "yellow", "removed": "bold red", "added": "green"}
+# The hosts' own replies: what the organiser acknowledges or thanks for, after the changes.
+_REPLIES = {"declined": "red", "confirmed": "cyan"}
+_ORDER = [*_STYLE, *_REPLIES]
 
 
 def short_date(date: dt.date, lang: Language) -> str:
@@ -155,13 +173,19 @@ def _items_table(changes: tuple[Change, ...], first: str, w: Words, notes: dict[
         now = when(change.new, w.lang)
         if change.new is None and change.id in notes:
             now = f"— ({notes[change.id]})"
+        label = _label(change)
         table.add_row(
             change.name,
-            Text(w[f"ch_{change.change}"], style=_STYLE.get(change.change, "")),
+            Text(w[f"ch_{label}"], style={**_STYLE, **_REPLIES}.get(label, "")),
             when(change.old, w.lang),
             now,
         )
     return table
+
+
+def _label(change: Change) -> str:
+    """What the table says of a change: a host removed because it declined says `declined`."""
+    return change.reason if change.change == "removed" and change.reason else change.change
 
 
 def _times(slot: Slot) -> str:
@@ -223,13 +247,19 @@ def diff_renderable(diff: PlanDiff, old: Plan, new: Plan, lang: Language) -> Ren
         )
     told = diff.hosts_to_tell()
     if told:
-        counts = {kind: sum(1 for k in told.values() if k == kind) for kind in _STYLE}
-        parts.append(Text(w.fmt("to_tell", count=len(told), **counts), style="bold"))
-        # Whom to write to, by what to write: new times, cancellations, invitations.
+        counts = {kind: sum(1 for k in told.values() if k == kind) for kind in _ORDER}
+        line = w.fmt("to_tell", count=len(told), **counts)
+        # The hosts' replies (declined, confirmed) are named only when there are any, so the
+        # line reads as before for a re-plan of the organiser's own making.
+        replies = [w.fmt(f"n_{kind}", count=counts[kind]) for kind in _REPLIES if counts[kind]]
+        if replies:
+            line = line.removesuffix(")") + w.fmt("and_replies", replies=", ".join(replies)) + ")"
+        parts.append(Text(line, style="bold"))
+        # Whom to write to, by what to write: new times, cancellations, invitations, replies.
         hosts = tuple(
             sorted(
                 (c for c in diff.of("host") if c.change != "unchanged"),
-                key=lambda c: list(_STYLE).index(c.change),
+                key=lambda c: _ORDER.index(_label(c)),
             )
         )
         reasons = {u.id: w.reason(u) for u in new.unscheduled if u.kind == "host"}

@@ -65,6 +65,8 @@ TEXTS: Catalogue = {
         "duration": "the visit lasts {lasts} min, but it takes {minutes} min",
         "grid": "it does not begin on the {grid}-minute grid",
         "declined": "the host declined the visit, so it may not be in the programme",
+        "confirmed_flag": "it is marked confirmed, but the visit file has no confirmed time for it",
+        "unconfirmed_flag": "the host has confirmed it, but the plan does not mark it confirmed",
         "confirmed_time": (
             "the host confirmed {confirmed_date} at {confirmed}; the visit must begin then"
         ),
@@ -163,6 +165,12 @@ TEXTS: Catalogue = {
         "duration": "der Besuch dauert {lasts} Min., vorgesehen sind {minutes} Min.",
         "grid": "beginnt nicht im {grid}-Minuten-Raster",
         "declined": "der Gastgeber hat den Besuch abgesagt; er darf nicht im Programm stehen",
+        "confirmed_flag": (
+            "er ist als bestätigt markiert, aber die Besuchsdatei enthält keine bestätigte Zeit"
+        ),
+        "unconfirmed_flag": (
+            "der Gastgeber hat ihn bestätigt, aber der Plan markiert ihn nicht als bestätigt"
+        ),
         "confirmed_time": (
             "der Gastgeber hat den Termin am {confirmed_date} um {confirmed} bestätigt; dann "
             "muss der Besuch beginnen"
@@ -270,6 +278,10 @@ TEXTS: Catalogue = {
         "duration": "la visite dure {lasts} min, mais elle en demande {minutes}",
         "grid": "ne commence pas sur la grille de {grid} minutes",
         "declined": "l’hôte a décliné la visite, elle ne peut donc pas figurer au programme",
+        "confirmed_flag": (
+            "elle est marquée confirmée, mais le fichier de visite n’en confirme aucun horaire"
+        ),
+        "unconfirmed_flag": "l’hôte l’a confirmée, mais le plan ne la marque pas confirmée",
         "confirmed_time": (
             "l’hôte a confirmé le {confirmed_date} à {confirmed} ; la visite doit commencer à "
             "cette heure"

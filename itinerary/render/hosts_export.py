@@ -3,8 +3,9 @@
 `<host>.md` is a short letter to paste into an e-mail: a greeting by the contact's salutation
 (`greeting`), when the group comes and leaves, who they are, whom to call, what they want to
 see, the language of the visit (and whether an interpreter is needed), where they come from and
-go on to, the host's own `message`, a request to confirm, and the organiser's signature.
-`<host>.ics` holds the same visit for the host's calendar, TENTATIVE until the host confirms.
+go on to, the host's own `message`, a request to confirm (thanks, once the host has confirmed),
+and the organiser's signature. `<host>.ics` holds the same visit for the host's calendar,
+TENTATIVE until the host confirms, then CONFIRMED.
 Each host learns only about their own visit: the places before and after it are named, never
 another host's time, and nothing about priorities, scores, the organiser's `notes` or hosts
 left out. Both are written in the host's language unless the export asks for one language for
@@ -66,6 +67,20 @@ TEXTS = {
             "inconvenience."
         ),
         "when": "{date}, {start}–{end}",
+        "declined": (
+            "Thank you for letting us know that you are unable to receive our delegation "
+            "({delegation}) on {when}."
+        ),
+        "declined_regret": (
+            "We fully understand, and we hope there will be another occasion for us to visit you."
+        ),
+        "confirmed_intro": (
+            "Thank you for confirming the visit of our delegation. For your reference, here are "
+            "the details once more:"
+        ),
+        "confirmed_close": (
+            "We look forward to our visit. Should anything change on your side, please let us know."
+        ),
     },
     "de": {
         "intro": "hier finden Sie die Einzelheiten zum geplanten Besuch unserer Delegation:",
@@ -102,6 +117,22 @@ TEXTS = {
             "die Umstände."
         ),
         "when": "{date}, {start}–{end} Uhr",
+        "declined": (
+            "vielen Dank für Ihre Nachricht, dass Sie unsere Delegation ({delegation}) am {when} "
+            "nicht empfangen können."
+        ),
+        "declined_regret": (
+            "Wir haben dafür selbstverständlich Verständnis und hoffen, dass sich bei anderer "
+            "Gelegenheit ein Besuch bei Ihnen ergibt."
+        ),
+        "confirmed_intro": (
+            "vielen Dank, dass Sie den Besuch unserer Delegation bestätigt haben. Zur Übersicht "
+            "noch einmal die Einzelheiten:"
+        ),
+        "confirmed_close": (
+            "Wir freuen uns auf den Besuch bei Ihnen. Sollte sich bei Ihnen etwas ändern, geben "
+            "Sie uns bitte Bescheid."
+        ),
     },
     "fr": {
         "intro": "Voici les détails de la visite prévue de notre délégation\u202f:",
@@ -138,6 +169,22 @@ TEXTS = {
             "pour ce désagrément."
         ),
         "when": "{date}, de {start} à {end}",
+        "declined": (
+            "Nous vous remercions de nous avoir fait savoir que vous ne pourrez pas recevoir "
+            "notre délégation ({delegation}) le {when}."
+        ),
+        "declined_regret": (
+            "Nous le comprenons tout à fait et espérons avoir l'occasion de vous rendre visite "
+            "une autre fois."
+        ),
+        "confirmed_intro": (
+            "Nous vous remercions d'avoir confirmé la visite de notre délégation. Pour mémoire, "
+            "en voici de nouveau les détails\u202f:"
+        ),
+        "confirmed_close": (
+            "Nous nous réjouissons de cette visite. Si quelque chose devait changer de votre "
+            "côté, n'hésitez pas à nous en informer."
+        ),
     },
 }
 
@@ -266,10 +313,15 @@ def note(
 ) -> str:
     """The letter to one host about their visit(s). With `before` (the plan the host was last
     written from, and their visits in it), a letter about a new time: it says that the time
-    has changed, gives the new one as the first letter did, and names the old one."""
+    has changed, gives the new one as the first letter did, and names the old one. Visits the
+    host has confirmed (and not moved since) get thanks for confirming and the same details,
+    without a request to confirm."""
     zone = ZoneInfo(plan.trip.timezone)
     first = _visit(visits[0])
+    thanks = before is None and all(_visit(slot).confirmed for slot in visits)
     intro = w["intro"] if before is None else w["moved_intro"]
+    if thanks:
+        intro = w["confirmed_intro"]
     lines = [md(greeting(first.contact, w.lang)), "", intro]
     for slot in visits:
         visit = _visit(slot)
@@ -288,6 +340,8 @@ def note(
     if first.message and first.message.strip():
         lines += ["", *_paragraphs(first.message)]
     confirm = w["confirm"] if before is None else w["moved_confirm"]
+    if thanks:
+        confirm = w["confirmed_close"]
     lines += ["", confirm, "", w["regards"], "", *signature(plan)]
     return "\n".join(lines) + "\n"
 
@@ -302,9 +356,21 @@ def cancellation(plan: Plan, earlier: Plan, visits: list[Slot], w: Words) -> str
     return "\n".join(lines) + "\n"
 
 
+def acknowledgement(plan: Plan, earlier: Plan, visits: list[Slot], w: Words) -> str:
+    """The answer to a host that declined the visit(s) of the `earlier` plan, signed as `plan`
+    is: thanks for letting us know, understanding, the hope for another occasion; no apology
+    (the host said no, not the organiser), nothing else of the programme."""
+    first = _visit(visits[0])
+    thanks = w.fmt("declined", delegation=plan.delegation.name, when=_whens(earlier, visits, w))
+    lines = [md(greeting(first.contact, w.lang)), "", md(thanks) + " " + w["declined_regret"]]
+    lines += ["", w["regards"], "", *signature(plan)]
+    return "\n".join(lines) + "\n"
+
+
 def host_entry(plan: Plan, slot: Slot, w: Words) -> Entry:
     """The host's view of their visit: who comes, whom to call, where they come from. Tentative
-    until the host confirms it (the letter asks them to)."""
+    until the host confirms it (the letter asks them to); CONFIRMED once the plan says the host
+    has (`VisitItem.confirmed`)."""
     visit = _visit(slot)
     facts = _route_facts(slot, w) + _group_facts(plan, visit, w)
     if visit.message and visit.message.strip():
@@ -318,7 +384,7 @@ def host_entry(plan: Plan, slot: Slot, w: Words) -> Entry:
         geo=visit.location,
         description=description(facts, w),
         category=w["visit"],
-        status="TENTATIVE",
+        status="CONFIRMED" if visit.confirmed else "TENTATIVE",
         sequence=visit.sequence or 0,
         attendee=visit.contact,
     )
@@ -359,8 +425,10 @@ def render_changes(
     """A letter and a calendar message for each host whose visit differs between the `earlier`
     plan (the one the hosts were written from) and `plan`: a new time (the letter names the
     old one; METHOD:REQUEST), a cancellation (METHOD:CANCEL, STATUS:CANCELLED, at the old
-    time) or a first invitation (the usual letter; METHOD:REQUEST). Each calendar entry has the
-    UID of the host's entry in the earlier export and its SEQUENCE raised
+    time), the acknowledgement of a host's refusal (the same calendar message; the letter
+    thanks it for saying so), thanks for a confirmation (the details again; METHOD:REQUEST,
+    STATUS:CONFIRMED) or a first invitation (the usual letter; METHOD:REQUEST). Each calendar
+    entry has the UID of the host's entry in the earlier export and its SEQUENCE raised
     (`plan.diff.told_sequences`); `stamp` is when the messages are made (their DTSTAMP). The
     plans must be of one trip (`plan.diff.same_trip`), or the UIDs would not match."""
     diff = diff_plans(earlier, plan)
@@ -369,7 +437,7 @@ def render_changes(
     before, after = _by_host(earlier), _by_host(plan)
     files: dict[str, bytes] = {}
     for host_id, stem in file_stems(told).items():
-        if told[host_id] == "removed":
+        if told[host_id] in ("removed", "declined"):
             visits = before[host_id]
             w = Words(options.lang or _visit(visits[0]).language, TEXTS)
             entries = [
@@ -379,7 +447,8 @@ def render_changes(
             files[f"{stem}.ics"] = calendar_for(
                 earlier, entries, None, method="CANCEL", stamp=stamp
             )
-            files[f"{stem}.md"] = cancellation(plan, earlier, visits, w).encode("utf-8")
+            letter = acknowledgement if told[host_id] == "declined" else cancellation
+            files[f"{stem}.md"] = letter(plan, earlier, visits, w).encode("utf-8")
             continue
         visits = after[host_id]
         w = Words(options.lang or _visit(visits[0]).language, TEXTS)

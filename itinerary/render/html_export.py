@@ -298,6 +298,8 @@ def _row(row: Row, p: Programme) -> str:
         )
     marker = f'<span class="marker {row.kind}">{_h(row.marker)}</span>' if row.marker else ""
     must = f'<span class="must">{_h(p.words["must"])}</span>' if row.must else ""
+    if row.confirmed:
+        must += f'<span class="must confirmed">{_h(p.words["confirmed"])}</span>'
     title = f'{marker}<span class="title">{_h(row.title)}</span>{must}' if row.title else ""
     remarks = "".join(f'<span class="remark">{_h(remark)}</span>' for remark in row.remarks)
     what = f'<span class="kind label">{_h(row.label)}</span>{title}{remarks}'

@@ -230,7 +230,9 @@ def calendar_for(
             attendee = _mailto(entry.attendee, entry.attendee.name if entry.attendee else None)
             if attendee is not None:
                 attendee.params["role"] = "REQ-PARTICIPANT"
-                if method == "REQUEST":
+                if method == "REQUEST" and entry.status == "CONFIRMED":
+                    attendee.params["partstat"] = "ACCEPTED"  # the host has said yes
+                elif method == "REQUEST":
                     attendee.params["partstat"] = "NEEDS-ACTION"
                     attendee.params["rsvp"] = "TRUE"
                 event.add("attendee", attendee)

@@ -98,6 +98,7 @@ def _row(row: Row, p: Programme) -> str:
     if row.title.strip():
         number = f"{row.marker} · " if row.marker else ""
         must = f" ({md(p.words['must'], cell=True)})" if row.must else ""
+        must += f" ({md(p.words['confirmed'], cell=True)})" if row.confirmed else ""
         # Strong emphasis only closes after a non-space, hence the strip.
         title = f"**{number}{md(row.title.strip(), cell=True)}**{must}"
         what = p.words.fmt("fact", label=what, value=title)

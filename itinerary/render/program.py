@@ -89,6 +89,8 @@ class Row:
     contact: Contact | None = None
     travel_minutes: int | None = None
     must: bool = False
+    # The host has confirmed the visit (the plan's `confirmed`): shown to everyone.
+    confirmed: bool = False
     marker: str = ""
     # The organiser's remarks on a visit: "German: interpreter needed", the host's `notes`.
     remarks: tuple[str, ...] = ()
@@ -391,6 +393,7 @@ def _day(number: int, track: PlanTrack, w: Words, organiser: bool) -> Day:
                     contact=item.contact,
                     # Priorities are the organiser's business, not the delegation's.
                     must=organiser and isinstance(item, VisitItem) and item.priority == "must",
+                    confirmed=isinstance(item, VisitItem) and bool(item.confirmed),
                     marker=visit_stop(kind, item.name, item.location),
                     remarks=remarks(item, w) if organiser and isinstance(item, VisitItem) else (),
                 )

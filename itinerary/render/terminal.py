@@ -156,7 +156,9 @@ def _activity(
             str(item.minutes),
         )
     if isinstance(item, VisitItem):
-        label = w["visit"] + (f" ({w['must']})" if item.priority == "must" else "")
+        marks = [w["must"]] if item.priority == "must" else []
+        marks += [w["confirmed"]] if item.confirmed else []
+        label = w["visit"] + (f" ({', '.join(marks)})" if marks else "")
         return (
             clock_range(item.start, item.end, day),
             f"{label}{w['colon']}{name(item.name)}",

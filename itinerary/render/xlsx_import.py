@@ -411,6 +411,7 @@ def _item(row: _Row, loaded: Loaded, zone: ZoneInfo, name: str) -> Item:
             topics=list(host.topics),
             message=host.message,
             notes=host.notes,
+            confirmed=host.confirmed is not None,
             **visit_language(host, spec.trip.language, spec.delegation.languages),
         )
     if row.kind == "event":
