@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import re
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -87,6 +88,8 @@ def test_owl_one_host_declined_moves_only_what_must_move(
     text = " ".join(printed.split())
     assert "Changes against the previous plan" in text
     assert "dropped" in text and "moved" in text and "added" in text
+    # DMG MORI said no itself: told apart from a visit the plan had to drop.
+    assert re.search(r"DMG MORI\s*│\s*declined\s*│", printed)
     assert "4 of 8 visits of the previous plan moved or dropped (fewest changes, proven)" in text
     assert "Changes 4 (fewest changes, proven)" in text.replace("│", "").replace("  ", " ")
 

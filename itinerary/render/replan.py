@@ -26,6 +26,7 @@ TEXTS: Catalogue = {
         "now": "Now",
         "moved": "moved",
         "dropped": "dropped",
+        "dropped_declined": "declined",
         "added": "added",
         "changes_none": "every visit of the previous plan keeps its time",
         "changes_count": "{changes} of {total} visits of the previous plan moved or dropped",
@@ -42,6 +43,7 @@ TEXTS: Catalogue = {
         "now": "Jetzt",
         "moved": "verschoben",
         "dropped": "entfallen",
+        "dropped_declined": "abgesagt",
         "added": "neu",
         "changes_none": "jeder Besuch des vorigen Plans behält seine Zeit",
         "changes_count": "{changes} von {total} Besuchen des vorigen Plans verschoben oder "
@@ -59,6 +61,7 @@ TEXTS: Catalogue = {
         "now": "Désormais",
         "moved": "déplacée",
         "dropped": "annulée",
+        "dropped_declined": "déclinée",
         "added": "ajoutée",
         "changes_none": "chaque visite du plan précédent garde son horaire",
         "changes_count": "{changes} des {total} visites du plan précédent déplacées ou annulées",
@@ -93,6 +96,8 @@ def changes_renderable(old: Plan, new: Plan, lang: Language) -> Group:
     w = Words(lang, TEXTS)
     tz = ZoneInfo(new.trip.timezone)
     changes = plan_changes(old, new)
+    # A host that said no itself is told apart from one the plan had to drop.
+    declined = {u.id for u in new.unscheduled if u.cause is not None and u.cause.code == "declined"}
     moved_or_dropped = sum(1 for c in changes if c.change != "added")
     total = len(old.visits())
     parts: list[Table | Text] = []
@@ -103,7 +108,9 @@ def changes_renderable(old: Plan, new: Plan, lang: Language) -> Group:
         for change in changes:
             table.add_row(
                 change.name,
-                w[change.change],
+                w["dropped_declined"]
+                if change.change == "dropped" and change.id in declined
+                else w[change.change],
                 _when(change.old, tz, w),
                 _when(change.new, tz, w),
                 style=_STYLES[change.change],
