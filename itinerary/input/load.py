@@ -65,8 +65,10 @@ class Loaded:
 
 def load_spec(path: str | Path) -> Loaded:
     """The trip in the file at `path`; road times are cached beside it (`roads/cache.py`)."""
+    from ..roads.cache import cache_path
+
     doc = read_yaml_file(path)
-    return _load(doc, str(path), Path(path).parent, (Path(path),), road_cache_path(Path(path)))
+    return _load(doc, str(path), Path(path).parent, (Path(path),), cache_path(Path(path)))
 
 
 def load_spec_text(
@@ -77,11 +79,6 @@ def load_spec_text(
 ) -> Loaded:
     """The trip in `text`; road times are cached at `road_cache` if given, else not at all."""
     return _load(load_yaml(text, filename), filename, base_dir or Path.cwd(), (), road_cache)
-
-
-def road_cache_path(visit: Path) -> Path:
-    """Where the road times of the trip in `visit` are cached: `visit.road-times.json`."""
-    return visit.with_name(visit.stem + ".road-times.json")
 
 
 def _load(
