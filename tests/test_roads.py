@@ -301,7 +301,6 @@ def test_an_offline_laptop_plans_from_a_current_cache_without_osrm(
     key = CacheKey(str(data.resolve()), "unknown", RoadData(data, "MLD", "unknown").version())
     write_cache(tmp_path / "visit.road-times.json", RoadCache(key, places, seconds, (0.0,) * n))
     monkeypatch.setattr(road_engine, "osrm_available", lambda: False)
-    monkeypatch.setattr("itinerary.roads.times.osrm_available", lambda: False)
     loaded = load_spec(visit)
     assert loaded.roads is not None and loaded.roads.how == "read from the cache"
     assert loaded.travel.minutes("hotel", (0, 0), "ramp", (0, 0)) == 21  # 1234 s

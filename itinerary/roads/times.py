@@ -21,7 +21,6 @@ from .engine import (
     RoadTable,
     ServerEngine,
     open_data,
-    osrm_available,
 )
 
 
@@ -84,16 +83,7 @@ def road_times(
             return RoadTimes(
                 source, key, locations, table, "read from the cache", cache_file, cached
             )
-    engine: RoadEngine
-    if data is not None:
-        if not osrm_available():
-            from .engine import INSTALL_HINT
-
-            raise RoadError(INSTALL_HINT)
-        engine = LocalEngine(data, source.shown)
-    else:
-        assert source.url is not None
-        engine = ServerEngine(source.url)
+    engine = _engine(source, data)
     table = engine.table(locations)
     key = CacheKey(engine.source, engine.profile, engine.version())
     how = "computed by OSRM"
@@ -111,24 +101,6 @@ def road_times(
         elif why:
             how = f"computed by OSRM (the cache was not current: {why})"
     return RoadTimes(source, key, locations, table, how, cache_file, cache, engine)
-
-
-def cache_state(source: RoadSource, locations: Sequence[LatLon], cache_file: Path) -> str | None:
-    """Why the cache at `cache_file` is not current for `locations` (None: it is), without
-    computing anything: for `itinerary validate`."""
-    cached = read_cache(cache_file)
-    try:
-        key, _ = _key_for(source)
-    except RoadError as exc:
-        return str(exc)
-    if source.url is not None:
-        if cached is None:
-            return "there is none yet"
-        if cached.key.source != source.url:
-            return f"it was made from {cached.key.source}"
-        key = cached.key
-    assert key is not None
-    return status(cached, key, tuple(locations))
 
 
 def leg_routes(
@@ -164,13 +136,17 @@ def leg_routes(
     return found
 
 
+def _engine(source: RoadSource, data: RoadData | None = None) -> RoadEngine:
+    """The engine that answers for `source` (`data`: its prepared region, when already
+    opened); a RoadError when it cannot (no extra, data missing or damaged)."""
+    if source.data is not None:
+        return LocalEngine(data or open_data(source.data, source.shown), source.shown)
+    assert source.url is not None
+    return ServerEngine(source.url)
+
+
 def _engine_if_possible(source: RoadSource) -> RoadEngine | None:
     try:
-        if source.data is not None:
-            if not osrm_available():
-                return None
-            return LocalEngine(open_data(source.data, source.shown), source.shown)
-        assert source.url is not None
-        return ServerEngine(source.url)
+        return _engine(source)
     except RoadError:
         return None
