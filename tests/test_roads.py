@@ -672,3 +672,8 @@ def test_a_cache_that_cannot_be_written_costs_a_note_not_the_plan(
         "and is not itinerary's road-time cache" in result.stderr
     )
     assert (tmp_path / "visit.road-times.json").read_text() == "someone's notes\n"
+    # validate says so too, and claims no cache.
+    checked = runner.invoke(app, ["validate", str(visit)])
+    assert checked.exit_code == 0, checked.output
+    assert "road times not cached" in checked.stderr
+    assert f"road times: computed by OSRM ({region['car']}, 4 places)" in checked.stdout

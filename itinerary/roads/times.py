@@ -56,6 +56,17 @@ class RoadTimes:
     def seconds(self, i: int, j: int) -> float | None:
         return self.table.seconds[i][j]
 
+    def summary(self) -> str:
+        """Where the times come from and whether the cache was current (`itinerary validate`):
+        "current" when it served them, else why it was not (they were then computed and the
+        cache brought up to date)."""
+        where = f"{self.source.shown}, {len(self.locations)} places"
+        if self.cache_file is None:
+            return f"road times: {self.how} ({where})"
+        if self.how == "read from the cache":
+            return f"road times: the cache {self.cache_file} is current ({where})"
+        return f"road times: {self.how}; the cache {self.cache_file} is now current ({where})"
+
 
 def _key_for(source: RoadSource) -> tuple[CacheKey | None, RoadData | None]:
     """The cache key of the source as it is now, without asking OSRM anything (a server's
