@@ -537,6 +537,23 @@ def test_osrm_url_gives_the_same_table_as_the_prepared_data(
     assert json.loads((served_dir / "visit.road-times.json").read_text())["source"] == osrm_server
 
 
+@needs_osrm
+def test_a_servers_cache_says_what_it_was_made_from(
+    region: dict[str, Path], osrm_server: str, tmp_path: Path
+) -> None:
+    local = runner.invoke(
+        app, ["validate", str(write_trip(tmp_path, f"{{roads: {region['car']}}}"))]
+    )
+    assert local.exit_code == 0, local.output
+    visit = write_trip(tmp_path, f"{{osrm_url: '{osrm_server}'}}")
+    first = runner.invoke(app, ["validate", str(visit)])
+    assert first.exit_code == 0, first.output
+    assert (
+        f"road times: computed by OSRM (the cache was not current: it was made from "
+        f"{region['car'].resolve()})" in first.stdout
+    )
+
+
 # --- the road geometry in the plan and on the map -------------------------------------------------
 
 

@@ -68,13 +68,16 @@ class RoadTimes:
         return f"road times: {self.how}; the cache {self.cache_file} is now current ({where})"
 
 
-def _key_for(source: RoadSource) -> tuple[CacheKey | None, RoadData | None]:
+def _key_for(source: RoadSource, cached: RoadCache | None) -> tuple[CacheKey, RoadData | None]:
     """The cache key of the source as it is now, without asking OSRM anything (a server's
     data version is the cached one: it is not asked while the cache serves)."""
     if source.data is not None:
         data = open_data(source.data, source.shown)
         return CacheKey(str(source.data.resolve()), data.profile, data.version()), data
-    return None, None
+    assert source.url is not None
+    if cached is not None and cached.key.source == source.url:
+        return cached.key, None  # the data version the server last reported
+    return CacheKey(source.url, "server", ""), None
 
 
 def road_times(
@@ -83,11 +86,9 @@ def road_times(
     """The table between `locations` (distinct), from the cache at `cache_file` when it is
     current, else computed and written there. Raises RoadError (one line for the user)."""
     locations = tuple(locations)
-    key, data = _key_for(source)
     cached = read_cache(cache_file) if cache_file is not None else None
-    if source.url is not None and cached is not None and cached.key.source == source.url:
-        key = cached.key  # a server: same URL, the data version it last reported
-    why = status(cached, key, locations) if key is not None else "there is none yet"
+    key, data = _key_for(source, cached)
+    why = status(cached, key, locations)
     if why is None and cached is not None:
         table = cached.table_for(locations)
         if table is not None:
