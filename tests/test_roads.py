@@ -538,7 +538,7 @@ def test_osrm_url_gives_the_same_table_as_the_prepared_data(
 
 
 @needs_osrm
-def test_a_servers_cache_says_what_it_was_made_from(
+def test_a_servers_cache_names_other_data_and_serves_an_address_ending_in_a_slash(
     region: dict[str, Path], osrm_server: str, tmp_path: Path
 ) -> None:
     local = runner.invoke(
@@ -552,6 +552,10 @@ def test_a_servers_cache_says_what_it_was_made_from(
         f"road times: computed by OSRM (the cache was not current: it was made from "
         f"{region['car'].resolve()})" in first.stdout
     )
+    # The address as written may end in a slash: the cache serves all the same.
+    visit = write_trip(tmp_path, f"{{osrm_url: '{osrm_server}/'}}")
+    second = runner.invoke(app, ["validate", str(visit)])
+    assert f"road times: the cache {tmp_path / 'visit.road-times.json'} is current" in second.stdout
 
 
 # --- the road geometry in the plan and on the map -------------------------------------------------

@@ -75,9 +75,10 @@ def _key_for(source: RoadSource, cached: RoadCache | None) -> tuple[CacheKey, Ro
         data = open_data(source.data, source.shown)
         return CacheKey(str(source.data.resolve()), data.profile, data.version()), data
     assert source.url is not None
-    if cached is not None and cached.key.source == source.url:
+    url = source.url.rstrip("/")  # as ServerEngine.source has it, and so the cache
+    if cached is not None and cached.key.source == url:
         return cached.key, None  # the data version the server last reported
-    return CacheKey(source.url, "server", ""), None
+    return CacheKey(url, "server", ""), None
 
 
 def road_times(
