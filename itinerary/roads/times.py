@@ -44,7 +44,6 @@ class RoadTimes:
     `itinerary validate` and the plan's notes)."""
 
     source: RoadSource
-    key: CacheKey | None
     locations: tuple[LatLon, ...]
     table: RoadTable
     how: str
@@ -93,9 +92,7 @@ def road_times(
     if why is None and cached is not None:
         table = cached.table_for(locations)
         if table is not None:
-            return RoadTimes(
-                source, key, locations, table, "read from the cache", cache_file, cached
-            )
+            return RoadTimes(source, locations, table, "read from the cache", cache_file, cached)
     engine = _engine(source, data)
     table = engine.table(locations)
     key = CacheKey(engine.source, engine.profile, engine.version())
@@ -107,13 +104,13 @@ def road_times(
         except OutputError as exc:
             # A read-only folder, or a file of that name that is not a cache: plan all the same.
             return RoadTimes(
-                source, key, locations, table, how, None, None, engine, cache_error=str(exc)
+                source, locations, table, how, None, None, engine, cache_error=str(exc)
             )
         if why == "there is none yet":
             how = "computed by OSRM (no cache yet)"
         elif why:
             how = f"computed by OSRM (the cache was not current: {why})"
-    return RoadTimes(source, key, locations, table, how, cache_file, cache, engine)
+    return RoadTimes(source, locations, table, how, cache_file, cache, engine)
 
 
 def leg_routes(
