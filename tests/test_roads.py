@@ -429,6 +429,26 @@ def test_prepare_refuses_a_missing_or_damaged_extract_in_one_line(tmp_path: Path
     assert not list(tmp_path.glob(".itinerary-prepare-*"))
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--profile", "bus"], "error: --profile must be one of car, coach, not 'bus'"),
+        (["--out", "{tmp}/nowhere"], "error: folder {tmp}/nowhere does not exist"),
+    ],
+)
+def test_prepare_refuses_a_bad_profile_or_output_folder_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    extract = tmp_path / "region.osm"
+    extract.write_text(network_osm())
+    monkeypatch.setattr("itinerary.roads.prepare.osrm_available", lambda: True)
+    args = [arg.format(tmp=tmp_path) for arg in args]
+    result = runner.invoke(app, ["roads", "prepare", str(extract), *args])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [message.format(tmp=tmp_path)]
+    assert list(tmp_path.iterdir()) == [extract]
+
+
 def test_prepare_without_the_extra_says_how_to_install_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
