@@ -961,18 +961,7 @@ def validate(visit: VisitFile) -> None:
             f"{counted(days, 'day')} ({spec.trip.start} to {spec.trip.end})"
         )
         if loaded.roads is not None:
-            typer.echo(describe_road_times(loaded.roads))
-
-
-def describe_road_times(roads: Any) -> str:
-    """Where the road times come from and whether the cache was current: "current" when it
-    served them, else why it was not (they were then computed and the cache brought up to date)."""
-    where = f"{roads.source.shown}, {len(roads.locations)} places"
-    if roads.cache_file is None:
-        return f"road times: {roads.how} ({where})"
-    if roads.how == "read from the cache":
-        return f"road times: the cache {roads.cache_file} is current ({where})"
-    return f"road times: {roads.how}; the cache {roads.cache_file} is now current ({where})"
+            typer.echo(loaded.roads.summary())
 
 
 roads_app = typer.Typer(

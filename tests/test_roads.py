@@ -14,7 +14,7 @@ import socket
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from itinerary.cli import app
 from itinerary.input.load import load_spec, load_spec_text, place_refs
+from itinerary.model.travel import TravelModel
 from itinerary.plan import Plan
 from itinerary.roads import engine as road_engine
 from itinerary.roads.cache import CacheKey, RoadCache, read_cache, write_cache
@@ -277,12 +278,13 @@ def test_the_second_plan_reads_the_cache_and_validate_says_whether_it_is_current
     assert "the cache was not current: the routing data has changed since" in again.stdout
 
 
-def test_an_offline_laptop_plans_from_a_current_cache_without_osrm(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The cache serves without the extra: here OSRM is made to look absent, and the routing
-    data is a set of stand-in files (the cache key is their names, sizes and times)."""
-    data = tmp_path / "region.osrm"
+def stand_in_cache(
+    folder: Path, seconds_of: Callable[[tuple[float, float], tuple[float, float]], float | None]
+) -> Path:
+    """Stand-in routing files `folder/region.osrm.*` (the cache key is their names, sizes and
+    times) and a current cache beside `visit.yaml` of `trip`'s places, with `seconds_of` each
+    pair of locations (None: no route). Returns the `.osrm` path."""
+    data = folder / "region.osrm"
     for suffix in (
         ".mldgr",
         ".partition",
@@ -293,15 +295,54 @@ def test_an_offline_laptop_plans_from_a_current_cache_without_osrm(
         ".geometry",
     ):
         Path(str(data) + suffix).write_bytes(b"stand-in")
-    visit = write_trip(tmp_path, "{roads: region.osrm, buffer_minutes: 0}")
     spec_places = [loc for _, loc, _, _ in place_refs(load_spec_text(trip("{}"), "v.yaml").spec)]
     places = tuple(dict.fromkeys(spec_places))
     n = len(places)
-    seconds = tuple(tuple(0.0 if i == j else 1234.0 for j in range(n)) for i in range(n))
+    seconds = tuple(tuple(0.0 if a == b else seconds_of(a, b) for b in places) for a in places)
     key = CacheKey(str(data.resolve()), "unknown", RoadData(data, "MLD", "unknown").version())
-    write_cache(tmp_path / "visit.road-times.json", RoadCache(key, places, seconds, (0.0,) * n))
+    write_cache(folder / "visit.road-times.json", RoadCache(key, places, seconds, (0.0,) * n))
+    return data
+
+
+@pytest.mark.parametrize("fallback", [False, True])
+def test_a_pair_without_a_road_route_is_one_line_or_with_fallback_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fallback: bool
+) -> None:
+    """Two places on the network with no route between them (OSRM answers null: another
+    island of roads): refused in one line naming the first pair, or estimated with a note."""
+    stand_in_cache(tmp_path, lambda a, b: None if RAMP in (a, b) else 600.0)
+    travel = "{roads: region.osrm" + (", matrix_fallback: profile}" if fallback else "}")
+    visit = write_trip(tmp_path, travel)
     monkeypatch.setattr(road_engine, "osrm_available", lambda: False)
-    monkeypatch.setattr("itinerary.roads.times.osrm_available", lambda: False)
+    result = runner.invoke(app, ["validate", str(visit)])
+    if not fallback:
+        assert result.exit_code == 2
+        assert result.stderr.strip().splitlines() == [
+            f"{visit}:7: no road route from Hotel West (hotel) to Ramp GmbH (ramp) in the "
+            "routing data (region.osrm) (5 more pairs have none); write matrix_fallback: profile "
+            "to estimate such pairs"
+        ]
+        return
+    assert result.exit_code == 0, result.output
+    assert (
+        f"{visit}:7: note: no road route for 6 pairs of places (hotel → ramp, ramp → hotel, "
+        "ramp → exit and 3 more): estimated with the coach profile" in result.stderr
+    )
+    loaded = load_spec(visit)
+    assert loaded.travel.minutes("exit", EXIT, "east", EAST) == 10 + 10  # 600 s of road
+    straight = loaded.travel.minutes("ramp", RAMP, "exit", EXIT)
+    assert straight == TravelModel().minutes("ramp", RAMP, "exit", EXIT)
+    plan_checked(loaded)
+
+
+def test_an_offline_laptop_plans_from_a_current_cache_without_osrm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache serves without the extra: here OSRM is made to look absent, and the routing
+    data is a set of stand-in files (the cache key is their names, sizes and times)."""
+    data = stand_in_cache(tmp_path, lambda a, b: 1234.0)
+    visit = write_trip(tmp_path, "{roads: region.osrm, buffer_minutes: 0}")
+    monkeypatch.setattr(road_engine, "osrm_available", lambda: False)
     loaded = load_spec(visit)
     assert loaded.roads is not None and loaded.roads.how == "read from the cache"
     assert loaded.travel.minutes("hotel", (0, 0), "ramp", (0, 0)) == 21  # 1234 s
@@ -386,6 +427,26 @@ def test_prepare_refuses_a_missing_or_damaged_extract_in_one_line(tmp_path: Path
     assert "damaged or not an OpenStreetMap file" in lines[0]
     assert not list(tmp_path.glob("damaged.osrm*"))
     assert not list(tmp_path.glob(".itinerary-prepare-*"))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--profile", "bus"], "error: --profile must be one of car, coach, not 'bus'"),
+        (["--out", "{tmp}/nowhere"], "error: folder {tmp}/nowhere does not exist"),
+    ],
+)
+def test_prepare_refuses_a_bad_profile_or_output_folder_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    extract = tmp_path / "region.osm"
+    extract.write_text(network_osm())
+    monkeypatch.setattr("itinerary.roads.prepare.osrm_available", lambda: True)
+    args = [arg.format(tmp=tmp_path) for arg in args]
+    result = runner.invoke(app, ["roads", "prepare", str(extract), *args])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [message.format(tmp=tmp_path)]
+    assert list(tmp_path.iterdir()) == [extract]
 
 
 def test_prepare_without_the_extra_says_how_to_install_it(
@@ -494,6 +555,27 @@ def test_osrm_url_gives_the_same_table_as_the_prepared_data(
     assert plan.format == "itinerary-plan/1.3"
     assert all(t.route for track in plan.tracks for t in track.items if t.type == "travel")
     assert json.loads((served_dir / "visit.road-times.json").read_text())["source"] == osrm_server
+
+
+@needs_osrm
+def test_a_servers_cache_names_other_data_and_serves_an_address_ending_in_a_slash(
+    region: dict[str, Path], osrm_server: str, tmp_path: Path
+) -> None:
+    local = runner.invoke(
+        app, ["validate", str(write_trip(tmp_path, f"{{roads: {region['car']}}}"))]
+    )
+    assert local.exit_code == 0, local.output
+    visit = write_trip(tmp_path, f"{{osrm_url: '{osrm_server}'}}")
+    first = runner.invoke(app, ["validate", str(visit)])
+    assert first.exit_code == 0, first.output
+    assert (
+        f"road times: computed by OSRM (the cache was not current: it was made from "
+        f"{region['car'].resolve()})" in first.stdout
+    )
+    # The address as written may end in a slash: the cache serves all the same.
+    visit = write_trip(tmp_path, f"{{osrm_url: '{osrm_server}/'}}")
+    second = runner.invoke(app, ["validate", str(visit)])
+    assert f"road times: the cache {tmp_path / 'visit.road-times.json'} is current" in second.stdout
 
 
 # --- the road geometry in the plan and on the map -------------------------------------------------
@@ -673,3 +755,8 @@ def test_a_cache_that_cannot_be_written_costs_a_note_not_the_plan(
         "and is not itinerary's road-time cache" in result.stderr
     )
     assert (tmp_path / "visit.road-times.json").read_text() == "someone's notes\n"
+    # validate says so too, and claims no cache.
+    checked = runner.invoke(app, ["validate", str(visit)])
+    assert checked.exit_code == 0, checked.output
+    assert "road times not cached" in checked.stderr
+    assert f"road times: computed by OSRM ({region['car']}, 4 places)" in checked.stdout

@@ -65,8 +65,10 @@ class Loaded:
 
 def load_spec(path: str | Path) -> Loaded:
     """The trip in the file at `path`; road times are cached beside it (`roads/cache.py`)."""
+    from ..roads.cache import cache_path
+
     doc = read_yaml_file(path)
-    return _load(doc, str(path), Path(path).parent, (Path(path),), road_cache_path(Path(path)))
+    return _load(doc, str(path), Path(path).parent, (Path(path),), cache_path(Path(path)))
 
 
 def load_spec_text(
@@ -77,11 +79,6 @@ def load_spec_text(
 ) -> Loaded:
     """The trip in `text`; road times are cached at `road_cache` if given, else not at all."""
     return _load(load_yaml(text, filename), filename, base_dir or Path.cwd(), (), road_cache)
-
-
-def road_cache_path(visit: Path) -> Path:
-    """Where the road times of the trip in `visit` are cached: `visit.road-times.json`."""
-    return visit.with_name(visit.stem + ".road-times.json")
 
 
 def _load(
@@ -297,6 +294,20 @@ def travel_speeds(spec: VisitSpec) -> Speeds:
     return PROFILES[t.profile or "coach"]
 
 
+def _one_of(spec: VisitSpec, keys: tuple[str, ...], meanings: str) -> list[tuple[Path_, str]]:
+    """At most one of the `trip.travel` settings `keys`: the second one given is refused."""
+    given = [key for key in keys if getattr(spec.trip.travel, key) is not None]
+    if len(given) < 2:
+        return []
+    first, second = given[:2]
+    return [
+        (
+            ("trip", "travel", second),
+            f"{second}: give either {first} or {second}, not both ({meanings})",
+        )
+    ]
+
+
 def _road_issues(spec: VisitSpec) -> list[tuple[Path_, str]]:
     """One source of given times (matrix, roads, osrm_url), a server address that is one, and
     a road_factor only with road times."""
@@ -304,19 +315,12 @@ def _road_issues(spec: VisitSpec) -> list[tuple[Path_, str]]:
 
     t = spec.trip.travel
     at = ("trip", "travel")
-    given = [
-        key
-        for key, value in (("matrix", t.matrix), ("roads", t.roads), ("osrm_url", t.osrm_url))
-        if value is not None
-    ]
-    if len(given) > 1:
-        return [
-            (
-                at + (given[1],),
-                f"{given[1]}: give either {given[0]} or {given[1]}, not both (matrix: a CSV of "
-                "minutes, roads: routing data on this computer, osrm_url: an OSRM server)",
-            )
-        ]
+    if both := _one_of(
+        spec,
+        ("matrix", "roads", "osrm_url"),
+        "matrix: a CSV of minutes, roads: routing data on this computer, osrm_url: an OSRM server",
+    ):
+        return both
     if t.osrm_url is not None and (why := check_url(t.osrm_url)):
         return [(at + ("osrm_url",), why)]
     if t.roads is not None and not t.roads.strip():
@@ -336,19 +340,12 @@ def _travel_issues(spec: VisitSpec) -> list[tuple[Path_, str]]:
     """One way of giving speeds, and a `speeds` table of increasing, open-ended bands."""
     t = spec.trip.travel
     at = ("trip", "travel")
-    given = [
-        key
-        for key, value in (("profile", t.profile), ("speeds", t.speeds), ("speed_kmh", t.speed_kmh))
-        if value is not None
-    ]
-    if len(given) > 1:
-        return [
-            (
-                at + (given[1],),
-                f"{given[1]}: give either {given[0]} or {given[1]}, not both (profile: a "
-                "named table, speeds: your own table, speed_kmh: one speed for every leg)",
-            )
-        ]
+    if both := _one_of(
+        spec,
+        ("profile", "speeds", "speed_kmh"),
+        "profile: a named table, speeds: your own table, speed_kmh: one speed for every leg",
+    ):
+        return both
     if t.speeds is None:
         return []
     if not t.speeds:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
@@ -21,6 +20,7 @@ from pydantic import BaseModel
 from ..input.closures import closure_on, holiday_names, opening_windows
 from ..input.load import Loaded
 from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, Host, VisitSpec, stay_key
+from ..model.travel import great_circle_km
 from . import (
     CheckInItem,
     EndItem,
@@ -1013,21 +1013,11 @@ def _route_problem(
     """Why a travel item's road geometry is not a road between its two places, or None."""
     if len(route) < 2:
         return "has fewer than two points"
-    if start is not None and _km(route[0], start) > ROUTE_REACH_KM:
-        return f"begins {_km(route[0], start):.1f} km from the place it leaves"
-    if end is not None and _km(route[-1], end) > ROUTE_REACH_KM:
-        return f"ends {_km(route[-1], end):.1f} km from the place it reaches"
+    if start is not None and great_circle_km(route[0], start) > ROUTE_REACH_KM:
+        return f"begins {great_circle_km(route[0], start):.1f} km from the place it leaves"
+    if end is not None and great_circle_km(route[-1], end) > ROUTE_REACH_KM:
+        return f"ends {great_circle_km(route[-1], end):.1f} km from the place it reaches"
     return None
-
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle km (haversine), computed here so the checker depends on no travel model."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _places(spec: VisitSpec) -> dict[str, tuple[float, float]]:

@@ -11,14 +11,12 @@ assembly, checking and printing of the plan their reserve.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..errors import InternalError
 from ..input.load import Loaded, place_refs
 from ..model.compile import PreviousVisit, compile_spec
 from ..model.problem import Problem
 from ..solver import Deadline, Observer, ProofParams, SolveParams, solve
-from . import EventItem, Plan
+from . import EventItem, Item, Plan, TravelItem
 from .assemble import assemble
 from .check import check_plan
 
@@ -121,17 +119,24 @@ def with_routes(plan: Plan, loaded: Loaded) -> Plan:
 
     assert loaded.roads is not None
     at = {key: location for key, location, _, _ in place_refs(loaded.spec)}
-    data = plan.model_dump(by_alias=True, exclude_none=True)
-    legs: list[tuple[dict[str, Any], tuple[tuple[float, float], tuple[float, float]]]] = []
-    for track in data["tracks"]:
-        for item in track["items"]:
-            if item["type"] == "travel" and item["from"] in at and item["to"] in at:
-                legs.append((item, (at[item["from"]], at[item["to"]])))
-    routes = leg_routes(loaded.roads, [leg for _, leg in legs])
+
+    def leg(item: Item) -> tuple[tuple[float, float], tuple[float, float]] | None:
+        if isinstance(item, TravelItem) and item.from_ in at and item.to in at:
+            return at[item.from_], at[item.to]
+        return None
+
+    items = [item for track in plan.tracks for item in track.items]
+    routes = leg_routes(loaded.roads, [found for item in items if (found := leg(item))])
     if not routes:
         return plan
-    for item, leg in legs:
-        points = routes.get(leg)
-        if points is not None:
-            item["route"] = [list(point) for point in points]
-    return Plan.model_validate(data)
+
+    def routed(item: Item) -> Item:
+        found = leg(item)
+        points = None if found is None else routes.get(found)
+        return item if points is None else item.model_copy(update={"route": list(points)})
+
+    tracks = [
+        track.model_copy(update={"items": [routed(item) for item in track.items]})
+        for track in plan.tracks
+    ]
+    return Plan.model_validate({**dict(plan), "tracks": tracks, "format": None})

@@ -583,16 +583,8 @@ def _road(road: Road) -> str:
     for (p, q), length in zip(zip(road, road[1:], strict=False), lengths, strict=True):
         if walked + length >= total / 2 and length > 0:
             t = (total / 2 - walked) / length
-            mx, my = p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t
-            ux, uy = (q[0] - p[0]) / length, (q[1] - p[1]) / length
-            mx, my = mx + ux * 5, my + uy * 5
-            corners = (
-                (mx, my),
-                (mx - ux * 10 - uy * 5, my - uy * 10 + ux * 5),
-                (mx - ux * 10 + uy * 5, my - uy * 10 - ux * 5),
-            )
-            arrow = " ".join(f"{_n(px)},{_n(py)}" for px, py in corners)
-            return f'{out}<polygon points="{arrow}" fill="{MUTED}"/>'
+            middle = (p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t)
+            return out + _arrowhead(middle, ((q[0] - p[0]) / length, (q[1] - p[1]) / length))
         walked += length
     return out
 
@@ -642,15 +634,22 @@ def _leg(segment: Segment) -> str:
     length = math.dist((sx, sy), (ex, ey))
     if length <= 20:
         return line
-    ux, uy = (ex - sx) / length, (ey - sy) / length
-    mx, my = (sx + ex) / 2 + ux * 5, (sy + ey) / 2 + uy * 5
+    return line + _arrowhead(
+        ((sx + ex) / 2, (sy + ey) / 2), ((ex - sx) / length, (ey - sy) / length)
+    )
+
+
+def _arrowhead(middle: tuple[float, float], direction: tuple[float, float]) -> str:
+    """An arrowhead pointing along `direction` (a unit vector), its tip 5 px past `middle`."""
+    ux, uy = direction
+    mx, my = middle[0] + ux * 5, middle[1] + uy * 5
     corners = (
         (mx, my),
         (mx - ux * 10 - uy * 5, my - uy * 10 + ux * 5),
         (mx - ux * 10 + uy * 5, my - uy * 10 - ux * 5),
     )
     arrow = " ".join(f"{_n(px)},{_n(py)}" for px, py in corners)
-    return f'{line}<polygon points="{arrow}" fill="{MUTED}"/>'
+    return f'<polygon points="{arrow}" fill="{MUTED}"/>'
 
 
 def _segment_boxes(segment: Segment) -> list[_Box]:

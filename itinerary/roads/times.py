@@ -21,7 +21,6 @@ from .engine import (
     RoadTable,
     ServerEngine,
     open_data,
-    osrm_available,
 )
 
 
@@ -45,7 +44,6 @@ class RoadTimes:
     `itinerary validate` and the plan's notes)."""
 
     source: RoadSource
-    key: CacheKey | None
     locations: tuple[LatLon, ...]
     table: RoadTable
     how: str
@@ -57,14 +55,29 @@ class RoadTimes:
     def seconds(self, i: int, j: int) -> float | None:
         return self.table.seconds[i][j]
 
+    def summary(self) -> str:
+        """Where the times come from and whether the cache was current (`itinerary validate`):
+        "current" when it served them, else why it was not (they were then computed and the
+        cache brought up to date)."""
+        where = f"{self.source.shown}, {len(self.locations)} places"
+        if self.cache_file is None:
+            return f"road times: {self.how} ({where})"
+        if self.how == "read from the cache":
+            return f"road times: the cache {self.cache_file} is current ({where})"
+        return f"road times: {self.how}; the cache {self.cache_file} is now current ({where})"
 
-def _key_for(source: RoadSource) -> tuple[CacheKey | None, RoadData | None]:
+
+def _key_for(source: RoadSource, cached: RoadCache | None) -> tuple[CacheKey, RoadData | None]:
     """The cache key of the source as it is now, without asking OSRM anything (a server's
     data version is the cached one: it is not asked while the cache serves)."""
     if source.data is not None:
         data = open_data(source.data, source.shown)
         return CacheKey(str(source.data.resolve()), data.profile, data.version()), data
-    return None, None
+    assert source.url is not None
+    url = source.url.rstrip("/")  # as ServerEngine.source has it, and so the cache
+    if cached is not None and cached.key.source == url:
+        return cached.key, None  # the data version the server last reported
+    return CacheKey(url, "server", ""), None
 
 
 def road_times(
@@ -73,27 +86,14 @@ def road_times(
     """The table between `locations` (distinct), from the cache at `cache_file` when it is
     current, else computed and written there. Raises RoadError (one line for the user)."""
     locations = tuple(locations)
-    key, data = _key_for(source)
     cached = read_cache(cache_file) if cache_file is not None else None
-    if source.url is not None and cached is not None and cached.key.source == source.url:
-        key = cached.key  # a server: same URL, the data version it last reported
-    why = status(cached, key, locations) if key is not None else "there is none yet"
+    key, data = _key_for(source, cached)
+    why = status(cached, key, locations)
     if why is None and cached is not None:
         table = cached.table_for(locations)
         if table is not None:
-            return RoadTimes(
-                source, key, locations, table, "read from the cache", cache_file, cached
-            )
-    engine: RoadEngine
-    if data is not None:
-        if not osrm_available():
-            from .engine import INSTALL_HINT
-
-            raise RoadError(INSTALL_HINT)
-        engine = LocalEngine(data, source.shown)
-    else:
-        assert source.url is not None
-        engine = ServerEngine(source.url)
+            return RoadTimes(source, locations, table, "read from the cache", cache_file, cached)
+    engine = _engine(source, data)
     table = engine.table(locations)
     key = CacheKey(engine.source, engine.profile, engine.version())
     how = "computed by OSRM"
@@ -104,31 +104,13 @@ def road_times(
         except OutputError as exc:
             # A read-only folder, or a file of that name that is not a cache: plan all the same.
             return RoadTimes(
-                source, key, locations, table, how, None, None, engine, cache_error=str(exc)
+                source, locations, table, how, None, None, engine, cache_error=str(exc)
             )
         if why == "there is none yet":
             how = "computed by OSRM (no cache yet)"
         elif why:
             how = f"computed by OSRM (the cache was not current: {why})"
-    return RoadTimes(source, key, locations, table, how, cache_file, cache, engine)
-
-
-def cache_state(source: RoadSource, locations: Sequence[LatLon], cache_file: Path) -> str | None:
-    """Why the cache at `cache_file` is not current for `locations` (None: it is), without
-    computing anything: for `itinerary validate`."""
-    cached = read_cache(cache_file)
-    try:
-        key, _ = _key_for(source)
-    except RoadError as exc:
-        return str(exc)
-    if source.url is not None:
-        if cached is None:
-            return "there is none yet"
-        if cached.key.source != source.url:
-            return f"it was made from {cached.key.source}"
-        key = cached.key
-    assert key is not None
-    return status(cached, key, tuple(locations))
+    return RoadTimes(source, locations, table, how, cache_file, cache, engine)
 
 
 def leg_routes(
@@ -164,13 +146,17 @@ def leg_routes(
     return found
 
 
+def _engine(source: RoadSource, data: RoadData | None = None) -> RoadEngine:
+    """The engine that answers for `source` (`data`: its prepared region, when already
+    opened); a RoadError when it cannot (no extra, data missing or damaged)."""
+    if source.data is not None:
+        return LocalEngine(data or open_data(source.data, source.shown), source.shown)
+    assert source.url is not None
+    return ServerEngine(source.url)
+
+
 def _engine_if_possible(source: RoadSource) -> RoadEngine | None:
     try:
-        if source.data is not None:
-            if not osrm_available():
-                return None
-            return LocalEngine(open_data(source.data, source.shown), source.shown)
-        assert source.url is not None
-        return ServerEngine(source.url)
+        return _engine(source)
     except RoadError:
         return None
