@@ -396,9 +396,10 @@ def match(
     """Schedule the one-to-one meetings of the matchmaking events only (not the trip)."""
     from rich.console import Console
 
-    from .fsio import refuse_overwrite, write_text
+    from .fsio import write_text
     from .input.load import load_spec
     from .match.assemble import match_events, matchmaking_events
+    from .render.export import Destination, check_destinations
     from .render.i18n import LANGUAGES
     from .render.meetings import all_meetings_renderable
 
@@ -412,11 +413,9 @@ def match(
     if event is not None and event not in {e.id for e in events}:
         ids = ", ".join(e.id for e in events)
         raise OutputError(f"no matchmaking event {event!r} in {visit} (there is: {ids})")
-    if json_out is not None and json_out != "-":
-        target = Path(json_out)
-        if any(target.resolve() == f.resolve() for f in loaded.files):
-            raise OutputError(f"{json_out} is an input of this command; it is never overwritten")
-        refuse_overwrite(target, force=force)
+    if json_out is not None:
+        target: Path | str = json_out if json_out == "-" else Path(json_out)
+        check_destinations([Destination("json", target)], list(loaded.files), force=force)
     result = match_events(loaded, event_id=event)
     language = lang or loaded.spec.trip.language
     with standard_output():

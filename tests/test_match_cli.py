@@ -4,6 +4,7 @@ inside `itinerary plan`, the located errors of the `matchmaking` section, the pl
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,19 @@ def test_match_prints_the_grid_and_writes_the_meetings_file(tmp_path: Path) -> N
     # Refused again without --force, the file kept.
     again = runner.invoke(app, ["match", str(visit), "--json", str(out)])
     assert again.exit_code == 2 and "--force" in again.stderr
+
+
+def test_match_never_writes_its_json_over_an_input(tmp_path: Path) -> None:
+    visit = write(tmp_path)
+    before = visit.read_text(encoding="utf-8")
+    linked = tmp_path / "linked.yaml"
+    os.link(visit, linked)
+    for target in (visit, linked):
+        result = runner.invoke(app, ["match", str(visit), "--json", str(target), "--force"])
+        assert result.exit_code == 2, result.output
+        assert "is an input of this command" in result.stderr
+        assert "even with --force" in result.stderr
+    assert visit.read_text(encoding="utf-8") == before
 
 
 def test_match_in_german_and_a_wrong_event(tmp_path: Path) -> None:
