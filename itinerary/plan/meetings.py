@@ -97,18 +97,8 @@ class MeetingsEvent(_Model):
 
     @property
     def matchmaking(self) -> Matchmaking:
-        """The same facts as a plan's event item holds them."""
-        return Matchmaking(
-            score=self.score,
-            bound=self.bound,
-            optimal=self.optimal,
-            idle_gaps=self.idle_gaps,
-            tables=self.tables,
-            slots=self.slots,
-            participants=self.participants,
-            interpreters=self.interpreters,
-            max_meetings=self.max_meetings,
-        )
+        """The same facts as a plan's event item holds them (every field of `Matchmaking`)."""
+        return Matchmaking(**{key: getattr(self, key) for key in Matchmaking.model_fields})
 
     @staticmethod
     def of(
