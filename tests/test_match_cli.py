@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from itinerary.cli import app
 from itinerary.errors import InputError
 from itinerary.input.load import load_spec, load_spec_text
+from itinerary.input.spec import Language
 from itinerary.match.assemble import match_events
 from itinerary.plan import Plan
 from itinerary.plan.check import check_plan
@@ -390,9 +391,41 @@ def test_the_limoges_brokerage_example(tmp_path: Path) -> None:
         frozenset({"vogel", "elopsys"}),
         frozenset({"keller", "ceramique"}),
     }
+    # Its one idle gap is proven fewest for these meetings: in the file and in the summary.
+    assert event["gaps_optimal"] is True
+    printed = " ".join(result.stdout.split())
+    assert f"· {event['idle_gaps']} temps mort" in printed and "(le moins possible)" in printed
     loaded = load_spec(visit)
     plan = make_plan(loaded)
     assert check_plan(plan, loaded) == []
+    [item] = plan.matchmaking_events()
+    assert item.matchmaking is not None and item.matchmaking.gaps_optimal is True
+
+
+@pytest.mark.parametrize(
+    ("lang", "gaps", "proven", "expected"),
+    [
+        ("en", 1, True, "· 1 idle gap (fewest possible) ·"),
+        ("en", 2, False, "· 2 idle gaps ·"),
+        ("en", 0, True, "· 0 idle gaps ·"),
+        ("de", 1, True, "· 1 Leerlaufzeit (so wenige wie möglich) ·"),
+        ("de", 3, None, "· 3 Leerlaufzeiten ·"),
+        ("fr", 1, True, "· 1 temps mort (le moins possible) ·"),
+        ("fr", 0, False, "· 0 temps mort ·"),
+        ("fr", 2, False, "· 2 temps morts ·"),
+    ],
+)
+def test_the_summary_counts_idle_gaps_and_says_when_they_are_fewest(
+    saved_plan: Path, lang: Language, gaps: int, proven: bool | None, expected: str
+) -> None:
+    from itinerary.render.meetings import summary, words
+
+    plan = Plan.from_json(saved_plan.read_text(encoding="utf-8"))
+    [event] = plan.matchmaking_events()
+    assert event.matchmaking is not None and event.matchmaking.gaps_optimal is not None
+    info = event.matchmaking.model_copy(update={"idle_gaps": gaps, "gaps_optimal": proven})
+    text = summary(event.model_copy(update={"matchmaking": info}), words(lang))
+    assert expected in text
 
 
 @pytest.mark.parametrize("lang", ["de", "fr"])

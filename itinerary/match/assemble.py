@@ -131,6 +131,7 @@ def assemble_event(
         bound=schedule.bound,
         optimal=schedule.optimal,
         idle_gaps=schedule.idle_gaps,
+        gaps_optimal=schedule.gaps_optimal,
         tables=[MeetingTable(id=t.id, name=t.name) for t in tables],
         slots=[MeetingSlot(start=when(s.start), end=when(s.end)) for s in problem.slots],
         participants=people,

@@ -70,6 +70,8 @@ class Matchmaking(_Model):
     bound: int
     optimal: bool
     idle_gaps: int
+    # No schedule of the same meetings has fewer idle gaps (proven; absent: not known).
+    gaps_optimal: bool | None = None
     tables: list[MeetingTable]
     slots: list[MeetingSlot]
     participants: list[MeetingPerson]
@@ -89,6 +91,7 @@ class MeetingsEvent(_Model):
     meetings: list[Meeting]
     unmatched: list[Unmatched]
     idle_gaps: int
+    gaps_optimal: bool | None = None
     tables: list[MeetingTable]
     slots: list[MeetingSlot]
     participants: list[MeetingPerson]
