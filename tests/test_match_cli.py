@@ -177,6 +177,10 @@ def test_the_checker_finds_a_broken_meeting(tmp_path: Path) -> None:
     ):
         found = check_meetings(loaded, spec_event, meetings, event.unmatched, event.matchmaking)
         assert any(words in v for v in found), (words, found)
+    # The idle gaps stated must be the meetings' own.
+    info = event.matchmaking.model_copy(update={"idle_gaps": event.idle_gaps + 1})
+    found = check_meetings(loaded, spec_event, event.meetings, event.unmatched, info)
+    assert found == [f"idle_gaps is {event.idle_gaps + 1}, the meetings leave {event.idle_gaps}"]
 
 
 def test_requests_from_a_csv_file(tmp_path: Path) -> None:
