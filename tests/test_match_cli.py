@@ -365,6 +365,45 @@ def test_the_workbook_has_a_sheet_per_matchmaking_event(saved_plan: Path) -> Non
     assert len(meeting_rows) == len(event.meetings or [])
 
 
+def test_the_workbook_lists_a_slots_meetings_in_table_order(saved_plan: Path) -> None:
+    """Tables 1 … 11: the meeting at table 9 comes before the one at table 10, as in the grid
+    (not in the order of their ids as text)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from itinerary.plan.meetings import MeetingTable
+    from itinerary.render import RenderOptions, render
+
+    plan = Plan.from_json(saved_plan.read_text(encoding="utf-8"))
+    [event] = plan.matchmaking_events()
+    assert event.matchmaking is not None and event.meetings
+    starts = [m.start for m in event.meetings]
+    busiest = max(starts, key=starts.count)
+    pair = [m for m in event.meetings if m.start == busiest]
+    assert len(pair) == 2
+    tables = [MeetingTable(id=str(i), name=str(i)) for i in range(1, 12)]
+    moved = [pair[0].model_copy(update={"table": "10"}), pair[1].model_copy(update={"table": "9"})]
+    item = event.model_copy(
+        update={
+            "meetings": [*moved, *(m for m in event.meetings if m.start != busiest)],
+            "matchmaking": event.matchmaking.model_copy(update={"tables": tables}),
+        }
+    )
+    tracks = [
+        t.model_copy(update={"items": [item if i is event else i for i in t.items]})
+        for t in plan.tracks
+    ]
+    data = render(plan.model_copy(update={"tracks": tracks}), "xlsx", RenderOptions(lang="en"))
+    assert isinstance(data, bytes)
+    sheet = load_workbook(io.BytesIO(data))["Brokerage event"]
+    rows = [r for r in sheet.iter_rows(values_only=True) if not isinstance(r[0], str) and r[2]]
+    assert [r[2] for r in rows if r[0] == busiest.time().replace(tzinfo=None)] == [
+        "Table 9",
+        "Table 10",
+    ]
+
+
 def test_the_owl_example_prints_its_meeting_grid() -> None:
     from conftest import example_plan
 

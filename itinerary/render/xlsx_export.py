@@ -218,8 +218,9 @@ def _matchmaking(ws: Worksheet, plan: Plan, event: EventItem, lang: Language) ->
             _put(ws, grid_top + offset, column, text)
     who = people(info)
     zone = ZoneInfo(plan.trip.timezone)
+    order = {t.id: i for i, t in enumerate(info.tables)}  # as the grid: "Table 2" before "10"
     rows: list[tuple[Cell, ...]] = []
-    for m in sorted(event.meetings or [], key=lambda m: (m.start, m.table)):
+    for m in sorted(event.meetings or [], key=lambda m: (m.start, order.get(m.table, 0))):
         a, b = (who.get(pid) for pid in m.with_)
         rows.append(
             (
