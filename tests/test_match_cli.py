@@ -363,6 +363,10 @@ def test_the_workbook_has_a_sheet_per_matchmaking_event(saved_plan: Path) -> Non
     [event] = plan.matchmaking_events()
     meeting_rows = [r for r in values if not isinstance(r[0], str) and r[2]]
     assert len(meeting_rows) == len(event.meetings or [])
+    # Under the grid, the summary the html programme prints.
+    from itinerary.render.meetings import summary, words
+
+    assert (summary(event, words("en")),) == values[3 + len(event.matchmaking.slots) + 2][:1]
 
 
 def test_the_workbook_lists_a_slots_meetings_in_table_order(saved_plan: Path) -> None:
