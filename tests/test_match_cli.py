@@ -122,6 +122,9 @@ def test_match_in_german_and_a_wrong_event(tmp_path: Path) -> None:
     assert "Tisch 1" in result.stdout
     wrong = runner.invoke(app, ["match", str(visit), "--event", "nope"])
     assert wrong.exit_code == 2 and "no matchmaking event 'nope'" in wrong.stderr
+    spanish = runner.invoke(app, ["match", str(visit), "--lang", "es"])
+    assert spanish.exit_code == 2 and "--lang must be one of" in spanish.stderr
+    assert "not 'es'" in spanish.stderr
 
 
 def test_a_must_meeting_left_out_exits_1_with_its_reason(tmp_path: Path) -> None:
