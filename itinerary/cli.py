@@ -17,12 +17,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from . import __version__
 from .errors import InputError, InternalError, Issue, OutputError, RoadError, counted
+
+if TYPE_CHECKING:
+    from .input.spec import Language
 
 EXIT_OK, EXIT_PARTIAL, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_CLOSED_PIPE = 130, 143, 141
@@ -215,14 +218,24 @@ WithTravelOption = Annotated[
 ]
 
 
+def _check_lang(lang: str | None) -> Language | None:
+    """`--lang` as one of the languages the outputs are printed in (None: not given)."""
+    from .render.i18n import LANGUAGES
+
+    if lang is None:
+        return None
+    for known in LANGUAGES:
+        if lang == known:
+            return known
+    raise OutputError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+
+
 def _render_options(
     lang: str | None, audience: str, with_travel: bool = False, formats: tuple[str, ...] = ()
 ) -> Any:
     from .render import RenderOptions
-    from .render.i18n import LANGUAGES
 
-    if lang is not None and lang not in LANGUAGES:
-        raise OutputError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    _check_lang(lang)
     if audience not in ("organiser", "delegation"):
         raise OutputError(f"--for must be organiser or delegation, not {audience!r}")
     if with_travel and "ics" not in formats:
@@ -396,14 +409,13 @@ def match(
     """Schedule the one-to-one meetings of the matchmaking events only (not the trip)."""
     from rich.console import Console
 
-    from .fsio import refuse_overwrite, write_text
+    from .fsio import write_text
     from .input.load import load_spec
     from .match.assemble import match_events, matchmaking_events
-    from .render.i18n import LANGUAGES
+    from .render.export import Destination, check_destinations
     from .render.meetings import all_meetings_renderable
 
-    if lang is not None and lang not in LANGUAGES:
-        raise OutputError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    chosen = _check_lang(lang)
     loaded = load_spec(visit)
     _print_warnings(loaded.warnings)
     events = matchmaking_events(loaded.spec)
@@ -412,13 +424,11 @@ def match(
     if event is not None and event not in {e.id for e in events}:
         ids = ", ".join(e.id for e in events)
         raise OutputError(f"no matchmaking event {event!r} in {visit} (there is: {ids})")
-    if json_out is not None and json_out != "-":
-        target = Path(json_out)
-        if any(target.resolve() == f.resolve() for f in loaded.files):
-            raise OutputError(f"{json_out} is an input of this command; it is never overwritten")
-        refuse_overwrite(target, force=force)
+    if json_out is not None:
+        target: Path | str = json_out if json_out == "-" else Path(json_out)
+        check_destinations([Destination("json", target)], list(loaded.files), force=force)
     result = match_events(loaded, event_id=event)
-    language = lang or loaded.spec.trip.language
+    language = chosen or loaded.spec.trip.language
     with standard_output():
         Console(stderr=json_out == "-").print(all_meetings_renderable(result.events, language))
         if json_out == "-":

@@ -4,6 +4,7 @@ inside `itinerary plan`, the located errors of the `matchmaking` section, the pl
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 from itinerary.cli import app
 from itinerary.errors import InputError
 from itinerary.input.load import load_spec, load_spec_text
+from itinerary.input.spec import Language
 from itinerary.match.assemble import match_events
 from itinerary.plan import Plan
 from itinerary.plan.check import check_plan
@@ -100,6 +102,19 @@ def test_match_prints_the_grid_and_writes_the_meetings_file(tmp_path: Path) -> N
     assert again.exit_code == 2 and "--force" in again.stderr
 
 
+def test_match_never_writes_its_json_over_an_input(tmp_path: Path) -> None:
+    visit = write(tmp_path)
+    before = visit.read_text(encoding="utf-8")
+    linked = tmp_path / "linked.yaml"
+    os.link(visit, linked)
+    for target in (visit, linked):
+        result = runner.invoke(app, ["match", str(visit), "--json", str(target), "--force"])
+        assert result.exit_code == 2, result.output
+        assert "is an input of this command" in result.stderr
+        assert "even with --force" in result.stderr
+    assert visit.read_text(encoding="utf-8") == before
+
+
 def test_match_in_german_and_a_wrong_event(tmp_path: Path) -> None:
     visit = write(tmp_path)
     result = runner.invoke(app, ["match", str(visit), "--lang", "de"])
@@ -107,6 +122,9 @@ def test_match_in_german_and_a_wrong_event(tmp_path: Path) -> None:
     assert "Tisch 1" in result.stdout
     wrong = runner.invoke(app, ["match", str(visit), "--event", "nope"])
     assert wrong.exit_code == 2 and "no matchmaking event 'nope'" in wrong.stderr
+    spanish = runner.invoke(app, ["match", str(visit), "--lang", "es"])
+    assert spanish.exit_code == 2 and "--lang must be one of" in spanish.stderr
+    assert "not 'es'" in spanish.stderr
 
 
 def test_a_must_meeting_left_out_exits_1_with_its_reason(tmp_path: Path) -> None:
@@ -162,6 +180,10 @@ def test_the_checker_finds_a_broken_meeting(tmp_path: Path) -> None:
     ):
         found = check_meetings(loaded, spec_event, meetings, event.unmatched, event.matchmaking)
         assert any(words in v for v in found), (words, found)
+    # The idle gaps stated must be the meetings' own.
+    info = event.matchmaking.model_copy(update={"idle_gaps": event.idle_gaps + 1})
+    found = check_meetings(loaded, spec_event, event.meetings, event.unmatched, info)
+    assert found == [f"idle_gaps is {event.idle_gaps + 1}, the meetings leave {event.idle_gaps}"]
 
 
 def test_requests_from_a_csv_file(tmp_path: Path) -> None:
@@ -344,6 +366,49 @@ def test_the_workbook_has_a_sheet_per_matchmaking_event(saved_plan: Path) -> Non
     [event] = plan.matchmaking_events()
     meeting_rows = [r for r in values if not isinstance(r[0], str) and r[2]]
     assert len(meeting_rows) == len(event.meetings or [])
+    # Under the grid, the summary the html programme prints.
+    from itinerary.render.meetings import summary, words
+
+    assert (summary(event, words("en")),) == values[3 + len(event.matchmaking.slots) + 2][:1]
+
+
+def test_the_workbook_lists_a_slots_meetings_in_table_order(saved_plan: Path) -> None:
+    """Tables 1 … 11: the meeting at table 9 comes before the one at table 10, as in the grid
+    (not in the order of their ids as text)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from itinerary.plan.meetings import MeetingTable
+    from itinerary.render import RenderOptions, render
+
+    plan = Plan.from_json(saved_plan.read_text(encoding="utf-8"))
+    [event] = plan.matchmaking_events()
+    assert event.matchmaking is not None and event.meetings
+    starts = [m.start for m in event.meetings]
+    busiest = max(starts, key=starts.count)
+    pair = [m for m in event.meetings if m.start == busiest]
+    assert len(pair) == 2
+    tables = [MeetingTable(id=str(i), name=str(i)) for i in range(1, 12)]
+    moved = [pair[0].model_copy(update={"table": "10"}), pair[1].model_copy(update={"table": "9"})]
+    item = event.model_copy(
+        update={
+            "meetings": [*moved, *(m for m in event.meetings if m.start != busiest)],
+            "matchmaking": event.matchmaking.model_copy(update={"tables": tables}),
+        }
+    )
+    tracks = [
+        t.model_copy(update={"items": [item if i is event else i for i in t.items]})
+        for t in plan.tracks
+    ]
+    data = render(plan.model_copy(update={"tracks": tracks}), "xlsx", RenderOptions(lang="en"))
+    assert isinstance(data, bytes)
+    sheet = load_workbook(io.BytesIO(data))["Brokerage event"]
+    rows = [r for r in sheet.iter_rows(values_only=True) if not isinstance(r[0], str) and r[2]]
+    assert [r[2] for r in rows if r[0] == busiest.time().replace(tzinfo=None)] == [
+        "Table 9",
+        "Table 10",
+    ]
 
 
 def test_the_owl_example_prints_its_meeting_grid() -> None:
@@ -376,9 +441,41 @@ def test_the_limoges_brokerage_example(tmp_path: Path) -> None:
         frozenset({"vogel", "elopsys"}),
         frozenset({"keller", "ceramique"}),
     }
+    # Its one idle gap is proven fewest for these meetings: in the file and in the summary.
+    assert event["gaps_optimal"] is True
+    printed = " ".join(result.stdout.split())
+    assert f"· {event['idle_gaps']} temps mort" in printed and "(le moins possible)" in printed
     loaded = load_spec(visit)
     plan = make_plan(loaded)
     assert check_plan(plan, loaded) == []
+    [item] = plan.matchmaking_events()
+    assert item.matchmaking is not None and item.matchmaking.gaps_optimal is True
+
+
+@pytest.mark.parametrize(
+    ("lang", "gaps", "proven", "expected"),
+    [
+        ("en", 1, True, "· 1 idle gap (fewest possible) ·"),
+        ("en", 2, False, "· 2 idle gaps ·"),
+        ("en", 0, True, "· 0 idle gaps ·"),
+        ("de", 1, True, "· 1 Leerlaufzeit (so wenige wie möglich) ·"),
+        ("de", 3, None, "· 3 Leerlaufzeiten ·"),
+        ("fr", 1, True, "· 1 temps mort (le moins possible) ·"),
+        ("fr", 0, False, "· 0 temps mort ·"),
+        ("fr", 2, False, "· 2 temps morts ·"),
+    ],
+)
+def test_the_summary_counts_idle_gaps_and_says_when_they_are_fewest(
+    saved_plan: Path, lang: Language, gaps: int, proven: bool | None, expected: str
+) -> None:
+    from itinerary.render.meetings import summary, words
+
+    plan = Plan.from_json(saved_plan.read_text(encoding="utf-8"))
+    [event] = plan.matchmaking_events()
+    assert event.matchmaking is not None and event.matchmaking.gaps_optimal is not None
+    info = event.matchmaking.model_copy(update={"idle_gaps": gaps, "gaps_optimal": proven})
+    text = summary(event.model_copy(update={"matchmaking": info}), words(lang))
+    assert expected in text
 
 
 @pytest.mark.parametrize("lang", ["de", "fr"])

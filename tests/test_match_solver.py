@@ -221,3 +221,53 @@ def test_the_examples_gaps_are_proven_fewest() -> None:
         assert violations(problem, list(result.meetings)) == []
         assert result.optimal and result.gaps_optimal, result.stages
         assert result.idle_gaps == gaps
+
+
+# --- why a request is left out (match/explain.py) ----------------------------------------------
+
+NAMES = ("A", "B", "C", "D")
+
+
+def _event(
+    requests: list[Request],
+    slots: int = 2,
+    tables: int = 2,
+    interpreters: int | None = None,
+    max_meetings: int | None = None,
+    available: tuple[frozenset[int], ...] | None = None,
+) -> MeetingProblem:
+    everyone = frozenset(range(slots))
+    return MeetingProblem(
+        slots=tuple(Slot(30 * s, 30 * s + 20) for s in range(slots)),
+        available=available or (everyone,) * len(NAMES),
+        requests=tuple(requests),
+        tables=tables,
+        interpreters=interpreters,
+        max_meetings=max_meetings,
+    )
+
+
+def test_each_cause_of_a_request_left_out() -> None:
+    from itinerary.match.explain import cause, word
+
+    ab, cd, ac, ad = Request(0, 1, 50), Request(2, 3, 50), Request(0, 2, 50), Request(0, 3, 50)
+    interpreted = [Request(0, 1, 50, needs_interpreter=True), Request(2, 3, 50, True, True)]
+    apart = (frozenset({0}), frozenset({1}), frozenset({0, 1}), frozenset({0, 1}))
+    cases: list[tuple[MeetingProblem, list[Meeting], str, dict[str, str | int]]] = [
+        (_event([ab], available=apart), [], "no_common_slot", {}),
+        (_event([ab, ac], max_meetings=1), [Meeting(0, 0, 0)], "max_meetings", {"who": "A"}),
+        # A meets B, then D: C, free in both slots, cannot meet A.
+        (_event([ab, ac, ad]), [Meeting(0, 0, 0), Meeting(2, 1, 0)], "busy", {"who": "A"}),
+        (_event([ab, cd, ac], slots=1), [Meeting(0, 0, 0), Meeting(1, 0, 1)], "both_busy", {}),
+        (_event([ab, cd, ac]), [Meeting(0, 0, 0), Meeting(1, 1, 0)], "either_busy", {}),
+        (_event([ab, cd], slots=1, tables=1), [Meeting(0, 0, 0)], "tables_full", {}),
+        (_event(interpreted, slots=1, interpreters=1), [Meeting(0, 0, 0)], "no_interpreter", {}),
+        (_event([ab]), [], "room_left", {}),
+    ]
+    for problem, meetings, code, some in cases:
+        assert violations(problem, meetings) == []
+        r = len(problem.requests) - 1 if code != "busy" else 1
+        found, args = cause(problem, meetings, r, NAMES)
+        assert found == code and some.items() <= args.items(), (code, found, args)
+        for lang in ("en", "de", "fr"):
+            assert word(found, args, lang) and "{" not in word(found, args, lang)

@@ -5,12 +5,13 @@ trip is planned: the event's time is fixed)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import get_args
 from zoneinfo import ZoneInfo
 
 from ..errors import InternalError
 from ..input.load import Loaded
 from ..input.matchmaking import event_span, presence, spoken
-from ..input.spec import Event, Person, VisitSpec
+from ..input.spec import Event, Language, Person, VisitSpec
 from ..plan.check_meetings import check_meetings
 from ..plan.meetings import (
     Matchmaking,
@@ -27,7 +28,8 @@ from .compile import CompiledEvent, compile_event
 from .explain import cause, word
 from .problem import MatchParams, MeetingSchedule, violations
 
-PRINTED = ("en", "de", "fr")
+# The languages a schedule can be printed in: the trip's `language` choices.
+PRINTED: tuple[Language, ...] = get_args(Language)
 
 
 def matchmaking_events(spec: VisitSpec) -> list[Event]:
@@ -57,12 +59,12 @@ def match_event(loaded: Loaded, event: Event, params: MatchParams | None = None)
     return result
 
 
-def print_language(spec: VisitSpec, person: Person) -> str:
+def print_language(spec: VisitSpec, person: Person) -> Language:
     """The language a participant's schedule is printed in: theirs when the programme can be
     printed in it, else one they list, else the trip's."""
     for lang in [person.language, *(person.languages or ())]:
         if lang in PRINTED:
-            return str(lang)
+            return lang
     return spec.trip.language
 
 
@@ -121,7 +123,7 @@ def assemble_event(
                 organisation=person.organisation,
                 email=person.email,
                 languages=languages or None,
-                language=print_language(spec, person),  # type: ignore[arg-type]
+                language=print_language(spec, person),
                 member=True if i < compiled.members else None,
                 available=None if whole else [when(came), when(left)],
             )
@@ -131,6 +133,7 @@ def assemble_event(
         bound=schedule.bound,
         optimal=schedule.optimal,
         idle_gaps=schedule.idle_gaps,
+        gaps_optimal=schedule.gaps_optimal,
         tables=[MeetingTable(id=t.id, name=t.name) for t in tables],
         slots=[MeetingSlot(start=when(s.start), end=when(s.end)) for s in problem.slots],
         participants=people,

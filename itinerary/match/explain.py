@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .greedy import _Occupancy
 from .problem import Meeting, MeetingProblem
 
 TEMPLATES: dict[str, dict[str, str]] = {
@@ -75,15 +76,8 @@ def cause(
     common = problem.common_slots(r)
     if not common:
         return "no_common_slot", {}
-    busy: list[set[int]] = [set() for _ in range(problem.participants)]
-    per_slot = [0] * len(problem.slots)
-    interpreted = [0] * len(problem.slots)
-    for m in meetings:
-        q = problem.requests[m.request]
-        busy[q.a].add(m.slot)
-        busy[q.b].add(m.slot)
-        per_slot[m.slot] += 1
-        interpreted[m.slot] += q.needs_interpreter
+    occupancy = _Occupancy.of(problem, meetings)
+    busy, per_slot, interpreted = occupancy.busy, occupancy.meetings, occupancy.interpreted
     if problem.max_meetings is not None:
         for who in (a, b):
             if len(busy[who]) >= problem.max_meetings:

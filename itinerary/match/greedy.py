@@ -20,6 +20,14 @@ class _Occupancy:
         self.meetings = [0] * len(problem.slots)
         self.interpreted = [0] * len(problem.slots)
 
+    @classmethod
+    def of(cls, problem: MeetingProblem, meetings: Iterable[Meeting]) -> _Occupancy:
+        """The occupancy of a schedule's meetings."""
+        occupancy = cls(problem)
+        for m in meetings:
+            occupancy.place(m.request, m.slot)
+        return occupancy
+
     def fits(self, r: int, s: int) -> bool:
         p = self.problem
         req = p.requests[r]

@@ -91,6 +91,7 @@ def check_meetings(
         must[pair] = must.get(pair, False) or row.priority == "must"
 
     seen: dict[frozenset[str], int] = {}
+    busy: dict[str, list[int]] = {}  # per participant, the indices of their meetings' slots
     at_slot: dict[tuple[str, int], int] = {}
     at_table: dict[tuple[str, int], int] = {}
     interpreted: dict[int, int] = {}
@@ -98,8 +99,12 @@ def check_meetings(
     for k, m in enumerate(meetings):
         where = f"meeting {k + 1} ({' – '.join(m.with_)})"
         start, end = minute(m.start), minute(m.end)
-        if m.start.astimezone(tz).date() != event.start.date() or (start, end) not in slots:
+        on_day = m.start.astimezone(tz).date() == event.start.date()
+        if not on_day or (start, end) not in slots:
             out.append(f"{where}: {m.start:%H:%M}–{m.end:%H:%M} is not a slot of the event")
+        else:
+            for p in m.with_:
+                busy.setdefault(p, []).append(slots.index((start, end)))
         if len(m.with_) != 2 or len(set(m.with_)) != 2:
             out.append(f"{where}: a meeting is between two different participants")
             continue
@@ -173,6 +178,16 @@ def check_meetings(
         out.append(f"bound {info.bound} is below the score {info.score}")
     if info.optimal and info.bound != info.score:
         out.append("marked optimal, but the score is below the bound")
+    # An idle gap: a run of free slots between two of a participant's meetings (breaks are not
+    # idle: slots are counted in their order).
+    gaps = sum(
+        1
+        for taken in busy.values()
+        for s, t in zip(sorted(taken), sorted(taken)[1:], strict=False)
+        if t > s + 1
+    )
+    if info.idle_gaps != gaps:
+        out.append(f"idle_gaps is {info.idle_gaps}, the meetings leave {gaps}")
     if [(minute(s.start), minute(s.end)) for s in info.slots] != slots:
         out.append("the slots listed are not the event's")
     if [t.id for t in info.tables] != tables:

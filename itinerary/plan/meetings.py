@@ -70,6 +70,8 @@ class Matchmaking(_Model):
     bound: int
     optimal: bool
     idle_gaps: int
+    # No schedule of the same meetings has fewer idle gaps (proven; absent: not known).
+    gaps_optimal: bool | None = None
     tables: list[MeetingTable]
     slots: list[MeetingSlot]
     participants: list[MeetingPerson]
@@ -89,6 +91,7 @@ class MeetingsEvent(_Model):
     meetings: list[Meeting]
     unmatched: list[Unmatched]
     idle_gaps: int
+    gaps_optimal: bool | None = None
     tables: list[MeetingTable]
     slots: list[MeetingSlot]
     participants: list[MeetingPerson]
@@ -97,18 +100,8 @@ class MeetingsEvent(_Model):
 
     @property
     def matchmaking(self) -> Matchmaking:
-        """The same facts as a plan's event item holds them."""
-        return Matchmaking(
-            score=self.score,
-            bound=self.bound,
-            optimal=self.optimal,
-            idle_gaps=self.idle_gaps,
-            tables=self.tables,
-            slots=self.slots,
-            participants=self.participants,
-            interpreters=self.interpreters,
-            max_meetings=self.max_meetings,
-        )
+        """The same facts as a plan's event item holds them (every field of `Matchmaking`)."""
+        return Matchmaking(**{key: getattr(self, key) for key in Matchmaking.model_fields})
 
     @staticmethod
     def of(

@@ -27,8 +27,13 @@ MEETING_LABELS: Catalogue = {
         "m_organisation": "Organisation",
         "m_meets": "Meets",
         "m_summary": "{meetings} of {requests} requested meetings · priority {score} of at most "
-        "{bound}{optimal} · {gaps} idle gaps · {without} participants without a meeting",
+        "{bound}{optimal} · {gaps}{fewest} · {without}",
         "m_optimal": " (optimal)",
+        "m_gap": "idle gap",
+        "m_gaps": "idle gaps",
+        "m_fewest": " (fewest possible)",
+        "m_without_one": "participant without a meeting",
+        "m_without": "participants without a meeting",
         "m_unmatched": "Requests not matched",
         "m_who": "Who",
         "m_priority": "Priority",
@@ -50,8 +55,13 @@ MEETING_LABELS: Catalogue = {
         "m_organisation": "Organisation",
         "m_meets": "Gesprächspartner",
         "m_summary": "{meetings} von {requests} gewünschten Gesprächen · Priorität {score} von "
-        "höchstens {bound}{optimal} · {gaps} Leerlaufzeiten · {without} Teilnehmer ohne Gespräch",
+        "höchstens {bound}{optimal} · {gaps}{fewest} · {without}",
         "m_optimal": " (optimal)",
+        "m_gap": "Leerlaufzeit",
+        "m_gaps": "Leerlaufzeiten",
+        "m_fewest": " (so wenige wie möglich)",
+        "m_without_one": "Teilnehmer ohne Gespräch",
+        "m_without": "Teilnehmer ohne Gespräch",
         "m_unmatched": "Nicht vermittelte Wünsche",
         "m_who": "Wer",
         "m_priority": "Priorität",
@@ -73,8 +83,13 @@ MEETING_LABELS: Catalogue = {
         "m_organisation": "Organisation",
         "m_meets": "Rencontre",
         "m_summary": "{meetings} des {requests} rendez-vous demandés · priorité {score} sur "
-        "{bound} au plus{optimal} · {gaps} temps morts · {without} participants sans rendez-vous",
+        "{bound} au plus{optimal} · {gaps}{fewest} · {without}",
         "m_optimal": " (optimal)",
+        "m_gap": "temps mort",
+        "m_gaps": "temps morts",
+        "m_fewest": " (le moins possible)",
+        "m_without_one": "participant sans rendez-vous",
+        "m_without": "participants sans rendez-vous",
         "m_unmatched": "Demandes non satisfaites",
         "m_who": "Qui",
         "m_priority": "Priorité",
@@ -145,8 +160,10 @@ def summary(event: MeetingsLike, w: Words) -> str:
         score=info.score,
         bound=info.bound,
         optimal=w["m_optimal"] if info.optimal else "",
-        gaps=info.idle_gaps,
-        without=len(asked - busy),
+        gaps=w.count(info.idle_gaps, "m_gap", "m_gaps"),
+        # Proven fewest: worth saying only when there are gaps at all.
+        fewest=w["m_fewest"] if info.gaps_optimal and info.idle_gaps else "",
+        without=w.count(len(asked - busy), "m_without_one", "m_without"),
     )
 
 

@@ -198,8 +198,9 @@ def _overview(ws: Worksheet, plan: Plan, w: Words, organiser: bool) -> None:
 
 
 def _matchmaking(ws: Worksheet, plan: Plan, event: EventItem, lang: Language) -> None:
-    """A matchmaking event's sheet: the slot × table grid, then one row per meeting (time,
-    table, both participants with their organisations, priority, interpreter)."""
+    """A matchmaking event's sheet: the slot × table grid and its summary (as the html
+    programme's), then one row per meeting (time, table, both participants with their
+    organisations, priority, interpreter)."""
     from .meetings import people, table_name, words
     from .program import match_sheet
 
@@ -218,8 +219,9 @@ def _matchmaking(ws: Worksheet, plan: Plan, event: EventItem, lang: Language) ->
             _put(ws, grid_top + offset, column, text)
     who = people(info)
     zone = ZoneInfo(plan.trip.timezone)
+    order = {t.id: i for i, t in enumerate(info.tables)}  # as the grid: "Table 2" before "10"
     rows: list[tuple[Cell, ...]] = []
-    for m in sorted(event.meetings or [], key=lambda m: (m.start, m.table)):
+    for m in sorted(event.meetings or [], key=lambda m: (m.start, order.get(m.table, 0))):
         a, b = (who.get(pid) for pid in m.with_)
         rows.append(
             (
@@ -245,7 +247,8 @@ def _matchmaking(ws: Worksheet, plan: Plan, event: EventItem, lang: Language) ->
         mw["m_priority"],
         mw["m_interpreter"],
     ]
-    top = grid_top + len(sheet.grid) + 2
+    _put(ws, grid_top + len(sheet.grid) + 2, 1, sheet.summary)
+    top = grid_top + len(sheet.grid) + 4
     for column, title in enumerate(header, 1):
         cell = _put(ws, top, column, title)
         cell.font, cell.fill = BOLD, HEADER_FILL
