@@ -967,7 +967,7 @@ class _Pinned:
 
 
 def confirmed_issues(
-    spec: VisitSpec, travel: TravelModel, line_of: Callable[[Path_], int] | None = None
+    spec: VisitSpec, travel: TravelModel, line_of: Callable[[Path_], int]
 ) -> list[tuple[Path_, str]]:
     """Confirmed visits (`hosts[].confirmed`) that no longer fit: on no day of the trip,
     outside the host's opening hours (or on a closed date or a public holiday), outside the
@@ -981,10 +981,7 @@ def confirmed_issues(
     frames = {frame.date: frame for frame in day_frames(spec)}
 
     def where(path: Path_) -> str:
-        return f"line {line_of(path)}" if line_of is not None else ".".join(map(str, path))
-
-    def minutes(a: str, a_loc: tuple[float, float], b: str, b_loc: tuple[float, float]) -> int:
-        return travel.minutes(a, a_loc, b, b_loc)
+        return f"line {line_of(path)}"
 
     def hm(m: int) -> str:
         return f"{clock.local(m):%H:%M}"
@@ -1046,10 +1043,12 @@ def confirmed_issues(
                 )
             )
             continue
-        direct = minutes(frame.start.key, frame.start.location, frame.end.key, frame.end.location)
+        direct = travel.minutes(
+            frame.start.key, frame.start.location, frame.end.key, frame.end.location
+        )
         earliest, latest = day_bounds(spec, frame, clock, direct)
-        go = minutes(frame.start.key, frame.start.location, host.id, host.location)
-        back = minutes(host.id, host.location, frame.end.key, frame.end.location)
+        go = travel.minutes(frame.start.key, frame.start.location, host.id, host.location)
+        back = travel.minutes(host.id, host.location, frame.end.key, frame.end.location)
         if earliest + go > start:
             out.append(
                 (
@@ -1106,7 +1105,7 @@ def confirmed_issues(
                         )
                     )
                     continue
-                move = minutes(a.key, a.location, b.key, b.location)
+                move = travel.minutes(a.key, a.location, b.key, b.location)
                 if a.end + move > b.start:
                     out.append(
                         (
@@ -1116,7 +1115,7 @@ def confirmed_issues(
                             f"({where(other.path)})",
                         )
                     )
-    return sorted(out, key=lambda pm: line_of(pm[0]) if line_of is not None else 0)
+    return sorted(out, key=lambda pm: line_of(pm[0]))
 
 
 def _day_path(spec: VisitSpec, date: dt.date, frame: DayFrame, *, start: bool) -> Path_:
