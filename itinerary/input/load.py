@@ -1009,24 +1009,20 @@ def confirmed_issues(
         windows = opening_windows(spec, host, date)
         open_path: Path_ = ("hosts", i, "open") if host.open is not None else ("hosts", i)
         if not windows:
+            # Pointing where the closure is set, as `_closure_warnings` does.
             closure = closure_on(spec, host, date)
-            why = (
-                f"a public holiday ({closure.holiday['en']})"
-                if closure is not None and closure.holiday
-                else "one of its closed dates"
-                if closure is not None
-                else "a day it is not open"
-            )
-            closed_path: Path_ = (
-                ("hosts", i, "closed")
-                if closure is not None and closure.holiday is None
-                else open_path
-            )
+            see: Path_
+            if closure is not None and closure.holiday:
+                why = f"a public holiday in {closure.region} ({closure.holiday['en']})"
+                see = ("hosts", i, "holidays") if host.holidays else ("trip", "holidays")
+            elif closure is not None:
+                why, see = "one of its closed dates", ("hosts", i, "closed")
+            else:
+                why, see = "a day it is not open", open_path
             out.append(
                 (
                     path,
-                    f"host '{host.id}' is confirmed for {when}, but {date} is {why} "
-                    f"({where(closed_path)})",
+                    f"host '{host.id}' is confirmed for {when}, but {date} is {why} ({where(see)})",
                 )
             )
             continue
