@@ -284,6 +284,31 @@ def test_cp_sats_change_bound_holds_and_is_tight_where_proven(seed: int) -> None
         assert proof.best is None or changes(problem, proof.best) == fewest
 
 
+def test_a_replanned_problem_is_not_polished(monkeypatch: pytest.MonkeyPatch) -> None:
+    # OR-Tools' objective does not rank changes to a previous plan (it would trade them for
+    # travel): the walk's plan is kept; the polish itself refuses one.
+    from itinerary.errors import InternalError
+    from itinerary.model.problem import Node, Track
+    from itinerary.solver import routing, search
+
+    def no_polish(*args: object) -> None:
+        raise AssertionError("a re-planned problem was handed to the OR-Tools polish")
+
+    travel = [[0, 7, 13], [7, 0, 9], [13, 9, 0]]
+    nodes = [Node(1, 30, ((480, 900),), score=5), Node(2, 45, ((480, 900),), score=3)]
+    problem = Problem.build(travel, nodes, [Track(0, 0, 480, 1000)])
+    problem = problem.with_previous([Previous(0, 0, 600)])
+    assert routing.unpolishable(problem) == "re-planning"
+    monkeypatch.setattr(search, "polish", no_polish)
+    params = SolveParams(budget=Budget(iterations=50, solution_limit=20))
+    solution = search.solve_search(problem, params, None)
+    assert verify_solution(problem, solution) == []
+    assert solution.score(problem) == 8 and changes(problem, solution) == 0
+    monkeypatch.undo()
+    with pytest.raises(InternalError, match="re-planning"):
+        routing.polish(problem, params, None, solution, Rank.of(problem, solution), 0, None, "")
+
+
 def test_the_change_words_are_complete_in_every_language() -> None:
     from itinerary.render.replan import TEXTS
 

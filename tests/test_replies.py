@@ -165,6 +165,11 @@ CLOSED = TRIP.replace(
     '      - {days: [mon, tue], from: "07:00", to: "19:00"}\n',
     '      - {days: [mon, tue], from: "07:00", to: "19:00"}\n    closed: [2016-05-24]\n',
 )
+HOLIDAY = TRIP.replace(  # 24 May: a public holiday in Bulgaria, where this host is
+    '      - {days: [mon, tue], from: "07:00", to: "19:00"}\n',
+    '      - {days: [mon, tue], from: "07:00", to: "19:00"}\n    holidays: BG\n',
+)
+MONDAYS = TRIP.replace("days: [mon, tue], from", "days: [mon], from")
 NOT_FITTING = [
     pytest.param(
         TRIP,
@@ -179,6 +184,21 @@ NOT_FITTING = [
         "host 'alpha' is confirmed for 2016-05-24 10:00, but 2016-05-24 is one of its closed "
         "dates (line {closed})",
         id="closed-date",
+    ),
+    pytest.param(
+        HOLIDAY,
+        {"alpha": "2016-05-24 10:00"},
+        "host 'alpha' is confirmed for 2016-05-24 10:00, but 2016-05-24 is a public holiday "
+        "in BG (Day of Bulgarian Enlightenment and Culture and Slavonic Alphabet) "
+        "(line {holidays})",
+        id="public-holiday",
+    ),
+    pytest.param(
+        MONDAYS,
+        {"alpha": "2016-05-24 10:00"},
+        "host 'alpha' is confirmed for 2016-05-24 10:00, but 2016-05-24 is a day it is not "
+        "open (line {open})",
+        id="not-open-that-day",
     ),
     pytest.param(
         TRIP,
@@ -249,6 +269,7 @@ def test_a_confirmed_time_that_does_not_fit_is_a_located_input_error(
     assert text.splitlines()[int(located.group(1)) - 1].strip().startswith("confirmed:")
     lines_of = {
         "closed": line_of(text, "closed:"),
+        "holidays": line_of(text, "holidays:"),
         "open": line_of(text, "open:", after="id: alpha"),
         "talk": line_of(text, "start:", after="id: talk"),
         "alpha": line_of(text, "confirmed:", after="id: alpha"),

@@ -964,7 +964,7 @@ class _Pinned:
 
 
 def confirmed_issues(
-    spec: VisitSpec, travel: TravelModel, line_of: Callable[[Path_], int] | None = None
+    spec: VisitSpec, travel: TravelModel, line_of: Callable[[Path_], int]
 ) -> list[tuple[Path_, str]]:
     """Confirmed visits (`hosts[].confirmed`) that no longer fit: on no day of the trip,
     outside the host's opening hours (or on a closed date or a public holiday), outside the
@@ -978,10 +978,7 @@ def confirmed_issues(
     frames = {frame.date: frame for frame in day_frames(spec)}
 
     def where(path: Path_) -> str:
-        return f"line {line_of(path)}" if line_of is not None else ".".join(map(str, path))
-
-    def minutes(a: str, a_loc: tuple[float, float], b: str, b_loc: tuple[float, float]) -> int:
-        return travel.minutes(a, a_loc, b, b_loc)
+        return f"line {line_of(path)}"
 
     def hm(m: int) -> str:
         return f"{clock.local(m):%H:%M}"
@@ -1009,24 +1006,20 @@ def confirmed_issues(
         windows = opening_windows(spec, host, date)
         open_path: Path_ = ("hosts", i, "open") if host.open is not None else ("hosts", i)
         if not windows:
+            # Pointing where the closure is set, as `_closure_warnings` does.
             closure = closure_on(spec, host, date)
-            why = (
-                f"a public holiday ({closure.holiday['en']})"
-                if closure is not None and closure.holiday
-                else "one of its closed dates"
-                if closure is not None
-                else "a day it is not open"
-            )
-            closed_path: Path_ = (
-                ("hosts", i, "closed")
-                if closure is not None and closure.holiday is None
-                else open_path
-            )
+            see: Path_
+            if closure is not None and closure.holiday:
+                why = f"a public holiday in {closure.region} ({closure.holiday['en']})"
+                see = ("hosts", i, "holidays") if host.holidays else ("trip", "holidays")
+            elif closure is not None:
+                why, see = "one of its closed dates", ("hosts", i, "closed")
+            else:
+                why, see = "a day it is not open", open_path
             out.append(
                 (
                     path,
-                    f"host '{host.id}' is confirmed for {when}, but {date} is {why} "
-                    f"({where(closed_path)})",
+                    f"host '{host.id}' is confirmed for {when}, but {date} is {why} ({where(see)})",
                 )
             )
             continue
@@ -1043,10 +1036,12 @@ def confirmed_issues(
                 )
             )
             continue
-        direct = minutes(frame.start.key, frame.start.location, frame.end.key, frame.end.location)
+        direct = travel.minutes(
+            frame.start.key, frame.start.location, frame.end.key, frame.end.location
+        )
         earliest, latest = day_bounds(spec, frame, clock, direct)
-        go = minutes(frame.start.key, frame.start.location, host.id, host.location)
-        back = minutes(host.id, host.location, frame.end.key, frame.end.location)
+        go = travel.minutes(frame.start.key, frame.start.location, host.id, host.location)
+        back = travel.minutes(host.id, host.location, frame.end.key, frame.end.location)
         if earliest + go > start:
             out.append(
                 (
@@ -1103,7 +1098,7 @@ def confirmed_issues(
                         )
                     )
                     continue
-                move = minutes(a.key, a.location, b.key, b.location)
+                move = travel.minutes(a.key, a.location, b.key, b.location)
                 if a.end + move > b.start:
                     out.append(
                         (
@@ -1113,7 +1108,7 @@ def confirmed_issues(
                             f"({where(other.path)})",
                         )
                     )
-    return sorted(out, key=lambda pm: line_of(pm[0]) if line_of is not None else 0)
+    return sorted(out, key=lambda pm: line_of(pm[0]))
 
 
 def _day_path(spec: VisitSpec, date: dt.date, frame: DayFrame, *, start: bool) -> Path_:

@@ -220,19 +220,13 @@ class Problem:
 
     def with_previous(self, previous: Sequence[Previous]) -> Problem:
         """This problem re-planning against `previous` (see `Previous`)."""
-        changed = copy.copy(self)  # the travel matrix was checked when this problem was made
-        object.__setattr__(changed, "previous", tuple(previous))
-        changed._check_references()
-        return changed
+        return self._with(previous=tuple(previous))
 
     def with_tracks(self, tracks: Sequence[Track]) -> Problem:
         """This problem with other tracks. The travel matrix, checked when this problem was
         made, is not checked again: compile's lunch trials make one problem per day, and the
         proof's re-timing one per step of a bisection, each of the whole matrix."""
-        changed = copy.copy(self)  # a frozen dataclass: copied without __init__
-        object.__setattr__(changed, "tracks", tuple(tracks))
-        changed._check_references()
-        return changed
+        return self._with(tracks=tuple(tracks))
 
     def with_nodes(self, changed: dict[int, Node]) -> Problem:
         """This problem with the nodes of `changed` (by index) replaced, e.g. pinned to one
@@ -241,10 +235,16 @@ class Problem:
         nodes = list(self.nodes)
         for index, node in changed.items():
             nodes[index] = node
-        result = copy.copy(self)
-        object.__setattr__(result, "nodes", tuple(nodes))
-        result._check_references()
-        return result
+        return self._with(nodes=tuple(nodes))
+
+    def _with(self, **fields: object) -> Problem:
+        """This problem with `fields` replaced: the references checked again, the travel
+        matrix (checked when this problem was made, and the costly part) not."""
+        changed = copy.copy(self)  # a frozen dataclass: copied without __init__
+        for name, value in fields.items():
+            object.__setattr__(changed, name, value)
+        changed._check_references()
+        return changed
 
     def allowed_tracks(self, node_index: int) -> tuple[int, ...]:
         node = self.nodes[node_index]

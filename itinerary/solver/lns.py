@@ -1298,7 +1298,6 @@ def improve(
         if walk.best < best_rank:
             best_rank, best = walk.best, walk.state.sequences()
             on_best(best, best_rank)
-    racing = len(walks) > 1
     turn = 0
     weight = params.travel_weight / data.mean_leg
     t0 = params.start_temperature * data.mean_score
@@ -1315,11 +1314,11 @@ def improve(
         done = progress()
         if done >= 1.0:
             break
-        if racing and done >= params.race_share:
+        if len(walks) > 1 and done >= params.race_share:
             # The race is over: the walk with the best plan goes on alone.
             walks = [min(walks, key=lambda w: w.best)]
-            racing = False
-        walk = walks[turn % len(walks)]
+        k = turn % len(walks)
+        walk = walks[k]
         turn += 1
         state = walk.state
         temperature = t0 * (t1 / t0) ** done
@@ -1353,5 +1352,5 @@ def improve(
             # another start finds a better one). Start a new walk from scratch: only the fixed
             # events stay, everything else is recreated with this walk's noise. The best so
             # far is kept apart.
-            walks[walks.index(walk)] = _Walk.fresh(data, best, noise, params)
+            walks[k] = _Walk.fresh(data, best, noise, params)
     return best

@@ -507,12 +507,9 @@ def polish(
     filters do not see, and this step's own ruin and insertion know neither), and on the trips
     that have them the proof (CP-SAT, which states both) runs first or after. Nor for a problem
     on a time grid (`Problem.gridded`), which a time dimension cannot state (module docstring)."""
-    if problem.spans_tracks:
-        raise InternalError("the OR-Tools polish does not know the rules that span tracks")
-    if problem.gridded:
-        raise InternalError("the OR-Tools polish does not know the time grid")
-    if problem.previous:
-        raise InternalError("the OR-Tools polish does not rank changes to a previous plan")
+    why = unpolishable(problem)
+    if why is not None:
+        raise InternalError(f"the OR-Tools polish cannot take this problem ({why})")
     weights = Weights.for_problem(problem, params.polish.score_weight * _mean_travel(problem))
     model = _Model(problem, weights)
     routing = model.routing
@@ -546,6 +543,19 @@ def polish(
     if search.best is None or start_rank <= search.best:
         return finished(start, solutions, search.stopped_by())
     return model.solution(search.best_solution, solutions, search.stopped_by())
+
+
+def unpolishable(problem: Problem) -> str | None:
+    """Why `polish` cannot take `problem`, or None: its model states neither the rules that
+    span tracks nor the time grid (see `polish` and the module docstring), and its objective
+    does not rank changes to a previous plan (re-planning: it would trade them for travel)."""
+    if problem.spans_tracks:
+        return "rules that span tracks"
+    if problem.gridded:
+        return "time grid"
+    if problem.previous:
+        return "re-planning"
+    return None
 
 
 def finished(solution: Solution, solutions: int, stopped_by: str) -> Solution:

@@ -13,7 +13,14 @@ from ..model.problem import Problem, Solution
 from ..model.rules import Rank
 from . import Deadline, Observer, SolveParams, lns
 from .insertion import insertion_sequences, sequence_solution
-from .routing import MODEL_SECONDS_PER_PAIR, POLISH_MAX_OPTIONS, finished, polish, progress_of
+from .routing import (
+    MODEL_SECONDS_PER_PAIR,
+    POLISH_MAX_OPTIONS,
+    finished,
+    polish,
+    progress_of,
+    unpolishable,
+)
 
 
 def solve_search(
@@ -65,15 +72,10 @@ def solve_search(
     # The OR-Tools model holds two dense matrices over the visit options: at 400 hosts x 10 days
     # (3,600 options) it takes seconds to build and 0.5 GB, at 1,000 x 10 (8,800) 17 s and 2.7 GB.
     options = problem.visit_options()
-    # The polish's model states neither `after` nor `one_of` nor the time grid, and its local
-    # search would break them: such a problem keeps the walk's plan (`routing.polish`). Nor
-    # does it rank changes to a previous plan (re-planning): it would trade them for travel.
+    # A problem the polish's model cannot state or rank keeps the walk's plan (`unpolishable`).
+    unpolished = unpolishable(problem)
     polishing = (
-        params.budget.solution_limit != 0
-        and options <= POLISH_MAX_OPTIONS
-        and not problem.spans_tracks
-        and not problem.gridded
-        and not problem.previous
+        params.budget.solution_limit != 0 and options <= POLISH_MAX_OPTIONS and unpolished is None
     )
     if polishing and stop is not None:
         polish_seconds = (stop.at - began) * params.budget.polish_share
@@ -121,14 +123,6 @@ def solve_search(
     if stop is not None and stop.passed():
         return finished(found, iterations, lns_stop or reason)
     if not polishing:
-        unpolished = (
-            "no polish (rules that span tracks)"
-            if problem.spans_tracks
-            else "no polish (time grid)"
-            if problem.gridded
-            else "no polish (re-planning)"
-            if problem.previous
-            else ""
-        )
-        return finished(found, iterations, lns_stop or unpolished or "solution limit (0)")
+        why = f"no polish ({unpolished})" if unpolished is not None else ""
+        return finished(found, iterations, lns_stop or why or "solution limit (0)")
     return polish(problem, params, observer, found, best_rank, iterations, stop, reason)
