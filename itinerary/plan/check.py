@@ -175,6 +175,41 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
     return _route_violations(plan, loaded) + _meeting_violations(plan, loaded)
 
 
+@dataclass(frozen=True)
+class EditedCheck:
+    """What `itinerary check` finds in a plan edited by hand (`check_edited`): the plan as read
+    (drives laid out again, figures recounted), the rules it breaks, the figures the file
+    stated wrongly (None where right or not stated: a spreadsheet states none), and the
+    must-visits, events and must choices (named "A / B") not in the programme."""
+
+    plan: Plan
+    violations: list[Violation]
+    stated_score: int | None
+    stated_travel: int | None
+    missing: list[str]
+
+    @property
+    def holds(self) -> bool:
+        wrong = self.stated_score is not None or self.stated_travel is not None
+        return not (self.violations or wrong or self.missing)
+
+
+def check_edited(plan: Plan, loaded: Loaded, stated: Plan | None = None) -> EditedCheck:
+    """`plan`, read back from a hand edit and made whole (`retime.retime`), checked against
+    every rule; `stated`: the edited file's own plan, whose figures are compared."""
+    missing = [u.name for u in plan.missing_required()]
+    missing += [" / ".join(c.names) for c in plan.unmet()]
+    said_score = stated.score if stated is not None else plan.score
+    said_travel = stated.travel_minutes if stated is not None else plan.travel_minutes
+    return EditedCheck(
+        plan=plan,
+        violations=check_plan(plan, loaded),
+        stated_score=said_score if said_score != plan.score else None,
+        stated_travel=said_travel if said_travel != plan.travel_minutes else None,
+        missing=missing,
+    )
+
+
 def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
     spec = loaded.spec
     tz = ZoneInfo(spec.trip.timezone)

@@ -19,7 +19,7 @@ from babel.dates import format_date
 from babel.lists import format_list
 
 from ..input.spec import LOCALES, Language
-from ..plan.check import Violation
+from ..plan.check import EditedCheck, Violation
 from .i18n import Catalogue, Words, clock
 
 # Day names in a line: "Thursday 26 May" — the year is the trip's and goes without saying.
@@ -452,6 +452,26 @@ def summary(
     return lines
 
 
-def words(lang: Language) -> Words:
-    """This module's words, for the summary of `itinerary check`."""
-    return Words(lang, TEXTS)
+def edited_report(found: EditedCheck, lang: Language) -> list[str]:
+    """`itinerary check`'s report: every broken rule, the plan's figures as recounted, each
+    figure the file stated wrongly, and the verdict (none when only figures are wrong or
+    must-visits are missing: those lines say it)."""
+    w = Words(lang, TEXTS)
+    plan = found.plan
+    lines = summary(found.violations, plan.trip.timezone, lang)
+    lines.append(
+        w.fmt(
+            "check_figures", score=plan.score, max_score=plan.max_score, travel=plan.travel_minutes
+        )
+    )
+    if found.stated_score is not None:
+        lines.append(w.fmt("check_score_was", said=found.stated_score, is_=plan.score))
+    if found.stated_travel is not None:
+        lines.append(w.fmt("check_travel_was", said=found.stated_travel, is_=plan.travel_minutes))
+    if found.violations:
+        count = len(found.violations)
+        shown = f"{count} {w['check_rule'] if count == 1 else w['check_rules']}"
+        lines.append(w.fmt("check_breaks", count=shown))
+    elif found.holds:
+        lines.append(w["check_holds"])
+    return lines
