@@ -434,6 +434,24 @@ def test_an_untouched_spreadsheet_reads_back_as_the_plan(runner: CliRunner, tmp_
     assert [u.id for u in back.unscheduled] == [u.id for u in plan.unscheduled]
 
 
+def test_a_spreadsheet_reads_back_with_the_plans_best_score(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """The best score a plan could have is the planner's (a declined host scores nothing), not
+    one recounted with the declined host in it."""
+    text = OWL.read_text(encoding="utf-8")
+    text = text.replace("  - id: miele\n", "  - id: miele\n    declined: true\n", 1)
+    visit = tmp_path / "visit.yaml"
+    visit.write_text(text, encoding="utf-8")
+    plan = plan_text(text)
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(render(plan, "xlsx", RenderOptions()))
+    out = tmp_path / "back.json"
+    result = runner.invoke(app, ["check", str(visit), str(path), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert Plan.from_json(out.read_bytes()).max_score == plan.max_score
+
+
 def test_a_spreadsheet_edited_by_hand_is_read_checked_and_written(
     runner: CliRunner, tmp_path: Path
 ) -> None:

@@ -7,7 +7,15 @@ from typing import TypedDict
 from ..errors import InternalError
 from ..input.closures import holiday_names
 from ..input.load import Loaded
-from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, Host, Language, stay_key
+from ..input.spec import (
+    ARRIVAL_KEY,
+    DEPARTURE_KEY,
+    Host,
+    Language,
+    Organiser,
+    VisitSpec,
+    stay_key,
+)
 from ..model.compile import Compiled
 from ..model.problem import Problem, Solution
 from ..model.rules import Rank, changes
@@ -233,24 +241,9 @@ def assemble(
 
     params = params or SolveParams()
     return Plan(
-        trip=PlanTrip(
-            name=spec.trip.name,
-            timezone=spec.trip.timezone,
-            start=spec.trip.start,
-            end=spec.trip.end,
-            language=spec.trip.language,
-        ),
-        delegation=PlanDelegation(
-            name=spec.delegation.name,
-            size=spec.delegation.size,
-            organisation=spec.delegation.organisation,
-            contact=spec.delegation.contact,
-            languages=spec.delegation.languages,
-        ),
-        organiser=spec.organiser,
+        **plan_header(spec),
         status="complete" if solution.is_complete(problem) else "partial",
         score=solution.score(problem),
-        max_score=problem.max_score(),
         bound=solution.score_bound,
         optimal=_optimal(solution, problem),
         travel_minutes=travel_total,
@@ -312,6 +305,37 @@ def _optimal(solution: Solution, problem: Problem) -> bool | None:
         and solution.travel_bound is not None
         and solution.travel_minutes(problem) == solution.travel_bound
     )
+
+
+class _Header(TypedDict):
+    trip: PlanTrip
+    delegation: PlanDelegation
+    organiser: Organiser | None
+    max_score: int
+
+
+def plan_header(spec: VisitSpec) -> _Header:
+    """The fields of a Plan that the visit file alone gives: the trip, the delegation, the
+    organiser, and the best score a plan could have — every host's priority, a must-visit's
+    and a declined host's counting nothing (as compile scores them, `Problem.max_score`)."""
+    return {
+        "trip": PlanTrip(
+            name=spec.trip.name,
+            timezone=spec.trip.timezone,
+            start=spec.trip.start,
+            end=spec.trip.end,
+            language=spec.trip.language,
+        ),
+        "delegation": PlanDelegation(
+            name=spec.delegation.name,
+            size=spec.delegation.size,
+            organisation=spec.delegation.organisation,
+            contact=spec.delegation.contact,
+            languages=spec.delegation.languages,
+        ),
+        "organiser": spec.organiser,
+        "max_score": sum(int(h.priority) for h in spec.hosts if not (h.must or h.declined)),
+    }
 
 
 class _HeldIn(TypedDict, total=False):

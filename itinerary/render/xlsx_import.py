@@ -33,16 +33,14 @@ from ..plan import (
     Item,
     LunchItem,
     Plan,
-    PlanDelegation,
     PlanTrack,
-    PlanTrip,
     RestItem,
     StartItem,
     TravelItem,
     Unscheduled,
     VisitItem,
 )
-from ..plan.assemble import visit_language
+from ..plan.assemble import plan_header, visit_language
 from ..plan.retime import REMOVED, places_of, retime
 from .i18n import LANGUAGES, Words
 from .xlsx_export import KEY_HEADER
@@ -187,24 +185,9 @@ def read_edited(path: Path, loaded: Loaded) -> Plan:
                 Unscheduled(id=event.id, name=event.name, kind="event", reason=reason)
             )
     plan = Plan(
-        trip=PlanTrip(
-            name=spec.trip.name,
-            timezone=spec.trip.timezone,
-            start=spec.trip.start,
-            end=spec.trip.end,
-            language=spec.trip.language,
-        ),
-        delegation=PlanDelegation(
-            name=spec.delegation.name,
-            size=spec.delegation.size,
-            organisation=spec.delegation.organisation,
-            contact=spec.delegation.contact,
-            languages=spec.delegation.languages,
-        ),
-        organiser=spec.organiser,
+        **plan_header(spec),
         status="complete",
         score=0,
-        max_score=sum(int(h.priority) for h in spec.hosts if not h.must),
         travel_minutes=0,
         tracks=tracks,
         unscheduled=unscheduled,
