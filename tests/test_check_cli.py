@@ -586,6 +586,30 @@ def test_export_without_the_visit_file_checks_what_the_plan_tells(
     assert not (tmp_path / "plan.md").exists()
 
 
+def test_export_without_the_visit_file_finds_a_visit_overlapping_its_drive(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Without the visit file the drive's minutes are unknown: the overlap is still too little
+    travel time, said without them; a lunch moved onto a visit is an overlap."""
+    data = owl_data()
+    track, _ = visit_of(data, "dmg-mori")
+    retimed(visit_of(data, "dmg-mori")[1], "08:45", "10:45")
+    retimed(next(i for i in track["items"] if i["type"] == "lunch"), "10:00", "11:00")
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = runner.invoke(app, ["export", str(path), "--format", "md"])
+    assert result.exit_code == 2
+    assert (
+        "Friday 27 May: the group cannot be at DMG MORI (Gildemeister Drehmaschinen) by 08:45 "
+        "after Bielefelder Hof ends at 08:30\n" in result.stderr
+    )
+    assert (
+        "Friday 27 May, 10:00–11:00, Lunch (Miele & Cie. KG): it overlaps DMG MORI "
+        "(Gildemeister Drehmaschinen) (until 10:45)" in result.stderr
+    )
+    assert not (tmp_path / "plan.md").exists()
+
+
 def test_export_unchecked_writes_a_broken_plan(runner: CliRunner, tmp_path: Path) -> None:
     path = broken_plan(tmp_path)
     result = runner.invoke(app, ["export", str(path), "--format", "md", "--unchecked"])

@@ -281,69 +281,14 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
         if any(isinstance(i, StartItem | EndItem) for i in items[1:-1]):
             bad("start/end items in the middle of the day", "day_shape")
 
-        # every time is correct local time with its offset, and stays on this date
-        for item in items:
-            for t in _times(item):
-                if t.tzinfo is None or t.utcoffset() != t.astimezone(tz).utcoffset():
-                    bad(
-                        f"{t.isoformat()} does not carry the trip time zone's UTC offset",
-                        "time_zone",
-                        item,
-                        time=t.isoformat(),
-                    )
-        start_item, end_item = _in_utc(items[0]), _in_utc(items[-1])
-        items = [start_item, *(_in_utc(i) for i in items[1:-1]), end_item]
-        # chronology: what overlaps a journey is too little travel time, said as such
-        clock, clock_item = start_item.time, cast(Item, start_item)
-        left: Item = start_item  # the last item at a place before the journey under way
-        for item in items[1:-1]:
-            if isinstance(item, StartItem | EndItem):
-                continue  # reported above; it has a time, not a start and an end
-            start, end = item.start, item.end
-            if start < clock:
-                message = (
-                    f"{item.type} at {hm(start)} overlaps what comes before (until {hm(clock)})"
-                )
-                if (
-                    isinstance(clock_item, TravelItem)
-                    and clock_item.to in places
-                    and start >= _left_at(left)
-                ):
-                    frm = clock_item.from_ if clock_item.from_ in places else None
-                    need = travel(frm, clock_item.to) if frm is not None else clock_item.minutes
-                    bad(
-                        message,
-                        "travel_time",
-                        item,
-                        to=clock_item.to_name,
-                        frm=_name_at(left),
-                        left=_left_at(left),
-                        minutes=need,
-                        arrives=clock,
-                    )
-                else:
-                    other = left if start < _left_at(left) else clock_item
-                    bad(
-                        message,
-                        "overlap",
-                        item,
-                        other=_about(other).get("name"),
-                        other_subject=other.type,
-                        until=_left_at(other),
-                    )
-            if end < start:
-                bad(f"{item.type} ends before it starts", "ends_before_start", item)
-            if end >= clock:
-                clock, clock_item = end, item
-            if not isinstance(item, TravelItem):
-                left = item
-        if end_item.time < clock:
-            bad(
-                f"the day ends at {hm(end_item.time)}, before its last item ends ({hm(clock)})",
-                "day_end_early",
-                end_item,
-                until=clock,
-            )
+        def drive(journey: TravelItem) -> int | None:
+            """The minutes a journey takes, by the travel model when its places are known."""
+            if journey.to not in places:
+                return None
+            return travel(journey.from_, journey.to) if journey.from_ in places else journey.minutes
+
+        items = _in_order(items, tz, bad, drive)
+        start_item, end_item = cast(StartItem, items[0]), cast(EndItem, items[-1])
 
         # day bounds and start/end places
         first, last = track.date == dates[0], track.date == dates[-1]
@@ -442,7 +387,7 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
 
         # movement: every change of place is covered by travel of the right length
         here, heading, done = start_item.key, None, 0
-        left = start_item
+        left: Item = start_item
         for item in items[1:]:
             if isinstance(item, TravelItem):
                 travel_total += item.minutes
@@ -450,15 +395,7 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
                     why = _route_problem(item.route, places.get(item.from_), places.get(item.to))
                     if why:
                         bad(f"travel {item.from_}→{item.to}: its road {why}")
-                if _minutes(item.start, item.end) != item.minutes:
-                    bad(
-                        f"travel {item.from_}→{item.to} lasts "
-                        f"{_minutes(item.start, item.end)} min, says {item.minutes}",
-                        "travel_item",
-                        item,
-                        lasts=_minutes(item.start, item.end),
-                        minutes=item.minutes,
-                    )
+                _check_length(item, bad)
                 if heading is None:
                     if item.from_ != here:
                         bad(
@@ -1159,6 +1096,96 @@ def _lunch_needed(
     return False
 
 
+def _check_length(journey: TravelItem, bad: Callable[..., None]) -> None:
+    """A travel item lasts the minutes it says."""
+    lasts = _minutes(journey.start, journey.end)
+    if lasts != journey.minutes:
+        bad(
+            f"travel {journey.from_}→{journey.to} lasts {lasts} min, says {journey.minutes}",
+            "travel_item",
+            journey,
+            lasts=lasts,
+            minutes=journey.minutes,
+        )
+
+
+def _in_order(
+    items: list[Item],
+    tz: ZoneInfo,
+    bad: Callable[..., None],
+    drive: Callable[[TravelItem], int | None] | None,
+) -> list[Item]:
+    """A day's items in UTC, once the rules of their order are checked (`bad(message, kind,
+    item, **args)` for each broken one): every time carries the trip time zone's offset;
+    nothing overlaps what comes before — what overlaps a journey is too little travel time,
+    said as such, with the minutes `drive` gives it (unknown without the visit file, `drive`
+    None; a journey `drive` knows nothing of is an overlap); nothing ends before it starts;
+    the day does not end before its last item. The day begins with its start item and ends
+    with its end item."""
+
+    def hm(t: dt.datetime) -> str:
+        return f"{t.astimezone(tz):%H:%M}"
+
+    for item in items:
+        for t in _times(item):
+            if t.tzinfo is None or t.utcoffset() != t.astimezone(tz).utcoffset():
+                bad(
+                    f"{t.isoformat()} does not carry the trip time zone's UTC offset",
+                    "time_zone",
+                    item,
+                    time=t.isoformat(),
+                )
+    items = [_in_utc(i) for i in items]
+    start_item, end_item = items[0], items[-1]
+    assert isinstance(start_item, StartItem) and isinstance(end_item, EndItem)
+    clock, clock_item = start_item.time, cast(Item, start_item)
+    left: Item = start_item  # the last item at a place before the journey under way
+    for item in items[1:-1]:
+        if isinstance(item, StartItem | EndItem):
+            continue  # a day_shape violation; it has a time, not a start and an end
+        start, end = item.start, item.end
+        if start < clock:
+            message = f"{item.type} at {hm(start)} overlaps what comes before (until {hm(clock)})"
+            on_the_way = isinstance(clock_item, TravelItem) and start >= _left_at(left)
+            journey = clock_item if on_the_way and isinstance(clock_item, TravelItem) else None
+            need = drive(journey) if journey is not None and drive is not None else None
+            if journey is not None and (drive is None or need is not None):
+                bad(
+                    message,
+                    "travel_time",
+                    item,
+                    to=journey.to_name,
+                    frm=_name_at(left),
+                    left=_left_at(left),
+                    minutes=need,
+                    arrives=clock,
+                )
+            else:
+                other = left if start < _left_at(left) else clock_item
+                bad(
+                    message,
+                    "overlap",
+                    item,
+                    other=_about(other).get("name"),
+                    other_subject=other.type,
+                    until=_left_at(other),
+                )
+        if end < start:
+            bad(f"{item.type} ends before it starts", "ends_before_start", item)
+        if end >= clock:
+            clock, clock_item = end, item
+        if not isinstance(item, TravelItem):
+            left = item
+    if end_item.time < clock:
+        bad(
+            f"the day ends at {hm(end_item.time)}, before its last item ends ({hm(clock)})",
+            "day_end_early",
+            end_item,
+            until=clock,
+        )
+    return items
+
+
 def check_plan_alone(plan: Plan) -> list[Violation]:
     """What can be checked of a plan without its visit file (`itinerary export` without
     `--visit`): each day begins with its start and ends with its end, in order, nothing
@@ -1193,72 +1220,16 @@ def check_plan_alone(plan: Plan) -> list[Violation]:
         ):
             bad("a day must begin with a start item and end with an end item", "day_shape", None)
             continue
-        for item in items:
-            for t in _times(item):
-                if t.utcoffset() != t.astimezone(tz).utcoffset():
-                    bad(
-                        f"{t.isoformat()} does not carry the trip time zone's UTC offset",
-                        "time_zone",
-                        item,
-                        time=t.isoformat(),
-                    )
         start_item, end_item = items[0], items[-1]
         assert isinstance(start_item, StartItem) and isinstance(end_item, EndItem)
-        clock, clock_item = start_item.time, cast(Item, start_item)
-        left: Item = start_item
+        _in_order(items, tz, bad, None)
         for item in items[1:-1]:
             assert not isinstance(item, StartItem | EndItem)
             if isinstance(item, TravelItem):
                 travel_total += item.minutes
-                if _minutes(item.start, item.end) != item.minutes:
-                    bad(
-                        f"travel {item.from_}→{item.to} lasts "
-                        f"{_minutes(item.start, item.end)} min, says {item.minutes}",
-                        "travel_item",
-                        item,
-                        lasts=_minutes(item.start, item.end),
-                        minutes=item.minutes,
-                    )
+                _check_length(item, bad)
             if isinstance(item, VisitItem | EventItem):
                 seen[item.id] = seen.get(item.id, 0) + 1
-            if item.start < clock:
-                message = (
-                    f"{item.type} at {item.start.astimezone(tz):%H:%M} overlaps what comes before"
-                )
-                if isinstance(clock_item, TravelItem) and item.start >= _left_at(left):
-                    bad(
-                        message,
-                        "travel_time",
-                        item,
-                        to=clock_item.to_name,
-                        frm=_name_at(left),
-                        left=_left_at(left),
-                        minutes=None,
-                        arrives=clock,
-                    )
-                else:
-                    other = left if item.start < _left_at(left) else clock_item
-                    bad(
-                        message,
-                        "overlap",
-                        item,
-                        other=_about(other).get("name"),
-                        other_subject=other.type,
-                        until=_left_at(other),
-                    )
-            if item.end < item.start:
-                bad(f"{item.type} ends before it starts", "ends_before_start", item)
-            if item.end >= clock:
-                clock, clock_item = item.end, item
-            if not isinstance(item, TravelItem):
-                left = item
-        if end_item.time < clock:
-            bad(
-                f"the day ends before its last item ends ({clock.astimezone(tz):%H:%M})",
-                "day_end_early",
-                end_item,
-                until=clock,
-            )
         if end_item.departs is not None:
             for item in items[1:-1]:
                 assert not isinstance(item, StartItem | EndItem)
