@@ -378,6 +378,24 @@ def test_the_findings_in_german_and_french(runner: CliRunner, tmp_path: Path) ->
     has(french, f"mercredi 25 mai, 11:30–13:00, {name}\u202f: l’hôte est fermé de 12:00 à 13:30")
 
 
+def test_too_little_time_to_drive_from_the_hotel_is_said_as_leaving_it() -> None:
+    """The day's start (a hotel, the airport) does not end as a visit does: the group leaves it."""
+    data = owl_data()
+    retimed(visit_of(data, "dmg-mori")[1], "08:45", "10:45")
+    plan = Plan.model_validate(data)
+    found = [v for v in check_plan(plan, load_spec(OWL)) if v.kind == "travel_time"]
+    lines = [describe(found[0], plan.trip.timezone, lang) for lang in ("en", "de", "fr")]  # type: ignore[arg-type]
+    dmg = "DMG MORI (Gildemeister Drehmaschinen)"
+    assert lines == [
+        f"Friday 27 May: the group cannot be at {dmg} by 08:45 after leaving Bielefelder Hof "
+        "at 08:30: the drive takes 30 min",
+        f"Freitag, 27. Mai: die Gruppe kann nicht um 08:45 bei {dmg} sein, wenn sie "
+        "Bielefelder Hof um 08:30 verlässt: die Fahrt dauert 30 Min.",
+        f"vendredi 27 mai\u202f: le groupe ne peut pas être chez {dmg} à 08:45 en quittant "
+        "Bielefelder Hof à 08:30\u202f: le trajet dure 30 min",
+    ]
+
+
 def test_every_language_words_every_kind() -> None:
     assert TEXTS["en"].keys() == TEXTS["de"].keys() == TEXTS["fr"].keys()
 
@@ -601,7 +619,7 @@ def test_export_without_the_visit_file_finds_a_visit_overlapping_its_drive(
     assert result.exit_code == 2
     assert (
         "Friday 27 May: the group cannot be at DMG MORI (Gildemeister Drehmaschinen) by 08:45 "
-        "after Bielefelder Hof ends at 08:30\n" in result.stderr
+        "after leaving Bielefelder Hof at 08:30\n" in result.stderr
     )
     assert (
         "Friday 27 May, 10:00–11:00, Lunch (Miele & Cie. KG): it overlaps DMG MORI "
