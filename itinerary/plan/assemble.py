@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TypedDict
 
 from ..errors import InternalError
@@ -10,6 +11,7 @@ from ..input.load import Loaded
 from ..input.spec import (
     ARRIVAL_KEY,
     DEPARTURE_KEY,
+    Event,
     Host,
     Language,
     Organiser,
@@ -59,7 +61,6 @@ def assemble(
     local = compiled.clock.local
     hosts = {h.id: h for h in spec.hosts}
     events = {e.id: e for e in spec.events}
-    trip_language = spec.trip.language
     stays = {stay_key(s): s for s in spec.stays}
     # Lunch is not taken at the airport or the station when it can be taken elsewhere.
     transit = frozenset(
@@ -146,39 +147,10 @@ def assemble(
                 node_ref = compiled.nodes[seg.node]
                 if node_ref.kind == "host":
                     host = hosts[node_ref.id]
-                    items.append(
-                        VisitItem(
-                            id=host.id,
-                            name=host.name,
-                            address=host.address,
-                            location=host.location,
-                            start=local(seg.start),
-                            end=local(seg.end),
-                            priority=host.priority,
-                            contact=host.contact,
-                            language=host.language or trip_language,
-                            topics=list(host.topics),
-                            message=host.message,
-                            notes=host.notes,
-                            confirmed=host.confirmed is not None,
-                            **visit_language(host, trip_language, spec.delegation.languages),
-                        )
-                    )
+                    items.append(visit_item(host, spec, local(seg.start), local(seg.end)))
                 else:
                     event = events[node_ref.id]
-                    items.append(
-                        EventItem(
-                            id=event.id,
-                            name=event.name,
-                            venue=event.venue,
-                            address=event.address,
-                            location=event.location,
-                            start=local(seg.start),
-                            end=local(seg.end),
-                            lunch=event.lunch,
-                            contact=event.contact,
-                        )
-                    )
+                    items.append(event_item(event, local(seg.start), local(seg.end)))
         first = min([route.departure] + [s.start for s in segments])
         arrival = spec.arrival if ref.starts_at_arrival else None
         if arrival is not None:
@@ -336,6 +308,41 @@ def plan_header(spec: VisitSpec) -> _Header:
         "organiser": spec.organiser,
         "max_score": sum(int(h.priority) for h in spec.hosts if not (h.must or h.declined)),
     }
+
+
+def visit_item(host: Host, spec: VisitSpec, start: dt.datetime, end: dt.datetime) -> VisitItem:
+    """A plan's visit to `host` at these local times, with what the visit file says of it."""
+    return VisitItem(
+        id=host.id,
+        name=host.name,
+        address=host.address,
+        location=host.location,
+        start=start,
+        end=end,
+        priority=host.priority,
+        contact=host.contact,
+        language=host.language or spec.trip.language,
+        topics=list(host.topics),
+        message=host.message,
+        notes=host.notes,
+        confirmed=host.confirmed is not None,
+        **visit_language(host, spec.trip.language, spec.delegation.languages),
+    )
+
+
+def event_item(event: Event, start: dt.datetime, end: dt.datetime) -> EventItem:
+    """A plan's attendance of `event` at these local times."""
+    return EventItem(
+        id=event.id,
+        name=event.name,
+        venue=event.venue,
+        address=event.address,
+        location=event.location,
+        start=start,
+        end=end,
+        lunch=event.lunch,
+        contact=event.contact,
+    )
 
 
 class _HeldIn(TypedDict, total=False):

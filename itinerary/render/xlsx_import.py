@@ -29,7 +29,6 @@ from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY
 from ..plan import (
     CheckInItem,
     EndItem,
-    EventItem,
     Item,
     LunchItem,
     Plan,
@@ -38,9 +37,8 @@ from ..plan import (
     StartItem,
     TravelItem,
     Unscheduled,
-    VisitItem,
 )
-from ..plan.assemble import plan_header, visit_language
+from ..plan.assemble import event_item, plan_header, visit_item
 from ..plan.retime import REMOVED, places_of, retime
 from .i18n import LANGUAGES, Words
 from .xlsx_export import KEY_HEADER
@@ -381,37 +379,12 @@ def _item(row: _Row, loaded: Loaded, zone: ZoneInfo, name: str) -> Item:
         host = next(h for h in spec.hosts if h.id == ident)
         if row.end is None:
             end = start + dt.timedelta(minutes=host.duration)
-        return VisitItem(
-            id=host.id,
-            name=host.name,
-            address=host.address,
-            location=host.location,
-            start=start,
-            end=end,
-            priority=host.priority,
-            contact=host.contact,
-            language=host.language or spec.trip.language,
-            topics=list(host.topics),
-            message=host.message,
-            notes=host.notes,
-            confirmed=host.confirmed is not None,
-            **visit_language(host, spec.trip.language, spec.delegation.languages),
-        )
+        return visit_item(host, spec, start, end)
     if row.kind == "event":
         event = next(e for e in spec.events if e.id == ident)
         if row.end is None:
             end = start + (event.end - event.start)
-        return EventItem(
-            id=event.id,
-            name=event.name,
-            venue=event.venue,
-            address=event.address,
-            location=event.location,
-            start=start,
-            end=end,
-            lunch=event.lunch,
-            contact=event.contact,
-        )
+        return event_item(event, start, end)
     if row.kind == "lunch":
         if row.end is None and spec.trip.lunch is not None:
             end = start + dt.timedelta(minutes=spec.trip.lunch.minutes)
