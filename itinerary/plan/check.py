@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
@@ -615,7 +615,7 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
 
         for message, kind, at_stay, args in _stay_violations(spec, items, exp_start, exp_end, hm):
             bad(message, kind, at_stay, **args)
-        hotel_total += _hotel_travel(items, places, travel)
+        hotel_total += hotel_travel(items, places, travel)
 
         # lunch
         lunches = [i for i in items if isinstance(i, LunchItem)]
@@ -936,12 +936,13 @@ def _stay_violations(
     return out
 
 
-def _hotel_travel(
-    items: list[Item], places: dict[str, tuple[float, float]], travel: Callable[[str, str], int]
+def hotel_travel(
+    items: list[Item], places: Collection[str], travel: Callable[[str, str], int]
 ) -> int:
     """The travel minutes a day's stops at a hotel for nothing but a rest or a check-in add to
     the way between the stops before and after them (a stop at the end place, where the day
-    ends, is no detour)."""
+    ends, is no detour); 0 for a day with a place not in `places` (the checker names it). The
+    plan's `hotel_travel_minutes` as `plan/retime.py` recounts it and this checker checks it."""
     stops: list[tuple[str, set[str]]] = []
     for item in items:
         key = None
