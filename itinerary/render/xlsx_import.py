@@ -168,20 +168,18 @@ def read_edited(path: Path, loaded: Loaded) -> Plan:
                     holiday=holiday_names(spec.trip.holidays, date),
                 )
             )
-    visited = {r.id for r in day_rows if r.kind in ("visit", "event")}
-    unscheduled: list[Unscheduled] = []
-    for host in spec.hosts:
-        if host.id not in visited:
-            reason = left_out.get(host.id, REMOVED)
-            unscheduled.append(
-                Unscheduled(id=host.id, name=host.name, priority=host.priority, reason=reason)
-            )
-    for event in spec.events:
-        if event.id not in visited:
-            reason = left_out.get(event.id, REMOVED)
-            unscheduled.append(
-                Unscheduled(id=event.id, name=event.name, kind="event", reason=reason)
-            )
+    # Those the sheet of what was left out lists, with its reasons; `retime` lists whatever
+    # else is not in the programme as taken out by hand, and drops whatever is back in it.
+    unscheduled = [
+        Unscheduled(id=h.id, name=h.name, priority=h.priority, reason=left_out[h.id])
+        for h in spec.hosts
+        if h.id in left_out
+    ]
+    unscheduled += [
+        Unscheduled(id=e.id, name=e.name, kind="event", reason=left_out[e.id])
+        for e in spec.events
+        if e.id in left_out
+    ]
     plan = Plan(
         **plan_header(spec),
         status="complete",
