@@ -450,6 +450,7 @@ def test_an_untouched_spreadsheet_reads_back_as_the_plan(runner: CliRunner, tmp_
         plan.status,
     )
     assert [u.id for u in back.unscheduled] == [u.id for u in plan.unscheduled]
+    assert [u.reason for u in back.unscheduled] == [u.reason for u in plan.unscheduled]
 
 
 def test_a_spreadsheet_reads_back_with_the_plans_best_score(
