@@ -747,36 +747,41 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
     missing_required = [h.id for h in spec.hosts if h.required and h.id in unscheduled]
     missing_required += [e.id for e in spec.events if e.id in unscheduled]
     status = "partial" if missing_required or unmet else "complete"
-    if plan.status != status:
-        whole(
-            f"status is {plan.status}, should be {status}", "status", said=plan.status, is_=status
-        )
     score = sum(int(hosts[h].priority) for h in visited if h in hosts and not hosts[h].must)
-    if plan.score != score:
-        whole(
-            f"score is {plan.score}, visits add up to {score}", "score", said=plan.score, is_=score
-        )
-    if (plan.hotel_travel_minutes or 0) != hotel_total:
-        whole(
-            f"hotel_travel_minutes is {plan.hotel_travel_minutes or 0}, the stops at the "
-            f"hotel add {hotel_total}",
-            "hotel_travel",
-            said=plan.hotel_travel_minutes or 0,
-            is_=hotel_total,
-        )
-    if plan.travel_minutes != travel_total:
-        whole(
-            f"travel_minutes is {plan.travel_minutes}, items add up to {travel_total}",
-            "travel_total",
-            said=plan.travel_minutes,
-            is_=travel_total,
-        )
+    out += _figure_violations(plan, status, score, travel_total, hotel_total)
     return out
 
 
-# The kinds of violation that are about the plan's own figures, not about its schedule: a plan
-# edited by hand gets them right by recounting (`plan/retime.py`), not by moving anything.
-FIGURES = frozenset({"score", "travel_total", "hotel_travel", "status", "unmet_choices"})
+def _figure_violations(
+    plan: Plan, status: str, score: int, travel: int, hotel: int | None
+) -> list[Violation]:
+    """The plan's own figures against what its items add up to: its status, score, travel
+    minutes and (with the visit file, `hotel` not None) what the stops at the hotel add."""
+    out: list[Violation] = []
+
+    def wrong(message: str, kind: str, said: object, is_: object) -> None:
+        out.append(Violation("plan", message, kind, args={"said": said, "is_": is_}))
+
+    if plan.status != status:
+        wrong(f"status is {plan.status}, should be {status}", "status", plan.status, status)
+    if plan.score != score:
+        wrong(f"score is {plan.score}, visits add up to {score}", "score", plan.score, score)
+    if hotel is not None and (plan.hotel_travel_minutes or 0) != hotel:
+        said = plan.hotel_travel_minutes or 0
+        wrong(
+            f"hotel_travel_minutes is {said}, the stops at the hotel add {hotel}",
+            "hotel_travel",
+            said,
+            hotel,
+        )
+    if plan.travel_minutes != travel:
+        wrong(
+            f"travel_minutes is {plan.travel_minutes}, items add up to {travel}",
+            "travel_total",
+            plan.travel_minutes,
+            travel,
+        )
+    return out
 
 
 def _name_at(item: Item) -> str | None:
@@ -1268,34 +1273,8 @@ def check_plan_alone(plan: Plan) -> list[Violation]:
             )
     required = [u for u in plan.unscheduled if u.required] or plan.unmet()
     status = "partial" if required else "complete"
-    if plan.status != status:
-        out.append(
-            Violation(
-                "plan",
-                f"status is {plan.status}, should be {status}",
-                "status",
-                args={"said": plan.status, "is_": status},
-            )
-        )
     score = sum(
         int(v.priority) for v in {v.id: v for v in plan.visits()}.values() if v.priority != "must"
     )
-    if plan.score != score:
-        out.append(
-            Violation(
-                "plan",
-                f"score is {plan.score}, visits add up to {score}",
-                "score",
-                args={"said": plan.score, "is_": score},
-            )
-        )
-    if plan.travel_minutes != travel_total:
-        out.append(
-            Violation(
-                "plan",
-                f"travel_minutes is {plan.travel_minutes}, items add up to {travel_total}",
-                "travel_total",
-                args={"said": plan.travel_minutes, "is_": travel_total},
-            )
-        )
+    out += _figure_violations(plan, status, score, travel_total, None)
     return out
