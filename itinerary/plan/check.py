@@ -70,9 +70,7 @@ def _about(item: Item | None) -> dict[str, Any]:
         about |= {"id": item.id, "name": item.name}
     elif isinstance(item, StartItem | EndItem):
         about |= {"id": item.key, "name": item.place}
-    elif isinstance(item, RestItem | CheckInItem):
-        about |= {"id": item.at, "name": item.place}
-    elif isinstance(item, LunchItem):
+    elif isinstance(item, RestItem | CheckInItem | LunchItem):
         about |= {"id": item.at, "name": item.place}
     elif isinstance(item, TravelItem):
         about |= {"name": f"{item.from_name} → {item.to_name}"}
