@@ -79,6 +79,15 @@ def check(
     return result.exit_code, result.stdout.splitlines()
 
 
+def moved(host: str, start: str, end: str, date: str | None = None) -> Callable[[Data], None]:
+    """The edit that gives the visit to `host` (or the event) other times, and a date."""
+
+    def edit(data: Data) -> None:
+        retimed(visit_of(data, host)[1], start, end, date)
+
+    return edit
+
+
 def broken(
     runner: CliRunner, tmp_path: Path, edit: Callable[[Data], None], *args: str
 ) -> list[str]:
@@ -117,21 +126,16 @@ def test_laying_an_untouched_plan_out_again_changes_nothing() -> None:
 
 
 def test_a_visit_moved_into_the_hosts_lunch_closure(runner: CliRunner, tmp_path: Path) -> None:
-    def edit(data: Data) -> None:  # Heinz Nixdorf Institut closes 12:00–13:30
-        retimed(visit_of(data, "heinz-nixdorf-institut")[1], "11:30", "13:00")
-
+    # Heinz Nixdorf Institut closes 12:00–13:30
     has(
-        broken(runner, tmp_path, edit),
+        broken(runner, tmp_path, moved("heinz-nixdorf-institut", "11:30", "13:00")),
         "Wednesday 25 May, 11:30–13:00, Heinz Nixdorf Institut, Universität Paderborn: "
         "the host is closed 12:00–13:30",
     )
 
 
 def test_a_visit_moved_before_the_host_opens(runner: CliRunner, tmp_path: Path) -> None:
-    def edit(data: Data) -> None:
-        retimed(visit_of(data, "dmg-mori")[1], "08:00", "10:00")
-
-    lines = broken(runner, tmp_path, edit)
+    lines = broken(runner, tmp_path, moved("dmg-mori", "08:00", "10:00"))
     has(
         lines,
         DMG.format("08:00–10:00,") + "the host only opens at 09:00",
@@ -139,44 +143,35 @@ def test_a_visit_moved_before_the_host_opens(runner: CliRunner, tmp_path: Path) 
 
 
 def test_a_visit_moved_to_a_public_holiday(runner: CliRunner, tmp_path: Path) -> None:
-    def edit(data: Data) -> None:  # Monday's Fraunhofer IEM visit to Corpus Christi, by its date
-        retimed(visit_of(data, "fraunhofer-iem")[1], "16:00", "17:30", "2016-05-26")
-
+    # Monday's Fraunhofer IEM visit to Corpus Christi, by its date
     has(
-        broken(runner, tmp_path, edit),
+        broken(runner, tmp_path, moved("fraunhofer-iem", "16:00", "17:30", "2016-05-26")),
         "Thursday 26 May, 16:00–17:30, Fraunhofer-Einrichtung für Entwurfstechnik Mechatronik "
         "IEM: the host is closed on Corpus Christi",
     )
 
 
 def test_a_visit_after_the_flight_home(runner: CliRunner, tmp_path: Path) -> None:
-    def edit(data: Data) -> None:
-        retimed(visit_of(data, "miele")[1], "19:00", "21:00")
-
     has(
-        broken(runner, tmp_path, edit),
+        broken(runner, tmp_path, moved("miele", "19:00", "21:00")),
         "Friday 27 May, 19:00–21:00, Miele & Cie. KG: the group must be at "
         "Paderborn/Lippstadt Airport by 16:00 for the departure at 16:00",
     )
 
 
 def test_two_visits_overlapping(runner: CliRunner, tmp_path: Path) -> None:
-    def edit(data: Data) -> None:  # it's OWL (10:45) into Heinz Nixdorf Institut (until 10:30)
-        retimed(visit_of(data, "its-owl")[1], "10:00", "12:00")
-
+    # it's OWL (10:45) into Heinz Nixdorf Institut (until 10:30)
     has(
-        broken(runner, tmp_path, edit),
+        broken(runner, tmp_path, moved("its-owl", "10:00", "12:00")),
         "Wednesday 25 May, 10:00–12:00, it's OWL Clustermanagement: it overlaps "
         "Heinz Nixdorf Institut, Universität Paderborn (until 10:30)",
     )
 
 
 def test_too_little_time_for_the_drive(runner: CliRunner, tmp_path: Path) -> None:
-    def edit(data: Data) -> None:  # IEM right after IOSB-INA in Lemgo, 56 min away
-        retimed(visit_of(data, "fraunhofer-iem")[1], "14:30", "16:00")
-
+    # IEM right after IOSB-INA in Lemgo, 56 min away
     has(
-        broken(runner, tmp_path, edit),
+        broken(runner, tmp_path, moved("fraunhofer-iem", "14:30", "16:00")),
         "Monday 23 May: the group cannot be at Fraunhofer-Einrichtung für Entwurfstechnik "
         "Mechatronik IEM by 14:30 after Fraunhofer-Anwendungszentrum Industrial Automation "
         "IOSB-INA ends at 14:00: the drive takes 56 min",
@@ -216,11 +211,8 @@ def test_lunch_outside_its_window(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_an_event_moved(runner: CliRunner, tmp_path: Path) -> None:
-    def edit(data: Data) -> None:
-        retimed(visit_of(data, "matchmaking")[1], "14:30", "17:30")
-
     has(
-        broken(runner, tmp_path, edit),
+        broken(runner, tmp_path, moved("matchmaking", "14:30", "17:30")),
         "Wednesday 25 May, 14:30–17:30, German-Catalan matchmaking (World Café): the event is "
         "fixed at 14:00–17:00 on Wednesday 25 May",
     )
@@ -242,11 +234,8 @@ def test_an_event_on_the_wrong_day(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_a_visit_shortened(runner: CliRunner, tmp_path: Path) -> None:
-    def edit(data: Data) -> None:
-        retimed(visit_of(data, "dmg-mori")[1], "09:00", "10:30")
-
     has(
-        broken(runner, tmp_path, edit),
+        broken(runner, tmp_path, moved("dmg-mori", "09:00", "10:30")),
         DMG.format("09:00–10:30,") + "the visit lasts 90 min, but it takes 120 min",
     )
 
@@ -276,11 +265,8 @@ def test_an_unknown_host(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_a_visit_off_the_time_grid(runner: CliRunner, tmp_path: Path) -> None:
-    def edit(data: Data) -> None:
-        retimed(visit_of(data, "dmg-mori")[1], "09:02", "11:02")
-
     has(
-        broken(runner, tmp_path, edit),
+        broken(runner, tmp_path, moved("dmg-mori", "09:02", "11:02")),
         DMG.format("09:02–11:02,") + "it does not begin on the 5-minute grid",
     )
 
