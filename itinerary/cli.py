@@ -793,9 +793,9 @@ def check(
     """Check a hand-edited plan or spreadsheet against every rule of the trip."""
     from .fsio import write_text
     from .input.load import load_spec
-    from .plan.check import check_plan
+    from .plan.check import check_edited
     from .plan.retime import retime
-    from .render.check_words import summary, words
+    from .render.check_words import edited_report
     from .render.export import Destination, check_destinations, read_plan
     from .render.xlsx_import import is_xlsx, read_edited
 
@@ -821,35 +821,8 @@ def check(
     else:
         stated = read_plan(plan_file, warn=lambda issue: _print_warnings([issue]))
         result = retime(stated, loaded)
-    language = options.language(result)
-    w = words(language)
-    violations = check_plan(result, loaded)
-    lines = summary(violations, result.trip.timezone, language)
-    lines.append(
-        w.fmt(
-            "check_figures",
-            score=result.score,
-            max_score=result.max_score,
-            travel=result.travel_minutes,
-        )
-    )
-    wrong = 0
-    if stated is not None and stated.score != result.score:
-        lines.append(w.fmt("check_score_was", said=stated.score, is_=result.score))
-        wrong += 1
-    if stated is not None and stated.travel_minutes != result.travel_minutes:
-        lines.append(
-            w.fmt("check_travel_was", said=stated.travel_minutes, is_=result.travel_minutes)
-        )
-        wrong += 1
-    missing = [u.name for u in result.missing_required()]
-    missing += [" / ".join(c.names) for c in result.unmet()]
-    if violations:
-        count = len(violations)
-        shown = f"{count} {w['check_rule'] if count == 1 else w['check_rules']}"
-        lines.append(w.fmt("check_breaks", count=shown))
-    elif not wrong and not missing:
-        lines.append(w["check_holds"])
+    found = check_edited(result, loaded, stated)
+    lines = edited_report(found, options.language(result))
     on_stdout = json_out != "-"
     with standard_output():
         text = "\n".join(lines)
@@ -861,9 +834,9 @@ def check(
     if json_out is not None and json_out != "-":
         write_text(json_out, result.to_json(), force=force)
         _err(f"wrote {json_out}")
-    if missing:
-        _err(f"incomplete plan: {', '.join(missing)} not in the programme")
-    if violations or wrong or missing:
+    if found.missing:
+        _err(f"incomplete plan: {', '.join(found.missing)} not in the programme")
+    if not found.holds:
         raise typer.Exit(EXIT_PARTIAL)
 
 

@@ -17,8 +17,9 @@ import pytest
 
 from itinerary.input.load import Loaded, load_spec
 from itinerary.plan import Plan
-from itinerary.plan.check import Violation, check_plan
+from itinerary.plan.check import Violation, check_edited, check_plan
 from itinerary.plan.planner import make_plan
+from itinerary.plan.retime import retime
 from itinerary.solver import Budget, ProofParams, SolveParams
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "limoges-symposium.yaml"
@@ -249,6 +250,25 @@ def test_complete_status_with_a_must_host_unscheduled(plan: Plan, loaded: Loaded
     found = check_plan(Plan.model_validate(data), loaded)
     violation(found, "status is complete, should be partial")
     assert not any("visited/listed" in v.message for v in found)
+
+
+def test_a_hand_edit_is_reported_with_the_figures_it_stated(plan: Plan, loaded: Loaded) -> None:
+    """`check_edited` (what `itinerary check` prints and exits by): an untouched plan holds;
+    a plan whose file states other figures and lacks a must-visit does not, and says so."""
+    assert check_edited(retime(plan, loaded), loaded, plan).holds
+    must = next(v for v in plan.visits() if v.priority == "must")
+
+    def edit(data: Data) -> None:
+        data["score"], data["travel_minutes"] = plan.score + 5, plan.travel_minutes + 9
+        for track in data["tracks"]:
+            track["items"] = [i for i in track["items"] if i.get("id") != must.id]
+
+    stated = tampered(plan, edit)
+    found = check_edited(retime(stated, loaded), loaded, stated)
+    assert not found.holds
+    assert found.stated_score == plan.score + 5
+    assert found.stated_travel == plan.travel_minutes + 9
+    assert found.missing == [must.name]
 
 
 @pytest.mark.parametrize("kind", ["start", "visit", "travel", "end"])

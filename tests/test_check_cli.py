@@ -79,6 +79,15 @@ def check(
     return result.exit_code, result.stdout.splitlines()
 
 
+def moved(host: str, start: str, end: str, date: str | None = None) -> Callable[[Data], None]:
+    """The edit that gives the visit to `host` (or the event) other times, and a date."""
+
+    def edit(data: Data) -> None:
+        retimed(visit_of(data, host)[1], start, end, date)
+
+    return edit
+
+
 def broken(
     runner: CliRunner, tmp_path: Path, edit: Callable[[Data], None], *args: str
 ) -> list[str]:
@@ -117,21 +126,16 @@ def test_laying_an_untouched_plan_out_again_changes_nothing() -> None:
 
 
 def test_a_visit_moved_into_the_hosts_lunch_closure(runner: CliRunner, tmp_path: Path) -> None:
-    def edit(data: Data) -> None:  # Heinz Nixdorf Institut closes 12:00–13:30
-        retimed(visit_of(data, "heinz-nixdorf-institut")[1], "11:30", "13:00")
-
+    # Heinz Nixdorf Institut closes 12:00–13:30
     has(
-        broken(runner, tmp_path, edit),
+        broken(runner, tmp_path, moved("heinz-nixdorf-institut", "11:30", "13:00")),
         "Wednesday 25 May, 11:30–13:00, Heinz Nixdorf Institut, Universität Paderborn: "
         "the host is closed 12:00–13:30",
     )
 
 
 def test_a_visit_moved_before_the_host_opens(runner: CliRunner, tmp_path: Path) -> None:
-    def edit(data: Data) -> None:
-        retimed(visit_of(data, "dmg-mori")[1], "08:00", "10:00")
-
-    lines = broken(runner, tmp_path, edit)
+    lines = broken(runner, tmp_path, moved("dmg-mori", "08:00", "10:00"))
     has(
         lines,
         DMG.format("08:00–10:00,") + "the host only opens at 09:00",
@@ -139,44 +143,35 @@ def test_a_visit_moved_before_the_host_opens(runner: CliRunner, tmp_path: Path) 
 
 
 def test_a_visit_moved_to_a_public_holiday(runner: CliRunner, tmp_path: Path) -> None:
-    def edit(data: Data) -> None:  # Monday's Fraunhofer IEM visit to Corpus Christi, by its date
-        retimed(visit_of(data, "fraunhofer-iem")[1], "16:00", "17:30", "2016-05-26")
-
+    # Monday's Fraunhofer IEM visit to Corpus Christi, by its date
     has(
-        broken(runner, tmp_path, edit),
+        broken(runner, tmp_path, moved("fraunhofer-iem", "16:00", "17:30", "2016-05-26")),
         "Thursday 26 May, 16:00–17:30, Fraunhofer-Einrichtung für Entwurfstechnik Mechatronik "
         "IEM: the host is closed on Corpus Christi",
     )
 
 
 def test_a_visit_after_the_flight_home(runner: CliRunner, tmp_path: Path) -> None:
-    def edit(data: Data) -> None:
-        retimed(visit_of(data, "miele")[1], "19:00", "21:00")
-
     has(
-        broken(runner, tmp_path, edit),
+        broken(runner, tmp_path, moved("miele", "19:00", "21:00")),
         "Friday 27 May, 19:00–21:00, Miele & Cie. KG: the group must be at "
         "Paderborn/Lippstadt Airport by 16:00 for the departure at 16:00",
     )
 
 
 def test_two_visits_overlapping(runner: CliRunner, tmp_path: Path) -> None:
-    def edit(data: Data) -> None:  # it's OWL (10:45) into Heinz Nixdorf Institut (until 10:30)
-        retimed(visit_of(data, "its-owl")[1], "10:00", "12:00")
-
+    # it's OWL (10:45) into Heinz Nixdorf Institut (until 10:30)
     has(
-        broken(runner, tmp_path, edit),
+        broken(runner, tmp_path, moved("its-owl", "10:00", "12:00")),
         "Wednesday 25 May, 10:00–12:00, it's OWL Clustermanagement: it overlaps "
         "Heinz Nixdorf Institut, Universität Paderborn (until 10:30)",
     )
 
 
 def test_too_little_time_for_the_drive(runner: CliRunner, tmp_path: Path) -> None:
-    def edit(data: Data) -> None:  # IEM right after IOSB-INA in Lemgo, 56 min away
-        retimed(visit_of(data, "fraunhofer-iem")[1], "14:30", "16:00")
-
+    # IEM right after IOSB-INA in Lemgo, 56 min away
     has(
-        broken(runner, tmp_path, edit),
+        broken(runner, tmp_path, moved("fraunhofer-iem", "14:30", "16:00")),
         "Monday 23 May: the group cannot be at Fraunhofer-Einrichtung für Entwurfstechnik "
         "Mechatronik IEM by 14:30 after Fraunhofer-Anwendungszentrum Industrial Automation "
         "IOSB-INA ends at 14:00: the drive takes 56 min",
@@ -216,11 +211,8 @@ def test_lunch_outside_its_window(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_an_event_moved(runner: CliRunner, tmp_path: Path) -> None:
-    def edit(data: Data) -> None:
-        retimed(visit_of(data, "matchmaking")[1], "14:30", "17:30")
-
     has(
-        broken(runner, tmp_path, edit),
+        broken(runner, tmp_path, moved("matchmaking", "14:30", "17:30")),
         "Wednesday 25 May, 14:30–17:30, German-Catalan matchmaking (World Café): the event is "
         "fixed at 14:00–17:00 on Wednesday 25 May",
     )
@@ -242,11 +234,8 @@ def test_an_event_on_the_wrong_day(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_a_visit_shortened(runner: CliRunner, tmp_path: Path) -> None:
-    def edit(data: Data) -> None:
-        retimed(visit_of(data, "dmg-mori")[1], "09:00", "10:30")
-
     has(
-        broken(runner, tmp_path, edit),
+        broken(runner, tmp_path, moved("dmg-mori", "09:00", "10:30")),
         DMG.format("09:00–10:30,") + "the visit lasts 90 min, but it takes 120 min",
     )
 
@@ -276,11 +265,8 @@ def test_an_unknown_host(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_a_visit_off_the_time_grid(runner: CliRunner, tmp_path: Path) -> None:
-    def edit(data: Data) -> None:
-        retimed(visit_of(data, "dmg-mori")[1], "09:02", "11:02")
-
     has(
-        broken(runner, tmp_path, edit),
+        broken(runner, tmp_path, moved("dmg-mori", "09:02", "11:02")),
         DMG.format("09:02–11:02,") + "it does not begin on the 5-minute grid",
     )
 
@@ -378,6 +364,24 @@ def test_the_findings_in_german_and_french(runner: CliRunner, tmp_path: Path) ->
     has(french, f"mercredi 25 mai, 11:30–13:00, {name}\u202f: l’hôte est fermé de 12:00 à 13:30")
 
 
+def test_too_little_time_to_drive_from_the_hotel_is_said_as_leaving_it() -> None:
+    """The day's start (a hotel, the airport) does not end as a visit does: the group leaves it."""
+    data = owl_data()
+    retimed(visit_of(data, "dmg-mori")[1], "08:45", "10:45")
+    plan = Plan.model_validate(data)
+    found = [v for v in check_plan(plan, load_spec(OWL)) if v.kind == "travel_time"]
+    lines = [describe(found[0], plan.trip.timezone, lang) for lang in ("en", "de", "fr")]  # type: ignore[arg-type]
+    dmg = "DMG MORI (Gildemeister Drehmaschinen)"
+    assert lines == [
+        f"Friday 27 May: the group cannot be at {dmg} by 08:45 after leaving Bielefelder Hof "
+        "at 08:30: the drive takes 30 min",
+        f"Freitag, 27. Mai: die Gruppe kann nicht um 08:45 bei {dmg} sein, wenn sie "
+        "Bielefelder Hof um 08:30 verlässt: die Fahrt dauert 30 Min.",
+        f"vendredi 27 mai\u202f: le groupe ne peut pas être chez {dmg} à 08:45 en quittant "
+        "Bielefelder Hof à 08:30\u202f: le trajet dure 30 min",
+    ]
+
+
 def test_every_language_words_every_kind() -> None:
     assert TEXTS["en"].keys() == TEXTS["de"].keys() == TEXTS["fr"].keys()
 
@@ -432,6 +436,25 @@ def test_an_untouched_spreadsheet_reads_back_as_the_plan(runner: CliRunner, tmp_
         plan.status,
     )
     assert [u.id for u in back.unscheduled] == [u.id for u in plan.unscheduled]
+    assert [u.reason for u in back.unscheduled] == [u.reason for u in plan.unscheduled]
+
+
+def test_a_spreadsheet_reads_back_with_the_plans_best_score(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """The best score a plan could have is the planner's (a declined host scores nothing), not
+    one recounted with the declined host in it."""
+    text = OWL.read_text(encoding="utf-8")
+    text = text.replace("  - id: miele\n", "  - id: miele\n    declined: true\n", 1)
+    visit = tmp_path / "visit.yaml"
+    visit.write_text(text, encoding="utf-8")
+    plan = plan_text(text)
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(render(plan, "xlsx", RenderOptions()))
+    out = tmp_path / "back.json"
+    result = runner.invoke(app, ["check", str(visit), str(path), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert Plan.from_json(out.read_bytes()).max_score == plan.max_score
 
 
 def test_a_spreadsheet_edited_by_hand_is_read_checked_and_written(
@@ -564,6 +587,30 @@ def test_export_without_the_visit_file_checks_what_the_plan_tells(
     assert result.exit_code == 2
     assert "Miele & Cie. KG: the group must be at Paderborn/Lippstadt Airport by 16:00" in (
         result.stderr
+    )
+    assert not (tmp_path / "plan.md").exists()
+
+
+def test_export_without_the_visit_file_finds_a_visit_overlapping_its_drive(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Without the visit file the drive's minutes are unknown: the overlap is still too little
+    travel time, said without them; a lunch moved onto a visit is an overlap."""
+    data = owl_data()
+    track, _ = visit_of(data, "dmg-mori")
+    retimed(visit_of(data, "dmg-mori")[1], "08:45", "10:45")
+    retimed(next(i for i in track["items"] if i["type"] == "lunch"), "10:00", "11:00")
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = runner.invoke(app, ["export", str(path), "--format", "md"])
+    assert result.exit_code == 2
+    assert (
+        "Friday 27 May: the group cannot be at DMG MORI (Gildemeister Drehmaschinen) by 08:45 "
+        "after leaving Bielefelder Hof at 08:30\n" in result.stderr
+    )
+    assert (
+        "Friday 27 May, 10:00–11:00, Lunch (Miele & Cie. KG): it overlaps DMG MORI "
+        "(Gildemeister Drehmaschinen) (until 10:45)" in result.stderr
     )
     assert not (tmp_path / "plan.md").exists()
 

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TypedDict
 
 from ..errors import InternalError
 from ..input.closures import holiday_names
 from ..input.load import Loaded
-from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, Host, Language, stay_key
+from ..input.spec import (
+    ARRIVAL_KEY,
+    DEPARTURE_KEY,
+    Event,
+    Host,
+    Language,
+    Organiser,
+    VisitSpec,
+    stay_key,
+)
 from ..model.compile import Compiled
 from ..model.problem import Problem, Solution
 from ..model.rules import Rank, changes
@@ -51,7 +61,6 @@ def assemble(
     local = compiled.clock.local
     hosts = {h.id: h for h in spec.hosts}
     events = {e.id: e for e in spec.events}
-    trip_language = spec.trip.language
     stays = {stay_key(s): s for s in spec.stays}
     # Lunch is not taken at the airport or the station when it can be taken elsewhere.
     transit = frozenset(
@@ -138,39 +147,10 @@ def assemble(
                 node_ref = compiled.nodes[seg.node]
                 if node_ref.kind == "host":
                     host = hosts[node_ref.id]
-                    items.append(
-                        VisitItem(
-                            id=host.id,
-                            name=host.name,
-                            address=host.address,
-                            location=host.location,
-                            start=local(seg.start),
-                            end=local(seg.end),
-                            priority=host.priority,
-                            contact=host.contact,
-                            language=host.language or trip_language,
-                            topics=list(host.topics),
-                            message=host.message,
-                            notes=host.notes,
-                            confirmed=host.confirmed is not None,
-                            **visit_language(host, trip_language, spec.delegation.languages),
-                        )
-                    )
+                    items.append(visit_item(host, spec, local(seg.start), local(seg.end)))
                 else:
                     event = events[node_ref.id]
-                    items.append(
-                        EventItem(
-                            id=event.id,
-                            name=event.name,
-                            venue=event.venue,
-                            address=event.address,
-                            location=event.location,
-                            start=local(seg.start),
-                            end=local(seg.end),
-                            lunch=event.lunch,
-                            contact=event.contact,
-                        )
-                    )
+                    items.append(event_item(event, local(seg.start), local(seg.end)))
         first = min([route.departure] + [s.start for s in segments])
         arrival = spec.arrival if ref.starts_at_arrival else None
         if arrival is not None:
@@ -233,24 +213,9 @@ def assemble(
 
     params = params or SolveParams()
     return Plan(
-        trip=PlanTrip(
-            name=spec.trip.name,
-            timezone=spec.trip.timezone,
-            start=spec.trip.start,
-            end=spec.trip.end,
-            language=spec.trip.language,
-        ),
-        delegation=PlanDelegation(
-            name=spec.delegation.name,
-            size=spec.delegation.size,
-            organisation=spec.delegation.organisation,
-            contact=spec.delegation.contact,
-            languages=spec.delegation.languages,
-        ),
-        organiser=spec.organiser,
+        **plan_header(spec),
         status="complete" if solution.is_complete(problem) else "partial",
         score=solution.score(problem),
-        max_score=problem.max_score(),
         bound=solution.score_bound,
         optimal=_optimal(solution, problem),
         travel_minutes=travel_total,
@@ -311,6 +276,72 @@ def _optimal(solution: Solution, problem: Problem) -> bool | None:
         solution.score(problem) == solution.score_bound
         and solution.travel_bound is not None
         and solution.travel_minutes(problem) == solution.travel_bound
+    )
+
+
+class _Header(TypedDict):
+    trip: PlanTrip
+    delegation: PlanDelegation
+    organiser: Organiser | None
+    max_score: int
+
+
+def plan_header(spec: VisitSpec) -> _Header:
+    """The fields of a Plan that the visit file alone gives: the trip, the delegation, the
+    organiser, and the best score a plan could have — every host's priority, a must-visit's
+    and a declined host's counting nothing (as compile scores them, `Problem.max_score`)."""
+    return {
+        "trip": PlanTrip(
+            name=spec.trip.name,
+            timezone=spec.trip.timezone,
+            start=spec.trip.start,
+            end=spec.trip.end,
+            language=spec.trip.language,
+        ),
+        "delegation": PlanDelegation(
+            name=spec.delegation.name,
+            size=spec.delegation.size,
+            organisation=spec.delegation.organisation,
+            contact=spec.delegation.contact,
+            languages=spec.delegation.languages,
+        ),
+        "organiser": spec.organiser,
+        "max_score": sum(int(h.priority) for h in spec.hosts if not (h.must or h.declined)),
+    }
+
+
+def visit_item(host: Host, spec: VisitSpec, start: dt.datetime, end: dt.datetime) -> VisitItem:
+    """A plan's visit to `host` at these local times, with what the visit file says of it."""
+    return VisitItem(
+        id=host.id,
+        name=host.name,
+        address=host.address,
+        location=host.location,
+        start=start,
+        end=end,
+        priority=host.priority,
+        contact=host.contact,
+        language=host.language or spec.trip.language,
+        topics=list(host.topics),
+        message=host.message,
+        notes=host.notes,
+        confirmed=host.confirmed is not None,
+        **visit_language(host, spec.trip.language, spec.delegation.languages),
+    )
+
+
+def event_item(event: Event, start: dt.datetime, end: dt.datetime) -> EventItem:
+    """A plan's attendance of `event` at these local times."""
+    return EventItem(
+        id=event.id,
+        name=event.name,
+        venue=event.venue,
+        address=event.address,
+        location=event.location,
+        start=start,
+        end=end,
+        lunch=event.lunch,
+        contact=event.contact,
     )
 
 

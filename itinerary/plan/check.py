@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
@@ -70,9 +70,7 @@ def _about(item: Item | None) -> dict[str, Any]:
         about |= {"id": item.id, "name": item.name}
     elif isinstance(item, StartItem | EndItem):
         about |= {"id": item.key, "name": item.place}
-    elif isinstance(item, RestItem | CheckInItem):
-        about |= {"id": item.at, "name": item.place}
-    elif isinstance(item, LunchItem):
+    elif isinstance(item, RestItem | CheckInItem | LunchItem):
         about |= {"id": item.at, "name": item.place}
     elif isinstance(item, TravelItem):
         about |= {"name": f"{item.from_name} → {item.to_name}"}
@@ -175,6 +173,41 @@ def check_plan(plan: Plan, loaded: Loaded) -> list[Violation]:
     return _route_violations(plan, loaded) + _meeting_violations(plan, loaded)
 
 
+@dataclass(frozen=True)
+class EditedCheck:
+    """What `itinerary check` finds in a plan edited by hand (`check_edited`): the plan as read
+    (drives laid out again, figures recounted), the rules it breaks, the figures the file
+    stated wrongly (None where right or not stated: a spreadsheet states none), and the
+    must-visits, events and must choices (named "A / B") not in the programme."""
+
+    plan: Plan
+    violations: list[Violation]
+    stated_score: int | None
+    stated_travel: int | None
+    missing: list[str]
+
+    @property
+    def holds(self) -> bool:
+        wrong = self.stated_score is not None or self.stated_travel is not None
+        return not (self.violations or wrong or self.missing)
+
+
+def check_edited(plan: Plan, loaded: Loaded, stated: Plan | None = None) -> EditedCheck:
+    """`plan`, read back from a hand edit and made whole (`retime.retime`), checked against
+    every rule; `stated`: the edited file's own plan, whose figures are compared."""
+    missing = [u.name for u in plan.missing_required()]
+    missing += [" / ".join(c.names) for c in plan.unmet()]
+    said_score = stated.score if stated is not None else plan.score
+    said_travel = stated.travel_minutes if stated is not None else plan.travel_minutes
+    return EditedCheck(
+        plan=plan,
+        violations=check_plan(plan, loaded),
+        stated_score=said_score if said_score != plan.score else None,
+        stated_travel=said_travel if said_travel != plan.travel_minutes else None,
+        missing=missing,
+    )
+
+
 def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
     spec = loaded.spec
     tz = ZoneInfo(spec.trip.timezone)
@@ -246,69 +279,14 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
         if any(isinstance(i, StartItem | EndItem) for i in items[1:-1]):
             bad("start/end items in the middle of the day", "day_shape")
 
-        # every time is correct local time with its offset, and stays on this date
-        for item in items:
-            for t in _times(item):
-                if t.tzinfo is None or t.utcoffset() != t.astimezone(tz).utcoffset():
-                    bad(
-                        f"{t.isoformat()} does not carry the trip time zone's UTC offset",
-                        "time_zone",
-                        item,
-                        time=t.isoformat(),
-                    )
-        start_item, end_item = _in_utc(items[0]), _in_utc(items[-1])
-        items = [start_item, *(_in_utc(i) for i in items[1:-1]), end_item]
-        # chronology: what overlaps a journey is too little travel time, said as such
-        clock, clock_item = start_item.time, cast(Item, start_item)
-        left: Item = start_item  # the last item at a place before the journey under way
-        for item in items[1:-1]:
-            if isinstance(item, StartItem | EndItem):
-                continue  # reported above; it has a time, not a start and an end
-            start, end = item.start, item.end
-            if start < clock:
-                message = (
-                    f"{item.type} at {hm(start)} overlaps what comes before (until {hm(clock)})"
-                )
-                if (
-                    isinstance(clock_item, TravelItem)
-                    and clock_item.to in places
-                    and start >= _left_at(left)
-                ):
-                    frm = clock_item.from_ if clock_item.from_ in places else None
-                    need = travel(frm, clock_item.to) if frm is not None else clock_item.minutes
-                    bad(
-                        message,
-                        "travel_time",
-                        item,
-                        to=clock_item.to_name,
-                        frm=_name_at(left),
-                        left=_left_at(left),
-                        minutes=need,
-                        arrives=clock,
-                    )
-                else:
-                    other = left if start < _left_at(left) else clock_item
-                    bad(
-                        message,
-                        "overlap",
-                        item,
-                        other=_about(other).get("name"),
-                        other_subject=other.type,
-                        until=_left_at(other),
-                    )
-            if end < start:
-                bad(f"{item.type} ends before it starts", "ends_before_start", item)
-            if end >= clock:
-                clock, clock_item = end, item
-            if not isinstance(item, TravelItem):
-                left = item
-        if end_item.time < clock:
-            bad(
-                f"the day ends at {hm(end_item.time)}, before its last item ends ({hm(clock)})",
-                "day_end_early",
-                end_item,
-                until=clock,
-            )
+        def drive(journey: TravelItem) -> int | None:
+            """The minutes a journey takes, by the travel model when its places are known."""
+            if journey.to not in places:
+                return None
+            return travel(journey.from_, journey.to) if journey.from_ in places else journey.minutes
+
+        items = _in_order(items, tz, bad, drive)
+        start_item, end_item = cast(StartItem, items[0]), cast(EndItem, items[-1])
 
         # day bounds and start/end places
         first, last = track.date == dates[0], track.date == dates[-1]
@@ -407,7 +385,7 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
 
         # movement: every change of place is covered by travel of the right length
         here, heading, done = start_item.key, None, 0
-        left = start_item
+        left: Item = start_item
         for item in items[1:]:
             if isinstance(item, TravelItem):
                 travel_total += item.minutes
@@ -415,15 +393,7 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
                     why = _route_problem(item.route, places.get(item.from_), places.get(item.to))
                     if why:
                         bad(f"travel {item.from_}→{item.to}: its road {why}")
-                if _minutes(item.start, item.end) != item.minutes:
-                    bad(
-                        f"travel {item.from_}→{item.to} lasts "
-                        f"{_minutes(item.start, item.end)} min, says {item.minutes}",
-                        "travel_item",
-                        item,
-                        lasts=_minutes(item.start, item.end),
-                        minutes=item.minutes,
-                    )
+                _check_length(item, bad)
                 if heading is None:
                     if item.from_ != here:
                         bad(
@@ -500,6 +470,7 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
                     item,
                     to=_about(item).get("name"),
                     frm=_name_at(left),
+                    frm_subject=left.type,
                     left=_left_at(left),
                     minutes=travel(here, key) if here in places else None,
                     arrives=None,
@@ -514,6 +485,7 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
                         item,
                         to=_about(item).get("name"),
                         frm=_name_at(left),
+                        frm_subject=left.type,
                         left=_left_at(left),
                         minutes=need,
                         arrives=None,
@@ -641,7 +613,7 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
 
         for message, kind, at_stay, args in _stay_violations(spec, items, exp_start, exp_end, hm):
             bad(message, kind, at_stay, **args)
-        hotel_total += _hotel_travel(items, places, travel)
+        hotel_total += hotel_travel(items, places, travel)
 
         # lunch
         lunches = [i for i in items if isinstance(i, LunchItem)]
@@ -773,36 +745,41 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
     missing_required = [h.id for h in spec.hosts if h.required and h.id in unscheduled]
     missing_required += [e.id for e in spec.events if e.id in unscheduled]
     status = "partial" if missing_required or unmet else "complete"
-    if plan.status != status:
-        whole(
-            f"status is {plan.status}, should be {status}", "status", said=plan.status, is_=status
-        )
     score = sum(int(hosts[h].priority) for h in visited if h in hosts and not hosts[h].must)
-    if plan.score != score:
-        whole(
-            f"score is {plan.score}, visits add up to {score}", "score", said=plan.score, is_=score
-        )
-    if (plan.hotel_travel_minutes or 0) != hotel_total:
-        whole(
-            f"hotel_travel_minutes is {plan.hotel_travel_minutes or 0}, the stops at the "
-            f"hotel add {hotel_total}",
-            "hotel_travel",
-            said=plan.hotel_travel_minutes or 0,
-            is_=hotel_total,
-        )
-    if plan.travel_minutes != travel_total:
-        whole(
-            f"travel_minutes is {plan.travel_minutes}, items add up to {travel_total}",
-            "travel_total",
-            said=plan.travel_minutes,
-            is_=travel_total,
-        )
+    out += _figure_violations(plan, status, score, travel_total, hotel_total)
     return out
 
 
-# The kinds of violation that are about the plan's own figures, not about its schedule: a plan
-# edited by hand gets them right by recounting (`plan/retime.py`), not by moving anything.
-FIGURES = frozenset({"score", "travel_total", "hotel_travel", "status", "unmet_choices"})
+def _figure_violations(
+    plan: Plan, status: str, score: int, travel: int, hotel: int | None
+) -> list[Violation]:
+    """The plan's own figures against what its items add up to: its status, score, travel
+    minutes and (with the visit file, `hotel` not None) what the stops at the hotel add."""
+    out: list[Violation] = []
+
+    def wrong(message: str, kind: str, said: object, is_: object) -> None:
+        out.append(Violation("plan", message, kind, args={"said": said, "is_": is_}))
+
+    if plan.status != status:
+        wrong(f"status is {plan.status}, should be {status}", "status", plan.status, status)
+    if plan.score != score:
+        wrong(f"score is {plan.score}, visits add up to {score}", "score", plan.score, score)
+    if hotel is not None and (plan.hotel_travel_minutes or 0) != hotel:
+        said = plan.hotel_travel_minutes or 0
+        wrong(
+            f"hotel_travel_minutes is {said}, the stops at the hotel add {hotel}",
+            "hotel_travel",
+            said,
+            hotel,
+        )
+    if plan.travel_minutes != travel:
+        wrong(
+            f"travel_minutes is {plan.travel_minutes}, items add up to {travel}",
+            "travel_total",
+            plan.travel_minutes,
+            travel,
+        )
+    return out
 
 
 def _name_at(item: Item) -> str | None:
@@ -962,12 +939,13 @@ def _stay_violations(
     return out
 
 
-def _hotel_travel(
-    items: list[Item], places: dict[str, tuple[float, float]], travel: Callable[[str, str], int]
+def hotel_travel(
+    items: list[Item], places: Collection[str], travel: Callable[[str, str], int]
 ) -> int:
     """The travel minutes a day's stops at a hotel for nothing but a rest or a check-in add to
     the way between the stops before and after them (a stop at the end place, where the day
-    ends, is no detour)."""
+    ends, is no detour); 0 for a day with a place not in `places` (the checker names it). The
+    plan's `hotel_travel_minutes` as `plan/retime.py` recounts it and this checker checks it."""
     stops: list[tuple[str, set[str]]] = []
     for item in items:
         key = None
@@ -1114,6 +1092,97 @@ def _lunch_needed(
     return False
 
 
+def _check_length(journey: TravelItem, bad: Callable[..., None]) -> None:
+    """A travel item lasts the minutes it says."""
+    lasts = _minutes(journey.start, journey.end)
+    if lasts != journey.minutes:
+        bad(
+            f"travel {journey.from_}→{journey.to} lasts {lasts} min, says {journey.minutes}",
+            "travel_item",
+            journey,
+            lasts=lasts,
+            minutes=journey.minutes,
+        )
+
+
+def _in_order(
+    items: list[Item],
+    tz: ZoneInfo,
+    bad: Callable[..., None],
+    drive: Callable[[TravelItem], int | None] | None,
+) -> list[Item]:
+    """A day's items in UTC, once the rules of their order are checked (`bad(message, kind,
+    item, **args)` for each broken one): every time carries the trip time zone's offset;
+    nothing overlaps what comes before — what overlaps a journey is too little travel time,
+    said as such, with the minutes `drive` gives it (unknown without the visit file, `drive`
+    None; a journey `drive` knows nothing of is an overlap); nothing ends before it starts;
+    the day does not end before its last item. The day begins with its start item and ends
+    with its end item."""
+
+    def hm(t: dt.datetime) -> str:
+        return f"{t.astimezone(tz):%H:%M}"
+
+    for item in items:
+        for t in _times(item):
+            if t.tzinfo is None or t.utcoffset() != t.astimezone(tz).utcoffset():
+                bad(
+                    f"{t.isoformat()} does not carry the trip time zone's UTC offset",
+                    "time_zone",
+                    item,
+                    time=t.isoformat(),
+                )
+    items = [_in_utc(i) for i in items]
+    start_item, end_item = items[0], items[-1]
+    assert isinstance(start_item, StartItem) and isinstance(end_item, EndItem)
+    clock, clock_item = start_item.time, cast(Item, start_item)
+    left: Item = start_item  # the last item at a place before the journey under way
+    for item in items[1:-1]:
+        if isinstance(item, StartItem | EndItem):
+            continue  # a day_shape violation; it has a time, not a start and an end
+        start, end = item.start, item.end
+        if start < clock:
+            message = f"{item.type} at {hm(start)} overlaps what comes before (until {hm(clock)})"
+            on_the_way = isinstance(clock_item, TravelItem) and start >= _left_at(left)
+            journey = clock_item if on_the_way and isinstance(clock_item, TravelItem) else None
+            need = drive(journey) if journey is not None and drive is not None else None
+            if journey is not None and (drive is None or need is not None):
+                bad(
+                    message,
+                    "travel_time",
+                    item,
+                    to=journey.to_name,
+                    frm=_name_at(left),
+                    frm_subject=left.type,
+                    left=_left_at(left),
+                    minutes=need,
+                    arrives=clock,
+                )
+            else:
+                other = left if start < _left_at(left) else clock_item
+                bad(
+                    message,
+                    "overlap",
+                    item,
+                    other=_about(other).get("name"),
+                    other_subject=other.type,
+                    until=_left_at(other),
+                )
+        if end < start:
+            bad(f"{item.type} ends before it starts", "ends_before_start", item)
+        if end >= clock:
+            clock, clock_item = end, item
+        if not isinstance(item, TravelItem):
+            left = item
+    if end_item.time < clock:
+        bad(
+            f"the day ends at {hm(end_item.time)}, before its last item ends ({hm(clock)})",
+            "day_end_early",
+            end_item,
+            until=clock,
+        )
+    return items
+
+
 def check_plan_alone(plan: Plan) -> list[Violation]:
     """What can be checked of a plan without its visit file (`itinerary export` without
     `--visit`): each day begins with its start and ends with its end, in order, nothing
@@ -1148,72 +1217,16 @@ def check_plan_alone(plan: Plan) -> list[Violation]:
         ):
             bad("a day must begin with a start item and end with an end item", "day_shape", None)
             continue
-        for item in items:
-            for t in _times(item):
-                if t.utcoffset() != t.astimezone(tz).utcoffset():
-                    bad(
-                        f"{t.isoformat()} does not carry the trip time zone's UTC offset",
-                        "time_zone",
-                        item,
-                        time=t.isoformat(),
-                    )
         start_item, end_item = items[0], items[-1]
         assert isinstance(start_item, StartItem) and isinstance(end_item, EndItem)
-        clock, clock_item = start_item.time, cast(Item, start_item)
-        left: Item = start_item
+        _in_order(items, tz, bad, None)
         for item in items[1:-1]:
             assert not isinstance(item, StartItem | EndItem)
             if isinstance(item, TravelItem):
                 travel_total += item.minutes
-                if _minutes(item.start, item.end) != item.minutes:
-                    bad(
-                        f"travel {item.from_}→{item.to} lasts "
-                        f"{_minutes(item.start, item.end)} min, says {item.minutes}",
-                        "travel_item",
-                        item,
-                        lasts=_minutes(item.start, item.end),
-                        minutes=item.minutes,
-                    )
+                _check_length(item, bad)
             if isinstance(item, VisitItem | EventItem):
                 seen[item.id] = seen.get(item.id, 0) + 1
-            if item.start < clock:
-                message = (
-                    f"{item.type} at {item.start.astimezone(tz):%H:%M} overlaps what comes before"
-                )
-                if isinstance(clock_item, TravelItem) and item.start >= _left_at(left):
-                    bad(
-                        message,
-                        "travel_time",
-                        item,
-                        to=clock_item.to_name,
-                        frm=_name_at(left),
-                        left=_left_at(left),
-                        minutes=None,
-                        arrives=clock,
-                    )
-                else:
-                    other = left if item.start < _left_at(left) else clock_item
-                    bad(
-                        message,
-                        "overlap",
-                        item,
-                        other=_about(other).get("name"),
-                        other_subject=other.type,
-                        until=_left_at(other),
-                    )
-            if item.end < item.start:
-                bad(f"{item.type} ends before it starts", "ends_before_start", item)
-            if item.end >= clock:
-                clock, clock_item = item.end, item
-            if not isinstance(item, TravelItem):
-                left = item
-        if end_item.time < clock:
-            bad(
-                f"the day ends before its last item ends ({clock.astimezone(tz):%H:%M})",
-                "day_end_early",
-                end_item,
-                until=clock,
-            )
         if end_item.departs is not None:
             for item in items[1:-1]:
                 assert not isinstance(item, StartItem | EndItem)
@@ -1248,34 +1261,8 @@ def check_plan_alone(plan: Plan) -> list[Violation]:
             )
     required = [u for u in plan.unscheduled if u.required] or plan.unmet()
     status = "partial" if required else "complete"
-    if plan.status != status:
-        out.append(
-            Violation(
-                "plan",
-                f"status is {plan.status}, should be {status}",
-                "status",
-                args={"said": plan.status, "is_": status},
-            )
-        )
     score = sum(
         int(v.priority) for v in {v.id: v for v in plan.visits()}.values() if v.priority != "must"
     )
-    if plan.score != score:
-        out.append(
-            Violation(
-                "plan",
-                f"score is {plan.score}, visits add up to {score}",
-                "score",
-                args={"said": plan.score, "is_": score},
-            )
-        )
-    if plan.travel_minutes != travel_total:
-        out.append(
-            Violation(
-                "plan",
-                f"travel_minutes is {plan.travel_minutes}, items add up to {travel_total}",
-                "travel_total",
-                args={"said": plan.travel_minutes, "is_": travel_total},
-            )
-        )
+    out += _figure_violations(plan, status, score, travel_total, None)
     return out

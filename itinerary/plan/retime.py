@@ -18,7 +18,6 @@ laid out whole, so that the checker sees it overlap what follows.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Callable, Sequence
 
 from ..input.load import Loaded
@@ -39,6 +38,7 @@ from . import (
     Unscheduled,
     VisitItem,
 )
+from .check import hotel_travel
 
 # The reason given for a host or event an organiser took out of the programme by hand.
 REMOVED = "not in the programme as edited by hand"
@@ -245,7 +245,8 @@ def recount(plan: Plan, loaded: Loaded, minutes: Callable[[str, str], int]) -> P
     attended = {i.id for t in plan.tracks for i in t.items if isinstance(i, EventItem)}
     score = sum(int(hosts[h].priority) for h in set(visited) if h in hosts and not hosts[h].must)
     travel = sum(i.minutes for t in plan.tracks for i in t.items if isinstance(i, TravelItem))
-    hotel = sum(_hotel_detour(t.items, minutes) for t in plan.tracks)
+    places = places_of(spec)
+    hotel = sum(hotel_travel(t.items, places, minutes) for t in plan.tracks)
 
     unscheduled = [u for u in plan.unscheduled if u.id not in visited and u.id not in attended]
     listed = {u.id for u in unscheduled}
@@ -285,23 +286,3 @@ def recount(plan: Plan, loaded: Loaded, minutes: Callable[[str, str], int]) -> P
             else score == plan.bound and travel_bound is not None and route == travel_bound,
         }
     )
-
-
-def _hotel_detour(items: list[Item], minutes: Callable[[str, str], int]) -> int:
-    """What a day's stops at a hotel for nothing but a rest or a check-in add to the way
-    between the stops before and after them."""
-    stops: list[tuple[str, set[str]]] = []
-    for item in items:
-        key = _place_key(item)
-        if key is None:
-            continue
-        if stops and stops[-1][0] == key:
-            stops[-1][1].add(item.type)
-        else:
-            stops.append((key, {item.type}))
-
-    def legs(keys: list[str]) -> int:
-        return sum(minutes(a, b) for a, b in itertools.pairwise(keys) if a != b)
-
-    route = [key for key, kinds in stops if not kinds <= {"rest", "check_in"}]
-    return legs([key for key, _ in stops]) - legs(route)

@@ -19,7 +19,7 @@ from babel.dates import format_date
 from babel.lists import format_list
 
 from ..input.spec import LOCALES, Language
-from ..plan.check import Violation
+from ..plan.check import EditedCheck, Violation
 from .i18n import Catalogue, Words, clock
 
 # Day names in a line: "Thursday 26 May" — the year is the trip's and goes without saying.
@@ -39,6 +39,13 @@ TEXTS: Catalogue = {
             "the drive takes {minutes} min"
         ),
         "travel_time_unknown": "the group cannot be at {to} by {start} after {frm} ends at {left}",
+        "travel_time_leaving": (
+            "the group cannot be at {to} by {start} after leaving {frm} at {left}: "
+            "the drive takes {minutes} min"
+        ),
+        "travel_time_unknown_leaving": (
+            "the group cannot be at {to} by {start} after leaving {frm} at {left}"
+        ),
         "overlap": "it overlaps {other} (until {until})",
         "ends_before_start": "it ends before it begins",
         "day_end_early": "the day ends at {start}, before its last item ends ({until})",
@@ -138,6 +145,13 @@ TEXTS: Catalogue = {
         ),
         "travel_time_unknown": (
             "die Gruppe kann nicht um {start} bei {to} sein, wenn {frm} um {left} endet"
+        ),
+        "travel_time_leaving": (
+            "die Gruppe kann nicht um {start} bei {to} sein, wenn sie {frm} um {left} verlässt: "
+            "die Fahrt dauert {minutes} Min."
+        ),
+        "travel_time_unknown_leaving": (
+            "die Gruppe kann nicht um {start} bei {to} sein, wenn sie {frm} um {left} verlässt"
         ),
         "overlap": "überschneidet sich mit {other} (bis {until})",
         "ends_before_start": "endet, bevor es beginnt",
@@ -252,6 +266,13 @@ TEXTS: Catalogue = {
         "travel_time_unknown": (
             "le groupe ne peut pas être chez {to} à {start} après la fin de {frm} à {left}"
         ),
+        "travel_time_leaving": (
+            "le groupe ne peut pas être chez {to} à {start} en quittant {frm} à {left}\u202f: "
+            "le trajet dure {minutes} min"
+        ),
+        "travel_time_unknown_leaving": (
+            "le groupe ne peut pas être chez {to} à {start} en quittant {frm} à {left}"
+        ),
         "overlap": "chevauche {other} (jusqu’à {until})",
         "ends_before_start": "finit avant de commencer",
         "day_end_early": "la journée finit à {start}, avant la fin de son dernier point ({until})",
@@ -353,8 +374,12 @@ def _variant(v: Violation) -> str:
     """The catalogue key of a violation: its kind, or a variant of it that its values pick."""
     args = v.args
     match v.kind:
-        case "travel_time" if args.get("minutes") is None:
-            return "travel_time_unknown"
+        case "travel_time":
+            # From a place the group leaves rather than one whose visit ends: the day's start,
+            # a rest or a check-in at the hotel.
+            leaving = "_leaving" if args.get("frm_subject") in ("start", "rest", "check_in") else ""
+            unknown = "_unknown" if args.get("minutes") is None else ""
+            return f"travel_time{unknown}{leaving}"
         case "day_start" | "before_day" if args.get("arrival"):
             return f"{v.kind}_arrival"
         case "after_day" if args.get("departs") is not None:
@@ -452,6 +477,26 @@ def summary(
     return lines
 
 
-def words(lang: Language) -> Words:
-    """This module's words, for the summary of `itinerary check`."""
-    return Words(lang, TEXTS)
+def edited_report(found: EditedCheck, lang: Language) -> list[str]:
+    """`itinerary check`'s report: every broken rule, the plan's figures as recounted, each
+    figure the file stated wrongly, and the verdict (none when only figures are wrong or
+    must-visits are missing: those lines say it)."""
+    w = Words(lang, TEXTS)
+    plan = found.plan
+    lines = summary(found.violations, plan.trip.timezone, lang)
+    lines.append(
+        w.fmt(
+            "check_figures", score=plan.score, max_score=plan.max_score, travel=plan.travel_minutes
+        )
+    )
+    if found.stated_score is not None:
+        lines.append(w.fmt("check_score_was", said=found.stated_score, is_=plan.score))
+    if found.stated_travel is not None:
+        lines.append(w.fmt("check_travel_was", said=found.stated_travel, is_=plan.travel_minutes))
+    if found.violations:
+        count = len(found.violations)
+        shown = f"{count} {w['check_rule'] if count == 1 else w['check_rules']}"
+        lines.append(w.fmt("check_breaks", count=shown))
+    elif found.holds:
+        lines.append(w["check_holds"])
+    return lines

@@ -49,10 +49,10 @@ if TYPE_CHECKING:
     from _typeshed import SizedBuffer
 
 # The last column of every table, hidden: what each row is, for `itinerary check` to read an
-# edited sheet back (`plan/sheet.py`): a JSON list [type, id, date, group, start, end] of the
-# item as exported (the id a host, event or place key, "from>to" for a drive; the times local
-# "HH:MM"), or
-# ["left_out", id] on the sheet of what was left out. Its header is the same in every language.
+# edited sheet back (`render/xlsx_import.py`): a JSON list [type, id, date, group, start, end]
+# of the item as exported (the id a host, event or place key, "from>to" for a drive; the times
+# local "HH:MM"), or ["left_out", id] on the sheet of what was left out. Its header is the same
+# in every language.
 KEY_HEADER = "itinerary"
 
 BOLD = Font(bold=True)

@@ -29,20 +29,16 @@ from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY
 from ..plan import (
     CheckInItem,
     EndItem,
-    EventItem,
     Item,
     LunchItem,
     Plan,
-    PlanDelegation,
     PlanTrack,
-    PlanTrip,
     RestItem,
     StartItem,
     TravelItem,
     Unscheduled,
-    VisitItem,
 )
-from ..plan.assemble import visit_language
+from ..plan.assemble import event_item, plan_header, visit_item
 from ..plan.retime import REMOVED, places_of, retime
 from .i18n import LANGUAGES, Words
 from .xlsx_export import KEY_HEADER
@@ -172,39 +168,22 @@ def read_edited(path: Path, loaded: Loaded) -> Plan:
                     holiday=holiday_names(spec.trip.holidays, date),
                 )
             )
-    visited = {r.id for r in day_rows if r.kind in ("visit", "event")}
-    unscheduled: list[Unscheduled] = []
-    for host in spec.hosts:
-        if host.id not in visited:
-            reason = left_out.get(host.id, REMOVED)
-            unscheduled.append(
-                Unscheduled(id=host.id, name=host.name, priority=host.priority, reason=reason)
-            )
-    for event in spec.events:
-        if event.id not in visited:
-            reason = left_out.get(event.id, REMOVED)
-            unscheduled.append(
-                Unscheduled(id=event.id, name=event.name, kind="event", reason=reason)
-            )
+    # Those the sheet of what was left out lists, with its reasons; `retime` lists whatever
+    # else is not in the programme as taken out by hand, and drops whatever is back in it.
+    unscheduled = [
+        Unscheduled(id=h.id, name=h.name, priority=h.priority, reason=left_out[h.id])
+        for h in spec.hosts
+        if h.id in left_out
+    ]
+    unscheduled += [
+        Unscheduled(id=e.id, name=e.name, kind="event", reason=left_out[e.id])
+        for e in spec.events
+        if e.id in left_out
+    ]
     plan = Plan(
-        trip=PlanTrip(
-            name=spec.trip.name,
-            timezone=spec.trip.timezone,
-            start=spec.trip.start,
-            end=spec.trip.end,
-            language=spec.trip.language,
-        ),
-        delegation=PlanDelegation(
-            name=spec.delegation.name,
-            size=spec.delegation.size,
-            organisation=spec.delegation.organisation,
-            contact=spec.delegation.contact,
-            languages=spec.delegation.languages,
-        ),
-        organiser=spec.organiser,
+        **plan_header(spec),
         status="complete",
         score=0,
-        max_score=sum(int(h.priority) for h in spec.hosts if not h.must),
         travel_minutes=0,
         tracks=tracks,
         unscheduled=unscheduled,
@@ -398,37 +377,12 @@ def _item(row: _Row, loaded: Loaded, zone: ZoneInfo, name: str) -> Item:
         host = next(h for h in spec.hosts if h.id == ident)
         if row.end is None:
             end = start + dt.timedelta(minutes=host.duration)
-        return VisitItem(
-            id=host.id,
-            name=host.name,
-            address=host.address,
-            location=host.location,
-            start=start,
-            end=end,
-            priority=host.priority,
-            contact=host.contact,
-            language=host.language or spec.trip.language,
-            topics=list(host.topics),
-            message=host.message,
-            notes=host.notes,
-            confirmed=host.confirmed is not None,
-            **visit_language(host, spec.trip.language, spec.delegation.languages),
-        )
+        return visit_item(host, spec, start, end)
     if row.kind == "event":
         event = next(e for e in spec.events if e.id == ident)
         if row.end is None:
             end = start + (event.end - event.start)
-        return EventItem(
-            id=event.id,
-            name=event.name,
-            venue=event.venue,
-            address=event.address,
-            location=event.location,
-            start=start,
-            end=end,
-            lunch=event.lunch,
-            contact=event.contact,
-        )
+        return event_item(event, start, end)
     if row.kind == "lunch":
         if row.end is None and spec.trip.lunch is not None:
             end = start + dt.timedelta(minutes=spec.trip.lunch.minutes)
