@@ -269,3 +269,25 @@ def test_a_delegation_of_one_is_one_person_in_every_export(
     letters = [p.read_text(encoding="utf-8") for p in hosts.glob("*.md")]
     assert letters and all("1 people" not in t and "1 Personen" not in t for t in letters)
     assert all(re.search(r"1 (person|Person|personne)\b", t) for t in letters)
+
+
+def test_french_elides_de_before_a_name_that_begins_with_a_vowel() -> None:
+    """The words say "de {name}"; filled with a name that begins with a vowel, French writes
+    "d’": "Planning de rendez-vous d’Isabelle Moreau", but "… de Marie Dubois"; other languages
+    and other words are left as they are."""
+    from itinerary.render.i18n import fill
+    from itinerary.render.meetings import MEETING_LABELS
+
+    fr = Words("fr", MEETING_LABELS)
+    assert fr.fmt("m_schedule_for", name="Isabelle Moreau") == (
+        "Planning de rendez-vous d’Isabelle Moreau"
+    )
+    assert (
+        fr.fmt("m_schedule_for", name="Marie Dubois") == "Planning de rendez-vous de Marie Dubois"
+    )
+    assert fr.fmt("m_schedule_for", name="Émile Roux").endswith("d’Émile Roux")
+    assert fill("après la fin de {frm} à {left}", "fr", {"frm": "IEM", "left": "14:00"}) == (
+        "après la fin d’IEM à 14:00"
+    )
+    assert fill("Plan de {name}", "de", {"name": "Anna"}) == "Plan de Anna"
+    assert fill("la liste de {names}", "fr", {"names": ""}) == "la liste de "

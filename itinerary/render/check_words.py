@@ -20,7 +20,7 @@ from babel.lists import format_list
 
 from ..input.spec import LOCALES, Language
 from ..plan.check import EditedCheck, Violation
-from .i18n import Catalogue, Words, clock
+from .i18n import Catalogue, Words, clock, fill
 
 # Day names in a line: "Thursday 26 May" — the year is the trip's and goes without saying.
 _DAY_FORMAT: Mapping[str, str] = {"en": "EEEE d MMMM", "de": "EEEE, d. MMMM", "fr": "EEEE d MMMM"}
@@ -421,7 +421,7 @@ def describe(v: Violation, timezone: str, lang: Language = "en") -> str:
     if "other" not in values:  # an overlap with something without a name: a lunch, a drive
         values["other"] = values.get("other_subject", "")
     try:
-        sentence = template.format(**values)
+        sentence = fill(template, lang, values)
     except (KeyError, IndexError, ValueError):
         return str(v)
     return f"{_prefix(v, w, zone)}{sentence}"

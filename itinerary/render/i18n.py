@@ -9,6 +9,7 @@ and month names and their order are right ("Dienstag, 24. Mai 2016", "mardi 24 m
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 
 from babel import Locale
@@ -300,6 +301,27 @@ LABELS: Catalogue = {
 }
 
 
+# French elides "de" before a vowel: "le planning d'Isabelle", "après la fin d'IEM". The words
+# are written with "de {name}"; the name is known only when they are filled in.
+_ELIDABLE = re.compile(r"\b([Dd])e \{(\w+)\}")
+_VOWELS = frozenset("AEIOUÀÂÄÆÉÈÊËÎÏÔÖŒÙÛÜaeiouàâäæéèêëîïôöœùûü")
+
+
+def fill(template: str, lang: str, values: Mapping[str, object]) -> str:
+    """`template.format(**values)`, with French's "de" elided before a value that begins with
+    a vowel ("d’Isabelle Moreau", not "de Isabelle Moreau")."""
+    if lang == "fr":
+
+        def elided(m: re.Match[str]) -> str:
+            value = str(values.get(m.group(2), ""))
+            if value[:1] in _VOWELS:
+                return f"{m.group(1)}’{{{m.group(2)}}}"
+            return m.group(0)
+
+        template = _ELIDABLE.sub(elided, template)
+    return template.format(**values)
+
+
 class Words:
     """The labels of one language: `words["lunch"]`, `words.fmt("score_of", score=…)`."""
 
@@ -316,7 +338,7 @@ class Words:
         return self._words[key]
 
     def fmt(self, key: str, **values: object) -> str:
-        return self._words[key].format(**values)
+        return fill(self._words[key], self.lang, values)
 
     def count(self, n: int, one: str, other: str) -> str:
         """'1 person', '20 people': `n` with the label `one` or `other`, as this language's
