@@ -15,7 +15,7 @@ from rich.text import Text
 from ..input.spec import LOCALES, Language
 from ..plan import Plan
 from ..plan.diff import Change, PlanDiff, Slot
-from .i18n import Words, clock
+from .i18n import Words, clock, clock_range
 
 TEXTS = {
     "en": {
@@ -155,11 +155,13 @@ def short_date(date: dt.date, lang: Language) -> str:
     return format_skeleton("MMMEd", date, locale=LOCALES[lang])
 
 
-def when(slot: Slot | None, lang: Language) -> str:
-    """'Tue 24 May, 10:00–11:30' (a subgroup's track named after it); '—' for none."""
+def when(slot: Slot | None, lang: Language, *, long: bool = False) -> str:
+    """'Tue 24 May, 10:00–11:30', or with `long` 'Tuesday, 24 May 2016, 10:00–11:30' (a
+    subgroup's track named after it); '—' for none."""
     if slot is None:
         return "—"
-    text = f"{short_date(slot.date, lang)}, {_times(slot)}"
+    date = Words(lang).long_date(slot.date) if long else short_date(slot.date, lang)
+    text = f"{date}, {_times(slot)}"
     return text if slot.group == "all" else f"{text} ({slot.group})"
 
 
@@ -189,7 +191,7 @@ def _label(change: Change) -> str:
 
 
 def _times(slot: Slot) -> str:
-    return f"{clock(slot.start, slot.date)}–{clock(slot.end, slot.date)}"
+    return clock_range(slot.start, slot.end, slot.date)
 
 
 def _lunch_text(slot: Slot, w: Words) -> str:
