@@ -154,7 +154,7 @@ def _check_format(given: Any, text: str, name: str) -> None:
 
 
 def _issues(errors: list[Any], text: str, name: str) -> list[Issue]:
-    issues = []
+    issues: list[Issue] = []
     for err in errors:
         loc = tuple(err["loc"])
         where = ".".join(str(p) for p in loc if not str(p)[:1].isupper())
@@ -419,3 +419,80 @@ def export_changes(
         return None, letters
     write_folder(out, letters.files, force=force)
     return Written("hosts", str(out), len(letters.files)), letters
+
+
+def read_plans_for_changes(
+    old_file: Path, plan_file: Path, warn: Callable[[Issue], None] | None = None
+) -> tuple[Plan, Plan]:
+    """The earlier plan and the new one for change letters (`export --changed-since`), refused
+    (at the earlier plan's first line) unless both are of one trip: the letters' calendar
+    entries must update the entries the hosts already have, whose UIDs are the trip's."""
+    earlier = read_plan(old_file, warn)
+    plan = read_plan(plan_file, warn)
+    if not same_trip(earlier, plan):
+        raise InputError(
+            Issue(
+                str(old_file),
+                1,
+                f"a plan of another trip ({earlier.trip.name!r} from {earlier.trip.start}, not "
+                f"{plan.trip.name!r} from {plan.trip.start}): its hosts' calendar entries have "
+                "other UIDs, so change letters would add entries instead of updating them",
+            )
+        )
+    return earlier, plan
+
+
+# What `changes_summary` says of each kind of letter, in its order.
+_LETTER_KINDS = (
+    ("moved", "moved"),
+    ("removed", "cancelled"),
+    ("added", "invited"),
+    ("declined", "refusal acknowledged"),
+    ("confirmed", "thanked for confirming"),
+)
+
+
+def changes_summary(letters: ChangeLetters) -> str:
+    """'8 hosts to tell (3 moved, 1 cancelled, 2 invited, 1 refusal acknowledged); 2 unchanged
+    hosts skipped'. The hosts' own replies (declined, confirmed) are named only when there are
+    any."""
+    told: list[str] = list(letters.told.values())
+    counts = [(told.count(kind), word) for kind, word in _LETTER_KINDS]
+    shown = [f"{n} {word}" for i, (n, word) in enumerate(counts) if n or i < 3]
+    return (
+        f"{counted(len(told), 'host')} to tell ({', '.join(shown)}); "
+        f"{counted(len(letters.unchanged), 'unchanged host')} skipped"
+    )
+
+
+def changes_warnings(earlier: Plan, plan: Plan, old_file: Path, plan_file: Path) -> list[Issue]:
+    """What the organiser should know of change letters made from `plan` (at its first line):
+    without an organiser e-mail address the calendar updates name no ORGANIZER, which some
+    calendar programs need; a plan not made with --previous from `earlier` does not count the
+    letters sent since (`diff.carry_sequences`), so a later re-plan from it numbers too low."""
+    from ..plan.diff import sequences, told_sequences
+
+    issues: list[Issue] = []
+    if plan.organiser is None or not (plan.organiser.email or "").strip():
+        issues.append(
+            Issue(
+                str(plan_file),
+                1,
+                "the plan has no organiser e-mail address, so the calendar updates name no "
+                "ORGANIZER, which some calendar programs need to apply them (add "
+                "organiser.email to the visit file)",
+            )
+        )
+    held = sequences(plan)
+    counts = told_sequences(earlier, plan)
+    if any(host in held and held[host] < count for host, count in counts.items()):
+        issues.append(
+            Issue(
+                str(plan_file),
+                1,
+                f"this plan does not count the letters sent since {old_file} (its visits' "
+                "`sequence`): these letters are numbered right, but a later re-plan made "
+                f"from it would number its own too low; make it with --previous {old_file}",
+            )
+        )
+    return issues
