@@ -240,6 +240,16 @@ def test_diff_speaks_the_readers_language(owl: Plan, tmp_path: Path) -> None:
     assert "mar. 24 mai" in fr.stdout and "déplacée" in fr.stdout
 
 
+def test_diff_counts_agree_with_their_number_in_french(owl: Plan, tmp_path: Path) -> None:
+    """French counts 0 and 1 as singular: '1 déplacée', '2 supprimées', '0 ajoutée'."""
+    new_plan = edited(owl, moved={"claas": dt.timedelta(days=1)}, removed=("miele", "dmg-mori"))
+    old, new = save(owl, tmp_path / "old.json"), save(new_plan, tmp_path / "new.json")
+    fr = runner.invoke(app(), ["diff", str(old), str(new), "--lang", "fr"])
+    assert fr.exit_code == 0, fr.output
+    text = " ".join(fr.stdout.split())
+    assert "Hôtes à prévenir : 3 (1 déplacée, 2 supprimées, 0 ajoutée)" in text
+
+
 def test_every_diff_catalogue_has_the_same_keys_in_every_language() -> None:
     keys = set(DIFF_TEXTS["en"])
     assert set(DIFF_TEXTS) == set(LANGUAGES)
