@@ -506,6 +506,18 @@ def test_letters_never_replace_a_folder_without_force(
     assert inside.exit_code == 2 and "is an input of this command" in inside.stderr
 
 
+def test_change_letters_are_never_written_to_standard_output(
+    round_one: tuple[Path, Path, Plan, Plan],
+) -> None:
+    old, new, _, _ = round_one
+    result = changed_since(new, old, "-o", "-")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: hosts cannot be written to standard output; give --out FOLDER"
+    ]
+    assert result.stdout == ""
+
+
 def test_changed_since_is_refused_where_it_cannot_hold(owl: Plan, tmp_path: Path) -> None:
     old = save(owl, tmp_path / "old.json")
     other = owl.model_copy(update={"trip": owl.trip.model_copy(update={"name": "Another trip"})})
