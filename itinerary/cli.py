@@ -342,12 +342,6 @@ def plan(
         params = replace(params, proof=None)
     with LiveProgress(Console(stderr=True)) as observer:
         result = make_plan(loaded, params, observer, deadline, previous=old)
-    if old is not None:
-        from .plan.diff import carry_sequences
-
-        # The hosts' revision counts go on from the plan they were written from, so the next
-        # change letters update their calendar entries (README, "Who must be told").
-        result = carry_sequences(old, result)
     tables_to_stderr = json_out == "-"  # standard output is then the JSON, and only it
     with standard_output():
         console = Console(stderr=tables_to_stderr)
