@@ -24,6 +24,9 @@ from itinerary.plan import (
     VisitItem,
 )
 from itinerary.plan.diff import (
+    Change,
+    PlanDiff,
+    Slot,
     carry_sequences,
     diff_plans,
     sequences,
@@ -248,6 +251,33 @@ def test_diff_counts_agree_with_their_number_in_french(owl: Plan, tmp_path: Path
     assert fr.exit_code == 0, fr.output
     text = " ".join(fr.stdout.split())
     assert "Hôtes à prévenir : 3 (1 déplacée, 2 supprimées, 0 ajoutée)" in text
+
+
+def test_a_host_with_one_of_two_visits_moved_is_to_tell_not_unchanged(owl: Plan) -> None:
+    """A hand-edited plan may visit a host twice: if one visit moves, the host is told, and
+    is not also listed among the unchanged hosts."""
+    from rich.console import Console
+
+    from itinerary.render.changes import diff_renderable
+
+    day = owl.tracks[0].date
+
+    def at(hour: int) -> Slot:
+        start = dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC)
+        return Slot(start, start + dt.timedelta(hours=1), day)
+
+    diff = PlanDiff(
+        (
+            Change("host", "x", "X GmbH", "unchanged", at(9), at(9)),
+            Change("host", "y", "Y AG", "unchanged", at(11), at(11)),
+            Change("host", "x", "X GmbH", "moved", at(14), at(15)),
+        )
+    )
+    console = Console(width=200, record=True)
+    console.print(diff_renderable(diff, owl, owl, "en"))
+    text = console.export_text()
+    assert "Hosts to tell: 1 (1 moved, 0 removed, 0 added)" in text
+    assert "Unchanged (1): Y AG" in text
 
 
 def test_every_diff_catalogue_has_the_same_keys_in_every_language() -> None:

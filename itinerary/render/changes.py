@@ -296,9 +296,10 @@ def diff_renderable(diff: PlanDiff, old: Plan, new: Plan, lang: Language) -> Ren
         parts.append(_items_table(hosts, "host_col", w, reasons))
     else:
         parts.append(Text(w["none_to_tell"], style="bold"))
-    unchanged = [c.name for c in diff.of("host") if c.change == "unchanged"]
+    name = {c.id: c.name for c in diff.of("host")}
+    unchanged = [name[host_id] for host_id in diff.unchanged_hosts()]
     if unchanged:
-        names = ", ".join(dict.fromkeys(unchanged))
+        names = ", ".join(unchanged)
         parts.append(Text(w.fmt("unchanged_hosts", count=len(unchanged), names=names)))
     events = tuple(c for c in diff.of("event") if c.change != "unchanged")
     if events:
