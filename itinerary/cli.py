@@ -315,6 +315,7 @@ def plan(
         check_format,
         default_destination,
         export_plan,
+        replan_warnings,
     )
     from .render.terminal import print_plan
 
@@ -342,6 +343,8 @@ def plan(
         params = replace(params, proof=None)
     with LiveProgress(Console(stderr=True)) as observer:
         result = make_plan(loaded, params, observer, deadline, previous=old)
+    if old is not None and previous is not None:
+        _print_warnings(replan_warnings(old, result, previous))
     tables_to_stderr = json_out == "-"  # standard output is then the JSON, and only it
     with standard_output():
         console = Console(stderr=tables_to_stderr)

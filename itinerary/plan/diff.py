@@ -293,6 +293,17 @@ def same_trip(old: Plan, new: Plan) -> bool:
     return (old.trip.name, old.trip.start) == (new.trip.name, new.trip.start)
 
 
+def other_trip(old: Plan, new: Plan) -> str | None:
+    """ "a plan of another trip ('A' from 2016-05-23, not 'B' from 2016-05-23)" when `old` is
+    not of `new`'s trip (`same_trip`), said of `old`; None when it is."""
+    if same_trip(old, new):
+        return None
+    return (
+        f"a plan of another trip ({old.trip.name!r} from {old.trip.start}, not "
+        f"{new.trip.name!r} from {new.trip.start})"
+    )
+
+
 def diff_plans(old: Plan, new: Plan) -> PlanDiff:
     """Every host and event of either plan with what happened to it, then every change in the
     shape of a day. Hosts and events in neither plan's programme are not listed."""
@@ -396,6 +407,7 @@ __all__ = [
     "Told",
     "carry_sequences",
     "diff_plans",
+    "other_trip",
     "same_trip",
     "sequences",
     "told_sequences",

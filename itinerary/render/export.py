@@ -24,7 +24,7 @@ from ..errors import InputError, Issue, OutputError, counted
 from ..fsio import check_folder, refuse_overwrite, write_bytes, write_folder
 from ..input.yamlsrc import clean_text, data_path
 from ..plan import FORMAT, Plan
-from ..plan.diff import same_trip
+from ..plan.diff import other_trip, same_trip
 from . import FORMATS, RenderOptions, render
 
 if TYPE_CHECKING:
@@ -429,17 +429,30 @@ def read_plans_for_changes(
     entries must update the entries the hosts already have, whose UIDs are the trip's."""
     earlier = read_plan(old_file, warn)
     plan = read_plan(plan_file, warn)
-    if not same_trip(earlier, plan):
+    if (other := other_trip(earlier, plan)) is not None:
         raise InputError(
             Issue(
                 str(old_file),
                 1,
-                f"a plan of another trip ({earlier.trip.name!r} from {earlier.trip.start}, not "
-                f"{plan.trip.name!r} from {plan.trip.start}): its hosts' calendar entries have "
-                "other UIDs, so change letters would add entries instead of updating them",
+                f"{other}: its hosts' calendar entries have other UIDs, so change letters "
+                "would add entries instead of updating them",
             )
         )
     return earlier, plan
+
+
+def replan_warnings(previous: Plan, plan: Plan, previous_file: Path) -> list[Issue]:
+    """What the organiser should know of a plan re-planned against `previous`
+    (`plan --previous`): a previous plan of another trip is kept to where it can be, but
+    change letters against it will be refused (`read_plans_for_changes`)."""
+    other = other_trip(previous, plan)
+    if other is None:
+        return []
+    message = (
+        f"{other}: the new plan keeps its visits where it can, but change letters against it "
+        "will be refused (its hosts' calendar entries have other UIDs)"
+    )
+    return [Issue(str(previous_file), 1, message)]
 
 
 # What `changes_summary` says of each kind of letter, in its order.
