@@ -20,7 +20,6 @@ from .i18n import Words, clock, clock_range
 
 TEXTS = {
     "en": {
-        "changes_title": "Changes",
         "host_col": "Host",
         "event_col": "Event",
         "change_col": "Change",
@@ -66,7 +65,6 @@ TEXTS = {
         ),
     },
     "de": {
-        "changes_title": "Änderungen",
         "host_col": "Gastgeber",
         "event_col": "Termin",
         "change_col": "Änderung",
@@ -114,7 +112,6 @@ TEXTS = {
         ),
     },
     "fr": {
-        "changes_title": "Modifications",
         "host_col": "Hôte",
         "event_col": "Rendez-vous",
         "change_col": "Modification",

@@ -12,6 +12,7 @@ from ..input.spec import Language
 from ..plan import Plan
 from ..plan.changes import plan_changes
 from ..plan.diff import Slot
+from .changes import TEXTS as DIFF_TEXTS
 from .changes import when
 from .i18n import Catalogue, Words
 
@@ -19,14 +20,7 @@ TEXTS: Catalogue = {
     "en": {
         "changes": "Changes",
         "changes_title": "Changes against the previous plan",
-        "host": "Host",
-        "change": "Change",
-        "before": "Before",
-        "now": "Now",
-        "moved": "moved",
         "dropped": "dropped",
-        "dropped_declined": "declined",
-        "added": "added",
         "changes_none": "every visit of the previous plan keeps its time",
         "changes_count": "{changes} of {total} visits of the previous plan moved or dropped",
         "changes_proven": "fewest changes, proven",
@@ -36,14 +30,7 @@ TEXTS: Catalogue = {
     "de": {
         "changes": "Änderungen",
         "changes_title": "Änderungen gegenüber dem vorigen Plan",
-        "host": "Gastgeber",
-        "change": "Änderung",
-        "before": "Bisher",
-        "now": "Jetzt",
-        "moved": "verschoben",
         "dropped": "entfallen",
-        "dropped_declined": "abgesagt",
-        "added": "neu",
         "changes_none": "jeder Besuch des vorigen Plans behält seine Zeit",
         "changes_count": "{changes} von {total} Besuchen des vorigen Plans verschoben oder "
         "entfallen",
@@ -54,14 +41,7 @@ TEXTS: Catalogue = {
     "fr": {
         "changes": "Changements",
         "changes_title": "Changements par rapport au plan précédent",
-        "host": "Hôte",
-        "change": "Changement",
-        "before": "Avant",
-        "now": "Désormais",
-        "moved": "déplacée",
         "dropped": "annulée",
-        "dropped_declined": "déclinée",
-        "added": "ajoutée",
         "changes_none": "chaque visite du plan précédent garde son horaire",
         "changes_count": "{changes} des {total} visites du plan précédent déplacées ou annulées",
         "changes_proven": "le moins de changements possible, prouvé",
@@ -92,14 +72,14 @@ def changes_line(plan: Plan, w: Words) -> str | None:
 
 def changes_renderable(old: Plan, new: Plan, lang: Language) -> Group:
     """The table of what `new` changes against `old`, and the count."""
-    w = Words(lang, TEXTS)
+    w = Words(lang, DIFF_TEXTS, TEXTS)
     changes = plan_changes(old, new)
     moved_or_dropped = sum(1 for c in changes if c.change != "added")
     total = len(old.visits())
     parts: list[Table | Text] = []
     if changes:
         table = Table(title=w["changes_title"], title_justify="left")
-        for column in ("host", "change", "before", "now"):
+        for column in ("host_col", "change_col", "before_col", "now_col"):
             table.add_column(w[column])
         for change in changes:
             table.add_row(
@@ -121,9 +101,9 @@ def changes_renderable(old: Plan, new: Plan, lang: Language) -> Group:
     return Group(*parts)
 
 
-# What the table calls each change: a host that said no itself is told apart from one the plan
-# had to drop.
-_WORD = {"moved": "moved", "removed": "dropped", "declined": "dropped_declined", "added": "added"}
+# What the table calls each change, in `itinerary diff`'s words but for a visit the plan had to
+# drop (a host that said no itself is told apart).
+_WORD = {"moved": "ch_moved", "removed": "dropped", "declined": "ch_declined", "added": "ch_added"}
 _STYLES = {"moved": "yellow", "removed": "red", "added": "green"}
 
 
