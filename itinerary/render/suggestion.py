@@ -13,10 +13,10 @@ from typing import Any, Final
 
 from babel.lists import format_list
 
-from ..input.spec import LOCALES, Language
+from ..input.spec import LOCALES, Language, format_time_of_day
 from ..plan.reasons import duration, reason_in
 from ..plan.suggest import SuggestedSlot, Suggestion, Timed
-from .i18n import Catalogue, Words, clock
+from .i18n import Catalogue, Words, clock, clock_range
 
 FORMAT: Final = "itinerary-suggest/1"
 
@@ -117,14 +117,14 @@ def _words(lang: Language) -> Words:
 
 def _hours(hours: Sequence[tuple[int, int]], lang: Language) -> str:
     """'08:30–12:00 and 14:00–17:00' in `lang`."""
-    shown = [f"{a // 60:02d}:{a % 60:02d}–{b // 60:02d}:{b % 60:02d}" for a, b in hours]
+    shown = [f"{format_time_of_day(a)}–{format_time_of_day(b)}" for a, b in hours]
     return format_list(shown, locale=LOCALES[lang]) if shown else ""
 
 
 def _span(item: Timed, slot: SuggestedSlot, w: Words) -> str:
     """'09:00–10:30', after the date when it is not the slot's ('Tuesday, 24 May 2016,
     09:00–10:30': a visit moved to another day)."""
-    text = f"{clock(item.start)}–{clock(item.end)}"
+    text = clock_range(item.start, item.end)
     if item.start.date() != slot.date:
         text = f"{w.long_date(item.start.date())}, {text}"
     return text
@@ -144,7 +144,7 @@ def sentence(slot: SuggestedSlot, lang: Language) -> str:
     end of a visit at its last start."""
     w = _words(lang)
     date = w.long_date(slot.date)
-    window = f"{clock(slot.start)}–{clock(slot.end)}"
+    window = clock_range(slot.start, slot.end)
     if slot.within_hours:
         return w.fmt("sg_ask_within", date=date, window=window)
     if not slot.hours:
@@ -163,7 +163,7 @@ def suggestion_text(suggestion: Suggestion, lang: Language, limit: int) -> str:
                 "sg_in_plan",
                 name=suggestion.host_name,
                 date=w.long_date(visit.start.date()),
-                time=f"{clock(visit.start)}–{clock(visit.end)}",
+                time=clock_range(visit.start, visit.end),
             )
         )
         return "\n".join(lines) + "\n"
@@ -283,8 +283,7 @@ def _slot_json(slot: SuggestedSlot, lang: Language) -> dict[str, Any]:
         "end": slot.end.isoformat(),
         "within_hours": slot.within_hours,
         "hours": [
-            {"from": f"{a // 60:02d}:{a % 60:02d}", "to": f"{b // 60:02d}:{b % 60:02d}"}
-            for a, b in slot.hours
+            {"from": format_time_of_day(a), "to": format_time_of_day(b)} for a, b in slot.hours
         ],
         "required_change": slot.required_change,
         "score_change": slot.score_change,
