@@ -24,7 +24,7 @@ from ..errors import InputError, Issue, OutputError, counted
 from ..fsio import check_folder, refuse_overwrite, write_bytes, write_folder
 from ..input.yamlsrc import clean_text, data_path
 from ..plan import FORMAT, Plan
-from ..plan.diff import other_trip, same_trip
+from ..plan.diff import other_trip
 from . import FORMATS, RenderOptions, render
 
 if TYPE_CHECKING:
@@ -386,6 +386,13 @@ def export_plan(
     return Written(fmt, str(out), 1)
 
 
+# Why change letters need plans of one trip (`diff.same_trip`).
+_OTHER_UIDS = (
+    "its hosts' calendar entries have other UIDs, so change letters would add entries instead "
+    "of updating them"
+)
+
+
 def changes_destination(source: Path) -> Path:
     """Beside the plan: plan.json -> plan-changes/ (not plan-hosts/, which a full export of the
     same plan may already hold)."""
@@ -407,12 +414,8 @@ def export_changes(
     no host must be told (the Written is then None)."""
     from .hosts_export import render_changes
 
-    if not same_trip(earlier, plan):
-        raise OutputError(
-            f"the plans are of different trips ({earlier.trip.name!r} from {earlier.trip.start}, "
-            f"{plan.trip.name!r} from {plan.trip.start}): their calendar entries have other "
-            "UIDs, so a change letter would add a second entry instead of updating the first"
-        )
+    if (other := other_trip(earlier, plan)) is not None:
+        raise OutputError(f"the earlier plan is {other}: {_OTHER_UIDS}")
     check_destination("hosts", out, force=force)
     letters = render_changes(earlier, plan, options, stamp)
     if not letters.files:
@@ -434,8 +437,7 @@ def read_plans_for_changes(
             Issue(
                 str(old_file),
                 1,
-                f"{other}: its hosts' calendar entries have other UIDs, so change letters "
-                "would add entries instead of updating them",
+                f"{other}: {_OTHER_UIDS}",
             )
         )
     return earlier, plan
