@@ -328,6 +328,7 @@ def plan(
         check_format,
         default_destination,
         export_plan,
+        replan_warnings,
     )
     from .render.terminal import print_plan
 
@@ -355,12 +356,8 @@ def plan(
         params = replace(params, proof=None)
     with LiveProgress(Console(stderr=True)) as observer:
         result = make_plan(loaded, params, observer, deadline, previous=old)
-    if old is not None:
-        from .plan.diff import carry_sequences
-
-        # The hosts' revision counts go on from the plan they were written from, so the next
-        # change letters update their calendar entries (README, "Who must be told").
-        result = carry_sequences(old, result)
+    if old is not None and previous is not None:
+        _print_warnings(replan_warnings(old, result, previous))
     tables_to_stderr = json_out == "-"  # standard output is then the JSON, and only it
     with standard_output():
         console = Console(stderr=tables_to_stderr)
@@ -562,30 +559,22 @@ def _export_changes(
     as every export does; None with --unchecked."""
     import datetime as dt
 
-    from .plan.diff import same_trip, sequences, told_sequences
     from .render.export import (
         Destination,
         changes_destination,
+        changes_summary,
+        changes_warnings,
         check_destinations,
         export_changes,
-        read_plan,
+        read_plans_for_changes,
     )
 
     destination = out if out is not None else changes_destination(plan_file)
     if str(destination) == "-":
         raise OutputError("hosts cannot be written to standard output; give --out FOLDER")
-    earlier = read_plan(old_file, warn=lambda issue: _print_warnings([issue]))
-    saved = read_plan(plan_file, warn=lambda issue: _print_warnings([issue]))
-    if not same_trip(earlier, saved):
-        raise InputError(
-            Issue(
-                str(old_file),
-                1,
-                f"a plan of another trip ({earlier.trip.name!r} from {earlier.trip.start}, not "
-                f"{saved.trip.name!r} from {saved.trip.start}): its hosts' calendar entries have "
-                "other UIDs, so change letters would add entries instead of updating them",
-            )
-        )
+    earlier, saved = read_plans_for_changes(
+        old_file, plan_file, warn=lambda issue: _print_warnings([issue])
+    )
     loaded, visit = check if check is not None else (None, None)
     inputs = [plan_file, old_file] + ([] if loaded is None else list(loaded.files))
     check_destinations([Destination("hosts", destination)], inputs, force=force)
@@ -594,63 +583,14 @@ def _export_changes(
     # A scheduling message is stamped when it is made (RFC 5545 DTSTAMP with METHOD).
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     written, letters = export_changes(earlier, saved, destination, options, stamp, force=force)
-    kinds = {
-        kind: sum(1 for k in letters.told.values() if k == kind)
-        for kind in ("moved", "removed", "added", "declined", "confirmed")
-    }
-    # The hosts' own replies are named only when there are any.
-    replies = "".join(
-        f", {kinds[kind]} {word}"
-        for kind, word in (
-            ("declined", "refusal acknowledged"),
-            ("confirmed", "thanked for confirming"),
-        )
-        if kinds[kind]
-    )
-    skipped = len(letters.unchanged)
     if written is None:
         _err(
-            f"no host must be told: {counted(skipped, 'host')} unchanged since {old_file}; "
-            "nothing written"
+            f"no host must be told: {counted(len(letters.unchanged), 'host')} unchanged since "
+            f"{old_file}; nothing written"
         )
         return
-    _err(
-        f"{_describe_written(written)}: {counted(len(letters.told), 'host')} to tell "
-        f"({kinds['moved']} moved, {kinds['removed']} cancelled, {kinds['added']} invited"
-        f"{replies}); "
-        f"{counted(skipped, 'unchanged host')} skipped"
-    )
-    organiser = saved.organiser
-    if organiser is None or not (organiser.email or "").strip():
-        _print_warnings(
-            [
-                Issue(
-                    str(plan_file),
-                    1,
-                    "the plan has no organiser e-mail address, so the calendar updates name no "
-                    "ORGANIZER, which some calendar programs need to apply them (add "
-                    "organiser.email to the visit file)",
-                )
-            ]
-        )
-    held = sequences(saved)
-    behind = [
-        host_id
-        for host_id, count in told_sequences(earlier, saved).items()
-        if held.get(host_id, 0) < count and host_id in held
-    ]
-    if behind:
-        _print_warnings(
-            [
-                Issue(
-                    str(plan_file),
-                    1,
-                    f"this plan does not count the letters sent since {old_file} (its visits' "
-                    "`sequence`): these letters are numbered right, but a later re-plan made "
-                    f"from it would number its own too low; make it with --previous {old_file}",
-                )
-            ]
-        )
+    _err(f"{_describe_written(written)}: {changes_summary(letters)}")
+    _print_warnings(changes_warnings(earlier, saved, old_file, plan_file))
 
 
 @app.command()

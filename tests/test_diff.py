@@ -13,7 +13,7 @@ from conftest import EXAMPLES, example_plan, plan_checked
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from itinerary.input.load import load_spec_text
 from itinerary.plan import (
@@ -24,6 +24,9 @@ from itinerary.plan import (
     VisitItem,
 )
 from itinerary.plan.diff import (
+    Change,
+    PlanDiff,
+    Slot,
     carry_sequences,
     diff_plans,
     sequences,
@@ -240,6 +243,43 @@ def test_diff_speaks_the_readers_language(owl: Plan, tmp_path: Path) -> None:
     assert "mar. 24 mai" in fr.stdout and "déplacée" in fr.stdout
 
 
+def test_diff_counts_agree_with_their_number_in_french(owl: Plan, tmp_path: Path) -> None:
+    """French counts 0 and 1 as singular: '1 déplacée', '2 supprimées', '0 ajoutée'."""
+    new_plan = edited(owl, moved={"claas": dt.timedelta(days=1)}, removed=("miele", "dmg-mori"))
+    old, new = save(owl, tmp_path / "old.json"), save(new_plan, tmp_path / "new.json")
+    fr = runner.invoke(app(), ["diff", str(old), str(new), "--lang", "fr"])
+    assert fr.exit_code == 0, fr.output
+    text = " ".join(fr.stdout.split())
+    assert "Hôtes à prévenir : 3 (1 déplacée, 2 supprimées, 0 ajoutée)" in text
+
+
+def test_a_host_with_one_of_two_visits_moved_is_to_tell_not_unchanged(owl: Plan) -> None:
+    """A hand-edited plan may visit a host twice: if one visit moves, the host is told, and
+    is not also listed among the unchanged hosts."""
+    from rich.console import Console
+
+    from itinerary.render.changes import diff_renderable
+
+    day = owl.tracks[0].date
+
+    def at(hour: int) -> Slot:
+        start = dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC)
+        return Slot(start, start + dt.timedelta(hours=1), day)
+
+    diff = PlanDiff(
+        (
+            Change("host", "x", "X GmbH", "unchanged", at(9), at(9)),
+            Change("host", "y", "Y AG", "unchanged", at(11), at(11)),
+            Change("host", "x", "X GmbH", "moved", at(14), at(15)),
+        )
+    )
+    console = Console(width=200, record=True)
+    console.print(diff_renderable(diff, owl, owl, "en"))
+    text = console.export_text()
+    assert "Hosts to tell: 1 (1 moved, 0 removed, 0 added)" in text
+    assert "Unchanged (1): Y AG" in text
+
+
 def test_every_diff_catalogue_has_the_same_keys_in_every_language() -> None:
     keys = set(DIFF_TEXTS["en"])
     assert set(DIFF_TEXTS) == set(LANGUAGES)
@@ -302,9 +342,7 @@ def test_letters_go_only_to_the_hosts_that_must_be_told(
     round_one: tuple[Path, Path, Plan, Plan], tmp_path: Path
 ) -> None:
     old, new, old_plan, _ = round_one
-    result = runner.invoke(
-        app(), ["export", "--unchecked", str(new), "--format", "hosts", "--changed-since", str(old)]
-    )
+    result = changed_since(new, old)
     assert result.exit_code == 0, result.output
     folder = tmp_path / "new-changes"
     assert sorted(letters(folder)) == [
@@ -321,20 +359,7 @@ def test_each_letter_is_worded_for_its_change_in_english(
     round_one: tuple[Path, Path, Plan, Plan], tmp_path: Path
 ) -> None:
     old, new, _, new_plan = round_one
-    result = runner.invoke(
-        app(),
-        [
-            "export",
-            "--unchecked",
-            str(new),
-            "--format",
-            "hosts",
-            "--changed-since",
-            str(old),
-            "--lang",
-            "en",
-        ],
-    )
+    result = changed_since(new, old, "--lang", "en")
     assert result.exit_code == 0, result.output
     got = letters(tmp_path / "new-changes")
     moved = got["claas.md"]
@@ -359,20 +384,7 @@ def test_each_letter_is_worded_for_its_change_in_german(
 ) -> None:
     old, new, _, _ = round_one
     out = tmp_path / "briefe"
-    result = runner.invoke(
-        app(),
-        [
-            "export",
-            "--unchecked",
-            str(new),
-            "-f",
-            "hosts",
-            "--changed-since",
-            str(old),
-            "--out",
-            str(out),
-        ],
-    )
+    result = changed_since(new, old, "--out", str(out))
     assert result.exit_code == 0, result.output
     got = letters(out)  # the hosts' own language: German
     moved = got["claas.md"]
@@ -410,20 +422,7 @@ def test_calendar_messages_update_the_hosts_entries(
     )
     assert sent.exit_code == 0, sent.output
     changes = tmp_path / "changes"
-    result = runner.invoke(
-        app(),
-        [
-            "export",
-            "--unchecked",
-            str(new),
-            "-f",
-            "hosts",
-            "--changed-since",
-            str(old),
-            "-o",
-            str(changes),
-        ],
-    )
+    result = changed_since(new, old, "-o", str(changes))
     assert result.exit_code == 0, result.output
     for host in ("claas", "miele"):
         earlier = only_event((first / f"{host}.ics").read_bytes())
@@ -510,9 +509,7 @@ def test_carrying_counts_is_idempotent_and_raises_exactly_the_changed(
 def test_nothing_is_written_when_no_host_must_be_told(owl: Plan, tmp_path: Path) -> None:
     old = save(owl, tmp_path / "old.json")
     new = save(edited(owl, lunch=dt.timedelta(minutes=15)), tmp_path / "new.json")
-    result = runner.invoke(
-        app(), ["export", "--unchecked", str(new), "--format", "hosts", "--changed-since", str(old)]
-    )
+    result = changed_since(new, old)
     assert result.exit_code == 0, result.output
     assert f"no host must be told: {len(owl.visits())} hosts unchanged" in result.stderr
     assert not (tmp_path / "new-changes").exists()
@@ -525,43 +522,30 @@ def test_letters_never_replace_a_folder_without_force(
     out = tmp_path / "letters"
     out.mkdir()
     (out / "claas.md").write_text("my own draft", encoding="utf-8")
-    args = [
-        "export",
-        "--unchecked",
-        str(new),
-        "-f",
-        "hosts",
-        "--changed-since",
-        str(old),
-        "-o",
-        str(out),
-    ]
-    refused = runner.invoke(app(), args)
+    refused = changed_since(new, old, "-o", str(out))
     assert refused.exit_code == 2
     assert "not empty; use --force" in refused.stderr
     assert (out / "claas.md").read_text(encoding="utf-8") == "my own draft"
-    forced = runner.invoke(app(), [*args, "--force"])
+    forced = changed_since(new, old, "-o", str(out), "--force")
     assert forced.exit_code == 0, forced.output
     assert "Dear" in (out / "claas.md").read_text(encoding="utf-8") or "Sehr" in (
         out / "claas.md"
     ).read_text(encoding="utf-8")
     # The earlier plan is an input: never the output, even with --force.
-    inside = runner.invoke(
-        app(),
-        [
-            "export",
-            "--unchecked",
-            str(new),
-            "-f",
-            "hosts",
-            "--changed-since",
-            str(old),
-            "-o",
-            str(tmp_path),
-            "--force",
-        ],
-    )
+    inside = changed_since(new, old, "-o", str(tmp_path), "--force")
     assert inside.exit_code == 2 and "is an input of this command" in inside.stderr
+
+
+def test_change_letters_are_never_written_to_standard_output(
+    round_one: tuple[Path, Path, Plan, Plan],
+) -> None:
+    old, new, _, _ = round_one
+    result = changed_since(new, old, "-o", "-")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: hosts cannot be written to standard output; give --out FOLDER"
+    ]
+    assert result.stdout == ""
 
 
 def test_changed_since_is_refused_where_it_cannot_hold(owl: Plan, tmp_path: Path) -> None:
@@ -573,9 +557,7 @@ def test_changed_since_is_refused_where_it_cannot_hold(owl: Plan, tmp_path: Path
     )
     assert ics.exit_code == 2
     assert "--changed-since applies to --format hosts only" in ics.stderr
-    trips = runner.invoke(
-        app(), ["export", "--unchecked", str(new), "-f", "hosts", "--changed-since", str(old)]
-    )
+    trips = changed_since(new, old)
     assert trips.exit_code == 2
     assert trips.stderr.startswith(f"{old}:1: a plan of another trip")
     assert len(trips.stderr.splitlines()) == 1
@@ -590,9 +572,7 @@ def test_a_plan_without_the_organisers_address_is_named(owl: Plan, tmp_path: Pat
     nobody = owl.model_copy(update={"organiser": None})
     old = save(nobody, tmp_path / "old.json")
     new = save(edited(nobody, removed=("miele",)), tmp_path / "new.json")
-    result = runner.invoke(
-        app(), ["export", "--unchecked", str(new), "-f", "hosts", "--changed-since", str(old)]
-    )
+    result = changed_since(new, old)
     assert result.exit_code == 0, result.output
     assert f"{new}:1: warning: the plan has no organiser e-mail address" in result.stderr
     message = only_event((tmp_path / "new-changes" / "miele.ics").read_bytes())
@@ -633,6 +613,12 @@ def test_the_delegation_calendar_keeps_its_uids_across_replans(
     }
 
 
+def changed_since(new: Path, old: Path, *extra: str) -> Result:
+    """`itinerary export --unchecked NEW -f hosts --changed-since OLD …`: the change letters."""
+    args = ["export", "--unchecked", str(new), "-f", "hosts", "--changed-since", str(old)]
+    return runner.invoke(app(), [*args, *extra])
+
+
 def app():  # noqa: ANN201 - the typer app, imported late like the CLI tests do
     from itinerary.cli import app as the_app
 
@@ -645,14 +631,13 @@ def test_a_new_plan_that_does_not_carry_the_counts_is_named(
     """Letters from a plan made without the counts are numbered from the earlier plan's, and
     the organiser is told that the next round needs a carried plan; a carried one is quiet."""
     old, new, old_plan, new_plan = round_one
-    args = ["export", "--unchecked", str(new), "-f", "hosts", "--changed-since", str(old)]
-    plain = runner.invoke(app(), [*args, "-o", str(tmp_path / "a")])
+    plain = changed_since(new, old, "-o", str(tmp_path / "a"))
     assert plain.exit_code == 0, plain.output
     assert f"{new}:1: warning: this plan does not count the letters sent since {old}" in (
         plain.stderr
     )
     save(carry_sequences(old_plan, new_plan), new)
-    carried = runner.invoke(app(), [*args, "-o", str(tmp_path / "b")])
+    carried = changed_since(new, old, "-o", str(tmp_path / "b"))
     assert carried.exit_code == 0, carried.output
     assert "warning" not in carried.stderr
     for name in ("claas.ics", "miele.ics", "fraunhofer-iem.ics"):

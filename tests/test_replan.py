@@ -117,6 +117,25 @@ def test_an_unchanged_file_replanned_keeps_every_visit(tmp_path: Path) -> None:
     assert "every visit of the previous plan keeps its time" in " ".join(printed.split())
 
 
+def test_a_previous_plan_of_another_trip_is_named(tmp_path: Path) -> None:
+    """Re-planning against another trip's plan (here renamed) works, with a located warning
+    that change letters against it will be refused; the same trip's plan is quiet."""
+    visit = tmp_path / "visit.yaml"
+    visit.write_text(OWL.read_text(encoding="utf-8"), encoding="utf-8")
+    first = tmp_path / "first.json"
+    old, _ = plan_cli(visit, first)
+    other = tmp_path / "other.json"
+    renamed = old.trip.model_copy(update={"name": "Another trip"})
+    other.write_text(old.model_copy(update={"trip": renamed}).to_json(), encoding="utf-8")
+    result = runner.invoke(app, ["plan", str(visit), "--previous", str(other)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(f"{other}:1: warning: a plan of another trip ('Another trip'")
+    assert "change letters against it will be refused" in result.stderr
+    same = runner.invoke(app, ["plan", str(visit), "--previous", str(first)])
+    assert same.exit_code == 0, same.output
+    assert "warning" not in same.stderr
+
+
 def test_the_change_summary_speaks_the_readers_language(
     owl_replan: dict[str, tuple[Plan, str]], tmp_path: Path
 ) -> None:

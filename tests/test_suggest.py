@@ -255,6 +255,20 @@ def test_an_unknown_host_is_one_located_line(host: str, message: str) -> None:
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--limit", "0"], "error: --limit must be 1 or more, not 0"),
+        (["--lang", "es"], "error: --lang must be one of en, de, fr, not 'es'"),
+    ],
+)
+def test_a_bad_option_is_one_line_before_any_planning(option: list[str], message: str) -> None:
+    result = _invoke("suggest", str(OWL), "benteler", *option)
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [message]
+    assert result.stdout == ""
+
+
 def test_a_host_in_the_plan_is_said_to_be_there(owl: Plan, tmp_path: Path) -> None:
     saved = tmp_path / "plan.json"
     saved.write_text(owl.to_json(), encoding="utf-8")

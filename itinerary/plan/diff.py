@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo
 
@@ -159,15 +159,32 @@ def _item_slots(plan: Plan, kind: type[VisitItem] | type[EventItem]) -> dict[str
     for track in plan.tracks:
         for item in track.items:
             if isinstance(item, kind):
-                slot = Slot(item.start.astimezone(zone), item.end.astimezone(zone), track.date)
-                if isinstance(item, VisitItem) and item.confirmed:
-                    slot = replace(slot, confirmed=True)
-                found.setdefault(item.id, []).append(_in_group(slot, track))
+                confirmed = isinstance(item, VisitItem) and bool(item.confirmed)
+                slot = _slot(track, zone, item.start, item.end, confirmed=confirmed)
+                found.setdefault(item.id, []).append(slot)
     return {key: sorted(slots, key=lambda s: (s.start, s.end)) for key, slots in found.items()}
 
 
-def _in_group(slot: Slot, track: PlanTrack) -> Slot:
-    return replace(slot, group=track.group)
+def _slot(
+    track: PlanTrack,
+    zone: ZoneInfo,
+    start: dt.datetime,
+    end: dt.datetime,
+    place: str | None = None,
+    end_place: str | None = None,
+    *,
+    confirmed: bool = False,
+) -> Slot:
+    """A slot on `track`'s date and group, its times in the trip's time zone."""
+    return Slot(
+        start.astimezone(zone),
+        end.astimezone(zone),
+        track.date,
+        track.group,
+        place,
+        end_place,
+        confirmed,
+    )
 
 
 def _names(plan: Plan, kind: type[VisitItem] | type[EventItem]) -> dict[str, str]:
@@ -227,14 +244,7 @@ def _day_slot(track: PlanTrack, zone: ZoneInfo) -> Slot | None:
     if not starts or not ends:
         return None
     first, last = starts[0], ends[-1]
-    return Slot(
-        first.time.astimezone(zone),
-        last.time.astimezone(zone),
-        track.date,
-        track.group,
-        first.place,
-        last.place,
-    )
+    return _slot(track, zone, first.time, last.time, first.place, last.place)
 
 
 def _lunch_slot(track: PlanTrack, zone: ZoneInfo) -> Slot | None:
@@ -242,13 +252,7 @@ def _lunch_slot(track: PlanTrack, zone: ZoneInfo) -> Slot | None:
     if not lunches:
         return None
     lunch = lunches[0]
-    return Slot(
-        lunch.start.astimezone(zone),
-        lunch.end.astimezone(zone),
-        track.date,
-        track.group,
-        lunch.place,
-    )
+    return _slot(track, zone, lunch.start, lunch.end, lunch.place)
 
 
 def _day_changes(old: Plan, new: Plan) -> list[Change]:
@@ -287,6 +291,17 @@ def same_trip(old: Plan, new: Plan) -> bool:
     """Whether two plans are of one trip as calendars see it: the same name and first day (the
     UIDs of their entries are made of these and the entry's id)."""
     return (old.trip.name, old.trip.start) == (new.trip.name, new.trip.start)
+
+
+def other_trip(old: Plan, new: Plan) -> str | None:
+    """ "a plan of another trip ('A' from 2016-05-23, not 'B' from 2016-05-23)" when `old` is
+    not of `new`'s trip (`same_trip`), said of `old`; None when it is."""
+    if same_trip(old, new):
+        return None
+    return (
+        f"a plan of another trip ({old.trip.name!r} from {old.trip.start}, not "
+        f"{new.trip.name!r} from {new.trip.start})"
+    )
 
 
 def diff_plans(old: Plan, new: Plan) -> PlanDiff:
@@ -392,6 +407,7 @@ __all__ = [
     "Told",
     "carry_sequences",
     "diff_plans",
+    "other_trip",
     "same_trip",
     "sequences",
     "told_sequences",

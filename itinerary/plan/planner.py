@@ -19,6 +19,7 @@ from ..solver import Deadline, Observer, ProofParams, SolveParams, solve
 from . import EventItem, Item, Plan, TravelItem
 from .assemble import assemble
 from .check import check_plan
+from .diff import carry_sequences
 
 
 def with_meetings(plan: Plan, loaded: Loaded, seconds: float | None = None) -> Plan:
@@ -86,7 +87,8 @@ def make_plan(
     """`params.proof=None` skips the proof (the plan then has no `bound` and no `optimal`).
     `deadline`: when the whole command must be done (see the module docstring). `previous`:
     the plan this one replaces (`plan --previous`): the new plan moves as few of its visits
-    as it can after the score (`rules.Rank`), and says how many it moves (`Plan.changes`)."""
+    as it can after the score (`rules.Rank`), says how many it moves (`Plan.changes`), and
+    carries the hosts' revision counts on from it (`diff.carry_sequences`)."""
     visits = None
     if previous is not None:
         visits = [PreviousVisit(v.id, v.start) for v in previous.visits()]
@@ -104,6 +106,10 @@ def make_plan(
     if loaded.roads is not None:
         plan = with_routes(plan, loaded)
     plan = with_meetings(plan, loaded, match_seconds)
+    if previous is not None:
+        # The hosts' revision counts go on from the plan they were written from, so the next
+        # change letters update their calendar entries (README, "Who must be told").
+        plan = carry_sequences(previous, plan)
     violations = check_plan(plan, loaded)
     if violations:
         shown = "; ".join(map(str, violations[:5]))

@@ -109,28 +109,13 @@ class Slot:
 
 def pinned(node: Node, track: int, start: int) -> Node:
     """The node served at `start` on `track` only, whatever its windows say."""
-    return Node(
-        place=node.place,
-        duration=node.duration,
-        windows=((start, start),),
-        score=node.score,
-        required=node.required,
-        tracks=(track,),
-        grid=node.grid,
-    )
+    return replace(node, windows=((start, start),), tracks=(track,))
 
 
 def _held(node: Node, start: int) -> Node:
     """A visit of the plan held at its planned start (on its own tracks): grid 1, as that start
     was on the node's grid already (the plan passed `verify`)."""
-    return Node(
-        place=node.place,
-        duration=node.duration,
-        windows=((start, start),),
-        score=node.score,
-        required=node.required,
-        tracks=node.tracks,
-    )
+    return replace(node, windows=((start, start),), grid=1)
 
 
 def candidates(

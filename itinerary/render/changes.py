@@ -6,6 +6,7 @@ reader's language. Names, never ids; dates as the language writes them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from babel.dates import format_skeleton
 from rich.console import Console, Group, RenderableType
@@ -14,12 +15,11 @@ from rich.text import Text
 
 from ..input.spec import LOCALES, Language
 from ..plan import Plan
-from ..plan.diff import Change, PlanDiff, Slot
-from .i18n import Words, clock
+from ..plan.diff import Change, PlanDiff, Slot, Told
+from .i18n import Words, clock, clock_range
 
 TEXTS = {
     "en": {
-        "changes_title": "Changes",
         "host_col": "Host",
         "event_col": "Event",
         "change_col": "Change",
@@ -31,10 +31,18 @@ TEXTS = {
         "ch_unchanged": "unchanged",
         "ch_confirmed": "confirmed",
         "ch_declined": "declined",
-        "and_replies": "; {replies}",
-        "n_declined": "{count} declined",
-        "n_confirmed": "{count} confirmed",
-        "to_tell": "Hosts to tell: {count} ({moved} moved, {removed} removed, {added} added)",
+        "and_replies": "{changes}; {replies}",
+        "n_moved": "moved",
+        "n_moved_one": "moved",
+        "n_removed": "removed",
+        "n_removed_one": "removed",
+        "n_added": "added",
+        "n_added_one": "added",
+        "n_declined": "declined",
+        "n_declined_one": "declined",
+        "n_confirmed": "confirmed",
+        "n_confirmed_one": "confirmed",
+        "to_tell": "Hosts to tell: {count} ({changes})",
         "none_to_tell": "No host to tell: every visit is where it was.",
         "unchanged_hosts": "Unchanged ({count}): {names}",
         "events_unchanged": "Events: all at their times.",
@@ -57,7 +65,6 @@ TEXTS = {
         ),
     },
     "de": {
-        "changes_title": "Änderungen",
         "host_col": "Gastgeber",
         "event_col": "Termin",
         "change_col": "Änderung",
@@ -69,13 +76,18 @@ TEXTS = {
         "ch_unchanged": "unverändert",
         "ch_confirmed": "bestätigt",
         "ch_declined": "abgesagt",
-        "and_replies": "; {replies}",
-        "n_declined": "{count} abgesagt",
-        "n_confirmed": "{count} bestätigt",
-        "to_tell": (
-            "Zu benachrichtigen: {count} Gastgeber ({moved} verschoben, {removed} entfallen, "
-            "{added} neu)"
-        ),
+        "and_replies": "{changes}; {replies}",
+        "n_moved": "verschoben",
+        "n_moved_one": "verschoben",
+        "n_removed": "entfallen",
+        "n_removed_one": "entfallen",
+        "n_added": "neu",
+        "n_added_one": "neu",
+        "n_declined": "abgesagt",
+        "n_declined_one": "abgesagt",
+        "n_confirmed": "bestätigt",
+        "n_confirmed_one": "bestätigt",
+        "to_tell": "Zu benachrichtigen: {count} Gastgeber ({changes})",
         "none_to_tell": "Niemand zu benachrichtigen: jeder Besuch bleibt, wo er war.",
         "unchanged_hosts": "Unverändert ({count}): {names}",
         "events_unchanged": "Termine: alle zur bisherigen Zeit.",
@@ -85,11 +97,11 @@ TEXTS = {
         "day_starts": "Beginn {new} (bisher {old})",
         "day_ends": "Ende {new} (bisher {old})",
         "day_from": "Abfahrt ab {new} (bisher {old})",
-        "day_to": "Tagesende in {new} (bisher {old})",
+        "day_to": "Tagesziel {new} (bisher {old})",
         "lunch_moved": "Mittagessen {new} (bisher {old})",
         "lunch_added": "Mittagessen {new} (bisher keines)",
         "lunch_removed": "kein Mittagessen (bisher {old})",
-        "at_place": "{time} in {place}",
+        "at_place": "{time} bei {place}",
         "on_the_way": "{time} unterwegs",
         "score_travel": (
             "Punktzahl {old_score} → {new_score} · Fahrzeit {old_travel} → {new_travel} Min."
@@ -100,7 +112,6 @@ TEXTS = {
         ),
     },
     "fr": {
-        "changes_title": "Modifications",
         "host_col": "Hôte",
         "event_col": "Rendez-vous",
         "change_col": "Modification",
@@ -112,13 +123,18 @@ TEXTS = {
         "ch_unchanged": "inchangée",
         "ch_confirmed": "confirmée",
         "ch_declined": "déclinée",
-        "and_replies": "\u202f; {replies}",
-        "n_declined": "{count} déclinées",
-        "n_confirmed": "{count} confirmées",
-        "to_tell": (
-            "Hôtes à prévenir\u202f: {count} ({moved} déplacées, {removed} supprimées, "
-            "{added} ajoutées)"
-        ),
+        "and_replies": "{changes}\u202f; {replies}",
+        "n_moved": "déplacées",
+        "n_moved_one": "déplacée",
+        "n_removed": "supprimées",
+        "n_removed_one": "supprimée",
+        "n_added": "ajoutées",
+        "n_added_one": "ajoutée",
+        "n_declined": "déclinées",
+        "n_declined_one": "déclinée",
+        "n_confirmed": "confirmées",
+        "n_confirmed_one": "confirmée",
+        "to_tell": "Hôtes à prévenir\u202f: {count} ({changes})",
         "none_to_tell": "Personne à prévenir\u202f: chaque visite reste à sa place.",
         "unchanged_hosts": "Inchangées ({count})\u202f: {names}",
         "events_unchanged": "Rendez-vous\u202f: tous à leur heure.",
@@ -155,11 +171,13 @@ def short_date(date: dt.date, lang: Language) -> str:
     return format_skeleton("MMMEd", date, locale=LOCALES[lang])
 
 
-def when(slot: Slot | None, lang: Language) -> str:
-    """'Tue 24 May, 10:00–11:30' (a subgroup's track named after it); '—' for none."""
+def when(slot: Slot | None, lang: Language, *, long: bool = False) -> str:
+    """'Tue 24 May, 10:00–11:30', or with `long` 'Tuesday, 24 May 2016, 10:00–11:30' (a
+    subgroup's track named after it); '—' for none."""
     if slot is None:
         return "—"
-    text = f"{short_date(slot.date, lang)}, {_times(slot)}"
+    date = Words(lang).long_date(slot.date) if long else short_date(slot.date, lang)
+    text = f"{date}, {_times(slot)}"
     return text if slot.group == "all" else f"{text} ({slot.group})"
 
 
@@ -189,7 +207,7 @@ def _label(change: Change) -> str:
 
 
 def _times(slot: Slot) -> str:
-    return f"{clock(slot.start, slot.date)}–{clock(slot.end, slot.date)}"
+    return clock_range(slot.start, slot.end, slot.date)
 
 
 def _lunch_text(slot: Slot, w: Words) -> str:
@@ -236,6 +254,20 @@ def _day_title(change: Change, w: Words) -> str:
     return title if slot.group == "all" else f"{title} ({slot.group})"
 
 
+def _told_counts(told: dict[str, Told], w: Words) -> str:
+    """'3 moved, 1 removed, 0 added', then the hosts' replies (declined, confirmed) only when
+    there are any, so the line reads the same for a re-plan of the organiser's own making:
+    '…; 1 declined'. Each count agrees with its number ('1 supprimée', '2 supprimées')."""
+    counts = {kind: sum(1 for k in told.values() if k == kind) for kind in _ORDER}
+
+    def listed(kinds: Iterable[str]) -> str:
+        return ", ".join(w.count(counts[kind], f"n_{kind}_one", f"n_{kind}") for kind in kinds)
+
+    changes = listed(_STYLE)
+    replies = [kind for kind in _REPLIES if counts[kind]]
+    return w.fmt("and_replies", changes=changes, replies=listed(replies)) if replies else changes
+
+
 def diff_renderable(diff: PlanDiff, old: Plan, new: Plan, lang: Language) -> RenderableType:
     """The hosts to tell, the unchanged ones by name, the events that changed, what changed in
     each day, and the score and travel before and after."""
@@ -247,14 +279,9 @@ def diff_renderable(diff: PlanDiff, old: Plan, new: Plan, lang: Language) -> Ren
         )
     told = diff.hosts_to_tell()
     if told:
-        counts = {kind: sum(1 for k in told.values() if k == kind) for kind in _ORDER}
-        line = w.fmt("to_tell", count=len(told), **counts)
-        # The hosts' replies (declined, confirmed) are named only when there are any, so the
-        # line reads as before for a re-plan of the organiser's own making.
-        replies = [w.fmt(f"n_{kind}", count=counts[kind]) for kind in _REPLIES if counts[kind]]
-        if replies:
-            line = line.removesuffix(")") + w.fmt("and_replies", replies=", ".join(replies)) + ")"
-        parts.append(Text(line, style="bold"))
+        parts.append(
+            Text(w.fmt("to_tell", count=len(told), changes=_told_counts(told, w)), style="bold")
+        )
         # Whom to write to, by what to write: new times, cancellations, invitations, replies.
         hosts = tuple(
             sorted(
@@ -266,9 +293,10 @@ def diff_renderable(diff: PlanDiff, old: Plan, new: Plan, lang: Language) -> Ren
         parts.append(_items_table(hosts, "host_col", w, reasons))
     else:
         parts.append(Text(w["none_to_tell"], style="bold"))
-    unchanged = [c.name for c in diff.of("host") if c.change == "unchanged"]
+    name = {c.id: c.name for c in diff.of("host")}
+    unchanged = [name[host_id] for host_id in diff.unchanged_hosts()]
     if unchanged:
-        names = ", ".join(dict.fromkeys(unchanged))
+        names = ", ".join(unchanged)
         parts.append(Text(w.fmt("unchanged_hosts", count=len(unchanged), names=names)))
     events = tuple(c for c in diff.of("event") if c.change != "unchanged")
     if events:

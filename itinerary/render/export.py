@@ -24,7 +24,7 @@ from ..errors import InputError, Issue, OutputError, counted
 from ..fsio import check_folder, refuse_overwrite, write_bytes, write_folder
 from ..input.yamlsrc import clean_text, data_path
 from ..plan import FORMAT, Plan
-from ..plan.diff import same_trip
+from ..plan.diff import other_trip
 from . import FORMATS, RenderOptions, render
 
 if TYPE_CHECKING:
@@ -154,7 +154,7 @@ def _check_format(given: Any, text: str, name: str) -> None:
 
 
 def _issues(errors: list[Any], text: str, name: str) -> list[Issue]:
-    issues = []
+    issues: list[Issue] = []
     for err in errors:
         loc = tuple(err["loc"])
         where = ".".join(str(p) for p in loc if not str(p)[:1].isupper())
@@ -386,6 +386,13 @@ def export_plan(
     return Written(fmt, str(out), 1)
 
 
+# Why change letters need plans of one trip (`diff.same_trip`).
+_OTHER_UIDS = (
+    "its hosts' calendar entries have other UIDs, so change letters would add entries instead "
+    "of updating them"
+)
+
+
 def changes_destination(source: Path) -> Path:
     """Beside the plan: plan.json -> plan-changes/ (not plan-hosts/, which a full export of the
     same plan may already hold)."""
@@ -407,15 +414,100 @@ def export_changes(
     no host must be told (the Written is then None)."""
     from .hosts_export import render_changes
 
-    if not same_trip(earlier, plan):
-        raise OutputError(
-            f"the plans are of different trips ({earlier.trip.name!r} from {earlier.trip.start}, "
-            f"{plan.trip.name!r} from {plan.trip.start}): their calendar entries have other "
-            "UIDs, so a change letter would add a second entry instead of updating the first"
-        )
+    if (other := other_trip(earlier, plan)) is not None:
+        raise OutputError(f"the earlier plan is {other}: {_OTHER_UIDS}")
     check_destination("hosts", out, force=force)
     letters = render_changes(earlier, plan, options, stamp)
     if not letters.files:
         return None, letters
     write_folder(out, letters.files, force=force)
     return Written("hosts", str(out), len(letters.files)), letters
+
+
+def read_plans_for_changes(
+    old_file: Path, plan_file: Path, warn: Callable[[Issue], None] | None = None
+) -> tuple[Plan, Plan]:
+    """The earlier plan and the new one for change letters (`export --changed-since`), refused
+    (at the earlier plan's first line) unless both are of one trip: the letters' calendar
+    entries must update the entries the hosts already have, whose UIDs are the trip's."""
+    earlier = read_plan(old_file, warn)
+    plan = read_plan(plan_file, warn)
+    if (other := other_trip(earlier, plan)) is not None:
+        raise InputError(
+            Issue(
+                str(old_file),
+                1,
+                f"{other}: {_OTHER_UIDS}",
+            )
+        )
+    return earlier, plan
+
+
+def replan_warnings(previous: Plan, plan: Plan, previous_file: Path) -> list[Issue]:
+    """What the organiser should know of a plan re-planned against `previous`
+    (`plan --previous`): a previous plan of another trip is kept to where it can be, but
+    change letters against it will be refused (`read_plans_for_changes`)."""
+    other = other_trip(previous, plan)
+    if other is None:
+        return []
+    message = (
+        f"{other}: the new plan keeps its visits where it can, but change letters against it "
+        "will be refused (its hosts' calendar entries have other UIDs)"
+    )
+    return [Issue(str(previous_file), 1, message)]
+
+
+# What `changes_summary` says of each kind of letter, in its order.
+_LETTER_KINDS = (
+    ("moved", "moved"),
+    ("removed", "cancelled"),
+    ("added", "invited"),
+    ("declined", "refusal acknowledged"),
+    ("confirmed", "thanked for confirming"),
+)
+
+
+def changes_summary(letters: ChangeLetters) -> str:
+    """'8 hosts to tell (3 moved, 1 cancelled, 2 invited, 1 refusal acknowledged); 2 unchanged
+    hosts skipped'. The hosts' own replies (declined, confirmed) are named only when there are
+    any."""
+    told: list[str] = list(letters.told.values())
+    counts = [(told.count(kind), word) for kind, word in _LETTER_KINDS]
+    shown = [f"{n} {word}" for i, (n, word) in enumerate(counts) if n or i < 3]
+    return (
+        f"{counted(len(told), 'host')} to tell ({', '.join(shown)}); "
+        f"{counted(len(letters.unchanged), 'unchanged host')} skipped"
+    )
+
+
+def changes_warnings(earlier: Plan, plan: Plan, old_file: Path, plan_file: Path) -> list[Issue]:
+    """What the organiser should know of change letters made from `plan` (at its first line):
+    without an organiser e-mail address the calendar updates name no ORGANIZER, which some
+    calendar programs need; a plan not made with --previous from `earlier` does not count the
+    letters sent since (`diff.carry_sequences`), so a later re-plan from it numbers too low."""
+    from ..plan.diff import sequences, told_sequences
+
+    issues: list[Issue] = []
+    if plan.organiser is None or not (plan.organiser.email or "").strip():
+        issues.append(
+            Issue(
+                str(plan_file),
+                1,
+                "the plan has no organiser e-mail address, so the calendar updates name no "
+                "ORGANIZER, which some calendar programs need to apply them (add "
+                "organiser.email to the visit file)",
+            )
+        )
+    held = sequences(plan)
+    counts = told_sequences(earlier, plan)
+    if any(host in held and held[host] < count for host, count in counts.items()):
+        issues.append(
+            Issue(
+                str(plan_file),
+                1,
+                f"this plan does not count the letters sent since {old_file} (its visits' "
+                "`sequence`): these letters are numbered right, but a later re-plan made "
+                f"from it would number its own too low; make it with --previous {old_file}",
+            )
+        )
+    return issues

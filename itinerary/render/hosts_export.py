@@ -318,11 +318,13 @@ def note(
     without a request to confirm."""
     zone = ZoneInfo(plan.trip.timezone)
     first = _visit(visits[0])
-    thanks = before is None and all(_visit(slot).confirmed for slot in visits)
-    intro = w["intro"] if before is None else w["moved_intro"]
-    if thanks:
-        intro = w["confirmed_intro"]
-    lines = [md(greeting(first.contact, w.lang)), "", intro]
+    if before is not None:
+        intro, close = "moved_intro", "moved_confirm"
+    elif all(_visit(slot).confirmed for slot in visits):
+        intro, close = "confirmed_intro", "confirmed_close"
+    else:
+        intro, close = "intro", "confirm"
+    lines = [md(greeting(first.contact, w.lang)), "", w[intro]]
     for slot in visits:
         visit = _visit(slot)
         times = [
@@ -339,30 +341,31 @@ def note(
     lines += ["", *_bullets(_group_facts(plan, first, w), w)]
     if first.message and first.message.strip():
         lines += ["", *_paragraphs(first.message)]
-    confirm = w["confirm"] if before is None else w["moved_confirm"]
-    if thanks:
-        confirm = w["confirmed_close"]
-    lines += ["", confirm, "", w["regards"], "", *signature(plan)]
+    lines += ["", w[close], "", w["regards"], "", *signature(plan)]
     return "\n".join(lines) + "\n"
 
 
 def cancellation(plan: Plan, earlier: Plan, visits: list[Slot], w: Words) -> str:
     """The letter that cancels a host's visit(s) of the `earlier` plan, signed as `plan` (the
     current one) is: no new time, no facts of the programme, an apology and thanks."""
-    first = _visit(visits[0])
     sorry = w.fmt("cancel", delegation=plan.delegation.name, when=_whens(earlier, visits, w))
-    lines = [md(greeting(first.contact, w.lang)), "", md(sorry), "", w["cancel_thanks"]]
-    lines += ["", w["regards"], "", *signature(plan)]
-    return "\n".join(lines) + "\n"
+    return _short_letter(plan, visits, w, [md(sorry), w["cancel_thanks"]])
 
 
 def acknowledgement(plan: Plan, earlier: Plan, visits: list[Slot], w: Words) -> str:
     """The answer to a host that declined the visit(s) of the `earlier` plan, signed as `plan`
     is: thanks for letting us know, understanding, the hope for another occasion; no apology
     (the host said no, not the organiser), nothing else of the programme."""
-    first = _visit(visits[0])
     thanks = w.fmt("declined", delegation=plan.delegation.name, when=_whens(earlier, visits, w))
-    lines = [md(greeting(first.contact, w.lang)), "", md(thanks) + " " + w["declined_regret"]]
+    return _short_letter(plan, visits, w, [md(thanks) + " " + w["declined_regret"]])
+
+
+def _short_letter(plan: Plan, visits: list[Slot], w: Words, paragraphs: list[str]) -> str:
+    """A letter of a few paragraphs to the host of `visits`, without the programme's facts:
+    the greeting, the paragraphs, the regards and `plan`'s signature."""
+    lines = [md(greeting(_visit(visits[0]).contact, w.lang))]
+    for paragraph in paragraphs:
+        lines += ["", paragraph]
     lines += ["", w["regards"], "", *signature(plan)]
     return "\n".join(lines) + "\n"
 

@@ -4,30 +4,23 @@ what is proven about it. Pure: plans in, a rich renderable out."""
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
 from ..input.spec import Language
 from ..plan import Plan
-from ..plan.changes import VisitChange, plan_changes
-from .i18n import Catalogue, Words, clock_range
+from ..plan.changes import plan_changes
+from ..plan.diff import Slot
+from .changes import TEXTS as DIFF_TEXTS
+from .changes import when
+from .i18n import Catalogue, Words
 
 TEXTS: Catalogue = {
     "en": {
         "changes": "Changes",
         "changes_title": "Changes against the previous plan",
-        "host": "Host",
-        "change": "Change",
-        "before": "Before",
-        "now": "Now",
-        "moved": "moved",
         "dropped": "dropped",
-        "dropped_declined": "declined",
-        "added": "added",
         "changes_none": "every visit of the previous plan keeps its time",
         "changes_count": "{changes} of {total} visits of the previous plan moved or dropped",
         "changes_proven": "fewest changes, proven",
@@ -37,14 +30,7 @@ TEXTS: Catalogue = {
     "de": {
         "changes": "Änderungen",
         "changes_title": "Änderungen gegenüber dem vorigen Plan",
-        "host": "Gastgeber",
-        "change": "Änderung",
-        "before": "Bisher",
-        "now": "Jetzt",
-        "moved": "verschoben",
         "dropped": "entfallen",
-        "dropped_declined": "abgesagt",
-        "added": "neu",
         "changes_none": "jeder Besuch des vorigen Plans behält seine Zeit",
         "changes_count": "{changes} von {total} Besuchen des vorigen Plans verschoben oder "
         "entfallen",
@@ -55,14 +41,7 @@ TEXTS: Catalogue = {
     "fr": {
         "changes": "Changements",
         "changes_title": "Changements par rapport au plan précédent",
-        "host": "Hôte",
-        "change": "Changement",
-        "before": "Avant",
-        "now": "Désormais",
-        "moved": "déplacée",
         "dropped": "annulée",
-        "dropped_declined": "déclinée",
-        "added": "ajoutée",
         "changes_none": "chaque visite du plan précédent garde son horaire",
         "changes_count": "{changes} des {total} visites du plan précédent déplacées ou annulées",
         "changes_proven": "le moins de changements possible, prouvé",
@@ -93,26 +72,21 @@ def changes_line(plan: Plan, w: Words) -> str | None:
 
 def changes_renderable(old: Plan, new: Plan, lang: Language) -> Group:
     """The table of what `new` changes against `old`, and the count."""
-    w = Words(lang, TEXTS)
-    tz = ZoneInfo(new.trip.timezone)
+    w = Words(lang, DIFF_TEXTS, TEXTS)
     changes = plan_changes(old, new)
-    # A host that said no itself is told apart from one the plan had to drop.
-    declined = {u.id for u in new.unscheduled if u.cause is not None and u.cause.code == "declined"}
     moved_or_dropped = sum(1 for c in changes if c.change != "added")
     total = len(old.visits())
     parts: list[Table | Text] = []
     if changes:
         table = Table(title=w["changes_title"], title_justify="left")
-        for column in ("host", "change", "before", "now"):
+        for column in ("host_col", "change_col", "before_col", "now_col"):
             table.add_column(w[column])
         for change in changes:
             table.add_row(
                 change.name,
-                w["dropped_declined"]
-                if change.change == "dropped" and change.id in declined
-                else w[change.change],
-                _when(change.old, tz, w),
-                _when(change.new, tz, w),
+                w[_WORD[change.reason or change.change]],
+                _when(change.old, lang),
+                _when(change.new, lang),
                 style=_STYLES[change.change],
             )
         parts.append(table)
@@ -127,15 +101,15 @@ def changes_renderable(old: Plan, new: Plan, lang: Language) -> Group:
     return Group(*parts)
 
 
-_STYLES = {"moved": "yellow", "dropped": "red", "added": "green"}
+# What the table calls each change, in `itinerary diff`'s words but for a visit the plan had to
+# drop (a host that said no itself is told apart).
+_WORD = {"moved": "ch_moved", "removed": "dropped", "declined": "ch_declined", "added": "ch_added"}
+_STYLES = {"moved": "yellow", "removed": "red", "added": "green"}
 
 
-def _when(span: tuple[dt.datetime, dt.datetime] | None, tz: ZoneInfo, w: Words) -> str:
+def _when(slot: Slot | None, lang: Language) -> str:
     """'Tuesday, 24 May 2016, 10:00–12:00' in the trip's time zone; '' for none."""
-    if span is None:
-        return ""
-    start, end = (t.astimezone(tz) for t in span)
-    return f"{w.long_date(start.date())}, {clock_range(start, end, start.date())}"
+    return "" if slot is None else when(slot, lang, long=True)
 
 
-__all__ = ["TEXTS", "VisitChange", "changes_line", "changes_proof", "changes_renderable"]
+__all__ = ["TEXTS", "changes_line", "changes_proof", "changes_renderable"]

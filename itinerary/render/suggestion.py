@@ -13,10 +13,10 @@ from typing import Any, Final
 
 from babel.lists import format_list
 
-from ..input.spec import LOCALES, Language
+from ..input.spec import LOCALES, Language, format_time_of_day
 from ..plan.reasons import duration, reason_in
 from ..plan.suggest import SuggestedSlot, Suggestion, Timed
-from .i18n import Catalogue, Words, clock
+from .i18n import Catalogue, Words, clock, clock_range
 
 FORMAT: Final = "itinerary-suggest/1"
 
@@ -54,7 +54,7 @@ TEXTS: Catalogue = {
         "sg_left_out": "{name} ist nicht im Plan: {reason}",
         "sg_not_in_plan": "{name} ist nicht im Plan.",
         "sg_title": "Wo der Besuch ({minutes}) passen würde, wenn der Gastgeber zustimmt, "
-        "das Beste zuerst:",
+        "die besten Zeitfenster zuerst:",
         "sg_shown": "Gezeigt: {shown} von {total} Zeitfenstern; --limit zeigt mehr.",
         "sg_none": "Kein Beginn an einem der durchsuchten Tage passt, auch nicht, wenn zwei "
         "Besuche entfallen.",
@@ -66,7 +66,7 @@ TEXTS: Catalogue = {
         "sg_outside": "außerhalb der Öffnungszeiten",
         "sg_ask_within": "Empfang am {date}, {window} (innerhalb Ihrer Öffnungszeiten)",
         "sg_ask_outside": "Geöffnet am {date}, {window} statt {hours}",
-        "sg_ask_closed": "Geöffnet am {date}, {window} (bisher an diesem Tag geschlossen)",
+        "sg_ask_closed": "Geöffnet am {date}, {window} (an diesem Tag sonst geschlossen)",
         "sg_ask": "Anfrage",
         "sg_quoted": "„{text}“",
         "sg_score": "Punkte {change}",
@@ -84,10 +84,10 @@ TEXTS: Catalogue = {
         "sg_left_out": "{name} n'est pas au programme\u202f: {reason}",
         "sg_not_in_plan": "{name} n'est pas au programme.",
         "sg_title": "Où sa visite ({minutes}) trouverait place si l'hôte acceptait, "
-        "la meilleure d'abord\u202f:",
+        "les meilleurs créneaux d'abord\u202f:",
         "sg_shown": "Créneaux affichés\u202f: {shown} sur {total}\u202f; --limit en affiche plus.",
         "sg_none": "Aucun début, aucun jour examiné, ne convient, même en retirant deux visites.",
-        "sg_closed": "Non examinés (fermé)\u202f: {days}.",
+        "sg_closed": "Jours non examinés (fermeture)\u202f: {days}.",
         "sg_closed_day": "jour de fermeture",
         "sg_start": "début {time}",
         "sg_starts": "début {first}–{last}",
@@ -95,7 +95,7 @@ TEXTS: Catalogue = {
         "sg_outside": "hors de ses heures d'ouverture",
         "sg_ask_within": "Nous recevoir le {date}, {window} (dans vos heures d'ouverture)",
         "sg_ask_outside": "Ouvrir le {date}, {window} au lieu de {hours}",
-        "sg_ask_closed": "Ouvrir le {date}, {window} (fermé ce jour-là jusqu'ici)",
+        "sg_ask_closed": "Ouvrir le {date}, {window} (jour habituellement fermé)",
         "sg_ask": "Demande",
         "sg_quoted": "« {text} »",
         "sg_score": "score {change}",
@@ -117,14 +117,14 @@ def _words(lang: Language) -> Words:
 
 def _hours(hours: Sequence[tuple[int, int]], lang: Language) -> str:
     """'08:30–12:00 and 14:00–17:00' in `lang`."""
-    shown = [f"{a // 60:02d}:{a % 60:02d}–{b // 60:02d}:{b % 60:02d}" for a, b in hours]
+    shown = [f"{format_time_of_day(a)}–{format_time_of_day(b)}" for a, b in hours]
     return format_list(shown, locale=LOCALES[lang]) if shown else ""
 
 
 def _span(item: Timed, slot: SuggestedSlot, w: Words) -> str:
     """'09:00–10:30', after the date when it is not the slot's ('Tuesday, 24 May 2016,
     09:00–10:30': a visit moved to another day)."""
-    text = f"{clock(item.start)}–{clock(item.end)}"
+    text = clock_range(item.start, item.end)
     if item.start.date() != slot.date:
         text = f"{w.long_date(item.start.date())}, {text}"
     return text
@@ -144,7 +144,7 @@ def sentence(slot: SuggestedSlot, lang: Language) -> str:
     end of a visit at its last start."""
     w = _words(lang)
     date = w.long_date(slot.date)
-    window = f"{clock(slot.start)}–{clock(slot.end)}"
+    window = clock_range(slot.start, slot.end)
     if slot.within_hours:
         return w.fmt("sg_ask_within", date=date, window=window)
     if not slot.hours:
@@ -163,7 +163,7 @@ def suggestion_text(suggestion: Suggestion, lang: Language, limit: int) -> str:
                 "sg_in_plan",
                 name=suggestion.host_name,
                 date=w.long_date(visit.start.date()),
-                time=f"{clock(visit.start)}–{clock(visit.end)}",
+                time=clock_range(visit.start, visit.end),
             )
         )
         return "\n".join(lines) + "\n"
@@ -283,8 +283,7 @@ def _slot_json(slot: SuggestedSlot, lang: Language) -> dict[str, Any]:
         "end": slot.end.isoformat(),
         "within_hours": slot.within_hours,
         "hours": [
-            {"from": f"{a // 60:02d}:{a % 60:02d}", "to": f"{b // 60:02d}:{b % 60:02d}"}
-            for a, b in slot.hours
+            {"from": format_time_of_day(a), "to": format_time_of_day(b)} for a, b in slot.hours
         ],
         "required_change": slot.required_change,
         "score_change": slot.score_change,
