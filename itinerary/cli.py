@@ -637,11 +637,9 @@ def suggest(
     from .plan.suggest import find_host
     from .plan.suggest import suggest as suggest_slots
     from .render.export import Destination, check_destinations, read_plan
-    from .render.i18n import LANGUAGES
     from .render.suggestion import suggestion_json, suggestion_text
 
-    if lang is not None and lang not in LANGUAGES:
-        raise OutputError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    chosen = _check_lang(lang)
     if limit < 1:
         raise OutputError(f"--limit must be 1 or more, not {limit}")
     loaded = load_spec(visit)
@@ -664,7 +662,7 @@ def suggest(
     except ValueError as exc:
         shown = str(plan_file) if plan_file is not None else str(visit)
         raise InputError(Issue(shown, 1, f"{exc}")) from None
-    language = lang or loaded.spec.trip.language
+    language = chosen or loaded.spec.trip.language
     text = suggestion_text(found, language, limit)
     data = suggestion_json(found, language, limit)
     with standard_output():
