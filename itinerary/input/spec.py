@@ -374,6 +374,13 @@ class DayBounds(Closed):
 class DayOverride(Closed):
     start: TimeOfDay | None = Field(None, description="Start of this date instead of day.start")
     end: TimeOfDay | None = Field(None, description="End of this date instead of day.end")
+    together: bool = Field(
+        False,
+        description=(
+            "With `groups`: on this date the whole delegation travels as one group (default: "
+            "the groups split on every date)"
+        ),
+    )
 
 
 class Lunch(Closed):
@@ -578,7 +585,35 @@ class Person(Closed):
 
 
 class Member(Person):
-    """A member of the delegation: a participant of every matchmaking event of the trip."""
+    """A member of the delegation: a participant of every matchmaking event of the trip, and
+    of the items of their group's programme (`groups`)."""
+
+    group: Id | None = Field(
+        None, description="Id of the group (`groups`) this member travels with"
+    )
+    interests: list[str] | None = Field(
+        None,
+        description=(
+            "Without `group`: the member is placed in the group whose interests match these "
+            "best (ties by the order of `groups`), within each group's size"
+        ),
+    )
+
+
+class Group(Closed):
+    """A part of the delegation that tours on its own (its own coach) on the dates it splits,
+    and re-joins the others for the events it attends."""
+
+    id: Id = Field(description="Short unique name, used by members, hosts' `for` and events")
+    name: str = Field(description='What the group is called, e.g. "Automation & Industry 4.0"')
+    size: int = Field(ge=1, le=10_000, description="Number of people in the group")
+    interests: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Topics the group is interested in: by default it visits the hosts whose `topics` "
+            "meet them (a group without interests: every host)"
+        ),
+    )
 
 
 class Delegation(Closed):
@@ -788,6 +823,24 @@ class Host(Closed):
         ),
     )
 
+    capacity: int | None = Field(
+        None,
+        ge=1,
+        le=10_000,
+        description=(
+            "Visitors the host receives at once (default: unlimited): a larger group cannot "
+            "visit, and two groups are there at the same time only if they fit together"
+        ),
+    )
+    for_: list[Id] | None = Field(
+        None,
+        alias="for",
+        description=(
+            "With `groups`: ids of the groups that may visit (default: the groups whose "
+            "interests meet its topics; all when none does or it has no topics)"
+        ),
+    )
+
     confirmed: LocalDateTime | None = Field(
         None,
         description=(
@@ -916,6 +969,13 @@ class Event(Closed):
     matchmaking: Matchmaking | None = Field(
         None, description="One-to-one meetings scheduled inside the event (B2B matchmaking)"
     )
+    groups: list[Id] | None = Field(
+        None,
+        description=(
+            "With `groups`: ids of the groups that attend (default: everyone); they all meet "
+            "at its place at its time"
+        ),
+    )
 
     @property
     def place(self) -> str:
@@ -979,6 +1039,13 @@ class VisitSpec(Closed):
     )
     arrival: Endpoint | None = Field(None, description="Where and when the first day starts")
     departure: Endpoint | None = Field(None, description="Where and by when the last day ends")
+    groups: list[Group] = Field(
+        default_factory=list,
+        description=(
+            "Parts of the delegation that travel in parallel (a coach each) and re-join for "
+            "events; omit for one group"
+        ),
+    )
     stays: list[Stay] = Field(default_factory=list, description="Hotels, by nights")
     hosts: list[Host] = Field(default_factory=list, description="Organisations to visit")
     events: list[Event] = Field(default_factory=list, description="Fixed appointments")

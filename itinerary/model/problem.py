@@ -7,7 +7,8 @@ something to do at a place for `duration` minutes; it may start inside any of it
 minute; the trip's time grid, so that visits start at 09:35, not 09:34). Breaks (lunch) are
 taken inside a track where no node is served, likewise starting on their grid.
 Rules that span tracks relate nodes wherever they are served: `After` (a node only after another
-has ended) and `OneOf` (at most one of a set; with `must`, exactly one).
+has ended), `OneOf` (at most one of a set; with `must`, exactly one) and `Capacity` (visits of
+parallel groups at one place: at no moment more visitors than it holds).
 Benchmarks build this type directly, so the CLI and the benchmarks run the very same solver.
 """
 
@@ -17,7 +18,7 @@ import bisect
 import copy
 import functools
 import itertools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 
@@ -127,6 +128,19 @@ class OneOf:
 
 
 @dataclass(frozen=True)
+class Capacity:
+    """The visits of `nodes` (one host's, by the groups that may visit it, each on its own
+    tracks) that are under way at any one moment hold at most `limit` visitors together:
+    node `nodes[i]` brings `sizes[i]`. A visit is under way from its start to its start plus
+    its duration (one that ends as another begins does not meet it). Each size is at most
+    `limit` (a group larger than the host's capacity has no node)."""
+
+    nodes: tuple[int, ...]
+    sizes: tuple[int, ...]
+    limit: int
+
+
+@dataclass(frozen=True)
 class Previous:
     """A visit of the plan this one replaces (`itinerary plan --previous`): `node` served on
     `track` at `start`. Serving it there and then again costs nothing; a different track or
@@ -146,6 +160,7 @@ class Problem:
     one_of: tuple[OneOf, ...] = ()
     # The visits of the plan being replaced, at most one per node; empty: no re-planning.
     previous: tuple[Previous, ...] = ()
+    capacity: tuple[Capacity, ...] = ()
 
     def __post_init__(self) -> None:
         n = len(self.travel)
@@ -170,9 +185,13 @@ class Problem:
                 raise ValueError(f"{rule} refers to an unknown node")
             if rule.earlier == rule.later:
                 raise ValueError(f"{rule} puts a node after itself")
-        if self.after and self.tracks_overlap():
+        if self.after and self.tracks_overlap(
+            {t for rule in self.after for n in (rule.earlier, rule.later) for t in self.allowed_tracks(n)}
+        ):
             # Every track is timed on its own (earliest starts); across tracks that run at the
             # same time an `after` rule would couple their timings, which nothing models yet.
+            # Parallel groups are fine as long as each rule's nodes keep to tracks that do not
+            # overlap (compile relates each group's own visits).
             raise ValueError("`after` rules need tracks that do not overlap in time")
         for choice in self.one_of:
             if len(set(choice.nodes)) < 2 or any(not 0 <= n < n_nodes for n in choice.nodes):
@@ -182,10 +201,19 @@ class Problem:
                 raise ValueError(f"{visit} refers to an unknown node or track")
         if len({v.node for v in self.previous}) != len(self.previous):
             raise ValueError("a node is in the previous plan more than once")
+        for cap in self.capacity:
+            if len(cap.nodes) != len(cap.sizes) or len(set(cap.nodes)) != len(cap.nodes):
+                raise ValueError(f"{cap} needs one size per node, each node once")
+            if any(not 0 <= n < n_nodes for n in cap.nodes):
+                raise ValueError(f"{cap} refers to an unknown node")
+            if any(not 1 <= size <= cap.limit for size in cap.sizes):
+                raise ValueError(f"{cap} has a size outside 1..{cap.limit}")
 
-    def tracks_overlap(self) -> bool:
-        """Whether two tracks share any time (parallel groups, identical TOPTW vehicles)."""
-        spans = sorted((t.earliest_start, t.latest_end) for t in self.tracks)
+    def tracks_overlap(self, among: Collection[int] | None = None) -> bool:
+        """Whether two tracks (of `among`, default all) share any time (parallel groups,
+        identical TOPTW vehicles)."""
+        chosen = self.tracks if among is None else [self.tracks[t] for t in sorted(among)]
+        spans = sorted((t.earliest_start, t.latest_end) for t in chosen)
         return any(b[0] < a[1] for a, b in itertools.pairwise(spans))
 
     @property
@@ -197,8 +225,8 @@ class Problem:
 
     @property
     def spans_tracks(self) -> bool:
-        """Whether any rule relates nodes across tracks (`after`, `one_of`)."""
-        return bool(self.after or self.one_of)
+        """Whether any rule relates nodes across tracks (`after`, `one_of`, `capacity`)."""
+        return bool(self.after or self.one_of or self.capacity)
 
     @staticmethod
     def build(
@@ -208,6 +236,7 @@ class Problem:
         after: Sequence[After] = (),
         one_of: Sequence[OneOf] = (),
         previous: Sequence[Previous] = (),
+        capacity: Sequence[Capacity] = (),
     ) -> Problem:
         return Problem(
             tuple(tuple(map(int, row)) for row in travel),
@@ -216,6 +245,7 @@ class Problem:
             tuple(after),
             tuple(one_of),
             tuple(previous),
+            tuple(capacity),
         )
 
     def with_previous(self, previous: Sequence[Previous]) -> Problem:

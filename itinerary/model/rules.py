@@ -16,8 +16,9 @@
   can be done on a track and gives its earliest start times; `starts_with_break_at` does the same
   with the break on a given leg.
 - **Rules that span tracks.** Each node is served at most once; `After`: a node only if another
-  is served too and has ended by its start; `OneOf`: at most one of a set is served
-  (`cross_track_violations`). A `must` choice left unmet, like a required node left out, breaks
+  is served too and has ended by its start; `OneOf`: at most one of a set is served;
+  `Capacity`: the visits of a set under way at one moment bring at most its limit of visitors
+  (parallel groups at one host: `capacity_violations`) (`cross_track_violations`). A `must` choice left unmet, like a required node left out, breaks
   no rule: the plan is incomplete and ranks lower.
 - **Keeping a previous start.** When re-planning against a previous plan (`Problem.previous`),
   a node served on its previous track at its previous start is *kept*; anything else is a
@@ -279,6 +280,30 @@ def cross_track_violations(problem: Problem, solution: Solution) -> list[str]:
             violations.append(
                 f"nodes {chosen} are all served, but at most one of {list(choice.nodes)} may be"
             )
+    violations += capacity_violations(problem, {n: s[0] for n, s in served.items()})
+    return violations
+
+
+def capacity_violations(problem: Problem, start_of: dict[int, int]) -> list[str]:
+    """`Problem.capacity`: the served nodes (`start_of`: node → start) of each rule whose visits
+    are under way at one moment bring more visitors than its limit. The most at once is reached
+    at some visit's start, so only those moments are counted."""
+    violations: list[str] = []
+    for cap in problem.capacity:
+        visits = [
+            (start_of[n], start_of[n] + problem.nodes[n].duration, size, n)
+            for n, size in zip(cap.nodes, cap.sizes, strict=True)
+            if n in start_of
+        ]
+        for moment, _, _, n in visits:
+            present = [(m, size) for a, b, size, m in visits if a <= moment < b or a == moment]
+            total = sum(size for _, size in present)
+            if total > cap.limit:
+                violations.append(
+                    f"nodes {sorted(m for m, _ in present)} are under way at {moment} with "
+                    f"{total} visitors; at most {cap.limit} fit"
+                )
+                break
     return violations
 
 

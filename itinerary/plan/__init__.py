@@ -48,6 +48,10 @@ FORMAT_1_2: Final = "itinerary-plan/1.2"
 # `changes_bound`, `changes_optimal`.
 FORMAT_1_3: Final = "itinerary-plan/1.3"
 _KEYS_1_3: Final = ("changes", "changes_bound", "changes_optimal")
+# Adds sub-groups (`groups` in the visit file): the delegation's `groups` and `members` (with
+# their group), a track's `group` naming one of them on a date the groups split ("all" on a
+# together date), an unscheduled host's `group` (the group that does not visit it).
+FORMAT_1_4: Final = "itinerary-plan/1.4"
 
 
 class _Model(BaseModel):
@@ -197,9 +201,13 @@ Item = Annotated[
 ]
 
 
+# A track's `group` on a together date, and in a plan without groups.
+GROUP_ALL: Final = "all"
+
+
 class PlanTrack(_Model):
     date: dt.date
-    group: str
+    group: str  # a group id of `delegation.groups`, or "all": the whole delegation
     items: list[Item]
     notes: list[str] = Field(default_factory=list)
     # The trip's public holiday that day (format 1.2), by language, for the day headings:
@@ -254,6 +262,9 @@ class Unscheduled(_Model):
     # A host whose visit was cancelled keeps the revision of its last letter (format 1.3), so
     # that a later invitation counts on from it.
     sequence: int | None = Field(None, ge=1)
+    # With groups (format 1.4): the group that does not visit it (or attend the event); a host
+    # several groups may visit has an entry for each group that leaves it out.
+    group: str | None = None
 
     @property
     def required(self) -> bool:
@@ -277,12 +288,47 @@ class PlanTrip(_Model):
     language: Language
 
 
+class PlanGroup(_Model):
+    """A group of the delegation that tours on its own on the dates it splits (format 1.4)."""
+
+    id: str
+    name: str
+    size: int = Field(ge=1)
+    interests: list[str] = Field(default_factory=list)
+
+
+class PlanMember(_Model):
+    """A member of the delegation and the group they travel with (format 1.4), so that the
+    members' programmes and the visitor lists need no visit file."""
+
+    id: str
+    name: str
+    group: str
+    organisation: str | None = None
+    email: str | None = None
+    language: str | None = None
+
+
 class PlanDelegation(_Model):
     name: str
     size: int
     organisation: str | None = None
     contact: Contact | None = None
     languages: list[str] | None = None
+    # Format 1.4, only when the visit file has `groups`: the groups and the members by group.
+    groups: list[PlanGroup] | None = None
+    members: list[PlanMember] | None = None
+
+    def group(self, group: str) -> PlanGroup:
+        """The group `group`; "all" (a together date, or no groups): the whole delegation."""
+        for g in self.groups or ():
+            if g.id == group:
+                return g
+        return PlanGroup(id=GROUP_ALL, name=self.name, size=self.size)
+
+    def members_of(self, group: str) -> list[PlanMember]:
+        """The members who attend what group `group` does ("all": every member)."""
+        return [m for m in self.members or () if group == GROUP_ALL or m.group == group]
 
 
 class SolverInfo(_Model):
@@ -294,7 +340,11 @@ class SolverInfo(_Model):
 
 class Plan(_Model):
     format: Literal[
-        "itinerary-plan/1", "itinerary-plan/1.1", "itinerary-plan/1.2", "itinerary-plan/1.3"
+        "itinerary-plan/1",
+        "itinerary-plan/1.1",
+        "itinerary-plan/1.2",
+        "itinerary-plan/1.3",
+        "itinerary-plan/1.4",
     ] = FORMAT
     trip: PlanTrip
     delegation: PlanDelegation
@@ -341,7 +391,9 @@ class Plan(_Model):
                 (t.get("holiday") if isinstance(t, dict) else getattr(t, "holiday", None))
                 for t in tracks
             )
-            if _uses_1_3(data):
+            if _field(data.get("delegation"), "groups"):
+                fmt = FORMAT_1_4
+            elif _uses_1_3(data):
                 fmt = FORMAT_1_3
             elif holiday or _uses_1_2(data):
                 fmt = FORMAT_1_2
@@ -366,6 +418,11 @@ class Plan(_Model):
 
     def visits(self) -> list[VisitItem]:
         return [i for t in self.tracks for i in t.items if isinstance(i, VisitItem)]
+
+    @property
+    def split(self) -> bool:
+        """Whether the delegation has groups (format 1.4)."""
+        return bool(self.delegation.groups)
 
     def matchmaking_events(self) -> list[EventItem]:
         """The event items with matchmaking meetings, in the order of the programme."""
