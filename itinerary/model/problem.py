@@ -185,14 +185,17 @@ class Problem:
                 raise ValueError(f"{rule} refers to an unknown node")
             if rule.earlier == rule.later:
                 raise ValueError(f"{rule} puts a node after itself")
-        if self.after and self.tracks_overlap(
-            {t for rule in self.after for n in (rule.earlier, rule.later) for t in self.allowed_tracks(n)}
-        ):
+        for rule in self.after:
+            if not self.tracks_overlap(
+                {t for n in (rule.earlier, rule.later) for t in self.allowed_tracks(n)}
+            ):
+                continue
             # Every track is timed on its own (earliest starts); across tracks that run at the
             # same time an `after` rule would couple their timings, which nothing models yet.
             # Parallel groups are fine as long as each rule's nodes keep to tracks that do not
-            # overlap (compile relates each group's own visits).
-            raise ValueError("`after` rules need tracks that do not overlap in time")
+            # overlap (compile relates each group's own visits): the search and CP-SAT only
+            # ever relate the two tracks of one rule (`Spanning.before` is per pair of tracks).
+            raise ValueError(f"{rule}: `after` rules need tracks that do not overlap in time")
         for choice in self.one_of:
             if len(set(choice.nodes)) < 2 or any(not 0 <= n < n_nodes for n in choice.nodes):
                 raise ValueError(f"{choice} needs two or more known nodes")

@@ -18,8 +18,9 @@
 - **Rules that span tracks.** Each node is served at most once; `After`: a node only if another
   is served too and has ended by its start; `OneOf`: at most one of a set is served;
   `Capacity`: the visits of a set under way at one moment bring at most its limit of visitors
-  (parallel groups at one host: `capacity_violations`) (`cross_track_violations`). A `must` choice left unmet, like a required node left out, breaks
-  no rule: the plan is incomplete and ranks lower.
+  (parallel groups at one host: `capacity_violations`, per rule `capacity_overload`)
+  (`cross_track_violations`). A `must` choice left unmet, like a required node left out,
+  breaks no rule: the plan is incomplete and ranks lower.
 - **Keeping a previous start.** When re-planning against a previous plan (`Problem.previous`),
   a node served on its previous track at its previous start is *kept*; anything else is a
   change (`changes`). A sequence is timed as early as it can be (`earliest_starts`) unless a
@@ -53,10 +54,10 @@ about timing at all. This module imports only the Problem, so every layer can us
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from .problem import Break, Problem, Solution, up_to_grid
+from .problem import Break, Capacity, Problem, Solution, up_to_grid
 
 
 def first_start(windows: Sequence[tuple[int, int]], ready: int, grid: int = 1) -> int | None:
@@ -290,21 +291,37 @@ def capacity_violations(problem: Problem, start_of: dict[int, int]) -> list[str]
     at some visit's start, so only those moments are counted."""
     violations: list[str] = []
     for cap in problem.capacity:
-        visits = [
-            (start_of[n], start_of[n] + problem.nodes[n].duration, size, n)
-            for n, size in zip(cap.nodes, cap.sizes, strict=True)
-            if n in start_of
-        ]
-        for moment, _, _, n in visits:
-            present = [(m, size) for a, b, size, m in visits if a <= moment < b or a == moment]
-            total = sum(size for _, size in present)
-            if total > cap.limit:
-                violations.append(
-                    f"nodes {sorted(m for m, _ in present)} are under way at {moment} with "
-                    f"{total} visitors; at most {cap.limit} fit"
-                )
-                break
+        over = capacity_overload(problem, cap, start_of)
+        if over is not None:
+            moment, present, total = over
+            violations.append(
+                f"nodes {present} are under way at {moment} with "
+                f"{total} visitors; at most {cap.limit} fit"
+            )
     return violations
+
+
+def capacity_overload(
+    problem: Problem, cap: Capacity, start_of: Mapping[int, int]
+) -> tuple[int, list[int], int] | None:
+    """Where one `Capacity` rule is broken, if it is: the first visit's start (in the order of
+    `cap.nodes`) at which the visits under way bring more than `cap.limit` visitors, with those
+    nodes (sorted) and their visitors; None if it holds. A visit is under way from its start to
+    its start plus its duration; one of no duration at its start. The search asks this of the
+    rules it touches (`spanning.Capacities`)."""
+    visits = [
+        (start_of[n], start_of[n] + problem.nodes[n].duration, size, n)
+        for n, size in zip(cap.nodes, cap.sizes, strict=True)
+        if n in start_of
+    ]
+    if len(visits) < 2:
+        return None
+    for moment, _, _, _ in visits:
+        present = [(m, size) for a, b, size, m in visits if a <= moment < b or a == moment]
+        total = sum(size for _, size in present)
+        if total > cap.limit:
+            return moment, sorted(m for m, _ in present), total
+    return None
 
 
 @dataclass(frozen=True, order=True)

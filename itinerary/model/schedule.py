@@ -147,10 +147,25 @@ def timed_route(problem: Problem, t: int, sequence: Sequence[int]) -> Route | No
     feasible: `rules.starts_keeping`), leaving as late as the first visit allows and back as
     early as possible, or at the track's bounds where the break needs the room (checked by
     laying the route out, as the plan checker does); None if the sequence cannot be done."""
-    track = problem.tracks[t]
     starts = starts_keeping(problem, t, sequence)
     if starts is None:
         return None
+    route = route_at(problem, t, sequence, starts)
+    if route is None:
+        raise InternalError(f"no timing found for the feasible route {list(sequence)} on track {t}")
+    return route
+
+
+def route_at(
+    problem: Problem, t: int, sequence: Sequence[int], starts: Sequence[int]
+) -> Route | None:
+    """The route of `sequence` on track t with its visits at `starts`, leaving as late as the
+    first visit allows and back as early as possible, or at the track's bounds where the break
+    needs the room; None if no such departure and arrival lay it out. `timed_route` gives it
+    the plan's timing; CP-SAT its own where a group waits at a host for another group to leave
+    (`cpsat.py`: its routes then go through `verify.py`, since nothing here checks the
+    starts)."""
+    track = problem.tracks[t]
     stops = tuple(Stop(n, s) for n, s in zip(sequence, starts, strict=True))
     if sequence:
         first, last = problem.nodes[sequence[0]], problem.nodes[sequence[-1]]
@@ -177,7 +192,7 @@ def timed_route(problem: Problem, t: int, sequence: Sequence[int]) -> Route | No
             except InternalError:
                 continue
             return route
-    raise InternalError(f"no timing found for the feasible route {list(sequence)} on track {t}")
+    return None
 
 
 def away_from(problem: Problem, route: Route, avoid: frozenset[int]) -> Route:

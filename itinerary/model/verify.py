@@ -20,7 +20,10 @@ terms:
 - for each `After(earlier, later)` with `later` served: `earlier` is served too and ends
   (start + duration) no later than `later` starts, whichever tracks they are on;
 - each `OneOf` has at most one node served. A `must` choice with none served is no violation:
-  like a required node left out, it makes the solution incomplete (`Solution.unmet_choices`).
+  like a required node left out, it makes the solution incomplete (`Solution.unmet_choices`);
+- for each `Capacity`, at no moment do the visits of its nodes under way then (from the start
+  to the start plus the duration; a visit of no duration is under way at its start) bring
+  more visitors than its limit, whichever tracks they are on.
 """
 
 from __future__ import annotations
@@ -70,6 +73,8 @@ def verify_solution(problem: Problem, solution: Solution) -> list[str]:
                 f"nodes {chosen} are all served, but one_of {choice.nodes} allows one"
             )
 
+    violations += _capacity_violations(problem, starts)
+
     for node, times in sorted(served.items()):
         if times > 1:
             violations.append(f"node {node} is served {times} times")
@@ -84,6 +89,31 @@ def verify_solution(problem: Problem, solution: Solution) -> list[str]:
             violations.append(f"nodes {wrongly} are listed as dropped but are served")
         if missing:
             violations.append(f"nodes {missing} are neither served nor listed as dropped")
+    return violations
+
+
+def _capacity_violations(problem: Problem, starts: dict[int, int]) -> list[str]:
+    """Each `Capacity` rule whose served visits bring more visitors at one moment than its
+    limit. Counted per minute boundary where a visit begins: the visitors there are those of
+    the visits that have begun and not yet ended, and those beginning there."""
+    violations: list[str] = []
+    for rule in problem.capacity:
+        sizes = dict(zip(rule.nodes, rule.sizes, strict=True))
+        spans = sorted(
+            (starts[n], starts[n] + problem.nodes[n].duration, n) for n in sizes if n in starts
+        )
+        worst: tuple[int, int, list[int]] | None = None
+        for moment in sorted({begin for begin, _, _ in spans}):
+            present = [n for begin, end, n in spans if begin == moment or begin <= moment < end]
+            total = sum(sizes[n] for n in present)
+            if total > rule.limit and (worst is None or total > worst[1]):
+                worst = (moment, total, sorted(present))
+        if worst is not None:
+            moment, total, present = worst
+            violations.append(
+                f"nodes {present} are under way at {moment} with {total} visitors;"
+                f" at most {rule.limit} fit"
+            )
     return violations
 
 

@@ -64,15 +64,16 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from ortools.sat.python import cp_model
 
 from ..errors import InternalError
 from ..model.problem import Problem, Solution, down_to_grid, up_to_grid
-from ..model.rules import changes
-from ..model.schedule import earliest_starts, layout, timed_route
+from ..model.rules import capacity_violations, changes
+from ..model.schedule import earliest_starts, layout, route_at, timed_route
+from ..model.verify import verify_solution
 from . import Deadline
 from .interrupts import run_stoppable
 from .params import ProofParams
@@ -207,7 +208,69 @@ def prove_bound(
     if span:
         assert isinstance(built, _RouteModel)
         built.model.maximize(built.objective * span - built.travel)
+    solved = _solve(problem, built, span, params, deadline, hint)
+    if solved is None:
+        return None
+    objective_bound, combined, best, status_name, work = solved
+    if isinstance(built, _RouteModel) and best is not None and _over_capacity(problem, best):
+        # The route model does not state `Problem.capacity` (a route's timing is not a variable
+        # there): it is a relaxation, so its bound holds, but its schedule brings more visitors
+        # to a host than fit. The circuit model states capacity exactly; its schedule is taken,
+        # and the lower of the two bounds holds.
+        best, combined = None, None
+        copies = _copies(problem, least, lanes)
+        if len(copies) <= params.max_circuit_copies:
+            circuit = _CircuitModel(problem, lanes, copies, floor, keep, weights)
+            if first_solution is not None:
+                circuit.add_hint(first_solution)
+            exact = _solve(problem, circuit, 0, params, deadline, hint)
+            if exact is not None:
+                objective_bound = min(objective_bound, exact[0])
+                best = exact[2]
+                work += exact[4]
+                method, size = "routes, then circuit (capacity)", len(copies)
+    proven = objective_bound < 0
+    travel_bound: int | None = None
+    if best is not None:
+        value = _objective_value(problem, weights, best)
+        if value > objective_bound:
+            raise InternalError(f"CP-SAT's schedule ({value}) beats its bound ({objective_bound})")
+        proven = value == objective_bound
+        if proven and span and combined is not None:
+            # Every schedule of this objective value travels at least value * span - combined.
+            travel_bound = max(0, value * span - combined)
+            if best.travel_minutes(problem) < travel_bound:
+                raise InternalError("CP-SAT's schedule travels less than its proven bound")
+    return ScoreBound(
+        objective_bound=objective_bound,
+        weight=weights.required,
+        required_floor=floor,
+        best=best,
+        proven=proven,
+        status=status_name,
+        method=method,
+        size=size,
+        wall_seconds=time.perf_counter() - began,
+        deterministic_time=work,
+        event_weight=weights.event,
+        travel_bound=travel_bound,
+        travel_proven=travel_bound is not None
+        and best is not None
+        and best.travel_minutes(problem) == travel_bound,
+    )
 
+
+def _solve(
+    problem: Problem,
+    built: _Built,
+    span: int,
+    params: ProofParams,
+    deadline: Deadline | None,
+    hint: Solution | None,
+) -> tuple[int, int | None, Solution | None, str, float] | None:
+    """Solve `built`: (a proven upper bound on its objective, -1 when nothing is feasible; the
+    proven bound on objective * span - travel when `span`; its best schedule, if any; CP-SAT's
+    status; the deterministic time spent). None when no time or work is left."""
     solver = _solver(params, params.deterministic_time, deadline)
     if solver is None:
         return None
@@ -243,35 +306,15 @@ def prove_bound(
             objective_bound = min(objective_bound, lifted)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             best = built.extract(solver)
-    proven = status == cp_model.INFEASIBLE
-    travel_bound: int | None = None
-    if best is not None:
-        value = _objective_value(problem, weights, best)
-        if value > objective_bound:
-            raise InternalError(f"CP-SAT's schedule ({value}) beats its bound ({objective_bound})")
-        proven = value == objective_bound
-        if proven and span and combined is not None:
-            # Every schedule of this objective value travels at least value * span - combined.
-            travel_bound = max(0, value * span - combined)
-            if best.travel_minutes(problem) < travel_bound:
-                raise InternalError("CP-SAT's schedule travels less than its proven bound")
-    return ScoreBound(
-        objective_bound=objective_bound,
-        weight=weights.required,
-        required_floor=floor,
-        best=best,
-        proven=proven,
-        status=solver.status_name(status),
-        method=method,
-        size=size,
-        wall_seconds=time.perf_counter() - began,
-        deterministic_time=solver.deterministic_time,
-        event_weight=weights.event,
-        travel_bound=travel_bound,
-        travel_proven=travel_bound is not None
-        and best is not None
-        and best.travel_minutes(problem) == travel_bound,
-    )
+    return objective_bound, combined, best, solver.status_name(status), solver.deterministic_time
+
+
+def _over_capacity(problem: Problem, solution: Solution) -> bool:
+    """Whether the solution brings more visitors to a host at once than fit (`Problem.capacity`)."""
+    if not problem.capacity:
+        return False
+    start_of = {s.node: s.start for r in solution.routes for s in r.stops}
+    return bool(capacity_violations(problem, start_of))
 
 
 @dataclass(frozen=True)
@@ -357,7 +400,7 @@ def prove_changes(
         return None
     best = built.extract(solver)
     bound = len(problem.previous) - min(most, len(kept))
-    if changes(problem, best) < bound:
+    if best is not None and changes(problem, best) < bound:
         raise InternalError("CP-SAT's schedule makes fewer changes than its proven bound")
     return ChangesBound(bound, best, status == cp_model.OPTIMAL)
 
@@ -400,7 +443,7 @@ class _Built(Protocol):
 
     def add_hint(self, solution: Solution) -> None: ...
 
-    def extract(self, solver: cp_model.CpSolver) -> Solution: ...
+    def extract(self, solver: cp_model.CpSolver) -> Solution | None: ...
 
 
 def _window_copies(problem: Problem, lanes: list[tuple[int, ...]]) -> int:
@@ -983,6 +1026,25 @@ class _CircuitModel:
             m.add(served[rule.earlier] >= later)
             ended = self.start[rule.earlier] + nodes[rule.earlier].duration
             m.add(self.start[rule.later] >= ended).only_enforce_if(later)
+        # `Problem.capacity`, exactly: per rule a cumulative over its nodes' visits, each an
+        # optional interval present when the node is served. On whole minutes a visit of no
+        # duration is under way at its start only, as an interval of one minute is.
+        for k, cap in enumerate(problem.capacity):
+            intervals, sizes = [], []
+            for n, size in zip(cap.nodes, cap.sizes, strict=True):
+                if n not in by_node:
+                    continue
+                present = m.new_bool_var(f"at{k}_{n}")
+                m.add(served[n] == present)
+                length = max(nodes[n].duration, 1)
+                intervals.append(
+                    m.new_optional_fixed_size_interval_var(
+                        self.start[n], length, present, f"cap{k}_{n}"
+                    )
+                )
+                sizes.append(size)
+            if len(intervals) > 1:
+                m.add_cumulative(intervals, sizes, cap.limit)
         if required_floor:
             m.add(sum(required) >= required_floor)
         self.objective = cp_model.LinearExpr.sum(objective)
@@ -1169,8 +1231,11 @@ class _CircuitModel:
             for key, lit in arcs.items():
                 m.add_hint(lit, key in used[k])
 
-    def extract(self, solver: cp_model.CpSolver) -> Solution:
-        """The solver's schedule as a Solution, each route timed by `schedule.timed_route`."""
+    def extract(self, solver: cp_model.CpSolver) -> Solution | None:
+        """The solver's schedule as a Solution, each route timed by `schedule.timed_route`.
+        Where that timing brings more visitors to a host than fit (`Problem.capacity`: the
+        model may let a group wait for another to leave), the solver's own starts instead,
+        taken only when the independent check (`verify.py`) passes them; else None."""
         problem = self.problem
         sequences: dict[int, list[int]] = {}
         for k, tracks in enumerate(self.lanes):
@@ -1186,4 +1251,15 @@ class _CircuitModel:
                     if i <= len(mine):
                         sequences[t].append(self.copies[mine[i - 1]].node)
                     i = successor[i]
-        return _solution(problem, sequences, "CP-SAT (circuit)")
+        timed = _solution(problem, sequences, "CP-SAT (circuit)")
+        if not _over_capacity(problem, timed):
+            return timed
+        own = {n: solver.value(start) for n, start in self.start.items()}
+        routes = []
+        for t in range(len(problem.tracks)):
+            route = route_at(problem, t, sequences[t], [own[n] for n in sequences[t]])
+            if route is None:
+                return None
+            routes.append(route)
+        waiting = replace(timed, routes=tuple(routes))
+        return waiting if not verify_solution(problem, waiting) else None

@@ -3,8 +3,8 @@
 Nodes are taken in order of importance (events, must-visits, the nodes of `must` choices, then
 by score per minute of detour) and each is put where it fits at the least added time; a plan
 within a fraction of a second even on the largest trips, reported at once. The rules that span
-tracks (`Problem.after`, `Problem.one_of`) are kept (`spanning.py`). Every route is timed as every
-plan is (`schedule.timed_route`).
+tracks (`Problem.after`, `Problem.one_of`, `Problem.capacity`) are kept (`spanning.py`). Every
+route is timed as every plan is (`schedule.timed_route`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from ..errors import InternalError
 from ..model.problem import Problem, Route, Solution
 from ..model.rules import cross_track_violations, earliest_starts
 from ..model.schedule import timed_route
-from .spanning import Spanning
+from .spanning import Capacities, Spanning
 
 
 def _insertion_order(problem: Problem, rules: Spanning | None = None) -> list[int]:
@@ -65,10 +65,17 @@ def insertion_sequences(problem: Problem) -> list[list[int]]:
     The rules that span tracks (`spanning.py`) are kept as the plan grows: a node goes in only
     while no other node of its choices is served, and only once every node it comes after is
     served, on a track that has ended by then or earlier in the same sequence; the order puts
-    those nodes first, so nothing that is served ever gets one of them inserted behind it."""
+    those nodes first, so nothing that is served ever gets one of them inserted behind it. A
+    track's sequence changes only while its capacity nodes, timed as the plan times them, keep
+    every capacity rule with the tracks that share time with it (`Capacities.fits`)."""
     travel, nodes = problem.travel, problem.nodes
     rules = Spanning.of(problem)
     sequences = _previous_sequences(problem, rules)
+    capacities = Capacities.of(problem)
+    # Per track, its capacity nodes' starts (`Capacities.starts_on`), with capacity rules only.
+    held: list[dict[int, int]] = []
+    if capacities is not None:
+        held = [capacities.starts_on(t, seq) for t, seq in enumerate(sequences)]
     # Per track, when the group is free after each prefix of its sequence if it took no break:
     # a lower bound on the real times, so an insertion that is late even then is skipped
     # without the full check.
@@ -121,6 +128,11 @@ def insertion_sequences(problem: Problem) -> list[list[int]]:
         for _, t, at in sorted(options):
             trial = sequences[t][:at] + [n] + sequences[t][at:]
             if earliest_starts(problem, t, trial) is not None:
+                if capacities is not None:
+                    starts = capacities.fits(t, trial, held.__getitem__)
+                    if starts is None:
+                        continue  # a host would hold more visitors than it may
+                    held[t] = starts
                 sequences[t] = trial
                 track_of[n] = t
                 unbroken = earliest_starts(problem, t, trial, with_breaks=False)

@@ -32,6 +32,13 @@ allows, on the way if need be (the rule of `rules.earliest_starts`). After each 
 break moves to the leg that leaves the most slack. An insertion into the break's own leg is tried
 with the break before and after the new visit.
 
+The rules that span tracks are kept by every move (`spanning.py`). Capacity (`Problem.capacity`:
+parallel groups at one host) is checked where a route is re-timed (`_Route.change`): a new
+sequence is refused when its capacity nodes, timed as the plan times them, would meet visits of
+the parallel routes with more visitors than the host holds. That is a sufficient condition (a
+group never waits for another to leave), asked only when the problem has capacity rules: TOPTW
+and one-group trips run exactly as before.
+
 The search never sees a date or a name; it returns node sequences per track, which
 `routing.py` times and hands on.
 """
@@ -49,7 +56,7 @@ import numpy.typing as npt
 from ..model.problem import Problem
 from ..model.rules import first_start, ready_after_leg, starts_keeping
 from .params import WalkParams
-from .spanning import Spanning
+from .spanning import Capacities, Spanning
 
 _NEG = -(2**40)  # "infeasible" for a latest time
 _INF = 2**40
@@ -195,6 +202,9 @@ class _Data:
             )
             fixed_nodes = [n for n in range(n_nodes) if not self.movable[n]]
             self.anchored[sorted(self.rules.ahead_of(fixed_nodes))] = True
+        # `Problem.capacity` (parallel groups at one host): None without it, and then no route
+        # asks anything about it (`_Route.board` stays None).
+        self.capacities = Capacities.of(problem)
 
     def swap_layout(self, n: int) -> _SwapLayout:
         layout = self.swap_layouts.get(n)
@@ -248,10 +258,12 @@ class _SwapLayout:
 class _Route:
     """One track's sequence of nodes with its forward and backward times."""
 
-    # After `data` and `t`, everything is the route's state, which `snapshot` saves whole.
+    # After `data`, `t` and `board`, everything is the route's state, which `snapshot` saves
+    # whole.
     __slots__ = (
         "data",
         "t",
+        "board",
         "items",
         "gap",
         "free",
@@ -263,10 +275,14 @@ class _Route:
         "fixed",
         "cached_arrays",
         "kept",
+        "held",
     )
 
     def __init__(self, data: _Data, t: int, items: list[int]) -> None:
         self.data, self.t = data, t
+        # With capacity rules: every route of the state, by track, once the state has them all
+        # (`_State.__init__`); a change is then checked against the routes parallel to this one.
+        self.board: list[_Route] | None = None
         self._empty()
         if not self.change(items):
             raise ValueError(f"infeasible sequence {items} on track {t}")
@@ -285,6 +301,8 @@ class _Route:
         self.legs, self.score, self.required, self.fixed = home, 0, 0, 0
         self.cached_arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.kept: int | None = None  # previous starts kept; None: not counted since a change
+        # The starts of its capacity nodes as the plan times them; None: not timed since a change
+        self.held: dict[int, int] | None = None
 
     def kept_count(self) -> int:
         """How many visits of the previous plan this route keeps at their previous starts, as
@@ -320,17 +338,46 @@ class _Route:
 
     def snapshot(self) -> tuple:
         # change() makes new lists (and arrays), so keeping the old ones is enough to undo.
-        return tuple(getattr(self, name) for name in _Route.__slots__[2:])
+        return tuple(getattr(self, name) for name in _Route.__slots__[3:])
 
     def restore(self, snapshot: tuple) -> None:
-        for name, value in zip(_Route.__slots__[2:], snapshot, strict=True):
+        for name, value in zip(_Route.__slots__[3:], snapshot, strict=True):
             setattr(self, name, value)
+
+    def held_starts(self) -> dict[int, int]:
+        """Its capacity nodes' starts as the plan times them (`Capacities.starts_on`), timed
+        once per change, when a parallel route first asks."""
+        if self.held is None:
+            capacities = self.data.capacities
+            assert capacities is not None
+            self.held = capacities.starts_on(self.t, self.items)
+        return self.held
 
     def change(self, items: list[int], same_head: int = 0, same_tail: int = 0) -> bool:
         """Take `items` as the sequence if it can be done; else keep the route as it was.
 
         `same_head` and `same_tail` may say how many of the first and last items the caller
-        knows are unchanged (found here otherwise)."""
+        knows are unchanged (found here otherwise). With capacity rules (`board`), the
+        sequence must also keep them with the other routes as they are (`Capacities.fits`):
+        only this route's times change, so every rule still holds after any accepted change,
+        and restoring routes from snapshots taken together restores a plan that kept them."""
+        board = self.board
+        if board is None:
+            return self._change(items, same_head, same_tail)
+        capacities = self.data.capacities
+        assert capacities is not None
+        saved = self.snapshot()
+        if not self._change(items, same_head, same_tail):
+            return False
+        held = capacities.fits(self.t, self.items, lambda u: board[u].held_starts())
+        if held is None:
+            self.restore(saved)
+            return False
+        self.held = held
+        return True
+
+    def _change(self, items: list[int], same_head: int = 0, same_tail: int = 0) -> bool:
+        """`change` without the capacity rules."""
         # fast copy of rules.earliest_starts, held to it by tests/test_rules_conformance.py
         if self.data.breaks[self.t] is None:
             return self._splice(items, same_head, same_tail)
@@ -433,6 +480,7 @@ class _Route:
         self.items, self.free, self.latest, self.ready = items, free, latest, ready
         self.cached_arrays = None
         self.kept = None
+        self.held = None
         return True
 
     def _place_break(self) -> bool:
@@ -763,6 +811,11 @@ class _State:
     def __init__(self, data: _Data, sequences: list[list[int]], noise: np.random.Generator) -> None:
         self.data, self.noise = data, noise
         self.routes = [_Route(data, t, list(seq)) for t, seq in enumerate(sequences)]
+        if data.capacities is not None:
+            # `sequences` keep the capacity rules (the insertion's or the walk's own); from
+            # here on every change is checked against the other routes.
+            for route in self.routes:
+                route.board = self.routes
         self.served = np.zeros(len(data.problem.nodes), dtype=bool)
         for seq in sequences:
             self.served[seq] = True

@@ -26,6 +26,12 @@ The OR-Tools polish, which does not rank changes, is not used.
 
 Every stage is bounded by counts of work (reproducible), or by a `Deadline`, and the best
 solution by `cpsat.better` (the rank, travel last) is kept.
+
+*The last safety net.* Every stage keeps every rule (the rules that span tracks, capacity
+included: `spanning.py`, `cpsat.py`); still, the kept solution goes through the independent
+check (`verify.py`) before it is returned, and one that breaks a rule never is: the insertion
+plan, which keeps them by construction, is returned instead, saying why in `stopped_by` (no
+stage has been seen to need it).
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ import numpy as np
 from ..errors import InternalError
 from ..model.problem import Problem, Solution
 from ..model.rules import changes, earliest_starts, starts_keeping
+from ..model.verify import verify_solution
 from . import Deadline, Observer, Progress, ProofParams, SolveParams
 from .cpsat import ScoreBound, better, events_served, may_prove, prove_bound, prove_changes
 from .cpsat import required_served as _required_served
@@ -59,6 +66,33 @@ def run(
     """The best solution of `problem` (see the module docstring); with `params.proof`, proven
     bounds on its score and travel in `Solution.score_bound` / `travel_bound` where CP-SAT got
     them. `params` carries the final budget (`SolveParams.for_problem` already applied)."""
+    return kept_feasible(problem, _run(problem, params, observer, deadline))
+
+
+def kept_feasible(problem: Problem, solution: Solution) -> Solution:
+    """`solution` if the independent check (`verify.py`) finds nothing wrong with it; else the
+    insertion plan (which keeps every rule by construction), saying why; an InternalError if
+    that breaks one too."""
+    broken = verify_solution(problem, solution)
+    if not broken:
+        return solution
+    first = sequence_solution(problem, insertion_sequences(problem))
+    if verify_solution(problem, first):
+        raise InternalError(f"every plan found breaks a rule: {broken[0]}")
+    return replace(
+        first,
+        solutions_found=solution.solutions_found,
+        stopped_by=f"{solution.stopped_by}; that plan broke a rule ({broken[0]}), so the "
+        "first plan is kept",
+    )
+
+
+def _run(
+    problem: Problem,
+    params: SolveParams,
+    observer: Observer | None = None,
+    deadline: Deadline | None = None,
+) -> Solution:
     bound = params.proof
     if bound is None or not may_prove(problem, bound):
         return _with_changes_bound(
