@@ -16,12 +16,24 @@ valid: a host comes only after hosts listed before it (no cycle), a must-visit n
 anything, a host named in `after` is in no choice, and the hosts of a must choice are in no
 `after` pair, so every must choice can be met whatever the others choose.
 
+Sub-groups on request: `--groups K` (2-4) splits the delegation into K interest groups of 6-14
+people (`groups`, each with the topics of a few sectors as its `interests`, so by default a host
+is for the group its sector belongs to, and an institution, whose topics meet none, for all);
+of the hosts that are not must-visits, about two in five name two groups in `for`, and about half
+get a `capacity` between the smallest group and the whole delegation, so some groups cannot
+visit them and some pairs cannot be there together; every day's event names all
+groups (`events[].groups`: a joint event); with 3 days or more the middle date is a together
+date (`trip.days.<date>.together`). Drawn from a stream of their own too: a trip with groups has
+the same hosts, times, events and rules as the trip without, and a trip without `--groups` is
+exactly the text it always was.
+
 The output is visit.yaml exactly as README.md documents it; the same (hosts, days, seed, start,
-after, choices, must share) always gives the same text. Use it as a library (`trip_data`,
+after, choices, must share, groups) always gives the same text. Use it as a library (`trip_data`,
 `trip_yaml`) or as a script:
 
     python benchmarks/generate.py --hosts 100 --days 5 --seed 1 --out /tmp/visit.yaml
     python benchmarks/generate.py --hosts 25 --days 5 --after 4 --choices 3
+    python benchmarks/generate.py --hosts 40 --days 5 --groups 3
 
 Without `--out` the text goes to standard output. An existing `--out` file is never replaced
 without `--force`; the file is written through a temporary file and a rename, so it is either
@@ -164,6 +176,15 @@ DAYTIME_EVENTS = (
 DINNER = ("dinner", "Networking dinner", "19:00", "21:30", False)
 WEEKEND_EVENT = ("culture", "Cultural programme (guided city tour)", "10:00", "13:00", False)
 ARRIVAL_TIME, DEPARTURE_TIME = "10:30", "16:00"
+# Interest groups for `--groups K` (the first K), each with the sectors (indices into SECTORS)
+# whose topics are its interests; the sectors of the themes beyond K go to theme i % K.
+GROUP_THEMES = (
+    ("automation", "Automation & Industry 4.0", (0, 1, 5)),
+    ("plastics", "Plastics and materials", (7, 4, 3)),
+    ("mobility", "Mobility and logistics", (2, 6)),
+    ("health", "Medical and consumer technology", (8, 9)),
+)
+MIN_GROUPS, MAX_GROUPS = 2, len(GROUP_THEMES)
 ONE_DAY_ARRIVAL, ONE_DAY_DEPARTURE = "08:30", "18:30"
 
 
@@ -175,14 +196,18 @@ def trip_data(
     after: int = 0,
     choices: int = 0,
     must_share: float = MUST_SHARE,
+    groups: int = 0,
 ) -> dict[str, Any]:
     """The visit file as plain data (dates as `datetime.date`, times as "HH:MM" text).
 
     Without `start` the trip begins on a Monday chosen by the seed (in 2026, outside the
     daylight-saving changes), so a trip of up to 5 days has weekdays only. `after`, `choices`
     and `must_share`: the rules between hosts (see the module docstring); a trip with no
-    working day gets no must choice, as it gets no must-visit.
+    working day gets no must choice, as it gets no must-visit. `groups`: K interest groups
+    (0: none; see the module docstring).
     """
+    if groups and not MIN_GROUPS <= groups <= MAX_GROUPS:
+        raise ValueError(f"groups must be {MIN_GROUPS}..{MAX_GROUPS}, got {groups}")
     if after < 0 or choices < 0:
         raise ValueError(f"after and choices must be 0 or more, got {after} and {choices}")
     if not 0 <= must_share <= 1:
@@ -242,7 +267,51 @@ def trip_data(
         stream = random.Random(f"itinerary-rules/{hosts}/{days}/{seed}/{after}/{choices}")
         n_must = round(choices * must_share) if working_days else 0
         _add_rules(stream, data, after, choices, n_must)
+    if groups:
+        _add_groups(random.Random(f"itinerary-groups/{hosts}/{days}/{seed}/{groups}"), data, groups)
     return data
+
+
+def _add_groups(rng: random.Random, data: dict[str, Any], k: int) -> None:
+    """K interest groups, hosts' `for` and `capacity`, joint events and a together date, added
+    to `data` in place (see the module docstring)."""
+    themes = GROUP_THEMES[:k]
+    sectors: list[list[int]] = [list(theme[2]) for theme in themes]
+    for i, theme in enumerate(GROUP_THEMES[k:]):
+        sectors[i % k] += theme[2]
+    groups = [
+        {
+            "id": ident,
+            "name": name,
+            "size": rng.randint(6, 14),
+            "interests": [topic for i in sorted(sectors[g]) for topic in SECTORS[i][1]],
+        }
+        for g, (ident, name, _) in enumerate(themes)
+    ]
+    sizes = [g["size"] for g in groups]
+    total = sum(sizes)
+    data["delegation"]["size"] = total
+    data["groups"] = groups
+    ids = [g["id"] for g in groups]
+    for host in data["hosts"]:
+        if host["priority"] == "must":
+            continue  # every must-visit fits every group that may visit it
+        if rng.random() < 0.4:
+            host["for"] = sorted(rng.sample(ids, 2), key=ids.index)
+        if rng.random() < 0.5:
+            host["capacity"] = rng.randint(min(sizes), total - 1)
+    for event in data["events"]:
+        event["groups"] = list(ids)
+    dates = [data["trip"]["start"] + dt.timedelta(days=i) for i in range(_days(data))]
+    if len(dates) >= 3:
+        days = data["trip"].setdefault("days", {})
+        middle = dates[len(dates) // 2]
+        days[middle] = {**days.get(middle, {}), "together": True}
+        data["trip"]["days"] = dict(sorted(days.items()))
+
+
+def _days(data: dict[str, Any]) -> int:
+    return (data["trip"]["end"] - data["trip"]["start"]).days + 1
 
 
 def trip_yaml(
@@ -253,12 +322,15 @@ def trip_yaml(
     after: int = 0,
     choices: int = 0,
     must_share: float = MUST_SHARE,
+    groups: int = 0,
 ) -> str:
     """The visit file as YAML text, ready for `itinerary plan`."""
-    data = trip_data(hosts, days, seed, start, after, choices, must_share)
+    data = trip_data(hosts, days, seed, start, after, choices, must_share, groups)
     rules = (f" --after {after}" if after else "") + (f" --choices {choices}" if choices else "")
     if choices and must_share != MUST_SHARE:
         rules += f" --must-share {must_share:g}"
+    if groups:
+        rules += f" --groups {groups}"
     header = (
         f"# Generated by benchmarks/generate.py --hosts {hosts} --days {days} --seed {seed}"
         + (f" --start {start.isoformat()}" if start else "")
@@ -509,11 +581,25 @@ def main(argv: list[str] | None = None) -> int:
         default=MUST_SHARE,
         help=f"share of the choices that are `must: true` (0..1, default {MUST_SHARE})",
     )
+    parser.add_argument(
+        "--groups",
+        type=int,
+        default=0,
+        help=f"split the delegation into K interest groups ({MIN_GROUPS}..{MAX_GROUPS}; "
+        "default: none), with host capacities, joint events and a together date",
+    )
     parser.add_argument("--force", action="store_true", help="replace --out if it exists")
     args = parser.parse_args(argv)
     try:
         text = trip_yaml(
-            args.hosts, args.days, args.seed, args.start, args.after, args.choices, args.must_share
+            args.hosts,
+            args.days,
+            args.seed,
+            args.start,
+            args.after,
+            args.choices,
+            args.must_share,
+            args.groups,
         )
     except ValueError as exc:
         parser.error(str(exc))

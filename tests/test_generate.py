@@ -450,3 +450,75 @@ def test_scaling_help_mentions_force(capsys: pytest.CaptureFixture[str]) -> None
         scaling.main(["--help"])
     assert exited.value.code == 0
     assert "--force" in capsys.readouterr().out
+
+
+# --- sub-groups (--groups) ----------------------------------------------------------------------
+
+# The text of two trips without groups, as the generator wrote them before it knew groups: a trip
+# without `--groups` stays byte for byte what it was.
+UNGROUPED_SHA256 = {
+    (25, 5, 1, 0, 0): "5da2b1a4711b7f48e57901323336b90dbc2074085aa54d570e3fae792a53a93f",
+    (25, 5, 1, 4, 3): "86927f4a5d8007af1a96f4bda64a7960c6c420cf16a34b47c572df3cb6d72c59",
+}
+
+
+@pytest.mark.parametrize("key", sorted(UNGROUPED_SHA256))
+def test_a_trip_without_groups_is_the_text_it_always_was(key: tuple[int, ...]) -> None:
+    import hashlib
+
+    hosts, days, seed, after, choices = key
+    text = generate.trip_yaml(hosts, days, seed, None, after, choices)
+    assert hashlib.sha256(text.encode()).hexdigest() == UNGROUPED_SHA256[key]
+    assert "groups" not in text and "capacity" not in text and "together" not in text
+
+
+@pytest.mark.parametrize(("hosts", "days", "groups"), [(40, 5, 3), (20, 3, 2), (12, 1, 4)])
+def test_groups_are_added_to_the_same_trip_deterministically(
+    hosts: int, days: int, groups: int
+) -> None:
+    plain = load_spec_text(generate.trip_yaml(hosts, days, seed=2)).spec
+    text = generate.trip_yaml(hosts, days, seed=2, groups=groups)
+    assert text == generate.trip_yaml(hosts, days, seed=2, groups=groups)
+    assert text.splitlines()[0].endswith(f"--seed 2 --groups {groups}")
+    spec = load_spec_text(text, "generated.yaml").spec
+    # the same hosts, times and events: only what groups need is new
+    new = {"capacity": None, "for_": None}
+    assert [h.model_copy(update=new) for h in spec.hosts] == plain.hosts
+    assert [e.model_copy(update={"groups": None}) for e in spec.events] == plain.events
+    ids = [g.id for g in spec.groups]
+    assert len(ids) == groups and all(e.groups == ids for e in spec.events)  # joint events
+    assert spec.delegation.size == sum(g.size for g in spec.groups)
+    sizes = [g.size for g in spec.groups]
+    capacities = [h.capacity for h in spec.hosts if h.capacity is not None]
+    assert capacities and all(min(sizes) <= c < spec.delegation.size for c in capacities)
+    assert not any(h.must and (h.capacity or h.for_) for h in spec.hosts)
+    assert any(h.for_ for h in spec.hosts)
+    together = [d for d, o in spec.trip.days.items() if o.together]
+    assert len(together) == (1 if days >= 3 else 0)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_generated_trip_with_groups_compiles_to_parallel_tracks_the_solver_keeps(
+    seed: int,
+) -> None:
+    from itinerary.model.rules import cross_track_violations
+    from itinerary.model.verify import verify_solution
+    from itinerary.solver import Budget, SolveParams, solve
+
+    loaded = load_spec_text(generate.trip_yaml(20, 3, seed=seed, groups=2), "generated.yaml")
+    problem = compile_spec(loaded).problem
+    assert len(problem.tracks) == 2 + 1 + 2  # the middle date together
+    assert problem.tracks_overlap() and problem.capacity
+    solution = solve(problem, SolveParams(budget=Budget(iterations=100, solution_limit=0)))
+    assert verify_solution(problem, solution) == []
+    assert cross_track_violations(problem, solution) == []
+
+
+@pytest.mark.parametrize("groups", ["1", "5", "x"])
+def test_script_refuses_a_group_count_it_cannot_make(
+    groups: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        generate.main(["--hosts", "6", "--days", "2", "--groups", groups])
+    assert exited.value.code == 2
+    assert "groups" in capsys.readouterr().err

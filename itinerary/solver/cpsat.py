@@ -212,12 +212,14 @@ def prove_bound(
     if solved is None:
         return None
     objective_bound, combined, best, status_name, work = solved
+    relaxed: int | None = None
     if isinstance(built, _RouteModel) and best is not None and _over_capacity(problem, best):
         # The route model does not state `Problem.capacity` (a route's timing is not a variable
         # there): it is a relaxation, so its bound holds, but its schedule brings more visitors
         # to a host than fit. The circuit model states capacity exactly; its schedule is taken,
-        # and the lower of the two bounds holds.
-        best, combined = None, None
+        # and the lower of the two bounds holds. So does the relaxation's bound on travel: every
+        # schedule of objective value v travels at least v * span - `relaxed` (below).
+        relaxed, best, combined = combined, None, None
         copies = _copies(problem, least, lanes)
         if len(copies) <= params.max_circuit_copies:
             circuit = _CircuitModel(problem, lanes, copies, floor, keep, weights)
@@ -236,6 +238,8 @@ def prove_bound(
         if value > objective_bound:
             raise InternalError(f"CP-SAT's schedule ({value}) beats its bound ({objective_bound})")
         proven = value == objective_bound
+        if proven and span and combined is None and relaxed is not None:
+            combined = relaxed  # the circuit model's schedule, at the route model's bound
         if proven and span and combined is not None:
             # Every schedule of this objective value travels at least value * span - combined.
             travel_bound = max(0, value * span - combined)
