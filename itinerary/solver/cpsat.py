@@ -23,6 +23,17 @@ Both models state the Problem's rules exactly (the rules of `schedule.py`, the p
 `verify.py`), the rules that span tracks (`after`, `one_of`) included, so the bounds are never
 beaten by a feasible schedule; tests/test_cpsat.py checks this against exhaustive search.
 
+*Capacity* (`Problem.capacity`, parallel groups at one host) needs start times, which the circuit
+model has: one cumulative per rule over optional intervals, present when the node is served
+(exact; a visit of no duration lasts one minute there, which on whole minutes is the rule's "under
+way at its start"). The route model has no start variables: for capacity it is a relaxation, so
+its bound holds, and when its schedule brings more visitors to a host than fit, the circuit
+model runs (within `max_circuit_copies`) for a schedule that keeps it, the lower of the two
+bounds holding, and the relaxation's travel bound where the circuit model meets the bound.
+Where CP-SAT's schedule, timed by the earliest starts, breaks capacity (its own timing had a
+group wait for another to leave), its own starts are kept, only if `verify.py` passes them.
+tests/test_capacity.py holds both models to exhaustive search over timings that wait.
+
 Two exact models; the first that fits its budget is used:
 
 1. *Routes* (trip-sized problems). Per track, every set of nodes it can serve is enumerated by a
