@@ -868,6 +868,7 @@ def diff_command(
 @handles_errors
 def validate(visit: VisitFile) -> None:
     """Check a visit file without planning."""
+    from .input.group_issues import group_summary
     from .input.load import letter_warnings, load_spec
 
     loaded = load_spec(visit)
@@ -881,6 +882,8 @@ def validate(visit: VisitFile) -> None:
             f"{visit}: valid — {counted(hosts, 'host')}, {counted(events, 'event')}, "
             f"{counted(days, 'day')} ({spec.trip.start} to {spec.trip.end})"
         )
+        for line in group_summary(spec):
+            typer.echo(line)
         if loaded.roads is not None:
             typer.echo(loaded.roads.summary())
 
