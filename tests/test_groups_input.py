@@ -4,16 +4,31 @@ its summary of the groups, the placement of members by interests, and the schema
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from test_properties import (
+    LOAD_SETTINGS,
+    F,
+    dump,
+    is_time_of_day,
+    load_or_input_error,
+    random_values,
+    scalars,
+    trips,
+)
 from typer.testing import CliRunner
 
 from itinerary.cli import app
 from itinerary.errors import InputError
 from itinerary.input.groups import place_members
 from itinerary.input.load import load_spec_text
+from itinerary.model.compile import compile_spec
 
 runner = CliRunner()
 
@@ -422,3 +437,148 @@ def test_the_schema_describes_the_new_keys() -> None:
         for key in keys:
             assert defs[model]["properties"][key].get("description"), (model, key)
     assert defs["Host"]["properties"]["capacity"]["anyOf"][0]["minimum"] == 1
+
+
+# --- fuzz: random trips with groups load, broken ones fail with located lines -----------------
+
+TOPICS = ["automation", "plastics", "medical", "robots"]
+
+
+@st.composite
+def grouped_trips(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid trip of `test_properties.trips` with groups: sizes adding up to the delegation,
+    members placed by name or interests within the sizes, together dates, hosts with
+    capacities (a must-visit's fits every group), `for` and topics, events with `groups`."""
+    spec = draw(trips())
+    n_groups = draw(st.integers(1, 3))
+    groups = []
+    for k in range(n_groups):
+        group: dict[str, Any] = {
+            "id": f"g{k}",
+            "name": f"Group {k}",
+            "size": draw(st.integers(1, 15)),
+        }
+        if draw(st.booleans()):
+            group["interests"] = draw(st.lists(st.sampled_from(TOPICS), max_size=2, unique=True))
+        groups.append(group)
+    spec["groups"] = groups
+    ids = [g["id"] for g in groups]
+    total = sum(g["size"] for g in groups)
+    spec["delegation"]["size"] = total + draw(st.sampled_from([0, 0, 0, 2]))
+    room = {g["id"]: g["size"] for g in groups}
+    members = []
+    for m in range(draw(st.integers(0, min(6, total)))):
+        member: dict[str, Any] = {"id": f"m{m}", "name": f"Member {m}"}
+        named = draw(st.sampled_from(ids))
+        if draw(st.booleans()) and room[named] > 0:
+            member["group"] = named
+            room[named] -= 1
+        else:
+            member["interests"] = draw(st.lists(st.sampled_from(TOPICS), max_size=2))
+            # placed in the group with room sharing most: keep a place free somewhere
+            if sum(room.values()) == 0:
+                break
+            free = next(g for g in ids if room[g] > 0)
+            room[free] -= 1  # not necessarily its group, but the count of free places is right
+        members.append(member)
+    if members:
+        spec["delegation"]["members"] = members
+    dates = [
+        dt.date.fromisoformat(spec["trip"]["start"]) + dt.timedelta(days=i)
+        for i in range(
+            (
+                dt.date.fromisoformat(spec["trip"]["end"])
+                - dt.date.fromisoformat(spec["trip"]["start"])
+            ).days
+            + 1
+        )
+    ]
+    days = spec["trip"].setdefault("days", {})
+    for d in draw(st.lists(st.sampled_from(dates), max_size=2, unique=True)):
+        days.setdefault(d.isoformat(), {})["together"] = True
+    if not days:
+        del spec["trip"]["days"]
+    largest = max(g["size"] for g in groups)
+    for host in spec["hosts"]:
+        if draw(st.booleans()):
+            host["capacity"] = draw(st.integers(1, 30))
+            if host["priority"] == "must":
+                host["capacity"] = max(host["capacity"], largest)
+        if draw(st.booleans()):
+            host["topics"] = draw(st.lists(st.sampled_from(TOPICS), max_size=2, unique=True))
+        if draw(st.booleans()):
+            host["for"] = draw(st.lists(st.sampled_from(ids), min_size=1, unique=True))
+    for event in spec.get("events", []):
+        if draw(st.booleans()):
+            event["groups"] = draw(st.lists(st.sampled_from(ids), min_size=1, unique=True))
+    return spec
+
+
+_IDS = st.sampled_from(["g0", "g1", "g2", "gx", "G0", "all"])
+# Values likely to pass the models and meet the checks across the group keys.
+GROUP_VALUES: dict[Any, st.SearchStrategy[Any]] = {
+    "group": _IDS,
+    "for": st.lists(_IDS, max_size=3),
+    "groups": st.lists(_IDS, max_size=3),
+    "id": _IDS,
+    "size": st.integers(-1, 40),
+    "capacity": st.integers(-1, 40),
+    "priority": st.just("must"),
+    "interests": st.lists(st.sampled_from(TOPICS), max_size=2),
+}
+
+
+def _mutated(draw: st.DrawFn, spec: dict[str, Any]) -> dict[str, Any]:
+    """`spec` with one key deleted or one value replaced (as test_properties.mutated_trips),
+    drawn more often under the group keys."""
+    parent: Any = None
+    key: Any = None
+    node: Any = spec
+    path: list[Any] = []
+    if draw(st.booleans()):  # start at a group key
+        starts = [("groups",), ("delegation", "members")]
+        starts += [("hosts", i) for i in range(len(spec["hosts"]))]
+        starts += [("events", i) for i in range(len(spec.get("events", [])))]
+        start = draw(st.sampled_from([s for s in starts if _at(spec, s) is not None]))
+        parent, key = _at(spec, start[:-1]), start[-1]
+        node, path = parent[key], list(start)
+    first = True
+    while isinstance(node, dict | list) and node and (first or draw(st.booleans())):
+        first = False
+        keys = list(node) if isinstance(node, dict) else list(range(len(node)))
+        parent, key = node, draw(st.sampled_from(keys))
+        node = parent[key]
+        path.append(key)
+    if draw(st.booleans()):
+        del parent[key]
+    else:
+        values = st.one_of(random_values, GROUP_VALUES.get(key, st.nothing()))
+        parent[key] = draw(scalars if is_time_of_day(path) else values)
+    return spec
+
+
+def _at(spec: dict[str, Any], path: tuple[Any, ...]) -> Any:
+    node: Any = spec
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+@LOAD_SETTINGS
+@given(grouped_trips())
+def test_random_trips_with_groups_load(spec: dict[str, Any]) -> None:
+    loaded = load_spec_text(dump(spec), F)
+    assert place_members(loaded.spec).unplaced == ()
+
+
+@LOAD_SETTINGS
+@given(st.data())
+def test_mutated_trips_with_groups_give_input_error_or_loaded(data: st.DataObject) -> None:
+    spec = _mutated(data.draw, data.draw(grouped_trips()))
+    text = dump(spec)
+    loaded = load_or_input_error(text)
+    if loaded is not None:
+        compile_spec(loaded)  # whatever loads must also compile
