@@ -582,3 +582,19 @@ def test_mutated_trips_with_groups_give_input_error_or_loaded(data: st.DataObjec
     loaded = load_or_input_error(text)
     if loaded is not None:
         compile_spec(loaded)  # whatever loads must also compile
+
+
+# --- the bundled example -------------------------------------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "plastipolis-owl.yaml"
+
+
+def test_the_example_validates_with_its_groups_summary() -> None:
+    result = runner.invoke(app, ["validate", str(EXAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""  # no warnings
+    assert result.stdout.splitlines()[1:] == [
+        "2 groups of 20 people; together on 2016-06-06",
+        "  automation  Automatisation et Industrie 4.0  12 people, 12 members placed",
+        "  plastics    Plasturgie                        8 people, 8 members placed",
+    ]
