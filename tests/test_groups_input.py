@@ -198,8 +198,8 @@ BAD: dict[str, tuple[str, str, list[str]]] = {
         "duration: 90, capacity: 12,",
         "duration: 90, capacity: 6, priority: must,",
         [
-            "visit.yaml:22: must-visit 'ktp' holds 6 visitors; its group has 'plastics' 8 — no "
-            "group can visit it: split the delegation or ask for two tours"
+            "visit.yaml:22: must-visit 'ktp' holds 6 visitors; the group it is for, 'plastics', "
+            "has 8 — no group can visit it: split the delegation or ask for two tours"
         ],
     ),
     "confirmed on a split date for two groups": (
@@ -264,6 +264,34 @@ hosts:
 """
     assert _errors(text) == [
         "visit.yaml:6: must-visit 'ktp' holds 12 visitors; the delegation has 20 — no group "
+        "can visit it: split the delegation or ask for two tours"
+    ]
+
+
+def test_a_must_host_too_small_for_every_group() -> None:
+    text = _edit(
+        "duration: 90, capacity: 12,\n     topics: [plastics], for: [plastics]}",
+        "duration: 90, capacity: 7, priority: must}",
+    )
+    assert _errors(text) == [
+        "visit.yaml:22: must-visit 'ktp' holds 7 visitors; the groups it is for have 12 "
+        "('automation') and 8 ('plastics') — no group can visit it: split the delegation or ask "
+        "for two tours"
+    ]
+
+
+def test_a_confirmed_host_too_small_for_the_delegation_without_groups() -> None:
+    text = """\
+trip: {name: T, start: 2016-06-06, end: 2016-06-06, timezone: Europe/Berlin}
+delegation: {name: D, size: 20}
+stays:
+  - {id: hotel, name: Hotel, location: [51.7155, 8.7630], from: 2016-06-06, to: 2016-06-06}
+hosts:
+  - {id: ktp, name: KTP, location: [51.7310, 8.7360], duration: 90, capacity: 12,
+     confirmed: "2016-06-06 10:00"}
+"""
+    assert _errors(text) == [
+        "visit.yaml:6: confirmed host 'ktp' holds 12 visitors; the delegation has 20 — no group "
         "can visit it: split the delegation or ask for two tours"
     ]
 
@@ -334,7 +362,8 @@ def test_a_must_host_too_small_for_one_of_its_groups_is_a_warning() -> None:
     )
     assert _warnings(text) == [
         "visit.yaml:22: must-visit 'ktp' holds 10 visitors: group 'automation' (12 people) "
-        "cannot visit it, only the others"
+        "cannot visit it, so the plan will be partial; leave that group out of its `for`, or "
+        "ask for two tours"
     ]
 
 

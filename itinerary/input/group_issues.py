@@ -107,7 +107,8 @@ def group_warnings(spec: VisitSpec, where: Where) -> list[tuple[Path_, str]]:
                 (
                     ("hosts", i, "capacity"),
                     f"must-visit '{host.id}' holds {host.capacity} visitors: "
-                    f"{_groups_word(too_large)} {shown} cannot visit it, only the others",
+                    f"{_groups_word(too_large)} {shown} cannot visit it, so the plan will be "
+                    "partial; leave that group out of its `for`, or ask for two tours",
                 )
             )
     return out
@@ -319,21 +320,26 @@ def _host_issues(spec: VisitSpec, where: Where) -> list[tuple[Path_, str]]:
 
 def _capacity_issues(spec: VisitSpec, host: Host, i: int) -> list[tuple[Path_, str]]:
     """A must-visit that no group may visit: every group it is for is larger than its
-    capacity, and the whole delegation cannot visit it on a together date either."""
-    if not host.must or host.capacity is None:
+    capacity, and the whole delegation cannot visit it on a together date either. Without
+    groups, a confirmed host too (with groups, `_confirmed_issues` says it of the one group)."""
+    confirmed = host.confirmed is not None and not spec.groups
+    if not (host.must or confirmed) or host.capacity is None:
         return []
     named = host_groups(spec, host)
     if any(fits(spec, host, g) for g in named if g != ALL) or _together_visit(spec, host):
         return []
     if named == [ALL]:
         who = f"the delegation has {spec.delegation.size}"
+    elif len(named) == 1:
+        who = f"the group it is for, '{named[0]}', has {group_info(spec, named[0]).size}"
     else:
-        sizes = ", ".join(f"'{g}' {group_info(spec, g).size}" for g in named)
-        who = f"its {_groups_word(named)} {'has' if len(named) == 1 else 'have'} {sizes}"
+        sizes = [f"{group_info(spec, g).size} ('{g}')" for g in named]
+        who = f"the groups it is for have {', '.join(sizes[:-1])} and {sizes[-1]}"
+    what = "must-visit" if host.must else "confirmed host"
     return [
         (
             ("hosts", i, "capacity"),
-            f"must-visit '{host.id}' holds {host.capacity} visitors; {who} — no group can "
+            f"{what} '{host.id}' holds {host.capacity} visitors; {who} — no group can "
             "visit it: split the delegation or ask for two tours",
         )
     ]
