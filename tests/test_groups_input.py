@@ -669,3 +669,18 @@ def test_the_example_plans_with_exit_0_and_passes_the_checker(tmp_path: Path) ->
         kinds = [item.type for item in track.items]
         assert "visit" in kinds and "lunch" in kinds, (track.date, track.group)
     plan_checked(load_spec(EXAMPLE))
+
+
+def test_the_readme_shows_what_validate_prints(monkeypatch: pytest.MonkeyPatch) -> None:
+    root = EXAMPLE.parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8").splitlines()
+    start = readme.index("$ itinerary validate examples/plastipolis-owl.yaml") + 1
+    shown = []
+    for line in readme[start:]:
+        if line.startswith("$ ") or line.startswith("```"):
+            break
+        shown.append(line)
+    monkeypatch.chdir(root)
+    result = runner.invoke(app, ["validate", "examples/plastipolis-owl.yaml"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == shown
