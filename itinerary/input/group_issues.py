@@ -81,8 +81,7 @@ def group_warnings(spec: VisitSpec, where: Where) -> list[tuple[Path_, str]]:
             (
                 ("groups",),
                 f"the groups add up to {_people(total)}; {_delegation(spec, where)}, so "
-                f"{_people(missing)} "
-                f"{'is' if missing == 1 else 'are'} in no group",
+                f"{_people(missing)} {'is' if missing == 1 else 'are'} in no group",
             )
         )
     for j, event in enumerate(spec.events):
@@ -108,7 +107,8 @@ def group_warnings(spec: VisitSpec, where: Where) -> list[tuple[Path_, str]]:
                     ("hosts", i, "capacity"),
                     f"must-visit '{host.id}' holds {host.capacity} visitors: "
                     f"{_groups_word(too_large)} {shown} cannot visit it, so the plan will be "
-                    "partial; leave that group out of its `for`, or ask for two tours",
+                    f"partial; leave {'that group' if len(too_large) == 1 else 'those groups'} "
+                    "out of its `for`, or ask for two tours",
                 )
             )
     return out
