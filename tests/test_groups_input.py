@@ -623,7 +623,7 @@ def test_the_example_validates_with_its_groups_summary() -> None:
     assert result.exit_code == 0, result.output
     assert result.stderr == ""  # no warnings
     assert result.stdout.splitlines() == [
-        f"{EXAMPLE}: valid — 13 hosts, 1 event, 4 days (2016-06-06 to 2016-06-09)",
+        f"{EXAMPLE}: valid — 14 hosts, 1 event, 4 days (2016-06-06 to 2016-06-09)",
         "2 groups of 20 people; together on 2016-06-06",
         "  automation  Automatisation et Industrie 4.0  12 people, 12 members placed",
         "  plastics    Plasturgie                        8 people, 8 members placed",
