@@ -684,3 +684,14 @@ def test_the_readme_shows_what_validate_prints(monkeypatch: pytest.MonkeyPatch) 
     result = runner.invoke(app, ["validate", "examples/plastipolis-owl.yaml"])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == shown
+
+
+def test_validate_prints_the_group_warnings_and_exits_0(tmp_path: Path) -> None:
+    visit = tmp_path / "visit.yaml"
+    visit.write_text(_edit("size: 20", "size: 22"), encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(visit)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == (
+        f"{visit}:16: warning: the groups add up to 20 people; the delegation has 22 (line 11), "
+        "so 2 people are in no group"
+    )
