@@ -218,6 +218,19 @@ BAD: dict[str, tuple[str, str, list[str]]] = {
             "of 20 travels together (line 7), but it is only for plastics (line 23)"
         ],
     ),
+    "duplicate member id": (
+        "{id: jmartin, name: Jean Martin",
+        "{id: cdupont, name: Jean Martin",
+        ["visit.yaml:14: duplicate member id 'cdupont' (first used at line 13)"],
+    ),
+    "member ids differing in case": (
+        "{id: jmartin, name: Jean Martin",
+        "{id: CDupont, name: Jean Martin",
+        [
+            "visit.yaml:14: member id 'CDupont' differs only in case from 'cdupont' (line 13); "
+            "ids must differ in more than case"
+        ],
+    ),
     "unknown key under a group": (
         "interests: [plastics]}",
         "interests: [plastics], capacity: 8}",

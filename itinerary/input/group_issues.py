@@ -30,12 +30,13 @@ Where = Callable[[Path_], str]
 
 
 def group_issues(spec: VisitSpec, where: Where) -> list[tuple[Path_, str]]:
-    """Every refused use of the group keys. Without `groups`, the keys that name groups are
-    refused (they would be silently ignored); with it, the groups themselves first (ids,
-    sizes), and what refers to them only once they are sound."""
+    """Every refused use of the group keys, and members sharing an id. Without `groups`, the
+    keys that name groups are refused (they would be silently ignored); with it, the groups
+    themselves first (ids, sizes), and what refers to them only once they are sound."""
+    members = member_id_issues(spec, where)
     if not spec.groups:
-        return _without_groups(spec)
-    out = _group_list_issues(spec, where)
+        return members + _without_groups(spec)
+    out = members + _group_list_issues(spec, where)
     if out:
         return out
     out += _reference_issues(spec)
@@ -265,6 +266,31 @@ def _reference_issues(spec: VisitSpec) -> list[tuple[Path_, str]]:
 
 
 # --- members -------------------------------------------------------------------------------------
+
+
+def member_id_issues(spec: VisitSpec, where: Where) -> list[tuple[Path_, str]]:
+    """Every member id names one person: it keys their group, their meeting requests and the
+    file of their programme (`export --format members`: `ID.html`), so two members with one id,
+    or with ids that differ only in case (one file name on Windows and macOS), are refused."""
+    out: list[tuple[Path_, str]] = []
+    seen: dict[str, tuple[str, int]] = {}
+    for i, m in enumerate(spec.delegation.members):
+        first = seen.setdefault(m.id.lower(), (m.id, i))
+        if first[1] == i:
+            continue
+        path: Path_ = ("delegation", "members", i, "id")
+        at = where(("delegation", "members", first[1]))
+        if first[0] == m.id:
+            out.append((path, f"duplicate member id '{m.id}' (first used at {at})"))
+        else:
+            out.append(
+                (
+                    path,
+                    f"member id '{m.id}' differs only in case from '{first[0]}' ({at}); ids "
+                    "must differ in more than case",
+                )
+            )
+    return out
 
 
 def _member_issues(spec: VisitSpec, where: Where) -> list[tuple[Path_, str]]:
