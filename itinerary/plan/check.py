@@ -207,7 +207,10 @@ class EditedCheck:
 def check_edited(plan: Plan, loaded: Loaded, stated: Plan | None = None) -> EditedCheck:
     """`plan`, read back from a hand edit and made whole (`retime.retime`), checked against
     every rule; `stated`: the edited file's own plan, whose figures are compared."""
-    missing = [u.name for u in plan.missing_required()]
+    missing = [
+        f"{u.name} ({plan.delegation.group(u.group).name})" if plan.split and u.group else u.name
+        for u in plan.missing_required()
+    ]
     missing += [" / ".join(c.names) for c in plan.unmet()]
     said_score = stated.score if stated is not None else plan.score
     said_travel = stated.travel_minutes if stated is not None else plan.travel_minutes
@@ -1598,12 +1601,39 @@ def check_plan_alone(plan: Plan) -> list[Violation]:
     overlapping (what overlaps a drive is too little travel time); every time in the trip's
     time zone; each drive as long as it says; nothing after the departure; no host or event
     twice, or both in the programme and left out; and the plan's figures (score, travel,
-    status) as its items add up. The hours of hosts, travel times, lunch, events and the
-    other rules need the visit file: `check_plan`."""
+    status) as its items add up. With groups (`delegation.groups`): on each date one track per
+    group in their order, or one of the whole delegation ("all"); every member in one of the
+    groups; each host and event at most once per group (a together date's for every group).
+    The hours of hosts, travel times, lunch, events, capacities, who may visit whom and the other
+    rules need the visit file: `check_plan`."""
     tz = ZoneInfo(plan.trip.timezone)
     out: list[Violation] = []
-    seen: dict[str, int] = {}
+    # (id, group) -> how often; without groups the group is "all"
+    seen: dict[tuple[str, str], int] = {}
     travel_total = 0
+    everyone = [g.id for g in plan.delegation.groups or ()] or [ALL]
+    if plan.split:
+        dates = list(dict.fromkeys(t.date for t in plan.tracks))
+        out += _track_violations(
+            plan,
+            [
+                (d, [ALL] if ALL in [t.group for t in plan.tracks if t.date == d] else everyone)
+                for d in dates
+            ],
+        )
+        for member in plan.delegation.members or ():
+            if member.group not in everyone:
+                out.append(
+                    Violation(
+                        "plan",
+                        f"member {member.id} is in {member.group}, which is no group of the plan",
+                        "member_group_unknown",
+                        "member",
+                        member.id,
+                        member.name,
+                        args={"said": member.group},
+                    )
+                )
     for track in plan.tracks:
         where = f"{track.date}/{track.group}"
 
@@ -1635,7 +1665,9 @@ def check_plan_alone(plan: Plan) -> list[Violation]:
                 travel_total += item.minutes
                 _check_length(item, bad)
             if isinstance(item, VisitItem | EventItem):
-                seen[item.id] = seen.get(item.id, 0) + 1
+                for g in everyone:
+                    if _covers(track.group, g):
+                        seen[(item.id, g)] = seen.get((item.id, g), 0) + 1
         if end_item.departs is not None:
             for item in items[1:-1]:
                 assert not isinstance(item, StartItem | EndItem)
@@ -1648,30 +1680,33 @@ def check_plan_alone(plan: Plan) -> list[Violation]:
                         departs=end_item.departs,
                         place=end_item.place,
                     )
-    listed = {u.id for u in plan.unscheduled}
-    for ident, count in seen.items():
-        if count > 1 or ident in listed:
-            name = (
-                next(v.name for v in plan.visits() if v.id == ident)
-                if ident in {v.id for v in plan.visits()}
-                else ident
-            )
+    listed = {(u.id, g) for u in plan.unscheduled for g in everyone if _covers(u.group or ALL, g)}
+    names = {v.id: v.name for v in plan.visits()}
+    said: set[str] = set()
+    for (ident, group), count in seen.items():
+        if (count > 1 or (ident, group) in listed) and ident not in said:
+            said.add(ident)  # once for each host or event
+            in_group = f" by {group}" if plan.split else ""
             out.append(
                 Violation(
                     "plan",
-                    f"{ident} is in the plan {count} times"
-                    + (" and listed as left out" if ident in listed else ""),
+                    f"{ident} is in the plan {count} times{in_group}"
+                    + (" and listed as left out" if (ident, group) in listed else ""),
                     "host_twice",
                     "visit",
                     ident,
-                    name,
-                    args={"visits": count, "listed": ident in listed},
+                    names.get(ident, ident),
+                    args={
+                        "visits": count,
+                        "listed": (ident, group) in listed,
+                        "group": plan.delegation.group(group).name if plan.split else None,
+                    },
                 )
             )
     required = [u for u in plan.unscheduled if u.required] or plan.unmet()
     status = "partial" if required else "complete"
-    score = sum(
-        int(v.priority) for v in {v.id: v for v in plan.visits()}.values() if v.priority != "must"
-    )
+    # A host's priority counts once per group that visits it.
+    priorities = {v.id: v.priority for v in plan.visits()}
+    score = sum(int(priorities[h]) for h, _ in seen if h in priorities and priorities[h] != "must")
     out += _figure_violations(plan, status, score, travel_total, None)
     return out
