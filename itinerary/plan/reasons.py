@@ -8,8 +8,13 @@ A cause's values are worded by their key, the same for every cause (`_VALUES`): 
 date) as the language writes a date in a sentence ("Wednesday, 13 July 2016", "Mittwoch,
 13. Juli 2016", "mercredi 13 juillet 2016"), `visits` ([id, name, priority, ISO date] each) as
 names with their priorities, `events` as names on their dates, `travel_minutes` as a duration
-in `travel`. A new cause needs its code in `TEMPLATES` in each language, and a new kind of value
-its entry in `_VALUES`. Codes of older versions stay here, so that older plans still read well.
+in `travel`, `groups` ([id, name] each) as names. A new cause needs its code in `TEMPLATES` in
+each language, and a new kind of value its entry in `_VALUES`. Codes of older versions stay here,
+so that older plans still read well.
+
+With sub-groups (`groups`), the cause of a host or event one group leaves out carries that
+group's name as `group`: the sentence begins with it ("Automation & Industry 4.0: holds 12
+visitors; …").
 """
 
 from __future__ import annotations
@@ -72,6 +77,11 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "other_choice": "the other choice, {name}, is in the plan",
         "after_missing": "visited only after {name}, which is not in the plan",
         "after_too_late": "visited only after {name}, which the plan cannot fit before it",
+        # Sub-groups: a group larger than the host's capacity; a host another group is at.
+        "over_capacity": "holds {capacity} visitors; the group has {size} — split the "
+        "delegation or ask for two tours",
+        "capacity_shared": "{groups} would be there whenever this group could come, and "
+        "together they would be {total} visitors; it holds {capacity}",
         # Plans of older versions: said of every host crowded out, true or not.
         "crowded_out": "left out for higher-priority visits (priority {priority})",
         # The pieces of the values.
@@ -82,6 +92,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "visit_must_on": "{name} (must-visit, {date})",
         "minutes": "min",
         "and": " and ",
+        "colon": ": ",
     },
     "de": {
         "declined": "der Gastgeber hat den Besuch abgesagt",
@@ -129,6 +140,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "after_missing": "nur nach {name} zu besuchen, das nicht im Plan ist",
         "after_too_late": "nur nach {name} zu besuchen, das der Plan nicht früh genug davor "
         "unterbringt",
+        "over_capacity": "empfängt {capacity} Besucher; die Gruppe zählt {size} — die "
+        "Delegation teilen oder um zwei Führungen bitten",
+        "capacity_shared": "{groups} wäre zu jeder Zeit dort, zu der diese Gruppe kommen "
+        "könnte, und zusammen wären es {total} Besucher; Platz ist für {capacity}",
         # Plans of older versions: said of every host crowded out, true or not.
         "crowded_out": "zugunsten wichtigerer Besuche ausgelassen (Priorität {priority})",
         "event_on": "{name} am {date}",
@@ -138,6 +153,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "visit_must_on": "{name} (Pflichtbesuch, {date})",
         "minutes": "Min.",
         "and": " und ",
+        "colon": ": ",
     },
     "fr": {
         "declined": "l'hôte a décliné la visite",
@@ -187,6 +203,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "after_missing": "à visiter seulement après {name}, qui n'est pas au programme",
         "after_too_late": "à visiter seulement après {name}, que le programme ne peut placer "
         "assez tôt avant",
+        "over_capacity": "reçoit {capacity} visiteurs\u202f; le groupe en compte {size} — "
+        "divisez la délégation ou demandez deux visites",
+        "capacity_shared": "{groups} y serait chaque fois que ce groupe pourrait venir, et "
+        "ensemble ils seraient {total} visiteurs\u202f; l'hôte en reçoit {capacity}",
         # Plans of older versions: said of every host crowded out, true or not.
         "crowded_out": "écarté au profit de visites plus prioritaires (priorité {priority})",
         "event_on": "{name} le {date}",
@@ -196,6 +216,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "visit_must_on": "{name} (visite incontournable, {date})",
         "minutes": "min",
         "and": " et ",
+        "colon": "\u202f: ",
     },
 }
 
@@ -250,6 +271,12 @@ def _visits(value: object, args: Mapping[str, object], lang: Language) -> str:
     return _listed(worded, lang)
 
 
+def _groups(value: object, args: Mapping[str, object], lang: Language) -> str:
+    """[[id, name], …] as the names."""
+    assert isinstance(value, list)
+    return _listed([name for _id, name in value], lang)
+
+
 def _date(value: object, args: Mapping[str, object], lang: Language) -> str:
     return long_date(str(value), lang)
 
@@ -266,12 +293,16 @@ _VALUES: dict[str, Callable[[object, Mapping[str, object], Language], str]] = {
     "events": _events,
     "visits": _visits,
     "travel": _travel,
+    "groups": _groups,
 }
 
 
 def word_cause(cause: Cause, lang: Language = "en") -> str:
+    """The cause as a sentence in `lang`; one group's (`group` in its values) begins with the
+    group's name."""
     if cause.code == "closed_on":
-        return TEMPLATES[lang]["closed_on"].format(days=_closed_days(cause.args["days"], lang))
+        days = _closed_days(cause.args["days"], lang)
+        return _of_group(TEMPLATES[lang]["closed_on"].format(days=days), cause, lang)
     args = dict(cause.args)
     if "travel_minutes" in args and "travel" not in args:
         args["travel"] = ""  # worded from the minutes
@@ -279,7 +310,15 @@ def word_cause(cause: Cause, lang: Language = "en") -> str:
         key: _VALUES[key](value, args, lang) if key in _VALUES else value
         for key, value in args.items()
     }
-    return TEMPLATES[lang][cause.code].format(**values)
+    return _of_group(TEMPLATES[lang][cause.code].format(**values), cause, lang)
+
+
+def _of_group(sentence: str, cause: Cause, lang: Language) -> str:
+    """The sentence, after the name of the group it is about (sub-groups)."""
+    group = cause.args.get("group")
+    if isinstance(group, str) and group:
+        return f"{group}{TEMPLATES[lang]['colon']}{sentence}"
+    return sentence
 
 
 def _closed_days(days: object, lang: Language) -> str:
