@@ -25,7 +25,6 @@ from ..model.rules import Rank, changes
 from ..model.schedule import StayDay, away_from, layout, with_stays
 from ..solver import SolveParams
 from . import (
-    Cause,
     CheckInItem,
     EndItem,
     EventItem,
@@ -44,7 +43,7 @@ from . import (
     Unscheduled,
     VisitItem,
 )
-from .explain import explain_all
+from .explain import capacity_cause, explain_all
 from .reasons import word_cause
 
 
@@ -192,9 +191,13 @@ def assemble(
 
     unscheduled = _unscheduled(compiled, loaded, solution)
 
-    unmet = []
+    unmet: list[UnmetChoice] = []
     for c in solution.unmet_choices(problem):
         ids = list(dict.fromkeys(compiled.nodes[n].id for n in problem.one_of[c].nodes))
+        if len(ids) < 2 or any(u.one_of == ids for u in unmet):
+            # One host's rule of a visit per group (its must-visit entries say it), or a choice
+            # that more than one group leaves unmet: a choice of the file is listed once.
+            continue
         unmet.append(UnmetChoice(one_of=ids, names=[hosts[i].name for i in ids]))
 
     params = params or SolveParams()
@@ -262,13 +265,7 @@ def _unscheduled(compiled: Compiled, loaded: Loaded, solution: Solution) -> list
     asked = [n for n in dropped if n not in set(over)]
     causes = dict(zip(asked, explain_all(compiled, loaded, asked, solution), strict=True))
     for n in over:
-        host = hosts[refs[n].id]
-        assert host.capacity is not None
-        size = grouping.group_info(spec, refs[n].group).size
-        causes[n] = Cause(
-            code="over_capacity",
-            args={"capacity": host.capacity, "size": size, "group": refs[n].group},
-        )
+        causes[n] = capacity_cause(spec, hosts[refs[n].id], refs[n].group)
     out = []
     for n in dropped:
         ref = refs[n]

@@ -86,7 +86,7 @@ def capacity_cause(spec: VisitSpec, host: Host, group: str) -> Cause:
 
 def _group_of(compiled: Compiled, n: int) -> str:
     """The group whose node `n` is ("all": the whole delegation)."""
-    return str(getattr(compiled.nodes[n], "group", ALL))
+    return compiled.nodes[n].group
 
 
 def _of_group(cause: Cause, spec: VisitSpec, group: str) -> Cause:
@@ -94,7 +94,8 @@ def _of_group(cause: Cause, spec: VisitSpec, group: str) -> Cause:
     the node is one group's (not the whole delegation's on a together date)."""
     if not is_split(spec) or group == ALL:
         return cause
-    return cause.model_copy(update={"args": {**cause.args, "group": group_info(spec, group).name}})
+    named = {"group": group, "group_name": group_info(spec, group).name}
+    return cause.model_copy(update={"args": {**cause.args, **named}})
 
 
 class _Related:
@@ -184,8 +185,15 @@ def _explain_host(
         return Cause(code="declined")
     problem = compiled.problem
     node = problem.nodes[n]
-    dates = [ref.date for ref in compiled.tracks]
+    # The dates of this node's group (with groups: the dates it tours on its own, or the
+    # together dates for the whole delegation's node; without: every date).
+    group = compiled.nodes[n].group
+    dates = list(dict.fromkeys(ref.date for ref in compiled.tracks if ref.group == group))
     raw = [(d, w) for d in dates for w in host_windows_on(loaded.spec, host, d)]
+    others = [ref.date for ref in compiled.tracks if ref.date not in dates]
+    if not raw and any(host_windows_on(loaded.spec, host, d) for d in others):
+        # Open on the trip, but only on the dates the groups do the other thing.
+        return Cause(code="closed_when_together" if group != ALL else "closed_when_split")
     if not raw:
         shut = closures_in_trip(loaded.spec, host)
         if shut:  # open by its hours, but on public holidays or its closed dates only

@@ -13,8 +13,8 @@ each language, and a new kind of value its entry in `_VALUES`. Codes of older ve
 so that older plans still read well.
 
 With sub-groups (`groups`), the cause of a host or event one group leaves out carries that
-group's name as `group`: the sentence begins with it ("Automation & Industry 4.0: holds 12
-visitors; …").
+group's id as `group` and its name as `group_name`: the sentence begins with the name
+("Automation & Industry 4.0: holds 12 visitors; …").
 """
 
 from __future__ import annotations
@@ -81,9 +81,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "other_choice": "the other choice, {name}, is in the plan",
         "after_missing": "visited only after {name}, which is not in the plan",
         "after_too_late": "visited only after {name}, which the plan cannot fit before it",
-        # Sub-groups: a group larger than the host's capacity; a host another group is at.
-        "over_capacity": "holds {capacity} visitors; the group has {size} — split the "
-        "delegation or ask for two tours",
+        # Sub-groups: a host another group is at whenever this one could come; a host open only
+        # on the dates the delegation travels together (or only when the groups split).
+        "closed_when_together": "open only on the dates the whole delegation travels together",
+        "closed_when_split": "open only on the dates the groups tour on their own",
         "capacity_shared": "{groups} would be there whenever this group could come, and "
         "together they would be {total} visitors; it holds {capacity}",
         # Plans of older versions: said of every host crowded out, true or not.
@@ -148,8 +149,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "after_missing": "nur nach {name} zu besuchen, das nicht im Plan ist",
         "after_too_late": "nur nach {name} zu besuchen, das der Plan nicht früh genug davor "
         "unterbringt",
-        "over_capacity": "empfängt {capacity} Besucher; die Gruppe zählt {size} — die "
-        "Delegation teilen oder um zwei Führungen bitten",
+        "closed_when_together": "nur an den Tagen geöffnet, an denen die ganze Delegation "
+        "gemeinsam reist",
+        "closed_when_split": "nur an den Tagen geöffnet, an denen die Gruppen getrennt unterwegs "
+        "sind",
         "capacity_shared": "{groups} wäre zu jeder Zeit dort, zu der diese Gruppe kommen "
         "könnte, und zusammen wären es {total} Besucher; Platz ist für {capacity}",
         # Plans of older versions: said of every host crowded out, true or not.
@@ -215,8 +218,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "after_missing": "à visiter seulement après {name}, qui n'est pas au programme",
         "after_too_late": "à visiter seulement après {name}, que le programme ne peut placer "
         "assez tôt avant",
-        "over_capacity": "reçoit {capacity} visiteurs\u202f; le groupe en compte {size} — "
-        "divisez la délégation ou demandez deux visites",
+        "closed_when_together": "ouvert seulement les jours où toute la délégation voyage ensemble",
+        "closed_when_split": "ouvert seulement les jours où les groupes visitent chacun de leur "
+        "côté",
         "capacity_shared": "{groups} y serait chaque fois que ce groupe pourrait venir, et "
         "ensemble ils seraient {total} visiteurs\u202f; l'hôte en reçoit {capacity}",
         # Plans of older versions: said of every host crowded out, true or not.
@@ -327,7 +331,7 @@ def word_cause(cause: Cause, lang: Language = "en") -> str:
 
 def _of_group(sentence: str, cause: Cause, lang: Language) -> str:
     """The sentence, after the name of the group it is about (sub-groups)."""
-    group = cause.args.get("group")
+    group = cause.args.get("group_name")
     if isinstance(group, str) and group:
         return f"{group}{TEMPLATES[lang]['colon']}{sentence}"
     return sentence
