@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 from conftest import plan_checked
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from itinerary.cli import app
@@ -447,3 +449,79 @@ def test_every_new_kind_is_worded_in_each_language() -> None:
     }
     for lang in ("en", "de", "fr"):
         assert new <= TEXTS[lang].keys(), new - TEXTS[lang].keys()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(8 * 12, 17 * 12 - 18))
+def test_a_capacity_finding_exactly_when_the_two_groups_visits_overlap(mark: int) -> None:
+    """Plastics' KTP visit (90 min) moved to any 5-minute mark of the day: the checker finds
+    the host over its capacity exactly when the visit meets Automation's, [start, end)."""
+    data = plan_data()
+    auto = item_of(track_of(data, "2016-05-23", "auto"), "ktp")
+    mine = item_of(track_of(data, "2016-05-23", "plast"), "ktp")
+    start = dt.datetime.fromisoformat(mine["start"]).replace(hour=mark // 12, minute=mark % 12 * 5)
+    mine["start"] = start.isoformat()
+    mine["end"] = (start + dt.timedelta(minutes=90)).isoformat()
+    found = check_plan(Plan.model_validate(data), loaded_trip())
+    a, b = dt.datetime.fromisoformat(auto["start"]), dt.datetime.fromisoformat(auto["end"])
+    overlap = start < b and a < start + dt.timedelta(minutes=90)
+    assert ("capacity_shared" in kinds(found)) == overlap
+
+
+def test_what_a_groups_plan_alone_shows() -> None:
+    """Without the visit file: tracks per date as the plan's groups say, members in its groups,
+    each host at most once per group (a together visit for every group), the score per group."""
+    data = plan_data()
+    assert check_plan_alone(Plan.model_validate(data)) == []
+    # Automation visits Beta too: fine without the file (who may visit whom is the file's)
+    data2 = plan_data()
+    day = track_of(data2, "2016-05-23", "auto")
+    day["items"].insert(-1, item_of(track_of(data2, "2016-05-23", "plast"), "beta"))
+    found = check_plan_alone(Plan.model_validate(data2))
+    assert "host_twice" not in kinds(found)
+    # ... but twice in one group's programme is not
+    data3 = plan_data()
+    auto = track_of(data3, "2016-05-24", "auto")
+    auto["items"].insert(1, item_of(track_of(data3, "2016-05-23", "auto"), "alpha"))
+    found = check_plan_alone(Plan.model_validate(data3))
+    twice = next(v for v in found if v.kind == "host_twice")
+    assert (
+        describe(twice, "Europe/Berlin") == "Alpha Automation: Automation visits the host 2 times"
+    )
+    # a group's programme missing on a date
+    data4 = plan_data()
+    data4["tracks"].remove(track_of(data4, "2016-05-24", "plast"))
+    assert "track_missing" in kinds(check_plan_alone(Plan.model_validate(data4)))
+    # the score counts a visit once per group: one less group at KTP, 50 less
+    data5 = plan_data()
+    data5["score"] += 50
+    assert "score" in kinds(check_plan_alone(Plan.model_validate(data5)))
+
+
+def test_a_real_plan_of_the_groups_trip_holds_everywhere(tmp_path: Path) -> None:
+    """The planner's own plan (KTP roomy enough for both groups at once): the checker, the
+    checker without the file and `itinerary check` all hold it; sending Plastics to Alpha is
+    caught on it too."""
+    text = GROUPS_TRIP.replace("capacity: 12\n", "capacity: 20\n")
+    plan = plan_checked(loaded_trip(text))
+    assert plan.split and [t.group for t in plan.tracks] == ["auto", "plast"] * 2 + ["all"]
+    assert check_plan_alone(plan) == []
+    visit = tmp_path / "visit.yaml"
+    visit.write_text(text, encoding="utf-8")
+    path = tmp_path / "plan.json"
+    path.write_text(plan.to_json(), encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(visit), str(path)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(plan.to_json())
+    beta = next(
+        i
+        for t in data["tracks"]
+        if t["group"] == "plast"
+        for i in t["items"]
+        if i.get("id") == "beta"
+    )
+    beta.update(id="alpha", name="Alpha Automation")
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(visit), str(path), "--lang", "de"])
+    assert result.exit_code == 1
+    assert "nur Automation darf diesen Gastgeber besuchen, nicht Plastics" in result.output
