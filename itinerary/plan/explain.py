@@ -260,8 +260,7 @@ def _capacity_shared(
     rules = [c for c in problem.capacity if n in c.nodes]
     if not rules:
         return None
-    unlimited = Room(compiled, room.solution, room.names, dataclasses.replace(problem, capacity=()))
-    free = unlimited.cheapest(n, tracks)
+    free = room.unlimited().cheapest(n, tracks)
     if free is None:
         return None
     limited = room.cheapest(n, tracks)
@@ -395,6 +394,14 @@ class Room:
             for c, choice in enumerate(problem.one_of)
         }
         self._bounds: dict[int, tuple[list[int], list[int], list[int]] | None] = {}
+        self._unlimited: Room | None = None
+
+    def unlimited(self) -> Room:
+        """The same trials without the hosts' capacities (`Problem.capacity`), made once."""
+        if self._unlimited is None:
+            relaxed = dataclasses.replace(self.problem, capacity=())
+            self._unlimited = Room(self.compiled, self.solution, self.names, relaxed)
+        return self._unlimited
 
     def sequence(self, t: int) -> tuple[int, ...]:
         route = self.routes.get(t)
