@@ -525,3 +525,44 @@ def test_a_real_plan_of_the_groups_trip_holds_everywhere(tmp_path: Path) -> None
     result = CliRunner().invoke(app, ["check", str(visit), str(path), "--lang", "de"])
     assert result.exit_code == 1
     assert "nur Automation darf diesen Gastgeber besuchen, nicht Plastics" in result.output
+
+
+def test_every_groups_finding_is_worded_not_left_in_the_checkers_english() -> None:
+    """Each finding of the hand edits above, in en, de and fr: a sentence of the catalogue (a
+    missing value would leave the checker's own English message)."""
+    edits: list[Callable[[Data], None]] = [moved_ktp, without_networking, shifted_networking]
+
+    def to_alpha(data: Data) -> None:
+        item_of(track_of(data, "2016-05-23", "plast"), "beta").update(
+            id="alpha", name="Alpha Automation"
+        )
+
+    def tracks_and_members(data: Data) -> None:
+        data["tracks"].remove(track_of(data, "2016-05-23", "plast"))
+        track_of(data, "2016-05-25", "all")["group"] = "auto"
+        data["delegation"]["members"][2]["group"] = "auto"
+        data["delegation"]["members"].pop(0)
+        data["unscheduled"][0]["group"] = None
+
+    edits += [to_alpha, tracks_and_members]
+    found: list[Violation] = []
+    for edit in edits:
+        data = plan_data()
+        edit(data)
+        found += check_plan(Plan.model_validate(data), loaded_trip())
+    new = {
+        "capacity_shared",
+        "not_for_group",
+        "event_missing",
+        "event_time",
+        "track_missing",
+        "track_together",
+        "member_group",
+        "member_missing",
+        "unscheduled_group",
+    }
+    assert new <= kinds(found)
+    for v in found:
+        for lang in ("en", "de", "fr"):
+            line = describe(v, "Europe/Berlin", lang)  # type: ignore[arg-type]
+            assert line != str(v) and "{" not in line, (lang, line)
