@@ -566,3 +566,27 @@ def test_every_groups_finding_is_worded_not_left_in_the_checkers_english() -> No
         for lang in ("en", "de", "fr"):
             line = describe(v, "Europe/Berlin", lang)  # type: ignore[arg-type]
             assert line != str(v) and "{" not in line, (lang, line)
+
+
+def test_a_groups_plans_spreadsheet_read_back_holds(tmp_path: Path) -> None:
+    """`itinerary check VISIT plan.xlsx`: the groups' days read back by (date, group), the
+    together date as the whole delegation's; what each group goes without, by group."""
+    from itinerary.render import RenderOptions, render
+    from itinerary.render.xlsx_import import read_edited
+
+    visit = tmp_path / "visit.yaml"
+    visit.write_text(GROUPS_TRIP, encoding="utf-8")
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(render(groups_plan(), "xlsx", RenderOptions()))
+    loaded = loaded_trip()
+    read = read_edited(path, loaded)
+    assert [(t.date, t.group) for t in read.tracks] == [
+        (t.date, t.group) for t in groups_plan().tracks
+    ]
+    assert check_plan(read, loaded) == []
+    assert sorted((u.id, u.group) for u in read.unscheduled) == [
+        ("tiny", "auto"),
+        ("tiny", "plast"),
+    ]
+    result = CliRunner().invoke(app, ["check", str(visit), str(path)])
+    assert result.exit_code == 0, result.output

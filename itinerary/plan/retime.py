@@ -269,7 +269,21 @@ def recount(plan: Plan, loaded: Loaded, minutes: Callable[[str, str], int]) -> P
             return not any(i == ident for i, _ in done)
         return not any(covers(group, g) and (ident, g) in done for g in everyone)
 
-    unscheduled = [u for u in plan.unscheduled if left_out(u.id, u.group)]
+    events = {e.id: e for e in spec.events}
+
+    def groups_of(u: Unscheduled) -> list[str]:
+        """The groups that may do what an entry without a group (a spreadsheet's list of what
+        was left out names none) says is left out."""
+        if u.id in hosts:
+            return host_groups(spec, hosts[u.id])
+        return event_groups(spec, events[u.id]) if u.id in events else []
+
+    entries = [
+        u.model_copy(update={"group": g})
+        for u in plan.unscheduled
+        for g in (groups_of(u) if split and u.group is None else [u.group])
+    ]
+    unscheduled = [u for u in entries if left_out(u.id, u.group)]
     listed = {(u.id, u.group) for u in unscheduled}
     for host in spec.hosts:
         for g in host_groups(spec, host) if split else [None]:

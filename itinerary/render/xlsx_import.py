@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from ..errors import InputError, Issue
 from ..input.closures import holiday_names
+from ..input.groups import groups_on, is_split
 from ..input.load import Loaded
 from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY
 from ..plan import (
@@ -144,7 +145,8 @@ def read_edited(path: Path, loaded: Loaded) -> Plan:
     groups = list(dict.fromkeys(row.group for row in day_rows)) or ["all"]
     tracks = []
     for date in dates:
-        for group in groups:
+        # With `groups`, the groups of that date (one, "all", on a together date).
+        for group in [g.id for g in groups_on(spec, date)] if is_split(spec) else groups:
             rows = [r for r in day_rows if r.date == date and r.group == group]
             items = [_item(r, loaded, zone, name) for r in rows]
             starts = [i for i in items if isinstance(i, StartItem)]
