@@ -119,3 +119,16 @@ def test_every_group_cause_is_worded_and_begins_with_the_groups_name(lang: str) 
         worded = reason_in(entry, lang)  # type: ignore[arg-type]
         assert worded.startswith("Automation & Co"), worded
         assert "{" not in worded and worded != entry.reason or lang == "en"
+
+
+def test_a_delegation_without_groups_too_large_for_a_host_is_told_to_split() -> None:
+    from conftest import SMALL_TRIP
+
+    text = SMALL_TRIP.replace("priority: 40}", "priority: 40, capacity: 8}")
+    plan = plan_checked(loaded_trip(text))
+    (beta,) = plan.unscheduled
+    assert (beta.id, beta.group) == ("beta", None)
+    assert beta.reason == (
+        "holds 8 visitors; the group has 10 — split the delegation or ask for two tours"
+    )
+    assert reason_in(beta, "fr").startswith("accueille au plus 8 visiteurs")
