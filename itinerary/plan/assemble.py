@@ -191,14 +191,7 @@ def assemble(
 
     unscheduled = _unscheduled(compiled, loaded, solution)
 
-    unmet: list[UnmetChoice] = []
-    for c in solution.unmet_choices(problem):
-        ids = list(dict.fromkeys(compiled.nodes[n].id for n in problem.one_of[c].nodes))
-        if len(ids) < 2 or any(u.one_of == ids for u in unmet):
-            # One host's rule of a visit per group (its must-visit entries say it), or a choice
-            # that more than one group leaves unmet: a choice of the file is listed once.
-            continue
-        unmet.append(UnmetChoice(one_of=ids, names=[hosts[i].name for i in ids]))
+    unmet = _unmet_choices(compiled, spec, solution)
 
     params = params or SolveParams()
     return Plan(
@@ -225,6 +218,28 @@ def assemble(
         unmet_choices=unmet or None,
         **(_changes(compiled, solution) if replanning else _NO_CHANGES),
     )
+
+
+def _unmet_choices(compiled: Compiled, spec: VisitSpec, solution: Solution) -> list[UnmetChoice]:
+    """The file's `must` choices some group goes without: none of the choice's hosts visited by
+    that group, nor by the whole delegation on a together date; a group none of whose hosts it
+    is for has no choice to make (without groups: the one group, "all"). Each choice once."""
+    served = {(compiled.nodes[n].id, compiled.nodes[n].group) for n in solution.served()}
+    hosts = {h.id: h for h in spec.hosts}
+    groups = [g.id for g in spec.groups] or [grouping.ALL]
+    out = []
+    for choice in spec.choices:
+        if not choice.must:
+            continue
+        for group in groups:
+            options = [h for h in choice.one_of if group in grouping.host_groups(spec, hosts[h])]
+            if options and not any(
+                (h, group) in served or (h, grouping.ALL) in served for h in choice.one_of
+            ):
+                names = [hosts[h].name for h in choice.one_of]
+                out.append(UnmetChoice(one_of=list(choice.one_of), names=names))
+                break
+    return out
 
 
 def _unscheduled(compiled: Compiled, loaded: Loaded, solution: Solution) -> list[Unscheduled]:
