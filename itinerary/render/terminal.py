@@ -458,11 +458,11 @@ def plan_renderable(plan: Plan, lang: Language | None = None, legs: bool = False
         left.add_column(w["priority"])
         left.add_column(w["reason"])
         for u in plan.unscheduled:
-            group = [group_label(plan, u.group or GROUP_ALL, w)] if plan.split else []
+            in_group = [group_label(plan, u.group or GROUP_ALL, w)] if plan.split else []
             left.add_row(
                 u.id,
                 u.name,
-                *group,
+                *in_group,
                 w["event"] if u.kind == "event" else str(u.priority),
                 w.reason(u),
                 style="bold red" if u.required else None,
