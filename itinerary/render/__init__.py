@@ -70,6 +70,14 @@ FORMATS: dict[str, Format] = {
             "a folder with a printable schedule and a calendar per matchmaking participant",
             (".html", ".ics"),
         ),
+        Format(
+            "members",
+            "-members",
+            True,
+            False,
+            "a folder with a one-page programme and a calendar per member of the delegation",
+            (".html", ".ics"),
+        ),
         Format("json", ".json", False, True, "the plan as it is"),
     )
 }
