@@ -26,6 +26,9 @@ class RenderOptions:
     lang: Language | None = None
     audience: Audience = "organiser"
     with_travel: bool = False  # `ics`: the coach departures as entries too
+    # `hosts`: each letter lists the names and organisations of the members who come
+    # (personal data: only when asked, `export --visitor-list`).
+    visitor_list: bool = False
 
     def language(self, plan: Plan) -> Language:
         return self.lang or plan.trip.language
