@@ -44,7 +44,7 @@ from ..plan import (
 from . import RenderOptions
 from .i18n import Words
 from .rows import Cell, group_name, headers, plan_rows, track_rows
-from .terminal import score_line
+from .terminal import ellipsize, score_line
 
 if TYPE_CHECKING:
     from _typeshed import SizedBuffer
@@ -288,8 +288,10 @@ def render(plan: Plan, options: RenderOptions) -> bytes:
     _overview(overview, plan, w, organiser)
     for track in plan.tracks:
         # A sheet per day, and on a date the groups split a sheet per group of that day.
-        group = "" if track.group == GROUP_ALL else f" {group_name(track.group, w, plan)}"
-        ws = book.create_sheet(sheet_title(track.date.isoformat() + group, taken))
+        day = track.date.isoformat()
+        if track.group != GROUP_ALL:  # the group's name, cut after a whole word to fit
+            day += f" {ellipsize(group_name(track.group, w, plan), 31 - len(day) - 1)}"
+        ws = book.create_sheet(sheet_title(day, taken))
         rows = track_rows(plan, track, w)
         zone = ZoneInfo(plan.trip.timezone)
         keys = [item_key(item, track, zone) for item in track.items]
