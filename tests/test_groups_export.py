@@ -18,11 +18,11 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import GOLDEN, assert_golden
 from icalendar import Calendar
 from rich.console import Console
 from typer.testing import CliRunner
 
-from conftest import GOLDEN, assert_golden
 from itinerary.cli import app
 from itinerary.plan import Plan
 from itinerary.render import RenderOptions, render

@@ -289,8 +289,10 @@ def render(plan: Plan, options: RenderOptions) -> bytes:
     for track in plan.tracks:
         # A sheet per day, and on a date the groups split a sheet per group of that day.
         day = track.date.isoformat()
-        if track.group != GROUP_ALL:  # the group's name, cut after a whole word to fit
+        if track.group != GROUP_ALL and plan.split:  # its name, cut after a whole word
             day += f" {ellipsize(group_name(track.group, w, plan), 31 - len(day) - 1)}"
+        elif track.group != GROUP_ALL:  # a group the plan does not list: as it is
+            day += f" {track.group}"
         ws = book.create_sheet(sheet_title(day, taken))
         rows = track_rows(plan, track, w)
         zone = ZoneInfo(plan.trip.timezone)
