@@ -168,7 +168,8 @@ GROUPS_CSS = """
 .group-head .label { display: block; letter-spacing: .08em; }
 .groups .programme { font-size: 0.867rem; }
 .groups .programme col.time { width: 6.6em; }
-.groups .programme col.num { width: 3.2em; }
+.groups .programme col.num { width: 4em; }
+.groups .programme th.num { white-space: nowrap; }
 .groups .programme .sub { font-size: 0.8rem; }
 .groups figure { margin-top: 12px; }
 .groups .map-key { font-size: 0.867rem; margin-top: 8px; }
