@@ -29,7 +29,7 @@ from ..plan import (
 )
 from . import RenderOptions
 from .i18n import Words, clock, clock_range, end_label, start_label
-from .terminal import score_line, travel_proof
+from .terminal import host_counts, score_line, travel_proof
 
 Kind = Literal["start", "travel", "visit", "lunch", "event", "rest", "check_in", "end"]
 StopKind = Literal["base", "visit", "event"]
@@ -328,11 +328,11 @@ def remarks(item: VisitItem, w: Words) -> tuple[str, ...]:
 
 def _summary(plan: Plan, w: Words, organiser: bool) -> tuple[Fact, ...]:
     travel = f"{duration(plan.travel_minutes, w)} ({plan.travel_minutes} {w['minutes']})"
-    visits = Fact(w["hosts_scheduled"], str(len(plan.visits())))
+    scheduled, left = host_counts(plan)
+    visits = Fact(w["hosts_scheduled"], str(scheduled))
     if not organiser:
         # The delegation sees its own programme, not how it compares with what was asked for.
         return (visits, Fact(w["total_travel"], travel))
-    left = sum(1 for u in plan.unscheduled if u.kind == "host")
     return (
         Fact(w["status"], w[plan.status]),
         visits,

@@ -292,6 +292,17 @@ def _legs_table(track: PlanTrack, w: Words, title: str) -> RenderableType:
     return table
 
 
+def host_counts(plan: Plan) -> tuple[int, int]:
+    """How many hosts the plan visits, and how many it leaves out. With groups a host is
+    counted once however many groups visit it, and as left out only when no group visits it
+    (the table of what was left out lists each group that leaves it out)."""
+    if not plan.split:
+        return len(plan.visits()), sum(1 for u in plan.unscheduled if u.kind == "host")
+    visited = {v.id for v in plan.visits()}
+    left = {u.id for u in plan.unscheduled if u.kind == "host"} - visited
+    return len(visited), len(left)
+
+
 def group_label(plan: Plan, group: str, w: Words) -> str:
     """A group's name ("all": the whole delegation, in words; an id the plan does not list, as
     a hand-edited plan may have: the id)."""
@@ -434,15 +445,13 @@ def plan_renderable(plan: Plan, lang: Language | None = None, legs: bool = False
     summary = Table(title=w["summary"], title_justify="left", show_header=False)
     summary.add_column("", style="bold")
     summary.add_column("")
-    visits = plan.visits()
     summary.add_row(w["status"], w[plan.status])
     for choice in plan.unmet():
         names = w["or"].join(choice.names)
         summary.add_row(w["unmet_choice"], w.fmt("one_of", names=names), style="bold red")
-    summary.add_row(w["hosts_scheduled"], str(len(visits)))
-    summary.add_row(
-        w["hosts_unscheduled"], str(sum(1 for u in plan.unscheduled if u.kind == "host"))
-    )
+    scheduled, unscheduled = host_counts(plan)
+    summary.add_row(w["hosts_scheduled"], str(scheduled))
+    summary.add_row(w["hosts_unscheduled"], str(unscheduled))
     summary.add_row(w["score"], score_line(plan, w))
     summary.add_row(w["total_travel"], travel_line(plan, w))
     changed = changes_line(plan, w)
