@@ -582,3 +582,90 @@ def test_day_shorter_than_its_journey(case: str) -> None:
     loaded = load_spec_text(SHORT_DAYS[case], F)
     plan = plan_of(loaded)
     assert check_plan(plan, loaded) == []
+
+
+# --- random valid trips with sub-groups -> plans the checker accepts -----------------------------
+
+TOPICS = ("automation", "plastics", "medical", "energy")
+
+
+@st.composite
+def trips_with_groups(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid trip of `trips()` whose delegation splits into two or three groups (interests,
+    sizes adding up to the delegation's), hosts with topics, a capacity and sometimes `for`,
+    events for some groups, and sometimes a date on which everyone travels together."""
+    spec = draw(trips())
+    n_groups = draw(st.integers(2, 3))
+    sizes = [draw(st.integers(1, 12)) for _ in range(n_groups)]
+    spec["delegation"]["size"] = sum(sizes)
+    groups = []
+    for g, size in enumerate(sizes):
+        interests = draw(st.lists(st.sampled_from(TOPICS), max_size=2, unique=True))
+        groups.append({"id": f"g{g}", "name": f"Group {g}", "size": size, "interests": interests})
+    spec["groups"] = groups
+    spec["delegation"]["members"] = [
+        {"id": f"m{g}-{k}", "name": f"Member {g}.{k}", "group": f"g{g}"}
+        for g, size in enumerate(sizes)
+        for k in range(min(size, 2))
+    ]
+    dates = [
+        dt.date.fromisoformat(spec["trip"]["start"]) + dt.timedelta(days=i)
+        for i in range(
+            (
+                dt.date.fromisoformat(spec["trip"]["end"])
+                - dt.date.fromisoformat(spec["trip"]["start"])
+            ).days
+            + 1
+        )
+    ]
+    if len(dates) > 1 and draw(st.booleans()):
+        together = draw(st.sampled_from(dates)).isoformat()
+        days = spec["trip"].setdefault("days", {})
+        days[together] = {**days.get(together, {}), "together": True}
+    ids = [g["id"] for g in groups]
+    for host in spec["hosts"]:
+        host["topics"] = draw(st.lists(st.sampled_from(TOPICS), max_size=2, unique=True))
+        if draw(st.booleans()):
+            host["capacity"] = draw(st.integers(min(sizes), sum(sizes) + 2))
+        if draw(st.integers(0, 3)) == 0:
+            host["for"] = draw(st.lists(st.sampled_from(ids), min_size=1, unique=True))
+        if host["priority"] == "must":
+            # A must-visit every group it is for can visit (else the file is refused).
+            host.pop("capacity", None)
+    for event in spec.get("events", []):
+        if draw(st.booleans()):
+            event["groups"] = draw(st.lists(st.sampled_from(ids), min_size=1, unique=True))
+    return spec
+
+
+@SOLVE_SETTINGS
+@given(trips_with_groups())
+def test_random_trips_with_groups_plan_and_pass_the_checker(spec: dict[str, Any]) -> None:
+    from itinerary.input.groups import host_groups, together_on
+
+    text = dump(spec)
+    loaded = load_spec_text(text, F)
+    plan = plan_of(loaded)
+
+    violations = check_plan(plan, loaded)
+    assert violations == [], "\n".join(map(str, violations)) + "\n---\n" + text
+    assert Plan.from_json(plan.to_json()) == plan
+    assert plan.format == "itinerary-plan/1.4"
+
+    # Each host, for each group it is for: visited by that group (or by everyone together),
+    # or listed as what that group goes without, with a reason.
+    visited = {
+        (item.id, track.group)
+        for track in plan.tracks
+        for item in track.items
+        if item.type == "visit"
+    }
+    left_out = {(u.id, u.group): u for u in plan.unscheduled if u.kind == "host"}
+    for host in loaded.spec.hosts:
+        for group in host_groups(loaded.spec, host):
+            went = (host.id, group) in visited or (host.id, "all") in visited
+            assert went != ((host.id, group) in left_out), (host.id, group, text)
+    for entry in plan.unscheduled:
+        assert entry.reason.strip() and entry.group is not None, entry
+    for track in plan.tracks:
+        assert (track.group == "all") == together_on(loaded.spec, track.date), track

@@ -119,7 +119,8 @@ def place_members(spec: VisitSpec) -> Placement:
     """Each member in a group: its `group`, else (with `interests`) the group whose interests
     it shares most (none shared: the first), ties by the order of `groups`, among the groups with
     room left after the members placed by name; a member with neither, or with no group left
-    with room, or naming an unknown group, is in no group (`unplaced`). Without groups every member is in `ALL`."""
+    with room, or naming an unknown group, is in no group (`unplaced`). Without groups every
+    member is in `ALL`."""
     members: Sequence[Member] = spec.delegation.members
     if not spec.groups:
         return Placement({m.id: ALL for m in members}, (), {})
@@ -154,3 +155,20 @@ def place_members(spec: VisitSpec) -> Placement:
         count[best[1]] += 1
     over = {g.id: count[g.id] - g.size for g in spec.groups if count[g.id] > g.size}
     return Placement(group_of, tuple(unplaced), over)
+
+
+def visiting_groups(spec: VisitSpec, host: Host) -> list[str]:
+    """The groups of `host_groups` that fit its capacity: those the plan may send (a group
+    larger than the capacity is left out with its reason). Without groups: [`ALL`] when the
+    delegation fits, else none."""
+    return [g for g in host_groups(spec, host) if fits(spec, host, g)]
+
+
+def host_max_score(spec: VisitSpec, host: Host) -> int:
+    """What `host` would add to a plan's score: its priority once per group it is for (a visit
+    of the whole delegation on a together date counts for every group; a group too large for
+    its capacity counts too, as a closed host does: the plan lacks it); nothing for a
+    must-visit (required, not scored) or a declined host."""
+    if host.must or host.declined:
+        return 0
+    return int(host.priority) * len(host_groups(spec, host))

@@ -26,6 +26,7 @@ from ..model.travel import (
     one_speed,
     read_matrix_csv,
 )
+from . import groups as grouping
 from .closures import closure_on, closures_in_trip, host_region, opening_windows
 from .matchmaking import RequestRow, read_requests
 from .relations import relation_issues
@@ -984,7 +985,8 @@ def confirmed_issues(
         return f"{clock.local(m):%H:%M}"
 
     out: list[tuple[Path_, str]] = []
-    pinned: dict[dt.date, list[_Pinned]] = {}
+    # By date and group: with sub-groups, only one group's items must fit around each other.
+    pinned: dict[tuple[dt.date, str], list[_Pinned]] = {}
     for i, host in confirmed:
         assert host.confirmed is not None
         path: Path_ = ("hosts", i, "confirmed")
@@ -1064,13 +1066,18 @@ def confirmed_issues(
                 )
             )
             continue
-        pinned.setdefault(date, []).append(
+        group = grouping.ALL
+        if not grouping.together_on(spec, date):
+            group = next(iter(grouping.host_groups(spec, host)), grouping.ALL)
+        pinned.setdefault((date, group), []).append(
             _Pinned(path, f"host '{host.id}'", host.id, host.location, start, end, True)
         )
     for j, event in enumerate(spec.events):
         date = event.start.date()
-        if date in pinned:
-            pinned[date].append(
+        for group in grouping.event_groups(spec, event):
+            if (date, group) not in pinned:
+                continue
+            pinned[(date, group)].append(
                 _Pinned(
                     ("events", j, "start"),
                     f"event '{event.id}'",

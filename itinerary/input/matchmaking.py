@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import Issue, counted
+from . import groups as grouping
 from .spec import Event, Matchmaking, MeetingRequest, Person, VisitSpec, format_time_of_day
 
 Path_ = tuple[str | int, ...]
@@ -91,6 +92,16 @@ def event_slots(event: Event, mm: Matchmaking) -> list[tuple[int, int]]:
 def participants(spec: VisitSpec, mm: Matchmaking) -> list[Person]:
     """The delegation's members, then the event's participants."""
     return [*spec.delegation.members, *mm.participants]
+
+
+def _members_away(spec: VisitSpec, event: Event) -> dict[str, str]:
+    """The members whose group does not attend `event` (`events[].groups`), with that group's
+    id: they cannot meet anyone there."""
+    attending = set(grouping.event_groups(spec, event))
+    if grouping.ALL in attending:
+        return {}
+    placed = grouping.place_members(spec).group_of
+    return {m: g for m, g in placed.items() if g not in attending}
 
 
 def presence(event: Event, person: Person) -> tuple[int, int]:
@@ -290,6 +301,7 @@ def _event_issues(
                 )
             )
     ids = {p.id: p for p in people}
+    away = _members_away(spec, event)
     slots = event_slots(event, mm) if not errors else []
     seen: dict[tuple[str, str], RequestRow] = {}
     must: dict[str, set[str]] = {}
@@ -307,6 +319,18 @@ def _event_issues(
                     at(
                         f"request names '{who}', who is not a participant of event '{event.id}'"
                         f"{hint}"
+                    )
+                )
+                bad = True
+        if bad:
+            continue
+        for who in (row.from_, row.to):
+            group = away.get(who)
+            if group is not None:
+                errors.append(
+                    at(
+                        f"request names '{who}', a member of group '{group}', which does not "
+                        f"attend event '{event.id}' (its `groups`)"
                     )
                 )
                 bad = True

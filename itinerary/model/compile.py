@@ -1,7 +1,15 @@
 """spec -> Problem: all unit conversion happens here; the result is integers only.
 
-Tracks are (day, group) pairs; this version has one group, "all". Ordering is deterministic
-(days in date order, hosts and events in file order), so the same file gives the same problem.
+Tracks are (day, group) pairs: one per group of `input.groups.groups_on` (one, "all", on a
+together date and in a trip without `groups`). A host has a node per group it is for
+(`host_groups`; no window for a group larger than its capacity) and, when the whole delegation
+may visit it on a together date, one for "all"; an event a node per attending group, each fixed
+at its time, so the groups meet there. The rules between them (at most once per group, `must`
+for every group, `after` and `choices` per group, the host's capacity across parallel groups)
+are `Problem.one_of`, `after` and `capacity`. Ordering is deterministic (days in date order,
+groups in file order, hosts and events in file order, a host's nodes by group in file order,
+"all" first), so the same file gives the same problem; a trip without `groups` gives exactly
+the problem it always did.
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from ..input import groups as grouping
 from ..input.closures import opening_windows
 from ..input.load import Loaded
 from ..input.spec import Event, Host, VisitSpec, format_time_of_day
@@ -18,6 +27,7 @@ from .frames import Place, day_bounds, day_frames
 from .problem import (
     After,
     Break,
+    Capacity,
     Node,
     OneOf,
     Previous,
@@ -29,13 +39,13 @@ from .problem import (
 from .schedule import earliest_starts
 from .timeline import Clock
 
-GROUP_ALL = "all"
+GROUP_ALL = grouping.ALL
 
 
 @dataclass(frozen=True)
 class TrackRef:
     date: dt.date
-    group: str
+    group: str  # a group id, or "all": the whole delegation
     starts_at_arrival: bool
     lunch_note: str | None = None  # why a day that could have lunch has none
 
@@ -44,15 +54,17 @@ class TrackRef:
 class NodeRef:
     kind: Literal["host", "event"]
     id: str
+    group: str = GROUP_ALL  # the group that visits (attends): a group id, or "all"
 
 
 @dataclass(frozen=True)
 class PreviousVisit:
-    """A visit of the plan being replaced (`itinerary plan --previous`): the host's id and its
-    start, with its UTC offset."""
+    """A visit of the plan being replaced (`itinerary plan --previous`): the host's id, its
+    start, with its UTC offset, and the group that made it."""
 
     id: str
     start: dt.datetime
+    group: str = GROUP_ALL
 
 
 @dataclass(frozen=True)
@@ -94,22 +106,27 @@ def compile_spec(loaded: Loaded, previous: Sequence[PreviousVisit] | None = None
     for frame in frames:
         s, e = index[frame.start.key], index[frame.end.key]
         earliest, latest = day_bounds(spec, frame, clock, travel[s][e])
-        tracks.append(Track(s, e, earliest, latest))
-        track_refs.append(TrackRef(frame.date, GROUP_ALL, frame.arrival is not None))
+        for info in grouping.groups_on(spec, frame.date):
+            tracks.append(Track(s, e, earliest, latest))
+            track_refs.append(TrackRef(frame.date, info.id, frame.arrival is not None))
 
     nodes: list[Node] = []
     node_refs: list[NodeRef] = []
     for host in spec.hosts:
-        nodes.append(_host_node(host, spec, clock, tracks, track_refs, index[host.id]))
-        node_refs.append(NodeRef("host", host.id))
+        for group in _host_node_groups(spec, host):
+            nodes.append(_host_node(host, spec, clock, tracks, track_refs, index[host.id], group))
+            node_refs.append(NodeRef("host", host.id, group))
     for event in spec.events:
-        nodes.append(_event_node(event, clock, track_refs, index[event.id]))
-        node_refs.append(NodeRef("event", event.id))
+        for group in grouping.event_groups(spec, event):
+            nodes.append(_event_node(event, clock, track_refs, index[event.id], group))
+            node_refs.append(NodeRef("event", event.id, group))
 
     after, one_of = _relations(spec, node_refs)
+    one_of = _once_per_group(spec, node_refs) + one_of
+    capacity = _capacities(spec, node_refs)
     # Built once: the lunch trials below only swap tracks; re-building the travel matrix for
     # each of them was about a quarter of compile's time on a 400-host, 10-day trip.
-    base = Problem.build(travel, nodes, tracks, after, one_of)
+    base = Problem.build(travel, nodes, tracks, after, one_of, capacity=capacity)
     for t, ref in enumerate(track_refs):
         tracks[t], track_refs[t] = _with_lunch(spec, clock, base, node_refs, tracks, t, ref)
     problem = base.with_tracks(tracks)
@@ -131,13 +148,15 @@ def _previous(
 ) -> list[Previous | str]:
     """Each previous visit as a `Previous` (node, track, minute), or its host id when it maps
     to no host of the file or no day of the trip (or repeats a host: only its first visit)."""
-    node_of = {ref.id: n for n, ref in enumerate(node_refs) if ref.kind == "host"}
-    track_of = {ref.date: t for t, ref in enumerate(track_refs) if ref.group == GROUP_ALL}
+    node_of = {(ref.id, ref.group): n for n, ref in enumerate(node_refs) if ref.kind == "host"}
+    track_of = {(ref.date, ref.group): t for t, ref in enumerate(track_refs)}
     out: list[Previous | str] = []
     seen: set[int] = set()
     for visit in previous:
-        n = node_of.get(visit.id)
-        t = track_of.get(visit.start.astimezone(clock.tz).date())
+        date = visit.start.astimezone(clock.tz).date()
+        # The group's track that date, else the whole delegation's (the date is now together).
+        t = track_of.get((date, visit.group), track_of.get((date, GROUP_ALL)))
+        n = None if t is None else node_of.get((visit.id, track_refs[t].group))
         if n is None or t is None or n in seen:
             out.append(visit.id)
             continue
@@ -148,20 +167,105 @@ def _previous(
 
 def _relations(spec: VisitSpec, node_refs: list[NodeRef]) -> tuple[list[After], list[OneOf]]:
     """`after` and `choices` by node index (hosts, then events, as `node_refs` has them), in
-    file order; ids were checked when the file was read."""
-    node_of = {(ref.kind, ref.id): n for n, ref in enumerate(node_refs)}
+    file order; ids were checked when the file was read. With groups each rule holds per group:
+    a host's visit by a group comes after that group's visit of the earlier host or event (the
+    whole delegation's, when that one has no node for the group), the whole delegation's after
+    the whole delegation's; of a choice's hosts each group visits at most one, a visit of the
+    whole delegation counting for every group."""
+    nodes_of: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for n, ref in enumerate(node_refs):
+        nodes_of.setdefault((ref.kind, ref.id), []).append((ref.group, n))
 
-    def node(ident: str) -> int:
-        found = node_of.get(("host", ident))
-        return found if found is not None else node_of[("event", ident)]
+    def copies(ident: str) -> list[tuple[str, int]]:
+        return nodes_of.get(("host", ident)) or nodes_of[("event", ident)]
 
-    after = [
-        After(earlier=node(earlier), later=node_of[("host", host.id)])
-        for host in spec.hosts
-        for earlier in host.after or ()
-    ]
-    one_of = [OneOf(tuple(node(i) for i in c.one_of), c.must) for c in spec.choices]
+    after: list[After] = []
+    for host in spec.hosts:
+        for earlier in host.after or ():
+            before = dict(copies(earlier))
+            for group, n in nodes_of[("host", host.id)]:
+                e = before.get(group, before.get(GROUP_ALL))
+                if e is not None:
+                    after.append(After(earlier=e, later=n))
+    one_of: list[OneOf] = []
+    groups = [g.id for g in spec.groups] or [GROUP_ALL]
+    for choice in spec.choices:
+        for group in groups:
+            chosen = tuple(
+                n for i in choice.one_of for g, n in copies(i) if g in (group, GROUP_ALL)
+            )
+            if len(set(chosen)) >= 2:
+                one_of.append(OneOf(chosen, choice.must))
     return after, one_of
+
+
+def _host_node_groups(spec: VisitSpec, host: Host) -> list[str]:
+    """The groups a host has a node for: "all" when the whole delegation may visit it on a
+    together date, then each group it is for (`host_groups`; without groups that is "all"
+    alone). A confirmed host has one node: its confirmed date's group (`load` made sure there
+    is one)."""
+    split = grouping.is_split(spec)
+    together_dates = [d for d in spec.trip_dates() if grouping.together_on(spec, d)]
+    out: list[str] = []
+    if split and together_dates and grouping.together_visit_allowed(spec, host):
+        out.append(GROUP_ALL)
+    out += grouping.host_groups(spec, host)
+    if host.confirmed is not None and split:
+        date = host.confirmed.date()
+        if grouping.together_on(spec, date):
+            return [GROUP_ALL]
+        return [g for g in grouping.host_groups(spec, host)][:1]
+    return out
+
+
+def _once_per_group(spec: VisitSpec, node_refs: Sequence[NodeRef]) -> list[OneOf]:
+    """A host visited by the whole delegation on a together date is visited by every group:
+    no group visits it again. For a must-visit, every group visits it, alone or with the
+    others (the nodes are then not `required` on their own; see `_host_node`)."""
+    if not grouping.is_split(spec):
+        return []
+    hosts = {h.id: h for h in spec.hosts}
+    by_host: dict[str, dict[str, int]] = {}
+    for n, ref in enumerate(node_refs):
+        if ref.kind == "host":
+            by_host.setdefault(ref.id, {})[ref.group] = n
+    out: list[OneOf] = []
+    for host_id, nodes in by_host.items():
+        whole = nodes.get(GROUP_ALL)
+        if whole is None:
+            continue
+        must = _must_shared(hosts[host_id], nodes)
+        out += [OneOf((whole, n), must) for g, n in nodes.items() if g != GROUP_ALL]
+    return out
+
+
+def _must_shared(host: Host, nodes: dict[str, int]) -> bool:
+    """Whether a must-visit's nodes are required through `_once_per_group`'s choices (it has a
+    node for the whole delegation and one per group) rather than each on its own."""
+    return host.must and not host.declined and GROUP_ALL in nodes and len(nodes) > 1
+
+
+def _capacities(spec: VisitSpec, node_refs: Sequence[NodeRef]) -> list[Capacity]:
+    """A host's capacity across the groups that may be there at one time (its group nodes; the
+    whole delegation's node is on other dates), when they do not all fit together."""
+    if not grouping.is_split(spec):
+        return []
+    out: list[Capacity] = []
+    hosts = {h.id: h for h in spec.hosts}
+    by_host: dict[str, list[tuple[int, int]]] = {}
+    for n, ref in enumerate(node_refs):
+        host = hosts.get(ref.id) if ref.kind == "host" else None
+        if host is None or host.capacity is None or ref.group == GROUP_ALL:
+            continue
+        if grouping.fits(spec, host, ref.group) and not host.declined:
+            size = grouping.group_info(spec, ref.group).size
+            by_host.setdefault(ref.id, []).append((n, size))
+    for host_id, members in by_host.items():
+        limit = hosts[host_id].capacity
+        assert limit is not None
+        if len(members) >= 2 and sum(size for _, size in members) > limit:
+            out.append(Capacity(tuple(n for n, _ in members), tuple(s for _, s in members), limit))
+    return out
 
 
 def host_windows_on(spec: VisitSpec, host: Host, date: dt.date) -> list[tuple[int, int]]:
@@ -178,10 +282,27 @@ def _host_node(
     tracks: list[Track],
     refs: list[TrackRef],
     place: int,
+    group: str = GROUP_ALL,
 ) -> Node:
-    if host.declined:  # never planned: no window, no track, nothing to score
-        # A declined must-visit is still one the plan lacks: the plan is partial, and says why.
-        return Node(place=place, duration=host.duration, windows=(), required=host.must, tracks=())
+    """The host's node for `group`: its windows on that group's tracks. Scored by its priority
+    once per group it stands for (the whole delegation's: every group)."""
+    split = grouping.is_split(spec)
+    weight = len(spec.groups) if split and group == GROUP_ALL else 1
+    # A must-visit with a node for the whole delegation is required through the choices of
+    # `_once_per_group`; on its own otherwise.
+    shared = _must_shared(host, dict.fromkeys(_host_node_groups(spec, host), 0))
+    required = host.must and not shared
+    if host.declined or not grouping.fits(spec, host, group):
+        # Never planned: no window, no track. A declined must-visit, or one too small for the
+        # group, is still one the plan lacks: the plan is partial, and says why.
+        return Node(
+            place=place,
+            duration=host.duration,
+            windows=(),
+            score=0 if host.must or host.declined else int(host.priority) * weight,
+            required=required,
+            tracks=(),
+        )
     if host.confirmed is not None:
         # Pinned where the host accepted it, even off the time grid: one start, on its date's
         # track, required (`load.confirmed_issues` made sure it fits the day).
@@ -191,14 +312,16 @@ def _host_node(
             place=place,
             duration=host.duration,
             windows=((start, start),),
-            score=0 if host.must else int(host.priority),
+            score=0 if host.must else int(host.priority) * weight,
             required=True,
-            tracks=tuple(t for t, ref in enumerate(refs) if ref.date == day),
+            tracks=tuple(t for t, ref in enumerate(refs) if ref.date == day and ref.group == group),
         )
     windows: list[tuple[int, int]] = []
     allowed: list[int] = []
     grid = spec.trip.round_minutes
     for t, (track, ref) in enumerate(zip(tracks, refs, strict=True)):
+        if ref.group != group:
+            continue
         found = False
         for a, b in host_windows_on(spec, host, ref.date):
             # Start times on the grid: the first mark at or after opening (or the day's start),
@@ -217,16 +340,21 @@ def _host_node(
         place=place,
         duration=host.duration,
         windows=tuple(windows),
-        score=0 if host.must else int(host.priority),
-        required=host.must,
+        score=0 if host.must else int(host.priority) * weight,
+        required=required,
         tracks=tuple(allowed),
         grid=grid,
     )
 
 
-def _event_node(event: Event, clock: Clock, refs: list[TrackRef], place: int) -> Node:
+def _event_node(
+    event: Event, clock: Clock, refs: list[TrackRef], place: int, group: str = GROUP_ALL
+) -> Node:
+    """The event's node for `group`: fixed at its time, on that group's track of its date."""
     start, end = clock.minutes(event.start), clock.minutes(event.end)
-    allowed = tuple(t for t, ref in enumerate(refs) if ref.date == event.start.date())
+    allowed = tuple(
+        t for t, ref in enumerate(refs) if ref.date == event.start.date() and ref.group == group
+    )
     return Node(
         place=place, duration=end - start, windows=((start, start),), required=True, tracks=allowed
     )
@@ -261,8 +389,13 @@ def _with_lunch(
     track = tracks[t]
     if lunch is None:
         return track, ref
-    day_events = [e for e in spec.events if e.start.date() == ref.date]
-    if any(e.lunch for e in day_events):
+    events_by_id = {e.id: e for e in spec.events}
+    day_events = [
+        events_by_id[r.id]
+        for n, r in enumerate(node_refs)
+        if r.kind == "event" and t in (base.nodes[n].tracks or ())
+    ]
+    if any(e.lunch for e in day_events):  # the events this track attends
         return track, ref
     # Lunch starts on the grid too: from the first mark of its window (or of the day).
     grid = spec.trip.round_minutes

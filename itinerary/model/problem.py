@@ -185,9 +185,8 @@ class Problem:
                 raise ValueError(f"{rule} refers to an unknown node")
             if rule.earlier == rule.later:
                 raise ValueError(f"{rule} puts a node after itself")
-        if self.after and self.tracks_overlap(
-            {t for rule in self.after for n in (rule.earlier, rule.later) for t in self.allowed_tracks(n)}
-        ):
+        related = {n for rule in self.after for n in (rule.earlier, rule.later)}
+        if self.after and self.tracks_overlap({t for n in related for t in self.allowed_tracks(n)}):
             # Every track is timed on its own (earliest starts); across tracks that run at the
             # same time an `after` rule would couple their timings, which nothing models yet.
             # Parallel groups are fine as long as each rule's nodes keep to tracks that do not

@@ -17,8 +17,9 @@
   with the break on a given leg.
 - **Rules that span tracks.** Each node is served at most once; `After`: a node only if another
   is served too and has ended by its start; `OneOf`: at most one of a set is served;
-  `Capacity`: the visits of a set under way at one moment bring at most its limit of visitors
-  (parallel groups at one host: `capacity_violations`) (`cross_track_violations`). A `must` choice left unmet, like a required node left out, breaks
+  `Capacity`: the visits of a set under way at one moment bring at most its limit of
+  visitors, parallel groups at one host (`capacity_violations`); all in
+  `cross_track_violations`. A `must` choice left unmet, like a required node left out, breaks
   no rule: the plan is incomplete and ranks lower.
 - **Keeping a previous start.** When re-planning against a previous plan (`Problem.previous`),
   a node served on its previous track at its previous start is *kept*; anything else is a
@@ -295,7 +296,7 @@ def capacity_violations(problem: Problem, start_of: dict[int, int]) -> list[str]
             for n, size in zip(cap.nodes, cap.sizes, strict=True)
             if n in start_of
         ]
-        for moment, _, _, n in visits:
+        for moment, _, _, _ in visits:
             present = [(m, size) for a, b, size, m in visits if a <= moment < b or a == moment]
             total = sum(size for _, size in present)
             if total > cap.limit:

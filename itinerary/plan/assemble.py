@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TypedDict
 
 from ..errors import InternalError
+from ..input import groups as grouping
 from ..input.closures import holiday_names
 from ..input.load import Loaded
 from ..input.spec import (
@@ -24,12 +25,15 @@ from ..model.rules import Rank, changes
 from ..model.schedule import StayDay, away_from, layout, with_stays
 from ..solver import SolveParams
 from . import (
+    Cause,
     CheckInItem,
     EndItem,
     EventItem,
     LunchItem,
     Plan,
     PlanDelegation,
+    PlanGroup,
+    PlanMember,
     PlanTrack,
     PlanTrip,
     RestItem,
@@ -186,29 +190,11 @@ def assemble(
             )
         )
 
-    unscheduled = []
-    dropped = sorted(solution.dropped, key=lambda i: (compiled.nodes[i].kind != "host", i))
-    for n, cause in zip(dropped, explain_all(compiled, loaded, dropped, solution), strict=True):
-        node_ref = compiled.nodes[n]
-        if node_ref.kind == "host":
-            host = hosts[node_ref.id]
-            name, priority = host.name, host.priority
-        else:
-            name, priority = events[node_ref.id].name, None
-        unscheduled.append(
-            Unscheduled(
-                id=node_ref.id,
-                name=name,
-                kind=node_ref.kind,
-                priority=priority,
-                reason=word_cause(cause),
-                cause=cause,
-            )
-        )
+    unscheduled = _unscheduled(compiled, loaded, solution)
 
     unmet = []
     for c in solution.unmet_choices(problem):
-        ids = [compiled.nodes[n].id for n in problem.one_of[c].nodes]
+        ids = list(dict.fromkeys(compiled.nodes[n].id for n in problem.one_of[c].nodes))
         unmet.append(UnmetChoice(one_of=ids, names=[hosts[i].name for i in ids]))
 
     params = params or SolveParams()
@@ -236,6 +222,77 @@ def assemble(
         unmet_choices=unmet or None,
         **(_changes(compiled, solution) if replanning else _NO_CHANGES),
     )
+
+
+def _unscheduled(compiled: Compiled, loaded: Loaded, solution: Solution) -> list[Unscheduled]:
+    """The hosts and events left out, with why: one entry per node left out, but with groups
+    one per group that goes without (a host's node for a group is not missed when the whole
+    delegation visits it on a together date, nor its node for the whole delegation when each
+    group it is for goes on its own: the together visit is one way of several). A group too
+    large for the host's capacity is told so without asking the solver."""
+    spec = loaded.spec
+    hosts = {h.id: h for h in spec.hosts}
+    events = {e.id: e for e in spec.events}
+    served = solution.served()
+    refs = compiled.nodes
+    split = grouping.is_split(spec)
+    by_host: dict[str, dict[str, int]] = {}
+    for n, ref in enumerate(refs):
+        by_host.setdefault(ref.id, {})[ref.group] = n
+
+    def missed(n: int) -> bool:
+        ref = refs[n]
+        if ref.kind == "event" or not split:
+            return True
+        nodes = by_host[ref.id]
+        whole = nodes.get(grouping.ALL)
+        if ref.group == grouping.ALL:
+            # Missed only when no group visits it on its own (then each group's entry says why).
+            return False
+        return whole is None or whole not in served
+
+    dropped = sorted(
+        (n for n in solution.dropped if missed(n)), key=lambda i: (refs[i].kind != "host", i)
+    )
+    over = [
+        n
+        for n in dropped
+        if refs[n].kind == "host" and _too_small(spec, hosts[refs[n].id], refs[n].group)
+    ]
+    asked = [n for n in dropped if n not in set(over)]
+    causes = dict(zip(asked, explain_all(compiled, loaded, asked, solution), strict=True))
+    for n in over:
+        host = hosts[refs[n].id]
+        assert host.capacity is not None
+        size = grouping.group_info(spec, refs[n].group).size
+        causes[n] = Cause(
+            code="over_capacity",
+            args={"capacity": host.capacity, "size": size, "group": refs[n].group},
+        )
+    out = []
+    for n in dropped:
+        ref = refs[n]
+        if ref.kind == "host":
+            name, priority = hosts[ref.id].name, hosts[ref.id].priority
+        else:
+            name, priority = events[ref.id].name, None
+        out.append(
+            Unscheduled(
+                id=ref.id,
+                name=name,
+                kind=ref.kind,
+                priority=priority,
+                reason=word_cause(causes[n]),
+                cause=causes[n],
+                group=ref.group if split else None,
+            )
+        )
+    return out
+
+
+def _too_small(spec: VisitSpec, host: Host, group: str) -> bool:
+    """Whether the host cannot receive `group` (declined hosts say that instead)."""
+    return not host.declined and not grouping.fits(spec, host, group)
 
 
 class _Changes(TypedDict):
@@ -304,9 +361,42 @@ def plan_header(spec: VisitSpec) -> _Header:
             organisation=spec.delegation.organisation,
             contact=spec.delegation.contact,
             languages=spec.delegation.languages,
+            **_groups_and_members(spec),
         ),
         "organiser": spec.organiser,
-        "max_score": sum(int(h.priority) for h in spec.hosts if not (h.must or h.declined)),
+        "max_score": sum(grouping.host_max_score(spec, h) for h in spec.hosts),
+    }
+
+
+class _GroupsAndMembers(TypedDict, total=False):
+    groups: list[PlanGroup]
+    members: list[PlanMember]
+
+
+def _groups_and_members(spec: VisitSpec) -> _GroupsAndMembers:
+    """The delegation's groups and its members by group (format 1.4), only with `groups`: a
+    plan without them stays as it was. A member in no group is not listed (`load` refuses the
+    file then)."""
+    if not grouping.is_split(spec):
+        return {}
+    placed = grouping.place_members(spec).group_of
+    return {
+        "groups": [
+            PlanGroup(id=g.id, name=g.name, size=g.size, interests=list(g.interests))
+            for g in spec.groups
+        ],
+        "members": [
+            PlanMember(
+                id=m.id,
+                name=m.name,
+                group=placed[m.id],
+                organisation=m.organisation,
+                email=m.email,
+                language=m.language,
+            )
+            for m in spec.delegation.members
+            if m.id in placed
+        ],
     }
 
 

@@ -204,28 +204,49 @@ def _matched(
     new_names: dict[str, str],
     removed_why: dict[str, RemovedReason] | None = None,
 ) -> list[Change]:
-    """Pair the slots of each id in time order: a pair is moved, newly confirmed (the same
-    times, confirmed now and not before) or unchanged, a slot left over is added or removed
-    (with `removed_why`'s reason for its id, if any)."""
+    """Pair the slots of each id, a group's with the same group's first (with sub-groups a host
+    may be visited once per group), then the rest in time order: a pair is moved (another time,
+    or another group), newly confirmed (the same times, confirmed now and not before) or
+    unchanged, a slot left over is added or removed (with `removed_why`'s reason for its id, if
+    any)."""
     changes: list[Change] = []
     for key in dict.fromkeys([*old, *new]):
-        before, after = old.get(key, []), new.get(key, [])
         name = new_names.get(key) or old_names.get(key) or key
-        for n in range(max(len(before), len(after))):
-            a = before[n] if n < len(before) else None
-            b = after[n] if n < len(after) else None
+        for a, b in _pairs(old.get(key, []), new.get(key, [])):
             reason = None
             if a is None:
                 kind: ChangeKind = "added"
             elif b is None:
                 kind = "removed"
                 reason = (removed_why or {}).get(key)
-            elif not a.same_time(b):
+            elif not a.same_time(b) or a.group != b.group:
                 kind = "moved"
             else:
                 kind = "confirmed" if b.confirmed and not a.confirmed else "unchanged"
             changes.append(Change(subject, key, name, kind, a, b, reason))
     return sorted(changes, key=_when)
+
+
+def _pairs(before: list[Slot], after: list[Slot]) -> list[tuple[Slot | None, Slot | None]]:
+    """The slots of one id in two plans, paired: the n-th of a group with the n-th of the same
+    group, the rest in time order; a slot without a partner with None. Without groups (every
+    slot "all") simply in time order."""
+    pairs: list[tuple[Slot | None, Slot | None]] = []
+    left_a: list[Slot] = []
+    left_b: list[Slot] = []
+    for group in dict.fromkeys(s.group for s in [*before, *after]):
+        mine_a = [s for s in before if s.group == group]
+        mine_b = [s for s in after if s.group == group]
+        pairs += list(zip(mine_a, mine_b, strict=False))
+        left_a += mine_a[len(mine_b) :]
+        left_b += mine_b[len(mine_a) :]
+    left_a.sort(key=lambda s: (s.start, s.end))
+    left_b.sort(key=lambda s: (s.start, s.end))
+    for n in range(max(len(left_a), len(left_b))):
+        pairs.append(
+            (left_a[n] if n < len(left_a) else None, left_b[n] if n < len(left_b) else None)
+        )
+    return pairs
 
 
 def _when(change: Change) -> tuple[dt.datetime, str]:

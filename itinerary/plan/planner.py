@@ -16,7 +16,7 @@ from ..input.load import Loaded, place_refs
 from ..model.compile import PreviousVisit, compile_spec
 from ..model.problem import Problem
 from ..solver import Deadline, Observer, ProofParams, SolveParams, solve
-from . import EventItem, Item, Plan, TravelItem
+from . import EventItem, Item, Plan, TravelItem, VisitItem
 from .assemble import assemble
 from .check import check_plan
 from .diff import carry_sequences
@@ -91,7 +91,12 @@ def make_plan(
     carries the hosts' revision counts on from it (`diff.carry_sequences`)."""
     visits = None
     if previous is not None:
-        visits = [PreviousVisit(v.id, v.start) for v in previous.visits()]
+        visits = [
+            PreviousVisit(item.id, item.start, track.group)
+            for track in previous.tracks
+            for item in track.items
+            if isinstance(item, VisitItem)
+        ]
     compiled = compile_spec(loaded, visits)
     problem = compiled.problem
     params = params.for_problem(problem)  # the plan records this budget

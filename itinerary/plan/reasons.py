@@ -28,6 +28,10 @@ _CLOSED_DAYS_SHOWN = 3
 TEMPLATES: dict[str, dict[str, str]] = {
     "en": {
         "declined": "the host declined the visit",
+        "over_capacity": (
+            "holds {capacity} visitors; the group has {size} — split the delegation or ask "
+            "for two tours"
+        ),
         "closed": "closed on every trip day",
         "closed_on": "closed on {days}",
         "closed_day": "closed day",
@@ -85,6 +89,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
     "de": {
         "declined": "der Gastgeber hat den Besuch abgesagt",
+        "over_capacity": (
+            "empfängt höchstens {capacity} Besucher; die Gruppe hat {size} — teilen Sie die "
+            "Delegation oder bitten Sie um zwei Führungen"
+        ),
         "closed": "an keinem Reisetag geöffnet",
         "closed_on": "geschlossen am {days}",
         "closed_day": "Schließtag",
@@ -141,6 +149,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
     "fr": {
         "declined": "l'hôte a décliné la visite",
+        "over_capacity": (
+            "accueille au plus {capacity} visiteurs ; le groupe en compte {size} — divisez la "
+            "délégation ou demandez deux visites"
+        ),
         "closed": "fermé tous les jours du voyage",
         "closed_on": "fermé le {days}",
         "closed_day": "jour de fermeture",

@@ -36,9 +36,10 @@ from typing import Literal
 
 from ..errors import InputError, InternalError, Issue
 from ..input.closures import Closure, closure_on, opening_windows
+from ..input.groups import group_info
 from ..input.load import Loaded
 from ..input.spec import Host
-from ..model.compile import Compiled, NodeRef, compile_spec
+from ..model.compile import GROUP_ALL, Compiled, compile_spec
 from ..model.problem import Node, Problem, Route, Solution, Stop, up_to_grid
 from ..model.rules import Rank, cross_track_violations, earliest_starts
 from ..model.schedule import timed_route
@@ -494,7 +495,7 @@ def solution_of(compiled: Compiled, plan: Plan) -> Solution:
     plan): a day or id the trip lacks, or a rule the plan's times break (`model.verify`)."""
     problem = compiled.problem
     track_of = {(ref.date, ref.group): t for t, ref in enumerate(compiled.tracks)}
-    node_of = {(ref.kind, ref.id): i for i, ref in enumerate(compiled.nodes)}
+    node_of = {(ref.kind, ref.id, ref.group): i for i, ref in enumerate(compiled.nodes)}
     epoch = compiled.clock.local(0).astimezone(dt.UTC)  # aware times of one zone subtract
     # as wall-clock times; in UTC they count real minutes, as the Problem does
     routes = []
@@ -506,7 +507,7 @@ def solution_of(compiled: Compiled, plan: Plan) -> Solution:
         for item in day.items:
             if isinstance(item, VisitItem | EventItem):
                 kind: Literal["host", "event"] = "host" if isinstance(item, VisitItem) else "event"
-                m = node_of.get((kind, item.id))
+                m = node_of.get((kind, item.id, day.group))
                 if m is None:
                     raise ValueError(f"the plan has {kind} {item.id!r}, which the trip does not")
                 stops.append(
@@ -550,9 +551,11 @@ def suggest(
     compiled = compile_spec(loaded) if compiled is None else compiled
     problem, clock = compiled.problem, compiled.clock
     solution = solution_of(compiled, plan)
-    n = next((i for i, r in enumerate(compiled.nodes) if r == NodeRef("host", host.id)), None)
+    where = {s.node: s.start for r in solution.routes for s in r.stops}
+    n = _node_to_search(compiled, host.id, where)
     if n is None:
         raise ValueError(f"host {host.id!r} is not among what the trip plans")
+    group = compiled.nodes[n].group
     hosts = {h.id: h for h in spec.hosts}
     events = {e.id: e.name for e in spec.events}
 
@@ -565,13 +568,24 @@ def suggest(
         priority = "must" if other.must else int(other.priority)
         return Timed(ref.id, other.name, "host", clock.local(start), clock.local(end), priority)
 
-    where = {s.node: s.start for r in solution.routes for s in r.stops}
-    unscheduled = next((u for u in plan.unscheduled if u.kind == "host" and u.id == host.id), None)
+    unscheduled = next(
+        (
+            u
+            for u in plan.unscheduled
+            if u.kind == "host" and u.id == host.id and u.group in (None, group)
+        ),
+        None,
+    )
+    name = host.name
+    if spec.groups:  # the search is for one group: the first that goes without the host
+        name = f"{host.name} ({group_info(spec, group).name})"
     if n in where:
         planned = timed(n, where[n])
-        return Suggestion(host.id, host.name, host.duration, planned, None, (), ())
+        return Suggestion(host.id, name, host.duration, planned, None, (), ())
     searched, closed = [], []
     for t, ref in enumerate(compiled.tracks):
+        if ref.group != group:
+            continue  # another group's day
         closure = closure_on(spec, host, ref.date)
         if closure is None:
             searched.append(t)
@@ -600,6 +614,19 @@ def suggest(
                 drops=tuple(timed(c.node, c.start) for c in best.dropped),
             )
         )
-    return Suggestion(
-        host.id, host.name, host.duration, None, unscheduled, tuple(closed), tuple(shown)
-    )
+    return Suggestion(host.id, name, host.duration, None, unscheduled, tuple(closed), tuple(shown))
+
+
+def _node_to_search(compiled: Compiled, host_id: str, where: dict[int, int]) -> int | None:
+    """The host's node to suggest slots for: with groups, the first group (in file order) that
+    goes without it; when every group visits it, the first node (the plan has it)."""
+    nodes = [i for i, r in enumerate(compiled.nodes) if r.kind == "host" and r.id == host_id]
+    if not nodes:
+        return None
+    whole = [i for i in nodes if compiled.nodes[i].group == GROUP_ALL]
+    if len(nodes) > 1 and not any(i in where for i in whole):
+        for i in nodes:
+            if i not in where and i not in whole:
+                return i
+    served = [i for i in nodes if i in where]
+    return (served or whole or nodes)[0]
