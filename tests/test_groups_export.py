@@ -520,3 +520,91 @@ def test_plans_without_groups_keep_their_golden_files() -> None:
     assert not plain.split
     assert_golden("limoges-programme.html", render(plain, "html", RenderOptions()))  # type: ignore[arg-type]
     assert_golden("limoges-programme.md", render(plain, "md", RenderOptions()))  # type: ignore[arg-type]
+
+
+# --- xlsx read back ------------------------------------------------------------------------------
+
+MEMBERS_AND_GROUPS = """\
+  members:
+    - {id: vogel, name: Katharina Vogel, language: de, group: photonics}
+    - {id: keller, name: Andreas Keller, language: fr, group: ceramics}
+
+groups:
+  - {id: ceramics, name: Céramiques techniques, size: 3, interests: [céramiques techniques]}
+  - {id: photonics, name: Photonique et lasers, size: 3, interests: [photonique, lasers]}
+"""
+
+
+def groups_visit_text() -> str:
+    """The Limoges trip of the fixture plan with its groups: split on 9 and 10 April, together
+    on 11 April."""
+    text = (
+        Path(__file__).resolve().parent.parent / "examples" / "limoges-symposium.yaml"
+    ).read_text(encoding="utf-8")
+    text = text.replace(
+        '    2008-04-10: {end: "22:00"}',
+        '    2008-04-10: {end: "22:00"}\n    2008-04-11: {together: true}',
+    )
+    return text.replace(
+        "  languages: [de, en]\n", "  languages: [de, en]\n" + MEMBERS_AND_GROUPS, 1
+    )
+
+
+def test_an_edited_xlsx_of_a_split_plan_reads_back_into_its_groups_tracks(
+    plan: Plan, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    from itinerary.input.load import load_spec_text
+    from itinerary.render.xlsx_import import read_edited
+
+    loaded = load_spec_text(groups_visit_text(), "visit.yaml")
+    path = tmp_path / "plan.xlsx"
+    data = render(plan, "xlsx", RenderOptions())
+    assert isinstance(data, bytes)
+    path.write_bytes(data)
+    back = read_edited(path, loaded)
+
+    def shape(p: Plan) -> list[tuple[str, str, list[str]]]:
+        return [
+            (t.date.isoformat(), t.group, [i.id for i in t.items if i.type in ("visit", "event")])
+            for t in p.tracks
+        ]
+
+    assert shape(back) == shape(plan)
+    assert {(u.id, u.group) for u in back.unscheduled} >= {
+        ("cerlase", "ceramics"),
+        ("legrand", "photonics"),
+    }
+    # A host typed in by hand on a group's sheet joins that group's day.
+    book = openpyxl.load_workbook(path)
+    ws = book[[n for n in book.sheetnames if n.startswith("2008-04-09 Photonique")][0]]
+    columns = [c.value for c in ws[1]]
+    row = ws.max_row + 1
+    values = {"Date": "2008-04-09", "Début": "17:30", "Fin": "18:00", "Identifiant": "legrand"}
+    for name, value in values.items():
+        ws.cell(row, columns.index(name) + 1, value)
+    book.save(path)
+    edited = read_edited(path, loaded)
+    photonics = next(t for t in edited.tracks if t.group == "photonics" and t.date.day == 9)
+    assert "legrand" in [getattr(i, "id", None) for i in photonics.items]
+    # A row of the whole delegation moved to a date the groups split is refused at its line.
+    book = openpyxl.load_workbook(path)
+    ws = book["2008-04-11"]
+    date_column = [c.value for c in ws[1]].index("Date") + 1
+    ws.cell(3, date_column, "2008-04-09")
+    book.save(path)
+    with pytest.raises(Exception) as refused:
+        read_edited(path, loaded)
+    assert "the row is of the whole delegation, but on 2008-04-09 the groups tour apart" in str(
+        refused.value.issues[0]  # type: ignore[attr-defined]
+    )
+    assert refused.value.issues[0].line == 3  # type: ignore[attr-defined]
+
+
+def test_members_cannot_go_to_standard_output(saved: Path) -> None:
+    result = runner.invoke(app, ["export", str(saved), "-f", "members", "-o", "-", "--unchecked"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "error: members cannot be written to standard output; give --out FILE"
+    )
