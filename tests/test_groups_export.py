@@ -463,6 +463,8 @@ def test_xlsx_has_a_sheet_per_group_per_day_and_a_group_column(plan: Plan, tmp_p
     assert isinstance(data, bytes)
     path.write_bytes(data)
     book = openpyxl.load_workbook(path)
+    facts = {r[0]: r[1] for r in book.worksheets[0].iter_rows(max_row=7, values_only=True)}
+    assert facts["Groups"] == "Céramiques techniques (3 people), Photonique et lasers (3 people)"
     titles = book.sheetnames
     # At most 31 characters, as Excel wants: a long group name is cut after a whole word.
     assert titles[1:6] == [

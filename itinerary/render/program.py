@@ -214,7 +214,7 @@ def build(plan: Plan, options: RenderOptions) -> Programme:
     delegation.append(Fact(w["group_size"], w.count(d.size, "person", "people")))
     if d.groups:
         named = [f"{g.name} ({w.count(g.size, 'person', 'people')})" for g in d.groups]
-        delegation.append(Fact(w["group_other"].capitalize(), "\n".join(named)))
+        delegation.append(Fact(w["groups"], "\n".join(named)))
     # A date is one day of the programme, however many groups tour on it.
     numbers = {date: n for n, date in enumerate(dict.fromkeys(t.date for t in plan.tracks), 1)}
     return Programme(

@@ -178,12 +178,24 @@ def _shown_length(value: object) -> int:
     return max((len(line) for line in str(value or "").splitlines()), default=0)
 
 
+def _groups_text(plan: Plan, w: Words) -> str:
+    """'Plastics processing (8 people), Automation (12 people)'."""
+    return ", ".join(
+        f"{g.name} ({w.count(g.size, 'person', 'people')})" for g in plan.delegation.groups or ()
+    )
+
+
 def _overview(ws: Worksheet, plan: Plan, w: Words, organiser: bool) -> None:
     delegation = plan.delegation
     size = delegation.size
     facts: list[tuple[str, Cell, str | None]] = [
         (w["trip"], plan.trip.name, None),
         (w["delegation"], f"{delegation.name} ({w.count(size, 'person', 'people')})", None),
+        *(
+            [(w["groups"], _groups_text(plan, w), None)]  # with groups: each, and its size
+            if plan.split
+            else []
+        ),
         (w["dates"], w.date_range(plan.trip.start, plan.trip.end), None),
         (w["score"], score_line(plan, w), None),
         (w["status"], w[plan.status], None),
