@@ -170,6 +170,27 @@ _GUTTER = 170.0
 _LANE_STEP = _BAR_HEIGHT + 20
 
 
+def _two_lines(text: str, width: float, size: float) -> list[str]:
+    """`text` on one line if it fits `width`, else on two, broken between words (the second
+    cut after a whole word with "…" when still too long): a group's name beside its lane."""
+    text = one_line(text)
+    if text_width(text, size) <= width:
+        return [text]
+    words = text.split(" ")
+    first = words[0]
+    rest = words[1:]
+    while rest and text_width(f"{first} {rest[0]}", size) <= width:
+        first = f"{first} {rest.pop(0)}"
+    if text_width(first, size) > width:
+        return [fit_text(text, width, size)]
+    second = " ".join(rest)
+    return (
+        [first, fit_words(second, width, size) or fit_text(second, width, size)]
+        if rest
+        else [first]
+    )
+
+
 def timeline_lanes_svg(days: Sequence[Day], w: Words) -> str:
     """The timeline of a date the groups split: one lane per group (`days`, one per group, in
     order) on a shared hour axis, each lane named by its group and size, so that who is
@@ -191,14 +212,17 @@ def timeline_lanes_svg(days: Sequence[Day], w: Words) -> str:
         baseline = oy + _BAR_TOP + _BAR_HEIGHT + 6
         baselines.append(baseline)
         middle = oy + _BAR_TOP + _BAR_HEIGHT / 2
-        name = fit_words(day.group_name or day.long_date, _GUTTER - 12, 12.0) or fit_text(
-            day.group_name or day.long_date, _GUTTER - 12, 12.0
+        lines = _two_lines(day.group_name or day.long_date, _GUTTER - 12, 12.0)
+        first_y = middle - 3 - 7 * (len(lines) - 1)
+        names = "".join(
+            f'<text x="{_n(_PAD)}" y="{_n(first_y + 14 * n)}" font-size="12" '
+            f'font-weight="600" fill="{INK}">{_t(line)}</text>'
+            for n, line in enumerate(lines)
         )
         lane_parts.append(
-            f'<g class="lane"><text x="{_n(_PAD)}" y="{_n(middle - 3)}" font-size="12" '
-            f'font-weight="600" fill="{INK}">{_t(name)}</text>'
-            f'<text x="{_n(_PAD)}" y="{_n(middle + 12)}" font-size="11" fill="{MUTED}">'
-            f"{_t(day.group_size)}</text>"
+            f'<g class="lane">{names}'
+            f'<text x="{_n(_PAD)}" y="{_n(first_y + 14 * len(lines) + 1)}" font-size="11" '
+            f'fill="{MUTED}">{_t(day.group_size)}</text>'
             f'<line x1="{_n(left)}" y1="{_n(baseline)}" x2="{_n(TIMELINE_WIDTH - _PAD)}" '
             f'y2="{_n(baseline)}" stroke="{MUTED}" stroke-width="1"/>'
             + "".join(bars)
