@@ -610,3 +610,16 @@ def test_members_cannot_go_to_standard_output(saved: Path) -> None:
     assert result.stderr.strip() == (
         "error: members cannot be written to standard output; give --out FILE"
     )
+
+
+def test_a_long_group_name_goes_on_two_lines_beside_its_lane(plan: Plan) -> None:
+    groups = plan.delegation.groups or []
+    long = groups[0].model_copy(update={"name": "Automatisation et Industrie 4.0"})
+    renamed = plan.model_copy(
+        update={"delegation": plan.delegation.model_copy(update={"groups": [long, *groups[1:]]})}
+    )
+    page = render(renamed, "html", RenderOptions(lang="en"))
+    assert isinstance(page, bytes)
+    lane = page.decode("utf-8").split('<g class="lane">')[1]
+    lines = re.findall(r'font-weight="600" fill="#1b1b1b">([^<]*)</text>', lane.split("<line")[0])
+    assert lines == ["Automatisation et", "Industrie 4.0"]
