@@ -221,7 +221,8 @@ def test_a_member_sees_exactly_their_groups_days_and_their_meetings(plan: Plan) 
         assert seen in keller
     for unseen in ("ELOPSYS", "CILAS – céramiques optiques", "Photonique et lasers"):
         assert unseen not in keller
-    assert "— avec Céramiques techniques" in keller and "— avec toute la délégation" in keller
+    assert "— avec le groupe Céramiques techniques" in keller
+    assert "— avec toute la délégation" in keller
     # Only his own meetings: Keller meets at the ceramics table; Hartmann's are not his.
     assert "Vos rendez-vous à Brokerage event" in keller
     own = [m for e in plan.matchmaking_events() for m in e.meetings or [] if "keller" in m.with_]

@@ -28,24 +28,24 @@ TEXTS = {
     "en": {
         "mb_programme_of": "Programme of {name}",
         "mb_group": "Your group",
-        "mb_together": "the whole delegation",
-        "mb_with": "with {group}",
+        "mb_with_all": "with the whole delegation",
+        "mb_with": "with the group {group}",
         "mb_meetings": "Your meetings at {event}",
         "mb_none": "No programme items for this member.",
     },
     "de": {
         "mb_programme_of": "Programm von {name}",
         "mb_group": "Ihre Gruppe",
-        "mb_together": "die gesamte Delegation",
-        "mb_with": "mit {group}",
+        "mb_with_all": "mit der gesamten Delegation",
+        "mb_with": "mit der Gruppe {group}",
         "mb_meetings": "Ihre Gespräche bei {event}",
         "mb_none": "Keine Programmpunkte für dieses Mitglied.",
     },
     "fr": {
         "mb_programme_of": "Programme de {name}",
         "mb_group": "Votre groupe",
-        "mb_together": "toute la délégation",
-        "mb_with": "avec {group}",
+        "mb_with_all": "avec toute la délégation",
+        "mb_with": "avec le groupe {group}",
         "mb_meetings": "Vos rendez-vous à {event}",
         "mb_none": "Aucun point de programme pour ce membre.",
     },
@@ -193,7 +193,7 @@ def _day_section(day: Day, group_name: str | None, w: Words) -> str:
     e = html.escape
     heading = e(day.date_heading)
     if group_name is not None:
-        with_whom = w.fmt("mb_with", group=group_name if day.group_name else w["mb_together"])
+        with_whom = w.fmt("mb_with", group=group_name) if day.group_name else w["mb_with_all"]
         heading += f' <span class="with">— {e(with_whom)}</span>'
     rows = "\n".join(_row(row, w["colon"]) for row in day.rows)
     return (
