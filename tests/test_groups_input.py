@@ -654,10 +654,6 @@ def test_the_examples_capacities_bind() -> None:
     assert all(sorted(c.sizes) == [8, 12] for c in compiled.problem.capacity)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="until the plan checker knows groups (g-check) and the solver keeps capacity (g-solver)",
-)
 def test_the_example_plans_with_exit_0_and_passes_the_checker(tmp_path: Path) -> None:
     from conftest import plan_checked
 
@@ -681,6 +677,20 @@ def test_the_example_plans_with_exit_0_and_passes_the_checker(tmp_path: Path) ->
     for track in plan.tracks:
         kinds = [item.type for item in track.items]
         assert "visit" in kinds and "lunch" in kinds, (track.date, track.group)
+    # the capacities bind: both groups visit each host of 12 or 15, one after the other
+    for host in ("smartfactory-owl", "miele", "hella"):
+        visits = sorted(
+            (item.start, item.end, track.group)
+            for track in plan.tracks
+            for item in track.items
+            if item.type == "visit" and item.id == host
+        )
+        assert [g for _, _, g in visits] in (
+            ["automation", "plastics"],
+            ["plastics", "automation"],
+        ), host
+        (_, first_end, _), (second_start, _, _) = visits
+        assert first_end <= second_start, host
     plan_checked(load_spec(EXAMPLE))
 
 
