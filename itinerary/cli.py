@@ -271,8 +271,9 @@ def plan(
         list[str] | None,
         typer.Option(
             "--export",
-            help="Also export the plan in this format (repeatable): ics, hosts, meetings, html, "
-            "md, csv, xlsx, json. Written beside the visit file (visit.html, visit-hosts/, …).",
+            help="Also export the plan in this format (repeatable): ics, hosts, meetings, "
+            "members, html, md, csv, xlsx, json. Written beside the visit file (visit.html, "
+            "visit-hosts/, …).",
             show_default=False,
         ),
     ] = None,
@@ -460,7 +461,9 @@ def export_command(
             "--format",
             "-f",
             help="ics, hosts (a folder: a note and a calendar per host), meetings (a folder: a "
-            "schedule and a calendar per matchmaking participant), html, md, csv, xlsx or json.",
+            "schedule and a calendar per matchmaking participant), members (a folder: a "
+            "programme and a calendar per member of the delegation), html, md, csv, xlsx or "
+            "json.",
             show_default=False,
         ),
     ],
@@ -469,7 +472,8 @@ def export_command(
         typer.Option(
             "--out",
             "-o",
-            help="File (or folder for hosts and meetings) to write; '-' for standard output. "
+            help="File (or folder for hosts, meetings and members) to write; '-' for standard "
+            "output. "
             "Default: beside the plan (plan.html, plan-hosts/, …).",
             show_default=False,
         ),
@@ -506,8 +510,18 @@ def export_command(
             "--unchecked", help="Export the plan even if it fails the check (a hand-edited plan)."
         ),
     ] = False,
+    visitor_list: Annotated[
+        bool,
+        typer.Option(
+            "--visitor-list",
+            help="hosts: each letter lists the names and organisations of the delegation's "
+            "members who come on the visit (sites often need them in advance for security). "
+            "Off by default: these are personal data.",
+        ),
+    ] = False,
 ) -> None:
-    """Export a saved plan without planning again: calendars, host notes, printable pages."""
+    """Export a saved plan without planning again: calendars, host notes, printable pages,
+    members' programmes."""
     from .render.export import (
         Destination,
         check_destinations,
@@ -519,6 +533,10 @@ def export_command(
 
     check_format(fmt)
     options = _render_options(lang, audience, with_travel, (fmt,))
+    if visitor_list:
+        if fmt != "hosts":
+            raise OutputError(f"--visitor-list applies to --format hosts only, not to {fmt}")
+        options = replace(options, visitor_list=True)
     loaded = None
     if visit is not None and not unchecked:
         from .input.load import load_spec
@@ -535,6 +553,11 @@ def export_command(
     if str(destination) == "-":
         destination = "-"
     saved = read_plan(plan_file, warn=lambda issue: _print_warnings([issue]))
+    if visitor_list and not saved.delegation.members:
+        raise OutputError(
+            f"{plan_file} lists no members of the delegation, so the letters cannot name the "
+            "visitors (add delegation.members to the visit file and plan again)"
+        )
     inputs = [plan_file] if loaded is None else [plan_file, *loaded.files]
     check_destinations([Destination(fmt, destination)], inputs, force=force)
     if not unchecked:
@@ -575,6 +598,11 @@ def _export_changes(
     earlier, saved = read_plans_for_changes(
         old_file, plan_file, warn=lambda issue: _print_warnings([issue])
     )
+    if options.visitor_list and not saved.delegation.members:
+        raise OutputError(
+            f"{plan_file} lists no members of the delegation, so the letters cannot name the "
+            "visitors (add delegation.members to the visit file and plan again)"
+        )
     loaded, visit = check if check is not None else (None, None)
     inputs = [plan_file, old_file] + ([] if loaded is None else list(loaded.files))
     check_destinations([Destination("hosts", destination)], inputs, force=force)
@@ -868,6 +896,7 @@ def diff_command(
 @handles_errors
 def validate(visit: VisitFile) -> None:
     """Check a visit file without planning."""
+    from .input.group_issues import group_summary
     from .input.load import letter_warnings, load_spec
 
     loaded = load_spec(visit)
@@ -881,6 +910,8 @@ def validate(visit: VisitFile) -> None:
             f"{visit}: valid — {counted(hosts, 'host')}, {counted(events, 'event')}, "
             f"{counted(days, 'day')} ({spec.trip.start} to {spec.trip.end})"
         )
+        for line in group_summary(spec):
+            typer.echo(line)
         if loaded.roads is not None:
             typer.echo(loaded.roads.summary())
 

@@ -52,6 +52,11 @@ def hostile_plan() -> Plan:
         assert old_name  # every visit was renamed
     data["trip"]["name"] = SCRIPT
     data["delegation"]["name"] = FORMULAS[0]
+    # Members (for `members` and the host letters' visitor lists) named and numbered as badly.
+    data["delegation"]["members"] = [
+        {"id": ident, "name": names[n % len(names)], "group": "all", "organisation": SCRIPT}
+        for n, ident in enumerate([*IDS, "CON", ".hidden"])
+    ]
     return Plan.model_validate(data)
 
 

@@ -18,8 +18,9 @@ from itinerary.render import FORMATS, RenderOptions, render
 from itinerary.render.i18n import LABELS, LANGUAGES, Words
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
-# json is data, not labels; meetings needs a plan with matchmaking (tests/test_match_cli.py)
-RENDERED_FORMATS = [f for f in FORMATS if f not in ("json", "meetings")]
+# json is data, not labels; meetings needs a plan with matchmaking (tests/test_match_cli.py),
+# members a plan with members (tests/test_groups_export.py)
+RENDERED_FORMATS = [f for f in FORMATS if f not in ("json", "meetings", "members")]
 
 
 def _catalogues() -> list[tuple[str, dict]]:

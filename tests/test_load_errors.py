@@ -42,7 +42,7 @@ EXPECTED: dict[str, list[str]] = {
     "unknown-key-no-match": [
         "unknown-key-no-match.yaml:21: unknown key 'parking' (expected one of: id, name,"
         " address, location, duration, priority, open, contact, language, languages, topics,"
-        " message, notes, holidays, closed, after, confirmed, declined)",
+        " message, notes, holidays, closed, after, capacity, for, confirmed, declined)",
     ],
     "missing-location": ["missing-location.yaml:17: missing required key 'location'"],
     # --- single values --------------------------------------------------------------------

@@ -669,3 +669,29 @@ def test_random_trips_with_groups_plan_and_pass_the_checker(spec: dict[str, Any]
         assert entry.reason.strip() and entry.group is not None, entry
     for track in plan.tracks:
         assert (track.group == "all") == together_on(loaded.spec, track.date), track
+
+
+def test_rest_at_a_hotel_on_the_very_spot_of_a_visit_passes_the_checker() -> None:
+    """Found by the property above: a host at the hotel's very coordinates (no travel between
+    them) and a wait before an event there become a rest at the hotel without a travel item,
+    as a lunch there does; the checker takes the two names for one spot."""
+    text = """\
+trip:
+  name: Random delegation trip
+  start: 2016-03-25
+  end: 2016-03-25
+  timezone: Europe/Berlin
+  day: {start: "05:00", end: "11:00"}
+  travel: {speed_kmh: 20, detour: 1.0, buffer_minutes: 0}
+delegation: {name: Delegation, size: 5}
+stays: [{name: Hotel Am Markt, location: [0.0, 0.0], from: 2016-03-25, to: 2016-03-25}]
+hosts:
+  - {id: h1, name: Host 1, location: [0.0, 0.0], duration: 30, priority: must}
+events:
+  - {id: e0, name: Event 0, location: [0.0, 0.0], start: "2016-03-25 06:30",
+     end: "2016-03-25 07:00"}
+"""
+    loaded = load_spec_text(text, F)
+    plan = plan_of(loaded)
+    assert [i.type for i in plan.tracks[0].items] == ["start", "visit", "rest", "event", "end"]
+    assert check_plan(plan, loaded) == []

@@ -28,6 +28,7 @@ from ..model.travel import (
 )
 from . import groups as grouping
 from .closures import closure_on, closures_in_trip, host_region, opening_windows
+from .group_issues import group_issues, group_warnings
 from .matchmaking import RequestRow, read_requests
 from .relations import relation_issues
 from .spec import (
@@ -113,7 +114,8 @@ def _load(
     if problems:
         raise InputError([Issue(filename, doc.line_of(p), _one_line(m)) for p, m in problems])
     warnings = tuple(
-        Issue(filename, doc.line_of(p), _one_line(m)) for p, m in semantic_warnings(spec)
+        Issue(filename, doc.line_of(p), _one_line(m))
+        for p, m in semantic_warnings(spec, doc.line_of)
     ) + tuple(request_warnings)
     return Loaded(
         spec=spec,
@@ -532,6 +534,11 @@ def _message(err: Any, loc: Path_, doc: YamlDoc, where: Path_) -> str:
         if isinstance(limit, float) and limit.is_integer():
             limit = int(limit)
         message = f"must be {words} {limit}, got {_show(given)}"
+        if field == "capacity" and kind == "greater_than_equal":
+            message = (
+                f"a host receives at least 1 visitor at once, got {_show(given)} (omit "
+                "capacity for no limit; `declined: true` for a host that receives none)"
+            )
     elif kind == "literal_error":
         message = f"expected {ctx.get('expected')}, got {_show(given)}"
     else:
@@ -582,7 +589,7 @@ def semantic_issues(
     spec: VisitSpec, line_of: Callable[[Path_], int] | None = None
 ) -> list[tuple[Path_, str]]:
     """Problems no single field shows: coverage of nights, ids, dates outside the trip, the
-    `after` and `choices` rules between hosts (`relations`).
+    `after` and `choices` rules between hosts (`relations`), the sub-groups (`group_issues`).
 
     `line_of` (path -> source line) lets messages refer to the other place involved by line.
     """
@@ -591,8 +598,7 @@ def semantic_issues(
     dates = spec.trip_dates()
     first, last = trip.start, trip.end
 
-    def where(path: Path_) -> str:
-        return f"line {line_of(path)}" if line_of is not None else f"{path[0]}[{path[1]}]"
+    where = _where(line_of)
 
     for date in trip.days:
         if not first <= date <= last:
@@ -613,6 +619,7 @@ def semantic_issues(
     out += id_issues
     if not id_issues:  # `after` and `choices` name hosts by id: only once each id is one place
         out += relation_issues(spec, where)
+    out += group_issues(spec, where)
 
     for i, stay in enumerate(spec.stays):
         for j, other in enumerate(spec.stays[:i]):
@@ -753,11 +760,26 @@ def _closed_issues(spec: VisitSpec, where: Callable[[Path_], str]) -> list[tuple
     return out
 
 
-def semantic_warnings(spec: VisitSpec) -> list[tuple[Path_, str]]:
+def _where(line_of: Callable[[Path_], int] | None) -> Callable[[Path_], str]:
+    """How a message names another place of the file: by its line, or without lines by its
+    path ("hosts[2]")."""
+
+    def where(path: Path_) -> str:
+        if line_of is not None:
+            return f"line {line_of(path)}"
+        return f"{path[0]}[{path[1]}]" if len(path) > 1 else str(path[0])
+
+    return where
+
+
+def semantic_warnings(
+    spec: VisitSpec, line_of: Callable[[Path_], int] | None = None
+) -> list[tuple[Path_, str]]:
     """What is valid but read in one of two ways: a local time that occurs twice; a must-visit
-    that is open during the trip only on days it is closed."""
+    that is open during the trip only on days it is closed; the sub-groups' notes
+    (`group_warnings`: groups over their size or short of the delegation)."""
     out = [(path, message) for path, message, ambiguous in _wall_clock_times(spec) if ambiguous]
-    return out + _closure_warnings(spec)
+    return out + _closure_warnings(spec) + group_warnings(spec, _where(line_of))
 
 
 def _closure_warnings(spec: VisitSpec) -> list[tuple[Path_, str]]:

@@ -121,7 +121,9 @@ def compile_spec(loaded: Loaded, previous: Sequence[PreviousVisit] | None = None
             nodes.append(_event_node(event, clock, track_refs, index[event.id], group))
             node_refs.append(NodeRef("event", event.id, group))
 
-    after, one_of = _relations(spec, node_refs)
+    after, one_of, alone = _relations(spec, node_refs)
+    for n in alone:
+        nodes[n] = replace(nodes[n], required=True)
     one_of = _once_per_group(spec, node_refs) + one_of
     capacity = _capacities(spec, node_refs)
     # Built once: the lunch trials below only swap tracks; re-building the travel matrix for
@@ -165,13 +167,17 @@ def _previous(
     return out
 
 
-def _relations(spec: VisitSpec, node_refs: list[NodeRef]) -> tuple[list[After], list[OneOf]]:
+def _relations(
+    spec: VisitSpec, node_refs: list[NodeRef]
+) -> tuple[list[After], list[OneOf], set[int]]:
     """`after` and `choices` by node index (hosts, then events, as `node_refs` has them), in
     file order; ids were checked when the file was read. With groups each rule holds per group:
     a host's visit by a group comes after that group's visit of the earlier host or event (the
     whole delegation's, when that one has no node for the group), the whole delegation's after
     the whole delegation's; of a choice's hosts each group visits at most one, a visit of the
-    whole delegation counting for every group."""
+    whole delegation counting for every group; a group with one host of a `must` choice to
+    choose from (the others are not for it) must visit that one: its node is returned in the
+    third place, to be made required. A group with none has no choice to make."""
     nodes_of: dict[tuple[str, str], list[tuple[str, int]]] = {}
     for n, ref in enumerate(node_refs):
         nodes_of.setdefault((ref.kind, ref.id), []).append((ref.group, n))
@@ -188,6 +194,7 @@ def _relations(spec: VisitSpec, node_refs: list[NodeRef]) -> tuple[list[After], 
                 if e is not None:
                     after.append(After(earlier=e, later=n))
     one_of: list[OneOf] = []
+    alone: set[int] = set()
     groups = [g.id for g in spec.groups] or [GROUP_ALL]
     for choice in spec.choices:
         for group in groups:
@@ -196,7 +203,9 @@ def _relations(spec: VisitSpec, node_refs: list[NodeRef]) -> tuple[list[After], 
             )
             if len(set(chosen)) >= 2:
                 one_of.append(OneOf(chosen, choice.must))
-    return after, one_of
+            elif chosen and choice.must:
+                alone.add(chosen[0])  # the group's one way to meet it: required
+    return after, one_of, alone
 
 
 def _host_node_groups(spec: VisitSpec, host: Host) -> list[str]:

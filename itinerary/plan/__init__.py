@@ -425,13 +425,14 @@ class Plan(_Model):
         return bool(self.delegation.groups)
 
     def matchmaking_events(self) -> list[EventItem]:
-        """The event items with matchmaking meetings, in the order of the programme."""
-        return [
-            i
-            for t in self.tracks
-            for i in t.items
-            if isinstance(i, EventItem) and i.matchmaking is not None
-        ]
+        """The event items with matchmaking meetings, in the order of the programme; an event
+        several groups attend (an item on each group's track) once."""
+        found: dict[tuple[str, dt.datetime], EventItem] = {}
+        for t in self.tracks:
+            for i in t.items:
+                if isinstance(i, EventItem) and i.matchmaking is not None:
+                    found.setdefault((i.id, i.start), i)
+        return list(found.values())
 
 
 _KEYS_1_2: Final = {

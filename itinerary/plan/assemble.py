@@ -25,7 +25,6 @@ from ..model.rules import Rank, changes
 from ..model.schedule import StayDay, away_from, layout, with_stays
 from ..solver import SolveParams
 from . import (
-    Cause,
     CheckInItem,
     EndItem,
     EventItem,
@@ -44,7 +43,7 @@ from . import (
     Unscheduled,
     VisitItem,
 )
-from .explain import explain_all
+from .explain import capacity_cause, explain_all
 from .reasons import word_cause
 
 
@@ -192,10 +191,7 @@ def assemble(
 
     unscheduled = _unscheduled(compiled, loaded, solution)
 
-    unmet = []
-    for c in solution.unmet_choices(problem):
-        ids = list(dict.fromkeys(compiled.nodes[n].id for n in problem.one_of[c].nodes))
-        unmet.append(UnmetChoice(one_of=ids, names=[hosts[i].name for i in ids]))
+    unmet = _unmet_choices(compiled, spec, solution)
 
     params = params or SolveParams()
     return Plan(
@@ -222,6 +218,28 @@ def assemble(
         unmet_choices=unmet or None,
         **(_changes(compiled, solution) if replanning else _NO_CHANGES),
     )
+
+
+def _unmet_choices(compiled: Compiled, spec: VisitSpec, solution: Solution) -> list[UnmetChoice]:
+    """The file's `must` choices some group goes without: none of the choice's hosts visited by
+    that group, nor by the whole delegation on a together date; a group none of whose hosts it
+    is for has no choice to make (without groups: the one group, "all"). Each choice once."""
+    served = {(compiled.nodes[n].id, compiled.nodes[n].group) for n in solution.served()}
+    hosts = {h.id: h for h in spec.hosts}
+    groups = [g.id for g in spec.groups] or [grouping.ALL]
+    out = []
+    for choice in spec.choices:
+        if not choice.must:
+            continue
+        for group in groups:
+            options = [h for h in choice.one_of if group in grouping.host_groups(spec, hosts[h])]
+            if options and not any(
+                (h, group) in served or (h, grouping.ALL) in served for h in choice.one_of
+            ):
+                names = [hosts[h].name for h in choice.one_of]
+                out.append(UnmetChoice(one_of=list(choice.one_of), names=names))
+                break
+    return out
 
 
 def _unscheduled(compiled: Compiled, loaded: Loaded, solution: Solution) -> list[Unscheduled]:
@@ -262,13 +280,7 @@ def _unscheduled(compiled: Compiled, loaded: Loaded, solution: Solution) -> list
     asked = [n for n in dropped if n not in set(over)]
     causes = dict(zip(asked, explain_all(compiled, loaded, asked, solution), strict=True))
     for n in over:
-        host = hosts[refs[n].id]
-        assert host.capacity is not None
-        size = grouping.group_info(spec, refs[n].group).size
-        causes[n] = Cause(
-            code="over_capacity",
-            args={"capacity": host.capacity, "size": size, "group": refs[n].group},
-        )
+        causes[n] = capacity_cause(spec, hosts[refs[n].id], refs[n].group)
     out = []
     for n in dropped:
         ref = refs[n]

@@ -18,6 +18,15 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from ..input.closures import closure_on, holiday_names, opening_windows
+from ..input.groups import (
+    ALL,
+    event_groups,
+    group_info,
+    groups_on,
+    host_groups,
+    is_split,
+    place_members,
+)
 from ..input.load import Loaded
 from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, Host, VisitSpec, stay_key
 from ..model.travel import great_circle_km
@@ -44,7 +53,9 @@ class Violation:
     "travel", "start", "end", "rest", "check_in"; "day" for the day as a whole, "plan" for the
     plan's own figures and lists), `id` and `name` the host, event or place, `date` the day,
     `start`/`end` the item's local times as the plan has them, and `args` the values the
-    sentence needs (local times as aware datetimes, dates, minutes, names)."""
+    sentence needs (local times as aware datetimes, dates, minutes, names). `group`: with
+    groups, the name of the group whose programme it is in (None on a together date and in a
+    plan without groups)."""
 
     where: str
     message: str
@@ -56,6 +67,7 @@ class Violation:
     start: dt.datetime | None = None
     end: dt.datetime | None = None
     args: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    group: str | None = None
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
@@ -195,7 +207,10 @@ class EditedCheck:
 def check_edited(plan: Plan, loaded: Loaded, stated: Plan | None = None) -> EditedCheck:
     """`plan`, read back from a hand edit and made whole (`retime.retime`), checked against
     every rule; `stated`: the edited file's own plan, whose figures are compared."""
-    missing = [u.name for u in plan.missing_required()]
+    missing = [
+        f"{u.name} ({plan.delegation.group(u.group).name})" if plan.split and u.group else u.name
+        for u in plan.missing_required()
+    ]
     missing += [" / ".join(c.names) for c in plan.unmet()]
     said_score = stated.score if stated is not None else plan.score
     said_travel = stated.travel_minutes if stated is not None else plan.travel_minutes
@@ -225,21 +240,41 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
         out.append(Violation("plan", message, kind, args=args))
 
     dates = spec.trip_dates()
-    if [t.date for t in plan.tracks] != dates:
+    split = is_split(spec)
+    shown_dates = (
+        list(dict.fromkeys(t.date for t in plan.tracks)) if split else [t.date for t in plan.tracks]
+    )
+    if shown_dates != dates:
         whole(
-            f"tracks cover {[str(t.date) for t in plan.tracks]}, not the trip dates",
+            f"tracks cover {[str(d) for d in shown_dates]}, not the trip dates",
             "days",
-            dates=[t.date for t in plan.tracks],
+            dates=shown_dates,
             first=dates[0],
             last=dates[-1],
         )
+    if split:
+        out.extend(
+            _track_violations(plan, [(d, [g.id for g in groups_on(spec, d)]) for d in dates])
+        )
+    out.extend(_delegation_violations(plan, spec))
+
+    # Every group a visit, event or entry of the plan may stand for: the groups (an "all" track,
+    # a together date, stands for each of them), or "all" alone without groups.
+    everyone = [g.id for g in spec.groups] or [ALL]
+
+    def group_name(group: str) -> str | None:
+        """The group as the findings name it: none for the whole delegation."""
+        return group_info(spec, group).name if split and group != ALL else None
 
     hosts = {h.id: h for h in spec.hosts}
     events = {e.id: e for e in spec.events}
-    visited: dict[str, int] = {}
-    attended: set[str] = set()
-    # (start, end, where, date, name) in UTC of every visit and event, for the rules between hosts
-    times: dict[str, tuple[dt.datetime, dt.datetime, str, dt.date]] = {}
+    # Each host's visits and each event's items: (the track's group, the item, where), in the
+    # order of the plan.
+    visits_of: dict[str, list[tuple[str, VisitItem, str, dt.date]]] = {}
+    attended_by: dict[str, list[str]] = {}
+    # (start, end, where, date) in UTC of every visit and event by each group it stands for, for
+    # the rules between hosts
+    times: dict[tuple[str, str], tuple[dt.datetime, dt.datetime, str, dt.date]] = {}
     travel_total = 0
     hotel_total = 0  # what the hotel stops in the middle of days add to the routes
 
@@ -247,6 +282,7 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
         where = f"{track.date}/{track.group}"
         items = track.items
         holiday = holiday_names(spec.trip.holidays, track.date)
+        in_group = group_name(track.group)
 
         def hm(t: dt.datetime) -> str:
             return f"{t.astimezone(tz):%H:%M}"
@@ -257,9 +293,12 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
             item: Item | None = None,
             where: str = where,
             date: dt.date = track.date,
+            group: str | None = in_group,
             **args: Any,
         ) -> None:
-            out.append(Violation(where, msg, kind, date=date, args=args, **_about(item)))
+            out.append(
+                Violation(where, msg, kind, date=date, args=args, group=group, **_about(item))
+            )
 
         if track.holiday != holiday:
             shown = "none" if holiday is None else repr(holiday["en"])
@@ -427,6 +466,9 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
                     here, heading = heading, None
                 continue
             if isinstance(item, RestItem | CheckInItem):
+                if heading is None and item.at != here and item.at in places and here in places:
+                    if travel(here, item.at) == 0:
+                        here = item.at  # two names for one spot: no travel item is due
                 if heading is not None or item.at != here:
                     where_now = here if heading is None else "on the way"
                     bad(
@@ -500,8 +542,31 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
                 if host is None:
                     bad(f"visit to unknown host {item.id}", "unknown_host", item)
                     continue
-                visited[item.id] = visited.get(item.id, 0) + 1
-                times.setdefault(item.id, (item.start, item.end, where, track.date))
+                visits_of.setdefault(item.id, []).append((track.group, item, where, track.date))
+                for g in everyone:
+                    if _covers(track.group, g):
+                        times.setdefault((item.id, g), (item.start, item.end, where, track.date))
+                allowed = host_groups(spec, host)
+                barred = [g for g in everyone if _covers(track.group, g) and g not in allowed]
+                if barred:
+                    bad(
+                        f"visit {item.id} by {track.group}: {', '.join(barred)} may not visit it "
+                        f"(for: {', '.join(allowed)})",
+                        "not_for_group",
+                        item,
+                        barred=[group_info(spec, g).name for g in barred],
+                        allowed=[group_info(spec, g).name for g in allowed],
+                    )
+                if host.capacity is not None and group_info(spec, track.group).size > host.capacity:
+                    bad(
+                        f"visit {item.id}: the group of {group_info(spec, track.group).size} is "
+                        f"larger than the host's capacity of {host.capacity}",
+                        "over_capacity",
+                        item,
+                        size=group_info(spec, track.group).size,
+                        capacity=host.capacity,
+                        visitors=group_info(spec, track.group).name,
+                    )
                 if _minutes(item.start, item.end) != host.duration:
                     bad(
                         f"visit {item.id} lasts {_minutes(item.start, item.end)} min, "
@@ -591,10 +656,23 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
                 if event is None:
                     bad(f"unknown event {item.id}", "unknown_event", item)
                     continue
-                attended.add(item.id)
-                times.setdefault(item.id, (item.start, item.end, where, track.date))
+                attended_by.setdefault(item.id, []).append(track.group)
+                for g in everyone:
+                    if _covers(track.group, g):
+                        times.setdefault((item.id, g), (item.start, item.end, where, track.date))
+                attending = event_groups(spec, event)
+                if not any(_covers(track.group, g) for g in attending):
+                    bad(
+                        f"event {item.id} is not for {track.group} "
+                        f"(groups: {', '.join(attending)})",
+                        "event_group",
+                        item,
+                        attending=[group_info(spec, g).name for g in attending],
+                    )
                 fixed = (_at(event.start, tz), _at(event.end, tz))
                 if (item.start, item.end) != fixed:
+                    # A joint event: the other groups meet there at its fixed time.
+                    others = [g for g in attending if g != track.group and g != ALL]
                     bad(
                         f"event {item.id} is not at its fixed time",
                         "event_time",
@@ -602,6 +680,7 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
                         fixed_start=fixed[0],
                         fixed_end=fixed[1],
                         fixed_date=event.start.date(),
+                        joint=[group_info(spec, g).name for g in others] or None,
                     )
                 if event.start.date() != track.date:
                     bad(
@@ -656,7 +735,16 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
                 )
             ]
             if not lunches and _lunch_needed(
-                spec, track.date, tz, earliest, latest, exp_start, exp_end, attended_here, travel
+                spec,
+                track.date,
+                tz,
+                earliest,
+                latest,
+                exp_start,
+                exp_end,
+                attended_here,
+                travel,
+                track.group,
             ):
                 bad(
                     "no lunch, though the day has room for it",
@@ -669,8 +757,15 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
         elif lunches:
             bad("lunch in a trip without lunch", "lunch_none", lunches[0])
 
-    # the days follow one another: the group cannot begin a day before it has ended the last
-    for before, after in itertools.pairwise(plan.tracks):
+    # the days follow one another: a group cannot begin a day before it has ended the last (each
+    # group's days: its own and the together dates)
+    chains = (
+        [[t for t in plan.tracks if t.group in (g, ALL)] for g in everyone]
+        if split
+        else [plan.tracks]
+    )
+    pairs = {(id(a), id(b)): (a, b) for chain in chains for a, b in itertools.pairwise(chain)}
+    for before, after in pairs.values():
         if len(before.items) < 2 or len(after.items) < 2:
             continue
         ending, beginning = before.items[-1], after.items[0]
@@ -687,66 +782,359 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
                     "night",
                     date=after.date,
                     args={"until": ending.time},
+                    group=group_name(after.group),
                     **_about(beginning),
                 )
             )
 
     # the whole plan
-    unscheduled = {u.id for u in plan.unscheduled}
-    for host in spec.hosts:
-        count = visited.get(host.id, 0) + (host.id in unscheduled)
-        if count != 1:
-            out.append(
-                Violation(
-                    "plan",
-                    f"host {host.id} is visited/listed {count} times, not once",
-                    "host_missing" if count == 0 else "host_twice",
-                    "visit",
-                    host.id,
-                    host.name,
-                    args={"visits": visited.get(host.id, 0), "listed": host.id in unscheduled},
-                )
-            )
-    for event in spec.events:
-        if (event.id in attended) + (event.id in unscheduled) != 1:
-            out.append(
-                Violation(
-                    "plan",
-                    f"event {event.id} is neither attended nor listed as unscheduled",
-                    "event_missing",
-                    "event",
-                    event.id,
-                    event.name,
-                    args={"listed": event.id in unscheduled},
-                )
-            )
-    out += _order_violations(spec, times, tz)
-    unmet = []
+    out += _presence_violations(plan, spec, visits_of, attended_by)
+    out += _capacity_violations(spec, visits_of, tz)
+    visited = {(h, g) for (h, g) in times if h in hosts}
+    out += _order_violations(spec, times, tz, everyone)
+    unmet: list[list[str]] = []
+    said_choice: set[tuple[str, ...]] = set()
     for choice in spec.choices:
-        chosen = [h for h in choice.one_of if h in visited]
-        if len(chosen) > 1:
-            listed = ", ".join(chosen[:-1]) + " and " + chosen[-1]
-            whole(
-                f"{listed} are {'both' if len(chosen) == 2 else 'all'} in the plan, but the "
-                "choice one_of "
-                f"[{', '.join(choice.one_of)}] allows at most one",
-                "choice",
-                names=[hosts[h].name for h in chosen],
-            )
-        if choice.must and not chosen:
+        # each group chooses on its own; a group none of whose hosts it may visit has no choice
+        choosing = [
+            g for g in everyone if any(g in host_groups(spec, hosts[h]) for h in choice.one_of)
+        ]
+        unmet_here = False
+        for g in everyone:
+            chosen = [h for h in choice.one_of if (h, g) in visited]
+            if len(chosen) > 1 and tuple(chosen) not in said_choice:
+                said_choice.add(tuple(chosen))
+                listed = ", ".join(chosen[:-1]) + " and " + chosen[-1]
+                whole(
+                    f"{listed} are {'both' if len(chosen) == 2 else 'all'} in the plan"
+                    + (f" for {g}" if split else "")
+                    + ", but the choice one_of "
+                    f"[{', '.join(choice.one_of)}] allows at most one",
+                    "choice",
+                    names=[hosts[h].name for h in chosen],
+                    group=group_name(g),
+                )
+            if choice.must and not chosen and g in choosing:
+                unmet_here = True
+        if unmet_here:
             unmet.append(list(choice.one_of))
-    recorded = [c.one_of for c in plan.unmet()]
-    if recorded != unmet:
+    recorded = list(dict.fromkeys(tuple(dict.fromkeys(c.one_of)) for c in plan.unmet()))
+    if recorded != [tuple(c) for c in unmet]:
         whole(
-            f"unmet_choices lists {recorded}, but the must choices unmet are {unmet}",
+            f"unmet_choices lists {[list(c) for c in recorded]}, but the must choices unmet are "
+            f"{unmet}",
             "unmet_choices",
             names=[" / ".join(hosts[h].name for h in c if h in hosts) for c in unmet],
         )
+    unscheduled = {u.id for u in plan.unscheduled}
     missing_required = [h.id for h in spec.hosts if h.required and h.id in unscheduled]
     missing_required += [e.id for e in spec.events if e.id in unscheduled]
     status = "partial" if missing_required or unmet else "complete"
-    score = sum(int(hosts[h].priority) for h in visited if h in hosts and not hosts[h].must)
+    # A host's priority counts once per group that visits it (a together visit: every group).
+    score = sum(int(hosts[h].priority) for h, _ in visited if not hosts[h].must)
     out += _figure_violations(plan, status, score, travel_total, hotel_total)
+    return out
+
+
+def _covers(group: str, other: str) -> bool:
+    """Whether what a track or entry of `group` does, group `other` does: its own, and on a
+    together date ("all") every group's; "all" (an event on a together date) is every group."""
+    return group == other or ALL in (group, other)
+
+
+def _track_violations(plan: Plan, expected: list[tuple[dt.date, list[str]]]) -> list[Violation]:
+    """With groups: on each date (`expected`: the date and its groups, in their order; ["all"]
+    on a together date) exactly one track per group, in the order of `groups`."""
+    out: list[Violation] = []
+    names = {g.id: g.name for g in plan.delegation.groups or ()}
+    wrong = False
+    for date, wanted in expected:
+        have = [t.group for t in plan.tracks if t.date == date]
+        if have == wanted:
+            continue
+        wrong = True
+
+        def bad(message: str, kind: str, group: str, date: dt.date = date, **args: Any) -> None:
+            shown = plan.delegation.name if group == ALL else names.get(group, group)
+            out.append(
+                Violation(
+                    f"{date}/{group}",
+                    message,
+                    kind,
+                    "day",
+                    date=date,
+                    args={"group": shown, **args},
+                )
+            )
+
+        for group in dict.fromkeys(have):
+            if group in wanted and have.count(group) > 1:
+                bad(
+                    f"{have.count(group)} tracks of {group}",
+                    "track_twice",
+                    group,
+                    count=have.count(group),
+                )
+            elif group == ALL:
+                bad(
+                    "a track of the whole delegation on a date the groups split",
+                    "track_split",
+                    group,
+                )
+            elif group not in wanted and ALL in wanted and group in names:
+                bad(
+                    f"a track of {group} on a date the delegation travels together",
+                    "track_together",
+                    group,
+                )
+            elif group not in wanted:
+                bad(f"a track of {group}, which is no group of the trip", "track_group", group)
+        for group in wanted:
+            if group not in have:
+                bad(f"no track of {group}", "track_missing", group)
+    if not wrong:
+        return out
+    if not out:
+        # every track there once, but not date by date with the groups in their order
+        out.append(
+            Violation("plan", "the tracks are not in the order of dates and groups", "track_order")
+        )
+    return out
+
+
+def _delegation_violations(plan: Plan, spec: VisitSpec) -> list[Violation]:
+    """The plan's groups and members are the visit file's (`groups`, `place_members`); a plan
+    of a trip without groups lists neither."""
+    out: list[Violation] = []
+    said = plan.delegation
+    if not is_split(spec):
+        if said.groups or said.members:
+            out.append(
+                Violation(
+                    "plan", "groups or members in a plan of a trip without groups", "plan_groups"
+                )
+            )
+        return out
+    groups = [(g.id, g.name, g.size, list(g.interests)) for g in spec.groups]
+    if [(g.id, g.name, g.size, list(g.interests)) for g in said.groups or ()] != groups:
+        out.append(
+            Violation(
+                "plan",
+                f"the plan's groups are {[g.id for g in said.groups or ()]}, not the visit "
+                f"file's {[g[0] for g in groups]}",
+                "plan_groups",
+            )
+        )
+    placement = place_members(spec)
+    names = {g.id: g.name for g in spec.groups}
+    expected = {
+        m.id: (m.name, placement.group_of[m.id])
+        for m in spec.delegation.members
+        if m.id in placement.group_of
+    }
+    listed = {m.id: (m.name, m.group) for m in said.members or ()}
+    for ident, (name, group) in expected.items():
+        if ident not in listed:
+            out.append(
+                Violation(
+                    "plan",
+                    f"member {ident} is not in the plan's members",
+                    "member_missing",
+                    "member",
+                    ident,
+                    name,
+                    args={"group": names[group]},
+                )
+            )
+        elif listed[ident][1] != group:
+            out.append(
+                Violation(
+                    "plan",
+                    f"member {ident} travels with {group}, not {listed[ident][1]}",
+                    "member_group",
+                    "member",
+                    ident,
+                    name,
+                    args={
+                        "group": names[group],
+                        "said": names.get(listed[ident][1], listed[ident][1]),
+                    },
+                )
+            )
+    for ident, (name, group) in listed.items():
+        if ident not in expected:
+            out.append(
+                Violation(
+                    "plan",
+                    f"member {ident} is in no group of the visit file",
+                    "member_unknown",
+                    "member",
+                    ident,
+                    name,
+                    args={"said": names.get(group, group)},
+                )
+            )
+    return out
+
+
+def _presence_violations(
+    plan: Plan,
+    spec: VisitSpec,
+    visits_of: dict[str, list[tuple[str, VisitItem, str, dt.date]]],
+    attended_by: dict[str, list[str]],
+) -> list[Violation]:
+    """Each host visited or listed as left out exactly once by each group that may visit it (a
+    together visit counts for every group; `host_groups`), each event attended or listed once by
+    each group that attends it (`event_groups`); with groups, every entry of `unscheduled` names
+    a group that may visit the host (or attends the event), and only such a group."""
+    out: list[Violation] = []
+    split = is_split(spec)
+    everyone = [g.id for g in spec.groups] or [ALL]
+    entries: dict[str, list[str]] = {}
+    for u in plan.unscheduled:
+        entries.setdefault(u.id, []).append(u.group or ALL)
+        if split and u.group is None:
+            out.append(
+                Violation(
+                    "plan",
+                    f"{u.id} is listed as left out without the group that leaves it out",
+                    "unscheduled_group",
+                    u.kind,
+                    u.id,
+                    u.name,
+                    args={"group": None},
+                )
+            )
+
+    def name(group: str) -> str | None:
+        return group_info(spec, group).name if split else None
+
+    for host in spec.hosts:
+        allowed = host_groups(spec, host)
+        visiting = [g for g, _, _, _ in visits_of.get(host.id, [])]
+        listed = entries.get(host.id, [])
+        for g in everyone:
+            visits = sum(_covers(v, g) for v in visiting)
+            times = sum(_covers(u, g) for u in listed)
+            if g in allowed and visits + times != 1:
+                out.append(
+                    Violation(
+                        "plan",
+                        f"host {host.id} is visited/listed {visits + times} times"
+                        + (f" by {g}" if split else "")
+                        + ", not once",
+                        "host_missing" if visits + times == 0 else "host_twice",
+                        "visit",
+                        host.id,
+                        host.name,
+                        args={"visits": visits, "listed": times > 0, "group": name(g)},
+                    )
+                )
+            elif g not in allowed and times and split:
+                out.append(
+                    Violation(
+                        "plan",
+                        f"host {host.id} is listed as left out by {g}, which may not visit it",
+                        "unscheduled_group",
+                        "visit",
+                        host.id,
+                        host.name,
+                        args={"group": name(g)},
+                    )
+                )
+    for event in spec.events:
+        attending = event_groups(spec, event)
+        present = attended_by.get(event.id, [])
+        listed = entries.get(event.id, [])
+        for g in attending:
+            there = sum(_covers(t, g) for t in present)
+            times = sum(_covers(u, g) for u in listed)
+            if there + times != 1:
+                out.append(
+                    Violation(
+                        "plan",
+                        f"event {event.id} is attended {there} times and listed {times} times"
+                        + (f" by {g}" if split and g != ALL else "")
+                        + ", not once",
+                        "event_missing",
+                        "event",
+                        event.id,
+                        event.name,
+                        args={
+                            "listed": times > 0,
+                            "visits": there,
+                            "group": name(g) if g != ALL else None,
+                            "joint": [
+                                group_info(spec, o).name for o in attending if o not in (g, ALL)
+                            ]
+                            or None,
+                        },
+                    )
+                )
+        stray = [u for u in listed if not any(_covers(u, g) for g in attending)]
+        if split and stray:
+            out.append(
+                Violation(
+                    "plan",
+                    f"event {event.id} is listed as left out by {stray[0]}, which does not "
+                    "attend it",
+                    "unscheduled_group",
+                    "event",
+                    event.id,
+                    event.name,
+                    args={"group": name(stray[0])},
+                )
+            )
+    return out
+
+
+def _capacity_violations(
+    spec: VisitSpec,
+    visits_of: dict[str, list[tuple[str, VisitItem, str, dt.date]]],
+    tz: ZoneInfo,
+) -> list[Violation]:
+    """Visits of one host by several groups that are under way at one moment (from a visit's
+    start to its end; one that ends as another begins does not meet it) bring at most the
+    host's `capacity` of visitors, each group its size. The most at once is reached at some
+    visit's start, so only those moments are counted; each host is named once."""
+    out: list[Violation] = []
+    for host in spec.hosts:
+        visits = visits_of.get(host.id, [])
+        if host.capacity is None or len(visits) < 2:
+            continue
+        for group, item, where, date in visits:
+            moment = item.start
+            present = [
+                (g, other)
+                for g, other, _, _ in visits
+                if other.start <= moment < other.end or other.start == moment
+            ]
+            total = sum(group_info(spec, g).size for g, _ in present)
+            if len(present) > 1 and total > host.capacity:
+                named = [group_info(spec, g).name for g, _ in present]
+                out.append(
+                    Violation(
+                        where,
+                        f"visits of {host.id} by {', '.join(g for g, _ in present)} are under way "
+                        f"at {moment.astimezone(tz):%H:%M} with {total} visitors; it holds "
+                        f"{host.capacity}",
+                        "capacity_shared",
+                        "visit",
+                        host.id,
+                        host.name,
+                        date=date,
+                        start=item.start,
+                        end=item.end,
+                        args={
+                            "groups": named,
+                            "total": total,
+                            "capacity": host.capacity,
+                            "at": moment,
+                        },
+                        group=group_info(spec, group).name if group != ALL else None,
+                    )
+                )
+                break
     return out
 
 
@@ -810,54 +1198,75 @@ def _closed_between(
 
 def _order_violations(
     spec: VisitSpec,
-    times: dict[str, tuple[dt.datetime, dt.datetime, str, dt.date]],
+    times: dict[tuple[str, str], tuple[dt.datetime, dt.datetime, str, dt.date]],
     tz: ZoneInfo,
+    everyone: list[str],
 ) -> list[Violation]:
-    """A host with `after` that is in the plan comes after each host or event it names: that
-    one is in the plan too, and has ended when this visit starts."""
+    """A host with `after` that a group visits comes, for that group, after each host or event
+    it names: the group has that one in its programme too, and it has ended when this visit
+    starts (`times`: by (id, group), a together visit or event under every group)."""
     out: list[Violation] = []
+    said: set[tuple[str, str]] = set()
     names = {h.id: h.name for h in spec.hosts} | {e.id: e.name for e in spec.events}
+    split = is_split(spec)
     for host in spec.hosts:
-        if host.id not in times or not host.after:
+        if not host.after:
             continue
-        start, end, where, date = times[host.id]
-        about: dict[str, Any] = {
-            "subject": "visit",
-            "id": host.id,
-            "name": host.name,
-            "date": date,
-            "start": start,
-            "end": end,
-        }
-        for earlier in host.after:
-            if earlier not in times:
-                out.append(
-                    Violation(
-                        where,
-                        f"visit {host.id} is in the plan without {earlier}, which it comes after",
-                        "after_missing",
-                        args={"other": names.get(earlier, earlier)},
-                        **about,
-                    )
-                )
+        for g in everyone:
+            if (host.id, g) not in times:
                 continue
-            _, ends, there, other_date = times[earlier]
-            if ends > start:
-                out.append(
-                    Violation(
-                        where,
-                        f"visit {host.id} starts at {start.astimezone(tz):%Y-%m-%d %H:%M}, "
-                        f"before {earlier} ends ({ends.astimezone(tz):%Y-%m-%d %H:%M}, {there}), "
-                        "which it comes after",
-                        "after_order",
-                        args={
-                            "other": names.get(earlier, earlier),
-                            "until": ends,
-                            "other_date": other_date,
-                        },
-                        **about,
+            start, end, where, date = times[(host.id, g)]
+            about: dict[str, Any] = {
+                "subject": "visit",
+                "id": host.id,
+                "name": host.name,
+                "date": date,
+                "start": start,
+                "end": end,
+                "group": group_info(spec, g).name if split else None,
+            }
+            by = f" by {g}" if split else ""
+            for earlier in host.after:
+                if (earlier, g) not in times:
+                    message = (
+                        f"visit {host.id}{by} is in the plan without {earlier}, which it comes "
+                        "after"
                     )
-                )
+                    if (where, message) not in said:
+                        said.add((where, message))
+                        out.append(
+                            Violation(
+                                where,
+                                message,
+                                "after_missing",
+                                args={"other": names.get(earlier, earlier)},
+                                **about,
+                            )
+                        )
+                    continue
+                _, ends, there, other_date = times[(earlier, g)]
+                if ends > start:
+                    message = (
+                        f"visit {host.id}{by} starts at {start.astimezone(tz):%Y-%m-%d %H:%M}, "
+                        f"before {earlier} ends ({ends.astimezone(tz):%Y-%m-%d %H:%M}, {there}), "
+                        "which it comes after"
+                    )
+                    if (where, message) in said:
+                        continue
+                    said.add((where, message))
+                    out.append(
+                        Violation(
+                            where,
+                            message,
+                            "after_order",
+                            args={
+                                "other": names.get(earlier, earlier),
+                                "until": ends,
+                                "other_date": other_date,
+                            },
+                            **about,
+                        )
+                    )
     return out
 
 
@@ -1067,8 +1476,10 @@ def _lunch_needed(
     end_key: str,
     day_events: list[EventItem | VisitItem],
     travel: Callable[[str, str], int],
+    group: str = ALL,
 ) -> bool:
-    """Lunch is due on a day whose bounds leave room for it and whose events leave a gap."""
+    """Lunch is due on a day (of `group`: each group lunches on its own) whose bounds leave room
+    for it and whose events leave a gap, unless an event the group attends that day covers it."""
     lunch = spec.trip.lunch
     assert lunch is not None
     length = dt.timedelta(minutes=lunch.minutes)
@@ -1078,7 +1489,11 @@ def _lunch_needed(
     t = min(_local(date, lunch.to, tz), latest)
     if t - f < length:
         return False
-    if any(e.lunch for e in spec.events if e.start.date() == date):
+    if any(
+        e.lunch and any(_covers(group, g) for g in event_groups(spec, e))
+        for e in spec.events
+        if e.start.date() == date
+    ):
         return False
     # fixed points of the day: (place, due by, free from)
     points = [(start_key, earliest, earliest)]
@@ -1189,12 +1604,39 @@ def check_plan_alone(plan: Plan) -> list[Violation]:
     overlapping (what overlaps a drive is too little travel time); every time in the trip's
     time zone; each drive as long as it says; nothing after the departure; no host or event
     twice, or both in the programme and left out; and the plan's figures (score, travel,
-    status) as its items add up. The hours of hosts, travel times, lunch, events and the
-    other rules need the visit file: `check_plan`."""
+    status) as its items add up. With groups (`delegation.groups`): on each date one track per
+    group in their order, or one of the whole delegation ("all"); every member in one of the
+    groups; each host and event at most once per group (a together date's for every group).
+    The hours of hosts, travel times, lunch, events, capacities, who may visit whom and the other
+    rules need the visit file: `check_plan`."""
     tz = ZoneInfo(plan.trip.timezone)
     out: list[Violation] = []
-    seen: dict[str, int] = {}
+    # (id, group) -> how often; without groups the group is "all"
+    seen: dict[tuple[str, str], int] = {}
     travel_total = 0
+    everyone = [g.id for g in plan.delegation.groups or ()] or [ALL]
+    if plan.split:
+        dates = list(dict.fromkeys(t.date for t in plan.tracks))
+        out += _track_violations(
+            plan,
+            [
+                (d, [ALL] if ALL in [t.group for t in plan.tracks if t.date == d] else everyone)
+                for d in dates
+            ],
+        )
+        for member in plan.delegation.members or ():
+            if member.group not in everyone:
+                out.append(
+                    Violation(
+                        "plan",
+                        f"member {member.id} is in {member.group}, which is no group of the plan",
+                        "member_group_unknown",
+                        "member",
+                        member.id,
+                        member.name,
+                        args={"said": member.group},
+                    )
+                )
     for track in plan.tracks:
         where = f"{track.date}/{track.group}"
 
@@ -1226,7 +1668,9 @@ def check_plan_alone(plan: Plan) -> list[Violation]:
                 travel_total += item.minutes
                 _check_length(item, bad)
             if isinstance(item, VisitItem | EventItem):
-                seen[item.id] = seen.get(item.id, 0) + 1
+                for g in everyone:
+                    if _covers(track.group, g):
+                        seen[(item.id, g)] = seen.get((item.id, g), 0) + 1
         if end_item.departs is not None:
             for item in items[1:-1]:
                 assert not isinstance(item, StartItem | EndItem)
@@ -1239,30 +1683,33 @@ def check_plan_alone(plan: Plan) -> list[Violation]:
                         departs=end_item.departs,
                         place=end_item.place,
                     )
-    listed = {u.id for u in plan.unscheduled}
-    for ident, count in seen.items():
-        if count > 1 or ident in listed:
-            name = (
-                next(v.name for v in plan.visits() if v.id == ident)
-                if ident in {v.id for v in plan.visits()}
-                else ident
-            )
+    listed = {(u.id, g) for u in plan.unscheduled for g in everyone if _covers(u.group or ALL, g)}
+    names = {v.id: v.name for v in plan.visits()}
+    said: set[str] = set()
+    for (ident, group), count in seen.items():
+        if (count > 1 or (ident, group) in listed) and ident not in said:
+            said.add(ident)  # once for each host or event
+            in_group = f" by {group}" if plan.split else ""
             out.append(
                 Violation(
                     "plan",
-                    f"{ident} is in the plan {count} times"
-                    + (" and listed as left out" if ident in listed else ""),
+                    f"{ident} is in the plan {count} times{in_group}"
+                    + (" and listed as left out" if (ident, group) in listed else ""),
                     "host_twice",
                     "visit",
                     ident,
-                    name,
-                    args={"visits": count, "listed": ident in listed},
+                    names.get(ident, ident),
+                    args={
+                        "visits": count,
+                        "listed": (ident, group) in listed,
+                        "group": plan.delegation.group(group).name if plan.split else None,
+                    },
                 )
             )
     required = [u for u in plan.unscheduled if u.required] or plan.unmet()
     status = "partial" if required else "complete"
-    score = sum(
-        int(v.priority) for v in {v.id: v for v in plan.visits()}.values() if v.priority != "must"
-    )
+    # A host's priority counts once per group that visits it.
+    priorities = {v.id: v.priority for v in plan.visits()}
+    score = sum(int(priorities[h]) for h, _ in seen if h in priorities and priorities[h] != "must")
     out += _figure_violations(plan, status, score, travel_total, None)
     return out

@@ -12,16 +12,24 @@ claimed that those trials did not show.
 
 A cause is a code with its values (`plan.Cause`): ids and ISO dates for programs to read, names
 for people; `reasons.py` words it. A new cause is a new code here and its words there.
+
+With sub-groups (`groups`) a host or event has a node per group: each is explained on that
+group's tracks, its cause carrying the group's name (`group`). Two causes are the groups' own: a
+group larger than the host's capacity has no node at all (`capacity_cause`), and a host that
+another group's visit fills at every time this group could come (`capacity_shared`: the way in
+that the plan's days leave, tried without the capacity rule, breaks it).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..input.closures import closures_in_trip
+from ..input.groups import ALL, group_info, is_split
 from ..input.load import Loaded
-from ..input.spec import Host, format_time_of_day
+from ..input.spec import Host, VisitSpec, format_time_of_day
 from ..model.compile import Compiled, event_nodes_on, host_windows_on
 from ..model.problem import Node, Problem, Route, Solution, Stop, up_to_grid
 from ..model.rules import Rank, cross_track_violations, earliest_starts
@@ -58,12 +66,36 @@ def explain_all(
     for n in node_indices:
         ref = compiled.nodes[n]
         if ref.kind == "event":
-            causes.append(_explain_event(compiled, n, events_on, names))
+            cause = _explain_event(compiled, n, events_on, names)
         else:
-            causes.append(
-                _explain_host(compiled, loaded, hosts[ref.id], n, events_on, names, related, room)
+            cause = _explain_host(
+                compiled, loaded, hosts[ref.id], n, events_on, names, related, room
             )
+        causes.append(_of_group(cause, loaded.spec, _group_of(compiled, n)))
     return causes
+
+
+def capacity_cause(spec: VisitSpec, host: Host, group: str) -> Cause:
+    """Why `group` (a group id, or "all" for the whole delegation) never visits `host`: it is
+    larger than the host's capacity, so it has no node (`groups.fits`)."""
+    info = group_info(spec, group)
+    assert host.capacity is not None and info.size > host.capacity
+    cause = Cause(code="over_capacity", args={"capacity": host.capacity, "size": info.size})
+    return _of_group(cause, spec, group)
+
+
+def _group_of(compiled: Compiled, n: int) -> str:
+    """The group whose node `n` is ("all": the whole delegation)."""
+    return compiled.nodes[n].group
+
+
+def _of_group(cause: Cause, spec: VisitSpec, group: str) -> Cause:
+    """The cause with the name of the group it is about, when the delegation has groups and
+    the node is one group's (not the whole delegation's on a together date)."""
+    if not is_split(spec) or group == ALL:
+        return cause
+    named = {"group": group, "group_name": group_info(spec, group).name}
+    return cause.model_copy(update={"args": {**cause.args, **named}})
 
 
 class _Related:
@@ -153,8 +185,15 @@ def _explain_host(
         return Cause(code="declined")
     problem = compiled.problem
     node = problem.nodes[n]
-    dates = [ref.date for ref in compiled.tracks]
+    # The dates of this node's group (with groups: the dates it tours on its own, or the
+    # together dates for the whole delegation's node; without: every date).
+    group = compiled.nodes[n].group
+    dates = list(dict.fromkeys(ref.date for ref in compiled.tracks if ref.group == group))
     raw = [(d, w) for d in dates for w in host_windows_on(loaded.spec, host, d)]
+    others = [ref.date for ref in compiled.tracks if ref.date not in dates]
+    if not raw and any(host_windows_on(loaded.spec, host, d) for d in others):
+        # Open on the trip, but only on the dates the groups do the other thing.
+        return Cause(code="closed_when_together" if group != ALL else "closed_when_split")
     if not raw:
         shut = closures_in_trip(loaded.spec, host)
         if shut:  # open by its hours, but on public holidays or its closed dates only
@@ -207,7 +246,49 @@ def _explain_host(
         return Cause(code="lunch_and_events")
     if (cause := related.cause(problem, n)) is not None:
         return cause
-    return room.cause(n, with_all)
+    return _capacity_shared(compiled, loaded.spec, n, with_all, room) or room.cause(n, with_all)
+
+
+def _capacity_shared(
+    compiled: Compiled, spec: VisitSpec, n: int, tracks: Sequence[int], room: Room
+) -> Cause | None:
+    """The host is full with another group whenever this group could come: a way in that the
+    plan's days leave without the capacity rule (a better one than with it) breaks it. The
+    groups there then, the visitors together and the capacity; None when capacity is not what
+    keeps the node out."""
+    problem = compiled.problem
+    rules = [c for c in problem.capacity if n in c.nodes]
+    if not rules:
+        return None
+    free = room.unlimited().cheapest(n, tracks)
+    if free is None:
+        return None
+    limited = room.cheapest(n, tracks)
+    if limited is not None and limited.change() <= free.change():
+        return None
+    starts = {s.node: s.start for r in free.solution.routes for s in r.stops}
+    start = starts[n]
+    end = start + problem.nodes[n].duration
+    for rule in rules:
+        sizes = dict(zip(rule.nodes, rule.sizes, strict=True))
+        there = [
+            m
+            for m in rule.nodes
+            if m != n
+            and m in starts
+            and starts[m] < end
+            and start < starts[m] + problem.nodes[m].duration
+        ]
+        total = sizes[n] + sum(sizes[m] for m in there)
+        if there and total > rule.limit:
+            groups = [
+                [g, group_info(spec, g).name] for g in (_group_of(compiled, m) for m in there)
+            ]
+            return Cause(
+                code="capacity_shared",
+                args={"groups": groups, "total": total, "capacity": rule.limit},
+            )
+    return None
 
 
 def _too_far(compiled: Compiled, n: int, tracks: tuple[int, ...]) -> Cause:
@@ -283,8 +364,15 @@ class Room:
     `plan/suggest.py` asks the same trials of a host pinned to one start (`trial` and
     `may_fit` take the pinned node or the problem that has it)."""
 
-    def __init__(self, compiled: Compiled, solution: Solution, names: list[str]) -> None:
-        problem = compiled.problem
+    def __init__(
+        self,
+        compiled: Compiled,
+        solution: Solution,
+        names: list[str],
+        problem: Problem | None = None,
+    ) -> None:
+        # `problem`: the compiled one with a rule relaxed (`_capacity_shared`), else its own
+        problem = compiled.problem if problem is None else problem
         self.compiled = compiled
         self.problem = problem
         self.solution = solution
@@ -306,6 +394,14 @@ class Room:
             for c, choice in enumerate(problem.one_of)
         }
         self._bounds: dict[int, tuple[list[int], list[int], list[int]] | None] = {}
+        self._unlimited: Room | None = None
+
+    def unlimited(self) -> Room:
+        """The same trials without the hosts' capacities (`Problem.capacity`), made once."""
+        if self._unlimited is None:
+            relaxed = dataclasses.replace(self.problem, capacity=())
+            self._unlimited = Room(self.compiled, self.solution, self.names, relaxed)
+        return self._unlimited
 
     def sequence(self, t: int) -> tuple[int, ...]:
         route = self.routes.get(t)

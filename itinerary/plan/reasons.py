@@ -8,8 +8,13 @@ A cause's values are worded by their key, the same for every cause (`_VALUES`): 
 date) as the language writes a date in a sentence ("Wednesday, 13 July 2016", "Mittwoch,
 13. Juli 2016", "mercredi 13 juillet 2016"), `visits` ([id, name, priority, ISO date] each) as
 names with their priorities, `events` as names on their dates, `travel_minutes` as a duration
-in `travel`. A new cause needs its code in `TEMPLATES` in each language, and a new kind of value
-its entry in `_VALUES`. Codes of older versions stay here, so that older plans still read well.
+in `travel`, `groups` ([id, name] each) as names. A new cause needs its code in `TEMPLATES` in
+each language, and a new kind of value its entry in `_VALUES`. Codes of older versions stay here,
+so that older plans still read well.
+
+With sub-groups (`groups`), the cause of a host or event one group leaves out carries that
+group's id as `group` and its name as `group_name`: the sentence begins with the name
+("Automation & Industry 4.0: holds 12 visitors; …").
 """
 
 from __future__ import annotations
@@ -76,6 +81,12 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "other_choice": "the other choice, {name}, is in the plan",
         "after_missing": "visited only after {name}, which is not in the plan",
         "after_too_late": "visited only after {name}, which the plan cannot fit before it",
+        # Sub-groups: a host another group is at whenever this one could come; a host open only
+        # on the dates the delegation travels together (or only when the groups split).
+        "closed_when_together": "open only on the dates the whole delegation travels together",
+        "closed_when_split": "open only on the dates the groups tour on their own",
+        "capacity_shared": "{groups} would be there whenever this group could come, and "
+        "together they would be {total} visitors; it holds {capacity}",
         # Plans of older versions: said of every host crowded out, true or not.
         "crowded_out": "left out for higher-priority visits (priority {priority})",
         # The pieces of the values.
@@ -86,6 +97,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "visit_must_on": "{name} (must-visit, {date})",
         "minutes": "min",
         "and": " and ",
+        "colon": ": ",
     },
     "de": {
         "declined": "der Gastgeber hat den Besuch abgesagt",
@@ -137,6 +149,12 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "after_missing": "nur nach {name} zu besuchen, das nicht im Plan ist",
         "after_too_late": "nur nach {name} zu besuchen, das der Plan nicht früh genug davor "
         "unterbringt",
+        "closed_when_together": "nur an den Tagen geöffnet, an denen die ganze Delegation "
+        "gemeinsam reist",
+        "closed_when_split": "nur an den Tagen geöffnet, an denen die Gruppen getrennt unterwegs "
+        "sind",
+        "capacity_shared": "{groups} wäre zu jeder Zeit dort, zu der diese Gruppe kommen "
+        "könnte, und zusammen wären es {total} Besucher; Platz ist für {capacity}",
         # Plans of older versions: said of every host crowded out, true or not.
         "crowded_out": "zugunsten wichtigerer Besuche ausgelassen (Priorität {priority})",
         "event_on": "{name} am {date}",
@@ -146,6 +164,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "visit_must_on": "{name} (Pflichtbesuch, {date})",
         "minutes": "Min.",
         "and": " und ",
+        "colon": ": ",
     },
     "fr": {
         "declined": "l'hôte a décliné la visite",
@@ -199,6 +218,11 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "after_missing": "à visiter seulement après {name}, qui n'est pas au programme",
         "after_too_late": "à visiter seulement après {name}, que le programme ne peut placer "
         "assez tôt avant",
+        "closed_when_together": "ouvert seulement les jours où toute la délégation voyage ensemble",
+        "closed_when_split": "ouvert seulement les jours où les groupes visitent chacun de leur "
+        "côté",
+        "capacity_shared": "{groups} y serait chaque fois que ce groupe pourrait venir, et "
+        "ensemble ils seraient {total} visiteurs\u202f; l'hôte en reçoit {capacity}",
         # Plans of older versions: said of every host crowded out, true or not.
         "crowded_out": "écarté au profit de visites plus prioritaires (priorité {priority})",
         "event_on": "{name} le {date}",
@@ -208,6 +232,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "visit_must_on": "{name} (visite incontournable, {date})",
         "minutes": "min",
         "and": " et ",
+        "colon": "\u202f: ",
     },
 }
 
@@ -262,6 +287,12 @@ def _visits(value: object, args: Mapping[str, object], lang: Language) -> str:
     return _listed(worded, lang)
 
 
+def _groups(value: object, args: Mapping[str, object], lang: Language) -> str:
+    """[[id, name], …] as the names."""
+    assert isinstance(value, list)
+    return _listed([name for _id, name in value], lang)
+
+
 def _date(value: object, args: Mapping[str, object], lang: Language) -> str:
     return long_date(str(value), lang)
 
@@ -278,12 +309,16 @@ _VALUES: dict[str, Callable[[object, Mapping[str, object], Language], str]] = {
     "events": _events,
     "visits": _visits,
     "travel": _travel,
+    "groups": _groups,
 }
 
 
 def word_cause(cause: Cause, lang: Language = "en") -> str:
+    """The cause as a sentence in `lang`; one group's (`group` in its values) begins with the
+    group's name."""
     if cause.code == "closed_on":
-        return TEMPLATES[lang]["closed_on"].format(days=_closed_days(cause.args["days"], lang))
+        days = _closed_days(cause.args["days"], lang)
+        return _of_group(TEMPLATES[lang]["closed_on"].format(days=days), cause, lang)
     args = dict(cause.args)
     if "travel_minutes" in args and "travel" not in args:
         args["travel"] = ""  # worded from the minutes
@@ -291,7 +326,15 @@ def word_cause(cause: Cause, lang: Language = "en") -> str:
         key: _VALUES[key](value, args, lang) if key in _VALUES else value
         for key, value in args.items()
     }
-    return TEMPLATES[lang][cause.code].format(**values)
+    return _of_group(TEMPLATES[lang][cause.code].format(**values), cause, lang)
+
+
+def _of_group(sentence: str, cause: Cause, lang: Language) -> str:
+    """The sentence, after the name of the group it is about (sub-groups)."""
+    group = cause.args.get("group_name")
+    if isinstance(group, str) and group:
+        return f"{group}{TEMPLATES[lang]['colon']}{sentence}"
+    return sentence
 
 
 def _closed_days(days: object, lang: Language) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
+from ..input.groups import ALL, event_groups, host_groups, is_split
 from ..input.load import Loaded
 from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, VisitSpec, stay_key
 from . import (
@@ -241,31 +242,81 @@ def recount(plan: Plan, loaded: Loaded, minutes: Callable[[str, str], int]) -> P
     for)."""
     spec = loaded.spec
     hosts = {h.id: h for h in spec.hosts}
-    visited = [v.id for v in plan.visits()]
-    attended = {i.id for t in plan.tracks for i in t.items if isinstance(i, EventItem)}
-    score = sum(int(hosts[h].priority) for h in set(visited) if h in hosts and not hosts[h].must)
+    # With groups, by group: a host visited, an event attended by each group it stands for (a
+    # together date's track: every group); without, by "all".
+    split = is_split(spec)
+    everyone = [g.id for g in spec.groups] or [ALL]
+
+    def covers(group: str | None, other: str) -> bool:
+        return group is None or ALL in (group, other) or group == other
+
+    done = {
+        (i.id, g)
+        for t in plan.tracks
+        for i in t.items
+        if isinstance(i, VisitItem | EventItem)
+        for g in everyone
+        if covers(t.group, g)
+    }
+    score = sum(int(hosts[h].priority) for h, _ in done if h in hosts and not hosts[h].must)
     travel = sum(i.minutes for t in plan.tracks for i in t.items if isinstance(i, TravelItem))
     places = places_of(spec)
     hotel = sum(hotel_travel(t.items, places, minutes) for t in plan.tracks)
 
-    unscheduled = [u for u in plan.unscheduled if u.id not in visited and u.id not in attended]
-    listed = {u.id for u in unscheduled}
+    def left_out(ident: str, group: str | None) -> bool:
+        """Nothing of the plan does what an entry of `unscheduled` says is left out."""
+        if group is None or not split:
+            return not any(i == ident for i, _ in done)
+        return not any(covers(group, g) and (ident, g) in done for g in everyone)
+
+    events = {e.id: e for e in spec.events}
+
+    def groups_of(u: Unscheduled) -> list[str]:
+        """The groups that may do what an entry without a group (a spreadsheet's list of what
+        was left out names none) says is left out."""
+        if u.id in hosts:
+            return host_groups(spec, hosts[u.id])
+        return event_groups(spec, events[u.id]) if u.id in events else []
+
+    entries = [
+        u.model_copy(update={"group": g})
+        for u in plan.unscheduled
+        for g in (groups_of(u) if split and u.group is None else [u.group])
+    ]
+    unscheduled = [u for u in entries if left_out(u.id, u.group)]
+    listed = {(u.id, u.group) for u in unscheduled}
     for host in spec.hosts:
-        if host.id not in visited and host.id not in listed:
-            unscheduled.append(
-                Unscheduled(id=host.id, name=host.name, priority=host.priority, reason=REMOVED)
-            )
+        for g in host_groups(spec, host) if split else [None]:
+            if left_out(host.id, g) and (host.id, g) not in listed:
+                unscheduled.append(
+                    Unscheduled(
+                        id=host.id, name=host.name, priority=host.priority, reason=REMOVED, group=g
+                    )
+                )
     for event in spec.events:
-        if event.id not in attended and event.id not in listed:
-            unscheduled.append(
-                Unscheduled(id=event.id, name=event.name, kind="event", reason=REMOVED)
-            )
+        for g in event_groups(spec, event) if split else [None]:
+            if left_out(event.id, g) and (event.id, g) not in listed:
+                unscheduled.append(
+                    Unscheduled(id=event.id, name=event.name, kind="event", reason=REMOVED, group=g)
+                )
     order = {i: n for n, i in enumerate([h.id for h in spec.hosts] + [e.id for e in spec.events])}
-    unscheduled.sort(key=lambda u: (u.kind != "host", order.get(u.id, len(order))))
+    groups = {g: n for n, g in enumerate(everyone)}
+    unscheduled.sort(
+        key=lambda u: (
+            u.kind != "host",
+            order.get(u.id, len(order)),
+            groups.get(u.group or ALL, len(groups)),
+        )
+    )
     unmet = [
         UnmetChoice(one_of=list(c.one_of), names=[hosts[h].name for h in c.one_of])
         for c in spec.choices
-        if c.must and not any(h in visited for h in c.one_of)
+        if c.must
+        and any(
+            not any((h, g) in done for h in c.one_of)
+            for g in everyone
+            if any(g in host_groups(spec, hosts[h]) for h in c.one_of)
+        )
     ]
     required = [u for u in unscheduled if u.required]
     status = "partial" if required or unmet else "complete"

@@ -26,6 +26,9 @@ class RenderOptions:
     lang: Language | None = None
     audience: Audience = "organiser"
     with_travel: bool = False  # `ics`: the coach departures as entries too
+    # `hosts`: each letter lists the names and organisations of the members who come
+    # (personal data: only when asked, `export --visitor-list`).
+    visitor_list: bool = False
 
     def language(self, plan: Plan) -> Language:
         return self.lang or plan.trip.language
@@ -68,6 +71,14 @@ FORMATS: dict[str, Format] = {
             True,
             False,
             "a folder with a printable schedule and a calendar per matchmaking participant",
+            (".html", ".ics"),
+        ),
+        Format(
+            "members",
+            "-members",
+            True,
+            False,
+            "a folder with a one-page programme and a calendar per member of the delegation",
             (".html", ".ics"),
         ),
         Format("json", ".json", False, True, "the plan as it is"),

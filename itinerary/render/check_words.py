@@ -124,6 +124,43 @@ TEXTS: Catalogue = {
             "the plan states {said} min to and from the hotel; the stops there add {is_} min"
         ),
         "travel_total": "the plan states {said} min of travel; its drives add up to {is_} min",
+        # sub-groups (`groups`)
+        "track_missing": "the group {group} has no programme that day",
+        "track_twice": "the plan has {count} programmes of {group} that day",
+        "track_together": (
+            "{group} has a programme of its own, though the delegation travels together that day"
+        ),
+        "track_split": "the whole delegation has one programme, though the groups split that day",
+        "track_group": "the trip has no group {group}",
+        "track_order": "the programmes are not listed date by date, the groups in their order",
+        "plan_groups": "the plan's groups are not those of the visit file",
+        "member_missing": "missing from the plan's members; they travel with {group}",
+        "member_group": "travels with {group}, not with {said}",
+        "member_unknown": "listed with {said}, but the visit file puts them in no group",
+        "member_group_unknown": "listed with {said}, which is no group of the plan",
+        "not_for_group": "only {allowed} may visit this host, not {barred}",
+        "not_for_group_none": "no group may visit this host",
+        "over_capacity": "the host holds {capacity} visitors; the group {visitors} has {size}",
+        "capacity_shared": (
+            "{groups} are there at once, {total} visitors at {at}; it holds {capacity}"
+        ),
+        "event_group": "only {attending} attend this event",
+        "event_missing_group": "{group} neither attends the event nor is listed as leaving it out",
+        "event_missing_joint": "{group} is not at this joint event, though {joint} meets there",
+        "event_twice_group": "{group} attends the event {visits} times",
+        "event_time_joint": "the groups meet here at {fixed_start}–{fixed_end} on {fixed_date}, "
+        "with {joint}",
+        "host_missing_group": (
+            "the host is neither in the programme of {group} nor listed as left out by it"
+        ),
+        "host_twice_group": "{group} visits the host {visits} times",
+        "unscheduled_group": "listed as left out by {group}, which does not visit it anyway",
+        "unscheduled_no_group": "listed as left out without the group that leaves it out",
+        "choice_group": "only one of {names} may be in the programme of {group}",
+        "after_missing_group": "it comes after {other}, which is not in this group's programme",
+        "after_order_group": (
+            "it comes after {other}, which this group ends at {until} on {other_date}"
+        ),
         # the summary of `itinerary check`
         "check_holds": "The plan holds: it keeps every rule of the visit file.",
         "check_rule": "broken rule",
@@ -245,6 +282,58 @@ TEXTS: Catalogue = {
             "{is_} Min."
         ),
         "travel_total": "der Plan nennt {said} Min. Fahrzeit; seine Fahrten ergeben {is_} Min.",
+        "track_missing": "die Gruppe {group} hat an diesem Tag kein Programm",
+        "track_twice": "der Plan hat an diesem Tag {count} Programme für {group}",
+        "track_together": (
+            "{group} hat ein eigenes Programm, obwohl die Delegation an diesem Tag gemeinsam reist"
+        ),
+        "track_split": (
+            "die ganze Delegation hat ein Programm, obwohl sich die Gruppen an diesem Tag teilen"
+        ),
+        "track_group": "die Reise hat keine Gruppe {group}",
+        "track_order": (
+            "die Programme stehen nicht Tag für Tag und die Gruppen nicht in ihrer Reihenfolge"
+        ),
+        "plan_groups": "die Gruppen des Plans sind nicht die der Besuchsdatei",
+        "member_missing": "fehlt unter den Mitgliedern des Plans; reist mit {group}",
+        "member_group": "reist mit {group}, nicht mit {said}",
+        "member_unknown": (
+            "ist bei {said} aufgeführt, gehört laut Besuchsdatei aber zu keiner Gruppe"
+        ),
+        "member_group_unknown": "ist bei {said} aufgeführt, einer Gruppe, die der Plan nicht hat",
+        "not_for_group": "nur {allowed} darf diesen Gastgeber besuchen, nicht {barred}",
+        "not_for_group_none": "keine Gruppe darf diesen Gastgeber besuchen",
+        "over_capacity": (
+            "der Gastgeber empfängt {capacity} Besucher; die Gruppe {visitors} zählt {size}"
+        ),
+        "capacity_shared": (
+            "{groups} sind gleichzeitig dort, {total} Besucher um {at}; Platz ist für {capacity}"
+        ),
+        "event_group": "nur {attending} nehmen an diesem Termin teil",
+        "event_missing_group": (
+            "{group} nimmt weder an dem Termin teil noch ist er für sie als ausgelassen aufgeführt"
+        ),
+        "event_missing_joint": (
+            "{group} fehlt bei diesem gemeinsamen Termin, obwohl {joint} sich dort trifft"
+        ),
+        "event_twice_group": "{group} nimmt {visits}-mal an dem Termin teil",
+        "event_time_joint": (
+            "die Gruppen treffen sich hier am {fixed_date}, {fixed_start}–{fixed_end}, mit {joint}"
+        ),
+        "host_missing_group": (
+            "der Gastgeber ist weder im Programm von {group} noch für sie als ausgelassen "
+            "aufgeführt"
+        ),
+        "host_twice_group": "{group} besucht den Gastgeber {visits}-mal",
+        "unscheduled_group": (
+            "als von {group} ausgelassen aufgeführt, die ihn ohnehin nicht besucht"
+        ),
+        "unscheduled_no_group": "als ausgelassen aufgeführt, ohne die Gruppe zu nennen",
+        "choice_group": "nur eines von {names} darf im Programm von {group} sein",
+        "after_missing_group": "kommt nach {other}, das nicht im Programm dieser Gruppe ist",
+        "after_order_group": (
+            "kommt nach {other}, das für diese Gruppe am {other_date} um {until} endet"
+        ),
         "check_holds": "Der Plan hält: er erfüllt jede Regel der Besuchsdatei.",
         "check_rule": "verletzte Regel",
         "check_rules": "verletzte Regeln",
@@ -358,6 +447,56 @@ TEXTS: Catalogue = {
             "{is_} min"
         ),
         "travel_total": "le plan annonce {said} min de trajet\u202f; ses trajets font {is_} min",
+        "track_missing": "le groupe {group} n’a pas de programme ce jour-là",
+        "track_twice": "le plan a {count} programmes pour {group} ce jour-là",
+        "track_together": (
+            "{group} a son propre programme, alors que la délégation voyage ensemble ce jour-là"
+        ),
+        "track_split": (
+            "toute la délégation a un seul programme, alors que les groupes se séparent ce jour-là"
+        ),
+        "track_group": "le voyage n’a pas de groupe {group}",
+        "track_order": (
+            "les programmes ne sont pas rangés jour par jour, les groupes dans leur ordre"
+        ),
+        "plan_groups": "les groupes du plan ne sont pas ceux du fichier de visite",
+        "member_missing": "absent des membres du plan ; voyage avec {group}",
+        "member_group": "voyage avec {group}, pas avec {said}",
+        "member_unknown": (
+            "inscrit avec {said}, mais le fichier de visite ne le place dans aucun groupe"
+        ),
+        "member_group_unknown": "inscrit avec {said}, qui n’est pas un groupe du plan",
+        "not_for_group": "seul {allowed} peut visiter cet hôte, pas {barred}",
+        "not_for_group_none": "aucun groupe ne peut visiter cet hôte",
+        "over_capacity": (
+            "l’hôte reçoit {capacity} visiteurs ; le groupe {visitors} en compte {size}"
+        ),
+        "capacity_shared": (
+            "{groups} y sont en même temps, {total} visiteurs à {at} ; l’hôte en reçoit {capacity}"
+        ),
+        "event_group": "seuls {attending} assistent à ce rendez-vous",
+        "event_missing_group": (
+            "{group} n’assiste pas au rendez-vous et n’est pas non plus inscrit comme "
+            "l’ayant écarté"
+        ),
+        "event_missing_joint": (
+            "{group} n’est pas à ce rendez-vous commun, où {joint} se retrouve pourtant"
+        ),
+        "event_twice_group": "{group} assiste {visits} fois au rendez-vous",
+        "event_time_joint": (
+            "les groupes se retrouvent ici le {fixed_date}, {fixed_start}–{fixed_end}, avec {joint}"
+        ),
+        "host_missing_group": (
+            "l’hôte n’est ni au programme de {group} ni parmi les hôtes que ce groupe écarte"
+        ),
+        "host_twice_group": "{group} visite l’hôte {visits} fois",
+        "unscheduled_group": (
+            "inscrit comme écarté par {group}, qui ne le visite de toute façon pas"
+        ),
+        "unscheduled_no_group": "inscrit comme écarté sans le groupe qui l’écarte",
+        "choice_group": "un seul de {names} peut être au programme de {group}",
+        "after_missing_group": "vient après {other}, qui n’est pas au programme de ce groupe",
+        "after_order_group": ("vient après {other}, que ce groupe finit le {other_date} à {until}"),
         "check_holds": "Le plan tient\u202f: il respecte chaque règle du fichier de visite.",
         "check_rule": "règle enfreinte",
         "check_rules": "règles enfreintes",
@@ -394,6 +533,24 @@ def _variant(v: Violation) -> str:
             return "hours_opens" if args.get("opens") is not None else "hours_closes"
         case "host_twice" | "event_missing" if args.get("listed") and args.get("visits", 1):
             return f"{v.kind}_listed"
+        case "host_missing" | "host_twice" if args.get("group"):
+            return f"{v.kind}_group"
+        case "event_missing" if args.get("group"):
+            if args.get("visits", 0) > 1:
+                return "event_twice_group"
+            if args.get("joint") and not args.get("listed"):
+                return "event_missing_joint"
+            return "event_missing_group"
+        case "event_time" if args.get("joint"):
+            return "event_time_joint"
+        case "not_for_group" if not args.get("allowed"):
+            return "not_for_group_none"
+        case "unscheduled_group" if args.get("group") is None:
+            return "unscheduled_no_group"
+        case "choice" if args.get("group"):
+            return "choice_group"
+        case "after_missing" | "after_order" if v.group is not None:
+            return f"{v.kind}_group"
     return v.kind
 
 
@@ -431,6 +588,8 @@ def _prefix(v: Violation, w: Words, zone: ZoneInfo) -> str:
     parts: list[str] = []
     if v.date is not None:
         parts.append(format_date(v.date, _DAY_FORMAT[w.lang], locale=LOCALES[w.lang]))
+    if v.group is not None:  # a group's own programme (sub-groups)
+        parts.append(v.group)
     if v.kind not in _DAY_ONLY:
         if v.start is not None and v.end is not None:
             start, end = v.start.astimezone(zone), v.end.astimezone(zone)
@@ -439,7 +598,7 @@ def _prefix(v: Violation, w: Words, zone: ZoneInfo) -> str:
             parts.append(w["lunch"] if v.name is None else f"{w['lunch']} ({v.name})")
         elif v.subject in ("rest", "check_in"):
             parts.append(f"{w[v.subject]} ({v.name})" if v.name else w[v.subject])
-        elif v.subject not in ("day", "plan"):
+        elif v.subject not in ("day", "plan"):  # a visit, an event, a member
             named = v.name or v.id
             if named:
                 parts.append(named)

@@ -372,6 +372,11 @@ def export_plan(
     check_format(fmt)
     if fmt == "meetings" and not plan.matchmaking_events():
         raise OutputError("the plan has no matchmaking meetings to export")
+    if fmt == "members" and not plan.delegation.members:
+        raise OutputError(
+            "the plan lists no members to write programmes for (add delegation.members, "
+            "each with a group, to the visit file and plan again)"
+        )
     check_destination(fmt, out, force=force)
     content = render(plan, fmt, options or RenderOptions())
     if str(out) == "-":

@@ -24,7 +24,16 @@ from babel.lists import format_list
 
 from ..fsio import MAX_FILENAME, safe_filename
 from ..input.spec import LOCALES
-from ..plan import CheckInItem, EndItem, EventItem, Plan, RestItem, StartItem, VisitItem
+from ..plan import (
+    GROUP_ALL,
+    CheckInItem,
+    EndItem,
+    EventItem,
+    Plan,
+    RestItem,
+    StartItem,
+    VisitItem,
+)
 from ..plan.diff import Told, diff_plans, told_sequences
 from . import RenderOptions
 from .greeting import greeting
@@ -43,6 +52,13 @@ from .text import joined, one_line
 TEXTS = {
     "en": {
         "intro": "Here are the details of the planned visit of our delegation:",
+        "visitors": "Visitors",
+        "visitors_group": "a group of {size} from {group}",
+        "visitors_all": "the whole delegation ({people})",
+        "visitor_names": "Names of the visitors",
+        "intro_groups": (
+            "Our delegation will visit you in {n} groups; here are the details of each visit:"
+        ),
         "arrival": "Arrival",
         "departure": "Departure",
         "coming_from": "Arriving from",
@@ -84,6 +100,13 @@ TEXTS = {
     },
     "de": {
         "intro": "hier finden Sie die Einzelheiten zum geplanten Besuch unserer Delegation:",
+        "visitors": "Besucher",
+        "visitors_group": "eine Gruppe von {size} Personen ({group})",
+        "visitors_all": "die gesamte Delegation ({people})",
+        "visitor_names": "Namen der Besucher",
+        "intro_groups": (
+            "unsere Delegation besucht Sie in {n} Gruppen; hier die Einzelheiten zu jedem Besuch:"
+        ),
         "arrival": "Ankunft",
         "departure": "Abfahrt",
         "coming_from": "Anreise von",
@@ -136,6 +159,14 @@ TEXTS = {
     },
     "fr": {
         "intro": "Voici les détails de la visite prévue de notre délégation\u202f:",
+        "visitors": "Visiteurs",
+        "visitors_group": "un groupe de {size} personnes ({group})",
+        "visitors_all": "toute la délégation ({people})",
+        "visitor_names": "Noms des visiteurs",
+        "intro_groups": (
+            "Notre délégation vous rendra visite en {n} groupes\u202f; voici les détails de "
+            "chaque visite\u202f:"
+        ),
         "arrival": "Arrivée",
         "departure": "Départ",
         "coming_from": "En provenance de",
@@ -235,10 +266,43 @@ def _neighbours(slot: Slot) -> tuple[str, str]:
     )
 
 
-def _route_facts(slot: Slot, w: Words) -> list[tuple[str, str]]:
+def _route_facts(plan: Plan, slot: Slot, w: Words) -> list[tuple[str, str]]:
     coming_from, going_to = _neighbours(slot)
-    subgroup = "" if slot.track.group == "all" else slot.track.group
-    return [(w["group"], subgroup), (w["coming_from"], coming_from), (w["going_to"], going_to)]
+    if plan.split:
+        who = (w["visitors"], visitors_text(plan, slot, w))
+    else:  # a track of a group the plan does not list (a hand-edited plan): named by its id
+        who = (w["group"], "" if slot.track.group == GROUP_ALL else slot.track.group)
+    return [
+        who,
+        (w["coming_from"], coming_from),
+        (w["going_to"], going_to),
+    ]
+
+
+def visitors_text(plan: Plan, slot: Slot, w: Words) -> str:
+    """Who comes, in a plan with groups: 'a group of 8 from Plastics processing', or 'the whole
+    delegation (20 people)' on a date the delegation is together; "" without groups (the
+    delegation's facts say it all)."""
+    if not plan.split:
+        return ""
+    group = slot.track.group
+    if group == GROUP_ALL:
+        size = plan.delegation.size
+        return w.fmt("visitors_all", people=w.count(size, "person", "people"))
+    found = plan.delegation.group(group)
+    name = found.name if found.id == group else group
+    return w.fmt("visitors_group", size=found.size, group=name)
+
+
+def visitor_names(plan: Plan, slot: Slot, w: Words) -> list[str]:
+    """The names (and organisations) of the members who come on this visit, as Markdown list
+    lines under their label ([] when the plan lists no members of that group)."""
+    members = plan.delegation.members_of(slot.track.group)
+    if not members:
+        return []
+    lines = [f"- **{w['visitor_names']}**{w['colon'].rstrip()}"]
+    lines += [f"  - {md(joined(m.name, m.organisation))}" for m in members]
+    return lines
 
 
 def _language_text(plan: Plan, visit: VisitItem, w: Words) -> str:
@@ -310,12 +374,14 @@ def note(
     w: Words,
     *,
     before: tuple[Plan, list[Slot]] | None = None,
+    visitors: bool = False,
 ) -> str:
     """The letter to one host about their visit(s). With `before` (the plan the host was last
     written from, and their visits in it), a letter about a new time: it says that the time
     has changed, gives the new one as the first letter did, and names the old one. Visits the
     host has confirmed (and not moved since) get thanks for confirming and the same details,
-    without a request to confirm."""
+    without a request to confirm. `visitors`: each visit lists the names and organisations
+    of the members who come (`export --visitor-list`; personal data, so only when asked)."""
     zone = ZoneInfo(plan.trip.timezone)
     first = _visit(visits[0])
     if before is not None:
@@ -324,7 +390,12 @@ def note(
         intro, close = "confirmed_intro", "confirmed_close"
     else:
         intro, close = "intro", "confirm"
-    lines = [md(greeting(first.contact, w.lang)), "", w[intro]]
+    lines = [md(greeting(first.contact, w.lang)), ""]
+    groups = {slot.track.group for slot in visits}
+    if intro == "intro" and len(groups) > 1:  # the groups of the delegation come one by one
+        lines.append(w.fmt("intro_groups", n=len(groups)))
+    else:
+        lines.append(w[intro])
     for slot in visits:
         visit = _visit(slot)
         times = [
@@ -333,7 +404,9 @@ def note(
             (w["departure"], clock(visit.end.astimezone(zone))),
             (w["address"], visit.address or ""),
         ]
-        lines += ["", *_bullets(times + _route_facts(slot, w), w)]
+        lines += ["", *_bullets(times + _route_facts(plan, slot, w), w)]
+        if visitors:
+            lines += visitor_names(plan, slot, w)
     if before is not None:
         earlier, old_visits = before
         was = w.fmt("moved_before", when=_whens(earlier, old_visits, w))
@@ -375,12 +448,18 @@ def host_entry(plan: Plan, slot: Slot, w: Words) -> Entry:
     until the host confirms it (the letter asks them to); CONFIRMED once the plan says the host
     has (`VisitItem.confirmed`)."""
     visit = _visit(slot)
-    facts = _route_facts(slot, w) + _group_facts(plan, visit, w)
+    facts = _route_facts(plan, slot, w) + _group_facts(plan, visit, w)
     if visit.message and visit.message.strip():
         facts.append((w["note"], visit.message.strip()))
+    key = f"host-visit-{visit.id}"
+    summary = w["visit"] + w["colon"] + plan.delegation.name
+    if slot.track.group != GROUP_ALL:  # a UID per visiting group, as stable as the group's id
+        key += f"-{slot.track.group}"
+        found = plan.delegation.group(slot.track.group)
+        summary += f" ({found.name if found.id == slot.track.group else slot.track.group})"
     return Entry(
-        key=f"host-visit-{visit.id}",
-        summary=w["visit"] + w["colon"] + plan.delegation.name,
+        key=key,
+        summary=summary,
         start=visit.start,
         end=visit.end,
         location=joined(visit.name, visit.address),
@@ -394,10 +473,11 @@ def host_entry(plan: Plan, slot: Slot, w: Words) -> Entry:
 
 
 def _by_host(plan: Plan) -> dict[str, list[Slot]]:
+    """Each host's visits, in the order of time (a host two groups visit: both)."""
     by_host: dict[str, list[Slot]] = {}
     for slot in slots(plan, VisitItem):
         by_host.setdefault(_visit(slot).id, []).append(slot)
-    return by_host
+    return {host: sorted(visits, key=lambda s: _visit(s).start) for host, visits in by_host.items()}
 
 
 def render(plan: Plan, options: RenderOptions) -> dict[str, bytes]:
@@ -408,7 +488,7 @@ def render(plan: Plan, options: RenderOptions) -> dict[str, bytes]:
         w = Words(options.lang or _visit(visits[0]).language, TEXTS)
         entries = [host_entry(plan, slot, w) for slot in visits]
         files[f"{stem}.ics"] = calendar_for(plan, entries, None)
-        files[f"{stem}.md"] = note(plan, visits, w).encode("utf-8")
+        files[f"{stem}.md"] = note(plan, visits, w, visitors=options.visitor_list).encode("utf-8")
     return files
 
 
@@ -458,5 +538,6 @@ def render_changes(
         entries = [replace(host_entry(plan, slot, w), sequence=counts[host_id]) for slot in visits]
         files[f"{stem}.ics"] = calendar_for(plan, entries, None, method="REQUEST", stamp=stamp)
         moved = (earlier, before[host_id]) if told[host_id] == "moved" else None
-        files[f"{stem}.md"] = note(plan, visits, w, before=moved).encode("utf-8")
+        text = note(plan, visits, w, before=moved, visitors=options.visitor_list)
+        files[f"{stem}.md"] = text.encode("utf-8")
     return ChangeLetters(files, told, tuple(diff.unchanged_hosts()))

@@ -27,7 +27,7 @@ from .program import (
     contact_name,
     duration,
 )
-from .svg import PALETTE, map_svg, timeline_svg
+from .svg import PALETTE, map_svg, timeline_lanes_svg, timeline_svg
 from .text import printable
 
 _VISIT, _VISIT_INK = PALETTE["visit"]
@@ -154,15 +154,42 @@ a {{ color: var(--accent); text-decoration: none; }}
 """
 
 
+# Only in the page of a plan whose groups split on some date: a column per group.
+GROUPS_CSS = """
+.groups {
+  display: grid; grid-template-columns: repeat(var(--groups), minmax(0, 1fr)); gap: 22px;
+  margin-top: 4px;
+}
+.group-head {
+  margin: 0 0 8px; padding: 4px 0 5px 10px; border-left: 5px solid var(--accent);
+  background: var(--band);
+}
+.group-head h3 { margin: 0; font-size: 1.2rem; }
+.group-head .label { display: block; letter-spacing: .08em; }
+.groups .programme { font-size: 0.867rem; }
+.groups .programme col.time { width: 6.6em; }
+.groups .programme col.num { width: 4em; }
+.groups .programme th.num { white-space: nowrap; }
+.groups .programme .sub { font-size: 0.8rem; }
+.groups figure { margin-top: 12px; }
+.groups .map-key { font-size: 0.867rem; margin-top: 8px; }
+.overview tr.group-row td { border-bottom-style: dotted; }
+.overview .group-name { font-weight: 600; margin-right: .4em; }
+@media print { .groups { gap: 12px; } .group { break-inside: auto; } }
+"""
+
+
 def render(plan: Plan, options: RenderOptions) -> bytes:
     return page(build(plan, options)).encode("utf-8")
 
 
 def page(p: Programme) -> str:
     w = p.words
+    dates = p.by_date()
+    split = any(len(days) > 1 for days in dates)
     sheets = [
         _cover(p),
-        *(_day(day, p) for day in p.days),
+        *(_day(days[0], p) if len(days) == 1 else _split_day(days, p) for days in dates),
         *(_matchmaking(sheet, p) for sheet in p.matchmaking),
         _summary(p),
     ]
@@ -171,7 +198,7 @@ def page(p: Programme) -> str:
         f'<html lang="{_a(p.lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_h(w['programme'])} — {_h(p.title)}</title>\n"
-        f"<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
+        f"<style>{CSS}{GROUPS_CSS if split else ''}</style>\n</head>\n<body>\n<main>\n"
         + "\n".join(sheets)
         + "\n</main>\n</body>\n</html>\n"
     )
@@ -221,13 +248,7 @@ def _cover(p: Programme) -> str:
         if p.organiser
         else ""
     )
-    overview_rows = "".join(
-        f'<tr><td class="nowrap">{_h(w["day"])} {day.number}</td>'
-        f'<td class="nowrap">{_h(day.long_date)}</td>'
-        f'<td class="time">{clock_range(day.start, day.end)}</td>'
-        f"<td>{_h(' · '.join(day.visit_titles()))}</td></tr>"
-        for day in p.days
-    )
+    overview_rows = "".join(_overview_rows(days, p) for days in p.by_date())
     return (
         '<section class="sheet cover">\n'
         f'<p class="kicker">{_h(w["programme"])}</p>\n'
@@ -245,6 +266,103 @@ def _cover(p: Programme) -> str:
         f"<tbody>{overview_rows}</tbody></table>\n"
         f'<p class="copy">{_h(p.copy_note)}</p>\n'
         "</section>"
+    )
+
+
+def _overview_rows(days: tuple[Day, ...], p: Programme) -> str:
+    """The cover's line for a date; on a date the groups split, a line per group, the day and
+    date cells spanning them."""
+    w = p.words
+    first = days[0]
+    if len(days) == 1 and first.group_name == "":
+        return (
+            f'<tr><td class="nowrap">{_h(w["day"])} {first.number}</td>'
+            f'<td class="nowrap">{_h(first.long_date)}</td>'
+            f'<td class="time">{clock_range(first.start, first.end)}</td>'
+            f"<td>{_h(' · '.join(first.visit_titles()))}</td></tr>"
+        )
+    rows = []
+    for n, day in enumerate(days):
+        span = (
+            f'<td class="nowrap" rowspan="{len(days)}">{_h(w["day"])} {day.number}</td>'
+            f'<td class="nowrap" rowspan="{len(days)}">{_h(day.long_date)}</td>'
+            if n == 0
+            else ""
+        )
+        css = ' class="group-row"' if n < len(days) - 1 else ""
+        rows.append(
+            f"<tr{css}>{span}"
+            f'<td class="time">{clock_range(day.start, day.end)}</td>'
+            f'<td><span class="group-name">{_h(day.group_name)}</span>'
+            f"{_h(' · '.join(day.visit_titles()))}</td></tr>"
+        )
+    return "".join(rows)
+
+
+def _split_day(days: tuple[Day, ...], p: Programme) -> str:
+    """A date the groups split: their lanes on one timeline, then a column per group with
+    its name and size, its programme, its map and the map's key."""
+    w = p.words
+    first = days[0]
+    columns = []
+    for day in days:
+        rows = "\n".join(_compact_row(row, p) for row in day.rows)
+        travel = w.fmt("day_travel", duration=duration(day.travel_minutes, w))
+        notes = "".join(f"<li>{_h(note)}</li>" for note in day.notes)
+        notes_block = (
+            f'<h3 class="label">{_h(w["note"])}</h3><ul class="notes">{notes}</ul>' if notes else ""
+        )
+        columns.append(
+            f'<div class="group" id="day-{day.number}-{_a(day.group)}">'
+            f'<div class="group-head"><h3>{_h(day.group_name)}</h3>'
+            f'<span class="label">{_h(day.group_size)} · {_h(travel)}</span></div>\n'
+            '<table class="programme">'
+            '<colgroup><col class="time"><col><col class="num"></colgroup>'
+            f'<thead><tr><th class="label">{_h(w["time"])}</th>'
+            f'<th class="label">{_h(w["what"])}</th>'
+            f'<th class="label num">{_h(w["minutes"])}</th></tr></thead>\n'
+            f"<tbody>\n{rows}\n</tbody></table>\n"
+            f"<figure>{map_svg(day, w)}</figure>"
+            f"{_map_key(day)}{notes_block}"
+            "</div>"
+        )
+    return (
+        f'<section class="sheet day split" id="day-{first.number}">\n'
+        f'<div class="day-head"><h2>{_h(first.date_heading)}</h2>'
+        f'<span class="label">{_h(w.count(len(days), "group_one", "group_other"))}</span>'
+        "</div>\n"
+        f"<figure>{timeline_lanes_svg(days, w)}</figure>\n"
+        f'<div class="groups" style="--groups: {len(days)}">\n' + "\n".join(columns) + "\n</div>\n"
+        f'<p class="copy">{_h(w["map_caption_roads" if first.routes else "map_caption"])}</p>\n'
+        "</section>"
+    )
+
+
+def _compact_row(row: Row, p: Programme) -> str:
+    """A row of a group's column: what, where and whom to call in one cell."""
+    travel = "" if row.travel_minutes is None else str(row.travel_minutes)
+    if row.kind == "travel":
+        return (
+            f'<tr class="travel"><td class="time">{_h(row.time)}</td><td>'
+            f'<span class="label">{_h(row.label)}</span> {_h(row.place)}</td>'
+            f'<td class="num">{travel}</td></tr>'
+        )
+    marker = f'<span class="marker {row.kind}">{_h(row.marker)}</span>' if row.marker else ""
+    must = f'<span class="must">{_h(p.words["must"])}</span>' if row.must else ""
+    if row.confirmed:
+        must += f'<span class="must confirmed">{_h(p.words["confirmed"])}</span>'
+    title = f'{marker}<span class="title">{_h(row.title)}</span>{must}' if row.title else ""
+    remarks = "".join(f'<span class="remark">{_h(remark)}</span>' for remark in row.remarks)
+    where = [row.place, row.address] if row.title else [row.address]
+    place = "" if row.title else _h(row.place)
+    subs = "".join(f'<span class="sub">{_h(part)}</span>' for part in where if part)
+    contact = _contact(row.contact)
+    if contact:
+        subs += f'<span class="sub">{contact}</span>'
+    what = f'<span class="kind label">{_h(row.label)}</span>{title}{place}{subs}{remarks}'
+    return (
+        f'<tr class="{row.kind}"><td class="time">{_h(row.time)}</td><td>{what}</td>'
+        f'<td class="num">{travel}</td></tr>'
     )
 
 

@@ -20,12 +20,14 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from ..input.spec import Contact, Organiser, slug
 from ..plan import (
+    GROUP_ALL,
     CheckInItem,
     EndItem,
     EventItem,
     Location,
     LunchItem,
     Plan,
+    PlanGroup,
     PlanTrack,
     RestItem,
     StartItem,
@@ -262,6 +264,15 @@ def _next_line(slot: Slot, zone: ZoneInfo, w: Words) -> str:
     return w.fmt("ics_next_at", what=what, time=clock(moment.astimezone(zone)))
 
 
+def group_of(plan: Plan, group: str, w: Words) -> PlanGroup:
+    """The group `group` of the plan, named as people call it (a group the plan does not list,
+    as in a hand-edited plan: by its id; "all": the whole delegation)."""
+    found = plan.delegation.group(group)
+    if found.id != group:
+        return PlanGroup(id=group, name=group, size=found.size)
+    return found
+
+
 def delegation_entry(plan: Plan, slot: Slot, w: Words) -> Entry:
     """The delegation's view of an item: whom they meet, where, and what comes next."""
     item, track = slot.item, slot.track
@@ -285,10 +296,17 @@ def delegation_entry(plan: Plan, slot: Slot, w: Words) -> Entry:
         )
         location = joined(item.place, track.address_of(item.at)) or w["lunch_on_the_way"]
         facts = []
+    if track.group != GROUP_ALL:
+        # With groups: whose entry it is, and a UID per group (two groups may visit one host,
+        # and every group attends a joint event on its own track).
+        key = f"{key}-{track.group}" if category != "lunch" else key
+        group = group_of(plan, track.group, w)
+        summary += f" ({group.name})"
+        facts.insert(0, (w["group"], f"{group.name} ({w.count(group.size, 'person', 'people')})"))
     return Entry(
         key=key,
         sequence=(item.sequence or 0) if isinstance(item, VisitItem) else 0,
-        summary=summary + ("" if track.group == "all" else f" ({track.group})"),
+        summary=summary,
         start=item.start,
         end=item.end,
         location=location,
@@ -312,7 +330,7 @@ def travel_entry(plan: Plan, track: PlanTrack, item: TravelItem, w: Words) -> En
     return Entry(
         key=f"travel-{track.date}-{track.group}-{item.from_}-{item.to}",
         summary=w.fmt("ics_coach", start=item.from_name, end=item.to_name)
-        + ("" if track.group == "all" else f" ({track.group})"),
+        + ("" if track.group == GROUP_ALL else f" ({group_of(plan, track.group, w).name})"),
         start=item.start,
         end=item.end,
         location=joined(item.from_name, track.address_of(item.from_)),

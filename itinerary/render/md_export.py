@@ -40,15 +40,22 @@ def document(p: Programme) -> str:
     w = p.words
     lines = [f"# {md(p.title)}", "", f"**{md(w['programme'])}** · {md(p.dates)}", ""]
     for fact in p.delegation:
-        lines.append(_fact(w, fact.label, md(fact.value)))
+        # (The groups, one a line in the html, are a list here.)
+        lines.append(_fact(w, fact.label, md(" · ".join(fact.value.splitlines()))))
     contact = contact_parts(p.contact)
     if contact:
         lines.append(_fact(w, w["contact"], ", ".join(md(c) for c in contact)))
     if p.organiser:
         lines.append(_fact(w, w["organiser"], ", ".join(md(part) for part in p.organiser)))
     lines += [_fact(w, w["timezone"], md(p.timezone)), "", f"_{md(p.copy_note)}_", ""]
-    for day in p.days:
-        lines += _day(day, p)
+    for days in p.by_date():
+        if len(days) == 1:
+            lines += _day(days[0], p)
+            continue
+        # A date the groups split: the date once, then each group's day under its name.
+        lines += [f"## {md(days[0].date_heading)}", ""]
+        for day in days:
+            lines += _day(day, p, f"### {md(day.group_name)} ({md(day.group_size)})")
     lines += [f"## {md(w['summary'])}", ""]
     lines += [_fact(w, f.label, md(f.value)) for f in p.summary]
     lines.append("")
@@ -73,11 +80,11 @@ def _table_row(cells: list[str]) -> str:
     return "| " + " | ".join(md(c, cell=True) for c in cells) + " |"
 
 
-def _day(day: Day, p: Programme) -> list[str]:
+def _day(day: Day, p: Programme, heading: str | None = None) -> list[str]:
     w = p.words
     travel = w.fmt("day_travel", duration=duration(day.travel_minutes, w))
     lines = [
-        f"## {md(day.heading)}",
+        heading or f"## {md(day.heading)}",
         "",
         f"_{md(travel)}_",
         "",

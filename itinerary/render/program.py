@@ -14,6 +14,7 @@ from typing import Literal
 
 from ..input.spec import Contact, Language
 from ..plan import (
+    GROUP_ALL,
     CheckInItem,
     EndItem,
     EventItem,
@@ -23,11 +24,12 @@ from ..plan import (
     RestItem,
     StartItem,
     TravelItem,
+    Unscheduled,
     VisitItem,
 )
 from . import RenderOptions
 from .i18n import Words, clock, clock_range, end_label, start_label
-from .terminal import score_line, travel_proof
+from .terminal import host_counts, score_line, travel_proof
 
 Kind = Literal["start", "travel", "visit", "lunch", "event", "rest", "check_in", "end"]
 StopKind = Literal["base", "visit", "event"]
@@ -45,6 +47,8 @@ TEXTS = {
         "map_caption_roads": "The roads between the stops in visit order, as the times were "
         "planned.",
         "day_travel": "{duration} of travel",
+        "group_one": "group",
+        "group_other": "groups",
     },
     "de": {
         "fact": "{label}: {value}",
@@ -57,6 +61,8 @@ TEXTS = {
         "map_caption_roads": "Die Straßen zwischen den Stationen in Besuchsreihenfolge, wie "
         "die Fahrzeiten geplant sind.",
         "day_travel": "{duration} Fahrzeit",
+        "group_one": "Gruppe",
+        "group_other": "Gruppen",
     },
     "fr": {
         "fact": "{label}\u00a0: {value}",
@@ -69,6 +75,8 @@ TEXTS = {
         "map_caption_roads": "Les routes entre les étapes dans l'ordre des visites, telles "
         "que les temps de trajet ont été planifiés.",
         "day_travel": "{duration} de trajet",
+        "group_one": "groupe",
+        "group_other": "groupes",
     },
 }
 
@@ -108,9 +116,12 @@ class Stop:
 
 @dataclass(frozen=True)
 class Day:
-    number: int
+    """One track of the plan: the whole delegation's day, or one group's on a date the
+    groups split (then several `Day`s share a date and a number; `Programme.by_date`)."""
+
+    number: int  # of the date in the trip: the groups of one date share it
     date: dt.date
-    heading: str  # "Day 2 — Tuesday, 24 May 2016" (+ " — group" when the track is a subgroup)
+    heading: str  # "Day 2 — Tuesday, 24 May 2016" (+ " — Plastics processing (8 people)")
     long_date: str
     start: dt.datetime
     end: dt.datetime
@@ -124,6 +135,12 @@ class Day:
     routes: dict[
         tuple[tuple[float, float], tuple[float, float]], tuple[tuple[float, float], ...]
     ] = field(default_factory=dict)
+    # The group whose day this is (its id; "all": the whole delegation), its name and its
+    # size in words ("8 people"); both "" for the whole delegation.
+    group: str = GROUP_ALL
+    group_name: str = ""
+    group_size: str = ""
+    date_heading: str = ""  # "Day 2 — Tuesday, 24 May 2016": the heading without the group
 
     def bars(self) -> tuple[Row, ...]:
         """The rows that take time: what the timeline draws."""
@@ -177,6 +194,14 @@ class Programme:
     unscheduled: tuple[LeftOut, ...] | None  # None: not shown to this audience
     matchmaking: tuple[MatchSheet, ...] = ()
 
+    def by_date(self) -> list[tuple[Day, ...]]:
+        """The days by date, in order: one `Day` on a date the delegation is together, one
+        per group (in the order of the plan's groups) on a date it splits."""
+        by_date: dict[dt.date, list[Day]] = {}
+        for day in self.days:
+            by_date.setdefault(day.date, []).append(day)
+        return [tuple(days) for days in by_date.values()]
+
 
 def build(plan: Plan, options: RenderOptions) -> Programme:
     lang = options.language(plan)
@@ -187,6 +212,11 @@ def build(plan: Plan, options: RenderOptions) -> Programme:
     if d.organisation:
         delegation.append(Fact(w["organisation"], d.organisation))
     delegation.append(Fact(w["group_size"], w.count(d.size, "person", "people")))
+    if d.groups:
+        named = [f"{g.name} ({w.count(g.size, 'person', 'people')})" for g in d.groups]
+        delegation.append(Fact(w["groups"], "\n".join(named)))
+    # A date is one day of the programme, however many groups tour on it.
+    numbers = {date: n for n, date in enumerate(dict.fromkeys(t.date for t in plan.tracks), 1)}
     return Programme(
         words=w,
         lang=lang,
@@ -197,7 +227,7 @@ def build(plan: Plan, options: RenderOptions) -> Programme:
         delegation=tuple(delegation),
         contact=d.contact,
         organiser=organiser_parts(plan),
-        days=tuple(_day(n, track, w, organiser) for n, track in enumerate(plan.tracks, 1)),
+        days=tuple(_day(numbers[track.date], track, w, organiser, plan) for track in plan.tracks),
         summary=_summary(plan, w, organiser),
         unscheduled=tuple(_left_out(plan, w)) if organiser else None,
         matchmaking=tuple(match_sheet(plan, e, lang) for e in plan.matchmaking_events()),
@@ -298,11 +328,11 @@ def remarks(item: VisitItem, w: Words) -> tuple[str, ...]:
 
 def _summary(plan: Plan, w: Words, organiser: bool) -> tuple[Fact, ...]:
     travel = f"{duration(plan.travel_minutes, w)} ({plan.travel_minutes} {w['minutes']})"
-    visits = Fact(w["hosts_scheduled"], str(len(plan.visits())))
+    scheduled, left = host_counts(plan)
+    visits = Fact(w["hosts_scheduled"], str(scheduled))
     if not organiser:
         # The delegation sees its own programme, not how it compares with what was asked for.
         return (visits, Fact(w["total_travel"], travel))
-    left = sum(1 for u in plan.unscheduled if u.kind == "host")
     return (
         Fact(w["status"], w[plan.status]),
         visits,
@@ -313,9 +343,16 @@ def _summary(plan: Plan, w: Words, organiser: bool) -> tuple[Fact, ...]:
 
 
 def _left_out(plan: Plan, w: Words) -> list[LeftOut]:
+    def group(u: Unscheduled) -> str:
+        """' (Plastics processing)': the group that leaves it out (plans with groups)."""
+        if u.group is None or u.group == GROUP_ALL:
+            return ""
+        g = plan.delegation.group(u.group)
+        return f" ({g.name if g.id == u.group else u.group})"
+
     return [
         LeftOut(
-            name=u.name,
+            name=u.name + group(u),
             priority=w["event"] if u.kind == "event" else priority_text(u.priority, w),
             reason=w.reason(u),
             required=u.required,
@@ -324,7 +361,7 @@ def _left_out(plan: Plan, w: Words) -> list[LeftOut]:
     ]
 
 
-def _day(number: int, track: PlanTrack, w: Words, organiser: bool) -> Day:
+def _day(number: int, track: PlanTrack, w: Words, organiser: bool, plan: Plan) -> Day:
     rows: list[Row] = []
     stops: list[Stop] = []
     path: list[int] = []
@@ -426,8 +463,14 @@ def _day(number: int, track: PlanTrack, w: Words, organiser: bool) -> Day:
                 )
             )
     long_date = w.day_title(track)  # with the public holiday, when the day is one
-    group = track.group if track.group != "all" else None
-    heading = f"{w['day']} {number} — {long_date}" + (f" — {group}" if group else "")
+    heading = date_heading = f"{w['day']} {number} — {long_date}"
+    name = size = ""
+    if track.group != GROUP_ALL:
+        group = plan.delegation.group(track.group)
+        # A group the plan does not list (a hand-edited plan) is named by its id.
+        name = group.name if group.id == track.group else track.group
+        size = w.count(group.size, "person", "people") if group.id == track.group else ""
+        heading += f" — {name}" + (f" ({size})" if size else "")
     travel = sum(r.travel_minutes or 0 for r in rows)
     # A planned day always has a start and an end; a hand-edited plan may not, and still prints.
     start = rows[0].start if rows else dt.datetime.combine(track.date, dt.time())
@@ -444,6 +487,10 @@ def _day(number: int, track: PlanTrack, w: Words, organiser: bool) -> Day:
         notes=tuple(track.notes),
         travel_minutes=travel,
         routes=routes,
+        group=track.group,
+        group_name=name,
+        group_size=size,
+        date_heading=date_heading,
     )
 
 

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, Contact
 from ..plan import (
+    GROUP_ALL,
     CheckInItem,
     EndItem,
     EventItem,
@@ -107,9 +108,13 @@ def headers(w: Words, organiser: bool = True) -> list[str]:
     return [w[key] for key in COLUMNS if organiser or key not in ORGANISER_ONLY]
 
 
-def group_name(group: str, w: Words) -> str:
-    """The Group column: "whole delegation" (localised) or the subgroup's own name."""
-    return w["whole_delegation"] if group == "all" else group  # "all": model.compile.GROUP_ALL
+def group_name(group: str, w: Words, plan: Plan | None = None) -> str:
+    """The Group column: "whole delegation" (localised) or the group's name (as `plan` lists
+    its groups; its id when the plan does not list it)."""
+    if group == GROUP_ALL:
+        return w["whole_delegation"]
+    found = plan.delegation.group(group) if plan is not None else None
+    return found.name if found is not None and found.id == group else group
 
 
 def place_id(key: str | None) -> str:
@@ -118,8 +123,11 @@ def place_id(key: str | None) -> str:
     return "" if key is None or key in (ARRIVAL_KEY, DEPARTURE_KEY) else key
 
 
-def item_row(item: Item, track: PlanTrack, zone: ZoneInfo, w: Words) -> Row:
-    """One item of `track` as a row; `zone` is the trip's, for wall-clock times."""
+def item_row(
+    item: Item, track: PlanTrack, zone: ZoneInfo, w: Words, plan: Plan | None = None
+) -> Row:
+    """One item of `track` as a row; `zone` is the trip's, for wall-clock times; `plan`
+    names the groups."""
     address: str | None = None
     contact: Contact | None = None
     minutes: int | None = None
@@ -152,7 +160,7 @@ def item_row(item: Item, track: PlanTrack, zone: ZoneInfo, w: Words) -> Row:
             raise TypeError(item)
     return Row(
         date=track.date,
-        group=group_name(track.group, w),
+        group=group_name(track.group, w, plan),
         start=start.astimezone(zone).time(),
         end=end.astimezone(zone).time(),
         type=kind,
@@ -169,7 +177,7 @@ def item_row(item: Item, track: PlanTrack, zone: ZoneInfo, w: Words) -> Row:
 
 def track_rows(plan: Plan, track: PlanTrack, w: Words) -> list[Row]:
     zone = ZoneInfo(plan.trip.timezone)
-    return [item_row(item, track, zone, w) for item in track.items]
+    return [item_row(item, track, zone, w, plan) for item in track.items]
 
 
 def plan_rows(plan: Plan, w: Words) -> list[Row]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -163,12 +164,119 @@ def timeline_svg(day: Day, w: Words) -> str:
     return _svg_open("timeline", TIMELINE_WIDTH, height, label) + "".join(parts)
 
 
-def _bar(row: Row, x0: float, x1: float, w: Words, lanes: list[list[tuple[float, float]]]) -> str:
+# On a date the groups split: a lane per group under one hour axis, each named in a gutter on
+# the left; a lane's bars `_LANE_STEP` below the one above it (and below its outside labels).
+_GUTTER = 170.0
+_LANE_STEP = _BAR_HEIGHT + 20
+
+
+def _two_lines(text: str, width: float, size: float) -> list[str]:
+    """`text` on one line if it fits `width`, else on two, broken between words (the second
+    cut after a whole word with "…" when still too long): a group's name beside its lane."""
+    text = one_line(text)
+    if text_width(text, size) <= width:
+        return [text]
+    words = text.split(" ")
+    first = words[0]
+    rest = words[1:]
+    while rest and text_width(f"{first} {rest[0]}", size) <= width:
+        first = f"{first} {rest.pop(0)}"
+    if text_width(first, size) > width:
+        return [fit_text(text, width, size)]
+    second = " ".join(rest)
+    return (
+        [first, fit_words(second, width, size) or fit_text(second, width, size)]
+        if rest
+        else [first]
+    )
+
+
+def timeline_lanes_svg(days: Sequence[Day], w: Words) -> str:
+    """The timeline of a date the groups split: one lane per group (`days`, one per group, in
+    order) on a shared hour axis, each lane named by its group and size, so that who is
+    where at any time can be read down the picture; events the groups share line up."""
+    axis_start, axis_end = _hours(min(d.start for d in days), max(d.end for d in days))
+    span = (axis_end - axis_start).total_seconds()
+    left = _PAD + _GUTTER
+    inner = TIMELINE_WIDTH - left - _PAD
+
+    def x(moment: dt.datetime) -> float:
+        return left + inner * (moment - axis_start).total_seconds() / span
+
+    lane_parts: list[str] = []
+    oy = 0.0
+    baselines = []
+    for day in days:
+        lanes: list[list[tuple[float, float]]] = [[] for _ in range(_OUTSIDE_LANES)]
+        bars = [_bar(row, x(row.start), x(row.end), w, lanes, oy, left) for row in day.bars()]
+        baseline = oy + _BAR_TOP + _BAR_HEIGHT + 6
+        baselines.append(baseline)
+        middle = oy + _BAR_TOP + _BAR_HEIGHT / 2
+        lines = _two_lines(day.group_name or day.long_date, _GUTTER - 12, 12.0)
+        first_y = middle - 3 - 7 * (len(lines) - 1)
+        names = "".join(
+            f'<text x="{_n(_PAD)}" y="{_n(first_y + 14 * n)}" font-size="12" '
+            f'font-weight="600" fill="{INK}">{_t(line)}</text>'
+            for n, line in enumerate(lines)
+        )
+        lane_parts.append(
+            f'<g class="lane">{names}'
+            f'<text x="{_n(_PAD)}" y="{_n(first_y + 14 * len(lines) + 1)}" font-size="11" '
+            f'fill="{MUTED}">{_t(day.group_size)}</text>'
+            f'<line x1="{_n(left)}" y1="{_n(baseline)}" x2="{_n(TIMELINE_WIDTH - _PAD)}" '
+            f'y2="{_n(baseline)}" stroke="{MUTED}" stroke-width="1"/>'
+            + "".join(bars)
+            + f"<title>{_t(day.group_name)}</title></g>"
+        )
+        used = max((i + 1 for i, lane in enumerate(lanes) if lane), default=0)
+        oy += _LANE_STEP + used * _LANE_HEIGHT
+    bottom = baselines[-1]
+    hour_px = inner * 3600 / span
+    step = 1 if hour_px >= 42 else 2 if hour_px >= 21 else 3
+    parts = []
+    tick, index = axis_start, 0
+    while tick <= axis_end:
+        tx = x(tick)
+        parts.append(
+            f'<line x1="{_n(tx)}" y1="18" x2="{_n(tx)}" y2="{_n(bottom)}" '
+            f'stroke="{HAIRLINE}" stroke-width="1"/>'
+        )
+        if index % step == 0:
+            parts.append(
+                f'<text x="{_n(tx)}" y="13" font-size="11" text-anchor="middle" '
+                f'fill="{MUTED}">{clock(tick)}</text>'
+            )
+        tick += dt.timedelta(hours=1)
+        index += 1
+    legend_y = oy + _LEGEND_Y - _LANE_STEP
+    kinds: list[str] = sorted({r.kind for d in days for r in d.bars()}, key=list(PALETTE).index)
+    height = legend_y + TIMELINE_HEIGHT - _LEGEND_Y
+    label = f"{w['timeline']} — {days[0].long_date}"
+    return (
+        _svg_open("timeline lanes", TIMELINE_WIDTH, height, label)
+        + "".join(parts)
+        + "".join(lane_parts)
+        + _legend(kinds, w, legend_y)
+        + "</svg>"
+    )
+
+
+def _bar(
+    row: Row,
+    x0: float,
+    x1: float,
+    w: Words,
+    lanes: list[list[tuple[float, float]]],
+    oy: float = 0.0,
+    left: float = _PAD,
+) -> str:
+    """A bar of the timeline; `oy`: how far down its lane starts (0: the one lane of a day),
+    `left`: where the axis begins (the outside labels keep right of it)."""
     fill, ink = PALETTE[row.kind]
     width = max(x1 - x0, 1.5)
     tooltip = f"<title>{_t(row.time)} {_t(_bar_name(row))}</title>"
     if row.kind == "travel":
-        top = _BAR_TOP + (_BAR_HEIGHT - _TRAVEL_HEIGHT) / 2
+        top = oy + _BAR_TOP + (_BAR_HEIGHT - _TRAVEL_HEIGHT) / 2
         minutes = f"{row.travel_minutes} {w['minutes']}"
         size = next((s for s in (10.0, 9.0) if text_width(minutes, s) <= width), None)
         text = (
@@ -184,17 +292,17 @@ def _bar(row: Row, x0: float, x1: float, w: Words, lanes: list[list[tuple[float,
     outline = ' stroke="#b8892b" stroke-width="1"' if row.kind == "lunch" else ""
     weight = ' font-weight="600"' if row.kind in ("visit", "event") else ""
     rect = (
-        f'<g><rect x="{_n(x0)}" y="{_n(_BAR_TOP)}" width="{_n(width)}" '
+        f'<g><rect x="{_n(x0)}" y="{_n(oy + _BAR_TOP)}" width="{_n(width)}" '
         f'height="{_n(_BAR_HEIGHT)}" rx="3" fill="{fill}"{outline}/>'
     )
     label, size = _inside_label(row, width)
     if label:
         text = (
-            f'<text x="{_n(x0 + 5)}" y="{_n(_BAR_TOP + _BAR_HEIGHT / 2 + size / 3)}" '
+            f'<text x="{_n(x0 + 5)}" y="{_n(oy + _BAR_TOP + _BAR_HEIGHT / 2 + size / 3)}" '
             f'font-size="{_n(size)}"{weight} fill="{ink}">{_t(label)}</text>'
         )
         return f"{rect}{text}{tooltip}</g>"
-    return f"{rect}{_outside_label(row, x0 + width / 2, lanes)}{tooltip}</g>"
+    return f"{rect}{_outside_label(row, x0 + width / 2, lanes, oy, left)}{tooltip}</g>"
 
 
 def _bar_label(row: Row) -> str:
@@ -236,21 +344,27 @@ def _whole_words(label: str, title: str) -> bool:
     return all(w.removesuffix("…").strip(',;:()«»"') in words for w in label.split()[1:])
 
 
-def _outside_label(row: Row, cx: float, lanes: list[list[tuple[float, float]]]) -> str:
+def _outside_label(
+    row: Row,
+    cx: float,
+    lanes: list[list[tuple[float, float]]],
+    oy: float = 0.0,
+    axis_left: float = _PAD,
+) -> str:
     """The bar's label below the axis, in the first row where it overlaps no other label,
     with a leader line up to the bar; "" when every row is taken there (the tooltip has it)."""
     text = fit_words(_bar_label(row), TIMELINE_WIDTH / 4, _OUTSIDE_SIZE) or row.marker
     if not text:
         return ""
     width = text_width(one_line(text), _OUTSIDE_SIZE)
-    left = min(max(cx - width / 2, _PAD), TIMELINE_WIDTH - _PAD - width)
+    left = min(max(cx - width / 2, axis_left), TIMELINE_WIDTH - _PAD - width)
     span = (left - 4, left + width + 4)
     for number, lane in enumerate(lanes):
         if all(span[1] <= a or b <= span[0] for a, b in lane):
             lane.append(span)
-            y = _LANE_FIRST_Y + number * _LANE_HEIGHT
+            y = oy + _LANE_FIRST_Y + number * _LANE_HEIGHT
             return (
-                f'<line x1="{_n(cx)}" y1="{_n(_BAR_TOP + _BAR_HEIGHT)}" x2="{_n(cx)}" '
+                f'<line x1="{_n(cx)}" y1="{_n(oy + _BAR_TOP + _BAR_HEIGHT)}" x2="{_n(cx)}" '
                 f'y2="{_n(y - _OUTSIDE_SIZE)}" stroke="{MUTED}" stroke-width="1"/>'
                 f'<text x="{_n(left)}" y="{_n(y)}" font-size="{_n(_OUTSIDE_SIZE)}" '
                 f'fill="{INK}">{_t(text)}</text>'
@@ -787,5 +901,6 @@ __all__ = [
     "fit_words",
     "map_svg",
     "text_width",
+    "timeline_lanes_svg",
     "timeline_svg",
 ]

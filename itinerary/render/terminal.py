@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.constrain import Constrain
 from rich.table import Table
 from rich.text import Text
@@ -21,6 +21,7 @@ from rich.text import Text
 from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, Language
 from ..model.timeline import format_duration
 from ..plan import (
+    GROUP_ALL,
     CheckInItem,
     EndItem,
     EventItem,
@@ -291,6 +292,80 @@ def _legs_table(track: PlanTrack, w: Words, title: str) -> RenderableType:
     return table
 
 
+def host_counts(plan: Plan) -> tuple[int, int]:
+    """How many hosts the plan visits, and how many it leaves out. With groups a host is
+    counted once however many groups visit it, and as left out only when no group visits it
+    (the table of what was left out lists each group that leaves it out)."""
+    if not plan.split:
+        return len(plan.visits()), sum(1 for u in plan.unscheduled if u.kind == "host")
+    visited = {v.id for v in plan.visits()}
+    left = {u.id for u in plan.unscheduled if u.kind == "host"} - visited
+    return len(visited), len(left)
+
+
+def group_label(plan: Plan, group: str, w: Words) -> str:
+    """A group's name ("all": the whole delegation, in words; an id the plan does not list, as
+    a hand-edited plan may have: the id)."""
+    if group == GROUP_ALL:
+        return w["whole_delegation"]
+    found = plan.delegation.group(group)
+    return found.name if found.id == group else group
+
+
+def group_heading(plan: Plan, track: PlanTrack, w: Words) -> str:
+    """'Plastics processing (8 people)': the group a track is of, with its size."""
+    found = plan.delegation.group(track.group)
+    if track.group != GROUP_ALL and found.id != track.group:
+        return track.group
+    return f"{group_label(plan, track.group, w)} ({w.count(found.size, 'person', 'people')})"
+
+
+# A group's column on a date the groups split is at least this wide; a terminal too narrow for
+# a column per group gets the groups' tables one below the other, each named.
+GROUP_MIN_WIDTH = 44
+
+
+class SplitDay:
+    """A date the groups split: one table with a column per group, its rows the group's day
+    (time, then what with the travel before it and the town), when the terminal has
+    `GROUP_MIN_WIDTH` columns per group; else each group's own table, titled with its name."""
+
+    def __init__(
+        self,
+        title: str,
+        heads: list[str],
+        rows: list[list[FoldedRow]],
+        w: Words,
+        towns: int,
+    ) -> None:
+        self.title, self.heads, self.rows, self.w, self.towns = title, heads, rows, w, towns
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = min(options.max_width, FOLDED_MAX_WIDTH * len(self.heads))
+        if width < GROUP_MIN_WIDTH * len(self.heads):
+            for head, rows in zip(self.heads, self.rows, strict=True):
+                yield _folded_table(rows, self.w, f"{self.title} — {head}", self.towns)
+            return
+        table = Table(title=self.title, title_justify="left", expand=True, show_lines=False)
+        for head in self.heads:
+            table.add_column(head, ratio=1)
+        table.add_row(*(self._column(rows) for rows in self.rows))
+        yield Constrain(table, width)
+
+    def _column(self, rows: list[FoldedRow]) -> Table:
+        grid = Table.grid(padding=(0, 1), expand=True)
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1)
+        for time, what, where, travel, style in rows:
+            if travel:  # the way there, on a line of its own above the row it leads to
+                grid.add_row("", Text(f"↓ {travel.replace(chr(10), ' ')}", style="dim italic"))
+            cell = Text(what, style=style or "")
+            if where:
+                cell.append(f" · {where}", style="dim")
+            grid.add_row(time, cell)
+        return grid
+
+
 def score_line(plan: Plan, w: Words) -> str:
     """'455 of 455 (optimal)' (score and travel proven), '300 (optimal; all hosts together
     would be 330)', '455 of 455 (highest possible)' (the score proven, not the travel), '260 of
@@ -341,30 +416,42 @@ def plan_renderable(plan: Plan, lang: Language | None = None, legs: bool = False
     parts: list = []
     folded = {} if legs else {id(track): _folded_rows(track, w) for track in plan.tracks}
     towns = max((len(row[2]) for rows in folded.values() for row in rows), default=0)
+    by_date: dict[dt.date, list[PlanTrack]] = {}
     for track in plan.tracks:
-        group = f" — {track.group}" if track.group != "all" else ""
-        title = w.day_title(track) + group
-        if legs:
-            parts.append(_legs_table(track, w, title))
+        by_date.setdefault(track.date, []).append(track)
+    for tracks in by_date.values():
+        if len(tracks) > 1 or tracks[0].group != GROUP_ALL:
+            # A date the groups split: side by side when the terminal is wide enough.
+            heads = [group_heading(plan, track, w) for track in tracks]
+            if legs:
+                for track, head in zip(tracks, heads, strict=True):
+                    parts.append(_legs_table(track, w, f"{w.day_title(track)} — {head}"))
+            else:
+                rows = [folded[id(track)] for track in tracks]
+                parts.append(SplitDay(w.day_title(tracks[0]), heads, rows, w, towns))
         else:
-            parts.append(_folded_table(folded[id(track)], w, title, towns))
-        for note in track.notes:
-            parts.append(Text(f"  {w['note']}{w['colon']}{note}", style="yellow"))
+            title = w.day_title(tracks[0])
+            if legs:
+                parts.append(_legs_table(tracks[0], w, title))
+            else:
+                parts.append(_folded_table(folded[id(tracks[0])], w, title, towns))
+        for track in tracks:
+            for note in track.notes:
+                group = "" if track.group == GROUP_ALL else f" ({group_heading(plan, track, w)})"
+                parts.append(Text(f"  {w['note']}{group}{w['colon']}{note}", style="yellow"))
     for event in plan.matchmaking_events():
         parts.append(meetings_renderable(event, w.lang))
 
     summary = Table(title=w["summary"], title_justify="left", show_header=False)
     summary.add_column("", style="bold")
     summary.add_column("")
-    visits = plan.visits()
     summary.add_row(w["status"], w[plan.status])
     for choice in plan.unmet():
         names = w["or"].join(choice.names)
         summary.add_row(w["unmet_choice"], w.fmt("one_of", names=names), style="bold red")
-    summary.add_row(w["hosts_scheduled"], str(len(visits)))
-    summary.add_row(
-        w["hosts_unscheduled"], str(sum(1 for u in plan.unscheduled if u.kind == "host"))
-    )
+    scheduled, unscheduled = host_counts(plan)
+    summary.add_row(w["hosts_scheduled"], str(scheduled))
+    summary.add_row(w["hosts_unscheduled"], str(unscheduled))
     summary.add_row(w["score"], score_line(plan, w))
     summary.add_row(w["total_travel"], travel_line(plan, w))
     changed = changes_line(plan, w)
@@ -375,12 +462,16 @@ def plan_renderable(plan: Plan, lang: Language | None = None, legs: bool = False
         left = Table(title=w["unscheduled"], title_justify="left")
         left.add_column(w["id"], no_wrap=True)
         left.add_column(w["name"])
+        if plan.split:
+            left.add_column(w["group"])
         left.add_column(w["priority"])
         left.add_column(w["reason"])
         for u in plan.unscheduled:
+            in_group = [group_label(plan, u.group or GROUP_ALL, w)] if plan.split else []
             left.add_row(
                 u.id,
                 u.name,
+                *in_group,
                 w["event"] if u.kind == "event" else str(u.priority),
                 w.reason(u),
                 style="bold red" if u.required else None,

@@ -30,6 +30,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ..input.spec import Language
 from ..plan import (
+    GROUP_ALL,
     EndItem,
     EventItem,
     Item,
@@ -42,8 +43,8 @@ from ..plan import (
 )
 from . import RenderOptions
 from .i18n import Words
-from .rows import Cell, headers, plan_rows, track_rows
-from .terminal import score_line
+from .rows import Cell, group_name, headers, plan_rows, track_rows
+from .terminal import ellipsize, score_line
 
 if TYPE_CHECKING:
     from _typeshed import SizedBuffer
@@ -177,12 +178,24 @@ def _shown_length(value: object) -> int:
     return max((len(line) for line in str(value or "").splitlines()), default=0)
 
 
+def _groups_text(plan: Plan, w: Words) -> str:
+    """'Plastics processing (8 people), Automation (12 people)'."""
+    return ", ".join(
+        f"{g.name} ({w.count(g.size, 'person', 'people')})" for g in plan.delegation.groups or ()
+    )
+
+
 def _overview(ws: Worksheet, plan: Plan, w: Words, organiser: bool) -> None:
     delegation = plan.delegation
     size = delegation.size
     facts: list[tuple[str, Cell, str | None]] = [
         (w["trip"], plan.trip.name, None),
         (w["delegation"], f"{delegation.name} ({w.count(size, 'person', 'people')})", None),
+        *(
+            [(w["groups"], _groups_text(plan, w), None)]  # with groups: each, and its size
+            if plan.split
+            else []
+        ),
         (w["dates"], w.date_range(plan.trip.start, plan.trip.end), None),
         (w["score"], score_line(plan, w), None),
         (w["status"], w[plan.status], None),
@@ -257,12 +270,23 @@ def _matchmaking(ws: Worksheet, plan: Plan, event: EventItem, lang: Language) ->
             _put(ws, top + offset, column, value)
 
 
-def _unscheduled_cells(left: Unscheduled, w: Words) -> tuple[Cell, ...]:
+def _unscheduled_cells(left: Unscheduled, w: Words, plan: Plan) -> tuple[Cell, ...]:
+    """A row of what was left out (with the group that leaves it out, in a plan with
+    groups)."""
     if left.kind == "event":
         priority: Cell = w["event"]
     else:
         priority = w["must"] if left.priority == "must" else left.priority
-    return (left.id, left.name, priority, w.reason(left))
+    group: tuple[Cell, ...] = ()
+    if plan.split:
+        group = (group_name(left.group or GROUP_ALL, w, plan),)
+    return (left.id, left.name, *group, priority, w.reason(left))
+
+
+def _left_out_key(left: Unscheduled) -> str:
+    """["left_out", id], and the group that leaves it out when there is one."""
+    key = ["left_out", left.id] + ([left.group] if left.group is not None else [])
+    return json.dumps(key, ensure_ascii=False)
 
 
 def render(plan: Plan, options: RenderOptions) -> bytes:
@@ -275,8 +299,13 @@ def render(plan: Plan, options: RenderOptions) -> bytes:
     organiser = options.audience == "organiser"
     _overview(overview, plan, w, organiser)
     for track in plan.tracks:
-        name = track.date.isoformat() + ("" if track.group == "all" else f" {track.group}")
-        ws = book.create_sheet(sheet_title(name, taken))
+        # A sheet per day, and on a date the groups split a sheet per group of that day.
+        day = track.date.isoformat()
+        if track.group != GROUP_ALL and plan.split:  # its name, cut after a whole word
+            day += f" {ellipsize(group_name(track.group, w, plan), 31 - len(day) - 1)}"
+        elif track.group != GROUP_ALL:  # a group the plan does not list: as it is
+            day += f" {track.group}"
+        ws = book.create_sheet(sheet_title(day, taken))
         rows = track_rows(plan, track, w)
         zone = ZoneInfo(plan.trip.timezone)
         keys = [item_key(item, track, zone) for item in track.items]
@@ -291,14 +320,16 @@ def render(plan: Plan, options: RenderOptions) -> bytes:
         _matchmaking(book.create_sheet(sheet_title(event.name, taken)), plan, event, w.lang)
     if options.audience == "organiser":
         ws = book.create_sheet(sheet_title(w["unscheduled"], taken))
-        header = [w["id"], w["name"], w["priority"], w["reason"]]
-        keys = [json.dumps(["left_out", left.id], ensure_ascii=False) for left in plan.unscheduled]
-        _table(ws, 1, header, [_unscheduled_cells(left, w) for left in plan.unscheduled], keys)
+        header = [w["id"], w["name"], *([w["group"]] if plan.split else []), w["priority"]]
+        header.append(w["reason"])
+        keys = [_left_out_key(left) for left in plan.unscheduled]
+        cells = [_unscheduled_cells(left, w, plan) for left in plan.unscheduled]
+        _table(ws, 1, header, cells, keys)
     for ws in book.worksheets:
         _fit_widths(ws)
     widths = [len(headers(w, organiser))] * (len(book.worksheets) - (1 if organiser else 0))
     if organiser:
-        widths.append(4)
+        widths.append(5 if plan.split else 4)
     for ws, width in zip(book.worksheets, widths, strict=True):
         _hide_keys(ws, width)
     return _save(book, dt.datetime.combine(plan.trip.start, dt.time()))

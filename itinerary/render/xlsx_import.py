@@ -17,13 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..errors import InputError, Issue
 from ..input.closures import holiday_names
+from ..input.groups import ALL, groups_on
 from ..input.load import Loaded
 from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY
 from ..plan import (
@@ -99,7 +100,7 @@ def read_edited(path: Path, loaded: Loaded) -> Plan:
     zone = ZoneInfo(spec.trip.timezone)
     day_rows: list[_Row] = []
     overview: list[_Row] = []
-    left_out: dict[str, str] = {}
+    left_out: dict[tuple[str, str | None], str] = {}  # (id, group) -> reason
     notes: dict[dt.date, list[str]] = {}
     found = False
     for ws in book.worksheets:
@@ -141,11 +142,23 @@ def read_edited(path: Path, loaded: Loaded) -> Plan:
                     f"({spec.trip.start} to {spec.trip.end})",
                 )
             )
-    groups = list(dict.fromkeys(row.group for row in day_rows)) or ["all"]
     tracks = []
     for date in dates:
+        # The tracks of the date as the visit file has them: one, "all", on a date the
+        # delegation is together (whichever group's sheet a row came from), else one per group.
+        groups = [g.id for g in groups_on(spec, date)]
+        for row in day_rows:
+            if row.date == date and groups != [ALL] and row.group not in groups:
+                raise InputError(
+                    Issue(
+                        name,
+                        row.line,
+                        f"sheet {row.sheet}: the row is of the whole delegation, but on {date} "
+                        "the groups tour apart: put it on a group's sheet of that day",
+                    )
+                )
         for group in groups:
-            rows = [r for r in day_rows if r.date == date and r.group == group]
+            rows = [r for r in day_rows if r.date == date and (r.group == group or group == ALL)]
             items = [_item(r, loaded, zone, name) for r in rows]
             starts = [i for i in items if isinstance(i, StartItem)]
             ends = [i for i in items if isinstance(i, EndItem)]
@@ -171,14 +184,16 @@ def read_edited(path: Path, loaded: Loaded) -> Plan:
     # Those the sheet of what was left out lists, with its reasons; `retime` lists whatever
     # else is not in the programme as taken out by hand, and drops whatever is back in it.
     unscheduled = [
-        Unscheduled(id=h.id, name=h.name, priority=h.priority, reason=left_out[h.id])
+        Unscheduled(id=h.id, name=h.name, priority=h.priority, reason=reason, group=group)
         for h in spec.hosts
-        if h.id in left_out
+        for (ident, group), reason in left_out.items()
+        if ident == h.id
     ]
     unscheduled += [
-        Unscheduled(id=e.id, name=e.name, kind="event", reason=left_out[e.id])
+        Unscheduled(id=e.id, name=e.name, kind="event", reason=reason, group=group)
         for e in spec.events
-        if e.id in left_out
+        for (ident, group), reason in left_out.items()
+        if ident == e.id
     ]
     plan = Plan(
         **plan_header(spec),
@@ -209,14 +224,19 @@ def _table(ws: Any) -> tuple[int, dict[str, int | None]] | None:
     return None
 
 
-def _read_left_out(ws: Any, top: int, columns: dict[str, int | None], out: dict[str, str]) -> None:
+def _read_left_out(
+    ws: Any, top: int, columns: dict[str, int | None], out: dict[tuple[str, str | None], str]
+) -> None:
+    """What was left out, by (id, group): ["left_out", id] or, in a plan with groups, the
+    group that leaves it out as a third element."""
     reason, key_at = columns["reason"], columns["key"]
     assert reason is not None and key_at is not None
     for row in ws.iter_rows(min_row=top + 1, values_only=True):
         key = _key(row[key_at] if key_at < len(row) else None)
         if key and key[0] == "left_out" and len(key) > 1 and isinstance(key[1], str):
+            group = key[2] if len(key) > 2 and isinstance(key[2], str) else None
             text = row[reason] if reason < len(row) else None
-            out[key[1]] = str(text) if text else REMOVED
+            out[(key[1], group)] = str(text) if text else REMOVED
 
 
 def _key(value: Any) -> list[Any] | None:
@@ -292,6 +312,10 @@ def _read_rows(
         if end is None and raw_end not in (None, ""):
             raise bad(f"the end {raw_end!r} is not a time (write it like 11:30)")
         rows.append(_Row(ws.title, line, kind, ident, date, group, start, end, exported))
+    # A row typed in by hand is of the group whose sheet it is on (its other rows say which).
+    keyed = [r.group for r in rows if r.exported is not None]
+    if keyed:
+        rows = [r if r.exported is not None else replace(r, group=keyed[0]) for r in rows]
     return rows, notes
 
 
