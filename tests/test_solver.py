@@ -366,3 +366,30 @@ def test_search_result_never_ranks_below_the_insertion_plan(seed: int) -> None:
     assert searched.score(problem) >= inserted.score(problem)
     if searched.score(problem) == inserted.score(problem):
         assert searched.travel_minutes(problem) <= inserted.travel_minutes(problem)
+
+
+def test_the_search_stops_once_it_ranks_with_the_proven_goal() -> None:
+    """`solve_search(goal=…)`: with a rank no plan beats (the proof's proven score at its travel
+    bound), the search stops as soon as its plan ranks as high, not after its whole budget; a
+    goal it cannot reach leaves the budget to run as before."""
+    from itinerary.model.rules import Rank
+    from itinerary.solver.insertion import insertion_sequences, sequence_solution
+    from itinerary.solver.search import solve_search
+
+    rng = random.Random(4)
+    n = 8
+    travel = [[0 if i == j else rng.randint(5, 30) for j in range(n + 1)] for i in range(n + 1)]
+    nodes = [Node(place=i + 1, duration=30, windows=((0, 400),), score=10) for i in range(n)]
+    problem = Problem.build(travel, nodes, [Track(0, 0, 0, 480)])
+    params = SolveParams(budget=Budget(iterations=3000, walk_patience=None))
+    first = Rank.of(problem, sequence_solution(problem, insertion_sequences(problem))).key()
+
+    reached = solve_search(problem, params, None, goal=first)
+    assert reached.stopped_by == "reached the proven bounds"
+    assert Rank.of(problem, reached).key() <= first
+    assert verify_solution(problem, reached) == []
+
+    unreachable = (0, 0, -1, 0, 0)  # more than every node's score: never met
+    ran = solve_search(problem, params, None, goal=unreachable)
+    assert ran.stopped_by != "reached the proven bounds"
+    assert ran.solutions_found > reached.solutions_found

@@ -42,7 +42,7 @@ import numpy as np
 
 from ..errors import InternalError
 from ..model.problem import Problem, Solution
-from ..model.rules import changes, earliest_starts, starts_keeping
+from ..model.rules import Rank, changes, earliest_starts, starts_keeping
 from ..model.verify import verify_solution
 from . import Deadline, Observer, Progress, ProofParams, SolveParams
 from .cpsat import ScoreBound, better, events_served, may_prove, prove_bound, prove_changes
@@ -134,7 +134,13 @@ def _run(
             return replace(kept, stopped_by="CP-SAT proved the score, then the fewest changes")
 
     search_deadline = None if deadline is None else deadline.part(1 - PROOF_SHARE)
-    found = solve_search(problem, params, observer, search_deadline)
+    goal = None
+    if first is not None and first.best is not None and first.proven:
+        if first.travel_bound is not None and not problem.previous:
+            # Nothing ranks higher than the proven score at the travel bound: the search may
+            # stop when it gets there (CP-SAT's own schedule did not, e.g. a group waiting).
+            goal = replace(Rank.of(problem, first.best), travel=first.travel_bound).key()
+    found = solve_search(problem, params, observer, search_deadline, goal)
     if first is not None and first.proven:
         # The score is proven; only the travel ran out of work (or, re-planning, the changes
         # were left to the search). Its bounds stand for whichever schedule ranks higher.

@@ -28,6 +28,7 @@ def solve_search(
     params: SolveParams,
     observer: Observer | None,
     deadline: Deadline | None = None,
+    goal: tuple[int, int, int, int, int] | None = None,
 ) -> Solution:
     """Cheapest insertion, then ruin and recreate (`lns.improve`), then OR-Tools' local search
     from the best plan found: an iterated local search whose iterations ruin part of the routes
@@ -35,7 +36,9 @@ def solve_search(
     exchange) where ruin and recreate only moves whole visits.
 
     The search stops by `deadline`, or by `params.budget.time_limit` seconds from its start,
-    whichever comes first; ruin and recreate has all but `params.budget.polish_share` of it."""
+    whichever comes first; ruin and recreate has all but `params.budget.polish_share` of it.
+    `goal`: a `Rank.key()` that no solution beats (the proof's, when it proved the score and
+    bounded the travel): the search stops as soon as it has a plan that ranks as high."""
     # The insertion plan comes first, before anything is built, so the observer sees a plan
     # within about a second even on the largest trips.
     began = time.monotonic()
@@ -93,6 +96,9 @@ def solve_search(
         def progress() -> float:
             """The share of the ruin-and-recreate budget spent, counted once per iteration."""
             nonlocal iterations, lns_stop
+            if goal is not None and best_rank.key() <= goal:
+                lns_stop = "reached the proven bounds"
+                return 1.0
             spent = 0.0
             if walk_seconds is not None:
                 spent = (time.monotonic() - began) / walk_seconds
@@ -120,6 +126,8 @@ def solve_search(
 
         lns.improve(problem, sequences, random.Random(params.seed), progress, on_best, params.walk)
     found = sequence_solution(problem, best)
+    if goal is not None and best_rank.key() <= goal:
+        return finished(found, iterations, "reached the proven bounds")
     if stop is not None and stop.passed():
         return finished(found, iterations, lns_stop or reason)
     if not polishing:
