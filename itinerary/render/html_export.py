@@ -338,6 +338,17 @@ def _split_day(days: tuple[Day, ...], p: Programme) -> str:
     )
 
 
+def _title_and_remarks(row: Row, p: Programme) -> tuple[str, str]:
+    """A row's title (its map marker, name and must / confirmed marks) and its remarks, as HTML."""
+    marker = f'<span class="marker {row.kind}">{_h(row.marker)}</span>' if row.marker else ""
+    must = f'<span class="must">{_h(p.words["must"])}</span>' if row.must else ""
+    if row.confirmed:
+        must += f'<span class="must confirmed">{_h(p.words["confirmed"])}</span>'
+    title = f'{marker}<span class="title">{_h(row.title)}</span>{must}' if row.title else ""
+    remarks = "".join(f'<span class="remark">{_h(remark)}</span>' for remark in row.remarks)
+    return title, remarks
+
+
 def _compact_row(row: Row, p: Programme) -> str:
     """A row of a group's column: what, where and whom to call in one cell."""
     travel = "" if row.travel_minutes is None else str(row.travel_minutes)
@@ -347,12 +358,7 @@ def _compact_row(row: Row, p: Programme) -> str:
             f'<span class="label">{_h(row.label)}</span> {_h(row.place)}</td>'
             f'<td class="num">{travel}</td></tr>'
         )
-    marker = f'<span class="marker {row.kind}">{_h(row.marker)}</span>' if row.marker else ""
-    must = f'<span class="must">{_h(p.words["must"])}</span>' if row.must else ""
-    if row.confirmed:
-        must += f'<span class="must confirmed">{_h(p.words["confirmed"])}</span>'
-    title = f'{marker}<span class="title">{_h(row.title)}</span>{must}' if row.title else ""
-    remarks = "".join(f'<span class="remark">{_h(remark)}</span>' for remark in row.remarks)
+    title, remarks = _title_and_remarks(row, p)
     where = [row.place, row.address] if row.title else [row.address]
     place = "" if row.title else _h(row.place)
     subs = "".join(f'<span class="sub">{_h(part)}</span>' for part in where if part)
@@ -414,12 +420,7 @@ def _row(row: Row, p: Programme) -> str:
             f'<span class="label">{_h(row.label)}</span> {_h(row.place)}</td>'
             f'<td class="num">{travel}</td></tr>'
         )
-    marker = f'<span class="marker {row.kind}">{_h(row.marker)}</span>' if row.marker else ""
-    must = f'<span class="must">{_h(p.words["must"])}</span>' if row.must else ""
-    if row.confirmed:
-        must += f'<span class="must confirmed">{_h(p.words["confirmed"])}</span>'
-    title = f'{marker}<span class="title">{_h(row.title)}</span>{must}' if row.title else ""
-    remarks = "".join(f'<span class="remark">{_h(remark)}</span>' for remark in row.remarks)
+    title, remarks = _title_and_remarks(row, p)
     what = f'<span class="kind label">{_h(row.label)}</span>{title}{remarks}'
     where = _h(row.place) + (f'<span class="sub">{_h(row.address)}</span>' if row.address else "")
     return (

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -120,23 +120,22 @@ def _hours(start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime, dt.dateti
     return first, max(last, first + dt.timedelta(hours=4))
 
 
-def timeline_svg(day: Day, w: Words) -> str:
-    axis_start, axis_end = _hours(day.start, day.end)
-    span = (axis_end - axis_start).total_seconds()
-    inner = TIMELINE_WIDTH - 2 * _PAD
-
-    def x(moment: dt.datetime) -> float:
-        return _PAD + inner * (moment - axis_start).total_seconds() / span
-
-    hour_px = inner * 3600 / span
+def _hour_ticks(
+    axis_start: dt.datetime,
+    axis_end: dt.datetime,
+    x: Callable[[dt.datetime], float],
+    hour_px: float,
+    bottom: float,
+) -> list[str]:
+    """A hairline down to `bottom` at every whole hour of the axis, labelled at every one, two
+    or three hours as the width of an hour (`hour_px`) allows."""
     step = 1 if hour_px >= 42 else 2 if hour_px >= 21 else 3
     parts = []
-    tick = axis_start
-    index = 0
+    tick, index = axis_start, 0
     while tick <= axis_end:
         tx = x(tick)
         parts.append(
-            f'<line x1="{_n(tx)}" y1="18" x2="{_n(tx)}" y2="{_n(_BAR_TOP + _BAR_HEIGHT + 6)}" '
+            f'<line x1="{_n(tx)}" y1="18" x2="{_n(tx)}" y2="{_n(bottom)}" '
             f'stroke="{HAIRLINE}" stroke-width="1"/>'
         )
         if index % step == 0:
@@ -146,6 +145,18 @@ def timeline_svg(day: Day, w: Words) -> str:
             )
         tick += dt.timedelta(hours=1)
         index += 1
+    return parts
+
+
+def timeline_svg(day: Day, w: Words) -> str:
+    axis_start, axis_end = _hours(day.start, day.end)
+    span = (axis_end - axis_start).total_seconds()
+    inner = TIMELINE_WIDTH - 2 * _PAD
+
+    def x(moment: dt.datetime) -> float:
+        return _PAD + inner * (moment - axis_start).total_seconds() / span
+
+    parts = _hour_ticks(axis_start, axis_end, x, inner * 3600 / span, _BAR_TOP + _BAR_HEIGHT + 6)
     baseline = _BAR_TOP + _BAR_HEIGHT + 6
     parts.append(
         f'<line x1="{_n(_PAD)}" y1="{_n(baseline)}" x2="{_n(TIMELINE_WIDTH - _PAD)}" '
@@ -231,23 +242,7 @@ def timeline_lanes_svg(days: Sequence[Day], w: Words) -> str:
         used = max((i + 1 for i, lane in enumerate(lanes) if lane), default=0)
         oy += _LANE_STEP + used * _LANE_HEIGHT
     bottom = baselines[-1]
-    hour_px = inner * 3600 / span
-    step = 1 if hour_px >= 42 else 2 if hour_px >= 21 else 3
-    parts = []
-    tick, index = axis_start, 0
-    while tick <= axis_end:
-        tx = x(tick)
-        parts.append(
-            f'<line x1="{_n(tx)}" y1="18" x2="{_n(tx)}" y2="{_n(bottom)}" '
-            f'stroke="{HAIRLINE}" stroke-width="1"/>'
-        )
-        if index % step == 0:
-            parts.append(
-                f'<text x="{_n(tx)}" y="13" font-size="11" text-anchor="middle" '
-                f'fill="{MUTED}">{clock(tick)}</text>'
-            )
-        tick += dt.timedelta(hours=1)
-        index += 1
+    parts = _hour_ticks(axis_start, axis_end, x, inner * 3600 / span, bottom)
     legend_y = oy + _LEGEND_Y - _LANE_STEP
     kinds: list[str] = sorted({r.kind for d in days for r in d.bars()}, key=list(PALETTE).index)
     height = legend_y + TIMELINE_HEIGHT - _LEGEND_Y
