@@ -311,6 +311,7 @@ def test_a_host_two_groups_visit_gets_both_visits_in_one_letter(plan: Plan) -> N
     second = letter.index("- **Visitors**: a group of 3 from Céramiques techniques")
     assert letter.index("- **Arrival**: 10:30") < first < letter.index("- **Arrival**: 13:00")
     assert first < second
+    assert "Could you please confirm these visits" in letter  # both of them, in the plural
     cal = Calendar.from_ical(files["kreon.ics"])
     events = list(cal.walk("VEVENT"))
     uids = [str(e["UID"]) for e in events]

@@ -68,6 +68,9 @@ TEXTS = {
         "visit_language": "Language of the visit",
         "interpreter_needed": "{language} (interpreter needed: the delegation speaks {spoken})",
         "confirm": "Could you please confirm this visit, or let us know if anything should change?",
+        "confirm_visits": (
+            "Could you please confirm these visits, or let us know if anything should change?"
+        ),
         "regards": "Kind regards,",
         "moved_intro": "The time of our delegation's visit has changed; it is now:",
         "moved_before": "Previously planned: {when}.",
@@ -119,6 +122,10 @@ TEXTS = {
         ),
         "confirm": (
             "Könnten Sie uns diesen Besuch bitte bestätigen oder uns mitteilen, "
+            "falls sich etwas ändern sollte?"
+        ),
+        "confirm_visits": (
+            "Könnten Sie uns diese Besuche bitte bestätigen oder uns mitteilen, "
             "falls sich etwas ändern sollte?"
         ),
         "regards": "Mit freundlichen Grüßen",
@@ -179,6 +186,10 @@ TEXTS = {
         ),
         "confirm": (
             "Pourriez-vous nous confirmer cette visite, ou nous signaler "
+            "tout changement nécessaire\u202f?"
+        ),
+        "confirm_visits": (
+            "Pourriez-vous nous confirmer ces visites, ou nous signaler "
             "tout changement nécessaire\u202f?"
         ),
         "regards": "Bien cordialement,",
@@ -394,6 +405,7 @@ def note(
     groups = {slot.track.group for slot in visits}
     if intro == "intro" and len(groups) > 1:  # the groups of the delegation come one by one
         lines.append(w.fmt("intro_groups", n=len(groups)))
+        close = "confirm_visits"
     else:
         lines.append(w[intro])
     for slot in visits:
