@@ -526,3 +526,39 @@ def test_a_declined_host_is_suggested_as_if_it_agreed(tmp_path: Path) -> None:
     visit.write_text(text, encoding="utf-8")
     _with_window(visit, "dmg-mori", best)
     _assert_planned_in(_planned_checked(visit, tmp_path), "dmg-mori", best)
+
+
+GROUPS_TRIP = LATE_HOST_TRIP.replace(
+    "delegation: {name: Test delegation, size: 10}",
+    """delegation: {name: Test delegation, size: 10}
+groups:
+  - {id: auto, name: Automation, size: 6, interests: [automation]}
+  - {id: plast, name: Plastics, size: 4, interests: [plastics]}""",
+)
+
+
+def test_with_groups_the_slots_are_for_the_first_group_that_goes_without(tmp_path: Path) -> None:
+    """Gamma (for both groups) is left out by both; the suggestion is for the first group,
+    on that group's day only (another group's day is not its to take), and a slot written
+    into the host's windows is used by that group's next plan, which passes the checker."""
+    visit = tmp_path / "visit.yaml"
+    visit.write_text(GROUPS_TRIP, encoding="utf-8")
+    before = _planned_checked(visit, tmp_path)
+    assert {(u.id, u.group) for u in before.unscheduled if u.id == "gamma"} == {
+        ("gamma", "auto"),
+        ("gamma", "plast"),
+    }
+    loaded = load_spec(visit)
+    found = suggest(loaded, before, "gamma")
+    assert found.host_name == "Gamma KG (Automation)"
+    assert found.unscheduled is not None and found.unscheduled.group == "auto"
+    assert found.slots and found.planned is None
+
+    data = _suggest_json(tmp_path, str(visit), "gamma")
+    best = data["slots"][0]
+    _with_window(visit, "gamma", best)
+    after = _planned_checked(visit, tmp_path)
+    automation = next(t for t in after.tracks if t.group == "auto")
+    gamma = next((i for i in automation.items if getattr(i, "id", None) == "gamma"), None)
+    assert gamma is not None, "the automation group still goes without Gamma"
+    assert dt.datetime.fromisoformat(best["start"]) <= gamma.start
