@@ -336,3 +336,41 @@ def test_the_change_words_are_complete_in_every_language() -> None:
         assert set(TEXTS[lang]) == set(TEXTS["en"]), lang
         # Translated, not copied: only the placeholders may be alike.
         assert all(TEXTS[lang][k] != TEXTS["en"][k] for k in TEXTS["en"]), lang
+
+
+def test_replanning_a_trip_with_groups_changes_each_groups_visits_and_names_the_group(
+    tmp_path: Path,
+) -> None:
+    """The Plastipolis example, then Miele declines: each group's visit of Miele is a change of
+    its own (the previous visits are matched group by group), the fewest changes are proven, the
+    re-plan passes the checker, and the change table names the groups by their names."""
+    import yaml
+
+    first = tmp_path / "first.json"
+    visit = EXAMPLES / "plastipolis-owl.yaml"
+    result = runner.invoke(app, ["plan", str(visit), "--json", str(first), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    before = Plan.from_json(first.read_text(encoding="utf-8"))
+    miele = {(t.group, i.id) for t in before.tracks for i in t.items if i.type == "visit"}
+    assert {("automation", "miele"), ("plastics", "miele")} <= miele
+
+    data = yaml.safe_load(visit.read_text(encoding="utf-8"))
+    next(h for h in data["hosts"] if h["id"] == "miele")["declined"] = True
+    declined = tmp_path / "visit.yaml"
+    declined.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+    again = tmp_path / "again.json"
+    result = runner.invoke(
+        app,
+        ["plan", str(declined), "--previous", str(first), "--json", str(again), "--lang", "en"],
+    )
+    assert result.exit_code == 0, result.output
+    after = Plan.from_json(again.read_text(encoding="utf-8"))
+    assert check_plan(after, load_spec(declined)) == []
+    dropped = [c for c in plan_changes(before, after) if c.new is None]
+    assert sorted((c.id, c.old.group) for c in dropped if c.old) == [
+        ("miele", "automation"),
+        ("miele", "plastics"),
+    ]
+    assert after.changes is not None and after.changes >= 2
+    assert after.changes_optimal is True
+    assert "(Plasturgie)" in result.output and "(plastics)" not in result.output

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo
 
@@ -53,6 +53,9 @@ class Slot:
     end_place: str | None = None
     # A host's visit that the host has confirmed (the plan's `confirmed`); never in the JSON.
     confirmed: bool = False
+    # The name of `group` for people ("Plastics processing"), when the plan has groups; never
+    # in the JSON, which names the group by its id.
+    group_name: str | None = None
 
     def same_time(self, other: Slot) -> bool:
         return (self.start, self.end, self.date) == (other.start, other.end, other.date)
@@ -160,7 +163,7 @@ def _item_slots(plan: Plan, kind: type[VisitItem] | type[EventItem]) -> dict[str
         for item in track.items:
             if isinstance(item, kind):
                 confirmed = isinstance(item, VisitItem) and bool(item.confirmed)
-                slot = _slot(track, zone, item.start, item.end, confirmed=confirmed)
+                slot = _named(plan, _slot(track, zone, item.start, item.end, confirmed=confirmed))
                 found.setdefault(item.id, []).append(slot)
     return {key: sorted(slots, key=lambda s: (s.start, s.end)) for key, slots in found.items()}
 
@@ -185,6 +188,13 @@ def _slot(
         end_place,
         confirmed,
     )
+
+
+def _named(plan: Plan, slot: Slot) -> Slot:
+    """`slot` with its group's name, when the plan has groups (a group's track)."""
+    if not plan.split or slot.group == "all":
+        return slot
+    return replace(slot, group_name=plan.delegation.group(slot.group).name)
 
 
 def _names(plan: Plan, kind: type[VisitItem] | type[EventItem]) -> dict[str, str]:
@@ -294,6 +304,7 @@ def _day_changes(old: Plan, new: Plan) -> list[Change]:
         for subject, shape in shapes:
             x = shape(a, old_zone) if a is not None else None
             y = shape(b, new_zone) if b is not None else None
+            x, y = x and _named(old, x), y and _named(new, y)
             if x is None and y is None:
                 continue
             if x is None:

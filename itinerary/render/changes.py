@@ -178,7 +178,7 @@ def when(slot: Slot | None, lang: Language, *, long: bool = False) -> str:
         return "—"
     date = Words(lang).long_date(slot.date) if long else short_date(slot.date, lang)
     text = f"{date}, {_times(slot)}"
-    return text if slot.group == "all" else f"{text} ({slot.group})"
+    return text if slot.group == "all" else f"{text} ({slot.group_name or slot.group})"
 
 
 def _items_table(changes: tuple[Change, ...], first: str, w: Words, notes: dict[str, str]) -> Table:
@@ -251,7 +251,7 @@ def _day_title(change: Change, w: Words) -> str:
     slot = change.new or change.old
     assert slot is not None
     title = w.long_date(slot.date)
-    return title if slot.group == "all" else f"{title} ({slot.group})"
+    return title if slot.group == "all" else f"{title} ({slot.group_name or slot.group})"
 
 
 def _told_counts(told: dict[str, Told], w: Words) -> str:
