@@ -525,6 +525,7 @@ def export_command(
     from .render.export import (
         Destination,
         check_destinations,
+        check_exportable,
         check_format,
         default_destination,
         export_plan,
@@ -553,11 +554,7 @@ def export_command(
     if str(destination) == "-":
         destination = "-"
     saved = read_plan(plan_file, warn=lambda issue: _print_warnings([issue]))
-    if visitor_list and not saved.delegation.members:
-        raise OutputError(
-            f"{plan_file} lists no members of the delegation, so the letters cannot name the "
-            "visitors (add delegation.members to the visit file and plan again)"
-        )
+    check_exportable(saved, fmt, options)
     inputs = [plan_file] if loaded is None else [plan_file, *loaded.files]
     check_destinations([Destination(fmt, destination)], inputs, force=force)
     if not unchecked:
@@ -588,6 +585,7 @@ def _export_changes(
         changes_summary,
         changes_warnings,
         check_destinations,
+        check_exportable,
         export_changes,
         read_plans_for_changes,
     )
@@ -598,11 +596,7 @@ def _export_changes(
     earlier, saved = read_plans_for_changes(
         old_file, plan_file, warn=lambda issue: _print_warnings([issue])
     )
-    if options.visitor_list and not saved.delegation.members:
-        raise OutputError(
-            f"{plan_file} lists no members of the delegation, so the letters cannot name the "
-            "visitors (add delegation.members to the visit file and plan again)"
-        )
+    check_exportable(saved, "hosts", options)
     loaded, visit = check if check is not None else (None, None)
     inputs = [plan_file, old_file] + ([] if loaded is None else list(loaded.files))
     check_destinations([Destination("hosts", destination)], inputs, force=force)

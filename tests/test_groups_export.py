@@ -435,6 +435,23 @@ def test_visitor_list_in_change_letters(saved: Path, tmp_path: Path) -> None:
     assert "- **Names of the visitors**:" in letter and "Peter Hartmann" in letter
 
 
+def test_visitor_list_in_change_letters_of_a_plan_without_members(tmp_path: Path) -> None:
+    """--changed-since refuses --visitor-list as the full export does, before writing."""
+    plain = tmp_path / "plain.json"
+    plain.write_bytes((GOLDEN / "limoges-plan.json").read_bytes())
+    old = tmp_path / "old.json"
+    old.write_bytes(plain.read_bytes())
+    out = tmp_path / "changes"
+    result = runner.invoke(
+        app,
+        ["export", str(plain), "-f", "hosts", "--changed-since", str(old), "-o", str(out)]
+        + ["--unchecked", "--visitor-list"],
+    )
+    assert result.exit_code == 2
+    assert "lists no members of the delegation, so the letters cannot name" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and not out.exists()
+
+
 # --- tables and calendars ------------------------------------------------------------------------
 
 

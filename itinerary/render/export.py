@@ -360,6 +360,24 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
+def check_exportable(plan: Plan, fmt: str, options: RenderOptions) -> None:
+    """Refuse, before any work, an export the plan holds nothing for: meetings without
+    matchmaking, members' programmes or host letters naming the visitors (--visitor-list)
+    without the delegation's members."""
+    if fmt == "meetings" and not plan.matchmaking_events():
+        raise OutputError("the plan has no matchmaking meetings to export")
+    if fmt == "members" and not plan.delegation.members:
+        raise OutputError(
+            "the plan lists no members to write programmes for (add delegation.members, "
+            "each with a group, to the visit file and plan again)"
+        )
+    if options.visitor_list and not plan.delegation.members:
+        raise OutputError(
+            "the plan lists no members of the delegation, so the letters cannot name the "
+            "visitors (add delegation.members to the visit file and plan again)"
+        )
+
+
 def export_plan(
     plan: Plan,
     fmt: str,
@@ -370,13 +388,7 @@ def export_plan(
 ) -> Written:
     """Render `plan` as `fmt` and write it to `out` ("-": standard output)."""
     check_format(fmt)
-    if fmt == "meetings" and not plan.matchmaking_events():
-        raise OutputError("the plan has no matchmaking meetings to export")
-    if fmt == "members" and not plan.delegation.members:
-        raise OutputError(
-            "the plan lists no members to write programmes for (add delegation.members, "
-            "each with a group, to the visit file and plan again)"
-        )
+    check_exportable(plan, fmt, options or RenderOptions())
     check_destination(fmt, out, force=force)
     content = render(plan, fmt, options or RenderOptions())
     if str(out) == "-":
