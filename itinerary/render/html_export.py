@@ -14,7 +14,7 @@ from html import escape
 from ..input.spec import Contact
 from ..plan import Plan
 from . import RenderOptions
-from .i18n import clock_range
+from .i18n import Words, clock_range
 from .program import (
     TEXTS,
     Day,
@@ -308,10 +308,6 @@ def _split_day(days: tuple[Day, ...], p: Programme) -> str:
     for day in days:
         rows = "\n".join(_compact_row(row, p) for row in day.rows)
         travel = w.fmt("day_travel", duration=duration(day.travel_minutes, w))
-        notes = "".join(f"<li>{_h(note)}</li>" for note in day.notes)
-        notes_block = (
-            f'<h3 class="label">{_h(w["note"])}</h3><ul class="notes">{notes}</ul>' if notes else ""
-        )
         columns.append(
             f'<div class="group" id="day-{day.number}-{_a(day.group)}">'
             f'<div class="group-head"><h3>{_h(day.group_name)}</h3>'
@@ -323,7 +319,7 @@ def _split_day(days: tuple[Day, ...], p: Programme) -> str:
             f'<th class="label num">{_h(w["minutes"])}</th></tr></thead>\n'
             f"<tbody>\n{rows}\n</tbody></table>\n"
             f"<figure>{map_svg(day, w)}</figure>"
-            f"{_map_key(day)}{notes_block}"
+            f"{_map_key(day)}{_notes(day, w)}"
             "</div>"
         )
     return (
@@ -353,11 +349,7 @@ def _compact_row(row: Row, p: Programme) -> str:
     """A row of a group's column: what, where and whom to call in one cell."""
     travel = "" if row.travel_minutes is None else str(row.travel_minutes)
     if row.kind == "travel":
-        return (
-            f'<tr class="travel"><td class="time">{_h(row.time)}</td><td>'
-            f'<span class="label">{_h(row.label)}</span> {_h(row.place)}</td>'
-            f'<td class="num">{travel}</td></tr>'
-        )
+        return _travel_row(row, "")
     title, remarks = _title_and_remarks(row, p)
     where = [row.place, row.address] if row.title else [row.address]
     place = "" if row.title else _h(row.place)
@@ -376,10 +368,6 @@ def _day(day: Day, p: Programme) -> str:
     w = p.words
     rows = "\n".join(_row(row, p) for row in day.rows)
     travel = w.fmt("day_travel", duration=duration(day.travel_minutes, w))
-    notes = "".join(f"<li>{_h(note)}</li>" for note in day.notes)
-    notes_block = (
-        f'<h3 class="label">{_h(w["note"])}</h3><ul class="notes">{notes}</ul>' if notes else ""
-    )
     return (
         f'<section class="sheet day" id="day-{day.number}">\n'
         f'<div class="day-head"><h2>{_h(day.heading)}</h2>'
@@ -396,9 +384,27 @@ def _day(day: Day, p: Programme) -> str:
         '<div class="lower">'
         f"<figure>{map_svg(day, w)}<figcaption>"
         f"{_h(w['map_caption_roads' if day.routes else 'map_caption'])}</figcaption></figure>"
-        f'<div class="aside">{_map_key(day)}{notes_block}</div>'
+        f'<div class="aside">{_map_key(day)}{_notes(day, w)}</div>'
         "</div>\n"
         "</section>"
+    )
+
+
+def _notes(day: Day, w: Words) -> str:
+    """The day's notes under their heading ("" without notes)."""
+    if not day.notes:
+        return ""
+    notes = "".join(f"<li>{_h(note)}</li>" for note in day.notes)
+    return f'<h3 class="label">{_h(w["note"])}</h3><ul class="notes">{notes}</ul>'
+
+
+def _travel_row(row: Row, span: str) -> str:
+    """A leg's row: its time, "Travel" and from → to (in a cell spanning `span`), minutes."""
+    travel = "" if row.travel_minutes is None else str(row.travel_minutes)
+    return (
+        f'<tr class="travel"><td class="time">{_h(row.time)}</td><td{span}>'
+        f'<span class="label">{_h(row.label)}</span> {_h(row.place)}</td>'
+        f'<td class="num">{travel}</td></tr>'
     )
 
 
@@ -415,11 +421,7 @@ def _row(row: Row, p: Programme) -> str:
     travel = "" if row.travel_minutes is None else str(row.travel_minutes)
     if row.kind == "travel":
         # A leg is a one-line connector between two stops: it spans what, where and contact.
-        return (
-            f'<tr class="travel"><td class="time">{_h(row.time)}</td><td colspan="3">'
-            f'<span class="label">{_h(row.label)}</span> {_h(row.place)}</td>'
-            f'<td class="num">{travel}</td></tr>'
-        )
+        return _travel_row(row, ' colspan="3"')
     title, remarks = _title_and_remarks(row, p)
     what = f'<span class="kind label">{_h(row.label)}</span>{title}{remarks}'
     where = _h(row.place) + (f'<span class="sub">{_h(row.address)}</span>' if row.address else "")
