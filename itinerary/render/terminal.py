@@ -420,21 +420,18 @@ def plan_renderable(plan: Plan, lang: Language | None = None, legs: bool = False
     for track in plan.tracks:
         by_date.setdefault(track.date, []).append(track)
     for tracks in by_date.values():
-        if len(tracks) > 1 or tracks[0].group != GROUP_ALL:
-            # A date the groups split: side by side when the terminal is wide enough.
-            heads = [group_heading(plan, track, w) for track in tracks]
-            if legs:
-                for track, head in zip(tracks, heads, strict=True):
-                    parts.append(_legs_table(track, w, f"{w.day_title(track)} — {head}"))
-            else:
-                rows = [folded[id(track)] for track in tracks]
-                parts.append(SplitDay(w.day_title(tracks[0]), heads, rows, w, towns))
+        title = w.day_title(tracks[0])
+        split = len(tracks) > 1 or tracks[0].group != GROUP_ALL
+        # On a date the groups split, each table or column is named by its group.
+        heads = [group_heading(plan, track, w) for track in tracks] if split else [""]
+        if legs:
+            for track, head in zip(tracks, heads, strict=True):
+                parts.append(_legs_table(track, w, f"{title} — {head}" if split else title))
+        elif split:  # side by side when the terminal is wide enough
+            rows = [folded[id(track)] for track in tracks]
+            parts.append(SplitDay(title, heads, rows, w, towns))
         else:
-            title = w.day_title(tracks[0])
-            if legs:
-                parts.append(_legs_table(tracks[0], w, title))
-            else:
-                parts.append(_folded_table(folded[id(tracks[0])], w, title, towns))
+            parts.append(_folded_table(folded[id(tracks[0])], w, title, towns))
         for track in tracks:
             for note in track.notes:
                 group = "" if track.group == GROUP_ALL else f" ({group_heading(plan, track, w)})"
