@@ -47,6 +47,7 @@ from .ics_export import (
     place_name,
     slots,
 )
+from .terminal import group_label
 from .text import joined, one_line
 
 TEXTS = {
@@ -301,8 +302,7 @@ def visitors_text(plan: Plan, slot: Slot, w: Words) -> str:
         size = plan.delegation.size
         return w.fmt("visitors_all", people=w.count(size, "person", "people"))
     found = plan.delegation.group(group)
-    name = found.name if found.id == group else group
-    return w.fmt("visitors_group", size=found.size, group=name)
+    return w.fmt("visitors_group", size=found.size, group=group_label(plan, group, w))
 
 
 def visitor_names(plan: Plan, slot: Slot, w: Words) -> list[str]:
@@ -467,8 +467,7 @@ def host_entry(plan: Plan, slot: Slot, w: Words) -> Entry:
     summary = w["visit"] + w["colon"] + plan.delegation.name
     if slot.track.group != GROUP_ALL:  # a UID per visiting group, as stable as the group's id
         key += f"-{slot.track.group}"
-        found = plan.delegation.group(slot.track.group)
-        summary += f" ({found.name if found.id == slot.track.group else slot.track.group})"
+        summary += f" ({group_label(plan, slot.track.group, w)})"
     return Entry(
         key=key,
         summary=summary,

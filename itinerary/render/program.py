@@ -29,7 +29,7 @@ from ..plan import (
 )
 from . import RenderOptions
 from .i18n import Words, clock, clock_range, end_label, start_label
-from .terminal import host_counts, score_line, travel_proof
+from .terminal import group_label, host_counts, score_line, travel_proof
 
 Kind = Literal["start", "travel", "visit", "lunch", "event", "rest", "check_in", "end"]
 StopKind = Literal["base", "visit", "event"]
@@ -347,8 +347,7 @@ def _left_out(plan: Plan, w: Words) -> list[LeftOut]:
         """' (Plastics processing)': the group that leaves it out (plans with groups)."""
         if u.group is None or u.group == GROUP_ALL:
             return ""
-        g = plan.delegation.group(u.group)
-        return f" ({g.name if g.id == u.group else u.group})"
+        return f" ({group_label(plan, u.group, w)})"
 
     return [
         LeftOut(
@@ -468,7 +467,7 @@ def _day(number: int, track: PlanTrack, w: Words, organiser: bool, plan: Plan) -
     if track.group != GROUP_ALL:
         group = plan.delegation.group(track.group)
         # A group the plan does not list (a hand-edited plan) is named by its id.
-        name = group.name if group.id == track.group else track.group
+        name = group_label(plan, track.group, w)
         size = w.count(group.size, "person", "people") if group.id == track.group else ""
         heading += f" — {name}" + (f" ({size})" if size else "")
     travel = sum(r.travel_minutes or 0 for r in rows)

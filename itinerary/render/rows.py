@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 
 from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, Contact
 from ..plan import (
-    GROUP_ALL,
     CheckInItem,
     EndItem,
     EventItem,
@@ -36,6 +35,7 @@ from ..plan import (
 )
 from .i18n import Words, end_label, start_label
 from .program import remarks
+from .terminal import group_label
 from .text import joined
 
 # Label keys (i18n LABELS) of the columns, in order; `Row` has one field per column.
@@ -108,24 +108,13 @@ def headers(w: Words, organiser: bool = True) -> list[str]:
     return [w[key] for key in COLUMNS if organiser or key not in ORGANISER_ONLY]
 
 
-def group_name(group: str, w: Words, plan: Plan | None = None) -> str:
-    """The Group column: "whole delegation" (localised) or the group's name (as `plan` lists
-    its groups; its id when the plan does not list it)."""
-    if group == GROUP_ALL:
-        return w["whole_delegation"]
-    found = plan.delegation.group(group) if plan is not None else None
-    return found.name if found is not None and found.id == group else group
-
-
 def place_id(key: str | None) -> str:
     """A place key as the id column shows it: the visit file's id, and "" for the arrival and
     departure places, which have no id there (their keys are the planner's, in English)."""
     return "" if key is None or key in (ARRIVAL_KEY, DEPARTURE_KEY) else key
 
 
-def item_row(
-    item: Item, track: PlanTrack, zone: ZoneInfo, w: Words, plan: Plan | None = None
-) -> Row:
+def item_row(item: Item, track: PlanTrack, zone: ZoneInfo, w: Words, plan: Plan) -> Row:
     """One item of `track` as a row; `zone` is the trip's, for wall-clock times; `plan`
     names the groups."""
     address: str | None = None
@@ -160,7 +149,7 @@ def item_row(
             raise TypeError(item)
     return Row(
         date=track.date,
-        group=group_name(track.group, w, plan),
+        group=group_label(plan, track.group, w),
         start=start.astimezone(zone).time(),
         end=end.astimezone(zone).time(),
         type=kind,

@@ -43,8 +43,8 @@ from ..plan import (
 )
 from . import RenderOptions
 from .i18n import Words
-from .rows import Cell, group_name, headers, plan_rows, track_rows
-from .terminal import ellipsize, score_line
+from .rows import Cell, headers, plan_rows, track_rows
+from .terminal import ellipsize, group_label, score_line
 
 if TYPE_CHECKING:
     from _typeshed import SizedBuffer
@@ -279,7 +279,7 @@ def _unscheduled_cells(left: Unscheduled, w: Words, plan: Plan) -> tuple[Cell, .
         priority = w["must"] if left.priority == "must" else left.priority
     group: tuple[Cell, ...] = ()
     if plan.split:
-        group = (group_name(left.group or GROUP_ALL, w, plan),)
+        group = (group_label(plan, left.group or GROUP_ALL, w),)
     return (left.id, left.name, *group, priority, w.reason(left))
 
 
@@ -302,7 +302,7 @@ def render(plan: Plan, options: RenderOptions) -> bytes:
         # A sheet per day, and on a date the groups split a sheet per group of that day.
         day = track.date.isoformat()
         if track.group != GROUP_ALL and plan.split:  # its name, cut after a whole word
-            day += f" {ellipsize(group_name(track.group, w, plan), 31 - len(day) - 1)}"
+            day += f" {ellipsize(group_label(plan, track.group, w), 31 - len(day) - 1)}"
         elif track.group != GROUP_ALL:  # a group the plan does not list: as it is
             day += f" {track.group}"
         ws = book.create_sheet(sheet_title(day, taken))
