@@ -326,6 +326,7 @@ def plan(
     from .render.export import (
         Destination,
         check_destinations,
+        check_exportable_visit,
         check_format,
         default_destination,
         export_plan,
@@ -352,6 +353,7 @@ def plan(
     if json_out is not None:
         destinations.insert(0, Destination("json", json_out if json_out == "-" else Path(json_out)))
     check_destinations(destinations, list(loaded.files), force=force)
+    check_exportable_visit(loaded.spec, formats, visit)
     params = PLAN_PARAMS if time_limit is None else PLAN_PARAMS.for_seconds(time_limit)
     if not prove:
         params = replace(params, proof=None)

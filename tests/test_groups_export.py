@@ -277,6 +277,26 @@ def test_members_of_a_plan_without_members_is_refused_in_one_line(tmp_path: Path
     assert not out.exists()
 
 
+def test_plan_export_members_of_a_visit_without_members_is_refused_before_planning(
+    tmp_path: Path,
+) -> None:
+    """`plan --export members` tells at once, not after a planning run and the plan's JSON."""
+    visit = tmp_path / "visit.yaml"
+    visit.write_bytes(
+        (
+            Path(__file__).resolve().parent.parent / "examples" / "limoges-symposium.yaml"
+        ).read_bytes()
+    )
+    out = tmp_path / "plan.json"
+    result = runner.invoke(app, ["plan", str(visit), "--export", "members", "--json", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: {visit} lists no members in groups to write programmes for (add "
+        "delegation.members, each with a group, to the visit file)"
+    ]
+    assert result.stdout == "" and not out.exists() and not (tmp_path / "visit-members").exists()
+
+
 def test_members_never_overwrites_without_force(saved: Path, tmp_path: Path) -> None:
     out = tmp_path / "members"
     args = ["export", str(saved), "-f", "members", "-o", str(out), "--unchecked"]

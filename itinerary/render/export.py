@@ -22,12 +22,14 @@ from pydantic import ValidationError
 
 from ..errors import InputError, Issue, OutputError, counted
 from ..fsio import check_folder, refuse_overwrite, write_bytes, write_folder
+from ..input import groups as grouping
 from ..input.yamlsrc import clean_text, data_path
 from ..plan import FORMAT, Plan
 from ..plan.diff import other_trip
 from . import FORMATS, RenderOptions, render
 
 if TYPE_CHECKING:
+    from ..input.spec import VisitSpec
     from .hosts_export import ChangeLetters
 
 MAX_PLAN_BYTES = 50 * 1024 * 1024
@@ -358,6 +360,17 @@ def _inside(path: Path, folder: Path) -> bool:
         return path.resolve().is_relative_to(folder.resolve())
     except OSError:
         return False
+
+
+def check_exportable_visit(spec: VisitSpec, formats: list[str], source: Path) -> None:
+    """Before planning (`plan --export`): refuse what `check_exportable` would refuse after it,
+    as far as the visit file tells. A plan lists the members only when the delegation has
+    groups (`plan.assemble`)."""
+    if "members" in formats and not (grouping.is_split(spec) and spec.delegation.members):
+        raise OutputError(
+            f"{source} lists no members in groups to write programmes for (add "
+            "delegation.members, each with a group, to the visit file)"
+        )
 
 
 def check_exportable(plan: Plan, fmt: str, options: RenderOptions) -> None:
