@@ -148,6 +148,29 @@ def _hour_ticks(
     return parts
 
 
+def _axis_line(left: float, y: float) -> str:
+    """The time axis of a lane: a line at `y` from `left` to the right edge."""
+    return (
+        f'<line x1="{_n(left)}" y1="{_n(y)}" x2="{_n(TIMELINE_WIDTH - _PAD)}" '
+        f'y2="{_n(y)}" stroke="{MUTED}" stroke-width="1"/>'
+    )
+
+
+def _outside_lanes() -> list[list[tuple[float, float]]]:
+    """The rows of labels under a lane's bars (`_bar` fills them), empty."""
+    return [[] for _ in range(_OUTSIDE_LANES)]
+
+
+def _lanes_used(lanes: list[list[tuple[float, float]]]) -> int:
+    """How many rows of labels under the bars hold a label."""
+    return max((i + 1 for i, lane in enumerate(lanes) if lane), default=0)
+
+
+def _kinds(rows: Sequence[Row]) -> list[str]:
+    """The kinds of the bars drawn, in the legend's order."""
+    return sorted({r.kind for r in rows}, key=list(PALETTE).index)
+
+
 def timeline_svg(day: Day, w: Words) -> str:
     axis_start, axis_end = _hours(day.start, day.end)
     span = (axis_end - axis_start).total_seconds()
@@ -157,18 +180,13 @@ def timeline_svg(day: Day, w: Words) -> str:
         return _PAD + inner * (moment - axis_start).total_seconds() / span
 
     parts = _hour_ticks(axis_start, axis_end, x, inner * 3600 / span, _BAR_TOP + _BAR_HEIGHT + 6)
-    baseline = _BAR_TOP + _BAR_HEIGHT + 6
-    parts.append(
-        f'<line x1="{_n(_PAD)}" y1="{_n(baseline)}" x2="{_n(TIMELINE_WIDTH - _PAD)}" '
-        f'y2="{_n(baseline)}" stroke="{MUTED}" stroke-width="1"/>'
-    )
-    lanes: list[list[tuple[float, float]]] = [[] for _ in range(_OUTSIDE_LANES)]
+    parts.append(_axis_line(_PAD, _BAR_TOP + _BAR_HEIGHT + 6))
+    lanes = _outside_lanes()
     for row in day.bars():
         parts.append(_bar(row, x(row.start), x(row.end), w, lanes))
-    used = max((i + 1 for i, lane in enumerate(lanes) if lane), default=0)
+    used = _lanes_used(lanes)
     legend_y = _LEGEND_Y + used * _LANE_HEIGHT
-    kinds: list[str] = sorted({r.kind for r in day.bars()}, key=list(PALETTE).index)
-    parts.append(_legend(kinds, w, legend_y))
+    parts.append(_legend(_kinds(day.bars()), w, legend_y))
     parts.append("</svg>")
     height = TIMELINE_HEIGHT + used * _LANE_HEIGHT
     label = f"{w['timeline']} — {day.long_date}"
@@ -218,7 +236,7 @@ def timeline_lanes_svg(days: Sequence[Day], w: Words) -> str:
     oy = 0.0
     baselines = []
     for day in days:
-        lanes: list[list[tuple[float, float]]] = [[] for _ in range(_OUTSIDE_LANES)]
+        lanes = _outside_lanes()
         bars = [_bar(row, x(row.start), x(row.end), w, lanes, oy, left) for row in day.bars()]
         baseline = oy + _BAR_TOP + _BAR_HEIGHT + 6
         baselines.append(baseline)
@@ -234,17 +252,15 @@ def timeline_lanes_svg(days: Sequence[Day], w: Words) -> str:
             f'<g class="lane">{names}'
             f'<text x="{_n(_PAD)}" y="{_n(first_y + 14 * len(lines) + 1)}" font-size="11" '
             f'fill="{MUTED}">{_t(day.group_size)}</text>'
-            f'<line x1="{_n(left)}" y1="{_n(baseline)}" x2="{_n(TIMELINE_WIDTH - _PAD)}" '
-            f'y2="{_n(baseline)}" stroke="{MUTED}" stroke-width="1"/>'
+            + _axis_line(left, baseline)
             + "".join(bars)
             + f"<title>{_t(day.group_name)}</title></g>"
         )
-        used = max((i + 1 for i, lane in enumerate(lanes) if lane), default=0)
-        oy += _LANE_STEP + used * _LANE_HEIGHT
+        oy += _LANE_STEP + _lanes_used(lanes) * _LANE_HEIGHT
     bottom = baselines[-1]
     parts = _hour_ticks(axis_start, axis_end, x, inner * 3600 / span, bottom)
     legend_y = oy + _LEGEND_Y - _LANE_STEP
-    kinds: list[str] = sorted({r.kind for d in days for r in d.bars()}, key=list(PALETTE).index)
+    kinds = _kinds([r for d in days for r in d.bars()])
     height = legend_y + TIMELINE_HEIGHT - _LEGEND_Y
     label = f"{w['timeline']} — {days[0].long_date}"
     return (
