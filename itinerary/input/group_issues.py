@@ -122,6 +122,10 @@ def _without_groups(spec: VisitSpec) -> list[tuple[Path_, str]]:
     """The keys that name groups, in a file without `groups`."""
     out: list[tuple[Path_, str]] = []
     hint = "add `groups:` (the parts of the delegation that tour on their own) or remove it"
+
+    def lacking(path: Path_, what: str) -> None:
+        out.append((path, f"{what}, but the file has no `groups`; {hint}"))
+
     for date, override in spec.trip.days.items():
         if override.together:
             out.append(
@@ -133,31 +137,21 @@ def _without_groups(spec: VisitSpec) -> list[tuple[Path_, str]]:
             )
     for i, m in enumerate(spec.delegation.members):
         if m.group is not None:
-            out.append(
-                (
-                    ("delegation", "members", i, "group"),
-                    f"group: member '{m.id}' names group '{m.group}', but the file has no "
-                    f"`groups`; {hint}",
-                )
+            lacking(
+                ("delegation", "members", i, "group"),
+                f"group: member '{m.id}' names group '{m.group}'",
             )
     for i, host in enumerate(spec.hosts):
         if host.for_ is not None:
-            out.append(
-                (
-                    ("hosts", i, "for"),
-                    f"for: host '{host.id}' names the groups that may visit it, but the file "
-                    f"has no `groups`; {hint}",
-                )
+            lacking(
+                ("hosts", i, "for"), f"for: host '{host.id}' names the groups that may visit it"
             )
         out += _capacity_issues(spec, host, i)
     for j, event in enumerate(spec.events):
         if event.groups is not None:
-            out.append(
-                (
-                    ("events", j, "groups"),
-                    f"groups: event '{event.id}' names the groups that attend it, but the file "
-                    f"has no `groups`; {hint}",
-                )
+            lacking(
+                ("events", j, "groups"),
+                f"groups: event '{event.id}' names the groups that attend it",
             )
     return out
 
