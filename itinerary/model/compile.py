@@ -226,8 +226,7 @@ def _host_node_groups(spec: VisitSpec, host: Host) -> list[str]:
         if grouping.together_on(spec, host.confirmed.date()):
             return [GROUP_ALL]
         return grouping.host_groups(spec, host)[:1]
-    together = any(grouping.together_on(spec, d) for d in spec.trip_dates())
-    whole = [GROUP_ALL] if together and grouping.together_visit_allowed(spec, host) else []
+    whole = [GROUP_ALL] if grouping.visited_together(spec, host) else []
     return whole + grouping.host_groups(spec, host)
 
 
