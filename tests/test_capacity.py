@@ -28,6 +28,7 @@ from itinerary.model.problem import (
     Capacity,
     Node,
     OneOf,
+    Previous,
     Problem,
     Route,
     Solution,
@@ -321,6 +322,29 @@ def test_the_pipeline_never_returns_a_plan_that_breaks_capacity(
     solution = solve(problem, SolveParams(budget=Budget(iterations=0), proof=None))
     assert_feasible(problem, solution)
     assert "broke a rule" in solution.stopped_by
+
+
+@pytest.mark.parametrize(("first", "second"), [(600, 600), (600, 630), (600, 660)])
+def test_re_planning_keeps_capacity_whether_or_not_the_previous_plan_did(
+    first: int, second: int
+) -> None:
+    # The insertion starts from the previous plan's visits only when they keep the rules that
+    # span tracks (`insertion._previous_sequences`); the walk goes on from there.
+    problem, _ = two_groups_at_one_host(first, second)
+    replanned = problem.with_previous([Previous(0, 0, first), Previous(1, 1, second)])
+    kept = second - first >= 60
+    as_before = sequence_solution(replanned, [[0], [1]])
+    assert bool(capacity_violations(replanned, _starts(as_before))) != kept
+    assert_feasible(replanned, sequence_solution(replanned, insertion_sequences(replanned)))
+    params = SolveParams(budget=Budget(iterations=100, solution_limit=0))
+    found = solve_search(replanned, params, None)
+    assert_feasible(replanned, found)
+    if kept:  # both visits stay where they were
+        assert _starts(found) == {0: first, 1: second}
+
+
+def _starts(solution: Solution) -> dict[int, int]:
+    return {s.node: s.start for r in solution.routes for s in r.stops}
 
 
 # --- after across days while groups run in parallel -----------------------------------------

@@ -10,7 +10,6 @@ reading of these keys); this module only judges what it reads.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 
 from .groups import (
@@ -19,8 +18,10 @@ from .groups import (
     group_info,
     host_groups,
     place_members,
+    together_dates,
     together_on,
     together_visit_allowed,
+    visited_together,
 )
 from .relations import _did_you_mean
 from .spec import Host, VisitSpec
@@ -101,7 +102,7 @@ def group_warnings(spec: VisitSpec, where: Where) -> list[tuple[Path_, str]]:
             continue
         named = host_groups(spec, host)
         too_large = [g for g in named if not fits(spec, host, g)]
-        if too_large and len(too_large) < len(named) and not _together_visit(spec, host):
+        if too_large and len(too_large) < len(named) and not visited_together(spec, host):
             shown = ", ".join(f"'{g}' ({_people(group_info(spec, g).size)})" for g in too_large)
             out.append(
                 (
@@ -122,6 +123,10 @@ def _without_groups(spec: VisitSpec) -> list[tuple[Path_, str]]:
     """The keys that name groups, in a file without `groups`."""
     out: list[tuple[Path_, str]] = []
     hint = "add `groups:` (the parts of the delegation that tour on their own) or remove it"
+
+    def lacking(path: Path_, what: str) -> None:
+        out.append((path, f"{what}, but the file has no `groups`; {hint}"))
+
     for date, override in spec.trip.days.items():
         if override.together:
             out.append(
@@ -133,31 +138,21 @@ def _without_groups(spec: VisitSpec) -> list[tuple[Path_, str]]:
             )
     for i, m in enumerate(spec.delegation.members):
         if m.group is not None:
-            out.append(
-                (
-                    ("delegation", "members", i, "group"),
-                    f"group: member '{m.id}' names group '{m.group}', but the file has no "
-                    f"`groups`; {hint}",
-                )
+            lacking(
+                ("delegation", "members", i, "group"),
+                f"group: member '{m.id}' names group '{m.group}'",
             )
     for i, host in enumerate(spec.hosts):
         if host.for_ is not None:
-            out.append(
-                (
-                    ("hosts", i, "for"),
-                    f"for: host '{host.id}' names the groups that may visit it, but the file "
-                    f"has no `groups`; {hint}",
-                )
+            lacking(
+                ("hosts", i, "for"), f"for: host '{host.id}' names the groups that may visit it"
             )
         out += _capacity_issues(spec, host, i)
     for j, event in enumerate(spec.events):
         if event.groups is not None:
-            out.append(
-                (
-                    ("events", j, "groups"),
-                    f"groups: event '{event.id}' names the groups that attend it, but the file "
-                    f"has no `groups`; {hint}",
-                )
+            lacking(
+                ("events", j, "groups"),
+                f"groups: event '{event.id}' names the groups that attend it",
             )
     return out
 
@@ -326,15 +321,6 @@ def _member_issues(spec: VisitSpec, where: Where) -> list[tuple[Path_, str]]:
 # --- hosts ---------------------------------------------------------------------------------------
 
 
-def _together_dates(spec: VisitSpec) -> list[dt.date]:
-    return [d for d in spec.trip_dates() if together_on(spec, d)]
-
-
-def _together_visit(spec: VisitSpec, host: Host) -> bool:
-    """Whether the whole delegation can visit `host` on one of the trip's together dates."""
-    return bool(_together_dates(spec)) and together_visit_allowed(spec, host)
-
-
 def _host_issues(spec: VisitSpec, where: Where) -> list[tuple[Path_, str]]:
     out: list[tuple[Path_, str]] = []
     for i, host in enumerate(spec.hosts):
@@ -352,7 +338,7 @@ def _capacity_issues(spec: VisitSpec, host: Host, i: int) -> list[tuple[Path_, s
     if not (host.must or confirmed) or host.capacity is None:
         return []
     named = host_groups(spec, host)
-    if any(fits(spec, host, g) for g in named if g != ALL) or _together_visit(spec, host):
+    if any(fits(spec, host, g) for g in named if g != ALL) or visited_together(spec, host):
         return []
     if named == [ALL]:
         who = f"the delegation has {spec.delegation.size}"
@@ -451,7 +437,7 @@ def group_summary(spec: VisitSpec) -> list[str]:
     `groups`)."""
     if not spec.groups:
         return []
-    dates = _together_dates(spec)
+    dates = together_dates(spec)
     together = (
         "together on " + ", ".join(d.isoformat() for d in dates) if dates else "split on every date"
     )

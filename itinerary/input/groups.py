@@ -88,6 +88,17 @@ def together_visit_allowed(spec: VisitSpec, host: Host) -> bool:
     return host.capacity is None or spec.delegation.size <= host.capacity
 
 
+def together_dates(spec: VisitSpec) -> list[dt.date]:
+    """The trip's dates on which the delegation travels as one (every date, without groups)."""
+    return [d for d in spec.trip_dates() if together_on(spec, d)]
+
+
+def visited_together(spec: VisitSpec, host: Host) -> bool:
+    """Whether the whole delegation can visit `host` on one of the trip's together dates:
+    there is one, and `together_visit_allowed`."""
+    return bool(together_dates(spec)) and together_visit_allowed(spec, host)
+
+
 def fits(spec: VisitSpec, host: Host, group: str) -> bool:
     """Whether group `group` (`ALL`: the whole delegation) fits the host's capacity."""
     return host.capacity is None or group_info(spec, group).size <= host.capacity

@@ -999,9 +999,7 @@ def confirmed_issues(
         return []
     clock = Clock(spec.trip.timezone, spec.trip.start)
     frames = {frame.date: frame for frame in day_frames(spec)}
-
-    def where(path: Path_) -> str:
-        return f"line {line_of(path)}"
+    where = _where(line_of)
 
     def hm(m: int) -> str:
         return f"{clock.local(m):%H:%M}"

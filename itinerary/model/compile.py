@@ -113,8 +113,11 @@ def compile_spec(loaded: Loaded, previous: Sequence[PreviousVisit] | None = None
     nodes: list[Node] = []
     node_refs: list[NodeRef] = []
     for host in spec.hosts:
-        for group in _host_node_groups(spec, host):
-            nodes.append(_host_node(host, spec, clock, tracks, track_refs, index[host.id], group))
+        groups = _host_node_groups(spec, host)
+        shared = _must_shared(host, groups)
+        for group in groups:
+            node = _host_node(host, spec, clock, tracks, track_refs, index[host.id], group, shared)
+            nodes.append(node)
             node_refs.append(NodeRef("host", host.id, group))
     for event in spec.events:
         for group in grouping.event_groups(spec, event):
@@ -124,8 +127,12 @@ def compile_spec(loaded: Loaded, previous: Sequence[PreviousVisit] | None = None
     after, one_of, alone = _relations(spec, node_refs)
     for n in alone:
         nodes[n] = replace(nodes[n], required=True)
-    one_of = _once_per_group(spec, node_refs) + one_of
-    capacity = _capacities(spec, node_refs)
+    host_nodes: dict[str, dict[str, int]] = {}  # per host, its node for each group
+    for n, node_ref in enumerate(node_refs):
+        if node_ref.kind == "host":
+            host_nodes.setdefault(node_ref.id, {})[node_ref.group] = n
+    one_of = _once_per_group(spec, host_nodes) + one_of
+    capacity = _capacities(spec, host_nodes)
     # Built once: the lunch trials below only swap tracks; re-building the travel matrix for
     # each of them was about a quarter of compile's time on a 400-host, 10-day trip.
     base = Problem.build(travel, nodes, tracks, after, one_of, capacity=capacity)
@@ -213,67 +220,60 @@ def _host_node_groups(spec: VisitSpec, host: Host) -> list[str]:
     together date, then each group it is for (`host_groups`; without groups that is "all"
     alone). A confirmed host has one node: its confirmed date's group (`load` made sure there
     is one)."""
-    split = grouping.is_split(spec)
-    together_dates = [d for d in spec.trip_dates() if grouping.together_on(spec, d)]
-    out: list[str] = []
-    if split and together_dates and grouping.together_visit_allowed(spec, host):
-        out.append(GROUP_ALL)
-    out += grouping.host_groups(spec, host)
-    if host.confirmed is not None and split:
-        date = host.confirmed.date()
-        if grouping.together_on(spec, date):
+    if not grouping.is_split(spec):
+        return grouping.host_groups(spec, host)  # ["all"]
+    if host.confirmed is not None:
+        if grouping.together_on(spec, host.confirmed.date()):
             return [GROUP_ALL]
-        return [g for g in grouping.host_groups(spec, host)][:1]
-    return out
+        return grouping.host_groups(spec, host)[:1]
+    whole = [GROUP_ALL] if grouping.visited_together(spec, host) else []
+    return whole + grouping.host_groups(spec, host)
 
 
-def _once_per_group(spec: VisitSpec, node_refs: Sequence[NodeRef]) -> list[OneOf]:
+def _once_per_group(spec: VisitSpec, host_nodes: dict[str, dict[str, int]]) -> list[OneOf]:
     """A host visited by the whole delegation on a together date is visited by every group:
     no group visits it again. For a must-visit, every group visits it, alone or with the
-    others (the nodes are then not `required` on their own; see `_host_node`)."""
+    others (the nodes are then not `required` on their own; see `_host_node`). `host_nodes`:
+    per host id, its node for each group."""
     if not grouping.is_split(spec):
         return []
-    hosts = {h.id: h for h in spec.hosts}
-    by_host: dict[str, dict[str, int]] = {}
-    for n, ref in enumerate(node_refs):
-        if ref.kind == "host":
-            by_host.setdefault(ref.id, {})[ref.group] = n
     out: list[OneOf] = []
-    for host_id, nodes in by_host.items():
+    for host in spec.hosts:
+        nodes = host_nodes.get(host.id, {})
         whole = nodes.get(GROUP_ALL)
         if whole is None:
             continue
-        must = _must_shared(hosts[host_id], nodes)
+        must = _must_shared(host, nodes)
         out += [OneOf((whole, n), must) for g, n in nodes.items() if g != GROUP_ALL]
     return out
 
 
-def _must_shared(host: Host, nodes: dict[str, int]) -> bool:
-    """Whether a must-visit's nodes are required through `_once_per_group`'s choices (it has a
-    node for the whole delegation and one per group) rather than each on its own."""
-    return host.must and not host.declined and GROUP_ALL in nodes and len(nodes) > 1
+def _must_shared(host: Host, groups: Collection[str]) -> bool:
+    """Whether a must-visit's nodes (`groups`: the groups it has a node for) are required
+    through `_once_per_group`'s choices (it has a node for the whole delegation and one per
+    group) rather than each on its own."""
+    return host.must and not host.declined and GROUP_ALL in groups and len(groups) > 1
 
 
-def _capacities(spec: VisitSpec, node_refs: Sequence[NodeRef]) -> list[Capacity]:
+def _capacities(spec: VisitSpec, host_nodes: dict[str, dict[str, int]]) -> list[Capacity]:
     """A host's capacity across the groups that may be there at one time (its group nodes; the
-    whole delegation's node is on other dates), when they do not all fit together."""
+    whole delegation's node is on other dates), when they do not all fit together.
+    `host_nodes`: per host id, its node for each group."""
     if not grouping.is_split(spec):
         return []
     out: list[Capacity] = []
-    hosts = {h.id: h for h in spec.hosts}
-    by_host: dict[str, list[tuple[int, int]]] = {}
-    for n, ref in enumerate(node_refs):
-        host = hosts.get(ref.id) if ref.kind == "host" else None
-        if host is None or host.capacity is None or ref.group == GROUP_ALL:
+    for host in spec.hosts:
+        if host.capacity is None or host.declined:
             continue
-        if grouping.fits(spec, host, ref.group) and not host.declined:
-            size = grouping.group_info(spec, ref.group).size
-            by_host.setdefault(ref.id, []).append((n, size))
-    for host_id, members in by_host.items():
-        limit = hosts[host_id].capacity
-        assert limit is not None
-        if len(members) >= 2 and sum(size for _, size in members) > limit:
-            out.append(Capacity(tuple(n for n, _ in members), tuple(s for _, s in members), limit))
+        members = [
+            (n, grouping.group_info(spec, g).size)
+            for g, n in host_nodes.get(host.id, {}).items()
+            if g != GROUP_ALL and grouping.fits(spec, host, g)
+        ]
+        if len(members) >= 2 and sum(size for _, size in members) > host.capacity:
+            out.append(
+                Capacity(tuple(n for n, _ in members), tuple(s for _, s in members), host.capacity)
+            )
     return out
 
 
@@ -292,14 +292,14 @@ def _host_node(
     refs: list[TrackRef],
     place: int,
     group: str = GROUP_ALL,
+    shared: bool = False,
 ) -> Node:
     """The host's node for `group`: its windows on that group's tracks. Scored by its priority
-    once per group it stands for (the whole delegation's: every group)."""
+    once per group it stands for (the whole delegation's: every group). `shared`: a must-visit
+    with a node for the whole delegation (`_must_shared`), required through the choices of
+    `_once_per_group`; on its own otherwise."""
     split = grouping.is_split(spec)
     weight = len(spec.groups) if split and group == GROUP_ALL else 1
-    # A must-visit with a node for the whole delegation is required through the choices of
-    # `_once_per_group`; on its own otherwise.
-    shared = _must_shared(host, dict.fromkeys(_host_node_groups(spec, host), 0))
     required = host.must and not shared
     if host.declined or not grouping.fits(spec, host, group):
         # Never planned: no window, no track. A declined must-visit, or one too small for the

@@ -249,8 +249,9 @@ def changes(problem: Problem, solution: Solution) -> int:
 def cross_track_violations(problem: Problem, solution: Solution) -> list[str]:
     """The rules that relate nodes wherever they are served, as messages for each one the
     solution breaks: a node served more than once; `Problem.after` (`later` served without
-    `earlier`, or before `earlier` has ended); `Problem.one_of` (more than one served). Unmet
-    `must` choices are not among them (see `Rank` and `Solution.unmet_choices`)."""
+    `earlier`, or before `earlier` has ended); `Problem.one_of` (more than one served);
+    `Problem.capacity` (`capacity_violations`). Unmet `must` choices are not among them (see
+    `Rank` and `Solution.unmet_choices`)."""
     violations: list[str] = []
     served: dict[int, list[int]] = {}  # node -> its start times
     for route in solution.routes:

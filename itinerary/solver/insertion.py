@@ -76,15 +76,19 @@ def insertion_sequences(problem: Problem) -> list[list[int]]:
     held: list[dict[int, int]] = []
     if capacities is not None:
         held = [capacities.starts_on(t, seq) for t, seq in enumerate(sequences)]
-    # Per track, when the group is free after each prefix of its sequence if it took no break:
-    # a lower bound on the real times, so an insertion that is late even then is skipped
-    # without the full check.
-    free_from = [[track.earliest_start] for track in problem.tracks]
-    for t, seq in enumerate(sequences):
-        if seq:
-            unbroken = earliest_starts(problem, t, seq, with_breaks=False)
-            assert unbroken is not None  # a break only ever delays
-            free_from[t] += [s + nodes[m].duration for s, m in zip(unbroken, seq, strict=True)]
+
+    def free_after(t: int, seq: list[int]) -> list[int]:
+        """When the group is free after each prefix of track t's (feasible) `seq` if it took
+        no break: a lower bound on the real times, so an insertion that is late even then is
+        skipped without the full check."""
+        if not seq:
+            return [problem.tracks[t].earliest_start]
+        unbroken = earliest_starts(problem, t, seq, with_breaks=False)
+        assert unbroken is not None  # a break only ever delays
+        ends = [s + nodes[m].duration for s, m in zip(unbroken, seq, strict=True)]
+        return [problem.tracks[t].earliest_start, *ends]
+
+    free_from = [free_after(t, seq) for t, seq in enumerate(sequences)]  # per track
     # The latest start of each node: its windows are sorted by their opening and may overlap, so
     # the last to open need not be the last to close.
     last_start = [max((b for _, b in node.windows), default=0) for node in nodes]
@@ -135,11 +139,7 @@ def insertion_sequences(problem: Problem) -> list[list[int]]:
                     held[t] = starts
                 sequences[t] = trial
                 track_of[n] = t
-                unbroken = earliest_starts(problem, t, trial, with_breaks=False)
-                assert unbroken is not None  # a break only ever delays
-                free_from[t] = [problem.tracks[t].earliest_start] + [
-                    s + nodes[m].duration for s, m in zip(unbroken, trial, strict=True)
-                ]
+                free_from[t] = free_after(t, trial)
                 break
     return sequences
 
