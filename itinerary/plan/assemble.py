@@ -221,25 +221,14 @@ def assemble(
 
 
 def _unmet_choices(compiled: Compiled, spec: VisitSpec, solution: Solution) -> list[UnmetChoice]:
-    """The file's `must` choices some group goes without: none of the choice's hosts visited by
-    that group, nor by the whole delegation on a together date; a group none of whose hosts it
-    is for has no choice to make (without groups: the one group, "all"). Each choice once."""
+    """The file's `must` choices some group goes without (`groups.unmet_by`), each once."""
     served = {(compiled.nodes[n].id, compiled.nodes[n].group) for n in solution.served()}
     hosts = {h.id: h for h in spec.hosts}
-    groups = [g.id for g in spec.groups] or [grouping.ALL]
-    out = []
-    for choice in spec.choices:
-        if not choice.must:
-            continue
-        for group in groups:
-            options = [h for h in choice.one_of if group in grouping.host_groups(spec, hosts[h])]
-            if options and not any(
-                (h, group) in served or (h, grouping.ALL) in served for h in choice.one_of
-            ):
-                names = [hosts[h].name for h in choice.one_of]
-                out.append(UnmetChoice(one_of=list(choice.one_of), names=names))
-                break
-    return out
+    return [
+        UnmetChoice(one_of=list(c.one_of), names=[hosts[h].name for h in c.one_of])
+        for c in spec.choices
+        if grouping.unmet_by(spec, c, served)
+    ]
 
 
 def _unscheduled(compiled: Compiled, loaded: Loaded, solution: Solution) -> list[Unscheduled]:

@@ -26,6 +26,7 @@ from ..input.groups import (
     host_groups,
     is_split,
     place_members,
+    unmet_by,
 )
 from ..input.load import Loaded
 from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, Host, VisitSpec, stay_key
@@ -795,11 +796,7 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
     unmet: list[list[str]] = []
     said_choice: set[tuple[str, ...]] = set()
     for choice in spec.choices:
-        # each group chooses on its own; a group none of whose hosts it may visit has no choice
-        choosing = [
-            g for g in everyone if any(g in host_groups(spec, hosts[h]) for h in choice.one_of)
-        ]
-        unmet_here = False
+        # each group chooses on its own (at most one of the hosts each)
         for g in everyone:
             chosen = [h for h in choice.one_of if (h, g) in visited]
             if len(chosen) > 1 and tuple(chosen) not in said_choice:
@@ -814,9 +811,7 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
                     names=[hosts[h].name for h in chosen],
                     group=group_name(g),
                 )
-            if choice.must and not chosen and g in choosing:
-                unmet_here = True
-        if unmet_here:
+        if unmet_by(spec, choice, visited):
             unmet.append(list(choice.one_of))
     recorded = list(dict.fromkeys(tuple(dict.fromkeys(c.one_of)) for c in plan.unmet()))
     if recorded != [tuple(c) for c in unmet]:
