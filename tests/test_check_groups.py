@@ -274,6 +274,26 @@ def test_the_plans_groups_and_members_must_be_the_visit_files() -> None:
     assert "member_group_unknown" in kinds(check_plan_alone(Plan.model_validate(data)))
 
 
+def test_a_member_left_out_of_the_plan_or_added_to_it_is_named() -> None:
+    data = plan_data()
+    gone = data["delegation"]["members"].pop(0)
+    data["delegation"]["members"].append({**gone, "id": "guest", "name": "A Guest"})
+    found = check_plan(Plan.model_validate(data), loaded_trip())
+    missing = next(v for v in found if v.kind == "member_missing")
+    unknown = next(v for v in found if v.kind == "member_unknown")
+    assert (missing.id, missing.name, unknown.id, unknown.name) == (
+        gone["id"],
+        gone["name"],
+        "guest",
+        "A Guest",
+    )
+    for lang in ("en", "de", "fr"):
+        for v in (missing, unknown):
+            line = describe(v, "Europe/Berlin", lang)  # type: ignore[arg-type]
+            assert line != str(v) and "{" not in line, (lang, line)
+            assert line.startswith(v.name), line
+
+
 # --- for, capacity, joint events -----------------------------------------------------------------
 
 

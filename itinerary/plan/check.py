@@ -928,46 +928,36 @@ def _delegation_violations(plan: Plan, spec: VisitSpec) -> list[Violation]:
         if m.id in placement.group_of
     }
     listed = {m.id: (m.name, m.group) for m in said.members or ()}
+
+    def member(message: str, kind: str, ident: str, name: str, **args: str) -> None:
+        out.append(Violation("plan", message, kind, "member", ident, name, args=args))
+
     for ident, (name, group) in expected.items():
         if ident not in listed:
-            out.append(
-                Violation(
-                    "plan",
-                    f"member {ident} is not in the plan's members",
-                    "member_missing",
-                    "member",
-                    ident,
-                    name,
-                    args={"group": names[group]},
-                )
+            member(
+                f"member {ident} is not in the plan's members",
+                "member_missing",
+                ident,
+                name,
+                group=names[group],
             )
         elif listed[ident][1] != group:
-            out.append(
-                Violation(
-                    "plan",
-                    f"member {ident} travels with {group}, not {listed[ident][1]}",
-                    "member_group",
-                    "member",
-                    ident,
-                    name,
-                    args={
-                        "group": names[group],
-                        "said": names.get(listed[ident][1], listed[ident][1]),
-                    },
-                )
+            member(
+                f"member {ident} travels with {group}, not {listed[ident][1]}",
+                "member_group",
+                ident,
+                name,
+                group=names[group],
+                said=names.get(listed[ident][1], listed[ident][1]),
             )
     for ident, (name, group) in listed.items():
         if ident not in expected:
-            out.append(
-                Violation(
-                    "plan",
-                    f"member {ident} is in no group of the visit file",
-                    "member_unknown",
-                    "member",
-                    ident,
-                    name,
-                    args={"said": names.get(group, group)},
-                )
+            member(
+                f"member {ident} is in no group of the visit file",
+                "member_unknown",
+                ident,
+                name,
+                said=names.get(group, group),
             )
     return out
 
