@@ -21,6 +21,7 @@ from ..input.closures import closure_on, holiday_names, opening_windows
 from ..input.groups import (
     ALL,
     event_groups,
+    fits,
     group_info,
     groups_on,
     host_groups,
@@ -558,15 +559,16 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
                         barred=[group_info(spec, g).name for g in barred],
                         allowed=[group_info(spec, g).name for g in allowed],
                     )
-                if host.capacity is not None and group_info(spec, track.group).size > host.capacity:
+                if not fits(spec, host, track.group):
+                    visitors = group_info(spec, track.group)
                     bad(
-                        f"visit {item.id}: the group of {group_info(spec, track.group).size} is "
+                        f"visit {item.id}: the group of {visitors.size} is "
                         f"larger than the host's capacity of {host.capacity}",
                         "over_capacity",
                         item,
-                        size=group_info(spec, track.group).size,
+                        size=visitors.size,
                         capacity=host.capacity,
-                        visitors=group_info(spec, track.group).name,
+                        visitors=visitors.name,
                     )
                 if _minutes(item.start, item.end) != host.duration:
                     bad(
