@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from itinerary.cli import app
+from itinerary.input.groups import unmet_by
 from itinerary.input.load import Loaded, load_spec_text
 from itinerary.plan import Plan
 from itinerary.plan.check import Violation, check_edited, check_plan, check_plan_alone
@@ -612,3 +613,20 @@ def test_a_groups_plans_spreadsheet_read_back_holds(tmp_path: Path) -> None:
     ]
     result = CliRunner().invoke(app, ["check", str(visit), str(path)])
     assert result.exit_code == 0, result.output
+
+
+def test_a_must_choice_is_unmet_for_each_group_that_visits_none_of_its_hosts() -> None:
+    """`groups.unmet_by`, the one reading assemble, the checker and re-timing share: a group
+    chooses among the hosts it may visit; one for which no host of the choice is, has none to
+    make; a visit of the whole delegation counts for every group."""
+    spec = loaded_trip(GROUPS_TRIP + "choices:\n  - {one_of: [alpha, beta], must: true}\n").spec
+    (choice,) = spec.choices
+    assert unmet_by(spec, choice, set()) == ["auto", "plast"]
+    assert unmet_by(spec, choice, {("alpha", "auto")}) == ["plast"]
+    assert unmet_by(spec, choice, {("alpha", "auto"), ("beta", "plast")}) == []
+    assert unmet_by(spec, choice, {("alpha", "all")}) == []
+    # Alpha is Automation's only: a choice of Alpha alone is none for Plastics to make.
+    choice = choice.model_copy(update={"one_of": ["alpha"]})
+    assert unmet_by(spec, choice, set()) == ["auto"]
+    assert unmet_by(spec, choice, {("alpha", "auto")}) == []
+    assert unmet_by(spec, choice.model_copy(update={"must": False}), set()) == []
