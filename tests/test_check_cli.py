@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -23,7 +24,7 @@ from typer.testing import CliRunner
 from itinerary.cli import app
 from itinerary.input.load import load_spec
 from itinerary.plan import Plan
-from itinerary.plan.check import check_plan, check_plan_alone
+from itinerary.plan.check import Violation, check_plan, check_plan_alone
 from itinerary.plan.retime import retime
 from itinerary.render import RenderOptions, render
 from itinerary.render.check_words import TEXTS, describe
@@ -653,3 +654,33 @@ def test_the_delegations_spreadsheet_reads_back_too(runner: CliRunner, tmp_path:
     assert (
         result.stdout.splitlines()[-1] == "The plan holds: it keeps every rule of the visit file."
     )
+
+
+def test_too_little_time_for_the_drive_after_lunch_says_leaving_its_place() -> None:
+    # A lunch at the place of the visit before it: the group leaves that place after lunch; the
+    # visit there ended an hour before.
+    zone = ZoneInfo("Europe/Berlin")
+    found = Violation(
+        "2016-06-07/plastics",
+        "no travel from dmg-mori to smartfactory-owl (48 min needed)",
+        "travel_time",
+        "visit",
+        "smartfactory-owl",
+        "SmartFactoryOWL",
+        date=dt.date(2016, 6, 7),
+        start=dt.datetime(2016, 6, 7, 14, 25, tzinfo=zone),
+        args={
+            "to": "SmartFactoryOWL",
+            "frm": "DMG MORI",
+            "frm_subject": "lunch",
+            "left": dt.datetime(2016, 6, 7, 13, 55, tzinfo=zone),
+            "minutes": 48,
+            "arrives": None,
+        },
+    )
+    assert describe(found, "Europe/Berlin", "en").endswith(
+        "the group cannot be at SmartFactoryOWL by 14:25 after leaving DMG MORI at 13:55: "
+        "the drive takes 48 min"
+    )
+    assert "wenn sie DMG MORI um 13:55 verlässt" in describe(found, "Europe/Berlin", "de")
+    assert "en quittant DMG MORI à 13:55" in describe(found, "Europe/Berlin", "fr")

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from itinerary.cli import app
+from itinerary.input.groups import unmet_by
 from itinerary.input.load import Loaded, load_spec_text
 from itinerary.plan import Plan
 from itinerary.plan.check import Violation, check_edited, check_plan, check_plan_alone
@@ -272,6 +273,26 @@ def test_the_plans_groups_and_members_must_be_the_visit_files() -> None:
     assert alone == []  # the plan alone cannot know who belongs where
     data["delegation"]["members"][2]["group"] = "robots"
     assert "member_group_unknown" in kinds(check_plan_alone(Plan.model_validate(data)))
+
+
+def test_a_member_left_out_of_the_plan_or_added_to_it_is_named() -> None:
+    data = plan_data()
+    gone = data["delegation"]["members"].pop(0)
+    data["delegation"]["members"].append({**gone, "id": "guest", "name": "A Guest"})
+    found = check_plan(Plan.model_validate(data), loaded_trip())
+    missing = next(v for v in found if v.kind == "member_missing")
+    unknown = next(v for v in found if v.kind == "member_unknown")
+    assert (missing.id, missing.name, unknown.id, unknown.name) == (
+        gone["id"],
+        gone["name"],
+        "guest",
+        "A Guest",
+    )
+    for lang in ("en", "de", "fr"):
+        for v in (missing, unknown):
+            line = describe(v, "Europe/Berlin", lang)  # type: ignore[arg-type]
+            assert line != str(v) and "{" not in line, (lang, line)
+            assert line.startswith(v.name), line
 
 
 # --- for, capacity, joint events -----------------------------------------------------------------
@@ -592,3 +613,20 @@ def test_a_groups_plans_spreadsheet_read_back_holds(tmp_path: Path) -> None:
     ]
     result = CliRunner().invoke(app, ["check", str(visit), str(path)])
     assert result.exit_code == 0, result.output
+
+
+def test_a_must_choice_is_unmet_for_each_group_that_visits_none_of_its_hosts() -> None:
+    """`groups.unmet_by`, the one reading assemble, the checker and re-timing share: a group
+    chooses among the hosts it may visit; one for which no host of the choice is, has none to
+    make; a visit of the whole delegation counts for every group."""
+    spec = loaded_trip(GROUPS_TRIP + "choices:\n  - {one_of: [alpha, beta], must: true}\n").spec
+    (choice,) = spec.choices
+    assert unmet_by(spec, choice, set()) == ["auto", "plast"]
+    assert unmet_by(spec, choice, {("alpha", "auto")}) == ["plast"]
+    assert unmet_by(spec, choice, {("alpha", "auto"), ("beta", "plast")}) == []
+    assert unmet_by(spec, choice, {("alpha", "all")}) == []
+    # Alpha is Automation's only: a choice of Alpha alone is none for Plastics to make.
+    choice = choice.model_copy(update={"one_of": ["alpha"]})
+    assert unmet_by(spec, choice, set()) == ["auto"]
+    assert unmet_by(spec, choice, {("alpha", "auto")}) == []
+    assert unmet_by(spec, choice.model_copy(update={"must": False}), set()) == []

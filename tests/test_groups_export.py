@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from pathlib import Path
 
@@ -597,6 +598,7 @@ def test_an_edited_xlsx_of_a_split_plan_reads_back_into_its_groups_tracks(
     import openpyxl
 
     from itinerary.input.load import load_spec_text
+    from itinerary.render.xlsx_export import KEY_HEADER
     from itinerary.render.xlsx_import import read_edited
 
     loaded = load_spec_text(groups_visit_text(), "visit.yaml")
@@ -629,6 +631,31 @@ def test_an_edited_xlsx_of_a_split_plan_reads_back_into_its_groups_tracks(
     edited = read_edited(path, loaded)
     photonics = next(t for t in edited.tracks if t.group == "photonics" and t.date.day == 9)
     assert "legrand" in [getattr(i, "id", None) for i in photonics.items]
+    # A row cut from the other group's sheet of the day and pasted here joins this group too.
+    book = openpyxl.load_workbook(path)
+    (other,) = [n for n in book.sheetnames if n.startswith("2008-04-09") and "Photonique" not in n]
+    source, ws = book[other], book[[n for n in book.sheetnames if n.startswith("2008-04-09 Ph")][0]]
+    key_column = [c.value for c in source[1]].index(KEY_HEADER) + 1
+    moved = next(
+        r
+        for r in range(2, source.max_row + 1)
+        if str(source.cell(r, key_column).value or "").startswith('["visit"')
+    )
+    values = [c.value for c in source[moved]]
+    source.delete_rows(moved)
+    target = ws.max_row + 1
+    for column, value in enumerate(values, 1):
+        ws.cell(target, column, value)
+    book.save(path)
+    edited = read_edited(path, loaded)
+    ident = json.loads(values[key_column - 1])[1]
+    photonics = next(t for t in edited.tracks if t.group == "photonics" and t.date.day == 9)
+    assert ident in [getattr(i, "id", None) for i in photonics.items]
+    assert all(
+        ident not in [getattr(i, "id", None) for i in t.items]
+        for t in edited.tracks
+        if t.group != "photonics" and t.date.day == 9
+    )
     # A row of the whole delegation moved to a date the groups split is refused at its line.
     book = openpyxl.load_workbook(path)
     ws = book["2008-04-11"]

@@ -11,10 +11,10 @@ everything below then answers as the trip always did.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from .spec import Event, Host, Member, VisitSpec
+from .spec import Choice, Event, Host, Member, VisitSpec
 
 # The group of a together date, and the one group of a delegation without `groups`.
 ALL = "all"
@@ -183,3 +183,22 @@ def host_max_score(spec: VisitSpec, host: Host) -> int:
     if host.must or host.declined:
         return 0
     return int(host.priority) * len(host_groups(spec, host))
+
+
+def unmet_by(spec: VisitSpec, choice: Choice, visited: Collection[tuple[str, str]]) -> list[str]:
+    """The groups a `must` choice goes unmet for, in the order of `groups`: those some of its
+    hosts are for (`host_groups`; a group none of them is for has no choice to make; without
+    groups the one group, `ALL`) that visit none of them. `visited`: (host id, group) pairs, a
+    visit of the whole delegation on a together date, (host, `ALL`), counting for every group.
+    None for a choice that is not a must. The plan (assemble, re-timing) and the checker read
+    a plan's unmet choices with this."""
+    if not choice.must:
+        return []
+    hosts = {h.id: h for h in spec.hosts}
+    options = [hosts[h] for h in choice.one_of if h in hosts]
+    return [
+        g
+        for g in [g.id for g in spec.groups] or [ALL]
+        if any(g in host_groups(spec, h) for h in options)
+        and not any((h.id, g) in visited or (h.id, ALL) in visited for h in options)
+    ]

@@ -43,7 +43,7 @@ from . import (
     Unscheduled,
     VisitItem,
 )
-from .explain import capacity_cause, explain_all
+from .explain import explain_all
 from .reasons import word_cause
 
 
@@ -221,68 +221,47 @@ def assemble(
 
 
 def _unmet_choices(compiled: Compiled, spec: VisitSpec, solution: Solution) -> list[UnmetChoice]:
-    """The file's `must` choices some group goes without: none of the choice's hosts visited by
-    that group, nor by the whole delegation on a together date; a group none of whose hosts it
-    is for has no choice to make (without groups: the one group, "all"). Each choice once."""
+    """The file's `must` choices some group goes without (`groups.unmet_by`), each once."""
     served = {(compiled.nodes[n].id, compiled.nodes[n].group) for n in solution.served()}
     hosts = {h.id: h for h in spec.hosts}
-    groups = [g.id for g in spec.groups] or [grouping.ALL]
-    out = []
-    for choice in spec.choices:
-        if not choice.must:
-            continue
-        for group in groups:
-            options = [h for h in choice.one_of if group in grouping.host_groups(spec, hosts[h])]
-            if options and not any(
-                (h, group) in served or (h, grouping.ALL) in served for h in choice.one_of
-            ):
-                names = [hosts[h].name for h in choice.one_of]
-                out.append(UnmetChoice(one_of=list(choice.one_of), names=names))
-                break
-    return out
+    return [
+        UnmetChoice(one_of=list(c.one_of), names=[hosts[h].name for h in c.one_of])
+        for c in spec.choices
+        if grouping.unmet_by(spec, c, served)
+    ]
 
 
 def _unscheduled(compiled: Compiled, loaded: Loaded, solution: Solution) -> list[Unscheduled]:
     """The hosts and events left out, with why: one entry per node left out, but with groups
     one per group that goes without (a host's node for a group is not missed when the whole
     delegation visits it on a together date, nor its node for the whole delegation when each
-    group it is for goes on its own: the together visit is one way of several). A group too
-    large for the host's capacity is told so without asking the solver."""
+    group it is for goes on its own: the together visit is one way of several)."""
     spec = loaded.spec
     hosts = {h.id: h for h in spec.hosts}
     events = {e.id: e for e in spec.events}
-    served = solution.served()
     refs = compiled.nodes
     split = grouping.is_split(spec)
-    by_host: dict[str, dict[str, int]] = {}
-    for n, ref in enumerate(refs):
-        by_host.setdefault(ref.id, {})[ref.group] = n
+    # The hosts the whole delegation visits on a together date.
+    together = {
+        refs[n].id
+        for n in solution.served()
+        if refs[n].kind == "host" and refs[n].group == grouping.ALL
+    }
 
     def missed(n: int) -> bool:
         ref = refs[n]
         if ref.kind == "event" or not split:
             return True
-        nodes = by_host[ref.id]
-        whole = nodes.get(grouping.ALL)
-        if ref.group == grouping.ALL:
-            # Missed only when no group visits it on its own (then each group's entry says why).
-            return False
-        return whole is None or whole not in served
+        # The whole delegation's node is missed only when no group visits the host on its own
+        # (then each group's entry says why).
+        return ref.group != grouping.ALL and ref.id not in together
 
     dropped = sorted(
         (n for n in solution.dropped if missed(n)), key=lambda i: (refs[i].kind != "host", i)
     )
-    over = [
-        n
-        for n in dropped
-        if refs[n].kind == "host" and _too_small(spec, hosts[refs[n].id], refs[n].group)
-    ]
-    asked = [n for n in dropped if n not in set(over)]
-    causes = dict(zip(asked, explain_all(compiled, loaded, asked, solution), strict=True))
-    for n in over:
-        causes[n] = capacity_cause(spec, hosts[refs[n].id], refs[n].group)
+    causes = explain_all(compiled, loaded, dropped, solution)
     out = []
-    for n in dropped:
+    for n, cause in zip(dropped, causes, strict=True):
         ref = refs[n]
         if ref.kind == "host":
             name, priority = hosts[ref.id].name, hosts[ref.id].priority
@@ -294,17 +273,12 @@ def _unscheduled(compiled: Compiled, loaded: Loaded, solution: Solution) -> list
                 name=name,
                 kind=ref.kind,
                 priority=priority,
-                reason=word_cause(causes[n]),
-                cause=causes[n],
+                reason=word_cause(cause),
+                cause=cause,
                 group=ref.group if split else None,
             )
         )
     return out
-
-
-def _too_small(spec: VisitSpec, host: Host, group: str) -> bool:
-    """Whether the host cannot receive `group` (declined hosts say that instead)."""
-    return not host.declined and not grouping.fits(spec, host, group)
 
 
 class _Changes(TypedDict):

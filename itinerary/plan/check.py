@@ -21,11 +21,13 @@ from ..input.closures import closure_on, holiday_names, opening_windows
 from ..input.groups import (
     ALL,
     event_groups,
+    fits,
     group_info,
     groups_on,
     host_groups,
     is_split,
     place_members,
+    unmet_by,
 )
 from ..input.load import Loaded
 from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, Host, VisitSpec, stay_key
@@ -557,15 +559,16 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
                         barred=[group_info(spec, g).name for g in barred],
                         allowed=[group_info(spec, g).name for g in allowed],
                     )
-                if host.capacity is not None and group_info(spec, track.group).size > host.capacity:
+                if not fits(spec, host, track.group):
+                    visitors = group_info(spec, track.group)
                     bad(
-                        f"visit {item.id}: the group of {group_info(spec, track.group).size} is "
+                        f"visit {item.id}: the group of {visitors.size} is "
                         f"larger than the host's capacity of {host.capacity}",
                         "over_capacity",
                         item,
-                        size=group_info(spec, track.group).size,
+                        size=visitors.size,
                         capacity=host.capacity,
-                        visitors=group_info(spec, track.group).name,
+                        visitors=visitors.name,
                     )
                 if _minutes(item.start, item.end) != host.duration:
                     bad(
@@ -795,11 +798,7 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
     unmet: list[list[str]] = []
     said_choice: set[tuple[str, ...]] = set()
     for choice in spec.choices:
-        # each group chooses on its own; a group none of whose hosts it may visit has no choice
-        choosing = [
-            g for g in everyone if any(g in host_groups(spec, hosts[h]) for h in choice.one_of)
-        ]
-        unmet_here = False
+        # each group chooses on its own (at most one of the hosts each)
         for g in everyone:
             chosen = [h for h in choice.one_of if (h, g) in visited]
             if len(chosen) > 1 and tuple(chosen) not in said_choice:
@@ -814,9 +813,7 @@ def _route_violations(plan: Plan, loaded: Loaded) -> list[Violation]:
                     names=[hosts[h].name for h in chosen],
                     group=group_name(g),
                 )
-            if choice.must and not chosen and g in choosing:
-                unmet_here = True
-        if unmet_here:
+        if unmet_by(spec, choice, visited):
             unmet.append(list(choice.one_of))
     recorded = list(dict.fromkeys(tuple(dict.fromkeys(c.one_of)) for c in plan.unmet()))
     if recorded != [tuple(c) for c in unmet]:
@@ -933,46 +930,36 @@ def _delegation_violations(plan: Plan, spec: VisitSpec) -> list[Violation]:
         if m.id in placement.group_of
     }
     listed = {m.id: (m.name, m.group) for m in said.members or ()}
+
+    def member(message: str, kind: str, ident: str, name: str, **args: str) -> None:
+        out.append(Violation("plan", message, kind, "member", ident, name, args=args))
+
     for ident, (name, group) in expected.items():
         if ident not in listed:
-            out.append(
-                Violation(
-                    "plan",
-                    f"member {ident} is not in the plan's members",
-                    "member_missing",
-                    "member",
-                    ident,
-                    name,
-                    args={"group": names[group]},
-                )
+            member(
+                f"member {ident} is not in the plan's members",
+                "member_missing",
+                ident,
+                name,
+                group=names[group],
             )
         elif listed[ident][1] != group:
-            out.append(
-                Violation(
-                    "plan",
-                    f"member {ident} travels with {group}, not {listed[ident][1]}",
-                    "member_group",
-                    "member",
-                    ident,
-                    name,
-                    args={
-                        "group": names[group],
-                        "said": names.get(listed[ident][1], listed[ident][1]),
-                    },
-                )
+            member(
+                f"member {ident} travels with {group}, not {listed[ident][1]}",
+                "member_group",
+                ident,
+                name,
+                group=names[group],
+                said=names.get(listed[ident][1], listed[ident][1]),
             )
     for ident, (name, group) in listed.items():
         if ident not in expected:
-            out.append(
-                Violation(
-                    "plan",
-                    f"member {ident} is in no group of the visit file",
-                    "member_unknown",
-                    "member",
-                    ident,
-                    name,
-                    args={"said": names.get(group, group)},
-                )
+            member(
+                f"member {ident} is in no group of the visit file",
+                "member_unknown",
+                ident,
+                name,
+                said=names.get(group, group),
             )
     return out
 

@@ -14,10 +14,10 @@ A cause is a code with its values (`plan.Cause`): ids and ISO dates for programs
 for people; `reasons.py` words it. A new cause is a new code here and its words there.
 
 With sub-groups (`groups`) a host or event has a node per group: each is explained on that
-group's tracks, its cause carrying the group's name (`group`). Two causes are the groups' own: a
-group larger than the host's capacity has no node at all (`capacity_cause`), and a host that
-another group's visit fills at every time this group could come (`capacity_shared`: the way in
-that the plan's days leave, tried without the capacity rule, breaks it).
+group's tracks, its cause carrying the group's name (`group`). Two causes are the groups' own:
+a group larger than the host's capacity has a node without a window (`capacity_cause`), and a
+host that another group's visit fills at every time this group could come (`capacity_shared`:
+the way in that the plan's days leave, tried without the capacity rule, breaks it).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..input.closures import closures_in_trip
-from ..input.groups import ALL, group_info, is_split
+from ..input.groups import ALL, fits, group_info, is_split
 from ..input.load import Loaded
 from ..input.spec import Host, VisitSpec, format_time_of_day
 from ..model.compile import Compiled, event_nodes_on, host_windows_on
@@ -77,11 +77,11 @@ def explain_all(
 
 def capacity_cause(spec: VisitSpec, host: Host, group: str) -> Cause:
     """Why `group` (a group id, or "all" for the whole delegation) never visits `host`: it is
-    larger than the host's capacity, so it has no node (`groups.fits`)."""
+    larger than the host's capacity, so its node has no window (`groups.fits`). Nothing asks
+    the plan's days then."""
     info = group_info(spec, group)
     assert host.capacity is not None and info.size > host.capacity
-    cause = Cause(code="over_capacity", args={"capacity": host.capacity, "size": info.size})
-    return _of_group(cause, spec, group)
+    return Cause(code="over_capacity", args={"capacity": host.capacity, "size": info.size})
 
 
 def _group_of(compiled: Compiled, n: int) -> str:
@@ -183,11 +183,13 @@ def _explain_host(
 ) -> Cause:
     if host.declined:
         return Cause(code="declined")
+    group = compiled.nodes[n].group
+    if not fits(loaded.spec, host, group):
+        return capacity_cause(loaded.spec, host, group)
     problem = compiled.problem
     node = problem.nodes[n]
     # The dates of this node's group (with groups: the dates it tours on its own, or the
     # together dates for the whole delegation's node; without: every date).
-    group = compiled.nodes[n].group
     dates = list(dict.fromkeys(ref.date for ref in compiled.tracks if ref.group == group))
     raw = [(d, w) for d in dates for w in host_windows_on(loaded.spec, host, d)]
     others = [ref.date for ref in compiled.tracks if ref.date not in dates]

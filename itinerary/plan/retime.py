@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from ..input.groups import ALL, event_groups, host_groups, is_split
+from ..input.groups import ALL, event_groups, host_groups, is_split, unmet_by
 from ..input.load import Loaded
 from ..input.spec import ARRIVAL_KEY, DEPARTURE_KEY, VisitSpec, stay_key
 from . import (
@@ -311,12 +311,7 @@ def recount(plan: Plan, loaded: Loaded, minutes: Callable[[str, str], int]) -> P
     unmet = [
         UnmetChoice(one_of=list(c.one_of), names=[hosts[h].name for h in c.one_of])
         for c in spec.choices
-        if c.must
-        and any(
-            not any((h, g) in done for h in c.one_of)
-            for g in everyone
-            if any(g in host_groups(spec, hosts[h]) for h in c.one_of)
-        )
+        if unmet_by(spec, c, done)
     ]
     required = [u for u in unscheduled if u.required]
     status = "partial" if required or unmet else "complete"

@@ -515,8 +515,13 @@ def _variant(v: Violation) -> str:
     match v.kind:
         case "travel_time":
             # From a place the group leaves rather than one whose visit ends: the day's start,
-            # a rest or a check-in at the hotel.
-            leaving = "_leaving" if args.get("frm_subject") in ("start", "rest", "check_in") else ""
+            # a rest or a check-in at the hotel, a lunch (named by its place, whose visit ended
+            # before it).
+            leaving = (
+                "_leaving"
+                if args.get("frm_subject") in ("start", "rest", "check_in", "lunch")
+                else ""
+            )
             unknown = "_unknown" if args.get("minutes") is None else ""
             return f"travel_time{unknown}{leaving}"
         case "day_start" | "before_day" if args.get("arrival"):

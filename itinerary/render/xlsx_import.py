@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -116,7 +117,7 @@ def read_edited(path: Path, loaded: Loaded) -> Plan:
         if top > 1:
             overview += rows
         else:
-            day_rows += rows
+            day_rows += _of_the_sheets_group(rows)
             for row in rows[:1]:
                 notes.setdefault(row.date, []).extend(sheet_notes)
     if not found:
@@ -312,11 +313,18 @@ def _read_rows(
         if end is None and raw_end not in (None, ""):
             raise bad(f"the end {raw_end!r} is not a time (write it like 11:30)")
         rows.append(_Row(ws.title, line, kind, ident, date, group, start, end, exported))
-    # A row typed in by hand is of the group whose sheet it is on (its other rows say which).
-    keyed = [r.group for r in rows if r.exported is not None]
-    if keyed:
-        rows = [r if r.exported is not None else replace(r, group=keyed[0]) for r in rows]
     return rows, notes
+
+
+def _of_the_sheets_group(rows: list[_Row]) -> list[_Row]:
+    """A day sheet is one group's day (or the whole delegation's): its rows are of the group
+    most of the rows itinerary wrote there name, so that a row typed in by hand, or cut from
+    another group's sheet and pasted here, joins this group's day."""
+    keyed = Counter(r.group for r in rows if r.exported is not None)
+    if not keyed:
+        return rows
+    group = keyed.most_common(1)[0][0]
+    return [r if r.group == group else replace(r, group=group) for r in rows]
 
 
 def _date(value: Any) -> dt.date | None:
